@@ -1,0 +1,45 @@
+// Bundles the CLI and the scan worker into dist/ with esbuild. Code splitting keeps
+// each command's code in its own chunk, loaded only when that command runs.
+// Files are written to a temporary name and renamed, chunks before entry points,
+// so a CLI started while a build runs (parallel test runs) never sees half a file.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.ts', 'scan-worker': 'src/scan/worker.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  write: false,
+  // Native or heavy packages stay in node_modules and load only when needed.
+  external: ['sharp', 'tesseract.js', '@tesseract.js-data/eng', 'simple-git', 'playwright-core'],
+  define: { __SPREEFLO_SCAN_VERSION__: JSON.stringify(pkg.version) },
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+const outputs = [...result.outputFiles].sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
+for (const file of outputs) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents);
+  renameSync(tmp, file.path);
+}
+
+// Old chunks go once no run could still be loading them.
+const written = new Set(outputs.map((f) => basename(f.path)));
+const chunkDir = join(root, 'dist', 'chunks');
+for (const name of readdirSync(chunkDir)) {
+  const path = join(chunkDir, name);
+  if (!written.has(name) && Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true });
+}

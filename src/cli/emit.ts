@@ -1,0 +1,46 @@
+// Writes the chosen report and turns the result into the exit code.
+import { writeFileSync } from 'node:fs';
+import type { RuleDefinition } from '../detect/rules.js';
+import type { ScanResult } from '../scan/pipeline.js';
+import { renderJson } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderText } from '../report/text.js';
+import type { CommonOptions } from './options.js';
+import { UsageError } from '../errors.js';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FOUND = 1;
+export const EXIT_ERROR = 2;
+
+export function render(result: ScanResult, rules: RuleDefinition[], opts: CommonOptions, toTerminal: boolean): string {
+  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
+  const showSecrets = opts.showSecrets === true;
+  switch (opts.format) {
+    case 'json':
+      return renderJson(result, { showSecrets, ruleNames });
+    case 'sarif':
+      return renderSarif(result, rules);
+    default:
+      return renderText(result, { showSecrets, ruleNames, color: toTerminal && opts.color !== false && !process.env.NO_COLOR });
+  }
+}
+
+export function emitReport(result: ScanResult, rules: RuleDefinition[], opts: CommonOptions): number {
+  const toTerminal = !opts.output && process.stdout.isTTY === true;
+  const text = render(result, rules, opts, toTerminal);
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text, { mode: 0o600 });
+    } catch (err) {
+      throw new UsageError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else {
+    process.stdout.write(text);
+  }
+  return exitCodeFor(result, opts);
+}
+
+export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict'>): number {
+  const failing = result.findings.some((f) => f.confidence === 'high' || opts.strict);
+  return failing ? EXIT_FOUND : EXIT_CLEAN;
+}

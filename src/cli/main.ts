@@ -1,0 +1,59 @@
+// The command line. Each command's module is loaded only when that command runs,
+// so a pre-commit hook pays for nothing it does not use.
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { addReportOptions, sizeOption } from './options.js';
+import { EXIT_ERROR } from './emit.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Command {
+  const program = new Command('spreeflo-scan')
+    .description('Find leaked Spreeflo API keys in files, git history and screenshots.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run spreeflo-scan --help for usage)');
+
+  addReportOptions(
+    program
+      .command('scan')
+      .description('scan files and folders (default: the current folder)')
+      .argument('[paths...]', 'files or folders to scan'),
+  )
+    .option('-e, --exclude <glob>', 'skip paths matching this glob (repeatable)', collect)
+    .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
+    .option('--gitignore', 'skip files that .gitignore files ignore')
+    .option('--follow-symlinks', 'follow symlinks to folders')
+    .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
+    .action((paths: string[], opts) =>
+      run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
+    );
+
+  return program;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`spreeflo-scan: ${message}\n`);
+  return EXIT_ERROR;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const run = async (task: () => Promise<number>) => {
+    code = await task();
+  };
+  try {
+    await buildProgram(run).parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    if (err instanceof UsageError) return fail(err.message);
+    if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return fail(`error: ${(err as Error).message ?? String(err)}`);
+  }
+}

@@ -1,0 +1,50 @@
+// `spreeflo-scan scan [PATH…]`: files on disk.
+import { statSync } from 'node:fs';
+import type { CommonOptions } from './options.js';
+import { buildFilters, loadConfigFor, loadRules } from './options.js';
+import { FileSource } from '../sources/file-source.js';
+import { runPipeline } from '../scan/pipeline.js';
+import { createProgress } from './progress.js';
+import { emitReport } from './emit.js';
+import { UsageError } from '../errors.js';
+
+export interface ScanOptions extends CommonOptions {
+  exclude?: string[];
+  include?: string[];
+  gitignore?: boolean;
+  followSymlinks?: boolean;
+  maxFileSize?: number;
+}
+
+export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
+  const roots = paths.length ? paths : ['.'];
+  for (const root of roots) {
+    try {
+      statSync(root);
+    } catch {
+      throw new UsageError(`path not found: ${root}`);
+    }
+  }
+  const home = statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+  const config = loadConfigFor(home, opts.config);
+  const rules = loadRules(config);
+  const source = new FileSource(roots, {
+    include: [...config.include, ...(opts.include ?? [])],
+    exclude: [...config.exclude, ...(opts.exclude ?? [])],
+    gitignore: opts.gitignore ?? config.gitignore,
+    followSymlinks: opts.followSymlinks ?? config.followSymlinks,
+  });
+  const progress = createProgress(opts.progress);
+  const result = await runPipeline({
+    sources: [source],
+    context: {
+      rules,
+      ruleById: new Map(rules.map((r) => [r.id, r])),
+      maxFileSize: opts.maxFileSize ?? config.maxFileSize,
+      onProgress: (files, bytes) => progress.update(files, bytes),
+    },
+    filters: buildFilters(home, opts, config),
+  });
+  progress.stop();
+  return emitReport(result, rules, opts);
+}

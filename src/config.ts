@@ -1,0 +1,137 @@
+// The user's configuration file (.spreeflo-scan.yaml) and the ignore file, read
+// and checked once; a mistake in either is a usage error (exit 2), never ignored.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from './errors.js';
+
+export const CONFIG_NAMES = ['.spreeflo-scan.yaml', '.spreeflo-scan.yml'];
+export const IGNORE_FILE_NAME = '.spreeflo-scan-ignore';
+
+export interface InventoryEntry {
+  name: string;
+  last4: string;
+}
+
+export interface Config {
+  /** The file it came from, or null for defaults. */
+  file: string | null;
+  /** Extra rule files or folders, absolute. */
+  rules: string[];
+  include: string[];
+  exclude: string[];
+  allow: { keys: string[]; paths: string[]; fingerprints: string[] };
+  maxFileSize: number;
+  inventory: InventoryEntry[];
+  gitignore: boolean;
+  followSymlinks: boolean;
+}
+
+const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'ocr'];
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
+
+export function parseSize(value: unknown, what: string): number {
+  if (typeof value === 'number' && value > 0) return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(value));
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new UsageError(`${what}: "${value}" is not a size (examples: 500KB, 100MB, 1GB)`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+export function defaultConfig(): Config {
+  return {
+    file: null,
+    rules: [],
+    include: [],
+    exclude: [],
+    allow: { keys: [], paths: [], fingerprints: [] },
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    inventory: [],
+    gitignore: false,
+    followSymlinks: false,
+  };
+}
+
+function stringList(raw: unknown, what: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) throw new UsageError(`${what} must be a list of strings`);
+  return raw as string[];
+}
+
+function inventoryList(raw: unknown, file: string): InventoryEntry[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new UsageError(`${file}: inventory must be a list of {name, last4}`);
+  return raw.map((item, i) => {
+    const name = item?.name;
+    const last4 = item?.last4 === undefined ? undefined : String(item.last4);
+    if (typeof name !== 'string' || !last4 || last4.length !== 4) {
+      throw new UsageError(`${file}: inventory[${i}] needs a name and the key's last four characters (never the whole key)`);
+    }
+    return { name, last4 };
+  });
+}
+
+export function findConfigFile(root: string): string | null {
+  for (const name of CONFIG_NAMES) {
+    const file = join(root, name);
+    if (existsSync(file)) return file;
+  }
+  return null;
+}
+
+export function loadConfig(file: string | null): Config {
+  const config = defaultConfig();
+  if (!file) return config;
+  if (!existsSync(file)) throw new UsageError(`config file not found: ${file}`);
+  let raw: any;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new UsageError(`config file ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config file ${file}: expected a mapping at the top`);
+  const unknown = Object.keys(raw).filter((k) => !KNOWN_KEYS.includes(k));
+  if (unknown.length) throw new UsageError(`config file ${file}: unknown setting ${unknown.join(', ')} (known: ${KNOWN_KEYS.join(', ')})`);
+  const base = dirname(resolve(file));
+  config.file = file;
+  config.rules = stringList(raw.rules, `${file}: rules`).map((r) => (isAbsolute(r) ? r : resolve(base, r)));
+  config.include = stringList(raw.include, `${file}: include`);
+  config.exclude = stringList(raw.exclude, `${file}: exclude`);
+  config.allow = {
+    keys: stringList(raw.allow?.keys, `${file}: allow.keys`).map((k) => k.toLowerCase()),
+    paths: stringList(raw.allow?.paths, `${file}: allow.paths`),
+    fingerprints: stringList(raw.allow?.fingerprints, `${file}: allow.fingerprints`),
+  };
+  const badKey = config.allow.keys.find((k) => !/^[0-9a-f]{64}$/.test(k));
+  if (badKey) throw new UsageError(`${file}: allow.keys takes SHA-256 hashes of keys (keySha256 in the JSON report), not keys`);
+  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize, `${file}: maxFileSize`);
+  config.inventory = inventoryList(raw.inventory, file);
+  config.gitignore = raw.gitignore === true;
+  config.followSymlinks = raw.followSymlinks === true;
+  return config;
+}
+
+export interface IgnoreList {
+  file: string | null;
+  fingerprints: Set<string>;
+  paths: string[];
+}
+
+/**
+ * The ignore file: one entry a line, `#` starts a comment. A line of 64 hex digits
+ * (optionally followed by `:path...`) is a fingerprint from a report; anything else
+ * is a path glob.
+ */
+export function loadIgnoreFile(file: string | null): IgnoreList {
+  const list: IgnoreList = { file, fingerprints: new Set(), paths: [] };
+  if (!file || !existsSync(file)) return list;
+  for (const rawLine of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    if (/^[0-9a-f]{64}(:|$)/i.test(line)) list.fingerprints.add(line);
+    else list.paths.push(line);
+  }
+  return list;
+}

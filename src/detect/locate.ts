@@ -1,0 +1,57 @@
+// Turns byte offsets in a UTF-8 (or Latin-1) buffer into 1-based line and column,
+// where the column counts characters of the decoded line, as an editor shows it.
+
+const NEWLINE = 0x0a;
+const SNIPPET_WHOLE_LINE = 2000;
+const SNIPPET_RADIUS = 500;
+
+export class ByteLocator {
+  private newlines: number[] | null = null;
+
+  constructor(private readonly buf: Buffer) {}
+
+  private lineStarts(): number[] {
+    if (!this.newlines) {
+      const starts = [0];
+      for (let i = this.buf.indexOf(NEWLINE); i !== -1; i = this.buf.indexOf(NEWLINE, i + 1)) starts.push(i + 1);
+      this.newlines = starts;
+    }
+    return this.newlines;
+  }
+
+  /** Index of the line holding `offset`, 0-based. */
+  private lineIndex(offset: number): number {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  locate(offset: number): { line: number; column: number } {
+    const idx = this.lineIndex(offset);
+    const start = this.lineStarts()[idx]!;
+    const prefix = this.buf.toString('utf8', start, offset);
+    let column = 1;
+    for (const _ of prefix) column++;
+    return { line: idx + 1, column };
+  }
+
+  /** The text of the line around [from, to), whole if short, else a window. */
+  lineAround(from: number, to: number): { text: string; offset: number } {
+    const starts = this.lineStarts();
+    const idx = this.lineIndex(from);
+    let start = starts[idx]!;
+    let end = idx + 1 < starts.length ? starts[idx + 1]! - 1 : this.buf.length;
+    if (end > start && this.buf[end - 1] === 0x0d) end--;
+    if (end - start > SNIPPET_WHOLE_LINE) {
+      start = Math.max(start, from - SNIPPET_RADIUS);
+      end = Math.min(end, to + SNIPPET_RADIUS);
+    }
+    return { text: this.buf.toString('utf8', start, end), offset: start };
+  }
+}

@@ -1,0 +1,82 @@
+// Filters decide which findings the user has deliberately accepted. Each returns
+// the reason a finding is suppressed, or null; suppressed findings stay countable.
+import { readFileSync } from 'node:fs';
+import picomatch from 'picomatch';
+import type { Config, IgnoreList } from '../config.js';
+import type { Finding } from '../finding.js';
+import { UsageError } from '../errors.js';
+
+export const ALLOW_MARKER = 'spreeflo-scan:allow';
+
+export type Filter = (finding: Finding) => string | null;
+
+export function allowComment(): Filter {
+  return (f) => (f.snippet.includes(ALLOW_MARKER) ? `${ALLOW_MARKER} comment` : null);
+}
+
+function pathMatcher(globs: string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const match = picomatch(globs, { dot: true });
+  // A bare folder name or glob also covers what is inside it.
+  const inside = picomatch(globs.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
+  return (path) => match(path) || inside(path);
+}
+
+function matchesFingerprint(f: Finding, fingerprints: Set<string>): boolean {
+  return fingerprints.has(f.fingerprint) || fingerprints.has(f.secret.sha256);
+}
+
+export function ignoreFile(list: IgnoreList): Filter {
+  const byPath = pathMatcher(list.paths);
+  const name = list.file ?? 'ignore file';
+  return (f) => {
+    if (matchesFingerprint(f, list.fingerprints)) return `listed in ${name}`;
+    if (f.path !== null && byPath(f.path)) return `path ignored by ${name}`;
+    return null;
+  };
+}
+
+export function configAllowlist(config: Config): Filter {
+  const byPath = pathMatcher(config.allow.paths);
+  const keys = new Set(config.allow.keys);
+  const fingerprints = new Set(config.allow.fingerprints);
+  return (f) => {
+    if (keys.has(f.secret.sha256)) return 'key allowed in config';
+    if (fingerprints.has(f.fingerprint)) return 'fingerprint allowed in config';
+    if (f.path !== null && byPath(f.path)) return 'path allowed in config';
+    return null;
+  };
+}
+
+/** Findings already in an earlier JSON report (matched by fingerprint) are not new. */
+export function baseline(reportFile: string): Filter {
+  let known: Set<string>;
+  try {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    if (!Array.isArray(report?.findings)) throw new Error('no "findings" list');
+    known = new Set(report.findings.map((f: { fingerprint?: string }) => f.fingerprint).filter(Boolean));
+  } catch (err) {
+    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${(err as Error).message})`);
+  }
+  return (f) => (known.has(f.fingerprint) ? 'in baseline' : null);
+}
+
+export interface Suppressed {
+  finding: Finding;
+  reason: string;
+}
+
+export function applyFilters(findings: Finding[], filters: Filter[]): { kept: Finding[]; suppressed: Suppressed[] } {
+  const kept: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  for (const finding of findings) {
+    let reason: string | null = null;
+    for (const filter of filters) {
+      reason = filter(finding);
+      if (reason) break;
+    }
+    if (reason) suppressed.push({ finding, reason });
+    else kept.push(finding);
+  }
+  return { kept, suppressed };
+}

@@ -1,0 +1,45 @@
+// A finding: one key at one place, with its origin and, later, its live status.
+import type { Candidate, Confidence, Origin, Verification } from './model.js';
+import { Secret } from './secret.js';
+import { sha256Hex } from './detect/detector.js';
+import { redactWith, type RuleDefinition } from './detect/rules.js';
+
+export interface Finding extends Origin {
+  rule: string;
+  secret: Secret;
+  line: number;
+  column: number;
+  confidence: Confidence;
+  encoding?: string;
+  snippet: string;
+  box?: Candidate['box'];
+  /** Stable id of this key at this place (key hash, path, commit): for ignore files and baselines. */
+  fingerprint: string;
+  verification: Verification;
+}
+
+export function fingerprintOf(keySha256: string, origin: Origin): string {
+  const where = origin.entry ? `${origin.path ?? ''}!${origin.entry}` : origin.path ?? '';
+  return [keySha256, origin.source === 'commit-message' ? 'commit-message' : where, origin.commit]
+    .filter((part) => part !== undefined && part !== '')
+    .join(':');
+}
+
+export function toFinding(candidate: Candidate, origin: Origin, rules: Map<string, RuleDefinition>): Finding {
+  const keySha256 = sha256Hex(candidate.key);
+  const secret = new Secret(candidate.key, redactWith(rules.get(candidate.ruleId), candidate.key), keySha256);
+  const finding: Finding = {
+    ...origin,
+    rule: candidate.ruleId,
+    secret,
+    line: candidate.line,
+    column: candidate.column,
+    confidence: candidate.confidence,
+    snippet: candidate.snippet,
+    fingerprint: fingerprintOf(keySha256, origin),
+    verification: { status: 'unchecked' },
+  };
+  if (candidate.encoding) finding.encoding = candidate.encoding;
+  if (candidate.box) finding.box = candidate.box;
+  return finding;
+}

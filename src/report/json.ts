@@ -1,0 +1,68 @@
+// The JSON report: a public contract (add fields freely, rename none).
+import type { Finding } from '../finding.js';
+import type { ScanResult } from '../scan/pipeline.js';
+import { groupByKey } from './keys.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface ReportOptions {
+  showSecrets: boolean;
+  ruleNames: Map<string, string>;
+}
+
+export function findingJson(f: Finding, opts: ReportOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    rule: f.rule,
+    ruleName: opts.ruleNames.get(f.rule) ?? f.rule,
+    keySha256: f.secret.sha256,
+    redacted: f.secret.redacted,
+    source: f.source,
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    confidence: f.confidence,
+    verification: f.verification,
+    fingerprint: f.fingerprint,
+    snippet: f.snippet,
+  };
+  for (const k of ['entry', 'commit', 'author', 'date', 'page', 'encoding', 'box'] as const) {
+    if (f[k] !== undefined) out[k] = f[k];
+  }
+  if (opts.showSecrets) out.key = f.secret.reveal();
+  return out;
+}
+
+export function renderJson(result: ScanResult, opts: ReportOptions): string {
+  const report = {
+    tool: { name: 'spreeflo-scan', version: TOOL_VERSION },
+    summary: {
+      keys: groupByKey(result.findings).length,
+      findings: result.findings.length,
+      suppressed: result.suppressed.length,
+      skipped: result.skipped.length,
+      files: result.stats.files,
+      bytes: result.stats.bytes,
+      seconds: Number(result.stats.seconds.toFixed(3)),
+    },
+    findings: result.findings.map((f) => findingJson(f, opts)),
+    keys: groupByKey(result.findings).map((g) => ({
+      keySha256: g.keySha256,
+      redacted: g.redacted,
+      rule: g.rule,
+      confidence: g.confidence,
+      verification: g.findings[0]!.verification,
+      occurrences: g.findings.length,
+      places: g.findings.map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) })),
+      ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
+    })),
+    suppressed: result.suppressed.map((s) => ({
+      fingerprint: s.finding.fingerprint,
+      redacted: s.finding.secret.redacted,
+      path: s.finding.path,
+      line: s.finding.line,
+      reason: s.reason,
+    })),
+    skipped: result.skipped,
+    notes: result.notes,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

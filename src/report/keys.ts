@@ -1,0 +1,37 @@
+// Findings grouped by key: the unit a person acts on (one key, one revocation).
+import type { Finding } from '../finding.js';
+
+export interface KeyGroup {
+  keySha256: string;
+  redacted: string;
+  rule: string;
+  confidence: 'high' | 'low';
+  findings: Finding[];
+}
+
+export function groupByKey(findings: Finding[]): KeyGroup[] {
+  const groups = new Map<string, KeyGroup>();
+  for (const f of findings) {
+    let g = groups.get(f.secret.sha256);
+    if (!g) {
+      g = { keySha256: f.secret.sha256, redacted: f.secret.redacted, rule: f.rule, confidence: 'low', findings: [] };
+      groups.set(f.secret.sha256, g);
+    }
+    g.findings.push(f);
+    if (f.confidence === 'high') g.confidence = 'high';
+  }
+  return [...groups.values()];
+}
+
+/** `path:line:column`, with the archive entry, commit or page when there is one. */
+export function placeOf(f: Finding): string {
+  const where = f.source === 'commit-message' ? 'commit message' : `${f.path}${f.entry ? `!${f.entry}` : ''}`;
+  const at = f.box ? '' : `:${f.line}:${f.column}`;
+  const extras = [
+    f.commit ? `commit ${f.commit.slice(0, 12)}` : '',
+    f.page !== undefined ? `page ${f.page}` : '',
+    f.encoding ? f.encoding : '',
+    f.confidence === 'low' ? 'low confidence' : '',
+  ].filter(Boolean);
+  return `${where}${at}${extras.length ? `  (${extras.join(', ')})` : ''}`;
+}

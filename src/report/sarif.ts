@@ -1,0 +1,80 @@
+// SARIF 2.1.0 for code-scanning services (GitHub accepts it as uploaded).
+import { createHash } from 'node:crypto';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { RuleDefinition } from '../detect/rules.js';
+import type { Finding } from '../finding.js';
+import type { ScanResult } from '../scan/pipeline.js';
+import { TOOL_VERSION } from '../version.js';
+import { describeStatus } from './status.js';
+
+const HELP =
+  'Revoke the key in Spreeflo (Settings > API Keys > trash icon next to its name > Confirm), ' +
+  'give the integration that used it a new key, and remove the key from the code and from git history.';
+
+function ruleDescriptor(def: RuleDefinition): ReportingDescriptor {
+  return {
+    id: def.id,
+    name: def.name.replace(/[^A-Za-z0-9]+/g, ' ').trim().replace(/ (\w)/g, (_, c: string) => c.toUpperCase()),
+    shortDescription: { text: def.name },
+    fullDescription: { text: def.description ?? def.name },
+    help: { text: HELP, markdown: HELP },
+    defaultConfiguration: { level: 'error' },
+    properties: { tags: ['security', 'secret', 'spreeflo'], precision: 'very-high', 'security-severity': '9.0' },
+  };
+}
+
+function message(f: Finding): string {
+  const name = f.verification.keyName ?? f.verification.probableName;
+  const status = f.verification.status === 'unchecked' ? '' : ` (${describeStatus(f.verification.status)})`;
+  return `Spreeflo API key ${f.secret.redacted}${name ? ` named '${name}'` : ''}${status} is exposed here.`;
+}
+
+function result(f: Finding): Result {
+  const where = f.entry ? `${f.path}!${f.entry}` : f.path;
+  const r: Result = {
+    ruleId: f.rule,
+    level: f.confidence === 'high' ? 'error' : 'warning',
+    message: { text: message(f) },
+    partialFingerprints: { 'spreefloScanFingerprint/v1': createHash('sha256').update(f.fingerprint).digest('hex') },
+    properties: {
+      keySha256: f.secret.sha256,
+      redacted: f.secret.redacted,
+      source: f.source,
+      confidence: f.confidence,
+      verification: f.verification,
+      ...(f.commit ? { commit: f.commit } : {}),
+    },
+  };
+  if (where) {
+    r.locations = [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(where), uriBaseId: '%SRCROOT%' },
+          region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) },
+        },
+      },
+    ];
+  }
+  return r;
+}
+
+export function renderSarif(result_: ScanResult, rules: RuleDefinition[]): string {
+  const log: Log = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'spreeflo-scan',
+            version: TOOL_VERSION,
+            informationUri: 'https://www.npmjs.com/package/spreeflo-scan',
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        results: result_.findings.map(result),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

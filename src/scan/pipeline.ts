@@ -1,0 +1,63 @@
+// The pipeline: sources -> detector -> filters -> verifier -> reporters.
+// Sources run the detector on what they read (so reading and detecting can share
+// a worker), then every finding goes through the same filters and verifier.
+import type { Skipped } from '../model.js';
+import type { RuleDefinition } from '../detect/rules.js';
+import type { Finding } from '../finding.js';
+import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
+
+export interface SourceContext {
+  rules: RuleDefinition[];
+  ruleById: Map<string, RuleDefinition>;
+  maxFileSize: number;
+  onProgress?: (files: number, bytes: number) => void;
+}
+
+export interface SourceOutput {
+  findings: Finding[];
+  skipped: Skipped[];
+  files: number;
+  bytes: number;
+  notes: string[];
+}
+
+export interface Source {
+  run(ctx: SourceContext): Promise<SourceOutput>;
+}
+
+export type Verifier = (findings: Finding[]) => Promise<void>;
+
+export interface ScanResult {
+  findings: Finding[];
+  suppressed: Suppressed[];
+  skipped: Skipped[];
+  notes: string[];
+  stats: { files: number; bytes: number; seconds: number };
+}
+
+export interface PipelineOptions {
+  sources: Source[];
+  context: SourceContext;
+  filters: Filter[];
+  verify?: Verifier;
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [], stats: { files: 0, bytes: 0, seconds: 0 } };
+  const all: Finding[] = [];
+  for (const source of opts.sources) {
+    const out = await source.run(opts.context);
+    all.push(...out.findings);
+    result.skipped.push(...out.skipped);
+    result.notes.push(...out.notes);
+    result.stats.files += out.files;
+    result.stats.bytes += out.bytes;
+  }
+  const { kept, suppressed } = applyFilters(all, opts.filters);
+  result.findings = kept;
+  result.suppressed = suppressed;
+  if (opts.verify) await opts.verify(kept);
+  result.stats.seconds = (performance.now() - started) / 1000;
+  return result;
+}

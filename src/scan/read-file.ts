@@ -1,0 +1,114 @@
+// Reads one file and runs the detector over it. Files up to WHOLE_FILE_LIMIT are
+// read at once into a reused buffer; larger ones stream in line-aligned chunks so
+// memory stays flat whatever the size.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Candidate } from '../model.js';
+import type { Detector } from '../detect/detector.js';
+
+export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
+const CHUNK_SIZE = 16 * 1024 * 1024;
+/** Carried over when a chunk holds no newline at all, so no key is cut in two. */
+const OVERLAP = 64 * 1024;
+
+export type FileScan =
+  | { ok: true; candidates: Candidate[]; bytes: number }
+  | { ok: false; reason: string; bytes: number };
+
+export interface ReadLimits {
+  maxFileSize: number;
+}
+
+function describeError(err: NodeJS.ErrnoException): string {
+  if (err.code === 'EACCES' || err.code === 'EPERM') return `unreadable (${err.code}: permission denied)`;
+  if (err.code === 'EISDIR') return 'is a folder';
+  if (err.code === 'ELOOP') return 'symlink loop';
+  if (err.code === 'ENOENT') return 'vanished while scanning';
+  return `unreadable (${err.code ?? err.message})`;
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export class FileScanner {
+  private buffer = Buffer.allocUnsafe(1024 * 1024);
+
+  constructor(
+    private readonly detector: Detector,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  private bufferOf(size: number): Buffer {
+    if (this.buffer.length < size) this.buffer = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
+    return this.buffer;
+  }
+
+  scan(path: string): FileScan {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (err) {
+      return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
+    }
+    try {
+      const { size } = fstatSync(fd);
+      if (size > this.limits.maxFileSize) {
+        return { ok: false, reason: `too large (${mib(size)} > --max-file-size ${mib(this.limits.maxFileSize)})`, bytes: 0 };
+      }
+      if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd);
+      const buf = this.bufferOf(size);
+      let read = 0;
+      while (read < size) {
+        const n = readSync(fd, buf, read, size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return { ok: true, candidates: this.detector.scan(buf.subarray(0, read)), bytes: read };
+    } catch (err) {
+      return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private scanChunked(fd: number): FileScan {
+    const buf = this.bufferOf(CHUNK_SIZE + OVERLAP);
+    const candidates: Candidate[] = [];
+    const seen = new Set<string>();
+    let carry = 0;
+    let position = 0;
+    let lineBase = 0;
+    for (;;) {
+      const n = readSync(fd, buf, carry, CHUNK_SIZE, position);
+      position += n;
+      const end = carry + n;
+      const last = n === 0;
+      let cut = last ? end : buf.lastIndexOf(0x0a, end - 1) + 1;
+      let keep = end - cut;
+      if (cut === 0) {
+        // One line longer than a chunk: scan it all, and scan its tail again with the next chunk.
+        cut = end;
+        keep = Math.min(OVERLAP, end);
+      }
+      const piece = buf.subarray(0, cut);
+      for (const c of this.detector.scan(piece)) {
+        const line = c.line + lineBase;
+        const id = `${line}:${c.key}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        candidates.push({ ...c, line });
+      }
+      if (last) break;
+      lineBase += countNewlines(buf, 0, end - keep);
+      buf.copyWithin(0, end - keep, end);
+      carry = keep;
+    }
+    return { ok: true, candidates, bytes: position };
+  }
+}
+
+function countNewlines(buf: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let i = buf.indexOf(0x0a, from); i !== -1 && i < to; i = buf.indexOf(0x0a, i + 1)) count++;
+  return count;
+}

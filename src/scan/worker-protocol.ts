@@ -1,0 +1,18 @@
+// Messages between the scan pool and its worker threads (plain data only).
+import type { RuleDefinition } from '../detect/rules.js';
+import type { FileScan, ReadLimits } from './read-file.js';
+
+export interface WorkerInit {
+  rules: RuleDefinition[];
+  limits: ReadLimits;
+}
+
+export interface WorkerRequest {
+  batch: number;
+  paths: string[];
+}
+
+export interface WorkerReply {
+  batch: number;
+  results: FileScan[];
+}

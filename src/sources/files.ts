@@ -1,0 +1,171 @@
+// The file source: which files under the scanned paths are read. Every file is
+// scanned (a gitignored .env still leaks in a published zip) except .git internals,
+// excluded globs and, with --gitignore, ignored files. Nothing is dropped quietly:
+// unreadable folders, broken links and link loops become skipped entries.
+import fs from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import picomatch from 'picomatch';
+import ignore, { type Ignore } from 'ignore';
+import type { Skipped } from '../model.js';
+import { UsageError } from '../errors.js';
+
+export interface FileJob {
+  /** Absolute path to read. */
+  abs: string;
+  /** Path reported to the user: relative to the scan root, forward slashes. */
+  rel: string;
+}
+
+export interface WalkOptions {
+  include: string[];
+  exclude: string[];
+  gitignore: boolean;
+  followSymlinks: boolean;
+}
+
+export interface WalkResult {
+  files: FileJob[];
+  skipped: Skipped[];
+}
+
+const ALWAYS_EXCLUDED = ['**/.git/**'];
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/** fast-glob's fs, with readdir failures recorded instead of silently swallowed. */
+function recordingFs(onError: (dir: string, err: NodeJS.ErrnoException) => void) {
+  const readdir = ((dir: string, opts: any, cb: any) =>
+    fs.readdir(dir, opts, (err: NodeJS.ErrnoException | null, entries: unknown) => {
+      if (err) onError(dir, err);
+      cb(err, entries);
+    })) as unknown as typeof fs.readdir;
+  return { ...fs, readdir };
+}
+
+function errorReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ELOOP':
+      return 'symlink loop';
+    case 'ENOENT':
+      return 'broken symlink (target does not exist)';
+    case 'EACCES':
+    case 'EPERM':
+      return `unreadable (${err.code}: permission denied)`;
+    default:
+      return `unreadable (${err.code ?? err.message})`;
+  }
+}
+
+class GitignoreFilter {
+  private readonly byDir = new Map<string, Ignore | null>();
+
+  constructor(private readonly root: string) {}
+
+  private rulesFor(dirRel: string): Ignore | null {
+    if (!this.byDir.has(dirRel)) {
+      const file = join(this.root, dirRel, '.gitignore');
+      this.byDir.set(dirRel, existsSync(file) ? ignore().add(readFileSync(file, 'utf8')) : null);
+    }
+    return this.byDir.get(dirRel)!;
+  }
+
+  /** True when a .gitignore in any folder above `rel` ignores it. */
+  ignores(rel: string): boolean {
+    const parts = rel.split('/');
+    for (let depth = 0; depth < parts.length; depth++) {
+      const dirRel = parts.slice(0, depth).join('/');
+      const rules = this.rulesFor(dirRel);
+      if (!rules) continue;
+      // Each ancestor folder below this .gitignore may be ignored as a whole.
+      for (let end = depth + 1; end <= parts.length; end++) {
+        const sub = parts.slice(depth, end).join('/') + (end < parts.length ? '/' : '');
+        if (rules.ignores(sub)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** Lists the files to scan under `root` (a folder or a single file). */
+export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkResult> {
+  const absRoot = resolve(root);
+  let rootStat: fs.Stats;
+  try {
+    rootStat = statSync(absRoot);
+  } catch (err) {
+    throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
+  }
+  if (rootStat.isFile()) {
+    return { files: [{ abs: absRoot, rel: toPosix(relative(process.cwd(), absRoot)) || absRoot }], skipped: [] };
+  }
+  const files: FileJob[] = [];
+  const skipped: Skipped[] = [];
+  const seenDirs = new Set<string>([realpathSync(absRoot)]);
+  const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
+  const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
+
+  const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
+    const stream = fg.stream('**', {
+      cwd: dirAbs,
+      dot: true,
+      onlyFiles: false,
+      objectMode: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      ignore: [...ALWAYS_EXCLUDED, ...opts.exclude],
+      fs: recordingFs((dir, err) =>
+        skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
+      ),
+    });
+    for await (const entry of stream as AsyncIterable<fg.Entry>) {
+      const rel = relPrefix ? posix.join(relPrefix, entry.path) : entry.path;
+      const abs = join(dirAbs, entry.path);
+      const d = entry.dirent;
+      if (d.isDirectory()) continue;
+      if (!isIncluded(rel)) continue;
+      if (gitignore?.ignores(rel)) continue;
+      if (d.isFile()) {
+        files.push({ abs, rel });
+      } else if (d.isSymbolicLink()) {
+        await followLink(abs, rel);
+      } else {
+        skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
+      }
+    }
+  };
+
+  const followLink = async (abs: string, rel: string): Promise<void> => {
+    let target: fs.Stats;
+    try {
+      target = statSync(abs);
+    } catch (err) {
+      skipped.push({ path: rel, reason: errorReason(err as NodeJS.ErrnoException) });
+      return;
+    }
+    if (target.isFile()) {
+      files.push({ abs, rel });
+    } else if (target.isDirectory()) {
+      if (!opts.followSymlinks) {
+        skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
+        return;
+      }
+      const real = realpathSync(abs);
+      if (seenDirs.has(real)) {
+        skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)' });
+        return;
+      }
+      seenDirs.add(real);
+      await walkDir(abs, rel);
+    } else {
+      skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
+    }
+  };
+
+  await walkDir(absRoot, '');
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, skipped };
+}

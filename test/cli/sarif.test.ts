@@ -1,0 +1,41 @@
+// SARIF output validates against the official 2.1.0 schema and never holds a key.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv-draft-04';
+import { makeV1Key, makeV2Key } from '../support/keys.js';
+import { runCli, tempDir, writeTree } from '../support/cli.js';
+
+const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS; require() gives its class directly.
+const Ajv = require('ajv-draft-04') as new (opts: object) => { compile(schema: object): ValidateFunction };
+const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+
+describe('sarif report', () => {
+  const root = tempDir();
+  const keys = [makeV2Key(), makeV1Key()];
+  writeTree(root, { 'a.env': `A=${keys[0]}\n`, 'src/b.py': `\n\nB = "${keys[1]}"\n`, 'dir with space/c.txt': `${keys[0]}\n` });
+  const run = runCli(['scan', '.', '--format', 'sarif'], { cwd: root });
+  const log = JSON.parse(run.stdout);
+
+  it('is valid against the SARIF 2.1.0 schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it('has one result per place, with rule, location and fingerprint', () => {
+    expect(run.code).toBe(1);
+    const results = log.runs[0].results;
+    expect(results).toHaveLength(3);
+    const b = results.find((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/b.py');
+    expect(b.ruleId).toBe('spreeflo-api-key-v1');
+    expect(b.locations[0].physicalLocation.region.startLine).toBe(3);
+    expect(results.some((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'dir%20with%20space/c.txt')).toBe(true);
+    expect(b.partialFingerprints['spreefloScanFingerprint/v1']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('holds no key in full', () => {
+    for (const key of keys) expect(run.stdout).not.toContain(key);
+  });
+});
