@@ -4,7 +4,7 @@
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -22,7 +22,8 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   write: false,
   // Native or heavy packages stay in node_modules and load only when needed.
-  external: ['sharp', 'tesseract.js', '@tesseract.js-data/eng', 'simple-git', 'playwright-core'],
+  // yaml is only needed for config and user rule files, so it loads from node_modules on demand.
+  external: ['sharp', 'tesseract.js', '@tesseract.js-data/eng', 'simple-git', 'playwright-core', 'yaml'],
   define: { __SPREEFLO_SCAN_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
@@ -34,6 +35,31 @@ for (const file of outputs) {
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
+}
+
+// The built-in rules, parsed and checked once here, so start-up needs no YAML parser.
+// The parser is the scanner's own (src/detect/rule-files.ts), bundled for the occasion.
+const parser = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/detect/rule-files.ts'],
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  write: false,
+  logLevel: 'warning',
+});
+const parserFile = join(root, 'dist', `.rule-files.${process.pid}.mjs`);
+writeFileSync(parserFile, parser.outputFiles[0].contents);
+try {
+  const { loadRuleDir } = await import(parserFile);
+  const rules = await loadRuleDir(join(root, 'rules'));
+  const target = join(root, 'dist', 'rules.json');
+  const portable = rules.map((r) => ({ ...r, file: relative(root, r.file) }));
+  writeFileSync(`${target}.${process.pid}.tmp`, JSON.stringify(portable));
+  renameSync(`${target}.${process.pid}.tmp`, target);
+} finally {
+  rmSync(parserFile, { force: true });
 }
 
 // Old chunks go once no run could still be loading them.

@@ -2,8 +2,8 @@
 // and checked once; a mistake in either is a usage error (exit 2), never ignored.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors.js';
+import { parseSize } from './units.js';
 
 export const CONFIG_NAMES = ['.spreeflo-scan.yaml', '.spreeflo-scan.yml'];
 export const IGNORE_FILE_NAME = '.spreeflo-scan-ignore';
@@ -28,17 +28,7 @@ export interface Config {
 }
 
 const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'ocr'];
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
-
 export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
-
-export function parseSize(value: unknown, what: string): number {
-  if (typeof value === 'number' && value > 0) return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(value));
-  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new UsageError(`${what}: "${value}" is not a size (examples: 500KB, 100MB, 1GB)`);
-  return Math.round(Number(m[1]) * unit);
-}
 
 export function defaultConfig(): Config {
   return {
@@ -81,10 +71,12 @@ export function findConfigFile(root: string): string | null {
   return null;
 }
 
-export function loadConfig(file: string | null): Config {
+export async function loadConfig(file: string | null): Promise<Config> {
   const config = defaultConfig();
   if (!file) return config;
   if (!existsSync(file)) throw new UsageError(`config file not found: ${file}`);
+  // Loaded only when there is a config file: most runs never pay for the parser.
+  const { parse: parseYaml } = await import('yaml');
   let raw: any;
   try {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};

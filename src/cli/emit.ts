@@ -5,7 +5,7 @@ import type { ScanResult } from '../scan/pipeline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
-import type { CommonOptions } from './options.js';
+import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
 
 export const EXIT_CLEAN = 0;

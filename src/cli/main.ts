@@ -3,12 +3,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { addReportOptions, sizeOption } from './options.js';
-import { EXIT_ERROR } from './emit.js';
+import { addReportOptions, collect, sizeOption } from './flags.js';
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+const EXIT_ERROR = 2;
 
 function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Command {
   const program = new Command('spreeflo-scan')

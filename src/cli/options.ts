@@ -1,40 +1,16 @@
-// Options every scanning command shares, and turning them into a pipeline.
-import { Option, type Command } from 'commander';
+// Turning the shared options into what a scan needs: config, rules, filters.
 import { resolve } from 'node:path';
-import { IGNORE_FILE_NAME, findConfigFile, loadConfig, loadIgnoreFile, parseSize, type Config } from '../config.js';
-import { builtinRulesDir, loadRuleDir, parseRuleFile, type RuleDefinition } from '../detect/rules.js';
+import { IGNORE_FILE_NAME, findConfigFile, loadConfig, loadIgnoreFile, type Config } from '../config.js';
+import { type RuleDefinition } from '../detect/rules.js';
+import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
+import type { CommonOptions } from './flags.js';
 import { existsSync, statSync } from 'node:fs';
 import { allowComment, baseline, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
 
-export interface CommonOptions {
-  format: 'text' | 'json' | 'sarif';
-  output?: string;
-  showSecrets?: boolean;
-  config?: string;
-  ignoreFile?: string;
-  baseline?: string;
-  strict?: boolean;
-  progress: boolean;
-  color?: boolean;
-}
-
-export function addReportOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--show-secrets', 'print whole keys in the report (redacted by default)')
-    .option('-c, --config <file>', 'configuration file (default: .spreeflo-scan.yaml in the scanned folder)')
-    .option('--ignore-file <file>', `ignore file (default: ${IGNORE_FILE_NAME} in the scanned folder)`)
-    .option('--baseline <report.json>', 'only report findings that are not in this earlier JSON report')
-    .option('--strict', 'low-confidence findings fail the scan too')
-    .option('--no-progress', 'never show progress on stderr')
-    .option('--no-color', 'no colours in the text report');
-}
-
 /** Rule definitions: the built-in ones plus the user's rule files and folders. */
-export function loadRules(config: Config): RuleDefinition[] {
-  const rules = loadRuleDir(builtinRulesDir());
+export async function loadRules(config: Config): Promise<RuleDefinition[]> {
+  const rules = await loadBuiltinRules();
   for (const extra of config.rules) {
     let isDir: boolean;
     try {
@@ -42,7 +18,7 @@ export function loadRules(config: Config): RuleDefinition[] {
     } catch {
       throw new UsageError(`rule path not found: ${extra} (from ${config.file})`);
     }
-    rules.push(...(isDir ? loadRuleDir(extra) : [parseRuleFile(extra)]));
+    rules.push(...(isDir ? await loadRuleDir(extra) : [await parseRuleFile(extra)]));
   }
   const ids = new Set<string>();
   for (const r of rules) {
@@ -52,7 +28,7 @@ export function loadRules(config: Config): RuleDefinition[] {
   return rules;
 }
 
-export function loadConfigFor(root: string, explicit: string | undefined): Config {
+export function loadConfigFor(root: string, explicit: string | undefined): Promise<Config> {
   return loadConfig(explicit ? resolve(explicit) : findConfigFile(root));
 }
 
@@ -62,8 +38,4 @@ export function buildFilters(root: string, opts: CommonOptions, config: Config):
   filters.push(ignoreFile(loadIgnoreFile(resolve(opts.ignoreFile ?? resolve(root, IGNORE_FILE_NAME)))));
   if (opts.baseline) filters.push(baseline(resolve(opts.baseline)));
   return filters;
-}
-
-export function sizeOption(value: string): number {
-  return parseSize(value, '--max-file-size');
 }

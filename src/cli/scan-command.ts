@@ -1,6 +1,6 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { statSync } from 'node:fs';
-import type { CommonOptions } from './options.js';
+import type { CommonOptions } from './flags.js';
 import { buildFilters, loadConfigFor, loadRules } from './options.js';
 import { FileSource } from '../sources/file-source.js';
 import { runPipeline } from '../scan/pipeline.js';
@@ -26,8 +26,8 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     }
   }
   const home = statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
-  const config = loadConfigFor(home, opts.config);
-  const rules = loadRules(config);
+  const config = await loadConfigFor(home, opts.config);
+  const rules = await loadRules(config);
   const source = new FileSource(roots, {
     include: [...config.include, ...(opts.include ?? [])],
     exclude: [...config.exclude, ...(opts.exclude ?? [])],

@@ -1,11 +1,13 @@
-// The detector: finds validated keys in one chunk of bytes. Cheap literal
-// prefilters decide whether a chunk is decoded at all; rule patterns, checksums
-// and context run only on chunks that hold a prefilter literal.
+// The detector: finds validated keys in one chunk of bytes. Literal prefilters,
+// searched by their rarest bytes, find the few places worth a look; the rule's
+// pattern, validator and context run only in a small window around each place, so
+// the cost follows the number of hits, not the size of the chunk.
 import { createHash } from 'node:crypto';
 import type { Candidate } from '../model.js';
 import { type CompiledRule, redactWith } from './rules.js';
 import { ByteLocator } from './locate.js';
-import { base64Anchors, base64RunAround, sniffUtf16, utf16ToUtf8 } from './encodings.js';
+import { LiteralFinder } from './needles.js';
+import { base64Anchors, base64RunAround, sniffUtf16, utf16ToUtf8, type Base64Run } from './encodings.js';
 
 /** Shortest base64 text that can hold a whole key (36 bytes -> 48 characters). */
 const MIN_BASE64_RUN = 48;
@@ -14,7 +16,13 @@ const MAX_DEPTH = 2;
 
 interface PreparedRule {
   rule: CompiledRule;
-  literals: Buffer[];
+  finders: LiteralFinder[];
+}
+
+interface Match {
+  rule: CompiledRule;
+  key: string;
+  start: number;
 }
 
 export function sha256Hex(text: string): string {
@@ -23,15 +31,17 @@ export function sha256Hex(text: string): string {
 
 export class Detector {
   private readonly prepared: PreparedRule[];
-  private readonly base64: Buffer[];
+  private readonly base64: LiteralFinder[];
 
   constructor(readonly rules: CompiledRule[]) {
     this.prepared = rules.map((rule) => ({
       rule,
-      literals: rule.def.prefilter.map((p) => Buffer.from(p, 'latin1')),
+      finders: rule.def.prefilter.map((p) => new LiteralFinder(Buffer.from(p, 'latin1'))),
     }));
-    const anchors = new Set(rules.flatMap((r) => r.def.prefilter.flatMap(base64Anchors)));
-    this.base64 = [...anchors].map((a) => Buffer.from(a, 'latin1'));
+    const anchors = new Set(
+      rules.flatMap((r) => (r.def.base64Prefilter ? base64Anchors(r.def.base64Prefilter) : r.def.prefilter.flatMap((p) => base64Anchors([p])))),
+    );
+    this.base64 = [...anchors].map((a) => new LiteralFinder(Buffer.from(a, 'latin1')));
   }
 
   /** Keys in `buf`, located in its decoded text. */
@@ -42,82 +52,70 @@ export class Detector {
   private scanAt(raw: Buffer, depth: number): Candidate[] {
     const utf16 = sniffUtf16(raw);
     const buf = utf16 ? utf16ToUtf8(raw, utf16) : raw;
-    const active = this.prepared.filter((p) => p.literals.some((lit) => buf.indexOf(lit) !== -1));
-    const b64Hits = this.base64Hits(buf);
-    if (active.length === 0 && b64Hits.length === 0) return [];
+    const matches = this.prepared.flatMap((p) => this.matchRule(p, buf));
+    const runs = depth < MAX_DEPTH ? this.base64Runs(buf) : [];
+    if (matches.length === 0 && runs.length === 0) return [];
 
     const locator = new ByteLocator(buf);
-    const found: Candidate[] = [];
-    if (active.length > 0) {
-      const text = buf.toString('latin1');
-      for (const { rule } of active) found.push(...this.matchRule(rule, text, locator));
-    }
-    for (const run of this.base64Runs(buf, b64Hits)) {
-      found.push(...this.scanBase64Run(buf, run, locator, depth));
-    }
+    const found = matches.map((m) => this.candidate(m, locator));
+    for (const run of runs) found.push(...this.scanBase64Run(buf, run, locator, depth));
     if (utf16) for (const c of found) c.encoding = c.encoding ? `${utf16}+${c.encoding}` : utf16;
     return found.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
-  private matchRule(rule: CompiledRule, text: string, locator: ByteLocator): Candidate[] {
-    const out: Candidate[] = [];
-    rule.regex.lastIndex = 0;
-    for (let m = rule.regex.exec(text); m; m = rule.regex.exec(text)) {
-      const key = m[0];
-      if (!rule.validate(key)) continue;
-      const { line, column } = locator.locate(m.index);
-      const around = locator.lineAround(m.index, m.index + key.length);
-      const lowByContext = rule.lowContext?.test(around.text) ?? false;
-      out.push({
-        ruleId: rule.def.id,
-        key,
-        line,
-        column,
-        confidence: lowByContext ? 'low' : rule.def.confidence,
-        snippet: this.mask(around.text),
-      });
+  /** Validated tokens of one rule, each found once, from the windows around its literal hits. */
+  private matchRule({ rule, finders }: PreparedRule, buf: Buffer): Match[] {
+    const matches: Match[] = [];
+    const seen = new Set<number>();
+    for (const finder of finders) {
+      for (let hit = finder.next(buf, 0); hit !== -1; hit = finder.next(buf, hit + 1)) {
+        const from = Math.max(0, hit - rule.reach);
+        const window = buf.toString('latin1', from, Math.min(buf.length, hit + rule.reach));
+        rule.regex.lastIndex = 0;
+        for (let m = rule.regex.exec(window); m; m = rule.regex.exec(window)) {
+          const start = from + m.index;
+          // Tokens that do not cover this hit are whole only if another hit finds them.
+          if (start > hit || start + m[0].length <= hit || seen.has(start)) continue;
+          seen.add(start);
+          if (rule.validate(m[0])) matches.push({ rule, key: m[0], start });
+        }
+      }
     }
-    return out;
+    return matches;
   }
 
-  private base64Hits(buf: Buffer): number[] {
-    const hits: number[] = [];
-    for (const anchor of this.base64) {
-      for (let i = buf.indexOf(anchor); i !== -1; i = buf.indexOf(anchor, i + 1)) hits.push(i);
-    }
-    return hits;
+  private candidate(m: Match, locator: ByteLocator): Candidate {
+    const { line, column } = locator.locate(m.start);
+    const around = locator.lineAround(m.start, m.start + m.key.length);
+    const lowByContext = m.rule.lowContext?.test(around.text) ?? false;
+    return {
+      ruleId: m.rule.def.id,
+      key: m.key,
+      line,
+      column,
+      confidence: lowByContext ? 'low' : m.rule.def.confidence,
+      snippet: this.mask(around.text),
+    };
   }
 
-  private base64Runs(buf: Buffer, hits: number[]): { start: number; end: number }[] {
-    const runs = new Map<number, { start: number; end: number }>();
-    for (const at of hits) {
-      const run = base64RunAround(buf, at);
-      if (run.end - run.start >= MIN_BASE64_RUN) runs.set(run.start, run);
+  private base64Runs(buf: Buffer): Base64Run[] {
+    const runs = new Map<number, Base64Run>();
+    for (const finder of this.base64) {
+      for (let at = finder.next(buf, 0); at !== -1; at = finder.next(buf, at + 1)) {
+        const run = base64RunAround(buf, at);
+        if (run.end - run.start >= MIN_BASE64_RUN) runs.set(run.start, run);
+      }
     }
     return [...runs.values()];
   }
 
-  private scanBase64Run(
-    buf: Buffer,
-    run: { start: number; end: number },
-    locator: ByteLocator,
-    depth: number,
-  ): Candidate[] {
-    if (depth >= MAX_DEPTH) return [];
-    const decoded = Buffer.from(buf.toString('latin1', run.start, run.end), 'base64');
-    const inner = this.scanAt(decoded, depth + 1);
+  private scanBase64Run(buf: Buffer, run: Base64Run, locator: ByteLocator, depth: number): Candidate[] {
+    const runText = buf.toString('latin1', run.start, run.end);
+    const inner = this.scanAt(Buffer.from(runText, 'base64'), depth + 1);
     if (inner.length === 0) return [];
     const { line, column } = locator.locate(run.start);
-    const around = locator.lineAround(run.start, run.end);
-    const runText = buf.toString('latin1', run.start, run.end);
-    const snippet = this.mask(around.text.replace(runText, '[base64]'));
-    return inner.map((c) => ({
-      ...c,
-      line,
-      column,
-      snippet,
-      encoding: c.encoding ? `base64+${c.encoding}` : 'base64',
-    }));
+    const snippet = this.mask(locator.lineAround(run.start, run.end).text.replace(runText, '[base64]'));
+    return inner.map((c) => ({ ...c, line, column, snippet, encoding: c.encoding ? `base64+${c.encoding}` : 'base64' }));
   }
 
   /** Every key-shaped token in `text` (valid or not) replaced by its redacted form. */

@@ -2,22 +2,24 @@
 // env files pasted into CI variables) and UTF-16 text (Windows editors, PowerShell).
 
 /**
- * The base64 text that any encoding of `literal` must contain, for each of the three
- * byte alignments. Characters that mix in bits of the neighbouring unknown bytes are
- * left out, so each anchor is a substring of every base64 text holding the literal.
+ * The base64 text that any encoding of one of `literals` (all of one length) must
+ * contain, for each of the three byte alignments. Characters that mix in bits of the
+ * unknown neighbouring bytes, or that differ between the alternatives, are left out,
+ * so each anchor is a substring of every base64 text holding one of the literals.
  */
-export function base64Anchors(literal: string): string[] {
-  const lit = Buffer.from(literal, 'latin1');
+export function base64Anchors(literals: string[]): string[] {
   const anchors: string[] = [];
   for (let shift = 0; shift < 3; shift++) {
-    const encode = (fill: number) =>
-      Buffer.concat([Buffer.alloc(shift, fill), lit, Buffer.alloc(2, fill)]).toString('base64');
-    const a = encode(0x00);
-    const b = encode(0xff);
+    const encodings = literals.flatMap((literal) =>
+      [0x00, 0xff].map((fill) =>
+        Buffer.concat([Buffer.alloc(shift, fill), Buffer.from(literal, 'latin1'), Buffer.alloc(2, fill)]).toString('base64'),
+      ),
+    );
+    const first = encodings[0]!;
     let best = '';
     let run = '';
-    for (let i = 0; i < a.length; i++) {
-      run = a[i] === b[i] ? run + a[i] : '';
+    for (let i = 0; i < first.length; i++) {
+      run = encodings.every((e) => e[i] === first[i]) ? run + first[i] : '';
       if (run.length > best.length) best = run;
     }
     if (best.length >= 3) anchors.push(best);
@@ -52,7 +54,8 @@ export function sniffUtf16(buf: Buffer): Utf16Encoding | null {
     if (buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
   }
   const n = Math.min(buf.length, 4096) & ~1;
-  if (n < 16) return null;
+  // Text without a zero byte at its start is not UTF-16; memchr says so cheaply.
+  if (n < 16 || buf.subarray(0, n).indexOf(0) === -1) return null;
   let evenZero = 0;
   let oddZero = 0;
   for (let i = 0; i < n; i += 2) {

@@ -1,9 +1,5 @@
-// Rules are data (rules/*.yaml and users' own files); this module reads them into
-// plain definitions (which cross worker boundaries) and compiles them for matching.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+// Rule definitions (plain data that crosses worker boundaries) and their compiled
+// form for matching. Reading rule files is rule-files.ts's job.
 import type { Confidence } from '../model.js';
 import { isValidV2Key } from './checksum.js';
 import { UsageError } from '../errors.js';
@@ -19,7 +15,11 @@ export interface RuleDefinition {
   name: string;
   description?: string;
   prefilter: string[];
+  /** Literals (one length) whose base64 forms are searched; default: `prefilter`. */
+  base64Prefilter?: string[];
   pattern: string;
+  /** Longest token the pattern can match (default 256). */
+  maxLength?: number;
   validate?: string;
   confidence: Confidence;
   context?: { lowConfidenceWhenLineMatches?: string };
@@ -36,10 +36,11 @@ export interface CompiledRule {
   shape: RegExp;
   validate: (token: string) => boolean;
   lowContext: RegExp | null;
-  minLength: number;
+  /** How far from a prefilter hit a token can reach (the longest token plus delimiters). */
+  reach: number;
 }
 
-const VALIDATORS: Record<string, (token: string) => boolean> = {
+export const VALIDATORS: Record<string, (token: string) => boolean> = {
   'spreeflo-v2-checksum': isValidV2Key,
 };
 
@@ -48,59 +49,9 @@ const VALIDATORS: Record<string, (token: string) => boolean> = {
 // count as one, so keys in notebooks and query strings are still whole tokens.
 const BEFORE = String.raw`(?<=^|[^0-9A-Za-z_]|\\[nrtfbv]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})`;
 const AFTER = String.raw`(?=$|[^0-9A-Za-z_])`;
-
-export function builtinRulesDir(): string {
-  // Walk up from this module (src/detect or dist/) to the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'rules')) && existsSync(join(dir, 'package.json'))) return join(dir, 'rules');
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find the built-in rules/ folder next to the installed package');
-}
-
-function asExamples(list: unknown): RuleExample[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((item) =>
-    typeof item === 'string' ? { text: item } : { text: String(item.text), confidence: item.confidence },
-  );
-}
-
-export function parseRuleFile(file: string): RuleDefinition {
-  let raw: any;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`rule file ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const missing = ['id', 'pattern'].filter((k) => typeof raw?.[k] !== 'string');
-  if (missing.length) throw new UsageError(`rule file ${file}: missing ${missing.join(', ')}`);
-  if (raw.validate && !VALIDATORS[raw.validate]) {
-    throw new UsageError(`rule file ${file}: unknown validate "${raw.validate}" (known: ${Object.keys(VALIDATORS).join(', ')})`);
-  }
-  const prefilter = Array.isArray(raw.prefilter) ? raw.prefilter.map(String) : [];
-  if (prefilter.length === 0) throw new UsageError(`rule file ${file}: prefilter needs at least one literal string`);
-  return {
-    id: raw.id,
-    name: raw.name ?? raw.id,
-    description: raw.description,
-    prefilter,
-    pattern: raw.pattern,
-    validate: raw.validate,
-    confidence: raw.confidence === 'low' ? 'low' : 'high',
-    context: raw.context,
-    redact: raw.redact,
-    examples: { positive: asExamples(raw.examples?.positive), negative: asExamples(raw.examples?.negative) },
-    file,
-  };
-}
-
-export function loadRuleDir(dir: string): RuleDefinition[] {
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => parseRuleFile(resolve(dir, f)));
-}
+/** The longest delimiter BEFORE can look back over (`\\u0027`). */
+const DELIMITER_REACH = 8;
+const DEFAULT_MAX_LENGTH = 256;
 
 /** JavaScript has no inline `(?i)`; rule files may start a pattern with it. */
 function toRegExp(source: string, flags: string, file: string): RegExp {
@@ -128,7 +79,7 @@ export function compileRule(def: RuleDefinition): CompiledRule {
     lowContext: def.context?.lowConfidenceWhenLineMatches
       ? toRegExp(def.context.lowConfidenceWhenLineMatches, '', def.file)
       : null,
-    minLength: Math.min(...def.prefilter.map((p) => p.length)),
+    reach: (def.maxLength ?? DEFAULT_MAX_LENGTH) + DELIMITER_REACH,
   };
 }
 

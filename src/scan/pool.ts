@@ -1,5 +1,6 @@
-// Runs file scans on every core. Small jobs (a pre-commit hook's handful of files)
-// are scanned on the main thread: starting workers would cost more than it saves.
+// Runs file scans on every core. Files are added while the walk is still going;
+// small jobs (a pre-commit hook's handful of files) are scanned on the main thread,
+// since starting workers would cost more than it saves.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,13 +12,12 @@ import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const INLINE_BELOW_FILES = 200;
-const BATCH_FILES = 64;
+const BATCH_FILES = 32;
 
-/** The bundled worker script; absent when running from TypeScript sources (tests). */
+/** The bundled worker script (dist/, beside the CLI); absent when running from TypeScript sources. */
 function workerScript(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidate = join(here, 'scan-worker.js');
-  return existsSync(candidate) ? candidate : null;
+  return [join(here, 'scan-worker.js'), join(here, '..', 'scan-worker.js')].find((p) => existsSync(p)) ?? null;
 }
 
 export interface PoolOptions {
@@ -27,79 +27,111 @@ export interface PoolOptions {
   onProgress?: (files: number, bytes: number) => void;
 }
 
-/** Scans `paths`, calling `onResult` for each in order of completion. */
-export async function scanFiles(
-  paths: string[],
-  opts: PoolOptions,
-  onResult: (index: number, result: FileScan) => void,
-): Promise<void> {
-  const script = workerScript();
-  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(paths.length / BATCH_FILES));
-  if (!script || paths.length < INLINE_BELOW_FILES || workers <= 1) {
-    scanInline(paths, opts, onResult);
-    return;
+type OnResult = (index: number, result: FileScan) => void;
+
+export class ScanPool {
+  private readonly queue: string[] = [];
+  private queued = 0;
+  private nextToSend = 0;
+  private ended = false;
+  private done = 0;
+  private bytes = 0;
+  private workers: Worker[] = [];
+  private workersTried = false;
+  private idle: Worker[] = [];
+  private readonly batchStart = new Map<number, number>();
+  private batchId = 0;
+  private settle: { resolve: () => void; reject: (err: Error) => void } | null = null;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly opts: PoolOptions,
+    private readonly onResult: OnResult,
+  ) {}
+
+  add(path: string): void {
+    this.queue.push(path);
+    this.queued++;
+    if (!this.workersTried && this.queued >= INLINE_BELOW_FILES) this.startWorkers();
+    this.feedIdle();
   }
-  await scanInWorkers(script, workers, paths, opts, onResult);
-}
 
-function scanInline(paths: string[], opts: PoolOptions, onResult: (index: number, result: FileScan) => void): void {
-  const scanner = new FileScanner(new Detector(opts.rules.map(compileRule)), opts.limits);
-  let bytes = 0;
-  paths.forEach((p, i) => {
-    const result = scanner.scan(p);
-    bytes += result.bytes;
-    onResult(i, result);
-    opts.onProgress?.(i + 1, bytes);
-  });
-}
+  /** Called after the last add(): resolves once every file has a result. */
+  finish(): Promise<void> {
+    this.ended = true;
+    if (this.workers.length === 0) {
+      this.scanInline();
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+      this.feedIdle();
+      this.checkDone();
+    });
+  }
 
-function scanInWorkers(
-  script: string,
-  count: number,
-  paths: string[],
-  opts: PoolOptions,
-  onResult: (index: number, result: FileScan) => void,
-): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const init: WorkerInit = { rules: opts.rules, limits: opts.limits };
-    const batchStart = new Map<number, number>();
-    let next = 0;
-    let batchId = 0;
-    let done = 0;
-    let bytes = 0;
-    let live = count;
-    const pool: Worker[] = [];
+  private record(index: number, result: FileScan): void {
+    this.bytes += result.bytes;
+    this.done++;
+    this.onResult(index, result);
+    this.opts.onProgress?.(this.done, this.bytes);
+  }
 
-    const feed = (worker: Worker): boolean => {
-      if (next >= paths.length) return false;
-      const req: WorkerRequest = { batch: batchId, paths: paths.slice(next, next + BATCH_FILES) };
-      batchStart.set(batchId++, next);
-      next += req.paths.length;
-      worker.postMessage(req);
-      return true;
-    };
-    const finish = (err?: Error) => {
-      for (const w of pool) void w.terminate();
-      if (err) reject(err);
-      else resolvePromise();
-    };
+  private scanInline(): void {
+    const scanner = new FileScanner(new Detector(this.opts.rules.map(compileRule)), this.opts.limits);
+    this.queue.forEach((path, i) => this.record(i, scanner.scan(path)));
+  }
 
+  private startWorkers(): void {
+    this.workersTried = true;
+    const script = workerScript();
+    const count = this.opts.workers ?? availableParallelism();
+    if (!script || count <= 1) return;
+    const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, { workerData: init });
-      pool.push(worker);
       worker.on('message', (reply: WorkerReply) => {
-        const start = batchStart.get(reply.batch)!;
-        batchStart.delete(reply.batch);
-        reply.results.forEach((result, j) => {
-          bytes += result.bytes;
-          onResult(start + j, result);
-        });
-        done += reply.results.length;
-        opts.onProgress?.(done, bytes);
-        if (!feed(worker) && --live === 0) finish();
+        const start = this.batchStart.get(reply.batch)!;
+        this.batchStart.delete(reply.batch);
+        reply.results.forEach((result, j) => this.record(start + j, result));
+        this.idle.push(worker);
+        this.feedIdle();
+        this.checkDone();
       });
-      worker.on('error', (err) => finish(err));
-      if (!feed(worker) && --live === 0) finish();
+      worker.on('error', (err) => {
+        this.failure = err;
+        this.checkDone();
+      });
+      this.workers.push(worker);
+      this.idle.push(worker);
     }
-  });
+  }
+
+  private feedIdle(): void {
+    while (this.idle.length > 0) {
+      const waiting = this.queued - this.nextToSend;
+      if (waiting === 0 || (waiting < BATCH_FILES && !this.ended)) return;
+      const worker = this.idle.pop()!;
+      const req: WorkerRequest = { batch: this.batchId, paths: this.queue.slice(this.nextToSend, this.nextToSend + BATCH_FILES) };
+      this.batchStart.set(this.batchId++, this.nextToSend);
+      this.nextToSend += req.paths.length;
+      worker.postMessage(req);
+    }
+  }
+
+  private checkDone(): void {
+    if (!this.settle) return;
+    if (this.failure) {
+      this.stop();
+      this.settle.reject(this.failure);
+    } else if (this.ended && this.done === this.queued) {
+      this.stop();
+      this.settle.resolve();
+    }
+  }
+
+  private stop(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers = [];
+  }
 }

@@ -26,7 +26,7 @@ export interface WalkOptions {
 }
 
 export interface WalkResult {
-  files: FileJob[];
+  files: number;
   skipped: Skipped[];
 }
 
@@ -38,12 +38,15 @@ function toPosix(p: string): string {
 
 /** fast-glob's fs, with readdir failures recorded instead of silently swallowed. */
 function recordingFs(onError: (dir: string, err: NodeJS.ErrnoException) => void) {
-  const readdir = ((dir: string, opts: any, cb: any) =>
-    fs.readdir(dir, opts, (err: NodeJS.ErrnoException | null, entries: unknown) => {
-      if (err) onError(dir, err);
-      cb(err, entries);
-    })) as unknown as typeof fs.readdir;
-  return { ...fs, readdir };
+  const readdirSync = ((dir: string, opts: any) => {
+    try {
+      return fs.readdirSync(dir, opts);
+    } catch (err) {
+      onError(dir, err as NodeJS.ErrnoException);
+      throw err;
+    }
+  }) as typeof fs.readdirSync;
+  return { ...fs, readdirSync };
 }
 
 function errorReason(err: NodeJS.ErrnoException): string {
@@ -90,8 +93,8 @@ class GitignoreFilter {
   }
 }
 
-/** Lists the files to scan under `root` (a folder or a single file). */
-export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkResult> {
+/** Lists the files to scan under `root` (a folder or a single file), handing each to `onFile`. */
+export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): WalkResult {
   const absRoot = resolve(root);
   let rootStat: fs.Stats;
   try {
@@ -100,16 +103,23 @@ export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkRe
     throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
   if (rootStat.isFile()) {
-    return { files: [{ abs: absRoot, rel: toPosix(relative(process.cwd(), absRoot)) || absRoot }], skipped: [] };
+    onFile({ abs: absRoot, rel: toPosix(relative(process.cwd(), absRoot)) || absRoot });
+    return { files: 1, skipped: [] };
   }
-  const files: FileJob[] = [];
+  let files = 0;
+  const add = (file: FileJob) => {
+    files++;
+    onFile(file);
+  };
   const skipped: Skipped[] = [];
   const seenDirs = new Set<string>([realpathSync(absRoot)]);
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
-  const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
-    const stream = fg.stream('**', {
+  // The synchronous walk is several times cheaper than fast-glob's stream (no
+  // per-entry promises); the whole list is ready long before the workers are.
+  const walkDir = (dirAbs: string, relPrefix: string): void => {
+    const entries = fg.sync('**', {
       cwd: dirAbs,
       dot: true,
       onlyFiles: false,
@@ -121,7 +131,7 @@ export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkRe
         skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
       ),
     });
-    for await (const entry of stream as AsyncIterable<fg.Entry>) {
+    for (const entry of entries) {
       const rel = relPrefix ? posix.join(relPrefix, entry.path) : entry.path;
       const abs = join(dirAbs, entry.path);
       const d = entry.dirent;
@@ -129,16 +139,16 @@ export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkRe
       if (!isIncluded(rel)) continue;
       if (gitignore?.ignores(rel)) continue;
       if (d.isFile()) {
-        files.push({ abs, rel });
+        add({ abs, rel });
       } else if (d.isSymbolicLink()) {
-        await followLink(abs, rel);
+        followLink(abs, rel);
       } else {
         skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
       }
     }
   };
 
-  const followLink = async (abs: string, rel: string): Promise<void> => {
+  const followLink = (abs: string, rel: string): void => {
     let target: fs.Stats;
     try {
       target = statSync(abs);
@@ -147,7 +157,7 @@ export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkRe
       return;
     }
     if (target.isFile()) {
-      files.push({ abs, rel });
+      add({ abs, rel });
     } else if (target.isDirectory()) {
       if (!opts.followSymlinks) {
         skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
@@ -159,13 +169,12 @@ export async function walkFiles(root: string, opts: WalkOptions): Promise<WalkRe
         return;
       }
       seenDirs.add(real);
-      await walkDir(abs, rel);
+      walkDir(abs, rel);
     } else {
       skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
     }
   };
 
-  await walkDir(absRoot, '');
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  walkDir(absRoot, '');
   return { files, skipped };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { builtinRulesDir, compileRule, loadRuleDir } from '../../src/detect/rules.js';
+import { compileRule } from '../../src/detect/rules.js';
+import { builtinRulesDir, loadRuleDir } from '../../src/detect/rule-files.js';
 import { Detector } from '../../src/detect/detector.js';
 
-const defs = loadRuleDir(builtinRulesDir());
+const defs = await loadRuleDir(builtinRulesDir());
 
 describe.each(defs.map((d) => [d.id, d] as const))('rule %s', (_id, def) => {
   const detector = new Detector([compileRule(def)]);
