@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../detect/rules.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
-import { renderText } from '../report/text.js';
+import { renderText, type TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
 
@@ -12,7 +12,13 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_ERROR = 2;
 
-export function render(result: ScanResult, rules: RuleDefinition[], opts: CommonOptions, toTerminal: boolean): string {
+export function render(
+  result: ScanResult,
+  rules: RuleDefinition[],
+  opts: CommonOptions,
+  toTerminal: boolean,
+  advice?: TextOptions['advice'],
+): string {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
   switch (opts.format) {
@@ -21,13 +27,23 @@ export function render(result: ScanResult, rules: RuleDefinition[], opts: Common
     case 'sarif':
       return renderSarif(result, rules);
     default:
-      return renderText(result, { showSecrets, ruleNames, color: toTerminal && opts.color !== false && !process.env.NO_COLOR });
+      return renderText(result, {
+        showSecrets,
+        ruleNames,
+        color: toTerminal && opts.color !== false && !process.env.NO_COLOR,
+        ...(advice ? { advice } : {}),
+      });
   }
 }
 
-export function emitReport(result: ScanResult, rules: RuleDefinition[], opts: CommonOptions): number {
+export function emitReport(
+  result: ScanResult,
+  rules: RuleDefinition[],
+  opts: CommonOptions,
+  advice?: TextOptions['advice'],
+): number {
   const toTerminal = !opts.output && process.stdout.isTTY === true;
-  const text = render(result, rules, opts, toTerminal);
+  const text = render(result, rules, opts, toTerminal, advice);
   if (opts.output) {
     try {
       writeFileSync(opts.output, text, { mode: 0o600 });

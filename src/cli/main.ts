@@ -29,6 +29,14 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
     );
 
+  addReportOptions(
+    program
+      .command('staged')
+      .description('scan what is staged for the next commit (the pre-commit check)'),
+  )
+    .option('--all-staged', 'scan whole staged files, not only the lines the commit adds')
+    .action((opts) => run(async () => (await import('./staged-command.js')).stagedCommand(opts)));
+
   return program;
 }
 

@@ -8,6 +8,8 @@ export interface TextOptions {
   color: boolean;
   showSecrets: boolean;
   ruleNames: Map<string, string>;
+  /** Closing advice for the kind of scan (a blocked commit needs different steps). */
+  advice?: (result: ScanResult) => string[];
 }
 
 const REVOKE_STEPS = 'Settings > API Keys > trash icon next to its name > Confirm';
@@ -24,6 +26,13 @@ function countBy<T>(items: T[], key: (item: T) => string): string {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
+}
+
+function scanAdvice(): string[] {
+  return [
+    'Next: revoke each key above, give its integration a new key, then remove the key from these files',
+    'and from git history (`spreeflo-scan history` finds every commit that holds it).',
+  ];
 }
 
 export function renderText(result: ScanResult, opts: TextOptions): string {
@@ -53,11 +62,12 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     lines.push(`${c.bold(`${index}. ${shown}`)}${name}  ${c.dim(opts.ruleNames.get(g.rule) ?? g.rule)}`);
     lines.push(`   status: ${describeStatus(v.status)}`);
     for (const f of g.findings) lines.push(`   ${c.cyan(placeOf(f))}`);
-    if (v.status === 'unchecked' || mustRevoke(v.status)) {
+    // A key that is only staged has not left the machine: removing it is enough.
+    const leaked = g.findings.some((f) => f.source !== 'staged');
+    if ((v.status === 'unchecked' && leaked) || mustRevoke(v.status)) {
       const who = v.keyName ?? v.probableName;
       lines.push(`   ${c.yellow('→')} Revoke ${who ? `'${who}'` : 'this key'} in Spreeflo (${REVOKE_STEPS}); integrations using it need a new key.`);
     }
-    lines.push(`   ${c.yellow('→')} Remove it from the places above, and from git history (spreeflo-scan history).`);
   };
   high.forEach((g, i) => describeGroup(g, i + 1));
 
@@ -76,5 +86,10 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     for (const s of result.skipped) lines.push(`   ${s.path}: ${s.reason}`);
   }
   for (const note of result.notes) lines.push(c.dim(`Note: ${note}`));
+  const advice = high.length > 0 ? (opts.advice ?? scanAdvice)(result) : [];
+  if (advice.length > 0) {
+    lines.push('');
+    for (const line of advice) lines.push(c.yellow(line));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,91 @@
+// One long-lived `git cat-file --batch` process: objects go in by id, contents come
+// back as one stream, parsed without copying the stream into one big buffer.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { gitSpawnError } from './run.js';
+
+export type CatFileResult = { id: string; type: string; data: Buffer } | { id: string; missing: true };
+
+export class CatFile {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly waiting: Array<(r: CatFileResult) => void> = [];
+  private header: { id: string; type: string; size: number } | null = null;
+  private failure: Error | null = null;
+  private readonly rejecters = new Set<(e: Error) => void>();
+
+  constructor(cwd: string) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.on('error', (e: NodeJS.ErrnoException) => this.fail(gitSpawnError(e)));
+    this.child.stdin.on('error', () => undefined);
+    this.child.on('close', (code) => {
+      if (this.waiting.length > 0) this.fail(new Error(`git cat-file stopped (exit code ${code})`));
+    });
+  }
+
+  /** Asks for objects in order; results arrive in the same order. */
+  request(ids: string[]): Promise<CatFileResult>[] {
+    const promises = ids.map(
+      () =>
+        new Promise<CatFileResult>((resolve, reject) => {
+          if (this.failure) reject(this.failure);
+          this.waiting.push(resolve);
+          this.rejecters.add(reject);
+        }),
+    );
+    this.child.stdin.write(ids.map((id) => `${id}\n`).join(''));
+    return promises;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    for (const reject of this.rejecters) reject(err);
+    this.rejecters.clear();
+  }
+
+  private take(n: number): Buffer {
+    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const out = all.subarray(0, n);
+    const rest = all.subarray(n);
+    this.pending = rest.length ? [rest] : [];
+    this.pendingBytes = rest.length;
+    return out;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    for (;;) {
+      if (!this.header) {
+        const first = this.pending[0]!;
+        let nl = first.indexOf(10);
+        if (nl === -1) {
+          if (this.pending.length === 1) return;
+          this.take(0);
+          nl = this.pending[0]!.indexOf(10);
+          if (nl === -1) return;
+        }
+        const line = this.take(nl + 1).toString('utf8', 0, nl);
+        const parts = line.split(' ');
+        if (parts[1] === 'missing' || parts.length < 3) {
+          this.waiting.shift()!({ id: parts[0]!, missing: true });
+          if (this.pendingBytes === 0) return;
+          continue;
+        }
+        this.header = { id: parts[0]!, type: parts[1]!, size: Number(parts[2]) };
+      }
+      // The object, then the newline git writes after it.
+      if (this.pendingBytes < this.header.size + 1) return;
+      const data = this.take(this.header.size + 1).subarray(0, this.header.size);
+      const { id, type } = this.header;
+      this.header = null;
+      this.waiting.shift()!({ id, type, data });
+      if (this.pendingBytes === 0) return;
+    }
+  }
+}

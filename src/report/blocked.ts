@@ -1,0 +1,16 @@
+// What a person sees when the pre-commit hook stops their commit.
+import type { ScanResult } from '../scan/pipeline.js';
+
+export function blockedCommitAdvice(result: ScanResult): string[] {
+  const files = [...new Set(result.findings.filter((f) => f.confidence === 'high').map((f) => f.path))];
+  return [
+    `Commit blocked: a Spreeflo API key is staged in ${files.join(', ')}.`,
+    'The key has not left this machine yet. To go on:',
+    '  - remove the key from the file (read it from an environment variable or a secret store),',
+    '    then `git add` the file again and commit;',
+    '  - or, if it is deliberate (a made-up key in a test), add `spreeflo-scan:allow` in a comment on that line,',
+    '    or list the path or finding in .spreeflo-scan-ignore.',
+    '`git commit --no-verify` skips this check and every other pre-commit hook: the key would be in history,',
+    'and once pushed it must be revoked in Spreeflo (Settings > API Keys) and purged from history.',
+  ];
+}
