@@ -37,6 +37,23 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--all-staged', 'scan whole staged files, not only the lines the commit adds')
     .action((opts) => run(async () => (await import('./staged-command.js')).stagedCommand(opts)));
 
+  program
+    .command('init')
+    .description('install the pre-commit check (husky when the project uses it, else a git hook)')
+    .option('--uninstall', 'remove what init added (and the hook file, if nothing else is in it)')
+    .action((opts) => run(async () => (await import('./init-command.js')).initCommand(opts)));
+
+  addReportOptions(
+    program
+      .command('history')
+      .description('scan git history: everything reachable from all refs, or the commits of a range')
+      .argument('[range]', 'a revision range, for example origin/main..HEAD (pull-request mode)'),
+  )
+    .addOption(new Option('--max-file-size <size>', 'skip (and report) blobs larger than this').argParser(sizeOption))
+    .action((range: string | undefined, opts) =>
+      run(async () => (await import('./history-command.js')).historyCommand(range, opts)),
+    );
+
   return program;
 }
 

@@ -9,10 +9,9 @@ export class CatFile {
   private readonly child: ChildProcessWithoutNullStreams;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private readonly waiting: Array<(r: CatFileResult) => void> = [];
+  private readonly waiting: Array<{ resolve: (r: CatFileResult) => void; reject: (e: Error) => void }> = [];
   private header: { id: string; type: string; size: number } | null = null;
   private failure: Error | null = null;
-  private readonly rejecters = new Set<(e: Error) => void>();
 
   constructor(cwd: string) {
     this.child = spawn('git', ['cat-file', '--batch'], { cwd });
@@ -30,8 +29,7 @@ export class CatFile {
       () =>
         new Promise<CatFileResult>((resolve, reject) => {
           if (this.failure) reject(this.failure);
-          this.waiting.push(resolve);
-          this.rejecters.add(reject);
+          else this.waiting.push({ resolve, reject });
         }),
     );
     this.child.stdin.write(ids.map((id) => `${id}\n`).join(''));
@@ -44,8 +42,7 @@ export class CatFile {
 
   private fail(err: Error): void {
     this.failure = err;
-    for (const reject of this.rejecters) reject(err);
-    this.rejecters.clear();
+    for (const { reject } of this.waiting.splice(0)) reject(err);
   }
 
   private take(n: number): Buffer {
@@ -73,7 +70,7 @@ export class CatFile {
         const line = this.take(nl + 1).toString('utf8', 0, nl);
         const parts = line.split(' ');
         if (parts[1] === 'missing' || parts.length < 3) {
-          this.waiting.shift()!({ id: parts[0]!, missing: true });
+          this.waiting.shift()!.resolve({ id: parts[0]!, missing: true });
           if (this.pendingBytes === 0) return;
           continue;
         }
@@ -84,7 +81,7 @@ export class CatFile {
       const data = this.take(this.header.size + 1).subarray(0, this.header.size);
       const { id, type } = this.header;
       this.header = null;
-      this.waiting.shift()!({ id, type, data });
+      this.waiting.shift()!.resolve({ id, type, data });
       if (this.pendingBytes === 0) return;
     }
   }

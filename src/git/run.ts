@@ -33,7 +33,7 @@ export async function gitOk(args: string[], cwd: string): Promise<Buffer> {
 }
 
 export function gitFailure(stderr: string, args: string[]): UsageError {
-  const first = stderr.split('\n').find((l) => l.trim()) ?? `exit code ${args.join(' ')}`;
+  const first = stderr.split('\n').find((l) => l.trim()) ?? 'no error message';
   if (/not a git repository/i.test(first)) return new UsageError('not a git repository (run this inside a repository, or use `spreeflo-scan scan`)');
   return new UsageError(`git ${args[0]} failed: ${first.replace(/^fatal: /, '')}`);
 }

@@ -1,0 +1,44 @@
+// `spreeflo-scan history [REV-RANGE]`: keys anywhere in git history.
+import type { CommonOptions } from './flags.js';
+import { buildFilters, loadConfigFor, loadRules } from './options.js';
+import { HistorySource } from '../sources/history-source.js';
+import { runPipeline } from '../scan/pipeline.js';
+import { createProgress } from './progress.js';
+import { emitReport } from './emit.js';
+import { git, gitOk } from '../git/run.js';
+import { UsageError } from '../errors.js';
+
+export interface HistoryCommandOptions extends CommonOptions {
+  maxFileSize?: number;
+}
+
+export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
+  const root = (await gitOk(['rev-parse', '--show-toplevel'], process.cwd())).toString('utf8').trim();
+  if (range) await checkRange(root, range);
+  const config = await loadConfigFor(root, opts.config);
+  const rules = await loadRules(config);
+  const progress = createProgress(opts.progress, 'objects');
+  const result = await runPipeline({
+    sources: [new HistorySource(root, { range: range ?? null })],
+    context: {
+      rules,
+      ruleById: new Map(rules.map((r) => [r.id, r])),
+      maxFileSize: opts.maxFileSize ?? config.maxFileSize,
+      onProgress: (n, bytes) => progress.update(n, bytes),
+    },
+    filters: buildFilters(root, opts, config),
+  });
+  progress.stop();
+  return emitReport(result, rules, opts);
+}
+
+/** Each revision a range names (`a..b` -> a, b) must exist: a typo is a usage error, not a clean scan. */
+async function checkRange(root: string, range: string): Promise<void> {
+  const ends = range.split(/\.\.\.?/).filter(Boolean);
+  await Promise.all(
+    ends.map(async (end) => {
+      const res = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${end}^{commit}`], root);
+      if (res.code !== 0) throw new UsageError(`unknown revision "${end}" in range ${range}`);
+    }),
+  );
+}

@@ -1,0 +1,130 @@
+// The history source: every blob and commit message reachable from all refs (or
+// new in a range), each read once in pack order; then only the blobs that hold
+// keys are traced back to the commits that introduced them.
+import { availableParallelism } from 'node:os';
+import type { Candidate, Skipped } from '../model.js';
+import { compileRule } from '../detect/rules.js';
+import { Detector, sha256Hex } from '../detect/detector.js';
+import { toFinding, type Finding } from '../finding.js';
+import { git } from '../git/run.js';
+import { allObjectsInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
+import { readObjects } from '../git/read-objects.js';
+import { parseCommit } from '../git/commit-object.js';
+import { findIntroductions } from '../git/introductions.js';
+import { latin1ToUtf8 } from '../git/lines.js';
+import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
+
+export interface HistoryOptions {
+  /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
+  range: string | null;
+}
+
+export class HistorySource implements Source {
+  constructor(
+    private readonly repoRoot: string,
+    private readonly opts: HistoryOptions,
+  ) {}
+
+  private revisions(): string[] {
+    return this.opts.range ? [this.opts.range] : ['--all'];
+  }
+
+  private async notes(): Promise<string[]> {
+    const shallow = await git(['rev-parse', '--is-shallow-repository'], this.repoRoot);
+    return shallow.stdout.toString().trim() === 'true'
+      ? ['shallow clone: only the commits present were scanned (fetch with --unshallow for the whole history)']
+      : [];
+  }
+
+  /** Reachable blobs and commits, in pack order. */
+  private async objectsToRead(skipped: Skipped[]): Promise<{ objects: ObjectInfo[]; blobPaths: Map<string, string> }> {
+    const [reachable, all] = await Promise.all([
+      reachableObjects(this.repoRoot, this.revisions()),
+      allObjectsInPackOrder(this.repoRoot),
+    ]);
+    for (const id of reachable.missing) skipped.push({ path: `object ${id}`, reason: 'missing from the repository (damaged or partial clone)' });
+    const objects = all.filter((o) => (o.type === 'blob' ? reachable.blobPaths.has(o.id) : reachable.commits.has(o.id)));
+    return { objects, blobPaths: reachable.blobPaths };
+  }
+
+  async run(ctx: SourceContext): Promise<SourceOutput> {
+    const skipped: Skipped[] = [];
+    const [notes, { objects, blobPaths }] = await Promise.all([this.notes(), this.objectsToRead(skipped)]);
+    const detector = new Detector(ctx.rules.map(compileRule));
+    const blobKeys = new Map<string, Candidate[]>();
+    const findings: Finding[] = [];
+    let bytes = 0;
+
+    const toRead: string[] = [];
+    const types = new Map<string, ObjectInfo['type']>();
+    for (const o of objects) {
+      if (o.size > ctx.maxFileSize) {
+        skipped.push({ path: `${latin1ToUtf8(blobPaths.get(o.id) ?? o.id)} (blob ${o.id.slice(0, 12)})`, reason: `too large (${o.size} bytes > --max-file-size)` });
+        continue;
+      }
+      toRead.push(o.id);
+      types.set(o.id, o.type);
+    }
+
+    let read = 0;
+    await readObjects(this.repoRoot, toRead, Math.max(1, availableParallelism()), (obj) => {
+      if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
+      if ('missing' in obj) {
+        skipped.push({ path: `object ${obj.id}`, reason: 'missing from the repository (damaged or partial clone)' });
+        return;
+      }
+      bytes += obj.data.length;
+      if (types.get(obj.id) === 'commit') {
+        findings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
+        return;
+      }
+      const found = detector.scan(obj.data);
+      if (found.length > 0) blobKeys.set(obj.id, found);
+    });
+
+    if (blobKeys.size > 0) findings.push(...(await this.attribute(blobKeys, ctx)));
+    return { findings, skipped, files: toRead.length, bytes, notes };
+  }
+
+  private scanMessage(id: string, data: Buffer, detector: Detector, ctx: SourceContext): Finding[] {
+    const commit = parseCommit(data);
+    return detector
+      .scan(data.subarray(commit.messageStart))
+      .map((c) => toFinding(c, { source: 'commit-message', path: null, commit: id, author: commit.author, date: commit.date }, ctx.ruleById));
+  }
+
+  /** Findings at each commit and path where a key entered history. */
+  private async attribute(blobKeys: Map<string, Candidate[]>, ctx: SourceContext): Promise<Finding[]> {
+    const keysOfBlob = new Map<string, string[]>();
+    const blobsOfKey = new Map<string, Set<string>>();
+    for (const [blob, candidates] of blobKeys) {
+      const shas = [...new Set(candidates.map((c) => sha256Hex(c.key)))];
+      keysOfBlob.set(blob, shas);
+      for (const sha of shas) {
+        if (!blobsOfKey.has(sha)) blobsOfKey.set(sha, new Set());
+        blobsOfKey.get(sha)!.add(blob);
+      }
+    }
+    const introductions = await findIntroductions(
+      this.repoRoot,
+      this.revisions(),
+      (blob) => keysOfBlob.get(blob),
+      (sha) => blobsOfKey.get(sha) ?? new Set(),
+    );
+    const findings: Finding[] = [];
+    for (const intro of introductions) {
+      const introduced = new Set(intro.keys);
+      for (const c of blobKeys.get(intro.blob) ?? []) {
+        if (!introduced.has(sha256Hex(c.key))) continue;
+        findings.push(
+          toFinding(
+            c,
+            { source: 'history', path: intro.path, commit: intro.commit.id, author: intro.commit.author, date: intro.commit.date },
+            ctx.ruleById,
+          ),
+        );
+      }
+    }
+    return findings;
+  }
+}

@@ -1,0 +1,208 @@
+// `history` on real repositories: every way a key can hide in history, found at the
+// commit that introduced it, and nothing else.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { makeV1Key, makeV2Key } from '../support/keys.js';
+import { runCli, tempDir } from '../support/cli.js';
+import { TestRepo } from '../support/git.js';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface Expected {
+  key: string;
+  commit: string;
+  path: string | null;
+  line: number;
+  source?: string;
+}
+
+function history(repo: TestRepo, args: string[] = []) {
+  const run = runCli(['history', ...args, '--format', 'json'], { cwd: repo.dir });
+  if (run.code === 2) throw new Error(run.stderr);
+  return { run, report: JSON.parse(run.stdout) };
+}
+
+const where = (f: any) => `${f.source} ${f.commit} ${f.path} ${f.line} ${f.keySha256}`;
+const expectedWhere = (e: Expected) => `${e.source ?? 'history'} ${e.commit} ${e.path} ${e.line} ${sha(e.key)}`;
+
+describe('history: every hiding place in one repository', () => {
+  const repo = new TestRepo();
+  const expected: Expected[] = [];
+  const k = () => makeV2Key();
+
+  repo.commit('init', { 'README.md': '# app\n' });
+
+  const removedKey = k();
+  const addedThenRemoved = repo.commit('add config', { 'config.env': `A=1\nKEY=${removedKey}\n` });
+  expected.push({ key: removedKey, commit: addedThenRemoved, path: 'config.env', line: 2 });
+  repo.commit('remove key', { 'config.env': 'A=1\n' });
+
+  const deletedKey = k();
+  const inDeletedFile = repo.commit('add script', { 'scripts/old.py': `\n\nTOKEN = "${deletedKey}"\n` });
+  expected.push({ key: deletedKey, commit: inDeletedFile, path: 'scripts/old.py', line: 3 });
+  repo.commit('edit script', { 'scripts/old.py': `# header\n\n\nTOKEN = "${deletedKey}"\n` });
+  repo.commit('delete script', { 'scripts/old.py': null });
+
+  const renamedKey = makeV1Key(3);
+  const beforeRename = repo.commit('add legacy', { 'legacy/a.txt': `key ${renamedKey}\n` });
+  expected.push({ key: renamedKey, commit: beforeRename, path: 'legacy/a.txt', line: 1 });
+  repo.git('mv', 'legacy/a.txt', 'legacy/b.txt');
+  repo.commit('rename');
+
+  const messageKey = k();
+  const withMessage = repo.commit(`debug\n\nused ${messageKey} for testing`);
+  expected.push({ key: messageKey, commit: withMessage, path: null, line: 3, source: 'commit-message' });
+
+  const branchKey = k();
+  repo.git('checkout', '-q', '-b', 'experiment');
+  const onBranch = repo.commit('experiment', { 'exp.json': `{"key": "${branchKey}"}\n` });
+  expected.push({ key: branchKey, commit: onBranch, path: 'exp.json', line: 1 });
+  repo.git('checkout', '-q', 'main');
+
+  // A merge whose conflict resolution brings in a key neither side had.
+  repo.git('checkout', '-q', '-b', 'left');
+  repo.commit('left', { 'conflict.txt': 'left\n' });
+  repo.git('checkout', '-q', 'main');
+  repo.commit('right', { 'conflict.txt': 'right\n' });
+  const mergeKey = k();
+  try {
+    repo.git('merge', '-q', 'left');
+  } catch {
+    // the conflict is expected
+  }
+  repo.write({ 'conflict.txt': `resolved ${mergeKey}\n` });
+  repo.git('add', 'conflict.txt');
+  repo.git('commit', '-q', '--no-edit');
+  expected.push({ key: mergeKey, commit: repo.git('rev-parse', 'HEAD'), path: 'conflict.txt', line: 1 });
+
+  // The same key in two files is reported at each place.
+  const twice = k();
+  const twoPlaces = repo.commit('two places', { 'a/one.env': `K=${twice}\n`, 'b/two.yaml': `k: ${twice}\n` });
+  expected.push({ key: twice, commit: twoPlaces, path: 'a/one.env', line: 1 });
+  expected.push({ key: twice, commit: twoPlaces, path: 'b/two.yaml', line: 1 });
+
+  // Stashed work is reachable from refs/stash.
+  const stashKey = k();
+  repo.write({ 'README.md': `# app\n${stashKey}\n` });
+  repo.git('stash', '-q');
+
+  const { run, report } = history(repo);
+
+  it('exits 1', () => expect(run.code).toBe(1));
+
+  it.each(expected.filter((e) => e.path !== 'README.md').map((e) => [e.path ?? 'commit message', e] as const))(
+    'finds the key in %s at the commit that introduced it',
+    (_name, e) => {
+      expect(report.findings.map(where)).toContain(expectedWhere(e));
+    },
+  );
+
+  it('finds the stashed key', () => {
+    const f = report.findings.find((x: any) => x.keySha256 === sha(stashKey));
+    expect(f?.path).toBe('README.md');
+  });
+
+  it('reports nothing else', () => {
+    expect(report.findings).toHaveLength(expected.length + 1);
+  });
+
+  it('carries author, date and full commit id', () => {
+    const f = report.findings.find((x: any) => x.keySha256 === sha(removedKey));
+    expect(f.author).toBe('Dana Dev <dana@example.com>');
+    expect(f.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(f.date).toMatch(/^2025-01-01T10:00:\d\d[+-]\d\d:\d\d$|^2025-01-01T10:00:\d\dZ$/);
+  });
+
+  it('groups the same key in one key entry', () => {
+    const group = report.keys.find((g: any) => g.keySha256 === sha(twice));
+    expect(group.occurrences).toBe(2);
+  });
+
+  it('range mode scans only the commits of the range', () => {
+    const { report: ranged } = history(repo, [`${twoPlaces}~1..${twoPlaces}`]);
+    expect(ranged.findings.map((f: any) => f.path).sort()).toEqual(['a/one.env', 'b/two.yaml']);
+  });
+});
+
+describe('history: bad repositories and environments', () => {
+  it('outside a repository exits 2 with a clear message', () => {
+    const run = runCli(['history'], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/not a git repository/);
+  });
+
+  it('without git on PATH exits 2 with a clear message', () => {
+    const repo = new TestRepo();
+    const run = runCli(['history'], { cwd: repo.dir, env: { PATH: '/nonexistent' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/git was not found/);
+  });
+
+  it('an unknown range exits 2', () => {
+    const repo = new TestRepo();
+    repo.commit('init', { 'a.txt': 'x\n' });
+    const run = runCli(['history', 'nope..HEAD'], { cwd: repo.dir });
+    expect(run.code).toBe(2);
+  });
+
+  it('a shallow clone is scanned and said to be shallow', () => {
+    const origin = new TestRepo();
+    origin.commit('one', { 'a.env': `K=${makeV2Key()}\n` });
+    origin.commit('two', { 'b.txt': 'b\n' });
+    const clone = tempDir();
+    runGit(['clone', '-q', '--depth', '1', `file://${origin.dir}`, clone]);
+    const run = runCli(['history', '--format', 'json'], { cwd: clone });
+    const report = JSON.parse(run.stdout);
+    expect(report.notes.join(' ')).toMatch(/shallow/);
+    expect(report.findings).toHaveLength(1);
+  });
+
+  it('an empty repository is clean', () => {
+    const repo = new TestRepo();
+    const run = runCli(['history'], { cwd: repo.dir });
+    expect(run.code).toBe(0);
+  });
+
+  it('reports a missing object and goes on', () => {
+    const repo = new TestRepo();
+    const key = makeV2Key();
+    repo.commit('one', { 'gone.txt': 'this blob will be lost\n', 'kept.env': `K=${key}\n` });
+    const blob = repo.git('rev-parse', 'HEAD:gone.txt');
+    rmSync(join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    const run = runCli(['history', '--format', 'json'], { cwd: repo.dir });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.findings.map((f: any) => f.path)).toEqual(['kept.env']);
+    expect(report.skipped.some((s: any) => s.path.includes(blob) && /missing/.test(s.reason))).toBe(true);
+  });
+
+  it('scans binary blobs and skips (and lists) blobs over --max-file-size', () => {
+    const repo = new TestRepo();
+    const key = makeV2Key();
+    repo.commit('bin', {
+      'app.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(key), Buffer.from([0])]),
+      'huge.log': 'x'.repeat(50_000),
+    });
+    const { report } = history(repo, ['--max-file-size', '10KB']);
+    expect(report.findings.map((f: any) => f.path)).toEqual(['app.bin']);
+    expect(report.skipped.some((s: any) => s.path.startsWith('huge.log') && /too large/.test(s.reason))).toBe(true);
+  });
+
+  it('handles non-UTF-8 and odd paths', () => {
+    const repo = new TestRepo();
+    const key = makeV2Key();
+    repo.write({ 'dir with space/"quoted"\tname.env': `K=${key}\n` });
+    repo.write({ [Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]).toString('latin1')]: `K=${key}\n` });
+    repo.commit('odd');
+    const { report } = history(repo);
+    expect(report.findings.map((f: any) => f.path).sort()).toContain('dir with space/"quoted"\tname.env');
+    expect(report.findings).toHaveLength(2);
+  });
+});
+
+function runGit(args: string[]): void {
+  execFileSync('git', args, { stdio: 'ignore' });
+}
