@@ -26,7 +26,7 @@ export async function historyCommand(range: string | undefined, opts: HistoryCom
       maxFileSize: opts.maxFileSize ?? config.maxFileSize,
       onProgress: (n, bytes) => progress.update(n, bytes),
     },
-    filters: buildFilters(root, opts, config),
+    filters: await buildFilters(root, opts, config),
   });
   progress.stop();
   return emitReport(result, rules, opts);

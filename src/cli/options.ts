@@ -32,10 +32,10 @@ export function loadConfigFor(root: string, explicit: string | undefined): Promi
   return loadConfig(explicit ? resolve(explicit) : findConfigFile(root));
 }
 
-export function buildFilters(root: string, opts: CommonOptions, config: Config): Filter[] {
-  const filters: Filter[] = [allowComment(), configAllowlist(config)];
+export async function buildFilters(root: string, opts: CommonOptions, config: Config): Promise<Filter[]> {
+  const filters: Filter[] = [allowComment(), await configAllowlist(config)];
   if (opts.ignoreFile && !existsSync(opts.ignoreFile)) throw new UsageError(`ignore file not found: ${opts.ignoreFile}`);
-  filters.push(ignoreFile(loadIgnoreFile(resolve(opts.ignoreFile ?? resolve(root, IGNORE_FILE_NAME)))));
+  filters.push(await ignoreFile(loadIgnoreFile(resolve(opts.ignoreFile ?? resolve(root, IGNORE_FILE_NAME)))));
   if (opts.baseline) filters.push(baseline(resolve(opts.baseline)));
   return filters;
 }

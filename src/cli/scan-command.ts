@@ -43,7 +43,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
       maxFileSize: opts.maxFileSize ?? config.maxFileSize,
       onProgress: (files, bytes) => progress.update(files, bytes),
     },
-    filters: buildFilters(home, opts, config),
+    filters: await buildFilters(home, opts, config),
   });
   progress.stop();
   return emitReport(result, rules, opts);

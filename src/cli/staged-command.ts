@@ -2,6 +2,8 @@
 import type { CommonOptions } from './flags.js';
 import { buildFilters, loadConfigFor, loadRules } from './options.js';
 import { StagedSource } from '../sources/staged-source.js';
+import { stagedFiles, type StagedFile } from '../git/staged-diff.js';
+import { CatFile } from '../git/cat-file.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { emitReport } from './emit.js';
 import { gitOk } from '../git/run.js';
@@ -12,13 +14,25 @@ export interface StagedOptions extends CommonOptions {
 }
 
 export async function stagedCommand(opts: StagedOptions): Promise<number> {
-  const root = (await gitOk(['rev-parse', '--show-toplevel'], process.cwd())).toString('utf8').trim();
+  // git reports staged paths from the top of the work tree wherever it runs, so the
+  // diff need not wait for the top-level lookup.
+  // cat-file starts now and waits for ids, so its start-up overlaps the diff.
+  const catFile = new CatFile(process.cwd());
+  let top: Buffer;
+  let files: StagedFile[];
+  try {
+    [top, files] = await Promise.all([gitOk(['rev-parse', '--show-toplevel'], process.cwd()), stagedFiles(process.cwd())]);
+  } catch (err) {
+    catFile.close();
+    throw err;
+  }
+  const root = top.toString('utf8').trim();
   const config = await loadConfigFor(root, opts.config);
   const rules = await loadRules(config);
   const result = await runPipeline({
-    sources: [new StagedSource(root, opts.allStaged === true)],
+    sources: [new StagedSource(catFile, files, opts.allStaged === true)],
     context: { rules, ruleById: new Map(rules.map((r) => [r.id, r])), maxFileSize: config.maxFileSize },
-    filters: buildFilters(root, opts, config),
+    filters: await buildFilters(root, opts, config),
   });
   return emitReport(result, rules, opts, blockedCommitAdvice);
 }

@@ -2,7 +2,6 @@
 // searched by their rarest bytes, find the few places worth a look; the rule's
 // pattern, validator and context run only in a small window around each place, so
 // the cost follows the number of hits, not the size of the chunk.
-import { createHash } from 'node:crypto';
 import type { Candidate } from '../model.js';
 import { type CompiledRule, redactWith } from './rules.js';
 import { ByteLocator } from './locate.js';
@@ -25,7 +24,9 @@ interface Match {
   start: number;
 }
 
+/** Loaded on first use: a pre-commit run with nothing found never pays for node:crypto. */
 export function sha256Hex(text: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

@@ -1,7 +1,6 @@
 // Filters decide which findings the user has deliberately accepted. Each returns
 // the reason a finding is suppressed, or null; suppressed findings stay countable.
 import { readFileSync } from 'node:fs';
-import picomatch from 'picomatch';
 import type { Config, IgnoreList } from '../config.js';
 import type { Finding } from '../finding.js';
 import { UsageError } from '../errors.js';
@@ -14,8 +13,10 @@ export function allowComment(): Filter {
   return (f) => (f.snippet.includes(ALLOW_MARKER) ? `${ALLOW_MARKER} comment` : null);
 }
 
-function pathMatcher(globs: string[]): (path: string) => boolean {
+async function pathMatcher(globs: string[]): Promise<(path: string) => boolean> {
   if (globs.length === 0) return () => false;
+  // Loaded only when there are globs: a pre-commit run usually has none.
+  const { default: picomatch } = await import('picomatch');
   const match = picomatch(globs, { dot: true });
   // A bare folder name or glob also covers what is inside it.
   const inside = picomatch(globs.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
@@ -26,8 +27,8 @@ function matchesFingerprint(f: Finding, fingerprints: Set<string>): boolean {
   return fingerprints.has(f.fingerprint) || fingerprints.has(f.secret.sha256);
 }
 
-export function ignoreFile(list: IgnoreList): Filter {
-  const byPath = pathMatcher(list.paths);
+export async function ignoreFile(list: IgnoreList): Promise<Filter> {
+  const byPath = await pathMatcher(list.paths);
   const name = list.file ?? 'ignore file';
   return (f) => {
     if (matchesFingerprint(f, list.fingerprints)) return `listed in ${name}`;
@@ -36,8 +37,8 @@ export function ignoreFile(list: IgnoreList): Filter {
   };
 }
 
-export function configAllowlist(config: Config): Filter {
-  const byPath = pathMatcher(config.allow.paths);
+export async function configAllowlist(config: Config): Promise<Filter> {
+  const byPath = await pathMatcher(config.allow.paths);
   const keys = new Set(config.allow.keys);
   const fingerprints = new Set(config.allow.fingerprints);
   return (f) => {

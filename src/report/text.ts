@@ -14,8 +14,13 @@ export interface TextOptions {
 
 const REVOKE_STEPS = 'Settings > API Keys > trash icon next to its name > Confirm';
 
+/** 12345 -> "12,345" (toLocaleString would load ICU data: slow for a pre-commit hook). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function sizeText(bytes: number): string {

@@ -43,7 +43,7 @@ export interface PipelineOptions {
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = Date.now();
   const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [], stats: { files: 0, bytes: 0, seconds: 0 } };
   const all: Finding[] = [];
   for (const source of opts.sources) {
@@ -58,6 +58,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
   result.findings = kept;
   result.suppressed = suppressed;
   if (opts.verify) await opts.verify(kept);
-  result.stats.seconds = (performance.now() - started) / 1000;
+  result.stats.seconds = (Date.now() - started) / 1000;
   return result;
 }

@@ -4,24 +4,29 @@ import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
-import { CatFile } from '../git/cat-file.js';
-import { stagedFiles } from '../git/staged-diff.js';
+import type { CatFile } from '../git/cat-file.js';
+import type { StagedFile } from '../git/staged-diff.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 export class StagedSource implements Source {
   constructor(
-    private readonly repoRoot: string,
+    /** Already started, so its start-up overlaps the diff; this source closes it. */
+    private readonly catFile: CatFile,
+    private readonly files: StagedFile[],
     private readonly allStaged: boolean,
   ) {}
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
-    const files = await stagedFiles(this.repoRoot);
+    const files = this.files;
     const findings: Finding[] = [];
     const skipped: Skipped[] = [];
     let bytes = 0;
-    if (files.length === 0) return { findings, skipped, files: 0, bytes, notes: [] };
+    const catFile = this.catFile;
+    if (files.length === 0) {
+      catFile.close();
+      return { findings, skipped, files: 0, bytes, notes: [] };
+    }
     const detector = new Detector(ctx.rules.map(compileRule));
-    const catFile = new CatFile(this.repoRoot);
     try {
       const blobs = catFile.request(files.map((f) => f.blob));
       for (const [i, file] of files.entries()) {
