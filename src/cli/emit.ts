@@ -56,7 +56,16 @@ export function emitReport(
   return exitCodeFor(result, opts);
 }
 
-export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict'>): number {
-  const failing = result.findings.some((f) => f.confidence === 'high' || opts.strict);
+/**
+ * 1 when a finding fails the gate. With --fail-on live, a key fails only while it
+ * may still work: live or plan-restricted, or not known to be dead (unchecked,
+ * unknown), since a gate must not pass on a failed check.
+ */
+export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict' | 'failOn'>): number {
+  const failing = result.findings.some((f) => {
+    if (f.confidence !== 'high' && !opts.strict) return false;
+    if (opts.failOn !== 'live') return true;
+    return f.verification.status !== 'revoked' && f.verification.status !== 'invalid';
+  });
   return failing ? EXIT_FOUND : EXIT_CLEAN;
 }

@@ -1,6 +1,6 @@
 // Flags every scanning command shares. Kept apart from what they set up, so the
 // command line can be parsed without loading the scanner.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSize } from '../units.js';
 
 export interface CommonOptions {
@@ -13,6 +13,11 @@ export interface CommonOptions {
   strict?: boolean;
   progress: boolean;
   color?: boolean;
+  verify?: boolean;
+  verifyTimeout?: number;
+  verifyRate?: number;
+  verifyConcurrency?: number;
+  failOn: 'any' | 'live';
 }
 
 export function addReportOptions(cmd: Command): Command {
@@ -25,7 +30,22 @@ export function addReportOptions(cmd: Command): Command {
     .option('--baseline <report.json>', 'only report findings that are not in this earlier JSON report')
     .option('--strict', 'low-confidence findings fail the scan too')
     .option('--no-progress', 'never show progress on stderr')
-    .option('--no-color', 'no colours in the text report');
+    .option('--no-color', 'no colours in the text report')
+    .option('--verify', 'ask Spreeflo (Ping API) whether each key is live, and its name; sends the keys to Spreeflo only')
+    .addOption(new Option('--verify-timeout <ms>', 'timeout of one Ping API request').argParser(positiveInt).default(10_000))
+    .addOption(new Option('--verify-rate <n>', 'Ping API requests per second (Spreeflo allows 10)').argParser(positiveInt).default(9))
+    .addOption(new Option('--verify-concurrency <n>', 'Ping API requests in flight at once').argParser(positiveInt).default(8))
+    .addOption(
+      new Option('--fail-on <which>', 'exit 1 for any key, or (with --verify) only for live and plan-restricted keys')
+        .choices(['any', 'live'])
+        .default('any'),
+    );
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
 }
 
 

@@ -1,6 +1,6 @@
 // `spreeflo-scan history [REV-RANGE]`: keys anywhere in git history.
 import type { CommonOptions } from './flags.js';
-import { buildFilters, loadConfigFor, loadRules } from './options.js';
+import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
 import { HistorySource } from '../sources/history-source.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
@@ -26,6 +26,7 @@ export async function historyCommand(range: string | undefined, opts: HistoryCom
       maxFileSize: opts.maxFileSize ?? config.maxFileSize,
       onProgress: (n, bytes) => progress.update(n, bytes),
     },
+    verify: await buildVerifier(opts, config),
     filters: await buildFilters(root, opts, config),
   });
   progress.stop();

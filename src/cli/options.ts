@@ -4,6 +4,7 @@ import { IGNORE_FILE_NAME, findConfigFile, loadConfig, loadIgnoreFile, type Conf
 import { type RuleDefinition } from '../detect/rules.js';
 import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
 import type { CommonOptions } from './flags.js';
+import type { Verifier } from '../scan/pipeline.js';
 import { existsSync, statSync } from 'node:fs';
 import { allowComment, baseline, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
@@ -38,4 +39,17 @@ export async function buildFilters(root: string, opts: CommonOptions, config: Co
   filters.push(await ignoreFile(loadIgnoreFile(resolve(opts.ignoreFile ?? resolve(root, IGNORE_FILE_NAME)))));
   if (opts.baseline) filters.push(baseline(resolve(opts.baseline)));
   return filters;
+}
+
+/** The verifier step: inventory names always; Ping API calls only with --verify. */
+export async function buildVerifier(opts: CommonOptions, config: Config): Promise<Verifier> {
+  const { checkVerifyTarget, nameFromInventory, pingVerifier, verifierChain } = await import('../verify/verifier.js');
+  const steps = [nameFromInventory(config)];
+  if (opts.verify) {
+    checkVerifyTarget(undefined);
+    steps.push(
+      pingVerifier({ timeoutMs: opts.verifyTimeout, ratePerSecond: opts.verifyRate, concurrency: opts.verifyConcurrency }),
+    );
+  }
+  return verifierChain(steps);
 }

@@ -1,7 +1,7 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { statSync } from 'node:fs';
 import type { CommonOptions } from './flags.js';
-import { buildFilters, loadConfigFor, loadRules } from './options.js';
+import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
 import { FileSource } from '../sources/file-source.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
@@ -43,6 +43,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
       maxFileSize: opts.maxFileSize ?? config.maxFileSize,
       onProgress: (files, bytes) => progress.update(files, bytes),
     },
+    verify: await buildVerifier(opts, config),
     filters: await buildFilters(home, opts, config),
   });
   progress.stop();

@@ -1,6 +1,6 @@
 // `spreeflo-scan staged`: the pre-commit check. Reads the index, never the work tree.
 import type { CommonOptions } from './flags.js';
-import { buildFilters, loadConfigFor, loadRules } from './options.js';
+import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
 import { StagedSource } from '../sources/staged-source.js';
 import { stagedFiles, type StagedFile } from '../git/staged-diff.js';
 import { CatFile } from '../git/cat-file.js';
@@ -32,6 +32,7 @@ export async function stagedCommand(opts: StagedOptions): Promise<number> {
   const result = await runPipeline({
     sources: [new StagedSource(catFile, files, opts.allStaged === true)],
     context: { rules, ruleById: new Map(rules.map((r) => [r.id, r])), maxFileSize: config.maxFileSize },
+    verify: await buildVerifier(opts, config),
     filters: await buildFilters(root, opts, config),
   });
   return emitReport(result, rules, opts, blockedCommitAdvice);

@@ -13,8 +13,3 @@ const DESCRIPTIONS: Record<VerificationStatus, string> = {
 export function describeStatus(status: VerificationStatus): string {
   return DESCRIPTIONS[status];
 }
-
-/** Live and plan-restricted keys still work (or will): they must be revoked. */
-export function mustRevoke(status: VerificationStatus): boolean {
-  return status === 'live' || status === 'plan_restricted';
-}

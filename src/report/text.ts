@@ -1,8 +1,11 @@
-// The report for people: keys first, grouped, with every place and what to do next.
+// The report for people. It leads with what to do: which named keys to revoke now,
+// then keys with nothing to revoke, keys whose state is unknown, unchecked keys;
+// each with every place it appears.
 import { createColors } from 'picocolors';
 import type { ScanResult } from '../scan/pipeline.js';
+import type { VerificationStatus } from '../model.js';
 import { groupByKey, placeOf, type KeyGroup } from './keys.js';
-import { describeStatus, mustRevoke } from './status.js';
+import { describeStatus } from './status.js';
 
 export interface TextOptions {
   color: boolean;
@@ -11,6 +14,8 @@ export interface TextOptions {
   /** Closing advice for the kind of scan (a blocked commit needs different steps). */
   advice?: (result: ScanResult) => string[];
 }
+
+type Colors = ReturnType<typeof createColors>;
 
 const REVOKE_STEPS = 'Settings > API Keys > trash icon next to its name > Confirm';
 
@@ -33,10 +38,56 @@ function countBy<T>(items: T[], key: (item: T) => string): string {
   return [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
 }
 
+interface Section {
+  title: string;
+  statuses: VerificationStatus[];
+  intro?: string;
+}
+
+const SECTIONS: Section[] = [
+  { title: 'Revoke now', statuses: ['live', 'plan_restricted'] },
+  {
+    title: 'Nothing to revoke (revoked or unknown to Spreeflo)',
+    statuses: ['revoked', 'invalid'],
+    intro: 'These no longer work, but still remove them from the code and from git history.',
+  },
+  { title: 'State unknown (Spreeflo could not be asked): check again with --verify', statuses: ['unknown'] },
+  { title: 'Keys found', statuses: ['unchecked'] },
+];
+
+function statusOf(g: KeyGroup): VerificationStatus {
+  return g.findings[0]!.verification.status;
+}
+
+function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, opts: TextOptions): void {
+  const v = g.findings[0]!.verification;
+  const shown = opts.showSecrets ? g.findings[0]!.secret.reveal() : g.redacted;
+  const kind = c.dim(opts.ruleNames.get(g.rule) ?? g.rule);
+  const account = v.account?.name ? ` (account ${v.account.name})` : '';
+  lines.push('');
+  if (v.status === 'live' || v.status === 'plan_restricted') {
+    const name = v.keyName ? `'${v.keyName}'` : 'this key';
+    lines.push(`${c.bold(c.red(`${index}. Revoke ${name}${account}`))}  ${shown}  ${kind}`);
+    lines.push(`   ${describeStatus(v.status)}`);
+    lines.push(`   In Spreeflo: ${REVOKE_STEPS.replace('its name', v.keyName ? `'${v.keyName}'` : 'the key ending in ' + v.last4)}.`);
+    lines.push('   Integrations that use it need a newly generated key (a revoked key never works again).');
+  } else {
+    const name = v.keyName ? ` '${v.keyName}'${account}` : v.probableName ? ` probably '${v.probableName}' (last four characters match your inventory)` : '';
+    lines.push(`${c.bold(`${index}. ${shown}`)}${name}  ${kind}`);
+    lines.push(`   ${describeStatus(v.status)}`);
+    const leaked = g.findings.some((f) => f.source !== 'staged');
+    if (v.status === 'unchecked' && leaked) {
+      lines.push(`   Revoke it in Spreeflo (${REVOKE_STEPS}) unless you know it is dead; integrations using it need a new key.`);
+    }
+  }
+  lines.push(`   Found in ${plural(g.findings.length, 'place')}:`);
+  for (const f of g.findings) lines.push(`     ${c.cyan(placeOf(f))}`);
+}
+
 function scanAdvice(): string[] {
   return [
-    'Next: revoke each key above, give its integration a new key, then remove the key from these files',
-    'and from git history (`spreeflo-scan history` finds every commit that holds it).',
+    'Then remove each key from the places listed, and from git history',
+    '(`spreeflo-scan history` finds every commit that holds it).',
   ];
 }
 
@@ -49,37 +100,26 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const scanned = `${plural(result.stats.files, 'file')}, ${sizeText(result.stats.bytes)} in ${result.stats.seconds.toFixed(2)} s`;
 
   if (high.length === 0) {
-    lines.push(c.green(`✔ No Spreeflo keys found`) + c.dim(`  (${scanned})`));
+    lines.push(c.green('✔ No Spreeflo keys found') + c.dim(`  (${scanned})`));
   } else {
     const places = high.reduce((n, g) => n + g.findings.length, 0);
     lines.push(c.red(c.bold(`✖ ${plural(high.length, 'Spreeflo key')} found in ${plural(places, 'place')}`)) + c.dim(`  (${scanned})`));
   }
 
-  const describeGroup = (g: KeyGroup, index: number) => {
-    const v = g.findings[0]!.verification;
-    const shown = opts.showSecrets ? g.findings[0]!.secret.reveal() : g.redacted;
-    const name = v.keyName
-      ? ` named '${v.keyName}'${v.account?.name ? ` (account ${v.account.name})` : ''}`
-      : v.probableName
-        ? ` probably '${v.probableName}' (last four characters match your inventory)`
-        : '';
+  let index = 0;
+  for (const section of SECTIONS) {
+    const members = high.filter((g) => section.statuses.includes(statusOf(g)));
+    if (members.length === 0) continue;
     lines.push('');
-    lines.push(`${c.bold(`${index}. ${shown}`)}${name}  ${c.dim(opts.ruleNames.get(g.rule) ?? g.rule)}`);
-    lines.push(`   status: ${describeStatus(v.status)}`);
-    for (const f of g.findings) lines.push(`   ${c.cyan(placeOf(f))}`);
-    // A key that is only staged has not left the machine: removing it is enough.
-    const leaked = g.findings.some((f) => f.source !== 'staged');
-    if ((v.status === 'unchecked' && leaked) || mustRevoke(v.status)) {
-      const who = v.keyName ?? v.probableName;
-      lines.push(`   ${c.yellow('→')} Revoke ${who ? `'${who}'` : 'this key'} in Spreeflo (${REVOKE_STEPS}); integrations using it need a new key.`);
-    }
-  };
-  high.forEach((g, i) => describeGroup(g, i + 1));
+    lines.push(c.bold(c.underline(`${section.title} (${members.length})`)));
+    if (section.intro) lines.push(section.intro);
+    for (const g of members) describeGroup(lines, g, ++index, c, opts);
+  }
 
   if (low.length > 0) {
     lines.push('');
-    lines.push(c.yellow(`Possible keys, low confidence (check by eye; they fail the scan only with --strict): ${low.length}`));
-    low.forEach((g, i) => describeGroup(g, high.length + i + 1));
+    lines.push(c.yellow(c.bold(`Possible keys, low confidence: check by eye (they fail the scan only with --strict) (${low.length})`)));
+    for (const g of low) describeGroup(lines, g, ++index, c, opts);
   }
   if (result.suppressed.length > 0) {
     lines.push('');

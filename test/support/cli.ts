@@ -1,5 +1,5 @@
 // Runs the built CLI as users do (node bin/spreeflo-scan.js) and captures everything.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,4 +54,16 @@ export function scanJson(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   const run = runCli(['scan', ...args, '--format', 'json'], opts);
   if (run.code === 2) throw new Error(`scan failed: ${run.stderr}`);
   return { run, report: JSON.parse(run.stdout) as { findings: JsonFinding[]; keys: any[]; skipped: any[]; suppressed: any[] } };
+}
+
+/** Like runCli, but without blocking this process (for tests that serve HTTP to the CLI). */
+export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
 }
