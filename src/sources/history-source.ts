@@ -11,6 +11,7 @@ import { allObjectsInPackOrder, reachableObjects, type ObjectInfo } from '../git
 import { readObjects } from '../git/read-objects.js';
 import { parseCommit } from '../git/commit-object.js';
 import { findIntroductions } from '../git/introductions.js';
+import { suppressionChanges } from '../git/suppression-changes.js';
 import { latin1ToUtf8 } from '../git/lines.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
@@ -31,9 +32,12 @@ export class HistorySource implements Source {
 
   private async notes(): Promise<string[]> {
     const shallow = await git(['rev-parse', '--is-shallow-repository'], this.repoRoot);
-    return shallow.stdout.toString().trim() === 'true'
-      ? ['shallow clone: only the commits present were scanned (fetch with --unshallow for the whole history)']
-      : [];
+    const notes =
+      shallow.stdout.toString().trim() === 'true'
+        ? ['shallow clone: only the commits present were scanned (fetch with --unshallow for the whole history)']
+        : [];
+    if (this.opts.range) notes.push(...(await suppressionChanges(this.repoRoot, this.opts.range)));
+    return notes;
   }
 
   /** Reachable blobs and commits, in pack order. */

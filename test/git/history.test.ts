@@ -127,6 +127,23 @@ describe('history: every hiding place in one repository', () => {
   });
 });
 
+describe('history: a pull request that silences findings', () => {
+  it('shows reviewers every suppression the range adds', () => {
+    const repo = new TestRepo();
+    const base = repo.commit('base', { 'a.txt': 'x\n' });
+    const key = makeV2Key();
+    repo.commit('silence', {
+      'src/app.ts': `\nconst k = "${key}"; // spreeflo-scan:allow\n`,
+      '.spreeflo-scan-ignore': 'fixtures/\n',
+    });
+    const { run, report } = history(repo, [`${base}..HEAD`]);
+    expect(run.code).toBe(0);
+    expect(report.suppressed).toHaveLength(1);
+    expect(report.notes).toContain('review: this range changes .spreeflo-scan-ignore, which can silence findings');
+    expect(report.notes).toContain('review: this range adds a spreeflo-scan:allow comment at src/app.ts:2');
+  });
+});
+
 describe('history: bad repositories and environments', () => {
   it('outside a repository exits 2 with a clear message', () => {
     const run = runCli(['history'], { cwd: tempDir() });

@@ -1,0 +1,86 @@
+// OCR benchmark on a generated screenshot set.
+//
+//   npx tsx scripts/render-screenshots/render.ts --preset bench --count 80 --seed 7   # -> bench/.work/ocr
+//   npx tsx bench/ocr/run.ts [--dir bench/.work/ocr] [--workers N] [--verbose] [--only 012,031]
+//
+// Reports exact recovery of v2 and v1 keys (any confidence, and 'high'),
+// invented high-confidence keys, flagged images, and seconds per image cold
+// (engine start included, empty cache) and warm (same images, cache filled).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOcrPool, type ImageResult } from '../../src/ocr/index.js';
+
+interface Entry { file: string; keys: { ruleId: string; key: string }[]; decoys: { type: string; text: string }[] }
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'bench/.work/ocr' },
+    workers: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const dir = values.dir!;
+const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { images: Entry[] };
+let images = manifest.images;
+if (values.only) {
+  const only = values.only.split(',');
+  images = images.filter((e) => only.some((o) => e.file.startsWith(o)));
+}
+const buffers = await Promise.all(images.map((e) => readFile(join(dir, e.file))));
+const cacheDir = await mkdtemp(join(tmpdir(), 'sf-ocr-bench-'));
+
+async function pass(): Promise<{ results: ImageResult[]; seconds: number }> {
+  const t0 = performance.now();
+  const pool = createOcrPool({ ...(values.workers ? { workers: Number(values.workers) } : {}), cacheDir });
+  const results = await Promise.all(images.map((e, i) => pool.recognize(buffers[i]!, e.file)));
+  await pool.close();
+  return { results, seconds: (performance.now() - t0) / 1000 };
+}
+
+const cold = await pass();
+const warm = await pass();
+await rm(cacheDir, { recursive: true, force: true });
+
+const stats = { v2: 0, v2Exact: 0, v2High: 0, v1: 0, v1Exact: 0, v1High: 0, inventedHigh: 0, inventedLow: 0, withKey: 0, flagged: 0, negatives: 0, negFlagged: 0, skipped: 0 };
+for (const [i, e] of images.entries()) {
+  const res = cold.results[i]!;
+  const expected = new Set(e.keys.map((k) => k.key));
+  if (res.skipped) stats.skipped++;
+  for (const k of e.keys) {
+    const c = res.candidates.find((x) => x.key === k.key);
+    if (k.ruleId.endsWith('v2')) { stats.v2++; if (c) stats.v2Exact++; if (c?.confidence === 'high') stats.v2High++; }
+    else { stats.v1++; if (c) stats.v1Exact++; if (c?.confidence === 'high') stats.v1High++; }
+  }
+  const invented = res.candidates.filter((c) => !expected.has(c.key));
+  stats.inventedHigh += invented.filter((c) => c.confidence === 'high').length;
+  stats.inventedLow += invented.filter((c) => c.confidence === 'low').length;
+  if (e.keys.length) { stats.withKey++; if (res.candidates.length) stats.flagged++; }
+  else { stats.negatives++; if (res.candidates.length) stats.negFlagged++; }
+  const missed = e.keys.filter((k) => !res.candidates.some((c) => c.key === k.key && (k.ruleId.endsWith('v1') || c.confidence === 'high')));
+  const bad = invented.filter((c) => c.confidence === 'high');
+  if (values.verbose || missed.length || bad.length) {
+    console.log(`${e.file}: ${missed.length ? 'MISSED ' + missed.map((k) => k.key).join(' ') : ''}${bad.length ? ' INVENTED ' + bad.map((c) => c.key).join(' ') : ''}`);
+    for (const c of res.candidates) console.log(`    found ${c.confidence} ${c.key} ${JSON.stringify(c.box)}`);
+    for (const d of e.decoys) console.log(`    decoy ${d.type} ${d.text}`);
+  }
+}
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
+const summary = {
+  images: images.length,
+  v2: `${stats.v2Exact}/${stats.v2} exact (${pct(stats.v2Exact, stats.v2)}), ${stats.v2High} high`,
+  v1: `${stats.v1Exact}/${stats.v1} exact (${pct(stats.v1Exact, stats.v1)}), ${stats.v1High} high`,
+  inventedHigh: stats.inventedHigh,
+  inventedLow: stats.inventedLow,
+  flagged: `${stats.flagged}/${stats.withKey} images with a key`,
+  negativesFlagged: `${stats.negFlagged}/${stats.negatives} (low candidates only)`,
+  skipped: stats.skipped,
+  secondsPerImageCold: +(cold.seconds / images.length).toFixed(3),
+  secondsPerImageWarm: +(warm.seconds / images.length).toFixed(4),
+  totalCold: +cold.seconds.toFixed(1),
+};
+console.log(JSON.stringify(summary, null, 2));
+if (values.json) await (await import('node:fs/promises')).writeFile(values.json, JSON.stringify(summary, null, 2));

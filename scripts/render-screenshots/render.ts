@@ -1,0 +1,188 @@
+#!/usr/bin/env -S npx tsx
+// Renders screenshots that show Spreeflo keys (and look-alikes) from HTML
+// templates with headless Chromium, and writes a manifest of what each holds.
+//
+//   npx tsx scripts/render-screenshots/render.ts --preset fixtures --out test/fixtures/images
+//   npx tsx scripts/render-screenshots/render.ts --preset bench --count 80 --seed 7 --out bench/.work/ocr
+//
+// Needs Debian's chromium and fonts (see docs/ocr.md). Deterministic for a seed,
+// up to Chromium's own rendering.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { type Rng, makeRng, pick, int, v1Key, v2Key, v2WrongChecksum, maskedKey, hexNoise } from './keys.js';
+import { type Kind, KINDS, MONO_FONTS, PROP_FONTS, render } from './templates.js';
+
+type SecretType = 'v2' | 'v1' | 'masked' | 'wrong-checksum' | 'hex';
+
+export interface Spec {
+  kind: Kind;
+  theme: 'light' | 'dark';
+  keyFont: string;
+  uiFont: string;
+  size: number;
+  dsf: 1 | 2;
+  format: 'png' | 'jpeg';
+  quality?: number;
+  secrets: SecretType[];
+}
+
+export interface ManifestEntry extends Omit<Spec, 'secrets'> {
+  file: string;
+  keys: { ruleId: 'spreeflo-api-key-v2' | 'spreeflo-api-key-v1'; key: string; box: Box | null }[];
+  decoys: { type: SecretType; text: string }[];
+}
+interface Box { x: number; y: number; width: number; height: number }
+
+const MONO_ONLY: readonly Kind[] = ['editor', 'terminal', 'docs'];
+
+function randomSpec(rng: Rng): Spec {
+  const kind = pick(rng, KINDS);
+  const monoKey = MONO_ONLY.includes(kind) || rng() < 0.5;
+  const r = rng();
+  const secrets: SecretType[] =
+    r < 0.42 ? ['v2']
+    : r < 0.57 ? ['v2', 'v1']
+    : r < 0.72 ? ['v1']
+    : r < 0.79 ? []
+    : r < 0.86 ? ['masked']
+    : r < 0.93 ? ['wrong-checksum']
+    : ['hex'];
+  const format = rng() < 0.5 ? 'png' : 'jpeg';
+  return {
+    kind,
+    theme: rng() < 0.5 ? 'light' : 'dark',
+    keyFont: monoKey ? pick(rng, MONO_FONTS) : pick(rng, PROP_FONTS),
+    uiFont: pick(rng, PROP_FONTS),
+    size: int(rng, 11, 18),
+    dsf: rng() < 0.6 ? 1 : 2,
+    format,
+    ...(format === 'jpeg' ? { quality: int(rng, 70, 92) } : {}),
+    secrets,
+  };
+}
+
+/** The committed fixture set: every UI kind, both themes, every font, the negatives. */
+function fixtureSpecs(): Spec[] {
+  const s = (kind: Kind, theme: 'light' | 'dark', keyFont: string, uiFont: string, size: number, dsf: 1 | 2, format: 'png' | 'jpeg', secrets: SecretType[], quality?: number): Spec =>
+    ({ kind, theme, keyFont, uiFont, size, dsf, format, secrets, ...(quality ? { quality } : {}) });
+  return [
+    s('settings', 'light', 'DejaVu Sans Mono', 'Open Sans', 14, 1, 'png', ['v2']),
+    s('settings', 'dark', 'Roboto', 'Roboto', 13, 1, 'jpeg', ['v2'], 80),
+    s('editor', 'dark', 'Fira Code', 'Noto Sans', 13, 1, 'png', ['v2', 'v1']),
+    s('editor', 'light', 'Inconsolata', 'Liberation Sans', 16, 1, 'jpeg', ['v1'], 88),
+    s('terminal', 'dark', 'Liberation Mono', 'DejaVu Sans', 12, 1, 'png', ['v2']),
+    s('terminal', 'light', 'DejaVu Sans Mono', 'DejaVu Sans', 11, 2, 'jpeg', ['v2', 'v1'], 75),
+    s('chat', 'light', 'Noto Sans', 'Noto Sans', 15, 1, 'png', ['v2', 'v1']),
+    s('chat', 'dark', 'Liberation Sans', 'Liberation Sans', 12, 2, 'jpeg', ['v2'], 72),
+    s('docs', 'light', 'Fira Code', 'Open Sans', 14, 1, 'jpeg', ['v2'], 90),
+    s('docs', 'dark', 'Inconsolata', 'Roboto', 18, 1, 'png', ['v1']),
+    s('apiclient', 'light', 'Open Sans', 'DejaVu Sans', 13, 1, 'png', ['v2']),
+    s('apiclient', 'dark', 'DejaVu Sans Mono', 'Noto Sans', 11, 1, 'jpeg', ['v2', 'v1'], 85),
+    s('settings', 'dark', 'Liberation Mono', 'Open Sans', 14, 1, 'png', ['masked']),
+    s('terminal', 'dark', 'Fira Code', 'Roboto', 13, 1, 'png', ['wrong-checksum']),
+    s('chat', 'light', 'DejaVu Sans', 'DejaVu Sans', 14, 1, 'jpeg', [], 80),
+    s('editor', 'light', 'DejaVu Sans Mono', 'Open Sans', 13, 1, 'png', ['hex']),
+  ];
+}
+
+function secretText(rng: Rng, t: SecretType): string {
+  switch (t) {
+    case 'v2': return v2Key(rng);
+    case 'v1': return v1Key(rng);
+    case 'masked': return maskedKey(rng);
+    case 'wrong-checksum': return v2WrongChecksum(rng);
+    case 'hex': return `${hexNoise(rng, 32)}-${hexNoise(rng, 4)}`;
+  }
+}
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string', default: 'bench' },
+      out: { type: 'string' },
+      count: { type: 'string', default: '80' },
+      seed: { type: 'string', default: '7' },
+      chromium: { type: 'string', default: '/usr/bin/chromium' },
+    },
+  });
+  const preset = values.preset!;
+  const out = values.out ?? (preset === 'fixtures' ? 'test/fixtures/images' : 'bench/.work/ocr');
+  const seed = Number(values.seed);
+  const rng = makeRng(preset === 'fixtures' ? 20250601 : seed);
+  const specs = preset === 'fixtures' ? fixtureSpecs() : Array.from({ length: Number(values.count) }, () => randomSpec(rng));
+
+  await mkdir(out, { recursive: true });
+  // launch() gives Chromium a fresh temporary profile (user-data-dir) and removes it on close.
+  const browser = await chromium.launch({ executablePath: values.chromium!, args: CHROMIUM_ARGS, headless: true });
+  const entries: ManifestEntry[] = [];
+  try {
+    for (const [i, spec] of specs.entries()) {
+      const secrets = spec.secrets.map((t) => ({ type: t, text: secretText(rng, t) }));
+      const html = render(spec.kind, secrets.map((s) => s.text), spec, rng);
+      const cssWidth = Math.max(760, Math.ceil(spec.size * 0.62 * 92)) + int(rng, 0, 80);
+      const cssHeight = int(rng, 330, 420) + spec.size * 6;
+      const context = await browser.newContext({ viewport: { width: cssWidth, height: cssHeight }, deviceScaleFactor: spec.dsf });
+      const pg = await context.newPage();
+      await pg.setContent(html, { waitUntil: 'load' });
+      await pg.evaluate(() => document.fonts.ready.then(() => undefined));
+      const boxes: (Box | null)[] = await pg.evaluate((texts: string[]) => {
+        const found: (Box | null)[] = [];
+        for (const text of texts) {
+          let box: Box | null = null;
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n && !box; n = walker.nextNode()) {
+            const at = (n.textContent ?? '').indexOf(text);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(n, at);
+            range.setEnd(n, at + text.length);
+            const r = range.getBoundingClientRect();
+            box = { x: r.left, y: r.top, width: r.width, height: r.height };
+          }
+          found.push(box);
+        }
+        return found;
+      }, secrets.map((s) => s.text));
+      const fits = boxes.every((b) => b === null || (b.x >= 0 && b.y >= 0 && b.x + b.width <= cssWidth && b.y + b.height <= cssHeight));
+      const file = `${String(i).padStart(3, '0')}-${spec.kind}-${spec.theme}.${spec.format === 'png' ? 'png' : 'jpg'}`;
+      const shot = await pg.screenshot({
+        type: spec.format,
+        ...(spec.format === 'jpeg' ? { quality: spec.quality ?? 80 } : {}),
+      });
+      await writeFile(join(out, file), shot);
+      await context.close();
+      if (!fits) console.warn(`${file}: a secret does not fit in the viewport`);
+      if (boxes.some((b) => b === null)) throw new Error(`${file}: a secret is missing from the rendered page`);
+      const { secrets: _s, ...rest } = spec;
+      entries.push({
+        file,
+        ...rest,
+        keys: secrets.flatMap((s, j) => {
+          if (s.type !== 'v2' && s.type !== 'v1') return [];
+          const b = boxes[j];
+          const box = b ? { x: Math.round(b.x * spec.dsf), y: Math.round(b.y * spec.dsf), width: Math.round(b.width * spec.dsf), height: Math.round(b.height * spec.dsf) } : null;
+          return [{ ruleId: s.type === 'v2' ? 'spreeflo-api-key-v2' as const : 'spreeflo-api-key-v1' as const, key: s.text, box }];
+        }),
+        decoys: secrets.filter((s) => s.type !== 'v2' && s.type !== 'v1'),
+      });
+      process.stdout.write('.');
+    }
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write('\n');
+  const manifest = {
+    note: 'Generated by scripts/render-screenshots/render.ts. Keys are random test data, never issued. Boxes are in image pixels.',
+    preset,
+    seed: preset === 'fixtures' ? 20250601 : seed,
+    images: entries,
+  };
+  await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`wrote ${entries.length} images and manifest.json to ${out}`);
+}
+
+await main();

@@ -1,0 +1,254 @@
+// From OCR readings to exact keys.
+//
+// v2 keys carry a CRC-32 check, so an uncertain reading can be repaired: each
+// position gets a short list of plausible characters (tesseract's own LSTM
+// alternatives, pooled over several readings, plus a table of look-alikes), the
+// readings are enumerated cheapest first, and only one whose checksum holds is
+// reported, as 'high'. The search is bounded (SEARCH_BUDGET readings), which
+// bounds the odds of a wrong reading passing by chance: see docs/ocr.md.
+//
+// v1 keys have no checksum: the reading is what it is. It is 'high' only when
+// every character was read with high confidence, the same way, by every reading.
+import { BASE62, v2Check } from '../detect/checksum.js';
+import type { Choice } from './engine.js';
+
+/** At most this many full key strings are tested against the checksum per token. */
+export const SEARCH_BUDGET = 1 << 20;
+/** v1: every character at or above this tesseract confidence for 'high'. */
+export const V1_HIGH_CONF = 85;
+
+/** Look-alike groups. A character read as one member may be any other. */
+const LOOKALIKES: string[] = [
+  'O0oQDU', 'l1Iij|!JLtf', 'S5s$', 'B8', 'Z2z', 'g9q', 'G6b', 'cC', 'kK', 'pP', 'uU', 'vVy', 'wW', 'xX', 'yY', 'jJ', 'zZ', 'oO',
+  'ec', 'hb', 'nh', 'rt', 'fF', 'EF', '7T', 'A4', 'aeo', 'Hh', 'NM', 'W', 'MN',
+];
+const LOOK: Map<string, Set<string>> = (() => {
+  const m = new Map<string, Set<string>>();
+  for (const g of LOOKALIKES) {
+    for (const a of g) {
+      const set = m.get(a) ?? new Set<string>();
+      for (const b of g) if (b !== a) set.add(b);
+      m.set(a, set);
+    }
+  }
+  return m;
+})();
+
+export function lookalikes(ch: string): string[] {
+  return [...(LOOK.get(ch) ?? [])];
+}
+
+const IS_B62 = new Set(BASE62);
+
+/** One recognised symbol with its alternatives (confidence 0..100). */
+export interface Sym {
+  choices: Choice[];
+  /** Index into whatever the caller uses to find the symbol's box. */
+  ref: number;
+}
+
+/** Plausible characters at one key position, cheapest first. */
+interface Slot { alts: { ch: string; cost: number }[] }
+
+/**
+ * Pool several aligned readings (each exactly `n` symbols) into slots. A
+ * character's weight is its summed confidence over the readings; look-alikes of
+ * what was read get a small weight so they are tried, late.
+ */
+export function pool(readings: Sym[][], n: number, alphabet: Set<string>): Slot[] {
+  const slots: Slot[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = new Map<string, number>();
+    for (const r of readings) {
+      const s = r[i];
+      if (!s) continue;
+      for (const c of s.choices) {
+        if (!alphabet.has(c.ch)) continue;
+        w.set(c.ch, (w.get(c.ch) ?? 0) + Math.max(1, c.conf));
+      }
+    }
+    const top = Math.max(1, ...w.values());
+    // Look-alikes of every character read here, not already present.
+    const seen = [...w.keys()];
+    for (const r of readings) for (const c of r[i]?.choices ?? []) if (!seen.includes(c.ch)) seen.push(c.ch);
+    for (const ch of seen) {
+      for (const alt of lookalikes(ch)) {
+        if (!alphabet.has(alt) || w.has(alt)) continue;
+        w.set(alt, top * 0.02);
+      }
+    }
+    const sorted = [...w.entries()]
+      .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight) }))
+      .sort((a, b) => a.cost - b.cost);
+    // The best few, plus always the look-alikes of the best.
+    const first = sorted[0]?.ch ?? '';
+    const near = new Set(lookalikes(first));
+    const alts = sorted.filter((a, k) => k < 5 || near.has(a.ch)).slice(0, 8);
+    slots.push({ alts });
+  }
+  return slots;
+}
+
+/** Min-heap on cost. */
+class Heap<T extends { cost: number }> {
+  private items: T[] = [];
+  get size(): number { return this.items.length; }
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.cost <= a[i]!.cost) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.cost < a[m]!.cost) m = l;
+        if (r < a.length && a[r]!.cost < a[m]!.cost) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export interface V2Search { key: string | null; tried: number; cost: number; best: string }
+
+const Q = 10; // cost quantum: 0.1
+
+/**
+ * How many full 36-character strings cost at most c (in quanta), for every c
+ * up to `limit`: a convolution of the slots' cost histograms.
+ */
+function countUpTo(slots: Slot[], limit: number): Float64Array {
+  let dist = new Float64Array(limit + 1);
+  dist[0] = 1;
+  for (const s of slots) {
+    const next = new Float64Array(limit + 1);
+    for (const a of s.alts) {
+      const q = Math.round(a.cost * Q);
+      for (let c = 0; c + q <= limit; c++) if (dist[c]) next[c + q] = next[c + q]! + dist[c]!;
+    }
+    dist = next;
+  }
+  for (let c = 1; c <= limit; c++) dist[c] = dist[c]! + dist[c - 1]!;
+  return dist;
+}
+
+/**
+ * The cheapest reading of 36 slots (30 body + 6 check) whose checksum holds,
+ * among the `budget` cheapest full strings. The cost threshold C is the
+ * largest for which at most `budget` full strings cost <= C; bodies are
+ * enumerated cheapest first up to C, each body's check is computed, and it
+ * passes when its own cost fits in what C leaves. So at most `budget` full
+ * strings are ever candidates, and the odds of a wrong one passing the 32-bit
+ * check by chance are at most budget / 2^32.
+ */
+export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
+  // The check's first character can only be 0..4 (62^5 * 5 > 2^32 > 62^5 * 4).
+  const sl = slots.map((s, i) => (i === 30 ? { alts: s.alts.filter((a) => '01234'.includes(a.ch)) } : s));
+  const best = slots.map((s) => s.alts[0]?.ch ?? '?').join('');
+  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best };
+  // Normalise so each slot's cheapest alternative costs 0.
+  const norm = sl.map((s) => {
+    const m = Math.min(...s.alts.map((a) => a.cost));
+    return { alts: s.alts.map((a) => ({ ch: a.ch, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
+  });
+  const LIMIT = 60 * Q;
+  const counts = countUpTo(norm, LIMIT);
+  let cMax = -1;
+  while (cMax + 1 <= LIMIT && counts[cMax + 1]! <= budget) cMax++;
+  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best };
+  const tried = counts[cMax]!;
+  const limit = cMax / Q + 1e-9;
+  const body = norm.slice(0, 30);
+  const checkCost = norm.slice(30).map((s) => new Map(s.alts.map((a) => [a.ch, a.cost])));
+
+  interface State { cost: number; idx: Uint8Array; last: number }
+  const heap = new Heap<State>();
+  heap.push({ cost: 0, idx: new Uint8Array(30), last: 0 });
+  let found: { key: string; cost: number } | null = null;
+  while (heap.size) {
+    const st = heap.pop()!;
+    if (st.cost > limit) break;
+    if (found && st.cost >= found.cost) break;
+    let b = '';
+    for (let i = 0; i < 30; i++) b += body[i]!.alts[st.idx[i]!]!.ch;
+    const c = v2Check(b);
+    let cc = 0;
+    for (let j = 0; j < 6 && cc !== Infinity; j++) cc += checkCost[j]!.get(c[j]!) ?? Infinity;
+    const total = st.cost + cc;
+    if (total <= limit && (!found || total < found.cost)) found = { key: `sfk_${b}${c}`, cost: total };
+    for (let i = st.last; i < 30; i++) {
+      const k = st.idx[i]!;
+      const alts = body[i]!.alts;
+      if (k + 1 >= alts.length) continue;
+      const nc = st.cost - alts[k]!.cost + alts[k + 1]!.cost;
+      if (nc > limit) continue;
+      const idx = st.idx.slice();
+      idx[i] = k + 1;
+      heap.push({ cost: nc, idx, last: i });
+    }
+  }
+  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best };
+}
+
+export const B62_SET: Set<string> = IS_B62;
+export const HEX_SET: Set<string> = new Set('0123456789abcdef');
+
+/** What a misread hex digit most likely was. */
+const TO_HEX: Record<string, string> = {
+  O: '0', o: '0', Q: '0', D: '0', U: '0',
+  l: '1', I: '1', i: '1', j: '1', '|': '1', '!': '1', J: '1', L: '1', t: '1',
+  S: '5', s: '5', $: '5', B: '8', Z: '2', z: '2', g: '9', q: '9', G: '6', A: 'a', C: 'c', E: 'e', F: 'f', T: '7', h: 'b',
+};
+
+export function toHex(ch: string): string | null {
+  if (HEX_SET.has(ch)) return ch;
+  return TO_HEX[ch] ?? null;
+}
+
+export interface V1Reading { key: string; sure: boolean }
+
+/**
+ * Vote a v1 hex part (32 slots) over aligned readings. Sure when every reading
+ * read every character as that same hex digit with high confidence.
+ */
+export function voteV1(readings: Sym[][]): V1Reading | null {
+  let key = '';
+  let sure = readings.length > 0;
+  for (let i = 0; i < 32; i++) {
+    const w = new Map<string, number>();
+    for (const r of readings) {
+      const s = r[i]!;
+      for (const c of s.choices) {
+        const h = toHex(c.ch);
+        if (h === null) continue;
+        const penalty = h === c.ch ? 1 : 0.6;
+        w.set(h, (w.get(h) ?? 0) + Math.max(1, c.conf) * penalty);
+      }
+    }
+    if (w.size === 0) return null;
+    const top = [...w.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    key += top;
+    for (const r of readings) {
+      const c0 = r[i]!.choices[0];
+      if (!c0 || c0.ch !== top || c0.conf < V1_HIGH_CONF) sure = false;
+    }
+  }
+  return { key, sure };
+}

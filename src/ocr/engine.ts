@@ -1,0 +1,137 @@
+// tesseract.js workers, set up to run fully offline: the language data comes
+// from the @tesseract.js-data/eng package in node_modules, the WebAssembly core
+// from tesseract.js-core, and nothing is written to or read from a download cache.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createWorker, type Worker } from 'tesseract.js';
+
+const require = createRequire(import.meta.url);
+
+/** Which traineddata: `4.0.0_best_int` (tessdata_best, integerised) reads keys best. */
+export const MODEL = '4.0.0_best_int';
+
+export function langPath(): string {
+  return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), MODEL);
+}
+
+export function engineVersion(): string {
+  const tess = require('tesseract.js/package.json') as { version: string };
+  const data = require('@tesseract.js-data/eng/package.json') as { version: string };
+  return `tesseract.js@${tess.version}+eng@${data.version}/${MODEL}`;
+}
+
+/** Options that keep tesseract.js from touching the network or a cache folder. */
+export function workerOptions(): Record<string, unknown> {
+  return {
+    // A local folder: tesseract.js reads `${langPath}/eng.traineddata.gz` from disk.
+    langPath: langPath(),
+    gzip: true,
+    // No read or write of a traineddata cache in the working directory.
+    cacheMethod: 'none',
+    cachePath: langPath(),
+    logger: () => undefined,
+    errorHandler: () => undefined,
+  };
+}
+
+/** Init-only parameters: no dictionaries, so a key is never "corrected" into words. */
+const INIT_CONFIG = {
+  load_system_dawg: '0',
+  load_freq_dawg: '0',
+  load_unambig_dawg: '0',
+  load_punc_dawg: '0',
+  load_number_dawg: '0',
+  load_bigram_dawg: '0',
+};
+
+export async function startWorker(): Promise<Worker> {
+  const worker = await createWorker('eng', 1 /* OEM.LSTM_ONLY */, workerOptions() as never, INIT_CONFIG as never);
+  await worker.setParameters({
+    user_defined_dpi: '300',
+    tessedit_do_invert: '0',
+    preserve_interword_spaces: '1',
+  } as never);
+  return worker;
+}
+
+export interface Box { x0: number; y0: number; x1: number; y1: number }
+export interface Choice { ch: string; conf: number }
+export interface OcrSymbol { text: string; conf: number; box: Box; choices: Choice[] }
+export interface OcrWord { text: string; conf: number; box: Box; symbols: OcrSymbol[]; line: number }
+
+interface JsonSymbol { text: string; confidence: number; bbox: Box }
+interface JsonWord { text: string; confidence: number; bbox: Box; symbols: JsonSymbol[] }
+interface JsonLine { words: JsonWord[] }
+interface JsonBlock { paragraphs: { lines: JsonLine[] }[] }
+
+const unescape = (s: string) =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+/** Per-word lists of per-symbol LSTM alternatives, from hOCR with lstm_choice_mode=2. */
+function parseChoices(hocr: string): Choice[][][] {
+  const words: Choice[][][] = [];
+  const wordParts = hocr.split("<span class='ocrx_word'");
+  for (const part of wordParts.slice(1)) {
+    const groups: Choice[][] = [];
+    const groupParts = part.split("id='lstm_choices_");
+    for (const g of groupParts.slice(1)) {
+      const choices: Choice[] = [];
+      const re = /x_confs ([0-9.]+)'>([^<]*)<\/span>/g;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(g))) choices.push({ ch: unescape(m[2]!), conf: Number(m[1]) });
+      groups.push(choices);
+    }
+    words.push(groups);
+  }
+  return words;
+}
+
+/** The chosen character first, at its reported confidence, then the other alternatives. */
+function withChosen(alts: Choice[], ch: string, conf: number): Choice[] {
+  return [{ ch, conf }, ...alts.filter((a) => a.ch !== ch)];
+}
+
+export interface ReadOptions {
+  psm: '3' | '6' | '7' | '11' | '13';
+  choices: boolean;
+  whitelist?: string;
+}
+
+/** OCR one prepared PNG; words with symbol boxes and, if asked, LSTM alternatives. */
+export async function read(worker: Worker, png: Buffer, opts: ReadOptions): Promise<OcrWord[]> {
+  await worker.setParameters({
+    tessedit_pageseg_mode: opts.psm,
+    lstm_choice_mode: opts.choices ? '2' : '0',
+    tessedit_char_whitelist: opts.whitelist ?? '',
+  } as never);
+  const { data } = await worker.recognize(png, {}, { text: false, blocks: true, hocr: opts.choices });
+  const blocks = (data.blocks ?? []) as unknown as JsonBlock[];
+  const choices = opts.choices && data.hocr ? parseChoices(data.hocr) : [];
+  const words: OcrWord[] = [];
+  let line = 0;
+  let wi = 0;
+  for (const b of blocks) {
+    for (const p of b.paragraphs) {
+      for (const l of p.lines) {
+        for (const w of l.words) {
+          const groups = choices[wi++];
+          const aligned = groups !== undefined && groups.length === w.symbols.length;
+          words.push({
+            text: w.text,
+            conf: w.confidence,
+            box: w.bbox,
+            line,
+            symbols: w.symbols.map((s, i) => ({
+              text: s.text,
+              conf: s.confidence,
+              box: s.bbox,
+              choices: withChosen(aligned ? groups[i]! : [], s.text, s.confidence),
+            })),
+          });
+        }
+        line++;
+      }
+    }
+  }
+  return words;
+}

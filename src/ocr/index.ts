@@ -1,0 +1,88 @@
+// Finding Spreeflo keys in screenshots, offline. See docs/ocr.md.
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import type { Worker } from 'tesseract.js';
+import { ResultCache } from './cache.js';
+import { engineVersion, startWorker } from './engine.js';
+import { recognizeImage } from './pipeline.js';
+import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
+
+export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
+
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
+
+export function isImagePath(path: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+/** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
+export const PIPELINE_VERSION = 'ocr-pipeline-1';
+
+export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
+
+/**
+ * A pool of tesseract.js workers. Nothing is loaded until the first
+ * recognize(); each image is read by one worker from start to end.
+ */
+export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
+  const size = Math.max(1, opts.workers ?? availableParallelism());
+  const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
+  const cache = cacheDir === null ? null : new ResultCache(cacheDir, `${PIPELINE_VERSION}/${engineVersion()}`);
+  const idle: Worker[] = [];
+  const waiting: ((w: Worker) => void)[] = [];
+  const all: Promise<Worker>[] = [];
+  let closed = false;
+
+  async function acquire(): Promise<Worker> {
+    const w = idle.pop();
+    if (w) return w;
+    if (all.length < size) {
+      const p = startWorker();
+      all.push(p);
+      return p;
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  }
+
+  function release(w: Worker): void {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  }
+
+  async function recognize(image: Buffer, _name: string): Promise<ImageResult> {
+    if (closed) throw new Error('OCR pool is closed');
+    const key = cache?.key(image);
+    if (cache && key) {
+      const hit = await cache.get(key);
+      if (hit) return hit;
+    }
+    let worker: Worker;
+    try {
+      worker = await acquire();
+    } catch (err) {
+      return { candidates: [], skipped: `OCR engine failed to start: ${(err as Error).message ?? String(err)}` };
+    }
+    let result: ImageResult;
+    try {
+      result = await recognizeImage(worker, image);
+    } catch (err) {
+      result = { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
+    } finally {
+      release(worker);
+    }
+    // Engine failures are not cached: the next scan should try again.
+    if (cache && key && !(result.skipped ?? '').startsWith('OCR failed')) await cache.set(key, result);
+    return result;
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    const workers = await Promise.allSettled(all);
+    await Promise.all(workers.map((r) => (r.status === 'fulfilled' ? r.value.terminate().catch(() => undefined) : undefined)));
+    all.length = 0;
+    idle.length = 0;
+  }
+
+  return { recognize, close };
+}

@@ -1,0 +1,358 @@
+// One image, start to end: decode, a page pass to find lines that may hold a
+// key, then close-up re-reads of those regions, then the checksum-guided search.
+import type { Worker } from 'tesseract.js';
+import { type Grey, crop, decode, isolateLine, normalize, toPng } from './preprocess.js';
+import { type OcrWord, type Box as OcrBox, read } from './engine.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
+import type { ImageCandidate, ImageResult } from './types.js';
+
+type Box = ImageCandidate['box'];
+
+/** Heights (px) the text of a close-up crop is scaled to, tried in order. */
+const CROP_TARGETS = [34, 46, 28, 58];
+
+const ALNUM = /[A-Za-z0-9]/;
+
+/** Close-up reads only choose among key characters and the punctuation around keys. */
+const V1_WHITELIST = '0123456789abcdef-s ';
+const CROP_WHITELIST = `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-.:;,="'()[]{}<>/$`;
+
+/** Does a page-pass word look like it could be (part of) a key? */
+export function keyish(text: string): boolean {
+  const t = text.replace(/[^A-Za-z0-9_\-|$.]/g, '');
+  if (t.length < 12) return false;
+  const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
+  if (/[s5S$][fktFT][kKxXh]/.test(t) && run >= 8) return true;
+  return run >= 14;
+}
+
+interface Region { x: number; y: number; w: number; h: number }
+
+function union(a: OcrBox, b: OcrBox): OcrBox {
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+/** Regions (original pixels) around key-ish words; neighbours on a line are merged. */
+function findRegions(words: OcrWord[], scale: number): Region[] {
+  const regions: Region[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!keyish(w.text)) continue;
+    let box = w.box;
+    // A key split in two by a wide gap: take the neighbours on the same line too.
+    const prev = words[i - 1];
+    const next = words[i + 1];
+    if (prev && prev.line === w.line && /[A-Za-z0-9_]$/.test(prev.text) && w.box.x0 - prev.box.x1 < (w.box.y1 - w.box.y0) * 0.8) box = union(box, prev.box);
+    if (next && next.line === w.line && /^[A-Za-z0-9_]/.test(next.text) && next.box.x0 - w.box.x1 < (w.box.y1 - w.box.y0) * 0.8) box = union(box, next.box);
+    regions.push({ x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale });
+  }
+  // Merge overlapping regions.
+  const merged: Region[] = [];
+  for (const r of regions.sort((a, b) => a.y - b.y || a.x - b.x)) {
+    const m = merged.find((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
+    if (m) {
+      const x1 = Math.max(m.x + m.w, r.x + r.w);
+      const y1 = Math.max(m.y + m.h, r.y + r.h);
+      m.x = Math.min(m.x, r.x);
+      m.y = Math.min(m.y, r.y);
+      m.w = x1 - m.x;
+      m.h = y1 - m.y;
+    } else merged.push({ ...r });
+  }
+  return merged;
+}
+
+/** A recognised symbol plus where it is in the original image. */
+interface PSym extends Sym { box: Box; space: boolean }
+
+function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box): PSym[][] {
+  const lines = new Map<number, PSym[]>();
+  for (const w of words) {
+    const seq = lines.get(w.line) ?? [];
+    if (seq.length) seq.push({ choices: [{ ch: ' ', conf: 100 }], ref: -1, box: toOrig(w.box), space: true });
+    for (const s of w.symbols) seq.push({ choices: s.choices, ref: 0, box: toOrig(s.box), space: false });
+    lines.set(w.line, seq);
+  }
+  return [...lines.values()];
+}
+
+const top = (s: Sym) => s.choices[0]?.ch ?? '';
+const has = (s: Sym | undefined, set: string) => !!s && s.choices.some((c) => c.ch.length === 1 && set.includes(c.ch) && (c === s.choices[0] || c.conf >= 20));
+
+interface V2Hit { syms: PSym[] }
+interface V1Hit { syms: PSym[]; dc: string; dcSure: boolean; exact: boolean }
+
+/** Every place a line reads like `sfk_` followed by key characters. */
+function findV2(seq: PSym[]): V2Hit[] {
+  const hits: V2Hit[] = [];
+  for (let p = 0; p + 3 < seq.length; p++) {
+    let score = 0;
+    if (has(seq[p], 's')) score += 2; else if (has(seq[p], 'S5$')) score += 1;
+    if (has(seq[p + 1], 'f')) score += 2; else if (has(seq[p + 1], 'tFTr')) score += 1;
+    if (has(seq[p + 2], 'k')) score += 2; else if (has(seq[p + 2], 'KxXh')) score += 1;
+    if (score < 4) continue;
+    let q = p + 3;
+    if (has(seq[q], '_-.~')) q++;
+    else if (!seq[q] || seq[q]!.space) continue;
+    const body: PSym[] = [];
+    while (q < seq.length && body.length < 40) {
+      const s = seq[q]!;
+      if (s.space || !ALNUM.test(top(s))) break;
+      body.push(s);
+      q++;
+    }
+    if (body.length >= 30) hits.push({ syms: body });
+  }
+  return hits;
+}
+
+/** Every place a line reads like `<hex>-sf<dc>`. */
+function findV1(seq: PSym[]): V1Hit[] {
+  const hits: V1Hit[] = [];
+  for (let q = 1; q + 2 < seq.length; q++) {
+    let d = q;
+    if (has(seq[d], '-–—_~')) d++;
+    if (!has(seq[d], 's5S') || !has(seq[d + 1], 'ftF')) continue;
+    // The hex part: symbols before the dash, back to a space or punctuation.
+    const hex: PSym[] = [];
+    for (let i = q - (d === q ? 1 : 1); i >= 0; i--) {
+      const s = seq[i]!;
+      if (s.space || toHex(top(s)) === null) break;
+      hex.unshift(s);
+    }
+    if (d === q && hex.length > 32) hex.shift(); // no dash: the last symbol may be a misread dash
+    if (hex.length < 32) continue;
+    let dc = '';
+    let dcSure = true;
+    for (let i = d + 2; i < seq.length && dc.length < 2; i++) {
+      const s = seq[i]!;
+      if (s.space) break;
+      const ch = top(s);
+      const digit = /[0-9]/.test(ch) ? ch : ({ l: '1', I: '1', i: '1', '|': '1', O: '0', o: '0', S: '5', Z: '2', z: '2', B: '8', g: '9', q: '9', G: '6', T: '7' } as Record<string, string>)[ch];
+      if (!digit) break;
+      if (digit !== ch || (s.choices[0]?.conf ?? 0) < 85) dcSure = false;
+      dc += digit;
+    }
+    if (dc.length === 2 && (Number(dc) < 1 || Number(dc) > 24)) {
+      dc = dc[0]!;
+      dcSure = false;
+    }
+    if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
+    hits.push({ syms: hex.slice(-32), dc, dcSure, exact: hex.length === 32 });
+  }
+  return hits;
+}
+
+/** Edit-distance alignment of a reading onto a 36-symbol reference: per reference position, the symbol aligned to it (or none). */
+function alignTo(ref: PSym[], r: PSym[]): (PSym | undefined)[] {
+  const n = ref.length;
+  const m = r.length;
+  const sub = (a: PSym, b: PSym) => {
+    const x = top(a);
+    const y = top(b);
+    if (x === y) return 0;
+    return b.choices.some((c) => c.ch === x) || lookalikes(x).includes(y) ? 0.5 : 1;
+  };
+  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= n; i++) for (let j = 1; j <= m; j++) {
+    d[i]![j] = Math.min(d[i - 1]![j - 1]! + sub(ref[i - 1]!, r[j - 1]!), d[i - 1]![j]! + 1, d[i]![j - 1]! + 1);
+  }
+  const out: (PSym | undefined)[] = new Array(n).fill(undefined);
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    if (d[i]![j] === d[i - 1]![j - 1]! + sub(ref[i - 1]!, r[j - 1]!)) { out[i - 1] = r[j - 1]; i--; j--; }
+    else if (d[i]![j] === d[i - 1]![j]! + 1) i--;
+    else j--;
+  }
+  return out;
+}
+
+/**
+ * A 36-symbol reference for a key read several times: a reading of exactly 36
+ * if there is one (the most confident), else a consensus: the others aligned
+ * onto the reading nearest 36 long, dropping its symbols most readings lack.
+ */
+function reference(readings: PSym[][]): PSym[] | null {
+  const exact = readings.filter((r) => r.length === 36).sort((a, b) => meanConf(b) - meanConf(a))[0];
+  if (exact) return exact;
+  const sorted = [...readings].filter((r) => r.length >= 36 && r.length <= 40).sort((a, b) => a.length - b.length);
+  for (const base of sorted) {
+    const votes = new Array<number>(base.length).fill(1);
+    for (const r of readings) {
+      if (r === base) continue;
+      alignTo(base, r).forEach((s, i) => { if (s) votes[i]!++; });
+    }
+    const keep = base.filter((_, i) => votes[i]! * 2 > readings.length);
+    if (keep.length === 36) return keep;
+  }
+  return null;
+}
+
+/**
+ * Pool every reading of one key and search. The others are aligned onto a
+ * 36-symbol reference; without one, each reading's single-deletion (37, 38
+ * read) or single-insertion (35 read) variants are tried, sharing the budget.
+ */
+function solveV2(readings: PSym[][]): { key: string | null; best: string; ref: PSym[] } {
+  const ref = reference(readings);
+  if (ref) {
+    const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
+    const res = searchV2(pool(aligned, 36, B62_SET));
+    if (res.key) return { key: res.key, best: res.best, ref };
+  }
+  const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
+  let best = ref ? ref.map(top).join('') : '';
+  const variants: Sym[][] = [];
+  for (const r of readings) {
+    if (r.length >= 37 && r.length <= 38) {
+      for (let k = 0; k < 37; k++) variants.push([...r.slice(0, k), ...r.slice(k + 1, 37)]);
+    } else if (r.length === 35) {
+      const wild: Sym = { choices: [...B62_SET].map((ch) => ({ ch, conf: 1 })), ref: -1 };
+      for (let k = 0; k <= 35; k++) variants.push([...r.slice(0, k), wild, ...r.slice(k)]);
+    }
+  }
+  const share = Math.floor(SEARCH_BUDGET / Math.max(1, variants.length));
+  for (const v of variants) {
+    const res = searchV2(pool([v], 36, B62_SET), share);
+    if (res.key) return { key: res.key, best: res.best, ref: fallback as PSym[] };
+  }
+  if (!best && fallback.length === 36) best = fallback.map(top).join('');
+  return { key: null, best, ref: fallback as PSym[] };
+}
+
+function meanConf(r: Sym[]): number {
+  return r.reduce((a, s) => a + (s.choices[0]?.conf ?? 0), 0) / Math.max(1, r.length);
+}
+
+function boxOf(syms: PSym[]): Box {
+  const x0 = Math.min(...syms.map((s) => s.box.x));
+  const y0 = Math.min(...syms.map((s) => s.box.y));
+  const x1 = Math.max(...syms.map((s) => s.box.x + s.box.width));
+  const y1 = Math.max(...syms.map((s) => s.box.y + s.box.height));
+  return { x: Math.round(x0), y: Math.round(y0), width: Math.round(x1 - x0), height: Math.round(y1 - y0) };
+}
+
+/** Page-pass scale: small images are read at twice the size. */
+function pageScale(g: Grey): number {
+  const px = g.width * g.height;
+  if (px <= 1_300_000) return 2;
+  if (px <= 4_000_000) return 1;
+  return Math.sqrt(4_000_000 / px);
+}
+
+export interface Trace { regions: number; reads: number; texts: string[]; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+
+export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trace): Promise<ImageResult> {
+  const decoded = await decode(image);
+  if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
+  const norm = normalize(decoded.grey);
+  const scale = pageScale(norm);
+  const page = await read(worker, await toPng(norm, scale), { psm: '11', choices: false });
+  const regions = findRegions(page, scale);
+  if (trace) { trace.regions = regions.length; trace.pageWords = page.map((w) => w.text); }
+
+  const found = new Map<string, ImageCandidate>();
+  const lows: ImageCandidate[] = [];
+  for (const r of regions) {
+    const h = Math.max(6, r.h);
+    const cx = r.x - h * 1.2;
+    const cy = r.y - h * 0.5;
+    const oyc = Math.max(0, Math.floor(cy));
+    const region = isolateLine(crop(norm, cx, cy, r.w + h * 2.4, h * 2), { from: r.y - h * 0.25 - oyc, to: r.y + h * 1.25 - oyc });
+    const ox = Math.max(0, Math.floor(cx));
+    const oy = Math.max(0, Math.floor(cy));
+    const v2Readings: PSym[][] = [];
+    const v1Readings: (V1Hit & { hex?: boolean })[] = [];
+    let v2Done = false;
+    let v1Done = false;
+    let sawV2 = false;
+    let sawV1 = false;
+    let v1Hex = false;
+    for (const [ti, target] of CROP_TARGETS.entries()) {
+      const s = Math.min(8, Math.max(1, target / h));
+      const pad = 12;
+      const png = await toPng(region, s, pad);
+      if (trace?.dump) await trace.dump(`r${Math.round(r.x)}_${Math.round(r.y)}_t${target}`, png);
+      const words = await read(worker, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+      if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
+      const toOrig = (b: OcrBox): Box => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
+      for (const seq of lineSymbols(words, toOrig)) {
+        for (const hit of findV2(seq)) {
+          sawV2 = true;
+          if (hit.syms.length >= 33) v2Readings.push(hit.syms);
+        }
+        for (const hit of findV1(seq)) {
+          sawV1 = true;
+          v1Readings.push(hit);
+        }
+      }
+      // v2: try the checksum on the pooled readings after each read.
+      if (!v2Done && v2Readings.length) {
+        const res = solveV2(v2Readings);
+        if (res.key) {
+          v2Done = true;
+          const box = boxOf(res.ref);
+          // The box covers the body; widen it left over the `sfk_` prefix.
+          const charW = box.width / 36;
+          const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+          if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
+        }
+      }
+      if (!v1Done && v1Readings.length >= 2) {
+        const voted = voteV1(v1Readings.map((v) => v.syms));
+        if (voted?.sure && v1Readings.every((v) => v.dc === v1Readings[0]!.dc && v.dcSure)) v1Done = true;
+      }
+      const needV2 = sawV2 && !v2Done;
+      const needV1 = sawV1 && !v1Done;
+      if (!needV2 && !needV1) {
+        // Nothing pending: stop, unless the first read saw a long token that may be a key whose prefix was misread.
+        const longRun = words.some((w) => /[A-Za-z0-9]{28,}/.test(w.text));
+        if (ti >= 1 || sawV2 || sawV1 || !longRun) break;
+      }
+      if (needV1 && !v1Hex) {
+        v1Hex = true;
+        // A v1 key is lowercase hex: re-read with only those characters allowed.
+        for (const target of [CROP_TARGETS[0]!, CROP_TARGETS[1]!]) {
+          const s2 = Math.min(8, Math.max(1, target / h));
+          const png2 = await toPng(region, s2, 12);
+          const words2 = await read(worker, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
+          if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
+          const toOrig2 = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s2, y: oy + (b.y0 - 12) / s2, width: (b.x1 - b.x0) / s2, height: (b.y1 - b.y0) / s2 });
+          for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
+        }
+      }
+    }
+    if (!v2Done && v2Readings.length) {
+      const res = solveV2(v2Readings);
+      const best = `sfk_${res.best}`;
+      if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
+    }
+    if (v1Readings.length) {
+      const exact = v1Readings.filter((v) => v.exact);
+      const pool1 = exact.length ? exact : v1Readings;
+      const hexReads = pool1.filter((v) => v.hex);
+      const use = hexReads.length ? hexReads : pool1;
+      const voted = voteV1(use.map((v) => v.syms));
+      if (voted) {
+        const dcs = new Map<string, number>();
+        for (const v of v1Readings) dcs.set(v.dc, (dcs.get(v.dc) ?? 0) + 1);
+        const dc = [...dcs.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+        const sure = voted.sure && use.length >= 2 && dcs.size === 1 && v1Readings.every((v) => v.dcSure) && pool1.length > use.length && voteV1(pool1.map((v) => v.syms))?.key === voted.key;
+        const key = `${voted.key}-sf${dc}`;
+        const hex = use[0]!.syms;
+        const box = boxOf(hex);
+        const charW = box.width / 32;
+        const cand: ImageCandidate = { ruleId: 'spreeflo-api-key-v1', key, confidence: sure ? 'high' : 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } };
+        if (sure) { if (!found.has(key)) found.set(key, cand); } else lows.push(cand);
+      }
+    }
+  }
+  const candidates = [...found.values()];
+  for (const l of lows) {
+    if (found.has(l.key) || candidates.some((c) => c.key === l.key)) continue;
+    const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
+    if (!overlapsHigh) candidates.push(l);
+  }
+  return { candidates };
+}

@@ -1,0 +1,209 @@
+// Image decoding and clean-up with sharp: validate, greyscale, make text dark on
+// light whatever the theme (tile by tile, so a dark code block on a light page
+// works), stretch contrast, and scale.
+import sharp from 'sharp';
+
+/** Below this a 40-character key cannot be drawn legibly. */
+export const MIN_WIDTH = 40;
+export const MIN_HEIGHT = 10;
+/** Above this decoding alone would take seconds and hundreds of MB. */
+export const MAX_PIXELS = 40_000_000;
+
+export interface Grey {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type Decoded = { ok: true; grey: Grey } | { ok: false; reason: string };
+
+sharp.cache(false);
+
+/** Decode any image sharp reads into 8-bit greyscale, or tell why not. */
+export async function decode(image: Buffer): Promise<Decoded> {
+  if (image.length === 0) return { ok: false, reason: 'empty file' };
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    meta = await sharp(image, { failOn: 'none', limitInputPixels: false }).metadata();
+  } catch {
+    return { ok: false, reason: 'corrupt image' };
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!width || !height) return { ok: false, reason: 'corrupt image' };
+  if (width * height > MAX_PIXELS) {
+    return { ok: false, reason: `too large (${width}x${height}, over ${MAX_PIXELS / 1e6} megapixels)` };
+  }
+  if (width < MIN_WIDTH || height < MIN_HEIGHT) return { ok: false, reason: 'too small to hold a readable key' };
+  try {
+    // failOn 'error': a truncated file throws here rather than decoding as grey noise.
+    const { data, info } = await sharp(image, { failOn: 'error', pages: 1 })
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1) return { ok: false, reason: 'corrupt image' };
+    return { ok: true, grey: { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height } };
+  } catch {
+    return { ok: false, reason: 'corrupt image' };
+  }
+}
+
+const TILE = 16;
+
+/**
+ * Dark text on a light background everywhere. Each tile's background is its
+ * median grey level; its text polarity is whichever side of the background
+ * carries more ink (summed over the tile and its neighbours), so white text on
+ * a mid-blue chat bubble counts as light-on-dark. Ink is then stretched to
+ * full contrast against the tile's local ink range.
+ */
+export function normalize(src: Grey): Grey {
+  const { width, height, data } = src;
+  const tw = Math.ceil(width / TILE);
+  const th = Math.ceil(height / TILE);
+  const n = tw * th;
+  const bg = new Uint8Array(n);
+  const bright = new Float64Array(n);
+  const dark = new Float64Array(n);
+  const hist = new Uint32Array(256);
+  for (let ty = 0; ty < th; ty++) {
+    for (let tx = 0; tx < tw; tx++) {
+      hist.fill(0);
+      const x0 = tx * TILE;
+      const y0 = ty * TILE;
+      const x1 = Math.min(width, x0 + TILE);
+      const y1 = Math.min(height, y0 + TILE);
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) hist[data[y * width + x]!]!++;
+      const half = ((x1 - x0) * (y1 - y0)) / 2;
+      let acc = 0;
+      let v = 0;
+      for (; v < 256; v++) {
+        acc += hist[v]!;
+        if (acc >= half) break;
+      }
+      const t = ty * tw + tx;
+      bg[t] = v;
+      let b = 0;
+      let d = 0;
+      for (let u = 0; u < 256; u++) {
+        const c = hist[u]!;
+        if (!c) continue;
+        if (u > v + 25) b += c * (u - v);
+        else if (u < v - 25) d += c * (v - u);
+      }
+      bright[t] = b;
+      dark[t] = d;
+    }
+  }
+  const invert = new Uint8Array(n);
+  const range = new Float64Array(n);
+  for (let ty = 0; ty < th; ty++) {
+    for (let tx = 0; tx < tw; tx++) {
+      const t = ty * tw + tx;
+      let b = 0;
+      let d = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const y = ty + dy;
+        const x = tx + dx;
+        if (y < 0 || x < 0 || y >= th || x >= tw) continue;
+        const w = dx === 0 && dy === 0 ? 2 : 1;
+        b += bright[y * tw + x]! * w;
+        d += dark[y * tw + x]! * w;
+      }
+      // A tile's own ink decides when it has some; else its neighbourhood's.
+      const ob = bright[t]!;
+      const od = dark[t]!;
+      const area = TILE * TILE;
+      if (ob + od > area * 4) invert[t] = ob > od ? 1 : 0;
+      else invert[t] = b + d === 0 ? (bg[t]! < 128 ? 1 : 0) : b > d ? 1 : 0;
+      // How far ink can go from the background on the text side.
+      range[t] = invert[t] ? 255 - bg[t]! : bg[t]!;
+    }
+  }
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const ty = (y / TILE) | 0;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const t = ty * tw + ((x / TILE) | 0);
+      const b = bg[t]!;
+      const v = data[i]!;
+      const ink = invert[t] ? v - b : b - v;
+      const r = Math.max(60, range[t]! * 0.85);
+      const s = 255 - (ink * 255) / r;
+      out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
+    }
+  }
+  return { data: out, width, height };
+}
+
+export function crop(src: Grey, x: number, y: number, w: number, h: number): Grey {
+  const x0 = Math.max(0, Math.floor(x));
+  const y0 = Math.max(0, Math.floor(y));
+  const x1 = Math.min(src.width, Math.ceil(x + w));
+  const y1 = Math.min(src.height, Math.ceil(y + h));
+  const cw = Math.max(1, x1 - x0);
+  const ch = Math.max(1, y1 - y0);
+  const out = new Uint8Array(cw * ch);
+  for (let yy = 0; yy < ch; yy++) {
+    const from = (y0 + yy) * src.width + x0;
+    out.set(src.data.subarray(from, from + cw), yy * cw);
+  }
+  return { data: out, width: cw, height: ch };
+}
+
+/** PNG of a grey image, scaled by `scale` (bicubic-ish), with a white border. */
+export async function toPng(src: Grey, scale: number, pad = 0): Promise<Buffer> {
+  let img = sharp(Buffer.from(src.data.buffer, src.data.byteOffset, src.data.length), {
+    raw: { width: src.width, height: src.height, channels: 1 },
+  });
+  if (scale !== 1) {
+    img = img.resize({ width: Math.max(1, Math.round(src.width * scale)), height: Math.max(1, Math.round(src.height * scale)), kernel: 'lanczos3' });
+  }
+  if (pad > 0) img = img.extend({ top: pad, bottom: pad, left: pad, right: pad, background: '#ffffff' });
+  return img.png({ compressionLevel: 1 }).toBuffer();
+}
+
+/**
+ * Keep only the text line through the crop's middle: rows of the band of ink
+ * that holds the centre row stay, every other row turns white, so the tops
+ * and tails of neighbouring lines do not bleed into a single-line read.
+ */
+export function isolateLine(src: Grey, band?: { from: number; to: number }): Grey {
+  const { width, height, data } = src;
+  const ink = new Uint32Array(height);
+  for (let y = 0; y < height; y++) {
+    let c = 0;
+    for (let x = 0; x < width; x++) if (data[y * width + x]! < 140) c++;
+    ink[y] = c;
+  }
+  let peak = 0;
+  for (let y = 0; y < height; y++) if (ink[y]! > peak) peak = ink[y]!;
+  const minInk = Math.max(1, Math.round(peak * 0.015));
+  const lo = Math.max(0, Math.floor(band?.from ?? 0));
+  const hi = Math.min(height - 1, Math.ceil(band?.to ?? height - 1));
+  const mid = (lo + hi) >> 1;
+  let seed = -1;
+  for (let d = 0; d <= hi - lo && seed < 0; d++) {
+    if (mid - d >= lo && ink[mid - d]! >= minInk) seed = mid - d;
+    else if (mid + d <= hi && ink[mid + d]! >= minInk) seed = mid + d;
+  }
+  if (seed < 0) return src;
+  let top = seed;
+  let bottom = seed;
+  while (top > lo && ink[top - 1]! >= minInk) top--;
+  while (bottom < hi && ink[bottom + 1]! >= minInk) bottom++;
+  const out = new Uint8Array(data);
+  const keepFrom = Math.max(0, top - 1);
+  const keepTo = Math.min(height - 1, bottom + 1);
+  for (let y = 0; y < height; y++) if (y < keepFrom || y > keepTo) out.fill(255, y * width, (y + 1) * width);
+  // Box edges and cursors: columns inked over (nearly) the whole band.
+  const bandH = keepTo - keepFrom + 1;
+  for (let x = 0; x < width; x++) {
+    let c = 0;
+    for (let y = keepFrom; y <= keepTo; y++) if (out[y * width + x]! < 140) c++;
+    if (c >= bandH * 0.92 && bandH >= 6) for (let y = keepFrom; y <= keepTo; y++) out[y * width + x] = 255;
+  }
+  return { data: out, width, height };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, pool, searchV2, voteV1 } from '../../src/ocr/correct.js';
+import { isImagePath } from '../../src/ocr/index.js';
+
+const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
+
+/** A reading of `text` where every symbol is sure, except the given overrides. */
+function reading(text: string, overrides: Record<number, { ch: string; conf: number }[]> = {}): Sym[] {
+  return [...text].map((ch, i) => ({ ref: i, choices: overrides[i] ?? [{ ch, conf: 95 }] }));
+}
+
+describe('v2 checksum-guided search', () => {
+  it('accepts a clean reading as is', () => {
+    const res = searchV2(pool([reading(KEY.slice(4))], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+  });
+
+  it('repairs look-alike misreads (O/0, l/1, S/5) that tesseract made confidently', () => {
+    // Three substitutions, none offered by tesseract's own alternatives.
+    const body = KEY.slice(4);
+    const misread = body.replace('O', '0').replace('l', '1').replace('X', 'x');
+    expect(misread).not.toBe(body);
+    const res = searchV2(pool([reading(misread)], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+    expect(isValidV2Key(res.key!)).toBe(true);
+    expect(res.tried).toBeLessThanOrEqual(SEARCH_BUDGET);
+  });
+
+  it('uses tesseract alternatives when the right character was its second choice', () => {
+    const body = KEY.slice(4);
+    const i = 8; // 'u'
+    const wrong = `${body.slice(0, i)}a${body.slice(i + 1)}`;
+    const res = searchV2(pool([reading(wrong, { [i]: [{ ch: 'a', conf: 60 }, { ch: 'u', conf: 55 }] })], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+  });
+
+  it('never reports a key for a wrong-checksum string read cleanly', () => {
+    const wrong = 'sfk_N1Vo1tmYYBLoOEpQxXbGjGb1U1KzYv0t0iSe';
+    expect(isValidV2Key(wrong)).toBe(false);
+    const res = searchV2(pool([reading(wrong.slice(4))], 36, B62_SET));
+    // It may only find a key that differs by look-alikes; check it never returns the shown (invalid) string.
+    if (res.key) expect(isValidV2Key(res.key)).toBe(true);
+    expect(res.key).not.toBe(wrong);
+  });
+
+  it('keeps the number of strings tried within the budget', () => {
+    const body = 'A'.repeat(30);
+    const key = `sfk_${body}${v2Check(body)}`;
+    const noisy = reading(key.slice(4), Object.fromEntries([...Array(36).keys()].map((i) => [i, [{ ch: 'O', conf: 40 }, { ch: '0', conf: 39 }, { ch: 'o', conf: 38 }]])));
+    const res = searchV2(pool([noisy], 36, B62_SET), 1 << 12);
+    expect(res.tried).toBeLessThanOrEqual(1 << 12);
+  });
+});
+
+describe('v1 voting', () => {
+  it('is sure only when every reading agrees with high confidence', () => {
+    const hex = '25cb257fab5a20f4284a1675da214991';
+    expect(voteV1([reading(hex), reading(hex)])).toEqual({ key: hex, sure: true });
+    const shaky = reading(hex, { 3: [{ ch: 'b', conf: 50 }] });
+    const v = voteV1([shaky, reading(hex)]);
+    expect(v?.sure).toBe(false);
+  });
+
+  it('maps letters misread for hex digits', () => {
+    const v = voteV1([reading('25cb257fab5a2Of4284a1675da2l4991')]);
+    expect(v?.key).toBe('25cb257fab5a20f4284a1675da214991');
+    expect(v?.sure).toBe(false);
+  });
+});
+
+describe('isImagePath', () => {
+  it('knows image extensions, case-insensitively', () => {
+    for (const p of ['a.png', 'b.JPG', 'c.jpeg', 'd.webp', 'e.bmp', 'f.gif', 'g.tif', 'h.TIFF']) expect(isImagePath(p)).toBe(true);
+    for (const p of ['a.txt', 'png', 'x.svg', 'y.pdf', 'z.png.txt']) expect(isImagePath(p)).toBe(false);
+  });
+});
