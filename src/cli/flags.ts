@@ -18,6 +18,16 @@ export interface CommonOptions {
   verifyRate?: number;
   verifyConcurrency?: number;
   failOn: 'any' | 'live';
+  ocr?: boolean;
+  cache?: boolean;
+  cacheDir?: string;
+}
+
+/** OCR of images: on by default for files and staged content, off for history (`--ocr`). */
+export function addOcrOptions(cmd: Command, onByDefault: boolean): Command {
+  return (onByDefault ? cmd.option('--no-ocr', 'do not read images with OCR') : cmd.option('--ocr', 'read image blobs with OCR too'))
+    .option('--no-cache', 'do not use or fill the OCR result cache')
+    .option('--cache-dir <dir>', 'where OCR results are cached (default: $XDG_CACHE_HOME/spreeflo-scan or ~/.cache/spreeflo-scan)');
 }
 
 export function addReportOptions(cmd: Command): Command {

@@ -1,6 +1,6 @@
 // `spreeflo-scan history [REV-RANGE]`: keys anywhere in git history.
 import type { CommonOptions } from './flags.js';
-import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
+import { prepareScan } from './options.js';
 import { HistorySource } from '../sources/history-source.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
@@ -15,22 +15,14 @@ export interface HistoryCommandOptions extends CommonOptions {
 export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
   const root = (await gitOk(['rev-parse', '--show-toplevel'], process.cwd())).toString('utf8').trim();
   if (range) await checkRange(root, range);
-  const config = await loadConfigFor(root, opts.config);
-  const rules = await loadRules(config);
   const progress = createProgress(opts.progress, 'objects');
-  const result = await runPipeline({
-    sources: [new HistorySource(root, { range: range ?? null })],
-    context: {
-      rules,
-      ruleById: new Map(rules.map((r) => [r.id, r])),
-      maxFileSize: opts.maxFileSize ?? config.maxFileSize,
-      onProgress: (n, bytes) => progress.update(n, bytes),
-    },
-    verify: await buildVerifier(opts, config),
-    filters: await buildFilters(root, opts, config),
+  const setup = await prepareScan(root, opts, {
+    ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
+    onProgress: (n, bytes) => progress.update(n, bytes),
   });
+  const result = await runPipeline({ sources: [new HistorySource(root, { range: range ?? null })], ...setup });
   progress.stop();
-  return emitReport(result, rules, opts);
+  return emitReport(result, setup.rules, opts);
 }
 
 /** Each revision a range names (`a..b` -> a, b) must exist: a typo is a usage error, not a clean scan. */

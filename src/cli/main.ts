@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { addReportOptions, collect, sizeOption } from './flags.js';
+import { addOcrOptions, addReportOptions, collect, sizeOption } from './flags.js';
 
 const EXIT_ERROR = 2;
 
@@ -14,12 +14,12 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .exitOverride()
     .showHelpAfterError('(run spreeflo-scan --help for usage)');
 
-  addReportOptions(
+  addOcrOptions(addReportOptions(
     program
       .command('scan')
       .description('scan files and folders (default: the current folder)')
       .argument('[paths...]', 'files or folders to scan'),
-  )
+  ), true)
     .option('-e, --exclude <glob>', 'skip paths matching this glob (repeatable)', collect)
     .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
     .option('--gitignore', 'skip files that .gitignore files ignore')
@@ -29,11 +29,11 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
     );
 
-  addReportOptions(
+  addOcrOptions(addReportOptions(
     program
       .command('staged')
       .description('scan what is staged for the next commit (the pre-commit check)'),
-  )
+  ), true)
     .option('--all-staged', 'scan whole staged files, not only the lines the commit adds')
     .action((opts) => run(async () => (await import('./staged-command.js')).stagedCommand(opts)));
 
@@ -43,12 +43,12 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--uninstall', 'remove what init added (and the hook file, if nothing else is in it)')
     .action((opts) => run(async () => (await import('./init-command.js')).initCommand(opts)));
 
-  addReportOptions(
+  addOcrOptions(addReportOptions(
     program
       .command('history')
       .description('scan git history: everything reachable from all refs, or the commits of a range')
       .argument('[range]', 'a revision range, for example origin/main..HEAD (pull-request mode)'),
-  )
+  ), false)
     .addOption(new Option('--max-file-size <size>', 'skip (and report) blobs larger than this').argParser(sizeOption))
     .action((range: string | undefined, opts) =>
       run(async () => (await import('./history-command.js')).historyCommand(range, opts)),

@@ -4,7 +4,8 @@ import { IGNORE_FILE_NAME, findConfigFile, loadConfig, loadIgnoreFile, type Conf
 import { type RuleDefinition } from '../detect/rules.js';
 import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
 import type { CommonOptions } from './flags.js';
-import type { Verifier } from '../scan/pipeline.js';
+import type { SourceContext, Verifier } from '../scan/pipeline.js';
+import { defaultCacheDir } from '../scan/images.js';
 import { existsSync, statSync } from 'node:fs';
 import { allowComment, baseline, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
@@ -52,4 +53,30 @@ export async function buildVerifier(opts: CommonOptions, config: Config): Promis
     );
   }
   return verifierChain(steps);
+}
+
+/** Everything a scanning command needs besides its sources: config, rules, context, filters, verifier. */
+export interface ScanSetup {
+  config: Config;
+  rules: RuleDefinition[];
+  context: SourceContext;
+  filters: Filter[];
+  verify: Verifier;
+}
+
+export async function prepareScan(
+  root: string,
+  opts: CommonOptions,
+  extra: { maxFileSize?: number; onProgress?: SourceContext['onProgress'] } = {},
+): Promise<ScanSetup> {
+  const config = await loadConfigFor(root, opts.config);
+  const rules = await loadRules(config);
+  const context: SourceContext = {
+    rules,
+    ruleById: new Map(rules.map((r) => [r.id, r])),
+    maxFileSize: extra.maxFileSize ?? config.maxFileSize,
+    ocr: opts.ocr ? { cacheDir: opts.cache === false ? null : (opts.cacheDir ?? defaultCacheDir()) } : null,
+    ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
+  };
+  return { config, rules, context, filters: await buildFilters(root, opts, config), verify: await buildVerifier(opts, config) };
 }

@@ -1,7 +1,7 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { statSync } from 'node:fs';
 import type { CommonOptions } from './flags.js';
-import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
+import { prepareScan } from './options.js';
 import { FileSource } from '../sources/file-source.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
@@ -26,26 +26,19 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     }
   }
   const home = statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
-  const config = await loadConfigFor(home, opts.config);
-  const rules = await loadRules(config);
+  const progress = createProgress(opts.progress);
+  const setup = await prepareScan(home, opts, {
+    ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
+    onProgress: (files, bytes) => progress.update(files, bytes),
+  });
+  const { config } = setup;
   const source = new FileSource(roots, {
     include: [...config.include, ...(opts.include ?? [])],
     exclude: [...config.exclude, ...(opts.exclude ?? [])],
     gitignore: opts.gitignore ?? config.gitignore,
     followSymlinks: opts.followSymlinks ?? config.followSymlinks,
   });
-  const progress = createProgress(opts.progress);
-  const result = await runPipeline({
-    sources: [source],
-    context: {
-      rules,
-      ruleById: new Map(rules.map((r) => [r.id, r])),
-      maxFileSize: opts.maxFileSize ?? config.maxFileSize,
-      onProgress: (files, bytes) => progress.update(files, bytes),
-    },
-    verify: await buildVerifier(opts, config),
-    filters: await buildFilters(home, opts, config),
-  });
+  const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();
-  return emitReport(result, rules, opts);
+  return emitReport(result, setup.rules, opts);
 }

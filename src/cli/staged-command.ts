@@ -1,6 +1,6 @@
 // `spreeflo-scan staged`: the pre-commit check. Reads the index, never the work tree.
 import type { CommonOptions } from './flags.js';
-import { buildFilters, buildVerifier, loadConfigFor, loadRules } from './options.js';
+import { prepareScan } from './options.js';
 import { StagedSource } from '../sources/staged-source.js';
 import { stagedFiles, type StagedFile } from '../git/staged-diff.js';
 import { CatFile } from '../git/cat-file.js';
@@ -27,13 +27,7 @@ export async function stagedCommand(opts: StagedOptions): Promise<number> {
     throw err;
   }
   const root = top.toString('utf8').trim();
-  const config = await loadConfigFor(root, opts.config);
-  const rules = await loadRules(config);
-  const result = await runPipeline({
-    sources: [new StagedSource(catFile, files, opts.allStaged === true)],
-    context: { rules, ruleById: new Map(rules.map((r) => [r.id, r])), maxFileSize: config.maxFileSize },
-    verify: await buildVerifier(opts, config),
-    filters: await buildFilters(root, opts, config),
-  });
-  return emitReport(result, rules, opts, blockedCommitAdvice);
+  const setup = await prepareScan(root, opts);
+  const result = await runPipeline({ sources: [new StagedSource(catFile, files, opts.allStaged === true)], ...setup });
+  return emitReport(result, setup.rules, opts, blockedCommitAdvice);
 }

@@ -4,12 +4,15 @@
 import type { Skipped } from '../model.js';
 import type { RuleDefinition } from '../detect/rules.js';
 import type { Finding } from '../finding.js';
+import type { ImageScanOptions } from './images.js';
 import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
 
 export interface SourceContext {
   rules: RuleDefinition[];
   ruleById: Map<string, RuleDefinition>;
   maxFileSize: number;
+  /** How images are read; null: images are not OCR'd (their bytes are still scanned). */
+  ocr: ImageScanOptions | null;
   onProgress?: (files: number, bytes: number) => void;
 }
 

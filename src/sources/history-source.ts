@@ -11,9 +11,19 @@ import { allObjectsInPackOrder, reachableObjects, type ObjectInfo } from '../git
 import { readObjects } from '../git/read-objects.js';
 import { parseCommit } from '../git/commit-object.js';
 import { findIntroductions } from '../git/introductions.js';
+import { CatFile } from '../git/cat-file.js';
+import { ContentScanner } from '../scan/images.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { latin1ToUtf8 } from '../git/lines.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
+
+/** Image blobs read and OCR'd at once. */
+const IMAGES_AT_ONCE = 8;
+
+interface Found {
+  candidate: Candidate;
+  fromImage: boolean;
+}
 
 export interface HistoryOptions {
   /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
@@ -55,7 +65,9 @@ export class HistorySource implements Source {
     const skipped: Skipped[] = [];
     const [notes, { objects, blobPaths }] = await Promise.all([this.notes(), this.objectsToRead(skipped)]);
     const detector = new Detector(ctx.rules.map(compileRule));
-    const blobKeys = new Map<string, Candidate[]>();
+    const content = new ContentScanner(detector, ctx.ocr);
+    const blobKeys = new Map<string, Found[]>();
+    const imageBlobs: string[] = [];
     const findings: Finding[] = [];
     let bytes = 0;
 
@@ -82,12 +94,50 @@ export class HistorySource implements Source {
         findings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
         return;
       }
+      if (content.wantsOcr(latin1ToUtf8(blobPaths.get(obj.id) ?? ''))) {
+        imageBlobs.push(obj.id);
+        return;
+      }
       const found = detector.scan(obj.data);
-      if (found.length > 0) blobKeys.set(obj.id, found);
+      if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
     });
+    try {
+      await this.readImages(imageBlobs, blobPaths, content, blobKeys, skipped);
+    } finally {
+      await content.close();
+    }
 
     if (blobKeys.size > 0) findings.push(...(await this.attribute(blobKeys, ctx)));
     return { findings, skipped, files: toRead.length, bytes, notes };
+  }
+
+  /** Image blobs, read again a few at a time, since OCR is asynchronous and slow. */
+  private async readImages(
+    ids: string[],
+    blobPaths: Map<string, string>,
+    content: ContentScanner,
+    blobKeys: Map<string, Found[]>,
+    skipped: Skipped[],
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    const cat = new CatFile(this.repoRoot);
+    try {
+      for (let i = 0; i < ids.length; i += IMAGES_AT_ONCE) {
+        const batch = cat.request(ids.slice(i, i + IMAGES_AT_ONCE));
+        await Promise.all(
+          batch.map(async (pending) => {
+            const obj = await pending;
+            if ('missing' in obj) return;
+            const path = latin1ToUtf8(blobPaths.get(obj.id) ?? obj.id);
+            const result = await content.scan(path, obj.data);
+            if (result.skipped) skipped.push({ path: `${path} (blob ${obj.id.slice(0, 12)})`, reason: result.skipped });
+            if (result.found.length > 0) blobKeys.set(obj.id, result.found);
+          }),
+        );
+      }
+    } finally {
+      cat.close();
+    }
   }
 
   private scanMessage(id: string, data: Buffer, detector: Detector, ctx: SourceContext): Finding[] {
@@ -98,11 +148,11 @@ export class HistorySource implements Source {
   }
 
   /** Findings at each commit and path where a key entered history. */
-  private async attribute(blobKeys: Map<string, Candidate[]>, ctx: SourceContext): Promise<Finding[]> {
+  private async attribute(blobKeys: Map<string, Found[]>, ctx: SourceContext): Promise<Finding[]> {
     const keysOfBlob = new Map<string, string[]>();
     const blobsOfKey = new Map<string, Set<string>>();
-    for (const [blob, candidates] of blobKeys) {
-      const shas = [...new Set(candidates.map((c) => sha256Hex(c.key)))];
+    for (const [blob, found] of blobKeys) {
+      const shas = [...new Set(found.map((f) => sha256Hex(f.candidate.key)))];
       keysOfBlob.set(blob, shas);
       for (const sha of shas) {
         if (!blobsOfKey.has(sha)) blobsOfKey.set(sha, new Set());
@@ -118,14 +168,11 @@ export class HistorySource implements Source {
     const findings: Finding[] = [];
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
-      for (const c of blobKeys.get(intro.blob) ?? []) {
-        if (!introduced.has(sha256Hex(c.key))) continue;
+      for (const { candidate, fromImage } of blobKeys.get(intro.blob) ?? []) {
+        if (!introduced.has(sha256Hex(candidate.key))) continue;
+        const { id: commit, author, date } = intro.commit;
         findings.push(
-          toFinding(
-            c,
-            { source: 'history', path: intro.path, commit: intro.commit.id, author: intro.commit.author, date: intro.commit.date },
-            ctx.ruleById,
-          ),
+          toFinding(candidate, { source: fromImage ? 'image' : 'history', path: intro.path, commit, author, date }, ctx.ruleById),
         );
       }
     }

@@ -3,6 +3,7 @@
 import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
+import { ContentScanner } from '../scan/images.js';
 import { toFinding, type Finding } from '../finding.js';
 import type { CatFile } from '../git/cat-file.js';
 import type { StagedFile } from '../git/staged-diff.js';
@@ -26,7 +27,7 @@ export class StagedSource implements Source {
       catFile.close();
       return { findings, skipped, files: 0, bytes, notes: [] };
     }
-    const detector = new Detector(ctx.rules.map(compileRule));
+    const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr);
     try {
       const blobs = catFile.request(files.map((f) => f.blob));
       for (const [i, file] of files.entries()) {
@@ -40,13 +41,17 @@ export class StagedSource implements Source {
           continue;
         }
         bytes += blob.data.length;
-        for (const c of detector.scan(blob.data)) {
-          if (!this.allStaged && file.added && !file.added.has(c.line)) continue;
-          findings.push(toFinding(c, { source: 'staged', path: file.path }, ctx.ruleById));
+        const result = await content.scan(file.path, blob.data);
+        if (result.skipped) skipped.push({ path: file.path, reason: result.skipped });
+        for (const { candidate, fromImage } of result.found) {
+          // An image has no lines: a staged image counts whole.
+          if (!fromImage && !this.allStaged && file.added && !file.added.has(candidate.line)) continue;
+          findings.push(toFinding(candidate, { source: fromImage ? 'image' : 'staged', path: file.path }, ctx.ruleById));
         }
       }
     } finally {
       catFile.close();
+      await content.close();
     }
     return { findings, skipped, files: files.length, bytes, notes: [] };
   }

@@ -1,0 +1,100 @@
+// Images: their bytes go through the detector like any file (PNG text chunks and
+// EXIF can hold keys), and their pixels through OCR. The OCR engine is loaded on
+// the first image, never before.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Candidate } from '../model.js';
+import type { Detector } from '../detect/detector.js';
+import type { OcrPool } from '../ocr/index.js';
+import { isImagePath } from '../formats/kinds.js';
+
+export interface ImageScanOptions {
+  /** null: no persistent cache. */
+  cacheDir: string | null;
+  workers?: number;
+}
+
+export interface ImageScan {
+  /** Keys in the raw bytes (text chunks, metadata). */
+  inBytes: Candidate[];
+  /** Keys read from the pixels. */
+  inPixels: Candidate[];
+  skipped?: string;
+}
+
+/** `$SPREEFLO_SCAN_CACHE_DIR`, else `$XDG_CACHE_HOME/spreeflo-scan`, else `~/.cache/spreeflo-scan`. */
+export function defaultCacheDir(): string {
+  if (process.env.SPREEFLO_SCAN_CACHE_DIR) return process.env.SPREEFLO_SCAN_CACHE_DIR;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spreeflo-scan');
+}
+
+export class ImageScanner {
+  private pool: Promise<OcrPool> | null = null;
+
+  constructor(
+    private readonly detector: Detector,
+    private readonly opts: ImageScanOptions,
+  ) {}
+
+  private ocr(): Promise<OcrPool> {
+    this.pool ??= import('../ocr/index.js').then((m) =>
+      m.createOcrPool({
+        cacheDir: this.opts.cacheDir === null ? null : join(this.opts.cacheDir, 'ocr'),
+        ...(this.opts.workers ? { workers: this.opts.workers } : {}),
+      }),
+    );
+    return this.pool;
+  }
+
+  async scan(data: Buffer, name: string): Promise<ImageScan> {
+    const inBytes = this.detector.scan(data);
+    const result = await (await this.ocr()).recognize(data, name);
+    const inPixels: Candidate[] = result.candidates.map((c) => ({
+      ruleId: c.ruleId,
+      key: c.key,
+      // An image has no lines: the box says where the key is.
+      line: 0,
+      column: 0,
+      confidence: c.confidence,
+      snippet: '',
+      box: c.box,
+    }));
+    return { inBytes, inPixels, ...(result.skipped ? { skipped: `image not read: ${result.skipped}` } : {}) };
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await (await this.pool).close();
+  }
+}
+
+/** A file's content by its name: images through the image scanner, everything else through the detector. */
+export class ContentScanner {
+  private images: ImageScanner | null = null;
+
+  constructor(
+    private readonly detector: Detector,
+    private readonly ocr: ImageScanOptions | null,
+  ) {}
+
+  wantsOcr(name: string): boolean {
+    return this.ocr !== null && isImagePath(name);
+  }
+
+  /** Candidates, each marked with whether it was read from pixels; and why the content was not fully read. */
+  async scan(name: string, data: Buffer): Promise<{ found: Array<{ candidate: Candidate; fromImage: boolean }>; skipped?: string }> {
+    if (!this.wantsOcr(name)) return { found: this.detector.scan(data).map((candidate) => ({ candidate, fromImage: false })) };
+    this.images ??= new ImageScanner(this.detector, this.ocr!);
+    const result = await this.images.scan(data, name);
+    return {
+      found: [
+        ...result.inBytes.map((candidate) => ({ candidate, fromImage: false })),
+        ...result.inPixels.map((candidate) => ({ candidate, fromImage: true })),
+      ],
+      ...(result.skipped ? { skipped: result.skipped } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.images?.close();
+  }
+}
