@@ -16,6 +16,8 @@ export interface Origin {
   author?: string;
   date?: string;
   page?: number;
+  /** Seconds into a video during which the key is visible. */
+  time?: { start: number; end: number };
 }
 
 /** What the detector reports for one key-shaped, validated token in a chunk. */

@@ -6,6 +6,7 @@ import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-fil
 import type { CommonOptions } from './flags.js';
 import type { SourceContext, Verifier } from '../scan/pipeline.js';
 import { defaultCacheDir } from '../scan/images.js';
+import { DEFAULT_LIMITS } from '../formats/types.js';
 import { existsSync, statSync } from 'node:fs';
 import { allowComment, baseline, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
@@ -76,6 +77,7 @@ export async function prepareScan(
     ruleById: new Map(rules.map((r) => [r.id, r])),
     maxFileSize: extra.maxFileSize ?? config.maxFileSize,
     ocr: opts.ocr ? { cacheDir: opts.cache === false ? null : (opts.cacheDir ?? defaultCacheDir()) } : null,
+    limits: { ...DEFAULT_LIMITS, maxEntryBytes: extra.maxFileSize ?? config.maxFileSize },
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
   return { config, rules, context, filters: await buildFilters(root, opts, config), verify: await buildVerifier(opts, config) };

@@ -24,7 +24,7 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
     fingerprint: f.fingerprint,
     snippet: f.snippet,
   };
-  for (const k of ['entry', 'commit', 'author', 'date', 'page', 'encoding', 'box'] as const) {
+  for (const k of ['entry', 'commit', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
     if (f[k] !== undefined) out[k] = f[k];
   }
   if (opts.showSecrets) out.key = f.secret.reveal();

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import type { OcrPool } from '../ocr/index.js';
-import { isImagePath } from '../formats/kinds.js';
 
 export interface ImageScanOptions {
   /** null: no persistent cache. */
@@ -64,37 +63,5 @@ export class ImageScanner {
 
   async close(): Promise<void> {
     if (this.pool) await (await this.pool).close();
-  }
-}
-
-/** A file's content by its name: images through the image scanner, everything else through the detector. */
-export class ContentScanner {
-  private images: ImageScanner | null = null;
-
-  constructor(
-    private readonly detector: Detector,
-    private readonly ocr: ImageScanOptions | null,
-  ) {}
-
-  wantsOcr(name: string): boolean {
-    return this.ocr !== null && isImagePath(name);
-  }
-
-  /** Candidates, each marked with whether it was read from pixels; and why the content was not fully read. */
-  async scan(name: string, data: Buffer): Promise<{ found: Array<{ candidate: Candidate; fromImage: boolean }>; skipped?: string }> {
-    if (!this.wantsOcr(name)) return { found: this.detector.scan(data).map((candidate) => ({ candidate, fromImage: false })) };
-    this.images ??= new ImageScanner(this.detector, this.ocr!);
-    const result = await this.images.scan(data, name);
-    return {
-      found: [
-        ...result.inBytes.map((candidate) => ({ candidate, fromImage: false })),
-        ...result.inPixels.map((candidate) => ({ candidate, fromImage: true })),
-      ],
-      ...(result.skipped ? { skipped: result.skipped } : {}),
-    };
-  }
-
-  async close(): Promise<void> {
-    await this.images?.close();
   }
 }

@@ -5,6 +5,7 @@ import type { Skipped } from '../model.js';
 import type { RuleDefinition } from '../detect/rules.js';
 import type { Finding } from '../finding.js';
 import type { ImageScanOptions } from './images.js';
+import type { ContainerLimits } from '../formats/types.js';
 import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
 
 export interface SourceContext {
@@ -13,6 +14,8 @@ export interface SourceContext {
   maxFileSize: number;
   /** How images are read; null: images are not OCR'd (their bytes are still scanned). */
   ocr: ImageScanOptions | null;
+  /** Bounds for archives and documents. */
+  limits: ContainerLimits;
   onProgress?: (files: number, bytes: number) => void;
 }
 

@@ -4,6 +4,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
+import { basename } from 'node:path';
+import { readerKind } from '../formats/kinds.js';
 
 export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
 const CHUNK_SIZE = 16 * 1024 * 1024;
@@ -12,7 +14,9 @@ const OVERLAP = 64 * 1024;
 
 export type FileScan =
   | { ok: true; candidates: Candidate[]; bytes: number }
-  | { ok: false; reason: string; bytes: number };
+  | { ok: false; reason: string; bytes: number; deferred?: false }
+  /** The content turned out to be a container (a zip without .zip, Markdown with pictures): the main thread reads it. */
+  | { ok: false; reason: string; bytes: 0; deferred: true };
 
 export interface ReadLimits {
   maxFileSize: number;
@@ -63,7 +67,9 @@ export class FileScanner {
         if (n === 0) break;
         read += n;
       }
-      return { ok: true, candidates: this.detector.scan(buf.subarray(0, read)), bytes: read };
+      const content = buf.subarray(0, read);
+      if (readerKind(basename(path), content)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+      return { ok: true, candidates: this.detector.scan(content), bytes: read };
     } catch (err) {
       return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
     } finally {

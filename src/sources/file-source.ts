@@ -7,13 +7,13 @@ import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
 import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import pLimit from 'p-limit';
-import { isImagePath } from '../formats/kinds.js';
-import { ContentScanner } from '../scan/images.js';
+import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 
-/** Images read at once: enough to keep every OCR worker busy, few enough to bound memory. */
+/** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
 
 export class FileSource implements Source {
@@ -27,27 +27,32 @@ export class FileSource implements Source {
     const skipped: Skipped[] = [];
     const findings: Finding[] = [];
     let bytes = 0;
+    const readers = new ReaderFiles(ctx, findings, skipped);
     const pool = new ScanPool(
       { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
         bytes += result.bytes;
         if (!result.ok) {
-          skipped.push({ path: file.rel, reason: result.reason });
+          if (result.deferred) {
+            readers.deferred++;
+            readers.add(file);
+          }
+          else skipped.push({ path: file.rel, reason: result.reason });
           return;
         }
         for (const c of result.candidates) findings.push(toFinding(c, { source: 'file', path: file.rel }, ctx.ruleById));
       },
     );
-    const images = new ImageFiles(ctx, findings, skipped);
     for (const root of this.roots) {
       // With several roots, paths are reported relative to the current folder.
-      const prefix = this.roots.length > 1 ? root.replace(/\/+$/, '') : '';
+      // A file root is already reported relative to the current folder.
+      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = walkFiles(root, this.walk, (f) => {
         const file = { abs: resolve(f.abs), rel: rebase(f.rel) };
-        if (ctx.ocr && isImagePath(file.rel)) {
-          images.add(file);
+        if (readers.wants(file.rel)) {
+          readers.add(file);
           return;
         }
         files.push(file);
@@ -56,26 +61,35 @@ export class FileSource implements Source {
       skipped.push(...walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
     }
     await pool.finish();
-    bytes += await images.finish();
+    bytes += await readers.finish();
     findings.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : a.line - b.line || a.column - b.column));
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { findings, skipped, files: files.length + images.count, bytes, notes: [] };
+    return { findings, skipped, files: files.length + readers.count - readers.deferred, bytes, notes: [] };
   }
 }
 
-/** Image files, read through the image scanner (OCR) a few at a time while the rest is scanned. */
-class ImageFiles {
+/**
+ * Files that need more than the detector (pictures, archives, documents, videos),
+ * read on the main thread a few at a time while the workers scan the rest.
+ */
+class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
   count = 0;
+  /** Files the workers handed back because they turned out to need a reader. */
+  deferred = 0;
 
   constructor(
     private readonly ctx: SourceContext,
     private readonly findings: Finding[],
     private readonly skipped: Skipped[],
   ) {
-    this.scanner = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr);
+    this.scanner = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
+  }
+
+  wants(name: string): boolean {
+    return this.scanner.needsReader(name);
   }
 
   add(file: FileJob): void {
@@ -97,10 +111,10 @@ class ImageFiles {
       return 0;
     }
     const result = await this.scanner.scan(file.rel, data);
-    for (const { candidate, fromImage } of result.found) {
-      this.findings.push(toFinding(candidate, { source: fromImage ? 'image' : 'file', path: file.rel }, this.ctx.ruleById));
+    for (const f of result.found) {
+      this.findings.push(toFinding(f.candidate, originOf({ source: 'file', path: file.rel }, f), this.ctx.ruleById));
     }
-    if (result.skipped) this.skipped.push({ path: file.rel, reason: result.skipped });
+    for (const skip of result.skipped) this.skipped.push({ path: skipPath(file.rel, skip), reason: skip.reason });
     return data.length;
   }
 

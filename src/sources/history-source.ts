@@ -12,18 +12,14 @@ import { readObjects } from '../git/read-objects.js';
 import { parseCommit } from '../git/commit-object.js';
 import { findIntroductions } from '../git/introductions.js';
 import { CatFile } from '../git/cat-file.js';
-import { ContentScanner } from '../scan/images.js';
+import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
+import { readerKind } from '../formats/kinds.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { latin1ToUtf8 } from '../git/lines.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
-/** Image blobs read and OCR'd at once. */
+/** Blobs read and opened (OCR, readers) at once. */
 const IMAGES_AT_ONCE = 8;
-
-interface Found {
-  candidate: Candidate;
-  fromImage: boolean;
-}
 
 export interface HistoryOptions {
   /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
@@ -65,9 +61,9 @@ export class HistorySource implements Source {
     const skipped: Skipped[] = [];
     const [notes, { objects, blobPaths }] = await Promise.all([this.notes(), this.objectsToRead(skipped)]);
     const detector = new Detector(ctx.rules.map(compileRule));
-    const content = new ContentScanner(detector, ctx.ocr);
+    const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
     const blobKeys = new Map<string, Found[]>();
-    const imageBlobs: string[] = [];
+    const readerBlobs: string[] = [];
     const findings: Finding[] = [];
     let bytes = 0;
 
@@ -94,15 +90,16 @@ export class HistorySource implements Source {
         findings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
         return;
       }
-      if (content.wantsOcr(latin1ToUtf8(blobPaths.get(obj.id) ?? ''))) {
-        imageBlobs.push(obj.id);
+      const name = latin1ToUtf8(blobPaths.get(obj.id) ?? '');
+      if (content.needsReader(name) || readerKind(name, obj.data)) {
+        readerBlobs.push(obj.id);
         return;
       }
       const found = detector.scan(obj.data);
       if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
     });
     try {
-      await this.readImages(imageBlobs, blobPaths, content, blobKeys, skipped);
+      await this.readContainers(readerBlobs, blobPaths, content, blobKeys, skipped);
     } finally {
       await content.close();
     }
@@ -111,8 +108,8 @@ export class HistorySource implements Source {
     return { findings, skipped, files: toRead.length, bytes, notes };
   }
 
-  /** Image blobs, read again a few at a time, since OCR is asynchronous and slow. */
-  private async readImages(
+  /** Blobs that need a reader or OCR, read again a few at a time, since those are asynchronous and slow. */
+  private async readContainers(
     ids: string[],
     blobPaths: Map<string, string>,
     content: ContentScanner,
@@ -130,7 +127,7 @@ export class HistorySource implements Source {
             if ('missing' in obj) return;
             const path = latin1ToUtf8(blobPaths.get(obj.id) ?? obj.id);
             const result = await content.scan(path, obj.data);
-            if (result.skipped) skipped.push({ path: `${path} (blob ${obj.id.slice(0, 12)})`, reason: result.skipped });
+            for (const skip of result.skipped) skipped.push({ path: `${skipPath(path, skip)} (blob ${obj.id.slice(0, 12)})`, reason: skip.reason });
             if (result.found.length > 0) blobKeys.set(obj.id, result.found);
           }),
         );
@@ -168,12 +165,10 @@ export class HistorySource implements Source {
     const findings: Finding[] = [];
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
-      for (const { candidate, fromImage } of blobKeys.get(intro.blob) ?? []) {
-        if (!introduced.has(sha256Hex(candidate.key))) continue;
+      for (const f of blobKeys.get(intro.blob) ?? []) {
+        if (!introduced.has(sha256Hex(f.candidate.key))) continue;
         const { id: commit, author, date } = intro.commit;
-        findings.push(
-          toFinding(candidate, { source: fromImage ? 'image' : 'history', path: intro.path, commit, author, date }, ctx.ruleById),
-        );
+        findings.push(toFinding(f.candidate, originOf({ source: 'history', path: intro.path, commit, author, date }, f), ctx.ruleById));
       }
     }
     return findings;

@@ -3,7 +3,7 @@
 import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
-import { ContentScanner } from '../scan/images.js';
+import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { toFinding, type Finding } from '../finding.js';
 import type { CatFile } from '../git/cat-file.js';
 import type { StagedFile } from '../git/staged-diff.js';
@@ -27,7 +27,7 @@ export class StagedSource implements Source {
       catFile.close();
       return { findings, skipped, files: 0, bytes, notes: [] };
     }
-    const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr);
+    const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
     try {
       const blobs = catFile.request(files.map((f) => f.blob));
       for (const [i, file] of files.entries()) {
@@ -42,11 +42,12 @@ export class StagedSource implements Source {
         }
         bytes += blob.data.length;
         const result = await content.scan(file.path, blob.data);
-        if (result.skipped) skipped.push({ path: file.path, reason: result.skipped });
-        for (const { candidate, fromImage } of result.found) {
-          // An image has no lines: a staged image counts whole.
-          if (!fromImage && !this.allStaged && file.added && !file.added.has(candidate.line)) continue;
-          findings.push(toFinding(candidate, { source: fromImage ? 'image' : 'staged', path: file.path }, ctx.ruleById));
+        for (const skip of result.skipped) skipped.push({ path: skipPath(file.path, skip), reason: skip.reason });
+        for (const f of result.found) {
+          // Added lines are lines of the file itself: a picture or a document part counts whole.
+          const ownLine = !f.fromImage && f.entry === undefined && f.page === undefined;
+          if (ownLine && !this.allStaged && file.added && !file.added.has(f.candidate.line)) continue;
+          findings.push(toFinding(f.candidate, originOf({ source: 'staged', path: file.path }, f), ctx.ruleById));
         }
       }
     } finally {

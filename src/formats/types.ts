@@ -1,0 +1,56 @@
+// Readers open containers (archives, documents, videos) into parts the scanner
+// already knows how to read: text for the detector, pictures for OCR, or further
+// containers. A new format is one new reader module.
+
+export interface TimeRange {
+  /** Seconds from the start of a video. */
+  start: number;
+  end: number;
+}
+
+export interface Part {
+  /** The part's own name (decides how it is read when `kind` is 'auto'). */
+  name: string;
+  /** Where it is inside its container: an entry path (`app/.env`), a document part. */
+  entry?: string;
+  /** 1-based page of a PDF or slide of a deck. */
+  page?: number;
+  time?: TimeRange;
+  data: Buffer;
+  /** text: the detector; image: OCR (and the detector on its bytes); auto: by name, containers opened again. */
+  kind: 'text' | 'image' | 'auto';
+}
+
+export interface PartSkip {
+  entry?: string;
+  reason: string;
+}
+
+export interface ReadResult {
+  parts: Part[];
+  /** What could not be read, and why (a corrupt entry, a limit reached). */
+  skipped: PartSkip[];
+}
+
+/** Bounds against zip bombs and runaway nesting; every reader honours them. */
+export interface ContainerLimits {
+  /** Containers inside containers, counting the file itself as depth 1. */
+  maxDepth: number;
+  maxEntries: number;
+  /** Uncompressed bytes one container may expand to. */
+  maxTotalBytes: number;
+  /** Uncompressed bytes of one entry. */
+  maxEntryBytes: number;
+}
+
+export interface FormatReader {
+  /** Never throws: what cannot be read becomes a skipped entry with the reason. */
+  read(data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult>;
+}
+
+export const DEFAULT_LIMITS: ContainerLimits = {
+  maxDepth: 3,
+  maxEntries: 10_000,
+  maxTotalBytes: 1024 ** 3,
+  maxEntryBytes: 256 * 1024 ** 2,
+};

@@ -1,0 +1,159 @@
+// Content by what it is: plain content through the detector, pictures through OCR,
+// containers (archives, documents, videos) opened by their reader into parts that
+// are read the same way, nested up to the depth limit.
+import type { Candidate, Origin } from '../model.js';
+import type { Detector } from '../detect/detector.js';
+import { isImagePath, readerKind, readerKindByName } from '../formats/kinds.js';
+import { loadReader } from '../formats/readers.js';
+import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
+import { ImageScanner, type ImageScanOptions } from './images.js';
+
+export interface Found {
+  candidate: Candidate;
+  fromImage: boolean;
+  /** Inside a container: the entry path, nested ones joined by `!` (`inner.zip!app/.env`). */
+  entry?: string;
+  page?: number;
+  time?: TimeRange;
+}
+
+export interface ContentSkip {
+  entry?: string;
+  reason: string;
+}
+
+export interface ContentResult {
+  found: Found[];
+  skipped: ContentSkip[];
+}
+
+interface Where {
+  entry?: string;
+  page?: number;
+  time?: TimeRange;
+}
+
+function join(outer: string | undefined, inner: string | undefined): string | undefined {
+  if (outer && inner) return `${outer}!${inner}`;
+  return inner ?? outer;
+}
+
+/** The same key seen in many frames of a video is one finding, visible from the first frame to the last. */
+function mergeFrames(found: Found[]): Found[] {
+  const out: Found[] = [];
+  const byKey = new Map<string, Found>();
+  for (const f of found) {
+    if (!f.time) {
+      out.push(f);
+      continue;
+    }
+    const id = `${f.entry ?? ''}\u0000${f.candidate.ruleId}\u0000${f.candidate.key}`;
+    const seen = byKey.get(id);
+    if (!seen) {
+      const copy = { ...f, time: { ...f.time } };
+      byKey.set(id, copy);
+      out.push(copy);
+      continue;
+    }
+    seen.time!.start = Math.min(seen.time!.start, f.time.start);
+    seen.time!.end = Math.max(seen.time!.end, f.time.end);
+    if (f.candidate.confidence === 'high') seen.candidate = { ...seen.candidate, confidence: 'high' };
+  }
+  return out;
+}
+
+export class ContentScanner {
+  private images: ImageScanner | null = null;
+
+  constructor(
+    private readonly detector: Detector,
+    private readonly ocr: ImageScanOptions | null,
+    private readonly limits: ContainerLimits,
+  ) {}
+
+  /** Whether a file of this name needs more than the detector (OCR or a reader). */
+  needsReader(name: string): boolean {
+    return (this.ocr !== null && isImagePath(name)) || readerKindByName(name) !== null;
+  }
+
+  async scan(name: string, data: Buffer): Promise<ContentResult> {
+    const result: ContentResult = { found: [], skipped: [] };
+    await this.scanAt(name, data, 1, {}, result);
+    result.found = mergeFrames(result.found);
+    return result;
+  }
+
+  private async scanAt(name: string, data: Buffer, depth: number, where: Where, out: ContentResult): Promise<void> {
+    const kind = readerKind(name, data);
+    if (kind) {
+      const reader = await loadReader(kind);
+      if (reader) {
+        if (depth > this.limits.maxDepth) {
+          out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
+        } else {
+          await this.scanParts(await reader.read(data, name, this.limits), depth, where, out);
+          return;
+        }
+      }
+    }
+    if (this.ocr !== null && isImagePath(name)) {
+      await this.scanImage(name, data, where, out);
+      return;
+    }
+    for (const candidate of this.detector.scan(data)) out.found.push({ candidate, fromImage: false, ...where });
+  }
+
+  private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult): Promise<void> {
+    for (const skip of read.skipped) {
+      const entry = join(where.entry, skip.entry);
+      out.skipped.push({ ...(entry ? { entry } : {}), reason: skip.reason });
+    }
+    for (const part of read.parts) {
+      const inner = this.whereOf(where, part);
+      if (part.kind === 'text') {
+        for (const candidate of this.detector.scan(part.data)) out.found.push({ candidate, fromImage: false, ...inner });
+      } else if (part.kind === 'image') {
+        if (this.ocr) await this.scanImage(part.name, part.data, inner, out);
+        else for (const candidate of this.detector.scan(part.data)) out.found.push({ candidate, fromImage: false, ...inner });
+      } else {
+        await this.scanAt(part.name, part.data, depth + 1, inner, out);
+      }
+    }
+  }
+
+  private whereOf(outer: Where, part: Part): Where {
+    const entry = join(outer.entry, part.entry);
+    const page = part.page ?? outer.page;
+    const time = part.time ?? outer.time;
+    return { ...(entry ? { entry } : {}), ...(page !== undefined ? { page } : {}), ...(time ? { time } : {}) };
+  }
+
+  private async scanImage(name: string, data: Buffer, where: Where, out: ContentResult): Promise<void> {
+    this.images ??= new ImageScanner(this.detector, this.ocr!);
+    const result = await this.images.scan(data, name);
+    for (const candidate of result.inBytes) out.found.push({ candidate, fromImage: false, ...where });
+    for (const candidate of result.inPixels) out.found.push({ candidate, fromImage: true, ...where });
+    if (result.skipped) out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: result.skipped });
+  }
+
+  async close(): Promise<void> {
+    await this.images?.close();
+  }
+}
+
+/** A finding's origin: where the file is (`base`), plus where inside it the key was. */
+export function originOf(base: Origin, f: Found): Origin {
+  const inside = f.entry !== undefined || f.page !== undefined || f.time !== undefined;
+  return {
+    ...base,
+    source: f.fromImage ? 'image' : inside ? 'document' : base.source,
+    ...(f.entry !== undefined ? { entry: f.entry } : {}),
+    ...(f.page !== undefined ? { page: f.page } : {}),
+    ...(f.time !== undefined ? { time: f.time } : {}),
+  };
+}
+
+/** A skipped part, reported at its file (`path!entry`). */
+export function skipPath(path: string, skip: ContentSkip): string {
+  return skip.entry ? `${path}!${skip.entry}` : path;
+}

@@ -1,0 +1,114 @@
+// End to end, as a user gets it: `npm pack` this repository, install the tarball
+// (into a project, with and without husky, or globally), `spreeflo-scan init`, then
+// real `git commit`s. npm works from its cache (--prefer-offline): everything the
+// tarball needs was cached when this repository was installed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { makeV2Key } from '../support/keys.js';
+import { tempDir } from '../support/cli.js';
+import { cleanEnv, gitRepo, type Run } from './helpers.js';
+
+function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, out: stdout + stderr }));
+  });
+}
+
+async function must(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  const res = await runAsync(cmd, args, cwd, env);
+  if (res.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.code}):\n${res.out}`);
+  return res;
+}
+
+let tarball = '';
+let npmEnv: NodeJS.ProcessEnv = {};
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+const huskyVersion = (JSON.parse(readFileSync('node_modules/husky/package.json', 'utf8')) as { version: string }).version;
+
+beforeAll(() => {
+  // `npm pack` runs `prepare` (the build). HUSKY=0 keeps husky from touching this repository's git config.
+  const dest = tempDir('sfscan-pack-');
+  const pack = spawnSync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
+    env: { ...process.env, HUSKY: '0' },
+    encoding: 'utf8',
+  });
+  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stdout}${pack.stderr}`);
+  const file = readdirSync(dest).find((f) => f.endsWith('.tgz'));
+  if (!file) throw new Error(`npm pack wrote no tarball:\n${pack.stdout}`);
+  tarball = join(dest, file);
+  const cache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
+  npmEnv = cleanEnv({ npm_config_cache: cache, npm_config_update_notifier: 'false' });
+}, 120_000);
+
+/** Commits a made-up key (must fail, naming the file, never printing the key), then a clean file (must pass). */
+async function expectHookBlocksKeys(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const key = makeV2Key();
+  writeFileSync(join(root, 'settings.env'), `SPREEFLO_API_KEY=${key}\n`);
+  await must('git', ['add', 'settings.env'], root, env);
+  const blocked = await runAsync('git', ['commit', '-m', 'add settings'], root, env);
+  expect(blocked.code, blocked.out).not.toBe(0);
+  expect(blocked.out).toContain('settings.env');
+  expect(blocked.out).toContain('Commit blocked');
+  expect(blocked.out).not.toContain(key);
+
+  await must('git', ['rm', '-q', '--cached', 'settings.env'], root, env);
+  writeFileSync(join(root, 'notes.md'), 'nothing secret here\n');
+  await must('git', ['add', 'notes.md'], root, env);
+  const clean = await runAsync('git', ['commit', '-m', 'add notes'], root, env);
+  expect(clean.code, clean.out).toBe(0);
+  const files = (await must('git', ['ls-tree', '-r', '--name-only', 'HEAD'], root, env)).stdout;
+  expect(files).toContain('notes.md');
+  expect(files).not.toContain('settings.env');
+}
+
+function nodeProject(): string {
+  const root = gitRepo();
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'e2e-app', version: '1.0.0', private: true }, null, 2) + '\n');
+  writeFileSync(join(root, '.gitignore'), 'node_modules/\n');
+  return root;
+}
+
+describe('installed from the packed tarball', () => {
+  it.concurrent('a Node project with husky: npx spreeflo-scan init, then commits', async () => {
+    const root = nodeProject();
+    await must('npm', ['install', ...NPM_FLAGS, '--save-dev', tarball, `husky@${huskyVersion}`], root, npmEnv);
+    const init = await must('npx', ['--no-install', 'spreeflo-scan', 'init'], root, npmEnv);
+    expect(init.stdout).toMatch(/\.husky\/pre-commit \(husky\)/);
+    expect(readFileSync(join(root, '.husky', 'pre-commit'), 'utf8')).toContain('spreeflo-scan staged');
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.prepare).toBe('husky');
+    await expectHookBlocksKeys(root, npmEnv);
+  }, 180_000);
+
+  it.concurrent('a Node project without husky: a plain hook that runs node_modules/.bin/spreeflo-scan', async () => {
+    const root = nodeProject();
+    await must('npm', ['install', ...NPM_FLAGS, '--save-dev', tarball], root, npmEnv);
+    const init = await must('npx', ['--no-install', 'spreeflo-scan', 'init'], root, npmEnv);
+    expect(init.stdout).toMatch(/\.git\/hooks\/pre-commit/);
+    await expectHookBlocksKeys(root, npmEnv);
+  }, 180_000);
+
+  it.concurrent('a global install (npm install -g) in a repository without package.json', async () => {
+    const prefix = tempDir('sfscan-global-');
+    await must('npm', ['install', '-g', '--prefix', prefix, ...NPM_FLAGS, tarball], prefix, npmEnv);
+    expect(existsSync(join(prefix, 'bin', 'spreeflo-scan'))).toBe(true);
+    const env = { ...npmEnv, PATH: `${join(prefix, 'bin')}${delimiter}${npmEnv.PATH}` };
+    const root = gitRepo({ 'main.go': 'package main\n' });
+    const init = await must('spreeflo-scan', ['init'], root, env);
+    expect(init.stdout).toMatch(/\.git\/hooks\/pre-commit/);
+    await expectHookBlocksKeys(root, env);
+    // Without the global install on PATH, the hook stops commits and says why.
+    writeFileSync(join(root, 'more.md'), 'x\n');
+    await must('git', ['add', 'more.md'], root, npmEnv);
+    const orphan = await runAsync('git', ['commit', '-m', 'more'], root, npmEnv);
+    expect(orphan.code).not.toBe(0);
+    expect(orphan.out).toContain('spreeflo-scan is not installed here');
+  }, 180_000);
+});
