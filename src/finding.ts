@@ -13,6 +13,8 @@ export interface Finding extends Origin {
   encoding?: string;
   snippet: string;
   box?: Candidate['box'];
+  /** Picture with every key masked and this key outlined (PNG data URI; only with --format html). Never in JSON or SARIF. */
+  thumbnail?: string;
   /** Stable id of this key at this place (key hash, path, commit): for ignore files and baselines. */
   fingerprint: string;
   verification: Verification;

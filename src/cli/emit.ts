@@ -4,6 +4,7 @@ import type { RuleDefinition } from '../detect/rules.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
+import { renderHtml } from '../report/html.js';
 import { renderText, type TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
@@ -26,6 +27,8 @@ export function render(
       return renderJson(result, { showSecrets, ruleNames });
     case 'sarif':
       return renderSarif(result, rules);
+    case 'html':
+      return renderHtml(result, { showSecrets, ruleNames });
     default:
       return renderText(result, {
         showSecrets,

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSize } from '../units.js';
 
 export interface CommonOptions {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'html';
   output?: string;
   showSecrets?: boolean;
   config?: string;
@@ -32,7 +32,7 @@ export function addOcrOptions(cmd: Command, onByDefault: boolean): Command {
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--show-secrets', 'print whole keys in the report (redacted by default)')
     .option('-c, --config <file>', 'configuration file (default: .spreeflo-scan.yaml in the scanned folder)')

@@ -25,6 +25,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--gitignore', 'skip files that .gitignore files ignore')
     .option('--follow-symlinks', 'follow symlinks to folders')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
+    .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
     .action((paths: string[], opts) =>
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
     );

@@ -76,8 +76,15 @@ export async function prepareScan(
     rules,
     ruleById: new Map(rules.map((r) => [r.id, r])),
     maxFileSize: extra.maxFileSize ?? config.maxFileSize,
-    ocr: opts.ocr ? { cacheDir: opts.cache === false ? null : (opts.cacheDir ?? defaultCacheDir()) } : null,
-    limits: { ...DEFAULT_LIMITS, maxEntryBytes: extra.maxFileSize ?? config.maxFileSize },
+    ocr: opts.ocr
+      ? {
+          cacheDir: opts.cache === false ? null : (opts.cacheDir ?? defaultCacheDir()),
+          // The HTML report shows pictures with the key masked: made now, while their bytes are in hand.
+          ...(opts.format === 'html' ? { thumbnails: true } : {}),
+        }
+      : null,
+    // An entry is held in memory while it is read: bounded tighter than files on disk.
+    limits: { ...DEFAULT_LIMITS, maxEntryBytes: Math.min(DEFAULT_LIMITS.maxEntryBytes, extra.maxFileSize ?? config.maxFileSize) },
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
   return { config, rules, context, filters: await buildFilters(root, opts, config), verify: await buildVerifier(opts, config) };

@@ -1,5 +1,6 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
 import { FileSource } from '../sources/file-source.js';
@@ -14,6 +15,7 @@ export interface ScanOptions extends CommonOptions {
   gitignore?: boolean;
   followSymlinks?: boolean;
   maxFileSize?: number;
+  writeRedacted?: string;
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
@@ -26,6 +28,11 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     }
   }
   const home = statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+  const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
+  if (redact) {
+    if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
+    redact.checkRedactDir(opts.writeRedacted!, roots);
+  }
   const progress = createProgress(opts.progress);
   const setup = await prepareScan(home, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
@@ -40,5 +47,18 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   });
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();
+  if (redact) {
+    // Paths are relative to the one scanned folder, else to the current folder.
+    const locate = (path: string) => (roots.length === 1 && home === roots[0] ? resolve(home, path) : resolve(path));
+    const outcome = await redact.writeRedactedCopies({
+      findings: result.findings,
+      suppressed: result.suppressed.map((s) => s.finding),
+      locate,
+      dir: opts.writeRedacted!,
+    });
+    const lines = redact.describeOutcome(outcome, opts.writeRedacted!);
+    result.notes.push(...lines);
+    if (opts.output || opts.format !== 'text') for (const line of lines) process.stderr.write(`spreeflo-scan: ${line}\n`);
+  }
   return emitReport(result, setup.rules, opts);
 }

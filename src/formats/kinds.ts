@@ -8,6 +8,21 @@ export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
+/** Pictures recognised by their first bytes (history blobs have no name until traced to a path). */
+export function isImageData(data: Buffer): boolean {
+  const ascii = data.toString('latin1', 0, 12);
+  const head = data;
+  return (
+    ascii.startsWith('\x89PNG') ||
+    (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) ||
+    ascii.startsWith('GIF8') ||
+    (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') ||
+    (ascii.startsWith('BM') && data.length >= 6 && data.readUInt32LE(2) === data.length) ||
+    ascii.startsWith('II*\x00') ||
+    ascii.startsWith('MM\x00*')
+  );
+}
+
 export type ReaderKind = 'zip' | 'tar' | 'gzip' | 'office' | 'pdf' | 'video' | 'html';
 
 const BY_EXTENSION: Record<string, ReaderKind> = {
@@ -22,6 +37,14 @@ const BY_EXTENSION: Record<string, ReaderKind> = {
   '.tgz': 'gzip',
   '.gz': 'gzip',
   '.docx': 'office',
+  '.docm': 'office',
+  '.dotx': 'office',
+  '.xlsm': 'office',
+  '.pptm': 'office',
+  '.ppsx': 'office',
+  '.ott': 'office',
+  '.ots': 'office',
+  '.odg': 'office',
   '.pptx': 'office',
   '.xlsx': 'office',
   '.odt': 'office',

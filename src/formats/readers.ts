@@ -2,11 +2,16 @@
 import type { FormatReader } from './types.js';
 import type { ReaderKind } from './kinds.js';
 
-const LOADERS: Partial<Record<ReaderKind, () => Promise<FormatReader>>> = {
+const LOADERS: Record<ReaderKind, () => Promise<FormatReader>> = {
+  zip: async () => (await import('./archive.js')).zipReader,
+  tar: async () => (await import('./archive.js')).tarReader,
+  gzip: async () => (await import('./archive.js')).gzipReader,
+  office: async () => (await import('./office.js')).officeReader,
+  pdf: async () => (await import('./pdf.js')).pdfReader,
+  video: async () => (await import('./video.js')).videoReader,
+  html: async () => (await import('./html.js')).htmlReader,
 };
 
-/** The reader for a kind, or null when this build has none for it. */
-export async function loadReader(kind: ReaderKind): Promise<FormatReader | null> {
-  const load = LOADERS[kind];
-  return load ? load() : null;
+export async function loadReader(kind: ReaderKind): Promise<FormatReader> {
+  return LOADERS[kind]();
 }

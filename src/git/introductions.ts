@@ -2,8 +2,11 @@
 // path holds the key while none of its parents' versions did. One `git log --raw`
 // walk answers it for every key at once (with -c, a merge lists the paths it changed
 // against every parent: a key that only its conflict resolution added shows there).
-import { gitLines, latin1ToUtf8 } from './lines.js';
-import { unquoteGitPath } from './run.js';
+// The walk starts with the scan and runs beside it; its output waits, raw, until
+// the scan knows which blobs hold keys (and is dropped if none do).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { latin1ToUtf8 } from './lines.js';
+import { gitFailure, gitSpawnError, unquoteGitPath } from './run.js';
 
 export interface CommitInfo {
   id: string;
@@ -21,48 +24,125 @@ export interface Introduction {
 
 const HEADER = '\x01';
 const ZERO = /^0+$/;
+const SUBMODULE = '160000';
 
-/**
- * Walks `revisions` and returns, for every listed blob that holds keys, the
- * (commit, path) pairs where its keys entered history. `keysOf` gives the key
- * hashes a blob holds; `blobsWith` gives every blob that holds a given key.
- */
-export async function findIntroductions(
-  cwd: string,
-  revisions: string[],
+export class ChangeLog {
+  private readonly chunks: Buffer[] = [];
+  private readonly child: ChildProcess;
+  private readonly finished: Promise<void>;
+  private stopped = false;
+
+  constructor(cwd: string, revisions: string[]) {
+    const args = [
+      '-c', 'core.quotePath=true',
+      'log', ...revisions, '--raw', '-c', '-M', '--no-abbrev', '--no-color', '--no-ext-diff',
+      `--format=${HEADER}%H%x00%an <%ae>%x00%aI`, '--',
+    ];
+    this.child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const err: Buffer[] = [];
+    this.child.stdout!.on('data', (chunk: Buffer) => this.chunks.push(chunk));
+    this.child.stderr!.on('data', (d: Buffer) => err.push(d));
+    this.finished = new Promise((resolve, reject) => {
+      this.child.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
+      this.child.on('close', (code) => {
+        if (code === 0 || this.stopped) resolve();
+        else reject(gitFailure(Buffer.concat(err).toString('utf8'), args));
+      });
+    });
+    // Awaited only when keys turn up; until then a failure must not go unhandled.
+    this.finished.catch(() => undefined);
+  }
+
+  /** The scan found no keys: the walk is not needed. */
+  stop(): void {
+    this.stopped = true;
+    this.child.kill();
+  }
+
+  /**
+   * For every blob that holds keys, the (commit, path) pairs where its keys entered
+   * history (`keysOf` gives the key hashes a blob holds; `blobsWith` every blob that
+   * holds a given key); the blobs history names that the repository lacks; and a
+   * path for each blob in `named` (blobs that were skipped, to say which file they are).
+   */
+  async analyse(
+    keysOf: (blob: string) => string[] | undefined,
+    blobsWith: (keySha: string) => Set<string>,
+    exists: (blob: string) => boolean,
+    named: Set<string>,
+  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string> }> {
+    await this.finished;
+    const found: Introduction[] = [];
+    const missing = new Map<string, string>();
+    const paths = new Map<string, string>();
+    /** Blobs holding keys that some commit records (the rest no ref reaches). */
+    const reached = new Set<string>();
+    let commit: CommitInfo | null = null;
+    let rest = '';
+    const onLine = (line: string) => {
+      if (line.startsWith(HEADER)) {
+        const [id, author, date] = line.slice(1).split('\x00');
+        commit = { id: id!, author: latin1ToUtf8(author ?? ''), date: date ?? '' };
+        return;
+      }
+      if (!commit || !line.startsWith(':')) return;
+      const change = parseRawLine(line);
+      if (change.mode !== SUBMODULE && !ZERO.test(change.result) && !exists(change.result)) {
+        missing.set(change.result, unquoteGitPath(change.path));
+      }
+      if (named.has(change.result) && !paths.has(change.result)) paths.set(change.result, unquoteGitPath(change.path));
+      if (keysOf(change.result)) reached.add(change.result);
+      const intro = introductionIn(change, commit, keysOf, blobsWith);
+      if (intro) found.push(intro);
+    };
+    for (const chunk of this.chunks.splice(0)) {
+      const lines = (rest + chunk.toString('latin1')).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) onLine(line);
+    }
+    if (rest) onLine(rest);
+    return { introductions: found, missing, paths, reached };
+  }
+}
+
+interface RawChange {
+  /** The new version's mode (160000: a submodule's commit, not a blob here). */
+  mode: string;
+  sources: string[];
+  result: string;
+  /** As git wrote it (quoted when it needs to be). */
+  path: string;
+}
+
+/** `:100644 100644 src dst M\tpath`, or a merge's `::m1 m2 m3 p1 p2 dst MM\tpath`. */
+function parseRawLine(line: string): RawChange {
+  const tab = line.indexOf('\t');
+  const parents = line.length - line.replace(/^:+/, '').length;
+  // Fields: modes (one per parent, then the result's), source blobs (one per parent), result blob, status.
+  const fields = line.slice(parents, tab).split(' ');
+  const paths = line.slice(tab + 1).split('\t');
+  return {
+    mode: fields[parents]!,
+    sources: fields.slice(parents + 1, parents * 2 + 1),
+    result: fields[parents * 2 + 1]!,
+    path: paths[paths.length - 1]!,
+  };
+}
+
+/** The introduction a change records, if its new blob brings keys its sources lacked. */
+function introductionIn(
+  change: RawChange,
+  commit: CommitInfo,
   keysOf: (blob: string) => string[] | undefined,
   blobsWith: (keySha: string) => Set<string>,
-): Promise<Introduction[]> {
-  const found: Introduction[] = [];
-  let commit: CommitInfo | null = null;
-  const args = [
-    '-c', 'core.quotePath=true',
-    'log', ...revisions, '--raw', '-c', '-M', '--no-abbrev', '--no-color', '--no-ext-diff',
-    `--format=${HEADER}%H%x00%an <%ae>%x00%aI`, '--',
-  ];
-  await gitLines(args, cwd, (line) => {
-    if (line.startsWith(HEADER)) {
-      const [id, author, date] = line.slice(1).split('\x00');
-      commit = { id: id!, author: latin1ToUtf8(author ?? ''), date: date ?? '' };
-      return;
-    }
-    if (!commit || !line.startsWith(':')) return;
-    const tab = line.indexOf('\t');
-    const fields = line.slice(0, tab).replace(/^:+/, '').split(' ');
-    // Fields: modes (one per parent, then the result's), source blobs (one per parent), result blob, status.
-    const parents = (line.length - line.replace(/^:+/, '').length);
-    const sources = fields.slice(parents + 1, parents * 2 + 1);
-    const result = fields[parents * 2 + 1]!;
-    const keys = keysOf(result);
-    if (!keys) return;
-    const newKeys = keys.filter((keySha) => {
-      const holders = blobsWith(keySha);
-      return sources.every((src) => ZERO.test(src) || !holders.has(src));
-    });
-    if (newKeys.length === 0) return;
-    // With core.quotePath, any byte outside ASCII is quoted, so the unquoted path is exact.
-    const paths = line.slice(tab + 1).split('\t');
-    found.push({ commit, path: unquoteGitPath(paths[paths.length - 1]!), blob: result, keys: newKeys });
+): Introduction | null {
+  const keys = keysOf(change.result);
+  if (!keys) return null;
+  const newKeys = keys.filter((keySha) => {
+    const holders = blobsWith(keySha);
+    return change.sources.every((src) => ZERO.test(src) || !holders.has(src));
   });
-  return found;
+  if (newKeys.length === 0) return null;
+  // With core.quotePath, any byte outside ASCII is quoted, so the unquoted path is exact.
+  return { commit, path: unquoteGitPath(change.path), blob: change.result, keys: newKeys };
 }

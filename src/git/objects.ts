@@ -49,3 +49,12 @@ export async function reachableObjects(cwd: string, revisions: string[]): Promis
   // Trees are listed with their paths too; the caller keeps only ids that are blobs.
   return { blobPaths, commits, missing };
 }
+
+/** The commits the revisions reach (no trees or blobs: quick). */
+export async function reachableCommits(cwd: string, revisions: string[]): Promise<Set<string>> {
+  const commits = new Set<string>();
+  await gitLines(['rev-list', ...revisions, '--'], cwd, (line) => {
+    if (line) commits.add(line);
+  });
+  return commits;
+}

@@ -3,7 +3,7 @@
 // are read the same way, nested up to the depth limit.
 import type { Candidate, Origin } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { isImagePath, readerKind, readerKindByName } from '../formats/kinds.js';
+import { isImageData, isImagePath, readerKind, readerKindByName } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
@@ -15,6 +15,8 @@ export interface Found {
   entry?: string;
   page?: number;
   time?: TimeRange;
+  /** The picture with every key masked and this one outlined (PNG data URI), when thumbnails were asked for. */
+  thumbnail?: string;
 }
 
 export interface ContentSkip {
@@ -76,6 +78,11 @@ export class ContentScanner {
     return (this.ocr !== null && isImagePath(name)) || readerKindByName(name) !== null;
   }
 
+  /** The same, from the content itself (history blobs have no name). */
+  needsReaderForData(data: Buffer): boolean {
+    return (this.ocr !== null && isImageData(data)) || readerKind('', data) !== null;
+  }
+
   async scan(name: string, data: Buffer): Promise<ContentResult> {
     const result: ContentResult = { found: [], skipped: [] };
     await this.scanAt(name, data, 1, {}, result);
@@ -86,17 +93,15 @@ export class ContentScanner {
   private async scanAt(name: string, data: Buffer, depth: number, where: Where, out: ContentResult): Promise<void> {
     const kind = readerKind(name, data);
     if (kind) {
-      const reader = await loadReader(kind);
-      if (reader) {
-        if (depth > this.limits.maxDepth) {
-          out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
-        } else {
-          await this.scanParts(await reader.read(data, name, this.limits), depth, where, out);
-          return;
-        }
+      if (depth > this.limits.maxDepth) {
+        out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
+      } else {
+        const reader = await loadReader(kind);
+        await this.scanParts(await reader.read(data, name, this.limits), depth, where, out);
+        return;
       }
     }
-    if (this.ocr !== null && isImagePath(name)) {
+    if (this.ocr !== null && (isImagePath(name) || isImageData(data))) {
       await this.scanImage(name, data, where, out);
       return;
     }
@@ -132,8 +137,19 @@ export class ContentScanner {
     this.images ??= new ImageScanner(this.detector, this.ocr!);
     const result = await this.images.scan(data, name);
     for (const candidate of result.inBytes) out.found.push({ candidate, fromImage: false, ...where });
-    for (const candidate of result.inPixels) out.found.push({ candidate, fromImage: true, ...where });
+    const thumbs = this.ocr!.thumbnails && result.inPixels.length > 0 ? await this.thumbnails(data, result.inPixels, where, out) : null;
+    for (const candidate of result.inPixels) {
+      const thumbnail = thumbs?.get(candidate.key);
+      out.found.push({ candidate, fromImage: true, ...where, ...(thumbnail ? { thumbnail } : {}) });
+    }
     if (result.skipped) out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: result.skipped });
+  }
+
+  /** Thumbnails for the HTML report; a key already shown from an earlier frame of the same video gets none. */
+  private async thumbnails(data: Buffer, found: Candidate[], where: Where, out: ContentResult): Promise<Map<string, string>> {
+    const shown = (key: string) => out.found.some((f) => f.thumbnail && f.time && where.time && f.entry === where.entry && f.candidate.key === key);
+    const { keyThumbnails } = await import('../report/thumbnail.js');
+    return keyThumbnails(data, found.filter((c) => c.box).map((c) => ({ key: c.key, box: c.box! })), (key) => !shown(key));
   }
 
   async close(): Promise<void> {
@@ -142,7 +158,7 @@ export class ContentScanner {
 }
 
 /** A finding's origin: where the file is (`base`), plus where inside it the key was. */
-export function originOf(base: Origin, f: Found): Origin {
+export function originOf(base: Origin, f: Found): Origin & { thumbnail?: string } {
   const inside = f.entry !== undefined || f.page !== undefined || f.time !== undefined;
   return {
     ...base,
@@ -150,6 +166,8 @@ export function originOf(base: Origin, f: Found): Origin {
     ...(f.entry !== undefined ? { entry: f.entry } : {}),
     ...(f.page !== undefined ? { page: f.page } : {}),
     ...(f.time !== undefined ? { time: f.time } : {}),
+    // Carried into the Finding by toFinding's spread; only the HTML report reads it.
+    ...(f.thumbnail !== undefined ? { thumbnail: f.thumbnail } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ export interface ImageScanOptions {
   /** null: no persistent cache. */
   cacheDir: string | null;
   workers?: number;
+  /** Make a thumbnail (key masked) of each picture holding a key, for the HTML report. */
+  thumbnails?: boolean;
 }
 
 export interface ImageScan {

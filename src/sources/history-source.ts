@@ -1,29 +1,45 @@
-// The history source: every blob and commit message reachable from all refs (or
-// new in a range), each read once in pack order; then only the blobs that hold
-// keys are traced back to the commits that introduced them.
+// The history source: every blob and commit message in the repository (or new in a
+// range), each read once in pack order; beside it, one `git log --raw` walk, from
+// which only the blobs that hold keys are traced to the commits that introduced them.
 import { availableParallelism } from 'node:os';
-import type { Candidate, Skipped } from '../model.js';
+import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import { git } from '../git/run.js';
-import { allObjectsInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
+import { allObjectsInPackOrder, reachableCommits, reachableObjects, type ObjectInfo } from '../git/objects.js';
 import { readObjects } from '../git/read-objects.js';
 import { parseCommit } from '../git/commit-object.js';
-import { findIntroductions } from '../git/introductions.js';
+import { ChangeLog } from '../git/introductions.js';
 import { CatFile } from '../git/cat-file.js';
-import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
-import { readerKind } from '../formats/kinds.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
-import { latin1ToUtf8 } from '../git/lines.js';
+import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 /** Blobs read and opened (OCR, readers) at once. */
-const IMAGES_AT_ONCE = 8;
+const CONTAINERS_AT_ONCE = 8;
 
 export interface HistoryOptions {
   /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
   range: string | null;
+}
+
+/** Something in a blob that could not be read; its path is known once the log walk names the blob. */
+interface BlobSkip {
+  blob: string;
+  entry?: string;
+  reason: string;
+}
+
+interface Listing {
+  /** Blobs and reachable commits to read, in pack order. */
+  objects: ObjectInfo[];
+  /** Every blob the repository holds (to tell a missing one). */
+  blobs: Set<string>;
+}
+
+function blobIds(objects: ObjectInfo[]): Set<string> {
+  return new Set(objects.filter((o) => o.type === 'blob').map((o) => o.id));
 }
 
 export class HistorySource implements Source {
@@ -46,20 +62,37 @@ export class HistorySource implements Source {
     return notes;
   }
 
-  /** Reachable blobs and commits, in pack order. */
-  private async objectsToRead(skipped: Skipped[]): Promise<{ objects: ObjectInfo[]; blobPaths: Map<string, string> }> {
-    const [reachable, all] = await Promise.all([
-      reachableObjects(this.repoRoot, this.revisions()),
-      allObjectsInPackOrder(this.repoRoot),
-    ]);
-    for (const id of reachable.missing) skipped.push({ path: `object ${id}`, reason: 'missing from the repository (damaged or partial clone)' });
-    const objects = all.filter((o) => (o.type === 'blob' ? reachable.blobPaths.has(o.id) : reachable.commits.has(o.id)));
-    return { objects, blobPaths: reachable.blobPaths };
+  /**
+   * What to read. The whole history: every blob in the object store (a blob no ref
+   * reaches never gets a commit, so it is not reported) and the commits the refs
+   * reach. A range: only what its commits added.
+   */
+  private async listing(): Promise<Listing> {
+    if (!this.opts.range) {
+      const [all, commits] = await Promise.all([allObjectsInPackOrder(this.repoRoot), reachableCommits(this.repoRoot, this.revisions())]);
+      return { objects: all.filter((o) => o.type === 'blob' || commits.has(o.id)), blobs: blobIds(all) };
+    }
+    const [all, reachable] = await Promise.all([allObjectsInPackOrder(this.repoRoot), reachableObjects(this.repoRoot, this.revisions())]);
+    const blobs = blobIds(all);
+    return {
+      objects: all.filter((o) => (o.type === 'blob' ? reachable.blobPaths.has(o.id) : reachable.commits.has(o.id))),
+      blobs,
+    };
   }
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
+    const changes = new ChangeLog(this.repoRoot, this.revisions());
+    try {
+      return await this.scan(ctx, changes);
+    } catch (err) {
+      changes.stop();
+      throw err;
+    }
+  }
+
+  private async scan(ctx: SourceContext, changes: ChangeLog): Promise<SourceOutput> {
     const skipped: Skipped[] = [];
-    const [notes, { objects, blobPaths }] = await Promise.all([this.notes(), this.objectsToRead(skipped)]);
+    const [notes, { objects, blobs }] = await Promise.all([this.notes(), this.listing()]);
     const detector = new Detector(ctx.rules.map(compileRule));
     const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
     const blobKeys = new Map<string, Found[]>();
@@ -69,9 +102,10 @@ export class HistorySource implements Source {
 
     const toRead: string[] = [];
     const types = new Map<string, ObjectInfo['type']>();
+    const blobSkips: BlobSkip[] = [];
     for (const o of objects) {
       if (o.size > ctx.maxFileSize) {
-        skipped.push({ path: `${latin1ToUtf8(blobPaths.get(o.id) ?? o.id)} (blob ${o.id.slice(0, 12)})`, reason: `too large (${o.size} bytes > --max-file-size)` });
+        blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
         continue;
       }
       toRead.push(o.id);
@@ -90,8 +124,7 @@ export class HistorySource implements Source {
         findings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
         return;
       }
-      const name = latin1ToUtf8(blobPaths.get(obj.id) ?? '');
-      if (content.needsReader(name) || readerKind(name, obj.data)) {
+      if (content.needsReaderForData(obj.data)) {
         readerBlobs.push(obj.id);
         return;
       }
@@ -99,35 +132,28 @@ export class HistorySource implements Source {
       if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
     });
     try {
-      await this.readContainers(readerBlobs, blobPaths, content, blobKeys, skipped);
+      await this.readContainers(readerBlobs, content, blobKeys, blobSkips);
     } finally {
       await content.close();
     }
 
-    if (blobKeys.size > 0) findings.push(...(await this.attribute(blobKeys, ctx)));
+    findings.push(...(await this.attribute(blobKeys, changes, blobs, blobSkips, skipped, notes, ctx)));
     return { findings, skipped, files: toRead.length, bytes, notes };
   }
 
   /** Blobs that need a reader or OCR, read again a few at a time, since those are asynchronous and slow. */
-  private async readContainers(
-    ids: string[],
-    blobPaths: Map<string, string>,
-    content: ContentScanner,
-    blobKeys: Map<string, Found[]>,
-    skipped: Skipped[],
-  ): Promise<void> {
+  private async readContainers(ids: string[], content: ContentScanner, blobKeys: Map<string, Found[]>, blobSkips: BlobSkip[]): Promise<void> {
     if (ids.length === 0) return;
     const cat = new CatFile(this.repoRoot);
     try {
-      for (let i = 0; i < ids.length; i += IMAGES_AT_ONCE) {
-        const batch = cat.request(ids.slice(i, i + IMAGES_AT_ONCE));
+      for (let i = 0; i < ids.length; i += CONTAINERS_AT_ONCE) {
+        const batch = cat.request(ids.slice(i, i + CONTAINERS_AT_ONCE));
         await Promise.all(
           batch.map(async (pending) => {
             const obj = await pending;
             if ('missing' in obj) return;
-            const path = latin1ToUtf8(blobPaths.get(obj.id) ?? obj.id);
-            const result = await content.scan(path, obj.data);
-            for (const skip of result.skipped) skipped.push({ path: `${skipPath(path, skip)} (blob ${obj.id.slice(0, 12)})`, reason: skip.reason });
+            const result = await content.scan('', obj.data);
+            for (const skip of result.skipped) blobSkips.push({ blob: obj.id, ...skip });
             if (result.found.length > 0) blobKeys.set(obj.id, result.found);
           }),
         );
@@ -144,8 +170,16 @@ export class HistorySource implements Source {
       .map((c) => toFinding(c, { source: 'commit-message', path: null, commit: id, author: commit.author, date: commit.date }, ctx.ruleById));
   }
 
-  /** Findings at each commit and path where a key entered history. */
-  private async attribute(blobKeys: Map<string, Found[]>, ctx: SourceContext): Promise<Finding[]> {
+  /** Findings at each commit and path where a key entered history; blobs history names but lacks. */
+  private async attribute(
+    blobKeys: Map<string, Found[]>,
+    changes: ChangeLog,
+    blobs: Set<string>,
+    blobSkips: BlobSkip[],
+    skipped: Skipped[],
+    notes: string[],
+    ctx: SourceContext,
+  ): Promise<Finding[]> {
     const keysOfBlob = new Map<string, string[]>();
     const blobsOfKey = new Map<string, Set<string>>();
     for (const [blob, found] of blobKeys) {
@@ -156,12 +190,18 @@ export class HistorySource implements Source {
         blobsOfKey.get(sha)!.add(blob);
       }
     }
-    const introductions = await findIntroductions(
-      this.repoRoot,
-      this.revisions(),
+    const { introductions, missing, paths, reached } = await changes.analyse(
       (blob) => keysOfBlob.get(blob),
       (sha) => blobsOfKey.get(sha) ?? new Set(),
+      (blob) => blobs.has(blob),
+      new Set(blobSkips.map((b) => b.blob)),
     );
+    for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: 'missing from the repository (damaged or partial clone)' });
+    for (const skip of blobSkips) {
+      // A blob no ref reaches has no path: it is not part of history.
+      const path = paths.get(skip.blob);
+      if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason });
+    }
     const findings: Finding[] = [];
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
@@ -170,6 +210,12 @@ export class HistorySource implements Source {
         const { id: commit, author, date } = intro.commit;
         findings.push(toFinding(f.candidate, originOf({ source: 'history', path: intro.path, commit, author, date }, f), ctx.ruleById));
       }
+    }
+    const unreachable = [...blobKeys.keys()].filter((b) => !reached.has(b)).length;
+    if (unreachable > 0 && !this.opts.range) {
+      notes.push(
+        `${unreachable} blob(s) holding keys are in the object store but no ref reaches them (left by a rebase, amend or reset); \`git gc --prune=now\` deletes them`,
+      );
     }
     return findings;
   }

@@ -23,6 +23,7 @@ interface Planted {
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `2026-11-27T10:00:${String(i % 60).padStart(2, '0')}Z INFO request ${i} served in ${i % 97} ms`).join('\n');
 
 const PLANTED: Planted[] = [
+  { name: 'deep folder', path: 'a/b/c/d/e/f/deep.env', content: (k) => `K=${k}\n`, line: 1, column: 3 },
   { name: 'dotenv', path: '.env', content: (k) => `# local settings\nSPREEFLO_API_KEY=${k}\n`, line: 2, column: 18 },
   { name: 'json string', path: 'config/app.json', content: (k) => `{\n  "spreeflo": { "apiKey": "${k}" }\n}\n`, line: 2, column: 28 },
   { name: 'notebook with escaped newline', path: 'nb/analysis.ipynb', content: (k) => JSON.stringify({ cells: [{ cell_type: 'code', source: ['import spreeflo\n', `client = spreeflo.Client("x\\n${k}")\n`] }] }, null, 1), line: 7 },

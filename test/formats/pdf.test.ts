@@ -1,0 +1,265 @@
+// PDFs: page text (keys drawn in pieces come out whole), embedded pictures read by
+// OCR, link targets, attachments, and clear skips for what cannot be opened.
+// The PDFs are written here by hand, so every run uses fresh keys.
+import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
+import { DEFAULT_LIMITS, type ReadResult } from '../../src/formats/types.js';
+import { makeV2Key } from '../support/keys.js';
+import { scanJson, tempDir, writeTree } from '../support/cli.js';
+
+const IMAGES = resolve('test/fixtures/images');
+const MEDIA = resolve('test/fixtures/media');
+const manifest = JSON.parse(readFileSync(join(IMAGES, 'manifest.json'), 'utf8'));
+const SHOT = manifest.images.find((i: any) => i.file === '000-settings-light.png');
+const SHOT_KEY: string = SHOT.keys[0].key;
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// ---- a minimal PDF writer -------------------------------------------------
+
+interface PdfImage {
+  name: string;
+  width: number;
+  height: number;
+  /** 8-bit RGB, row by row. */
+  rgb: Buffer;
+}
+
+interface PdfPageSpec {
+  /** Content stream operators; fonts: /F1 Helvetica, /F2 Courier. */
+  content: string;
+  images?: PdfImage[];
+  /** Link annotations (URI actions). */
+  links?: string[];
+}
+
+interface PdfSpec {
+  pages: PdfPageSpec[];
+  attachments?: { name: string; data: string }[];
+  title?: string;
+  /** A standard security handler whose user password is not empty. */
+  encrypted?: boolean;
+}
+
+const str = (s: string) => `(${s.replace(/[\\()]/g, (c) => `\\${c}`)})`;
+
+function buildPdf(spec: PdfSpec): Buffer {
+  const objects: (string | Buffer)[] = [];
+  const add = (body: string | Buffer): number => objects.push(body);
+  const stream = (dict: string, data: Buffer): Buffer =>
+    Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+
+  const catalog = add('');
+  const pages = add('');
+  const helvetica = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  const courier = add('<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>');
+  const kids: number[] = [];
+  for (const p of spec.pages) {
+    const xobjects = (p.images ?? []).map((img) => {
+      const id = add(stream(`/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode`, deflateSync(img.rgb)));
+      return `/${img.name} ${id} 0 R`;
+    });
+    const contents = add(stream('', Buffer.from(p.content, 'latin1')));
+    const annots = (p.links ?? []).map((uri, i) => add(`<< /Type /Annot /Subtype /Link /Rect [10 ${10 + i * 20} 200 ${25 + i * 20}] /Border [0 0 0] /A << /S /URI /URI ${str(uri)} >> >>`));
+    kids.push(
+      add(
+        `<< /Type /Page /Parent ${pages} 0 R /MediaBox [0 0 900 700] /Contents ${contents} 0 R ` +
+          `/Resources << /Font << /F1 ${helvetica} 0 R /F2 ${courier} 0 R >> /XObject << ${xobjects.join(' ')} >> >>` +
+          (annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : '') +
+          ' >>',
+      ),
+    );
+  }
+  objects[pages - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  const files = (spec.attachments ?? []).map((a) => {
+    const ef = add(stream('/Type /EmbeddedFile', Buffer.from(a.data, 'utf8')));
+    return `${str(a.name)} ${add(`<< /Type /Filespec /F ${str(a.name)} /UF ${str(a.name)} /EF << /F ${ef} 0 R >> >>`)} 0 R`;
+  });
+  objects[catalog - 1] = `<< /Type /Catalog /Pages ${pages} 0 R${files.length ? ` /Names << /EmbeddedFiles << /Names [${files.join(' ')}] >> >>` : ''} >>`;
+  const info = spec.title ? add(`<< /Title ${str(spec.title)} /Producer (hand-written test PDF) >>`) : 0;
+  const encrypt = spec.encrypted
+    ? add(`<< /Filter /Standard /V 1 /R 2 /O <${randomBytes(32).toString('hex')}> /U <${randomBytes(32).toString('hex')}> /P -4 >>`)
+    : 0;
+
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let offset = chunks[0]!.length;
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    const bytes = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
+    offsets.push(offset);
+    offset += bytes.length;
+    chunks.push(bytes);
+  });
+  const id = randomBytes(16).toString('hex');
+  const xref =
+    `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` +
+    offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('') +
+    `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''}${encrypt ? ` /Encrypt ${encrypt} 0 R` : ''} /ID [<${id}> <${id}>] >>\nstartxref\n${offset}\n%%EOF\n`;
+  chunks.push(Buffer.from(xref, 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+async function rgbOf(file: string): Promise<PdfImage> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { name: 'Im1', width: info.width, height: info.height, rgb: data };
+}
+
+/** Courier is monospaced (600/1000 em): pieces placed by hand land exactly where the previous one ended. */
+const courierX = (x: number, size: number, chars: number) => (x + (chars * 600 * size) / 1000).toFixed(3);
+
+/** A page whose key is drawn as five text items: Tj, Tj, a TJ array with kerning, and a separately placed run. */
+function splitKeyPage(key: string, wrappedKey: string): string {
+  const [a, b, c, d, e] = [key.slice(0, 9), key.slice(9, 17), key.slice(17, 25), key.slice(25, 31), key.slice(31)];
+  return [
+    'BT /F1 18 Tf 72 640 Td (Integration settings) Tj ET',
+    'BT /F1 11 Tf 72 600 Td (Use this key for the sandbox:) Tj ET',
+    `BT /F2 10 Tf 72 580 Td ${str(a!)} Tj ${str(b!)} Tj [${str(c!)} -0.5 ${str(d!)}] TJ ET`,
+    `BT /F2 10 Tf ${courierX(72, 10, 31)} 580 Td ${str(e!)} Tj ET`,
+    `BT /F1 11 Tf ${courierX(72, 10, 40 + 1)} 580 Td (\\(expires in 30 days\\)) Tj ET`,
+    // A narrow table cell: the key wraps over three lines.
+    `BT /F2 9 Tf 72 520 Td 11 TL ${str(wrappedKey.slice(0, 14))} Tj T* ${str(wrappedKey.slice(14, 28))} Tj T* ${str(wrappedKey.slice(28))} Tj ET`,
+    'BT /F1 11 Tf 72 470 Td (Next section) Tj ET',
+  ].join('\n');
+}
+
+const read = (pdf: Buffer, limits = DEFAULT_LIMITS): Promise<ReadResult> => pdfReader.read(pdf, 'doc.pdf', limits);
+const texts = (r: ReadResult) => r.parts.filter((p) => p.kind === 'text').map((p) => p.data.toString('utf8')).join('\n');
+
+// ---- the reader -----------------------------------------------------------
+
+describe('pdfReader', () => {
+  it('reads each page as text, with keys drawn in pieces whole, and its pictures as PNGs', async () => {
+    const key = makeV2Key();
+    const wrapped = makeV2Key();
+    const linked = makeV2Key();
+    const attached = makeV2Key();
+    const shot = await rgbOf(join(IMAGES, SHOT.file));
+    const pdf = buildPdf({
+      title: 'Setup guide',
+      pages: [
+        { content: splitKeyPage(key, wrapped), links: [`https://app.example.com/connect?api_key=${linked}`] },
+        { content: `BT /F1 12 Tf 72 650 Td (The settings page:) Tj ET\nq ${shot.width} 0 0 ${shot.height} 20 100 cm /Im1 Do Q`, images: [shot] },
+      ],
+      attachments: [{ name: 'sandbox.env', data: `SPREEFLO_KEY=${attached}\n` }],
+    });
+    const r = await read(pdf);
+    expect(r.skipped).toEqual([]);
+    const page1 = r.parts.find((p) => p.entry === 'page 1')!;
+    expect(page1).toMatchObject({ kind: 'text', page: 1 });
+    const text1 = page1.data.toString('utf8');
+    expect(text1).toContain(`${key} (expires in 30 days)`);
+    expect(text1).toContain('Use this key for the sandbox:\n');
+    expect(text1).toContain(linked);
+    expect(text1).not.toContain(wrapped);
+    expect(r.parts.find((p) => p.entry === 'page 1 (wrapped lines joined)')!.data.toString('utf8').split('\n')).toContain(wrapped);
+
+    const pictures = r.parts.filter((p) => p.kind === 'image');
+    expect(pictures.map((p) => [p.entry, p.page, p.name])).toEqual([['page 2 image 1', 2, 'page-2-image-1.png']]);
+    const meta = await sharp(pictures[0]!.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', shot.width, shot.height]);
+
+    expect(r.parts.find((p) => p.entry === 'attachment sandbox.env')).toMatchObject({ kind: 'auto', name: 'sandbox.env' });
+    expect(r.parts.find((p) => p.entry === 'metadata')!.data.toString()).toContain('Setup guide');
+    expect(r.parts.find((p) => p.entry === 'page 2')!.data.toString()).toBe('The settings page:');
+  });
+
+  it('a password-protected PDF is skipped with the reason', async () => {
+    const r = await read(buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (secret) Tj ET' }], encrypted: true }));
+    expect(r.skipped).toEqual([{ reason: 'encrypted PDF (a password is needed to open it): not read' }]);
+    expect(r.parts.filter((p) => p.kind !== 'text' || p.entry)).toEqual([]);
+  });
+
+  it('a corrupt PDF is skipped with the reason, its bytes still searched', async () => {
+    const garbage = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2000)]);
+    const r = await read(garbage);
+    expect(r.skipped).toHaveLength(1);
+    expect(r.skipped[0]!.reason).toMatch(/PDF/);
+    expect(r.parts).toEqual([{ name: 'raw.bin', data: garbage, kind: 'text' }]);
+    const empty = await read(Buffer.alloc(0));
+    expect(empty.skipped[0]!.reason).toMatch(/PDF/);
+  });
+
+  it('honours the container limits and says what was left out', async () => {
+    const pages = Array.from({ length: 6 }, (_, i) => ({ content: `BT /F1 12 Tf 72 650 Td (page ${i + 1}) Tj ET` }));
+    const r = await read(buildPdf({ pages }), { ...DEFAULT_LIMITS, maxEntries: 4 });
+    expect(r.parts.map((p) => p.entry)).toEqual(['page 1', 'page 2', 'page 3', 'page 4']);
+    expect(r.skipped).toEqual([{ entry: 'pages 5-6', reason: 'limit of 4 entries reached: not read' }]);
+    const small = await read(buildPdf({ pages }), { ...DEFAULT_LIMITS, maxTotalBytes: 13 });
+    expect(small.parts.map((p) => p.entry)).toEqual(['page 1', 'page 2']);
+    expect(small.skipped).toEqual([{ entry: 'pages 3-6', reason: 'limit of 13 bytes reached: not read' }]);
+  });
+});
+
+describe('text layout', () => {
+  const item = (str: string, x: number, y: number, width: number, hasEOL = false, h = 10) => ({ str, x, transform: [h, 0, 0, h, x, y], width, height: h, hasEOL });
+
+  it('runs pieces of one line together, spaces real gaps, breaks lines', () => {
+    expect(
+      joinTextItems([
+        item('sfk_abc', 10, 100, 35),
+        item('def', 45, 100, 15),
+        item('ghi', 60.5, 100, 15),
+        item('next', 90, 100, 20),
+        item('below', 10, 85, 25),
+        item('eol', 40, 85, 15, true),
+        item('', 10, 70, 0, true),
+        { type: 'beginMarkedContent' },
+        item('last', 10, 55, 20),
+      ]),
+    ).toBe('sfk_abcdefghi next\nbelow eol\n\nlast');
+  });
+
+  it('joins a key cut by line breaks, without repeating what fits on one line', () => {
+    expect(wrappedRuns('Token:\nsfk_abc\ndef\nghi\nNext one')).toBe(['sfk_abcdef', 'sfk_abcdefghi', 'sfk_abcdefghiNext', 'defghi', 'defghiNext', 'ghiNext'].join('\n'));
+    expect(wrappedRuns('one line. sfk_abc!\n(two)')).toBe('');
+  });
+});
+
+// ---- the whole CLI ----------------------------------------------------------
+
+describe('scan reads PDFs', () => {
+  it('finds the text keys at their pages and the key in the picture by OCR; a clean PDF gives nothing; broken ones are skipped', async () => {
+    const key = makeV2Key();
+    const wrapped = makeV2Key();
+    const shot = await rgbOf(join(IMAGES, SHOT.file));
+    const root = tempDir();
+    writeTree(root, {
+      'docs/guide.pdf': buildPdf({
+        pages: [
+          { content: splitKeyPage(key, wrapped) },
+          { content: `q ${shot.width} 0 0 ${shot.height} 20 100 cm /Im1 Do Q`, images: [shot] },
+        ],
+      }),
+      'docs/clean.pdf': buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (Nothing to see here.) Tj ET' }] }),
+      'docs/locked.pdf': buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (x) Tj ET' }], encrypted: true }),
+      'docs/broken.pdf': Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(500)]),
+    });
+    copyFileSync(join(MEDIA, 'chromium-print.pdf'), join(root, 'docs/printed.pdf'));
+    const t0 = Date.now();
+    const { run, report } = scanJson([root, '--no-cache']);
+    const seconds = (Date.now() - t0) / 1000;
+    expect(run.code, run.stderr).toBe(1);
+    const rows = report.findings
+      .map((f) => [f.path, f.source, f.entry ?? null, f.page ?? null, f.keySha256])
+      .sort((x, y) => String(x[0]).localeCompare(String(y[0])) || String(x[2]).localeCompare(String(y[2])));
+    const printed = JSON.parse(readFileSync(join(MEDIA, 'chromium-print.json'), 'utf8'));
+    expect(rows).toEqual(
+      [
+        ['docs/guide.pdf', 'document', 'page 1', 1, sha(key)],
+        ['docs/guide.pdf', 'document', 'page 1 (wrapped lines joined)', 1, sha(wrapped)],
+        ['docs/guide.pdf', 'image', 'page 2 image 1', 2, sha(SHOT_KEY)],
+        ...printed.findings.map((f: any) => ['docs/printed.pdf', f.source, f.entry, f.page, sha(f.key)]),
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0])) || String(x[2]).localeCompare(String(y[2]))),
+    );
+    const reasons = Object.fromEntries(report.skipped.map((s: any) => [s.path, s.reason]));
+    expect(reasons['docs/locked.pdf']).toMatch(/encrypted PDF/);
+    expect(reasons['docs/broken.pdf']).toMatch(/PDF/);
+    expect(report.findings.filter((f) => f.path === 'docs/clean.pdf')).toEqual([]);
+    expect(Object.keys(reasons).filter((p) => !/locked|broken/.test(p))).toEqual([]);
+    console.log(`scan of 5 PDFs (2 pictures read by OCR): ${seconds.toFixed(1)} s`);
+  });
+});
