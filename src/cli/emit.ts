@@ -2,10 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { RuleDefinition } from '../detect/rules.js';
 import type { ScanResult } from '../scan/pipeline.js';
-import { renderJson } from '../report/json.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderHtml } from '../report/html.js';
-import { renderText, type TextOptions } from '../report/text.js';
+import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
 
@@ -13,24 +10,25 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_ERROR = 2;
 
-export function render(
+/** Each format's reporter loads only when chosen. */
+export async function render(
   result: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
   toTerminal: boolean,
   advice?: TextOptions['advice'],
-): string {
+): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
   switch (opts.format) {
     case 'json':
-      return renderJson(result, { showSecrets, ruleNames });
+      return (await import('../report/json.js')).renderJson(result, { showSecrets, ruleNames });
     case 'sarif':
-      return renderSarif(result, rules);
+      return (await import('../report/sarif.js')).renderSarif(result, rules);
     case 'html':
-      return renderHtml(result, { showSecrets, ruleNames });
+      return (await import('../report/html.js')).renderHtml(result, { showSecrets, ruleNames });
     default:
-      return renderText(result, {
+      return (await import('../report/text.js')).renderText(result, {
         showSecrets,
         ruleNames,
         color: toTerminal && opts.color !== false && !process.env.NO_COLOR,
@@ -39,14 +37,14 @@ export function render(
   }
 }
 
-export function emitReport(
+export async function emitReport(
   result: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
   advice?: TextOptions['advice'],
-): number {
+): Promise<number> {
   const toTerminal = !opts.output && process.stdout.isTTY === true;
-  const text = render(result, rules, opts, toTerminal, advice);
+  const text = await render(result, rules, opts, toTerminal, advice);
   if (opts.output) {
     try {
       writeFileSync(opts.output, text, { mode: 0o600 });

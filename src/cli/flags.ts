@@ -2,6 +2,7 @@
 // command line can be parsed without loading the scanner.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSize } from '../units.js';
+import { DEFAULTS } from './defaults.js';
 
 export interface CommonOptions {
   format: 'text' | 'json' | 'sarif' | 'html';
@@ -32,7 +33,7 @@ export function addOcrOptions(cmd: Command, onByDefault: boolean): Command {
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'html']).default(DEFAULTS.format))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--show-secrets', 'print whole keys in the report (redacted by default)')
     .option('-c, --config <file>', 'configuration file (default: .spreeflo-scan.yaml in the scanned folder)')
@@ -42,13 +43,13 @@ export function addReportOptions(cmd: Command): Command {
     .option('--no-progress', 'never show progress on stderr')
     .option('--no-color', 'no colours in the text report')
     .option('--verify', 'ask Spreeflo (Ping API) whether each key is live, and its name; sends the keys to Spreeflo only')
-    .addOption(new Option('--verify-timeout <ms>', 'timeout of one Ping API request').argParser(positiveInt).default(10_000))
-    .addOption(new Option('--verify-rate <n>', 'Ping API requests per second (Spreeflo allows 10)').argParser(positiveInt).default(9))
-    .addOption(new Option('--verify-concurrency <n>', 'Ping API requests in flight at once').argParser(positiveInt).default(8))
+    .addOption(new Option('--verify-timeout <ms>', 'timeout of one Ping API request').argParser(positiveInt).default(DEFAULTS.verifyTimeout))
+    .addOption(new Option('--verify-rate <n>', 'Ping API requests per second (Spreeflo allows 10)').argParser(positiveInt).default(DEFAULTS.verifyRate))
+    .addOption(new Option('--verify-concurrency <n>', 'Ping API requests in flight at once').argParser(positiveInt).default(DEFAULTS.verifyConcurrency))
     .addOption(
       new Option('--fail-on <which>', 'exit 1 for any key, or (with --verify) only for live and plan-restricted keys')
         .choices(['any', 'live'])
-        .default('any'),
+        .default(DEFAULTS.failOn),
     );
 }
 

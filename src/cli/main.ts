@@ -1,11 +1,11 @@
 // The command line. Each command's module is loaded only when that command runs,
 // so a pre-commit hook pays for nothing it does not use.
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { EXIT_ERROR, runTask } from './run.js';
 import { TOOL_VERSION } from '../version.js';
 import { addOcrOptions, addReportOptions, collect, sizeOption } from './flags.js';
+import { startStagedGit } from '../git/staged-start.js';
 
-const EXIT_ERROR = 2;
 
 function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Command {
   const program = new Command('spreeflo-scan')
@@ -36,7 +36,13 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       .description('scan what is staged for the next commit (the pre-commit check)'),
   ), true)
     .option('--all-staged', 'scan whole staged files, not only the lines the commit adds')
-    .action((opts) => run(async () => (await import('./staged-command.js')).stagedCommand(opts)));
+    .action((opts) =>
+      run(async () => {
+        // git starts first: it works while the scanner's code loads.
+        const git = startStagedGit(process.cwd());
+        return (await import('./staged-command.js')).stagedCommand(opts, git);
+      }),
+    );
 
   program
     .command('init')
@@ -58,15 +64,10 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
   return program;
 }
 
-function fail(message: string): number {
-  process.stderr.write(`spreeflo-scan: ${message}\n`);
-  return EXIT_ERROR;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const run = async (task: () => Promise<number>) => {
-    code = await task();
+    code = await runTask(task);
   };
   try {
     await buildProgram(run).parseAsync(argv);
@@ -75,8 +76,6 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    if (err instanceof UsageError) return fail(err.message);
-    if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    return fail(`error: ${(err as Error).message ?? String(err)}`);
+    return runTask(() => Promise.reject(err));
   }
 }

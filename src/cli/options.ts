@@ -43,8 +43,9 @@ export async function buildFilters(root: string, opts: CommonOptions, config: Co
   return filters;
 }
 
-/** The verifier step: inventory names always; Ping API calls only with --verify. */
-export async function buildVerifier(opts: CommonOptions, config: Config): Promise<Verifier> {
+/** The verifier step: names from the inventory, if any; Ping API calls only with --verify. */
+export async function buildVerifier(opts: CommonOptions, config: Config): Promise<Verifier | undefined> {
+  if (!opts.verify && config.inventory.length === 0) return undefined;
   const { checkVerifyTarget, nameFromInventory, pingVerifier, verifierChain } = await import('../verify/verifier.js');
   const steps = [nameFromInventory(config)];
   if (opts.verify) {
@@ -62,7 +63,7 @@ export interface ScanSetup {
   rules: RuleDefinition[];
   context: SourceContext;
   filters: Filter[];
-  verify: Verifier;
+  verify?: Verifier;
 }
 
 export async function prepareScan(
@@ -87,5 +88,6 @@ export async function prepareScan(
     limits: { ...DEFAULT_LIMITS, maxEntryBytes: Math.min(DEFAULT_LIMITS.maxEntryBytes, extra.maxFileSize ?? config.maxFileSize) },
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
-  return { config, rules, context, filters: await buildFilters(root, opts, config), verify: await buildVerifier(opts, config) };
+  const verify = await buildVerifier(opts, config);
+  return { config, rules, context, filters: await buildFilters(root, opts, config), ...(verify ? { verify } : {}) };
 }

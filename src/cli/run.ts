@@ -1,0 +1,19 @@
+// Runs a command and turns what went wrong into exit code 2 and one line on stderr.
+import { UsageError } from '../errors.js';
+
+export const EXIT_ERROR = 2;
+
+export function fail(message: string): number {
+  process.stderr.write(`spreeflo-scan: ${message}\n`);
+  return EXIT_ERROR;
+}
+
+export async function runTask(task: () => Promise<number>): Promise<number> {
+  try {
+    return await task();
+  } catch (err) {
+    if (err instanceof UsageError) return fail(err.message);
+    if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return fail(`error: ${(err as Error).message ?? String(err)}`);
+  }
+}

@@ -1,0 +1,35 @@
+// The pre-commit path's git work, started before the scanner's own code loads, so
+// git runs while Node reads the rest of the CLI.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CatFile } from './cat-file.js';
+import { gitOk } from './run.js';
+import { stagedFiles, type StagedFile } from './staged-diff.js';
+
+export interface StagedGit {
+  /** The work tree's top folder (config and ignore files live there). */
+  root: Promise<string>;
+  files: Promise<StagedFile[]>;
+  /** Started and waiting for blob ids. */
+  catFile: CatFile;
+}
+
+/** The folder holding `.git` above `cwd`, found without running git; null when git must be asked. */
+function topByLooking(cwd: string): string | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+export function startStagedGit(cwd: string): StagedGit {
+  const catFile = new CatFile(cwd);
+  const files = stagedFiles(cwd);
+  const top = topByLooking(cwd);
+  const root = top ? Promise.resolve(top) : gitOk(['rev-parse', '--show-toplevel'], cwd).then((out) => out.toString('utf8').trim());
+  // Whoever awaits them reports failures; until then they must not go unhandled.
+  files.catch(() => undefined);
+  root.catch(() => undefined);
+  return { root, files, catFile };
+}
