@@ -61,12 +61,34 @@ const BY_EXTENSION: Record<string, ReaderKind> = {
   '.markdown': 'html',
 };
 
+const isZip = (d: Buffer) => d.length >= 4 && d[0] === 0x50 && d[1] === 0x4b && (d[2] === 0x03 || d[2] === 0x05);
+const isGzip = (d: Buffer) => d.length >= 2 && d[0] === 0x1f && d[1] === 0x8b;
+/** PDF readers accept the header anywhere in the first kilobyte. */
+const isPdf = (d: Buffer) => d.subarray(0, 1024).indexOf('%PDF-') !== -1;
+const isUstar = (d: Buffer) => d.length >= 262 && d.toString('latin1', 257, 262) === 'ustar';
+/** Encrypted Office documents are OLE compound files, not zips. */
+const isOle = (d: Buffer) => d.length >= 4 && d.readUInt32BE(0) === 0xd0cf11e0;
+const isVideo = (d: Buffer) =>
+  (d.length >= 4 && d.readUInt32BE(0) === 0x1a45dfa3) || ['ftyp', 'moov', 'mdat', 'wide', 'free'].includes(d.toString('latin1', 4, 8));
+
+/**
+ * What a kind's content must look like. A file named .pdf or .png that is not one
+ * (a stub, a text file) is read as plain content, without loading the reader.
+ */
+const LOOKS_LIKE: Record<Exclude<ReaderKind, 'html' | 'tar'>, (d: Buffer) => boolean> = {
+  zip: isZip,
+  gzip: isGzip,
+  pdf: isPdf,
+  office: (d) => isZip(d) || isOle(d),
+  video: isVideo,
+};
+
 /** Kinds whose files are recognised by their first bytes too (a zip without .zip). */
 function byMagic(head: Buffer): ReaderKind | null {
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 5 && head.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
-  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (isZip(head)) return 'zip';
+  if (isGzip(head)) return 'gzip';
+  if (isPdf(head)) return 'pdf';
+  if (isUstar(head)) return 'tar';
   return null;
 }
 
@@ -75,9 +97,11 @@ function byMagic(head: Buffer): ReaderKind | null {
  * only when they embed pictures as data URIs; otherwise they are plain text.
  */
 export function readerKind(name: string, head?: Buffer): ReaderKind | null {
-  const kind = BY_EXTENSION[extname(name).toLowerCase()] ?? (head ? byMagic(head) : null);
-  if (kind === 'html') return head && head.indexOf('data:image/') !== -1 ? 'html' : null;
-  return kind;
+  const byName = BY_EXTENSION[extname(name).toLowerCase()] ?? null;
+  if (byName === 'html') return head && head.indexOf('data:image/') !== -1 ? 'html' : null;
+  if (!head) return byName;
+  if (byName && byName !== 'tar' && !LOOKS_LIKE[byName](head)) return byMagic(head);
+  return byName ?? byMagic(head);
 }
 
 /** Kinds a file's name alone sends to a reader (HTML needs a look inside first). */

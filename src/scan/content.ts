@@ -3,7 +3,7 @@
 // are read the same way, nested up to the depth limit.
 import type { Candidate, Origin } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { isImageData, isImagePath, readerKind, readerKindByName } from '../formats/kinds.js';
+import { isImageData, isImagePath, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
@@ -38,6 +38,20 @@ interface Where {
 function join(outer: string | undefined, inner: string | undefined): string | undefined {
   if (outer && inner) return `${outer}!${inner}`;
   return inner ?? outer;
+}
+
+const KIND_LABEL: Record<ReaderKind, string> = {
+  zip: 'archive',
+  tar: 'archive',
+  gzip: 'archive',
+  office: 'document',
+  pdf: 'PDF',
+  video: 'video',
+  html: 'page',
+};
+
+function describeNotAnImage(data: Buffer): string {
+  return data.length === 0 ? 'image not read: empty file' : 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP or TIFF header); its bytes were searched as text';
 }
 
 /** The same key seen in many frames of a video is one finding, visible from the first frame to the last. */
@@ -92,6 +106,11 @@ export class ContentScanner {
 
   private async scanAt(name: string, data: Buffer, depth: number, where: Where, out: ContentResult): Promise<void> {
     const kind = readerKind(name, data);
+    const claimed = readerKindByName(name);
+    if (claimed && claimed !== kind) {
+      // Named as a container but not one: no reader is loaded to find that out.
+      out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `${KIND_LABEL[claimed]} not read: the content is not one; its bytes were searched as text` });
+    }
     if (kind) {
       if (depth > this.limits.maxDepth) {
         out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
@@ -101,9 +120,13 @@ export class ContentScanner {
         return;
       }
     }
-    if (this.ocr !== null && (isImagePath(name) || isImageData(data))) {
+    if (this.ocr !== null && isImageData(data)) {
       await this.scanImage(name, data, where, out);
       return;
+    }
+    if (this.ocr !== null && isImagePath(name)) {
+      // Named as a picture but not one: no image decoder is loaded to find that out.
+      out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: describeNotAnImage(data) });
     }
     for (const candidate of this.detector.scan(data)) out.found.push({ candidate, fromImage: false, ...where });
   }

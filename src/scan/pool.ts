@@ -12,7 +12,7 @@ import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const INLINE_BELOW_FILES = 200;
-const BATCH_FILES = 32;
+const BATCH_FILES = 128;
 
 /** The bundled worker script (dist/, beside the CLI); absent when running from TypeScript sources. */
 function workerScript(): string | null {
@@ -49,17 +49,24 @@ export class ScanPool {
     private readonly onResult: OnResult,
   ) {}
 
+  /** Starts the workers now, so their start-up overlaps the walk (for trees that look big). */
+  warmUp(): void {
+    if (!this.workersTried) this.startWorkers();
+  }
+
   add(path: string): void {
     this.queue.push(path);
     this.queued++;
     if (!this.workersTried && this.queued >= INLINE_BELOW_FILES) this.startWorkers();
-    this.feedIdle();
+    if (this.queued >= INLINE_BELOW_FILES) this.feedIdle();
   }
 
   /** Called after the last add(): resolves once every file has a result. */
   finish(): Promise<void> {
     this.ended = true;
-    if (this.workers.length === 0) {
+    // A warmed-up pool that got only a handful of files still scans on the main thread.
+    if (this.workers.length === 0 || this.queued < INLINE_BELOW_FILES) {
+      this.stop();
       this.scanInline();
       return Promise.resolve();
     }

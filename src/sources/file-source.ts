@@ -7,7 +7,7 @@ import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
 import { readFile, stat } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { compileRule } from '../detect/rules.js';
@@ -44,12 +44,13 @@ export class FileSource implements Source {
         for (const c of result.candidates) findings.push(toFinding(c, { source: 'file', path: file.rel }, ctx.ruleById));
       },
     );
+    if (this.roots.some(looksBig)) pool.warmUp();
     for (const root of this.roots) {
       // With several roots, paths are reported relative to the current folder.
       // A file root is already reported relative to the current folder.
       const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
-      const walked = await walkFiles(root, this.walk, (f) => {
+      const walked = walkFiles(root, this.walk, (f) => {
         const file = { abs: resolve(f.abs), rel: rebase(f.rel) };
         if (readers.wants(file.rel)) {
           readers.add(file);
@@ -65,6 +66,16 @@ export class FileSource implements Source {
     findings.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : a.line - b.line || a.column - b.column));
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { findings, skipped, files: files.length + readers.count - readers.deferred, bytes, notes: [] };
+  }
+}
+
+/** A folder with many entries or subfolders at its top: worth starting the workers before the walk. */
+function looksBig(root: string): boolean {
+  try {
+    const entries = readdirSync(root, { withFileTypes: true });
+    return entries.length >= 16 || entries.filter((e) => e.isDirectory()).length >= 4;
+  } catch {
+    return false;
   }
 }
 

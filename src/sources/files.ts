@@ -93,17 +93,12 @@ class GitignoreFilter {
   }
 }
 
-/** Folders this close to the root are listed one level at a time; deeper ones in one go. */
-const CHUNK_DEPTH = 2;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
- * `onFile`. The walk goes folder by folder near the root and lets the event loop
- * run in between, so workers get files to scan while the walk goes on.
+ * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
+ * (no per-entry promises), and one call is cheaper than one per folder.
  */
-export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
+export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): WalkResult {
   const absRoot = resolve(root);
   let rootStat: fs.Stats;
   try {
@@ -125,10 +120,8 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
-  // fast-glob's synchronous walk is several times cheaper than its stream (no
-  // per-entry promises); walking in chunks keeps the event loop turning.
-  const walkDir = async (dirAbs: string, relPrefix: string, pattern: string, depth = 0): Promise<void> => {
-    const entries = fg.sync(pattern, {
+  const walkDir = (dirAbs: string, relPrefix: string): void => {
+    const entries = fg.sync('**', {
       cwd: dirAbs,
       dot: true,
       onlyFiles: false,
@@ -144,28 +137,20 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       const rel = relPrefix ? posix.join(relPrefix, entry.path) : entry.path;
       const abs = join(dirAbs, entry.path);
       const d = entry.dirent;
-      if (d.isDirectory()) {
-        // Listed only when walking one level: its contents come next, as a chunk of their own.
-        if (depth < CHUNK_DEPTH) {
-          const inner = `${fg.escapePath(entry.path)}/${depth + 1 < CHUNK_DEPTH ? '*' : '**'}`;
-          await yieldToEventLoop();
-          await walkDir(dirAbs, relPrefix, inner, depth + 1);
-        }
-        continue;
-      }
+      if (d.isDirectory()) continue;
       if (!isIncluded(rel)) continue;
       if (gitignore?.ignores(rel)) continue;
       if (d.isFile()) {
         add({ abs, rel });
       } else if (d.isSymbolicLink()) {
-        await followLink(abs, rel);
+        followLink(abs, rel);
       } else {
         skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
       }
     }
   };
 
-  const followLink = async (abs: string, rel: string): Promise<void> => {
+  const followLink = (abs: string, rel: string): void => {
     let target: fs.Stats;
     try {
       target = statSync(abs);
@@ -186,12 +171,12 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         return;
       }
       seenDirs.add(real);
-      await walkDir(abs, rel, '*');
+      walkDir(abs, rel);
     } else {
       skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
     }
   };
 
-  await walkDir(absRoot, '', '*');
+  walkDir(absRoot, '');
   return { files, skipped };
 }

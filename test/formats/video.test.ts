@@ -149,7 +149,9 @@ describe.skipIf(!FFMPEG)('scan reads videos', () => {
   it('without ffmpeg a video is listed as skipped, and its bytes are still searched', () => {
     const root = tempDir();
     const key = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
-    writeFileSync(join(root, 'clip.mp4'), Buffer.concat([randomBytes(100), Buffer.from(`\u0000comment=${key}\u0000`), randomBytes(100)]));
+    // An MP4 header, so the file is taken for a video, then garbage with a key in it.
+    const header = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom')]);
+    writeFileSync(join(root, 'clip.mp4'), Buffer.concat([header, randomBytes(100), Buffer.from(`\u0000comment=${key}\u0000`), randomBytes(100)]));
     const { report } = scanJson([root, '--no-cache'], { env: { SPREEFLO_SCAN_FFMPEG: join(root, 'no-ffmpeg-here') } });
     expect(report.skipped.map((s: any) => [s.path, s.reason])).toEqual([['clip.mp4', `no ffmpeg at SPREEFLO_SCAN_FFMPEG=${join(root, 'no-ffmpeg-here')}`]]);
     expect(report.findings.map((f) => [f.path, f.source, f.keySha256])).toEqual([['clip.mp4', 'file', sha(key)]]);
