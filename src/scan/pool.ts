@@ -1,6 +1,7 @@
-// Runs file scans on every core. Files are added while the walk is still going;
-// small jobs (a pre-commit hook's handful of files) are scanned on the main thread,
-// since starting workers would cost more than it saves.
+// Runs file scans on every core: worker threads on all cores but one, and the main
+// thread itself once the walk is done. Files are added while the walk is still
+// going; small jobs (a handful of files) are scanned on the main thread alone,
+// since starting a worker would cost more than it saves.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,9 @@ import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const INLINE_BELOW_FILES = 200;
-const BATCH_FILES = 128;
+const BATCH_FILES = 64;
+/** Batches a worker holds at once, so it never waits while the main thread is busy scanning. */
+const BATCHES_AHEAD = 2;
 
 /** The bundled worker script (dist/, beside the CLI); absent when running from TypeScript sources. */
 function workerScript(): string | null {
@@ -23,26 +26,32 @@ function workerScript(): string | null {
 export interface PoolOptions {
   rules: RuleDefinition[];
   limits: ReadLimits;
-  workers?: number;
+  /** Threads in all, the main thread included (default: the cores). */
+  threads?: number;
   onProgress?: (files: number, bytes: number) => void;
 }
 
 type OnResult = (index: number, result: FileScan) => void;
 
+interface PoolWorker {
+  thread: Worker;
+  inFlight: number;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class ScanPool {
   private readonly queue: string[] = [];
-  private queued = 0;
   private nextToSend = 0;
-  private ended = false;
   private done = 0;
   private bytes = 0;
-  private workers: Worker[] = [];
+  private workers: PoolWorker[] = [];
   private workersTried = false;
-  private idle: Worker[] = [];
   private readonly batchStart = new Map<number, number>();
   private batchId = 0;
-  private settle: { resolve: () => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private scanner: FileScanner | null = null;
 
   constructor(
     private readonly opts: PoolOptions,
@@ -56,25 +65,32 @@ export class ScanPool {
 
   add(path: string): void {
     this.queue.push(path);
-    this.queued++;
-    if (!this.workersTried && this.queued >= INLINE_BELOW_FILES) this.startWorkers();
-    if (this.queued >= INLINE_BELOW_FILES) this.feedIdle();
+    if (!this.workersTried && this.queue.length >= INLINE_BELOW_FILES) this.startWorkers();
+    if (this.queue.length >= INLINE_BELOW_FILES) this.feedWorkers(false);
   }
 
-  /** Called after the last add(): resolves once every file has a result. */
-  finish(): Promise<void> {
-    this.ended = true;
-    // A warmed-up pool that got only a handful of files still scans on the main thread.
-    if (this.workers.length === 0 || this.queued < INLINE_BELOW_FILES) {
-      this.stop();
-      this.scanInline();
-      return Promise.resolve();
+  /** Called after the last add(): the main thread scans too; resolves once every file has a result. */
+  async finish(): Promise<void> {
+    // A warmed-up pool that got only a handful of files scans on the main thread alone.
+    if (this.queue.length < INLINE_BELOW_FILES) this.stop();
+    this.feedWorkers(true);
+    while (this.nextToSend < this.queue.length) {
+      const start = this.take(BATCH_FILES);
+      const scanner = (this.scanner ??= new FileScanner(new Detector(this.opts.rules.map(compileRule)), this.opts.limits));
+      for (let i = start; i < this.nextToSend; i++) this.record(i, scanner.scan(this.queue[i]!));
+      // Let worker replies in, and keep the workers fed, between batches.
+      if (this.workers.length > 0) await nextTurn();
+      this.feedWorkers(true);
     }
-    return new Promise((resolve, reject) => {
-      this.settle = { resolve, reject };
-      this.feedIdle();
-      this.checkDone();
-    });
+    while (this.done < this.queue.length && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.stop();
+    if (this.failure) throw this.failure;
+  }
+
+  private take(count: number): number {
+    const start = this.nextToSend;
+    this.nextToSend = Math.min(this.queue.length, start + count);
+    return start;
   }
 
   private record(index: number, result: FileScan): void {
@@ -84,61 +100,47 @@ export class ScanPool {
     this.opts.onProgress?.(this.done, this.bytes);
   }
 
-  private scanInline(): void {
-    const scanner = new FileScanner(new Detector(this.opts.rules.map(compileRule)), this.opts.limits);
-    this.queue.forEach((path, i) => this.record(i, scanner.scan(path)));
-  }
-
   private startWorkers(): void {
     this.workersTried = true;
     const script = workerScript();
-    const count = this.opts.workers ?? availableParallelism();
-    if (!script || count <= 1) return;
+    const count = (this.opts.threads ?? availableParallelism()) - 1;
+    if (!script || count < 1) return;
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script, { workerData: init });
-      worker.on('message', (reply: WorkerReply) => {
+      const worker: PoolWorker = { thread: new Worker(script, { workerData: init }), inFlight: 0 };
+      worker.thread.on('message', (reply: WorkerReply) => {
         const start = this.batchStart.get(reply.batch)!;
         this.batchStart.delete(reply.batch);
+        worker.inFlight--;
         reply.results.forEach((result, j) => this.record(start + j, result));
-        this.idle.push(worker);
-        this.feedIdle();
-        this.checkDone();
+        this.feedWorkers(false);
+        this.wake?.();
       });
-      worker.on('error', (err) => {
+      worker.thread.on('error', (err) => {
         this.failure = err;
-        this.checkDone();
+        this.wake?.();
       });
       this.workers.push(worker);
-      this.idle.push(worker);
     }
   }
 
-  private feedIdle(): void {
-    while (this.idle.length > 0) {
-      const waiting = this.queued - this.nextToSend;
-      if (waiting === 0 || (waiting < BATCH_FILES && !this.ended)) return;
-      const worker = this.idle.pop()!;
-      const req: WorkerRequest = { batch: this.batchId, paths: this.queue.slice(this.nextToSend, this.nextToSend + BATCH_FILES) };
-      this.batchStart.set(this.batchId++, this.nextToSend);
-      this.nextToSend += req.paths.length;
-      worker.postMessage(req);
-    }
-  }
-
-  private checkDone(): void {
-    if (!this.settle) return;
-    if (this.failure) {
-      this.stop();
-      this.settle.reject(this.failure);
-    } else if (this.ended && this.done === this.queued) {
-      this.stop();
-      this.settle.resolve();
+  /** Sends whole batches while the walk goes on; once it is over (`ended`), the rest too. */
+  private feedWorkers(ended: boolean): void {
+    for (const worker of this.workers) {
+      while (worker.inFlight < BATCHES_AHEAD) {
+        const waiting = this.queue.length - this.nextToSend;
+        if (waiting === 0 || (waiting < BATCH_FILES && !ended)) return;
+        const start = this.take(BATCH_FILES);
+        const req: WorkerRequest = { batch: this.batchId, paths: this.queue.slice(start, this.nextToSend) };
+        this.batchStart.set(this.batchId++, start);
+        worker.inFlight++;
+        worker.thread.postMessage(req);
+      }
     }
   }
 
   private stop(): void {
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) void w.thread.terminate();
     this.workers = [];
   }
 }
