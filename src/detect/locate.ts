@@ -1,9 +1,31 @@
 // Turns byte offsets in a UTF-8 (or Latin-1) buffer into 1-based line and column,
 // where the column counts characters of the decoded line, as an editor shows it.
 
-const NEWLINE = 0x0a;
 const SNIPPET_WHOLE_LINE = 2000;
 const SNIPPET_RADIUS = 500;
+
+const NEWLINE = 0x0a;
+
+/** Offsets where each line starts (0 first, then after every '\n'), in a string or its bytes. */
+export function lineStarts(text: string | Buffer): number[] {
+  // A Buffer searched for a byte, not a string: several times faster.
+  const next = typeof text === 'string' ? (from: number) => text.indexOf('\n', from) : (from: number) => text.indexOf(NEWLINE, from);
+  const starts = [0];
+  for (let i = next(0); i !== -1; i = next(i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Index (0-based) of the line holding `offset`, given the lines' `starts`. */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
 export class ByteLocator {
   private newlines: number[] | null = null;
@@ -11,25 +33,13 @@ export class ByteLocator {
   constructor(private readonly buf: Buffer) {}
 
   private lineStarts(): number[] {
-    if (!this.newlines) {
-      const starts = [0];
-      for (let i = this.buf.indexOf(NEWLINE); i !== -1; i = this.buf.indexOf(NEWLINE, i + 1)) starts.push(i + 1);
-      this.newlines = starts;
-    }
+    this.newlines ??= lineStarts(this.buf);
     return this.newlines;
   }
 
   /** Index of the line holding `offset`, 0-based. */
   private lineIndex(offset: number): number {
-    const starts = this.lineStarts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineIndexOf(this.lineStarts(), offset);
   }
 
   locate(offset: number): { line: number; column: number } {

@@ -5,9 +5,12 @@
 // Zip bombs: sizes the format declares (the zip central directory, tar headers) are
 // checked against the limits before anything is inflated, and the bytes actually
 // inflated are capped too (a header may lie), so a bomb costs at most the limit.
+// Zips are read with yauzl, which refuses an entry that inflates past its declared size.
 import { basename } from 'node:path';
-import { constants as Z, gunzip, inflateRaw, inflateRawSync, type ZlibOptions } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { constants as Z, gunzip, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import tarStream from 'tar-stream';
+import yauzl from 'yauzl';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 
 /** Skipped entries listed one by one; beyond this, one line says how many more. */
@@ -105,36 +108,34 @@ export class Budget {
 }
 
 // ---------------------------------------------------------------------------
-// Inflating with a cap
+// Gunzipping with a cap
 
 type Inflated = { ok: true; data: Buffer; truncated: boolean } | { ok: false; tooLarge: boolean; reason: string };
 
-function zlibCall(fn: typeof inflateRaw | typeof gunzip, data: Buffer, opts: ZlibOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => fn(data, opts, (err, out) => (err ? reject(err) : resolve(out))));
+function gunzipWith(data: Buffer, opts: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => gunzip(data, opts, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
 /**
- * Inflates at most `cap` bytes (more is an error, found as soon as it happens, so a
+ * Gunzips at most `cap` bytes (more is an error, found as soon as it happens, so a
  * bomb costs only `cap`). Truncated input yields what could be read, marked truncated.
  */
-async function inflateCapped(kind: 'raw' | 'gzip', data: Buffer, cap: number): Promise<Inflated> {
-  const fn = kind === 'raw' ? inflateRaw : gunzip;
+async function gunzipCapped(data: Buffer, cap: number): Promise<Inflated> {
   const opts: ZlibOptions = { maxOutputLength: Math.max(1, cap), chunkSize: INFLATE_CHUNK };
+  const tooLarge = { ok: false, tooLarge: true, reason: 'too large' } as const;
   try {
-    const out = await zlibCall(fn, data, opts);
-    if (out.length > cap) return { ok: false, tooLarge: true, reason: 'too large' };
-    return { ok: true, data: out, truncated: false };
+    const out = await gunzipWith(data, opts);
+    return out.length > cap ? tooLarge : { ok: true, data: out, truncated: false };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, tooLarge: true, reason: 'too large' };
+    if (code === 'ERR_BUFFER_TOO_LARGE') return tooLarge;
     if (code === 'Z_BUF_ERROR') {
       // Cut short (an incomplete download): keep what inflates.
       try {
-        const out = await zlibCall(fn, data, { ...opts, finishFlush: Z.Z_SYNC_FLUSH });
-        if (out.length > cap) return { ok: false, tooLarge: true, reason: 'too large' };
-        return { ok: true, data: out, truncated: true };
+        const out = await gunzipWith(data, { ...opts, finishFlush: Z.Z_SYNC_FLUSH });
+        return out.length > cap ? tooLarge : { ok: true, data: out, truncated: true };
       } catch (again) {
-        if ((again as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, tooLarge: true, reason: 'too large' };
+        if ((again as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge;
         return { ok: false, tooLarge: false, reason: message(again) };
       }
     }
@@ -143,14 +144,12 @@ async function inflateCapped(kind: 'raw' | 'gzip', data: Buffer, cap: number): P
 }
 
 // ---------------------------------------------------------------------------
-// Zip
+// Zip, read with yauzl: it finds the central directory (zip64 too), reads the local
+// headers and inflates, refusing an entry that inflates past its declared size.
 
 const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_DESCRIPTOR = 0x08074b50;
+/** Method 99: WinZip AES, encrypted whatever the flag says. */
+const METHOD_AES = 99;
 
 const METHOD_NAMES: Record<number, string> = {
   1: 'shrink',
@@ -165,218 +164,193 @@ const METHOD_NAMES: Record<number, string> = {
   98: 'PPMd',
 };
 
-interface ZipItem {
-  name: string;
-  flags: number;
-  method: number;
-  csize: number;
-  usize: number;
-  /** Where the local header is (already shifted for data prepended to the archive). */
-  offset: number;
-  /** Unix mode, when the archive was made on Unix. */
-  mode: number | null;
+/**
+ * validateEntrySizes makes yauzl refuse an entry whose data is longer than its declared
+ * size (the lying-header bomb). Names are decoded here, not by yauzl (decodeStrings:
+ * false): yauzl would stop the whole archive at an absolute or `..` name, which is
+ * harmless to a reader that never extracts, so the entries after it stay readable.
+ */
+const ZIP_OPTIONS: yauzl.Options = { lazyEntries: true, validateEntrySizes: true, decodeStrings: false, strictFileNames: false };
+
+function openZip(data: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(data, { ...ZIP_OPTIONS }, (err, zip) => {
+      if (err) return reject(err);
+      // Errors are taken by nextEntry; one emitted between its calls is not left unhandled.
+      zip.on('error', () => {});
+      resolve(zip);
+    }),
+  );
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function entryName(raw: Buffer, flags: number): string {
-  let name: string;
-  if (flags & 0x800) name = raw.toString('utf8');
-  else {
-    try {
-      name = utf8.decode(raw);
-    } catch {
-      name = raw.toString('latin1');
-    }
-  }
-  return name.replace(/\\/g, '/');
-}
-
-function findEocd(buf: Buffer): number {
-  const last = buf.length - 22;
-  const first = Math.max(0, last - 0xffff);
-  let loose = -1;
-  for (let i = last; i >= first; i--) {
-    if (buf.readUInt32LE(i) !== SIG_EOCD) continue;
-    const commentLength = buf.readUInt16LE(i + 20);
-    if (i + 22 + commentLength === buf.length) return i;
-    if (loose < 0 && i + 22 + commentLength <= buf.length) loose = i;
-  }
-  return loose;
-}
-
-interface Directory {
-  items: ZipItem[];
-  problem?: string;
-}
-
-/** Reads the central directory; null when there is none (not a zip, or cut short). */
-function readDirectory(buf: Buffer): Directory | null {
-  if (buf.length < 22) return null;
-  const eocd = findEocd(buf);
-  if (eocd < 0) return null;
-  let total = buf.readUInt16LE(eocd + 10);
-  let cdSize = buf.readUInt32LE(eocd + 12);
-  let cdOffset = buf.readUInt32LE(eocd + 16);
-  const locator = eocd - 20;
-  if (locator >= 0 && buf.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
-    const at = Number(buf.readBigUInt64LE(locator + 8));
-    if (at >= 0 && at + 56 <= buf.length && buf.readUInt32LE(at) === SIG_ZIP64_EOCD) {
-      total = Number(buf.readBigUInt64LE(at + 32));
-      cdSize = Number(buf.readBigUInt64LE(at + 40));
-      cdOffset = Number(buf.readBigUInt64LE(at + 48));
-    }
-  }
-  // Data before the archive (a self-extracting stub) shifts every offset.
-  let shift = 0;
-  const directoryAt = (p: number) => p >= 0 && p + 46 <= buf.length && buf.readUInt32LE(p) === SIG_CENTRAL;
-  if (total > 0 && !directoryAt(cdOffset)) {
-    const end = locator >= 0 && buf.readUInt32LE(locator) === SIG_ZIP64_LOCATOR ? locator : eocd;
-    const guess = end - cdSize;
-    if (directoryAt(guess)) shift = guess - cdOffset;
-    else return { items: [], problem: 'corrupt zip: the central directory is not where the archive says' };
-  }
-  const items: ZipItem[] = [];
-  let p = cdOffset + shift;
-  for (let i = 0; i < total; i++) {
-    if (!directoryAt(p)) return { items, problem: `corrupt zip: the central directory ends after ${i} of ${total} entries` };
-    const madeBy = buf.readUInt16LE(p + 4);
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    let csize = buf.readUInt32LE(p + 20);
-    let usize = buf.readUInt32LE(p + 24);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const extraLength = buf.readUInt16LE(p + 30);
-    const commentLength = buf.readUInt16LE(p + 32);
-    const external = buf.readUInt32LE(p + 38);
-    let offset = buf.readUInt32LE(p + 42);
-    const nameEnd = p + 46 + nameLength;
-    if (nameEnd + extraLength > buf.length) return { items, problem: `corrupt zip: the central directory ends after ${i} of ${total} entries` };
-    const name = entryName(buf.subarray(p + 46, nameEnd), flags);
-    // ZIP64 sizes and offset, present for the fields that overflow.
-    if (usize === 0xffffffff || csize === 0xffffffff || offset === 0xffffffff) {
-      let e = nameEnd;
-      const extraEnd = nameEnd + extraLength;
-      while (e + 4 <= extraEnd) {
-        const id = buf.readUInt16LE(e);
-        const size = buf.readUInt16LE(e + 2);
-        if (id === 0x0001) {
-          let f = e + 4;
-          const read = () => {
-            if (f + 8 > e + 4 + size) return null;
-            const v = Number(buf.readBigUInt64LE(f));
-            f += 8;
-            return v;
-          };
-          if (usize === 0xffffffff) usize = read() ?? usize;
-          if (csize === 0xffffffff) csize = read() ?? csize;
-          if (offset === 0xffffffff) offset = read() ?? offset;
-          break;
-        }
-        e += 4 + size;
-      }
-    }
-    const unix = madeBy >> 8 === 3;
-    items.push({ name, flags, method, csize, usize, offset: offset + shift, mode: unix ? external >>> 16 : null });
-    p = nameEnd + extraLength + commentLength;
-  }
-  return { items };
-}
-
-/** Where an entry's compressed data starts, from its local header. */
-function dataStart(buf: Buffer, item: ZipItem): number | null {
-  const p = item.offset;
-  if (p < 0 || p + 30 > buf.length || buf.readUInt32LE(p) !== SIG_LOCAL) return null;
-  return p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+/** The next entry of the central directory, or null at its end; rejects on a corrupt one. */
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise((resolve, reject) => {
+    const done = (value: yauzl.Entry | null, err?: Error) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onEntry = (entry: yauzl.Entry) => done(entry);
+    const onEnd = () => done(null);
+    const onError = (err: Error) => done(null, err);
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
 }
 
 /** Why an entry is not read before looking at its data, or null. */
-function unreadable(item: ZipItem): string | null {
-  if (item.flags & 0x1 || item.method === 99) return 'encrypted (password-protected) entry: not read';
-  if (item.mode !== null && (item.mode & 0o170000) === 0o120000) return 'symbolic link: not followed';
-  if (item.method !== 0 && item.method !== 8) {
-    const known = METHOD_NAMES[item.method];
-    return `compression method ${item.method}${known ? ` (${known})` : ''} not supported: not read`;
+function unreadable(entry: yauzl.Entry): string | null {
+  if (entry.isEncrypted() || entry.compressionMethod === METHOD_AES) return 'encrypted (password-protected) entry: not read';
+  const unix = entry.versionMadeBy >> 8 === 3;
+  if (unix && ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000) return 'symbolic link: not followed';
+  if (!entry.canDecodeFileData()) {
+    const known = METHOD_NAMES[entry.compressionMethod];
+    return `compression method ${entry.compressionMethod}${known ? ` (${known})` : ''} not supported: not read`;
   }
   return null;
 }
 
-async function readItem(buf: Buffer, item: ZipItem, start: number, budget: Budget, out: ArchiveContents): Promise<void> {
-  const end = start + item.csize;
-  const cut = end > buf.length;
-  const raw = buf.subarray(start, Math.min(end, buf.length));
-  // The declared size is the cap: inflating past it means the header lies.
-  const cap = Math.min(item.usize, budget.room);
-  if (item.method === 0) {
-    if (raw.length > cap) {
-      budget.skip(item.name, 'stored entry larger than its declared size: not read');
-      return;
-    }
-    budget.take(raw.length);
-    out.entries.push({ path: item.name, data: Buffer.from(raw) });
-    if (cut) budget.skip(item.name, `truncated archive: only the first ${raw.length} of ${item.usize} bytes read`);
-    return;
-  }
-  const result = await inflateCapped('raw', raw, cap);
-  if (!result.ok) {
-    if (result.tooLarge) {
-      const why =
-        cap < item.usize
-          ? `inflates past the ${formatBytes(budget.room)} the limits leave (zip bomb?): not read`
-          : `inflates past its declared size of ${formatBytes(item.usize)} (zip bomb?): not read`;
-      budget.skip(item.name, why);
-    } else budget.skip(item.name, `corrupt compressed data (${result.reason}): not read`);
-    return;
-  }
-  budget.take(result.data.length);
-  out.entries.push({ path: item.name, data: result.data });
-  if (result.truncated || cut) budget.skip(item.name, `truncated: only the first ${result.data.length} of ${item.usize} bytes read`);
+/** An entry's bytes; `error` says why they stopped early (the bytes before it are kept). */
+function collect(stream: Readable): Promise<{ data: Buffer; error?: NodeJS.ErrnoException }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (error) stream.destroy();
+      resolve({ data: Buffer.concat(chunks), ...(error ? { error } : {}) });
+    };
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // Stays attached: an error yauzl forwards after the end is not left unhandled.
+    stream.on('error', finish);
+    stream.on('end', () => finish());
+  });
 }
 
-/** A zip without a central directory (cut short): entries from their local headers. */
-async function readLocalHeaders(buf: Buffer, budget: Budget, out: ArchiveContents): Promise<void> {
+/** Reads one entry; `expected` is the size it should have (null: unknown, it was cut short). */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, expected: number | null, budget: Budget, out: ArchiveContents): Promise<void> {
+  let stream: Readable;
+  try {
+    stream = await zip.openReadStreamPromise(entry);
+  } catch (err) {
+    const text = message(err);
+    budget.skip(name, /local file header signature/.test(text) ? 'corrupt zip: no local header where the central directory points: not read' : `corrupt zip (${text}): not read`);
+    return;
+  }
+  const { data, error } = await collect(stream);
+  // Deflated data cut short (zlib's Z_BUF_ERROR) or shorter than declared (yauzl's
+  // "not enough bytes"): what it gave is kept.
+  const short = error !== undefined && (error.code === 'Z_BUF_ERROR' || /not enough bytes/.test(error.message));
+  if (error && !short) {
+    const why = /too many bytes/.test(error.message)
+      ? `inflates past its declared size of ${formatBytes(entry.uncompressedSize)} (zip bomb?): not read`
+      : `corrupt compressed data (${error.message}): not read`;
+    budget.skip(name, why);
+    return;
+  }
+  budget.take(data.length);
+  out.entries.push({ path: name, data });
+  if (short || expected === null || data.length < expected) {
+    budget.skip(name, `truncated: only the first ${data.length}${expected !== null ? ` of ${expected}` : ''} bytes read`);
+  }
+}
+
+interface Rebuilt {
+  zip: Buffer;
+  /** Entries cut short, by local header offset: the size declared, null when unknown. */
+  cut: Map<number, number | null>;
+  problem?: string;
+}
+
+/**
+ * A zip with no usable central directory (cut short, most often): a copy with one
+ * rebuilt from the local headers, for yauzl to read.
+ */
+function rebuildDirectory(buf: Buffer, room: number, maxEntries: number): Rebuilt {
+  const records: Buffer[] = [];
+  const cut = new Map<number, number | null>();
+  let problem: string | undefined;
+  let count = 0;
   let p = buf.indexOf('PK\x03\x04', 0, 'latin1');
-  while (p >= 0 && p + 30 <= buf.length && !budget.full) {
+  for (; p >= 0 && p + 30 <= buf.length && count <= Math.min(maxEntries, 0xfffe); count++) {
     const flags = buf.readUInt16LE(p + 6);
     const method = buf.readUInt16LE(p + 8);
-    const csize = buf.readUInt32LE(p + 18);
-    const usize = buf.readUInt32LE(p + 22);
+    let csize = buf.readUInt32LE(p + 18);
+    let usize = buf.readUInt32LE(p + 22);
     const nameLength = buf.readUInt16LE(p + 26);
-    const extraLength = buf.readUInt16LE(p + 28);
-    const start = p + 30 + nameLength + extraLength;
+    const start = p + 30 + nameLength + buf.readUInt16LE(p + 28);
     if (start > buf.length) break;
-    const name = entryName(buf.subarray(p + 30, p + 30 + nameLength), flags);
-    const item: ZipItem = { name, flags, method, csize, usize, offset: p, mode: null };
-    const sizesKnown = !(flags & 0x8);
-    let next: number;
-    if (sizesKnown) next = start + csize;
-    else if (method === 8) {
-      // Sizes follow the data: inflating finds where the data ends.
-      try {
-        const res = inflateRawSync(buf.subarray(start), { info: true, maxOutputLength: Math.max(1, budget.room) }) as unknown as {
-          buffer: Buffer;
-          engine: { bytesWritten: number };
-        };
-        item.csize = res.engine.bytesWritten;
-        item.usize = res.buffer.length;
-        next = start + item.csize;
-      } catch {
-        item.csize = buf.length - start;
-        item.usize = budget.room;
-        next = buf.length;
+    if (flags & 0x8) {
+      // Sizes follow the data: only inflating finds where deflated data ends.
+      if (method !== 8) {
+        problem = 'stored entry of unknown size in a zip without a central directory: the rest not read';
+        break;
       }
-    } else {
-      if (!name.endsWith('/') && budget.count()) budget.skip(name, 'stored entry of unknown size in a zip without a central directory: not read');
-      break;
+      try {
+        const res = inflateRawSync(buf.subarray(start), { info: true, maxOutputLength: Math.max(1, room) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+        csize = res.engine.bytesWritten;
+        usize = res.buffer.length;
+      } catch (err) {
+        // Too large: declared past the room, so the limits refuse it. Cut short: read what is there.
+        const tooLarge = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+        csize = buf.length - start;
+        usize = Math.min(tooLarge ? room + 1 : room, 0xffffffff);
+        if (!tooLarge) cut.set(p, null);
+      }
     }
-    if (!name.endsWith('/') && budget.count()) {
-      const why = unreadable(item) ?? budget.refuse(item.usize);
+    if (start + csize > buf.length) {
+      cut.set(p, usize);
+      csize = buf.length - start;
+    }
+    // A stored entry is as long as its data (yauzl insists that the two sizes agree).
+    if (method === 0) usize = csize;
+    const record = Buffer.alloc(46);
+    record.writeUInt32LE(0x02014b50, 0);
+    record.writeUInt16LE(20, 4);
+    record.writeUInt16LE(20, 6);
+    record.writeUInt16LE(flags, 8);
+    record.writeUInt16LE(method, 10);
+    record.writeUInt32LE(csize, 20);
+    record.writeUInt32LE(usize, 24);
+    record.writeUInt16LE(nameLength, 28);
+    record.writeUInt32LE(p, 42);
+    records.push(record, buf.subarray(p + 30, p + 30 + nameLength));
+    // The next header (after the data descriptor, if any).
+    p = buf.indexOf('PK\x03\x04', start + csize, 'latin1');
+  }
+  const directory = Buffer.concat(records);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(records.length / 2, 8);
+  end.writeUInt16LE(records.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(buf.length, 16);
+  return { zip: Buffer.concat([buf, directory, end]), cut, ...(problem ? { problem } : {}) };
+}
+
+/**
+ * Reads the file entries yauzl lists, skipping those at offsets already `seen` (and
+ * adding the others); returns the error that stopped it, if any.
+ */
+async function readListed(zip: yauzl.ZipFile, budget: Budget, out: ArchiveContents, seen: Set<number>, cut?: Rebuilt['cut']): Promise<Error | null> {
+  try {
+    for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
+      const offset = entry.relativeOffsetOfLocalHeader;
+      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      if (name.endsWith('/') || seen.has(offset)) continue;
+      seen.add(offset);
+      if (!budget.count()) break;
+      const why = unreadable(entry) ?? budget.refuse(entry.uncompressedSize);
       if (why) budget.skip(name, why);
-      else await readItem(buf, item, start, budget, out);
+      else await readEntry(zip, entry, name, cut?.has(offset) ? (cut.get(offset) ?? null) : entry.uncompressedSize, budget, out);
     }
-    if (next >= buf.length) break;
-    if (buf.readUInt32LE(next) === SIG_DESCRIPTOR) next += 16;
-    p = buf.indexOf('PK\x03\x04', next, 'latin1');
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  } finally {
+    zip.close();
   }
 }
 
@@ -384,30 +358,28 @@ async function readLocalHeaders(buf: Buffer, budget: Budget, out: ArchiveContent
 export async function readZipEntries(data: Buffer, limits: ContainerLimits): Promise<ArchiveContents> {
   const budget = new Budget(limits);
   const out: ArchiveContents = { entries: [], skipped: [] };
+  const seen = new Set<number>();
   try {
-    const directory = readDirectory(data);
-    if (!directory) {
-      if (data.length >= 4 && data.readUInt32LE(0) === SIG_LOCAL) {
-        budget.skip(undefined, 'truncated zip: no central directory, entries read from their local headers');
-        await readLocalHeaders(data, budget, out);
-      } else budget.skip(undefined, 'not a readable zip archive (no central directory): not opened');
-    } else {
-      if (directory.problem) budget.skip(undefined, directory.problem);
-      for (const item of directory.items) {
-        if (item.name.endsWith('/')) continue;
-        if (!budget.count()) break;
-        const why = unreadable(item) ?? budget.refuse(item.usize);
-        if (why) {
-          budget.skip(item.name, why);
-          continue;
-        }
-        const start = dataStart(data, item);
-        if (start === null) {
-          budget.skip(item.name, 'corrupt zip: no local header where the central directory points: not read');
-          continue;
-        }
-        await readItem(data, item, start, budget, out);
-      }
+    // Why the central directory did not give every entry, if it did not.
+    let problem: string | null = null;
+    let salvage = true;
+    try {
+      const failure = await readListed(await openZip(data), budget, out, seen);
+      if (failure) problem = `corrupt zip (${failure.message}): ${seen.size > 0 ? 'the other entries' : 'entries'} read from their local headers`;
+    } catch (err) {
+      if (!(data.length >= 4 && data.readUInt32LE(0) === SIG_LOCAL)) {
+        problem = 'not a readable zip archive (no central directory): not opened';
+        salvage = false;
+      } else if (/signature not found/.test(message(err))) problem = 'truncated zip: no central directory, entries read from their local headers';
+      else problem = `corrupt zip (${message(err)}): entries read from their local headers`;
+    }
+    if (problem) budget.skip(undefined, problem);
+    // What the central directory could not give, the local headers still may.
+    if (problem && salvage && !budget.full) {
+      const rebuilt = rebuildDirectory(data, budget.room, limits.maxEntries);
+      if (rebuilt.problem) budget.skip(undefined, rebuilt.problem);
+      const again = await readListed(await openZip(rebuilt.zip), budget, out, seen, rebuilt.cut);
+      if (again) budget.skip(undefined, `corrupt zip (${again.message}): the rest not read`);
     }
   } catch (err) {
     budget.skip(undefined, `corrupt zip (${message(err)})`);
@@ -546,7 +518,7 @@ export const gzipReader: FormatReader = {
     const cap = Math.min(limits.maxEntryBytes, limits.maxTotalBytes);
     let inflated: Inflated;
     try {
-      inflated = await inflateCapped('gzip', data, cap);
+      inflated = await gunzipCapped(data, cap);
     } catch (err) {
       return { parts: [], skipped: [{ reason: `corrupt gzip (${message(err)}): not read` }] };
     }

@@ -3,6 +3,7 @@
 // text part with no entry, so keys in its text are reported at their usual line and column;
 // each picture is decoded into an image part for OCR, named by its MIME type
 // (`data-uri-1.png`) and placed by its line (`data URI #1 (line 12)`).
+import { lineIndexOf, lineStarts } from '../detect/locate.js';
 import { IMAGE_EXTENSIONS } from './kinds.js';
 import { formatBytes } from './archive.js';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
@@ -52,23 +53,6 @@ function readPayload(text: string, start: number): { payload: string; end: numbe
 /** Characters that may follow a data URI: quotes, brackets, whitespace, markup, the end. */
 const ENDS_URI = /^(?:$|["'()\s<>,;{}[\]&\\`|]|%22|%27)/;
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], index: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 /** The decoded payload, or why it is not valid base64. */
 function decodeBase64(payload: string): Buffer | string {
   // Wrapped lines (and backslash-newline continuations in CSS) are not part of the data.
@@ -98,7 +82,7 @@ export const htmlReader: FormatReader = {
         const { payload, end } = readPayload(text, m.index + m[0].length);
         DATA_URI.lastIndex = end;
         starts ??= lineStarts(text);
-        const line = lineAt(starts, m.index);
+        const line = lineIndexOf(starts, m.index) + 1;
         const entry = `data URI #${count} (line ${line})`;
         if (count > limits.maxEntries) {
           skipped.push({ entry, reason: `more than ${limits.maxEntries} data URIs: the rest not read` });

@@ -123,6 +123,17 @@ interface Segment {
   lines: string[];
 }
 
+/** What Word and DrawingML text is inside of: a run, shown text, deleted text, a field code, an insertion. */
+type Inside = 'run' | 'text' | 'deleted' | 'field' | 'inserted';
+const INSIDE = new Map<string, Inside>([
+  ['w:r', 'run'],
+  ['w:t', 'text'],
+  ['a:t', 'text'],
+  ['w:delText', 'deleted'],
+  ['w:instrText', 'field'],
+  ['w:ins', 'inserted'],
+]);
+
 /**
  * Lines of text, one per paragraph, in segments (one per slide or page of an
  * OpenDocument presentation). Image references met inside a page are reported.
@@ -130,12 +141,8 @@ interface Segment {
 class ParagraphText implements XmlHandler {
   readonly segments: Segment[] = [{ lines: [] }];
   private readonly stack: Paragraph[] = [];
-  private mode: 'run' | 'odf' | null = null;
-  private inText = 0;
-  private inDeleted = 0;
-  private inField = 0;
-  private inInserted = 0;
-  private inRun = 0;
+  /** How many of each element are open. */
+  private readonly inside: Record<Inside, number> = { run: 0, text: 0, deleted: 0, field: 0, inserted: 0 };
   private skipText = 0;
   private pages = 0;
   private pageDepth = 0;
@@ -187,29 +194,18 @@ class ParagraphText implements XmlHandler {
       else if (name === 'text:line-break') this.add('\n');
       return;
     }
+    const inside = INSIDE.get(name);
+    if (inside) {
+      if (!selfClosing) this.inside[inside]++;
+      return;
+    }
     switch (name) {
-      case 'w:r':
-        if (!selfClosing) this.inRun++;
-        break;
-      case 'w:t':
-      case 'a:t':
-        if (!selfClosing) this.inText++;
-        break;
-      case 'w:delText':
-        if (!selfClosing) this.inDeleted++;
-        break;
-      case 'w:instrText':
-        if (!selfClosing) this.inField++;
-        break;
-      case 'w:ins':
-        if (!selfClosing) this.inInserted++;
-        break;
       case 'w:tab':
-        if (this.inRun > 0) this.add('\t');
+        if (this.inside.run > 0) this.add('\t');
         break;
       case 'w:br':
       case 'w:cr':
-        if (this.inRun > 0) this.add('\n');
+        if (this.inside.run > 0) this.add('\n');
         break;
       case 'a:br':
         this.add('\n');
@@ -236,24 +232,8 @@ class ParagraphText implements XmlHandler {
       } else if (NOT_TEXT.has(name) && this.skipText > 0) this.skipText--;
       return;
     }
-    switch (name) {
-      case 'w:r':
-        if (this.inRun > 0) this.inRun--;
-        break;
-      case 'w:t':
-      case 'a:t':
-        if (this.inText > 0) this.inText--;
-        break;
-      case 'w:delText':
-        if (this.inDeleted > 0) this.inDeleted--;
-        break;
-      case 'w:instrText':
-        if (this.inField > 0) this.inField--;
-        break;
-      case 'w:ins':
-        if (this.inInserted > 0) this.inInserted--;
-        break;
-    }
+    const inside = INSIDE.get(name);
+    if (inside && this.inside[inside] > 0) this.inside[inside]--;
   }
 
   text(text: string): void {
@@ -263,14 +243,14 @@ class ParagraphText implements XmlHandler {
       if (this.skipText === 0) this.add(text);
       return;
     }
-    if (this.inText > 0) {
+    if (this.inside.text > 0) {
       p.text += text;
-      if (this.inInserted > 0) p.changed = true;
+      if (this.inside.inserted > 0) p.changed = true;
       else p.before += text;
-    } else if (this.inDeleted > 0) {
+    } else if (this.inside.deleted > 0) {
       p.before += text;
       p.changed = true;
-    } else if (this.inField > 0) p.fields += text;
+    } else if (this.inside.field > 0) p.fields += text;
   }
 }
 
@@ -448,6 +428,11 @@ function textPart(entry: string, lines: string[], page?: number): Part {
   return { name: entry, entry, data: Buffer.from(lines.join('\n'), 'utf8'), kind: 'text', ...(page !== undefined ? { page } : {}) };
 }
 
+/** A picture (for OCR) or other media file of the package, with its slide or page. */
+function mediaPart(path: string, data: Buffer, page: number | undefined): Part {
+  return { name: path, entry: path, data, kind: isImagePath(path) ? 'image' : 'auto', ...(page !== undefined ? { page } : {}) };
+}
+
 function isOle(data: Buffer): boolean {
   return data.length >= 8 && data.readUInt32BE(0) === 0xd0cf11e0 && data.readUInt32BE(4) === 0xa1b11ae1;
 }
@@ -472,7 +457,7 @@ function readOoxml(files: Map<string, Buffer>, parts: Part[]): void {
     if (path === 'xl/sharedStrings.xml') continue;
     const page = slides.get(path) ?? pageOf.get(path);
     if (MEDIA.test(path)) {
-      parts.push({ name: path, entry: path, data, kind: isImagePath(path) ? 'image' : 'auto', ...(page !== undefined ? { page } : {}) });
+      parts.push(mediaPart(path, data, page));
       continue;
     }
     if (/^xl\/worksheets\/[^/]+\.xml$/.test(path)) {
@@ -509,7 +494,7 @@ function readOdf(files: Map<string, Buffer>, parts: Part[]): void {
   for (const [path, data] of later) {
     if (MEDIA.test(path)) {
       const page = pictures.get(path);
-      parts.push({ name: path, entry: path, data, kind: isImagePath(path) ? 'image' : 'auto', ...(page !== undefined ? { page } : {}) });
+      parts.push(mediaPart(path, data, page));
     } else parts.push({ name: path, entry: path, data, kind: 'auto' });
   }
 }
