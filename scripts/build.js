@@ -8,7 +8,9 @@ import { basename, dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const STALE_AFTER_MS = 10 * 60 * 1000;
+// `--clean` (npm's prepare, so packages hold only this build) drops every old chunk;
+// otherwise old chunks stay a while for CLI runs started before this build.
+const STALE_AFTER_MS = process.argv.includes('--clean') ? 0 : 10 * 60 * 1000;
 
 const result = await build({
   absWorkingDir: root,
@@ -67,5 +69,5 @@ const written = new Set(outputs.map((f) => basename(f.path)));
 const chunkDir = join(root, 'dist', 'chunks');
 for (const name of readdirSync(chunkDir)) {
   const path = join(chunkDir, name);
-  if (!written.has(name) && Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true });
+  if (!written.has(name) && Date.now() - statSync(path).mtimeMs >= STALE_AFTER_MS) rmSync(path, { force: true });
 }
