@@ -7,20 +7,20 @@
 // reported, as 'high'. The search is bounded (SEARCH_BUDGET readings), which
 // bounds the odds of a wrong reading passing by chance: see docs/ocr.md.
 //
-// v1 keys have no checksum: the reading is what it is. It is 'high' only when
-// every character was read with high confidence, the same way, by every reading.
-import { BASE62, v2Check } from '../detect/checksum.js';
+// v1 keys have no checksum: the reading is what it is, voted over several
+// readings, and always reported 'low' (see docs/ocr.md).
+import { BASE62, V2_PREFIX, crc32 } from '../detect/checksum.js';
 import type { Choice } from './engine.js';
 
 /** At most this many full key strings are tested against the checksum per token. */
 export const SEARCH_BUDGET = 1 << 20;
-/** v1: every character at or above this tesseract confidence for 'high'. */
+/** v1: readings agreeing at or above this confidence on every character stop the re-reads (never make a key 'high'). */
 export const V1_HIGH_CONF = 85;
 
 /** Look-alike groups. A character read as one member may be any other. */
 const LOOKALIKES: string[] = [
   'O0oQDU', 'l1Iij|!JLtf', 'S5s$', 'B8', 'Z2z', 'g9q', 'G6b', 'cC', 'kK', 'pP', 'uU', 'vVy', 'wW', 'xX', 'yY', 'jJ', 'zZ', 'oO',
-  'ec', 'hb', 'nh', 'rt', 'fF', 'EF', '7T', 'A4', 'aeo', 'Hh', 'NM', 'W', 'MN',
+  'ec', 'hb', 'nh', 'rt', 'fF', 'EF', '7T', 'A4', 'aeo', 'Hh', 'NM', 'W', 'MN', 'mM', 'nN', 'BZ', 'BE',
 ];
 const LOOK: Map<string, Set<string>> = (() => {
   const m = new Map<string, Set<string>>();
@@ -32,6 +32,13 @@ const LOOK: Map<string, Set<string>> = (() => {
     }
   }
   return m;
+})();
+
+/** Pairs tesseract confuses most often in keys: tried earlier than other look-alikes. */
+const STRONG: Set<string> = (() => {
+  const set = new Set<string>();
+  for (const g of ['O0o', 'l1I|', 'S5', 'B8', 'Z2']) for (const a of g) for (const b of g) if (a !== b) set.add(a + b);
+  return set;
 })();
 
 export function lookalikes(ch: string): string[] {
@@ -55,9 +62,10 @@ interface Slot { alts: { ch: string; cost: number }[] }
  * character's weight is its summed confidence over the readings; look-alikes of
  * what was read get a small weight so they are tried, late.
  */
-export function pool(readings: Sym[][], n: number, alphabet: Set<string>): Slot[] {
+export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i: number) => Set<string>)): Slot[] {
   const slots: Slot[] = [];
   for (let i = 0; i < n; i++) {
+    const alphabet = typeof alphabets === 'function' ? alphabets(i) : alphabets;
     const w = new Map<string, number>();
     for (const r of readings) {
       const s = r[i];
@@ -71,10 +79,13 @@ export function pool(readings: Sym[][], n: number, alphabet: Set<string>): Slot[
     // Look-alikes of every character read here, not already present.
     const seen = [...w.keys()];
     for (const r of readings) for (const c of r[i]?.choices ?? []) if (!seen.includes(c.ch)) seen.push(c.ch);
+    // (A look-alike tesseract offered at a tiny confidence keeps the look-alike prior.)
+    const topChars = new Set(readings.map((r) => r[i]?.choices[0]?.ch).filter((c): c is string => !!c));
     for (const ch of seen) {
       for (const alt of lookalikes(ch)) {
-        if (!alphabet.has(alt) || w.has(alt)) continue;
-        w.set(alt, top * 0.02);
+        if (!alphabet.has(alt)) continue;
+        const prior = top * (STRONG.has(ch + alt) && topChars.has(ch) ? 0.08 : 0.02);
+        if ((w.get(alt) ?? 0) < prior) w.set(alt, prior);
       }
     }
     const sorted = [...w.entries()]
@@ -87,43 +98,6 @@ export function pool(readings: Sym[][], n: number, alphabet: Set<string>): Slot[
     slots.push({ alts });
   }
   return slots;
-}
-
-/** Min-heap on cost. */
-class Heap<T extends { cost: number }> {
-  private items: T[] = [];
-  get size(): number { return this.items.length; }
-  push(x: T): void {
-    const a = this.items;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.cost <= a[i]!.cost) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): T | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.cost < a[m]!.cost) m = l;
-        if (r < a.length && a[r]!.cost < a[m]!.cost) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 export interface V2Search { key: string | null; tried: number; cost: number; best: string }
@@ -160,6 +134,9 @@ function countUpTo(slots: Slot[], limit: number): Float64Array {
  */
 export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   // The check's first character can only be 0..4 (62^5 * 5 > 2^32 > 62^5 * 4).
+  // Only what was read (or looks like it) is tried there: filling in 0..4 for
+  // a `y` read there would "repair" exactly the wrong-checksum keys whose first
+  // check character was changed, which are not keys.
   const sl = slots.map((s, i) => (i === 30 ? { alts: s.alts.filter((a) => '01234'.includes(a.ch)) } : s));
   const best = slots.map((s) => s.alts[0]?.ch ?? '?').join('');
   if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best };
@@ -174,40 +151,58 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   while (cMax + 1 <= LIMIT && counts[cMax + 1]! <= budget) cMax++;
   if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best };
   const tried = counts[cMax]!;
-  const limit = cMax / Q + 1e-9;
-  const body = norm.slice(0, 30);
-  const checkCost = norm.slice(30).map((s) => new Map(s.alts.map((a) => [a.ch, a.cost])));
-
-  interface State { cost: number; idx: Uint8Array; last: number }
-  const heap = new Heap<State>();
-  heap.push({ cost: 0, idx: new Uint8Array(30), last: 0 });
-  let found: { key: string; cost: number } | null = null;
-  while (heap.size) {
-    const st = heap.pop()!;
-    if (st.cost > limit) break;
-    if (found && st.cost >= found.cost) break;
-    let b = '';
-    for (let i = 0; i < 30; i++) b += body[i]!.alts[st.idx[i]!]!.ch;
-    const c = v2Check(b);
-    let cc = 0;
-    for (let j = 0; j < 6 && cc !== Infinity; j++) cc += checkCost[j]!.get(c[j]!) ?? Infinity;
-    const total = st.cost + cc;
-    if (total <= limit && (!found || total < found.cost)) found = { key: `sfk_${b}${c}`, cost: total };
-    for (let i = st.last; i < 30; i++) {
-      const k = st.idx[i]!;
-      const alts = body[i]!.alts;
-      if (k + 1 >= alts.length) continue;
-      const nc = st.cost - alts[k]!.cost + alts[k + 1]!.cost;
-      if (nc > limit) continue;
-      const idx = st.idx.slice();
-      idx[i] = k + 1;
-      heap.push({ cost: nc, idx, last: i });
+  const limitQ = cMax;
+  const body = norm.slice(0, 30).map((s) => s.alts);
+  const checkCost = norm.slice(30).map((s) => new Map(s.alts.map((a) => [a.ch, Math.round(a.cost * Q)])));
+  // CRC-32 is affine over GF(2) for messages of one length, so the CRC of a
+  // candidate is the CRC of the base (every slot's first choice) xor one delta
+  // per slot that differs from it: each candidate costs a few xors, not a CRC.
+  const baseBody = body.map((a) => a[0]!.ch).join('');
+  const baseCrc = crc32(V2_PREFIX + baseBody);
+  const delta = body.map((alts, i) => Uint32Array.from(alts, (a) => (crc32(V2_PREFIX + baseBody.slice(0, i) + a.ch + baseBody.slice(i + 1)) ^ baseCrc) >>> 0));
+  const costQ = body.map((alts) => Int32Array.from(alts, (a) => Math.round(a.cost * Q)));
+  const idx = new Uint8Array(30);
+  let foundCost = Infinity;
+  let foundIdx: Uint8Array | null = null;
+  let foundCheck = '';
+  const dfs = (i: number, cost: number, crc: number): void => {
+    if (i === 30) {
+      let v = (crc ^ baseCrc) >>> 0;
+      let total = cost;
+      for (let j = 5; j >= 0 && total < foundCost; j--) {
+        const d = v % 62;
+        v = Math.floor(v / 62);
+        total += checkCost[j]!.get(BASE62[d]!) ?? Infinity;
+      }
+      if (total <= limitQ && total < foundCost) {
+        foundCost = total;
+        foundIdx = idx.slice();
+        let w = (crc ^ baseCrc) >>> 0;
+        foundCheck = '';
+        for (let j = 0; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
+      }
+      return;
     }
-  }
+    const cs = costQ[i]!;
+    const ds = delta[i]!;
+    for (let k = 0; k < cs.length; k++) {
+      const c = cost + cs[k]!;
+      if (c > limitQ || c >= foundCost) continue;
+      idx[i] = k;
+      dfs(i + 1, c, crc ^ ds[k]!);
+    }
+    idx[i] = 0;
+  };
+  dfs(0, 0, 0);
+  const fi = foundIdx as Uint8Array | null;
+  const found = fi ? { key: `sfk_${body.map((a, i) => a[fi[i]!]!.ch).join('')}${foundCheck}`, cost: foundCost / Q } : null;
   return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best };
 }
 
 export const B62_SET: Set<string> = IS_B62;
+const CHECK_FIRST = new Set('01234');
+/** The characters possible at each of a v2 key's 36 positions after `sfk_`: the check's first is 0..4 (62^5 * 5 > 2^32). */
+export const V2_ALPHABET = (i: number): Set<string> => (i === 30 ? CHECK_FIRST : IS_B62);
 export const HEX_SET: Set<string> = new Set('0123456789abcdef');
 
 /** What a misread hex digit most likely was. */
@@ -228,13 +223,14 @@ export interface V1Reading { key: string; sure: boolean }
  * Vote a v1 hex part (32 slots) over aligned readings. Sure when every reading
  * read every character as that same hex digit with high confidence.
  */
-export function voteV1(readings: Sym[][]): V1Reading | null {
+export function voteV1(readings: (Sym | undefined)[][]): V1Reading | null {
   let key = '';
   let sure = readings.length > 0;
   for (let i = 0; i < 32; i++) {
     const w = new Map<string, number>();
     for (const r of readings) {
-      const s = r[i]!;
+      const s = r[i];
+      if (!s) continue;
       for (const c of s.choices) {
         const h = toHex(c.ch);
         if (h === null) continue;
@@ -246,7 +242,7 @@ export function voteV1(readings: Sym[][]): V1Reading | null {
     const top = [...w.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     key += top;
     for (const r of readings) {
-      const c0 = r[i]!.choices[0];
+      const c0 = r[i]?.choices[0];
       if (!c0 || c0.ch !== top || c0.conf < V1_HIGH_CONF) sure = false;
     }
   }

@@ -16,7 +16,7 @@ export function isImagePath(path: string): boolean {
 }
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
-export const PIPELINE_VERSION = 'ocr-pipeline-1';
+export const PIPELINE_VERSION = 'ocr-pipeline-2';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 

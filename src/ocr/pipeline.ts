@@ -1,17 +1,34 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
 import type { Worker } from 'tesseract.js';
-import { type Grey, crop, decode, isolateLine, normalize, toPng } from './preprocess.js';
+import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
 import { type OcrWord, type Box as OcrBox, read } from './engine.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
+import { type Sym, B62_SET, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 
 type Box = ImageCandidate['box'];
 
-/** Heights (px) the text of a close-up crop is scaled to, tried in order. */
-const CROP_TARGETS = [34, 46, 28, 58];
+/** Strings tested per search after each read, and per region in all (SEARCH_BUDGET for the last search). */
+const STEP_BUDGET = 1 << 17;
+export const REGION_BUDGET = 1 << 21;
+
+/**
+ * The close-up reads of a region, tried in order until its keys are resolved:
+ * the height (px) the text is scaled to, which normalisation (`local`: the
+ * crop on its own, see normalizeCrop; else the page's tile-wise one) and how
+ * it is rendered (see Style). Different views make different mistakes.
+ */
+const VIEWS: { target: number; local: boolean; style: Style }[] = [
+  { target: 34, local: false, style: 'plain' },
+  { target: 30, local: true, style: 'plain' },
+  { target: 46, local: false, style: 'bold' },
+  { target: 58, local: true, style: 'plain' },
+];
 
 const ALNUM = /[A-Za-z0-9]/;
+
+/** Punctuation a key character is sometimes read as, and the characters it then stands for. */
+const PUNCT_AS: Record<string, string> = { ')': 'Jj', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
 
 /** Close-up reads only choose among key characters and the punctuation around keys. */
 const V1_WHITELIST = '0123456789abcdef-s ';
@@ -33,7 +50,7 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
 }
 
 /** Regions (original pixels) around key-ish words; neighbours on a line are merged. */
-function findRegions(words: OcrWord[], scale: number): Region[] {
+export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -80,7 +97,7 @@ const top = (s: Sym) => s.choices[0]?.ch ?? '';
 const has = (s: Sym | undefined, set: string) => !!s && s.choices.some((c) => c.ch.length === 1 && set.includes(c.ch) && (c === s.choices[0] || c.conf >= 20));
 
 interface V2Hit { syms: PSym[] }
-interface V1Hit { syms: PSym[]; dc: string; dcSure: boolean; exact: boolean }
+interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean }
 
 /** Every place a line reads like `sfk_` followed by key characters. */
 function findV2(seq: PSym[]): V2Hit[] {
@@ -90,18 +107,35 @@ function findV2(seq: PSym[]): V2Hit[] {
     if (has(seq[p], 's')) score += 2; else if (has(seq[p], 'S5$')) score += 1;
     if (has(seq[p + 1], 'f')) score += 2; else if (has(seq[p + 1], 'tFTr')) score += 1;
     if (has(seq[p + 2], 'k')) score += 2; else if (has(seq[p + 2], 'KxXh')) score += 1;
-    if (score < 4) continue;
-    let q = p + 3;
-    if (has(seq[q], '_-.~')) q++;
-    else if (!seq[q] || seq[q]!.space) continue;
-    const body: PSym[] = [];
-    while (q < seq.length && body.length < 40) {
-      const s = seq[q]!;
-      if (s.space || !ALNUM.test(top(s))) break;
-      body.push(s);
-      q++;
+    const starts: number[] = [];
+    if (score >= 4) {
+      if (has(seq[p + 3], '_-.~')) starts.push(p + 4);
+      else if (seq[p + 3] && !seq[p + 3]!.space) starts.push(p + 3);
     }
-    if (body.length >= 30) hits.push({ syms: body });
+    // The `k` read as two glyphs (`ti`, `lc`): the underscore marks where the body starts.
+    if (has(seq[p], 'sS5$') && has(seq[p + 1], 'f') && seq[p + 2] && !seq[p + 2]!.space && seq[p + 3] && !seq[p + 3]!.space && seq[p + 4] && top(seq[p + 4]!) === '_') starts.push(p + 5);
+    for (const start of starts) {
+      let q = start;
+      const body: PSym[] = [];
+      while (q < seq.length && body.length < 40) {
+        const s = seq[q]!;
+        if (s.space) break;
+        if (!ALNUM.test(top(s))) {
+          // A letter read as punctuation inside the key (`J` as `)`, `l` as `|`):
+          // it stands for the letters it looks like, when the key goes on after it.
+          const as = PUNCT_AS[top(s)];
+          const next = seq[q + 1];
+          if (!as || !next || next.space || !ALNUM.test(top(next))) break;
+          const conf = s.choices[0]?.conf ?? 50;
+          body.push({ ...s, choices: [...as].map((ch, k) => ({ ch, conf: k === 0 ? conf * 0.6 : conf * 0.3 })).concat(s.choices.filter((c) => ALNUM.test(c.ch))) });
+          q++;
+          continue;
+        }
+        body.push(s);
+        q++;
+      }
+      if (body.length >= 30) { hits.push({ syms: body }); break; }
+    }
   }
   return hits;
 }
@@ -112,7 +146,10 @@ function findV1(seq: PSym[]): V1Hit[] {
   for (let q = 1; q + 2 < seq.length; q++) {
     let d = q;
     if (has(seq[d], '-–—_~')) d++;
-    if (!has(seq[d], 's5S') || !has(seq[d + 1], 'ftF')) continue;
+    if (!has(seq[d], 's5S')) continue;
+    // `-sf<dc>`; an `f` lost at a box edge (`-s8`) still counts, never as sure.
+    const fLost = !has(seq[d + 1], 'ftF');
+    if (fLost && !(seq[d + 1] && /[0-9]/.test(top(seq[d + 1]!)))) continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
     for (let i = q - (d === q ? 1 : 1); i >= 0; i--) {
@@ -121,10 +158,11 @@ function findV1(seq: PSym[]): V1Hit[] {
       hex.unshift(s);
     }
     if (d === q && hex.length > 32) hex.shift(); // no dash: the last symbol may be a misread dash
-    if (hex.length < 32) continue;
+    // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
+    if (hex.length < 31) continue;
     let dc = '';
-    let dcSure = true;
-    for (let i = d + 2; i < seq.length && dc.length < 2; i++) {
+    let dcSure = !fLost;
+    for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
       const s = seq[i]!;
       if (s.space) break;
       const ch = top(s);
@@ -138,13 +176,13 @@ function findV1(seq: PSym[]): V1Hit[] {
       dcSure = false;
     }
     if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
-    hits.push({ syms: hex.slice(-32), dc, dcSure, exact: hex.length === 32 });
+    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32 });
   }
   return hits;
 }
 
 /** Edit-distance alignment of a reading onto a 36-symbol reference: per reference position, the symbol aligned to it (or none). */
-function alignTo(ref: PSym[], r: PSym[]): (PSym | undefined)[] {
+export function alignTo(ref: PSym[], r: PSym[]): (PSym | undefined)[] {
   const n = ref.length;
   const m = r.length;
   const sub = (a: PSym, b: PSym) => {
@@ -173,7 +211,7 @@ function alignTo(ref: PSym[], r: PSym[]): (PSym | undefined)[] {
  * if there is one (the most confident), else a consensus: the others aligned
  * onto the reading nearest 36 long, dropping its symbols most readings lack.
  */
-function reference(readings: PSym[][]): PSym[] | null {
+export function reference(readings: PSym[][]): PSym[] | null {
   const exact = readings.filter((r) => r.length === 36).sort((a, b) => meanConf(b) - meanConf(a))[0];
   if (exact) return exact;
   const sorted = [...readings].filter((r) => r.length >= 36 && r.length <= 40).sort((a, b) => a.length - b.length);
@@ -190,35 +228,85 @@ function reference(readings: PSym[][]): PSym[] | null {
 }
 
 /**
- * Pool every reading of one key and search. The others are aligned onto a
- * 36-symbol reference; without one, each reading's single-deletion (37, 38
- * read) or single-insertion (35 read) variants are tried, sharing the budget.
+ * Pool every reading of one key and search, testing at most `budget` strings
+ * in all. The others are aligned onto a 36-symbol reference; then each
+ * reading's single-deletion (37, 38 read) or single-insertion (35 read)
+ * variants are tried. When both are tried they share the budget.
  */
-function solveV2(readings: PSym[][]): { key: string | null; best: string; ref: PSym[] } {
+function solveV2(readings: PSym[][], budget: number): { key: string | null; best: string; ref: PSym[]; tried: number } {
   const ref = reference(readings);
-  if (ref) {
-    const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const res = searchV2(pool(aligned, 36, B62_SET));
-    if (res.key) return { key: res.key, best: res.best, ref };
-  }
-  const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
-  let best = ref ? ref.map(top).join('') : '';
   const variants: Sym[][] = [];
   for (const r of readings) {
-    if (r.length >= 37 && r.length <= 38) {
+    if (r.length === 37) {
+      for (let k = 0; k < 37; k++) variants.push([...r.slice(0, k), ...r.slice(k + 1)]);
+    } else if (r.length === 38) {
+      // Two glyphs too many: a wide glyph read twice (`O0`, `Vv`, `JI`) or a
+      // doubtful symbol. Pairs of such suspects, then the old single deletion.
+      const suspects = r.map((_, k) => k).filter((k) => split(r, k));
+      for (let a = 0; a < suspects.length; a++) for (let b = a + 1; b < suspects.length && variants.length < 40; b++) {
+        variants.push(r.filter((_, k) => k !== suspects[a] && k !== suspects[b]));
+      }
       for (let k = 0; k < 37; k++) variants.push([...r.slice(0, k), ...r.slice(k + 1, 37)]);
     } else if (r.length === 35) {
       const wild: Sym = { choices: [...B62_SET].map((ch) => ({ ch, conf: 1 })), ref: -1 };
       for (let k = 0; k <= 35; k++) variants.push([...r.slice(0, k), wild, ...r.slice(k)]);
     }
   }
-  const share = Math.floor(SEARCH_BUDGET / Math.max(1, variants.length));
+  let tried = 0;
+  let left = budget;
+  if (ref) {
+    const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
+    const res = searchV2(pool(aligned, 36, V2_ALPHABET), variants.length ? Math.floor(budget / 2) : budget);
+    tried += res.tried;
+    left -= res.tried;
+    if (res.key) return { key: res.key, best: res.best, ref, tried };
+  }
+  // References made by dropping the symbols that look like a glyph read twice
+  // (`mM`, `lL`, `O0`) from a 37/38 reading: every reading is pooled onto each.
+  const suspectRefs = new Map<string, PSym[]>();
+  for (const r of readings) {
+    if (r.length !== 37 && r.length !== 38) continue;
+    const sus = r.map((_, k) => k).filter((k) => split(r, k));
+    const drops = r.length === 37 ? sus.map((k) => [k]) : sus.flatMap((a, i) => sus.slice(i + 1).map((b) => [a, b]));
+    for (const d of drops) {
+      const cand = r.filter((_, k) => !d.includes(k));
+      suspectRefs.set(cand.map(top).join(''), cand);
+    }
+  }
+  const refs = [...suspectRefs.values()].slice(0, 24);
+  const refShare = Math.floor(left / 2 / Math.max(1, refs.length));
+  for (const sref of refs) {
+    if (refShare < 1) break;
+    const aligned: Sym[][] = readings.map((r) => alignTo(sref, r).map((x) => x ?? { choices: [], ref: -1 }));
+    const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
+    tried += res.tried;
+    left -= res.tried;
+    if (res.key) return { key: res.key, best: res.best, ref: sref, tried };
+  }
+  const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
+  let best = ref ? ref.map(top).join('') : '';
+  const share = Math.floor(left / Math.max(1, variants.length));
   for (const v of variants) {
-    const res = searchV2(pool([v], 36, B62_SET), share);
-    if (res.key) return { key: res.key, best: res.best, ref: fallback as PSym[] };
+    if (share < 1) break;
+    const res = searchV2(pool([v], 36, V2_ALPHABET), share);
+    tried += res.tried;
+    if (res.key) return { key: res.key, best: res.best, ref: fallback as PSym[], tried };
   }
   if (!best && fallback.length === 36) best = fallback.map(top).join('');
-  return { key: null, best, ref: fallback as PSym[] };
+  return { key: null, best, ref: fallback as PSym[], tried };
+}
+
+/** Is symbol k of a reading likely a glyph read twice or a phantom? */
+function split(r: PSym[], k: number): boolean {
+  const c = top(r[k]!);
+  if ((r[k]!.choices[0]?.conf ?? 0) < 50) return true;
+  for (const n of [r[k - 1], r[k + 1]]) {
+    if (!n) continue;
+    const d = top(n);
+    if (d.toLowerCase() === c.toLowerCase() && d !== c) return true;
+    if (lookalikes(c).includes(d)) return true;
+  }
+  return false;
 }
 
 function meanConf(r: Sym[]): number {
@@ -241,25 +329,51 @@ function pageScale(g: Grey): number {
   return Math.sqrt(4_000_000 / px);
 }
 
-export interface Trace { regions: number; reads: number; texts: string[]; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { v2?: Sym[][][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
   if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
-  const norm = normalize(decoded.grey);
+  const t0 = performance.now();
+  const tiled = normalize(decoded.grey);
+  const norm = eraseRules(tiled, 56, 72);
   const scale = pageScale(norm);
-  const page = await read(worker, await toPng(norm, scale), { psm: '11', choices: false });
-  const regions = findRegions(page, scale);
+  const t1 = performance.now();
+  let page = await read(worker, await toPng(norm, scale), { psm: '11', choices: false });
+  if (trace) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
+  let regions = findRegions(page, scale);
+  if (!regions.length) {
+    // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
+    // bordered box (an input field) whole; block mode (PSM 6) reads it.
+    page = await read(worker, await toPng(norm, scale), { psm: '6', choices: false });
+    regions = findRegions(page, scale);
+  }
   if (trace) { trace.regions = regions.length; trace.pageWords = page.map((w) => w.text); }
+
+  // The page pass's own readings of keys count as readings too.
+  const toOrigPage = (b: OcrBox): Box => ({ x: b.x0 / scale, y: b.y0 / scale, width: (b.x1 - b.x0) / scale, height: (b.y1 - b.y0) / scale });
+  const pageSeqs = lineSymbols(page, toOrigPage);
+  const pageV2 = pageSeqs.flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
+  const pageV1 = pageSeqs.flatMap((seq) => findV1(seq));
+  const inRegion = (syms: PSym[], r: Region): boolean => {
+    const b = boxOf(syms);
+    const cx = b.x + b.width / 2;
+    const cy = b.y + b.height / 2;
+    return cx >= r.x - r.h && cx <= r.x + r.w + r.h && cy >= r.y - r.h / 2 && cy <= r.y + r.h * 1.5;
+  };
 
   const found = new Map<string, ImageCandidate>();
   const lows: ImageCandidate[] = [];
   for (const r of regions) {
     const h = Math.max(6, r.h);
+    // 1.2 line heights of margin on the left, 3.5 on the right (a `-sf12` suffix the page pass split off).
     const cx = r.x - h * 1.2;
     const cy = r.y - h * 0.5;
     const oyc = Math.max(0, Math.floor(cy));
-    const region = isolateLine(crop(norm, cx, cy, r.w + h * 2.4, h * 2), { from: r.y - h * 0.25 - oyc, to: r.y + h * 1.25 - oyc });
+    const band = { from: r.y - h * 0.25 - oyc, to: r.y + h * 1.25 - oyc };
+    const region = isolateLine(crop(norm, cx, cy, r.w + h * 4.7, h * 2), band);
+    let local: Grey | undefined;
+    const localView = (): Grey => (local ??= isolateLine(normalizeCrop(crop(decoded.grey, cx, cy, r.w + h * 4.7, h * 2)), band));
     const ox = Math.max(0, Math.floor(cx));
     const oy = Math.max(0, Math.floor(cy));
     const v2Readings: PSym[][] = [];
@@ -269,10 +383,32 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
     let sawV2 = false;
     let sawV1 = false;
     let v1Hex = false;
-    for (const [ti, target] of CROP_TARGETS.entries()) {
+    // Strings tested against the checksum for this region, all searches together: see docs/ocr.md.
+    let budgetLeft = REGION_BUDGET;
+    const resolveV2 = (final: boolean): ReturnType<typeof solveV2> => {
+      const res = solveV2(v2Readings, Math.min(budgetLeft, final ? SEARCH_BUDGET : STEP_BUDGET));
+      budgetLeft -= res.tried;
+      return res;
+    };
+    const acceptV2 = (res: ReturnType<typeof solveV2>): void => {
+      if (!res.key) return;
+      v2Done = true;
+      const box = boxOf(res.ref);
+      // The box covers the body; widen it left over the `sfk_` prefix.
+      const charW = box.width / 36;
+      const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+      if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
+    };
+    for (const hit of pageV2) if (inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
+    for (const hit of pageV1) if (inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
+    if (v2Readings.length) acceptV2(resolveV2(false));
+    // A key the page pass already read with a holding checksum needs no close-up.
+    const skipCloseUps = v2Done && !sawV1;
+    for (const [ti, view] of (skipCloseUps ? [] : VIEWS).entries()) {
+      const target = view.target;
       const s = Math.min(8, Math.max(1, target / h));
       const pad = 12;
-      const png = await toPng(region, s, pad);
+      const png = await toPng(view.local ? localView() : region, s, pad, view.style);
       if (trace?.dump) await trace.dump(`r${Math.round(r.x)}_${Math.round(r.y)}_t${target}`, png);
       const words = await read(worker, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
@@ -288,17 +424,7 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
         }
       }
       // v2: try the checksum on the pooled readings after each read.
-      if (!v2Done && v2Readings.length) {
-        const res = solveV2(v2Readings);
-        if (res.key) {
-          v2Done = true;
-          const box = boxOf(res.ref);
-          // The box covers the body; widen it left over the `sfk_` prefix.
-          const charW = box.width / 36;
-          const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
-          if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
-        }
-      }
+      if (!v2Done && v2Readings.length) acceptV2(resolveV2(false));
       if (!v1Done && v1Readings.length >= 2) {
         const voted = voteV1(v1Readings.map((v) => v.syms));
         if (voted?.sure && v1Readings.every((v) => v.dc === v1Readings[0]!.dc && v.dcSure)) v1Done = true;
@@ -306,14 +432,14 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
       const needV2 = sawV2 && !v2Done;
       const needV1 = sawV1 && !v1Done;
       if (!needV2 && !needV1) {
-        // Nothing pending: stop, unless the first read saw a long token that may be a key whose prefix was misread.
-        const longRun = words.some((w) => /[A-Za-z0-9]{28,}/.test(w.text));
-        if (ti >= 1 || sawV2 || sawV1 || !longRun) break;
+        // Nothing pending: stop, unless nothing key-like was read at all: then
+        // read the other view once (the tile-wise one may have cut the line).
+        if (ti >= 1 || sawV2 || sawV1) break;
       }
       if (needV1 && !v1Hex) {
         v1Hex = true;
         // A v1 key is lowercase hex: re-read with only those characters allowed.
-        for (const target of [CROP_TARGETS[0]!, CROP_TARGETS[1]!]) {
+        for (const target of [34, 46]) {
           const s2 = Math.min(8, Math.max(1, target / h));
           const png2 = await toPng(region, s2, 12);
           const words2 = await read(worker, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
@@ -324,7 +450,12 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
       }
     }
     if (!v2Done && v2Readings.length) {
-      const res = solveV2(v2Readings);
+      if (trace) (trace.v2 ??= []).push(v2Readings);
+      const res = resolveV2(true);
+      acceptV2(res);
+    }
+    if (!v2Done && v2Readings.length) {
+      const res = solveV2(v2Readings, 0);
       const best = `sfk_${res.best}`;
       if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
     }
@@ -338,13 +469,18 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
         const dcs = new Map<string, number>();
         for (const v of v1Readings) dcs.set(v.dc, (dcs.get(v.dc) ?? 0) + 1);
         const dc = [...dcs.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-        const sure = voted.sure && use.length >= 2 && dcs.size === 1 && v1Readings.every((v) => v.dcSure) && pool1.length > use.length && voteV1(pool1.map((v) => v.syms))?.key === voted.key;
-        const key = `${voted.key}-sf${dc}`;
+        // The key itself: every reading (page pass, close-ups, hex-only),
+        // aligned by edit distance onto an exact one, votes.
+        const refRead = (exact.find((v) => v.hex) ?? exact[0])?.syms;
+        const all = refRead ? voteV1(v1Readings.map((v) => (v.run.length === 32 ? v.run : alignTo(refRead, v.run)))) : null;
+        const key = `${all?.key ?? voted.key}-sf${dc}`;
         const hex = use[0]!.syms;
         const box = boxOf(hex);
         const charW = box.width / 32;
-        const cand: ImageCandidate = { ruleId: 'spreeflo-api-key-v1', key, confidence: sure ? 'high' : 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } };
-        if (sure) { if (!found.has(key)) found.set(key, cand); } else lows.push(cand);
+        // Always 'low': a v1 key has no checksum, and tesseract misreads some
+        // hex digits (4/d, 6/b, 5/b) the same way in every view with high
+        // confidence, so no agreement between readings proves a v1 reading.
+        lows.push({ ruleId: 'spreeflo-api-key-v1', key, confidence: 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } });
       }
     }
   }

@@ -153,14 +153,23 @@ export function crop(src: Grey, x: number, y: number, w: number, h: number): Gre
   return { data: out, width: cw, height: ch };
 }
 
-/** PNG of a grey image, scaled by `scale` (bicubic-ish), with a white border. */
-export async function toPng(src: Grey, scale: number, pad = 0): Promise<Buffer> {
+/**
+ * How a close-up is rendered after scaling: as is, binarised at mid grey, or
+ * binarised so strokes come out bolder (a lower bar for ink) or thinner.
+ */
+export type Style = 'plain' | 'binary' | 'bold' | 'thin';
+
+/** PNG of a grey image, scaled by `scale` (lanczos3), with a white border. */
+export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'plain'): Promise<Buffer> {
   let img = sharp(Buffer.from(src.data.buffer, src.data.byteOffset, src.data.length), {
     raw: { width: src.width, height: src.height, channels: 1 },
   });
   if (scale !== 1) {
     img = img.resize({ width: Math.max(1, Math.round(src.width * scale)), height: Math.max(1, Math.round(src.height * scale)), kernel: 'lanczos3' });
   }
+  if (style === 'binary') img = img.threshold(128);
+  else if (style === 'bold') img = img.blur(Math.max(0.4, scale * 0.25)).threshold(200);
+  else if (style === 'thin') img = img.threshold(80);
   if (pad > 0) img = img.extend({ top: pad, bottom: pad, left: pad, right: pad, background: '#ffffff' });
   return img.png({ compressionLevel: 1 }).toBuffer();
 }
@@ -198,12 +207,106 @@ export function isolateLine(src: Grey, band?: { from: number; to: number }): Gre
   const keepFrom = Math.max(0, top - 1);
   const keepTo = Math.min(height - 1, bottom + 1);
   for (let y = 0; y < height; y++) if (y < keepFrom || y > keepTo) out.fill(255, y * width, (y + 1) * width);
-  // Box edges and cursors: columns inked over (nearly) the whole band.
+  // Box edges and cursors: columns inked over (nearly) the whole band that go
+  // on above or below it (a glyph's stem, as in `d` or `l`, stops at the band).
   const bandH = keepTo - keepFrom + 1;
+  const beyond = (x: number): boolean => {
+    for (const y of [keepFrom - 2, keepFrom - 3, keepTo + 2, keepTo + 3]) if (y >= 0 && y < height && data[y * width + x]! < 200) return true;
+    return false;
+  };
   for (let x = 0; x < width; x++) {
     let c = 0;
     for (let y = keepFrom; y <= keepTo; y++) if (out[y * width + x]! < 140) c++;
-    if (c >= bandH * 0.92 && bandH >= 6) for (let y = keepFrom; y <= keepTo; y++) out[y * width + x] = 255;
+    if (c >= bandH * 0.92 && bandH >= 6 && beyond(x)) for (let y = keepFrom; y <= keepTo; y++) out[y * width + x] = 255;
   }
   return { data: out, width, height };
+}
+
+/**
+ * Erase rules, bars and box edges: runs of ink longer than `maxRun` pixels in a
+ * row (or `maxColumnRun` in a column). No glyph of a key-sized font is that long, but bubble
+ * edges, separators, selection bars and the dark seams that theme detection
+ * leaves at a box's border are, and they make tesseract take a line for an
+ * image.
+ */
+export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Grey {
+  const { width, height, data } = src;
+  const out = new Uint8Array(data);
+  const INK = 128;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      if (data[row + x]! >= INK) { x++; continue; }
+      let e = x;
+      while (e < width && data[row + e]! < INK) e++;
+      if (e - x > maxRun) out.fill(255, row + x, row + e);
+      x = e;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let y = 0;
+    while (y < height) {
+      if (data[y * width + x]! >= INK) { y++; continue; }
+      let e = y;
+      while (e < height && data[e * width + x]! < INK) e++;
+      if (e - y > maxColumnRun) for (let k = y; k < e; k++) out[k * width + x] = 255;
+      y = e;
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * The same line with `gap` white columns inserted between glyphs (runs of
+ * inked columns): tesseract's LSTM then leans less on a glyph's neighbours,
+ * which is what makes it read the `6` of `ea6b` as `b`.
+ */
+export function spaceOut(src: Grey, gap: number): Grey {
+  const { width, height, data } = src;
+  const inked = new Uint8Array(width);
+  for (let x = 0; x < width; x++) for (let y = 0; y < height; y++) if (data[y * width + x]! < 160) { inked[x] = 1; break; }
+  const cols: number[] = [];
+  for (let x = 0; x < width; x++) {
+    cols.push(x);
+    if (inked[x] && x + 1 < width && !inked[x + 1]) for (let k = 0; k < gap; k++) cols.push(-1);
+  }
+  const w = cols.length;
+  const out = new Uint8Array(w * height).fill(255);
+  for (let y = 0; y < height; y++) for (let i = 0; i < w; i++) if (cols[i]! >= 0) out[y * w + i] = data[y * width + cols[i]!]!;
+  return { data: out, width: w, height };
+}
+
+/**
+ * Dark-on-light for one small crop as a whole: its median grey is the
+ * background, its text polarity the side of it holding more ink. A second view
+ * of a key line for when the tile-wise normalize() went wrong at a box's edge.
+ */
+export function normalizeCrop(src: Grey): Grey {
+  const hist = new Uint32Array(256);
+  for (const v of src.data) hist[v]!++;
+  const half = src.data.length / 2;
+  let acc = 0;
+  let bg = 0;
+  for (; bg < 256; bg++) { acc += hist[bg]!; if (acc >= half) break; }
+  let bright = 0;
+  let dark = 0;
+  let maxUp = 0;
+  let maxDown = 0;
+  for (let u = 0; u < 256; u++) {
+    const c = hist[u]!;
+    if (!c) continue;
+    if (u > bg + 25) { bright += c * (u - bg); maxUp = u - bg; }
+    else if (u < bg - 25) { dark += c * (bg - u); if (!maxDown) maxDown = bg - u; }
+  }
+  const invert = bright > dark;
+  const range = Math.max(60, (invert ? maxUp : maxDown) * 0.85);
+  const out = new Uint8Array(src.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = src.data[i]!;
+    const ink = invert ? v - bg : bg - v;
+    const s = 255 - (ink * 255) / range;
+    out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
+  }
+  return { data: out, width: src.width, height: src.height };
 }

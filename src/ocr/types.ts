@@ -3,7 +3,7 @@
 export interface ImageCandidate {
   ruleId: 'spreeflo-api-key-v2' | 'spreeflo-api-key-v1';
   key: string;
-  /** 'high': a v2 key whose checksum holds, or a v1 key read with certainty. */
+  /** 'high': a v2 key whose checksum holds. v1 keys (no checksum) are always 'low': see docs/ocr.md. */
   confidence: 'high' | 'low';
   /** Pixel box of the key in the original image. */
   box: { x: number; y: number; width: number; height: number };

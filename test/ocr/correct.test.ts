@@ -75,3 +75,13 @@ describe('isImagePath', () => {
     for (const p of ['a.txt', 'png', 'x.svg', 'y.pdf', 'z.png.txt']) expect(isImagePath(p)).toBe(false);
   });
 });
+
+describe('wrong-checksum keys near a valid one', () => {
+  it('does not fill in the first check character when what was read there cannot start a check', () => {
+    // A valid key whose first check character (always 0..4) was changed to `y`: not a key.
+    const body = KEY.slice(4, 34);
+    const shown = `${body}y${KEY.slice(35)}`;
+    const res = searchV2(pool([reading(shown)], 36, B62_SET));
+    expect(res.key).toBeNull();
+  });
+});
