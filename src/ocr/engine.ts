@@ -3,7 +3,7 @@
 // from tesseract.js-core, and nothing is written to or read from a download cache.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createWorker, type Worker } from 'tesseract.js';
+import type { Worker } from 'tesseract.js';
 
 const require = createRequire(import.meta.url);
 
@@ -45,6 +45,8 @@ const INIT_CONFIG = {
 };
 
 export async function startWorker(): Promise<Worker> {
+  // Loaded with the first worker: an image that turns out unreadable never pays for the engine.
+  const { createWorker } = await import('tesseract.js');
   const worker = await createWorker('eng', 1 /* OEM.LSTM_ONLY */, workerOptions() as never, INIT_CONFIG as never);
   await worker.setParameters({
     user_defined_dpi: '300',

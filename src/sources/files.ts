@@ -30,7 +30,8 @@ export interface WalkResult {
   skipped: Skipped[];
 }
 
-const ALWAYS_EXCLUDED = ['**/.git/**'];
+// Matching the folder itself lets fast-glob skip it instead of testing every entry inside.
+const ALWAYS_EXCLUDED = ['**/.git'];
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
@@ -128,6 +129,8 @@ export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJo
       objectMode: true,
       followSymbolicLinks: false,
       suppressErrors: true,
+      // Without followed links no path can come twice: no need to track them.
+      unique: false,
       ignore: [...ALWAYS_EXCLUDED, ...opts.exclude],
       fs: recordingFs((dir, err) =>
         skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),

@@ -57,6 +57,9 @@ const DECOYS: Record<string, string> = {
   'decoy/b64-broken.yaml': `data:\n  k: ${b64(makeBrokenV2Key())}\n`,
   'decoy/random-b64.txt': `blob: ${Buffer.from(randomHex(400), 'hex').toString('base64')}\n`,
   'decoy/clean.ts': 'export const answer = 42;\n',
+  // git's own folder is not part of the tree (history is `history`'s business).
+  '.git/config': `[remote "origin"]\n\turl = https://x:${makeV2Key()}@example.com/repo.git\n`,
+  'sub/.git/objects/info': `${makeV2Key()}\n`,
 };
 
 function randomHex(n: number): string {
