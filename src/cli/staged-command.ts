@@ -3,7 +3,6 @@ import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
 import { StagedSource } from '../sources/staged-source.js';
 import type { StagedGit } from '../git/staged-start.js';
-import type { StagedFile } from '../git/staged-diff.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { emitReport } from './emit.js';
 import { blockedCommitAdvice } from '../report/blocked.js';
@@ -14,16 +13,8 @@ export interface StagedOptions extends CommonOptions {
 
 /** `git` was started by the command line (startStagedGit) before this module loaded. */
 export async function stagedCommand(opts: StagedOptions, git: StagedGit): Promise<number> {
-  const { catFile } = git;
-  let root: string;
-  let files: StagedFile[];
-  try {
-    [root, files] = await Promise.all([git.root, git.files]);
-  } catch (err) {
-    catFile.close();
-    throw err;
-  }
+  const [root, files] = await Promise.all([git.root, git.files]);
   const setup = await prepareScan(root, opts);
-  const result = await runPipeline({ sources: [new StagedSource(catFile, files, opts.allStaged === true)], ...setup });
+  const result = await runPipeline({ sources: [new StagedSource(root, files, opts.allStaged === true)], ...setup });
   return emitReport(result, setup.rules, opts, blockedCommitAdvice);
 }

@@ -2,7 +2,6 @@
 // git runs while Node reads the rest of the CLI.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CatFile } from './cat-file.js';
 import { gitOk } from './run.js';
 import { stagedFiles, type StagedFile } from './staged-diff.js';
 
@@ -10,8 +9,6 @@ export interface StagedGit {
   /** The work tree's top folder (config and ignore files live there). */
   root: Promise<string>;
   files: Promise<StagedFile[]>;
-  /** Started and waiting for blob ids. */
-  catFile: CatFile;
 }
 
 /** The folder holding `.git` above `cwd`, found without running git; null when git must be asked. */
@@ -24,12 +21,11 @@ function topByLooking(cwd: string): string | null {
 }
 
 export function startStagedGit(cwd: string): StagedGit {
-  const catFile = new CatFile(cwd);
   const files = stagedFiles(cwd);
   const top = topByLooking(cwd);
   const root = top ? Promise.resolve(top) : gitOk(['rev-parse', '--show-toplevel'], cwd).then((out) => out.toString('utf8').trim());
   // Whoever awaits them reports failures; until then they must not go unhandled.
   files.catch(() => undefined);
   root.catch(() => undefined);
-  return { root, files, catFile };
+  return { root, files };
 }

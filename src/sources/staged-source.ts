@@ -5,33 +5,37 @@ import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { toFinding, type Finding } from '../finding.js';
-import type { CatFile } from '../git/cat-file.js';
+import { CatFile, type CatFileResult } from '../git/cat-file.js';
 import type { StagedFile } from '../git/staged-diff.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 export class StagedSource implements Source {
   constructor(
-    /** Already started, so its start-up overlaps the diff; this source closes it. */
-    private readonly catFile: CatFile,
+    private readonly repoRoot: string,
     private readonly files: StagedFile[],
     private readonly allStaged: boolean,
   ) {}
 
+  /** Text files came whole with the diff; only the others (binary, pictures) are read from git. */
+  private blobsToRead(): Map<string, Promise<CatFileResult>> {
+    const wanted = this.files.filter((f) => !f.content);
+    if (wanted.length === 0) return new Map();
+    const cat = new CatFile(this.repoRoot);
+    const pending = cat.request(wanted.map((f) => f.blob));
+    cat.close();
+    return new Map(wanted.map((f, i) => [f.blob, pending[i]!]));
+  }
+
   async run(ctx: SourceContext): Promise<SourceOutput> {
-    const files = this.files;
     const findings: Finding[] = [];
     const skipped: Skipped[] = [];
     let bytes = 0;
-    const catFile = this.catFile;
-    if (files.length === 0) {
-      catFile.close();
-      return { findings, skipped, files: 0, bytes, notes: [] };
-    }
+    if (this.files.length === 0) return { findings, skipped, files: 0, bytes, notes: [] };
+    const blobs = this.blobsToRead();
     const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
     try {
-      const blobs = catFile.request(files.map((f) => f.blob));
-      for (const [i, file] of files.entries()) {
-        const blob = await blobs[i]!;
+      for (const file of this.files) {
+        const blob = file.content ? { data: file.content } : await blobs.get(file.blob)!;
         if ('missing' in blob) {
           skipped.push({ path: file.path, reason: 'staged blob missing from the object store' });
           continue;
@@ -51,9 +55,8 @@ export class StagedSource implements Source {
         }
       }
     } finally {
-      catFile.close();
       await content.close();
     }
-    return { findings, skipped, files: files.length, bytes, notes: [] };
+    return { findings, skipped, files: this.files.length, bytes, notes: [] };
   }
 }
