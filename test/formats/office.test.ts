@@ -247,6 +247,20 @@ describe('scan reads office documents (CLI)', () => {
     expect(report.skipped).toEqual([]);
   });
 
+  it('a docx with a key split over runs and another in a picture: both found', () => {
+    const root = tempDir();
+    const key = makeV2Key();
+    writeTree(root, {
+      'guide.docx': docx([wParagraph(['Setup']), wParagraph(split3(key), '<w:proofErr w:type="spellStart"/>')], { media: { 'image1.png': SHOT } }),
+    });
+    const { run, report } = scanJson([root, '--no-cache']);
+    expect(run.code).toBe(1);
+    expect(report.findings.map((f) => [f.entry, f.source, f.confidence, f.keySha256])).toEqual([
+      ['word/media/image1.png', 'image', 'high', SHOT_KEY_SHA],
+      ['word/document.xml', 'document', 'high', sha(key)],
+    ]);
+  });
+
   it('a screenshot pasted into a slide is read by OCR, with its slide', () => {
     const root = tempDir();
     writeTree(root, { 'talk.pptx': pptx([{ paragraphs: [['Intro']] }, { paragraphs: [['Our settings page']], image: SHOT }]) });
