@@ -32,10 +32,12 @@ interface BlobSkip {
 }
 
 interface Listing {
-  /** Blobs and reachable commits to read, in pack order. */
+  /** Blobs and commits to read, in pack order. */
   objects: ObjectInfo[];
   /** Every blob the repository holds (to tell a missing one). */
   blobs: Set<string>;
+  /** The commits history reaches: a message counts only in those (known later, so reading need not wait). */
+  commits: Promise<Set<string>>;
 }
 
 function blobIds(objects: ObjectInfo[]): Set<string> {
@@ -69,14 +71,16 @@ export class HistorySource implements Source {
    */
   private async listing(): Promise<Listing> {
     if (!this.opts.range) {
-      const [all, commits] = await Promise.all([allObjectsInPackOrder(this.repoRoot), reachableCommits(this.repoRoot, this.revisions())]);
-      return { objects: all.filter((o) => o.type === 'blob' || commits.has(o.id)), blobs: blobIds(all) };
+      const commits = reachableCommits(this.repoRoot, this.revisions());
+      commits.catch(() => undefined);
+      const all = await allObjectsInPackOrder(this.repoRoot);
+      return { objects: all, blobs: blobIds(all), commits };
     }
     const [all, reachable] = await Promise.all([allObjectsInPackOrder(this.repoRoot), reachableObjects(this.repoRoot, this.revisions())]);
-    const blobs = blobIds(all);
     return {
       objects: all.filter((o) => (o.type === 'blob' ? reachable.blobPaths.has(o.id) : reachable.commits.has(o.id))),
-      blobs,
+      blobs: blobIds(all),
+      commits: Promise.resolve(reachable.commits),
     };
   }
 
@@ -92,7 +96,7 @@ export class HistorySource implements Source {
 
   private async scan(ctx: SourceContext, changes: ChangeLog): Promise<SourceOutput> {
     const skipped: Skipped[] = [];
-    const [notes, { objects, blobs }] = await Promise.all([this.notes(), this.listing()]);
+    const [notes, { objects, blobs, commits }] = await Promise.all([this.notes(), this.listing()]);
     const detector = new Detector(ctx.rules.map(compileRule));
     const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
     const blobKeys = new Map<string, Found[]>();
@@ -137,6 +141,9 @@ export class HistorySource implements Source {
       await content.close();
     }
 
+    // Messages of commits no ref reaches (amended, rebased away) are not history.
+    const reached = await commits;
+    findings.splice(0, findings.length, ...findings.filter((f) => f.source !== 'commit-message' || reached.has(f.commit!)));
     findings.push(...(await this.attribute(blobKeys, changes, blobs, blobSkips, skipped, notes, ctx)));
     return { findings, skipped, files: toRead.length, bytes, notes };
   }

@@ -183,6 +183,18 @@ describe('history: bad repositories and environments', () => {
     expect(run.code).toBe(0);
   });
 
+  it('a key in a message amended away, or in a blob no ref reaches, is not history', () => {
+    const repo = new TestRepo();
+    repo.commit('init', { 'a.txt': 'x\n' });
+    repo.commit(`oops ${makeV2Key()}`, { 'b.env': `K=${makeV2Key()}\n` });
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.commit('clean message', { 'c.txt': 'y\n' });
+    const { run, report } = history(repo);
+    expect(run.code).toBe(0);
+    expect(report.findings).toEqual([]);
+    expect(report.notes.join(' ')).toMatch(/no ref reaches them/);
+  });
+
   it('reports a missing object and goes on', () => {
     const repo = new TestRepo();
     const key = makeV2Key();
