@@ -61,8 +61,12 @@ export class FileSource implements Source {
       });
       skipped.push(...walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
     }
+    // Readers first: the main thread opens documents and pictures while the workers
+    // scan, then helps them with what is left; files a worker hands back come last.
+    bytes += await readers.settle();
     await pool.finish();
-    bytes += await readers.finish();
+    bytes += await readers.settle();
+    await readers.close();
     findings.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : a.line - b.line || a.column - b.column));
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { findings, skipped, files: files.length + readers.count - readers.deferred, bytes, notes: [] };
@@ -129,10 +133,13 @@ class ReaderFiles {
     return data.length;
   }
 
-  /** Waits for every image; returns the bytes read. */
-  async finish(): Promise<number> {
-    const sizes = await Promise.all(this.jobs);
-    await this.scanner.close();
+  /** Waits for every file added so far; returns the bytes they held. */
+  async settle(): Promise<number> {
+    const sizes = await Promise.all(this.jobs.splice(0));
     return sizes.reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.scanner.close();
   }
 }
