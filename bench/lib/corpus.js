@@ -19,7 +19,8 @@ const DECOY_RATE = 1 / 150;
 const CRLF_RATE = 0.03;
 const NO_FINAL_NL_RATE = 0.04;
 
-function pathFor(r, type) {
+/** A realistic path for a file of `type` (shared with the history generator). */
+export function pathFor(r, type) {
   const proj = r.pick(V.PROJECTS);
   const sub = () => r.pick(['core', 'api', 'handlers', 'models', 'utils', 'services', 'lib', 'jobs', 'adapters', 'domain', 'http', 'store']);
   const base = () => `${r.pick(V.VERBS)}-${noun(r)}`;

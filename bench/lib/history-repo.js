@@ -16,9 +16,10 @@ import path from 'node:path';
 import { Rng } from './prng.js';
 import * as V from './vocab.js';
 import { TYPES, camel, noun, sentence, paragraph, minifiedChunk } from './content.js';
+import { pathFor } from './corpus.js';
 import { makeV1, makeV2, makeDecoy, selfTest, isValidV1, isValidV2, DECOY_KINDS } from './keys.js';
 
-export const HISTORY_GEN_VERSION = 1; // bump whenever the generated history changes for given parameters
+export const HISTORY_GEN_VERSION = 2; // bump whenever the generated history changes for given parameters
 
 const BASE_COMMITS = 20000;
 const BASE_FILES = 3000;
@@ -33,35 +34,6 @@ const TYPE_WEIGHTS = [[22, 'ts'], [8, 'js'], [12, 'py'], [8, 'go'], [7, 'java'],
   [10, 'md'], [2, 'env'], [3, 'ini'], [1, 'log'], [1, 'csv'], [5, 'html']];
 const CODE_EXT = { ts: '.ts', js: '.js', py: '.py', go: '.go', java: '.java' };
 const SUBDIRS = ['core', 'api', 'handlers', 'models', 'utils', 'services', 'lib', 'jobs', 'adapters', 'domain', 'http', 'store'];
-
-function pathFor(r, type) {
-  const proj = r.pick(V.PROJECTS);
-  const sub = () => r.pick(SUBDIRS);
-  const base = () => `${r.pick(V.VERBS)}-${noun(r)}`;
-  switch (type) {
-    case 'ts': return `${r.pick(['apps', 'packages', 'services'])}/${proj}/src/${sub()}/${r.chance(0.4) ? sub() + '/' : ''}${base()}.${r.pick(['ts', 'ts', 'tsx'])}`;
-    case 'js': return `${r.pick(['apps', 'packages', 'scripts'])}/${proj}/${r.pick(['src', 'lib', 'bin'])}/${base()}.${r.pick(['js', 'mjs'])}`;
-    case 'py': return `services/${proj}/${proj.replace(/-/g, '_')}/${sub()}/${base().replace(/-/g, '_')}.py`;
-    case 'go': return `services/${proj}/internal/${sub()}/${base().replace(/-/g, '_')}.go`;
-    case 'java': return `services/${proj}/src/main/java/com/acme/${proj.replace(/-/g, '')}/${sub()}/${cap(camel(r))}.java`;
-    case 'yaml': return r.pick([
-      () => `deploy/k8s/${proj}/${r.pick(['deployment', 'service', 'configmap', 'values', 'ingress', 'cronjob'])}-${noun(r)}.yaml`,
-      () => `.github/workflows/${base()}.yml`,
-      () => `services/${proj}/docker-compose.${r.pick(['yml', 'override.yml', 'prod.yml'])}`,
-      () => `config/${proj}/${noun(r)}.yaml`])();
-    case 'json': return r.pick([
-      () => `config/${proj}/${r.pick(['default', 'production', 'staging', 'local'])}-${noun(r)}.json`,
-      () => `services/${proj}/appsettings.${r.pick(['Development', 'Production', 'Staging'])}.json`,
-      () => `data/${r.pick(['seed', 'snapshots', 'samples'])}/${noun(r)}s-${r.int(1, 999)}.json`])();
-    case 'md': return r.pick([() => `docs/${sub()}/${base()}.md`, () => `${r.pick(['apps', 'packages', 'services'])}/${proj}/README.md`, () => `docs/adr/${String(r.int(1, 300)).padStart(4, '0')}-${base()}.md`])();
-    case 'env': return `${r.pick(['apps', 'services', 'deploy'])}/${proj}/.env${r.pick(['', '.production', '.staging', '.local', '.development'])}`;
-    case 'ini': return r.pick([() => `services/${proj}/setup.cfg`, () => `config/${proj}/${noun(r)}.ini`, () => `deploy/${proj}/${noun(r)}.conf`])();
-    case 'log': return `logs/${proj}/${noun(r)}-20${r.int(19, 24)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}.log`;
-    case 'csv': return `data/exports/${noun(r)}s-${r.pick(['weekly', 'monthly', 'full', 'delta'])}-${r.int(1, 999)}.csv`;
-    case 'html': return `apps/${proj}/public/${r.pick(['', 'pages/', 'emails/', 'templates/'])}${base()}.html`;
-    default: throw new Error(type);
-  }
-}
 
 // ---------------------------------------------------------------- file states (immutable)
 function buildText(r, type, size) {

@@ -8,7 +8,6 @@ import { UsageError } from '../errors.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
-export const EXIT_ERROR = 2;
 
 /** Each format's reporter loads only when chosen. */
 export async function render(

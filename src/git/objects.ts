@@ -26,7 +26,6 @@ export interface Reachable {
   /** Blob id -> the first path it was seen at (Latin-1 text of the path's bytes). */
   blobPaths: Map<string, string>;
   commits: Set<string>;
-  missing: string[];
 }
 
 /**
@@ -36,18 +35,15 @@ export interface Reachable {
 export async function reachableObjects(cwd: string, revisions: string[]): Promise<Reachable> {
   const blobPaths = new Map<string, string>();
   const commits = new Set<string>();
-  const missing: string[] = [];
+  // --missing=print keeps a damaged repository walkable; the change log reports what is missing.
   await gitLines(['rev-list', '--objects', '--missing=print', ...revisions, '--'], cwd, (line) => {
-    if (line.startsWith('?')) {
-      missing.push(line.slice(1));
-      return;
-    }
+    if (line.startsWith('?')) return;
     const space = line.indexOf(' ');
     if (space === -1) commits.add(line);
     else blobPaths.set(line.slice(0, space), line.slice(space + 1));
   });
   // Trees are listed with their paths too; the caller keeps only ids that are blobs.
-  return { blobPaths, commits, missing };
+  return { blobPaths, commits };
 }
 
 /** The commits the revisions reach (no trees or blobs: quick). */

@@ -1,6 +1,5 @@
 // Finding Spreeflo keys in screenshots, offline. See docs/ocr.md.
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
 import type { Worker } from 'tesseract.js';
 import { ResultCache } from './cache.js';
 import { engineVersion, startWorker } from './engine.js';
@@ -9,11 +8,7 @@ import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
-
-export function isImagePath(path: string): boolean {
-  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
-}
+export { isImagePath } from '../formats/kinds.js';
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
 export const PIPELINE_VERSION = 'ocr-pipeline-2';
