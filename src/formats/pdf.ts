@@ -30,8 +30,19 @@ const IMAGE_WAIT_MS = 30_000;
 const PDFJS_DIR = ['pdfjs-dist', 'legacy', 'build'].join('/');
 let loading: Promise<{ pdfjs: PdfjsModule; assets: string }> | null = null;
 
+/**
+ * pdf.js polyfills these rendering classes from @napi-rs/canvas when Node lacks them,
+ * and that package indexes every system font as it loads (0.3-0.5 s of CPU). We only
+ * extract text and embedded pictures and never render, so inert stand-ins do.
+ */
+function standInForRenderingClasses(): void {
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['DOMMatrix', 'ImageData', 'Path2D']) g[name] ??= class {};
+}
+
 function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; assets: string }> {
   loading ??= (async () => {
+    standInForRenderingClasses();
     const worker = (await import(`${PDFJS_DIR}/pdf.worker.mjs`)) as { WorkerMessageHandler: unknown };
     // pdf.js runs its "worker" in this thread when it finds this global: no Worker, no import by URL.
     const g = globalThis as { pdfjsWorker?: unknown };
