@@ -9,7 +9,9 @@ export class CatFile {
   private readonly child: ChildProcessWithoutNullStreams;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private readonly waiting: Array<{ resolve: (r: CatFileResult) => void; reject: (e: Error) => void }> = [];
+  /** Requests not yet answered, from `next` on (an index, not shift(): tens of thousands may wait). */
+  private waiting: Array<{ resolve: (r: CatFileResult) => void; reject: (e: Error) => void }> = [];
+  private next = 0;
   private header: { id: string; type: string; size: number } | null = null;
   private failure: Error | null = null;
 
@@ -19,7 +21,7 @@ export class CatFile {
     this.child.on('error', (e: NodeJS.ErrnoException) => this.fail(gitSpawnError(e)));
     this.child.stdin.on('error', () => undefined);
     this.child.on('close', (code) => {
-      if (this.waiting.length > 0) this.fail(new Error(`git cat-file stopped (exit code ${code})`));
+      if (this.next < this.waiting.length) this.fail(new Error(`git cat-file stopped (exit code ${code})`));
     });
   }
 
@@ -37,12 +39,21 @@ export class CatFile {
   }
 
   close(): void {
-    this.child.stdin.end();
+    if (!this.child.stdin.writableEnded) this.child.stdin.end();
   }
 
   private fail(err: Error): void {
     this.failure = err;
-    for (const { reject } of this.waiting.splice(0)) reject(err);
+    for (const { reject } of this.waiting.splice(this.next)) reject(err);
+  }
+
+  private answer(result: CatFileResult): void {
+    this.waiting[this.next++]!.resolve(result);
+    // Drop the answered ones once they are half the list: amortised constant time.
+    if (this.next >= 1024 && this.next * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.next);
+      this.next = 0;
+    }
   }
 
   private take(n: number): Buffer {
@@ -70,7 +81,7 @@ export class CatFile {
         const line = this.take(nl + 1).toString('utf8', 0, nl);
         const parts = line.split(' ');
         if (parts[1] === 'missing' || parts.length < 3) {
-          this.waiting.shift()!.resolve({ id: parts[0]!, missing: true });
+          this.answer({ id: parts[0]!, missing: true });
           if (this.pendingBytes === 0) return;
           continue;
         }
@@ -81,7 +92,7 @@ export class CatFile {
       const data = this.take(this.header.size + 1).subarray(0, this.header.size);
       const { id, type } = this.header;
       this.header = null;
-      this.waiting.shift()!.resolve({ id, type, data });
+      this.answer({ id, type, data });
       if (this.pendingBytes === 0) return;
     }
   }

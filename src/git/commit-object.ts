@@ -3,8 +3,6 @@
 export interface ParsedCommit {
   author: string;
   date: string;
-  /** Byte offset where the message starts. */
-  messageStart: number;
 }
 
 /** `1700000000 +0130` as an ISO 8601 date in that offset, as `git log --format=%aI` prints. */
@@ -15,13 +13,17 @@ export function isoDate(seconds: number, tz: string): string {
   return `${local}${tz.slice(0, 3)}:${tz.slice(3, 5)}`;
 }
 
-export function parseCommit(data: Buffer): ParsedCommit {
+/** Byte offset where a raw commit's message starts (after the blank line that ends its headers). */
+export function messageStart(data: Buffer): number {
   const end = data.indexOf('\n\n');
-  const headers = data.toString('utf8', 0, end === -1 ? data.length : end);
+  return end === -1 ? data.length : end + 2;
+}
+
+export function parseCommit(data: Buffer): ParsedCommit {
+  const headers = data.toString('utf8', 0, messageStart(data));
   const m = /^author (.*) (\d+) ([+-]\d{4})$/m.exec(headers);
   return {
     author: m ? m[1]! : '',
     date: m ? isoDate(Number(m[2]), m[3]!) : '',
-    messageStart: end === -1 ? data.length : end + 2,
   };
 }

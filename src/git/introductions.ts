@@ -70,19 +70,22 @@ export class ChangeLog {
     blobsWith: (keySha: string) => Set<string>,
     exists: (blob: string) => boolean,
     named: Set<string>,
-  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string> }> {
+  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
     await this.finished;
     const found: Introduction[] = [];
     const missing = new Map<string, string>();
     const paths = new Map<string, string>();
     /** Blobs holding keys that some commit records (the rest no ref reaches). */
     const reached = new Set<string>();
+    /** Every commit the walk met: the ones history reaches. */
+    const commits = new Set<string>();
     let commit: CommitInfo | null = null;
     let rest = '';
     const onLine = (line: string) => {
       if (line.startsWith(HEADER)) {
         const [id, author, date] = line.slice(1).split('\x00');
         commit = { id: id!, author: latin1ToUtf8(author ?? ''), date: date ?? '' };
+        commits.add(commit.id);
         return;
       }
       if (!commit || !line.startsWith(':')) return;
@@ -101,7 +104,7 @@ export class ChangeLog {
       for (const line of lines) onLine(line);
     }
     if (rest) onLine(rest);
-    return { introductions: found, missing, paths, reached };
+    return { introductions: found, missing, paths, reached, commits };
   }
 }
 

@@ -2,25 +2,36 @@
 import { spawn } from 'node:child_process';
 import { gitFailure, gitSpawnError } from './run.js';
 
-export function gitLines(args: string[], cwd: string, onLine: (line: string) => void): Promise<void> {
+/**
+ * Each line as its byte range in a buffer, undecoded: for outputs of hundreds of
+ * thousands of lines that the caller mostly skips on their first byte.
+ */
+export function gitRawLines(args: string[], cwd: string, onLine: (buf: Buffer, start: number, end: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let rest = '';
+    let rest: Buffer | null = null;
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
-      const text = rest + chunk.toString('latin1');
-      const lines = text.split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) onLine(line);
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+        onLine(buf, start, nl);
+        start = nl + 1;
+      }
+      rest = start < buf.length ? buf.subarray(start) : null;
     });
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
     child.on('close', (code) => {
-      if (rest) onLine(rest);
+      if (rest) onLine(rest, 0, rest.length);
       if (code === 0) resolve();
       else reject(gitFailure(Buffer.concat(err).toString('utf8'), args));
     });
   });
+}
+
+export function gitLines(args: string[], cwd: string, onLine: (line: string) => void): Promise<void> {
+  return gitRawLines(args, cwd, (buf, start, end) => onLine(buf.toString('latin1', start, end)));
 }
 
 /** Latin-1 text of raw bytes back to the UTF-8 text it encodes (paths, names). */

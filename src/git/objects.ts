@@ -1,6 +1,6 @@
 // Which objects a history scan reads: blobs (file contents) and commits (messages),
 // each once, in pack order so cat-file streams through its packs.
-import { gitLines } from './lines.js';
+import { gitLines, gitRawLines } from './lines.js';
 
 export interface ObjectInfo {
   id: string;
@@ -8,18 +8,23 @@ export interface ObjectInfo {
   size: number;
 }
 
-/** Every blob and commit in the object store, in pack order (reachable or not). */
-export async function allObjectsInPackOrder(cwd: string): Promise<ObjectInfo[]> {
-  const objects: ObjectInfo[] = [];
-  await gitLines(
-    ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype) %(objectsize)'],
+const T = 't'.charCodeAt(0);
+
+/**
+ * Every blob and commit in the object store (reachable or not), in pack order, as
+ * git lists them. Trees and tags (three in four objects) are dropped on their first
+ * byte, before any text is made of them.
+ */
+export function eachObjectInPackOrder(cwd: string, onObject: (o: ObjectInfo) => void): Promise<void> {
+  return gitRawLines(
+    ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objecttype) %(objectname) %(objectsize)'],
     cwd,
-    (line) => {
-      const [id, type, size] = line.split(' ');
-      if (type === 'blob' || type === 'commit') objects.push({ id: id!, type, size: Number(size) });
+    (buf, start, end) => {
+      if (buf[start] === T) return;
+      const [type, id, size] = buf.toString('latin1', start, end).split(' ');
+      if (type === 'blob' || type === 'commit') onObject({ id: id!, type, size: Number(size) });
     },
   );
-  return objects;
 }
 
 export interface Reachable {
@@ -44,13 +49,4 @@ export async function reachableObjects(cwd: string, revisions: string[]): Promis
   });
   // Trees are listed with their paths too; the caller keeps only ids that are blobs.
   return { blobPaths, commits };
-}
-
-/** The commits the revisions reach (no trees or blobs: quick). */
-export async function reachableCommits(cwd: string, revisions: string[]): Promise<Set<string>> {
-  const commits = new Set<string>();
-  await gitLines(['rev-list', ...revisions, '--'], cwd, (line) => {
-    if (line) commits.add(line);
-  });
-  return commits;
 }

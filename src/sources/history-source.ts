@@ -7,17 +7,14 @@ import { compileRule } from '../detect/rules.js';
 import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import { git } from '../git/run.js';
-import { allObjectsInPackOrder, reachableCommits, reachableObjects, type ObjectInfo } from '../git/objects.js';
-import { readObjects } from '../git/read-objects.js';
-import { parseCommit } from '../git/commit-object.js';
+import { eachObjectInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
+import { ObjectReader } from '../git/read-objects.js';
+import { messageStart, parseCommit } from '../git/commit-object.js';
 import { ChangeLog } from '../git/introductions.js';
-import { CatFile } from '../git/cat-file.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
+import { ContainerReads } from './history-containers.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
-
-/** Blobs read and opened (OCR, readers) at once. */
-const CONTAINERS_AT_ONCE = 8;
 
 export interface HistoryOptions {
   /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
@@ -29,19 +26,6 @@ interface BlobSkip {
   blob: string;
   entry?: string;
   reason: string;
-}
-
-interface Listing {
-  /** Blobs and commits to read, in pack order. */
-  objects: ObjectInfo[];
-  /** Every blob the repository holds (to tell a missing one). */
-  blobs: Set<string>;
-  /** The commits history reaches: a message counts only in those (known later, so reading need not wait). */
-  commits: Promise<Set<string>>;
-}
-
-function blobIds(objects: ObjectInfo[]): Set<string> {
-  return new Set(objects.filter((o) => o.type === 'blob').map((o) => o.id));
 }
 
 export class HistorySource implements Source {
@@ -65,23 +49,27 @@ export class HistorySource implements Source {
   }
 
   /**
-   * What to read. The whole history: every blob in the object store (a blob no ref
-   * reaches never gets a commit, so it is not reported) and the commits the refs
-   * reach. A range: only what its commits added.
+   * Lists what to read and hands each object over as soon as it is known. The whole
+   * history: every blob and commit in the object store (a blob no ref reaches never
+   * gets a commit, and messages of commits no ref reaches are dropped afterwards).
+   * A range: only what its commits added. Returns every blob the store holds, to
+   * tell a missing one.
    */
-  private async listing(): Promise<Listing> {
-    if (!this.opts.range) {
-      const commits = reachableCommits(this.repoRoot, this.revisions());
-      commits.catch(() => undefined);
-      const all = await allObjectsInPackOrder(this.repoRoot);
-      return { objects: all, blobs: blobIds(all), commits };
+  private async list(read: (o: ObjectInfo) => void): Promise<Set<string>> {
+    const blobs = new Set<string>();
+    const reachable = this.opts.range ? reachableObjects(this.repoRoot, this.revisions()) : null;
+    reachable?.catch(() => undefined);
+    const listed: ObjectInfo[] = [];
+    await eachObjectInPackOrder(this.repoRoot, (o) => {
+      if (o.type === 'blob') blobs.add(o.id);
+      if (reachable) listed.push(o);
+      else read(o);
+    });
+    if (reachable) {
+      const { blobPaths, commits } = await reachable;
+      for (const o of listed) if (o.type === 'blob' ? blobPaths.has(o.id) : commits.has(o.id)) read(o);
     }
-    const [all, reachable] = await Promise.all([allObjectsInPackOrder(this.repoRoot), reachableObjects(this.repoRoot, this.revisions())]);
-    return {
-      objects: all.filter((o) => (o.type === 'blob' ? reachable.blobPaths.has(o.id) : reachable.commits.has(o.id))),
-      blobs: blobIds(all),
-      commits: Promise.resolve(reachable.commits),
-    };
+    return blobs;
   }
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
@@ -95,91 +83,66 @@ export class HistorySource implements Source {
   }
 
   private async scan(ctx: SourceContext, changes: ChangeLog): Promise<SourceOutput> {
+    const notes = this.notes();
+    notes.catch(() => undefined);
     const skipped: Skipped[] = [];
-    const [notes, { objects, blobs, commits }] = await Promise.all([this.notes(), this.listing()]);
     const detector = new Detector(ctx.rules.map(compileRule));
     const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
     const blobKeys = new Map<string, Found[]>();
-    const readerBlobs: string[] = [];
-    const findings: Finding[] = [];
-    let bytes = 0;
-
-    const toRead: string[] = [];
-    const types = new Map<string, ObjectInfo['type']>();
+    const messageFindings: Finding[] = [];
     const blobSkips: BlobSkip[] = [];
-    for (const o of objects) {
-      if (o.size > ctx.maxFileSize) {
-        blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
-        continue;
-      }
-      toRead.push(o.id);
-      types.set(o.id, o.type);
-    }
-
+    let bytes = 0;
     let read = 0;
-    await readObjects(this.repoRoot, toRead, Math.max(1, availableParallelism()), (obj) => {
+
+    const containers = new ContainerReads(this.repoRoot, content, (blob, result) => {
+      for (const skip of result.skipped) blobSkips.push({ blob, ...skip });
+      if (result.found.length > 0) blobKeys.set(blob, result.found);
+    });
+    const reader = new ObjectReader(this.repoRoot, Math.max(1, availableParallelism()), (obj) => {
       if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
       if ('missing' in obj) {
         skipped.push({ path: `object ${obj.id}`, reason: 'missing from the repository (damaged or partial clone)' });
         return;
       }
       bytes += obj.data.length;
-      if (types.get(obj.id) === 'commit') {
-        findings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
-        return;
+      if (obj.type === 'commit') messageFindings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
+      else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
+      else {
+        const found = detector.scan(obj.data);
+        if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
       }
-      if (content.needsReaderForData(obj.data)) {
-        readerBlobs.push(obj.id);
-        return;
-      }
-      const found = detector.scan(obj.data);
-      if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
     });
+    let blobs: Set<string>;
     try {
-      await this.readContainers(readerBlobs, content, blobKeys, blobSkips);
+      blobs = await this.list((o) => {
+        if (o.size > ctx.maxFileSize) blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
+        else reader.add(o.id);
+      });
+      await reader.finish();
+      await containers.settled();
     } finally {
+      reader.close();
       await content.close();
     }
-
-    // Messages of commits no ref reaches (amended, rebased away) are not history.
-    const reached = await commits;
-    findings.splice(0, findings.length, ...findings.filter((f) => f.source !== 'commit-message' || reached.has(f.commit!)));
-    findings.push(...(await this.attribute(blobKeys, changes, blobs, blobSkips, skipped, notes, ctx)));
-    return { findings, skipped, files: toRead.length, bytes, notes };
-  }
-
-  /** Blobs that need a reader or OCR, read again a few at a time, since those are asynchronous and slow. */
-  private async readContainers(ids: string[], content: ContentScanner, blobKeys: Map<string, Found[]>, blobSkips: BlobSkip[]): Promise<void> {
-    if (ids.length === 0) return;
-    const cat = new CatFile(this.repoRoot);
-    try {
-      for (let i = 0; i < ids.length; i += CONTAINERS_AT_ONCE) {
-        const batch = cat.request(ids.slice(i, i + CONTAINERS_AT_ONCE));
-        await Promise.all(
-          batch.map(async (pending) => {
-            const obj = await pending;
-            if ('missing' in obj) return;
-            const result = await content.scan('', obj.data);
-            for (const skip of result.skipped) blobSkips.push({ blob: obj.id, ...skip });
-            if (result.found.length > 0) blobKeys.set(obj.id, result.found);
-          }),
-        );
-      }
-    } finally {
-      cat.close();
-    }
+    const findings = await this.attribute(blobKeys, messageFindings, changes, blobs, blobSkips, skipped, await notes, ctx);
+    return { findings, skipped, files: reader.count, bytes, notes: await notes };
   }
 
   private scanMessage(id: string, data: Buffer, detector: Detector, ctx: SourceContext): Finding[] {
+    const found = detector.scan(data.subarray(messageStart(data)));
+    if (found.length === 0) return [];
     const commit = parseCommit(data);
-    return detector
-      .scan(data.subarray(commit.messageStart))
-      .map((c) => toFinding(c, { source: 'commit-message', path: null, commit: id, author: commit.author, date: commit.date }, ctx.ruleById));
+    return found.map((c) => toFinding(c, { source: 'commit-message', path: null, commit: id, author: commit.author, date: commit.date }, ctx.ruleById));
   }
 
-  /** Findings at each commit and path where a key entered history; blobs history names but lacks. */
+  /**
+   * Findings at each commit and path where a key entered history, and in the messages
+   * of commits history reaches (not those amended or rebased away); blobs history
+   * names but lacks.
+   */
   private async attribute(
     blobKeys: Map<string, Found[]>,
+    messageFindings: Finding[],
     changes: ChangeLog,
     blobs: Set<string>,
     blobSkips: BlobSkip[],
@@ -197,7 +160,7 @@ export class HistorySource implements Source {
         blobsOfKey.get(sha)!.add(blob);
       }
     }
-    const { introductions, missing, paths, reached } = await changes.analyse(
+    const { introductions, missing, paths, reached, commits } = await changes.analyse(
       (blob) => keysOfBlob.get(blob),
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
@@ -209,7 +172,7 @@ export class HistorySource implements Source {
       const path = paths.get(skip.blob);
       if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason });
     }
-    const findings: Finding[] = [];
+    const findings = messageFindings.filter((f) => commits.has(f.commit!));
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
       for (const f of blobKeys.get(intro.blob) ?? []) {

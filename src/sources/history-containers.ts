@@ -1,0 +1,57 @@
+// Blobs that need a reader or OCR (documents, archives, pictures) are read a second
+// time, a few at a time, beside the main read: those readers are asynchronous and
+// slow, and holding every such blob from the main stream until a reader is free
+// could take hundreds of megabytes.
+import { CatFile } from '../git/cat-file.js';
+import type { ContentResult, ContentScanner } from '../scan/content.js';
+
+/** Blobs read and opened at once. */
+const AT_ONCE = 8;
+
+export class ContainerReads {
+  private readonly queue: string[] = [];
+  private running: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly repoRoot: string,
+    private readonly content: ContentScanner,
+    private readonly onResult: (blob: string, result: ContentResult) => void,
+  ) {}
+
+  add(blob: string): void {
+    this.queue.push(blob);
+    if (this.running) return;
+    this.running = this.drain();
+    // Reported by settled(); until then a failure must not go unhandled.
+    this.running.catch(() => undefined);
+  }
+
+  /** Every blob added so far is read. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    const cat = new CatFile(this.repoRoot);
+    try {
+      while (this.queue.length > 0) {
+        const batch = cat.request(this.queue.splice(0, AT_ONCE));
+        await Promise.all(
+          batch.map(async (pending) => {
+            const obj = await pending;
+            if (!('missing' in obj)) this.onResult(obj.id, await this.content.scan('', obj.data));
+          }),
+        );
+      }
+    } catch (err) {
+      this.failure ??= err;
+      this.queue.length = 0;
+    } finally {
+      cat.close();
+      // No await between the empty queue and this line: an add() after it starts a new drain.
+      this.running = null;
+    }
+  }
+}
