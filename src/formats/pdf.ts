@@ -43,11 +43,11 @@ function standInForRenderingClasses(): void {
 function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; assets: string }> {
   loading ??= (async () => {
     standInForRenderingClasses();
-    const worker = (await import(`${PDFJS_DIR}/pdf.worker.mjs`)) as { WorkerMessageHandler: unknown };
+    const worker = (await import(`${PDFJS_DIR}/pdf.worker.min.mjs`)) as { WorkerMessageHandler: unknown };
     // pdf.js runs its "worker" in this thread when it finds this global: no Worker, no import by URL.
     const g = globalThis as { pdfjsWorker?: unknown };
     g.pdfjsWorker ??= worker;
-    const pdfjs = (await import(`${PDFJS_DIR}/pdf.mjs`)) as PdfjsModule;
+    const pdfjs = (await import(`${PDFJS_DIR}/pdf.min.mjs`)) as PdfjsModule;
     const assets = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
     return { pdfjs, assets };
   })();

@@ -47,7 +47,7 @@ function recordingFs(onError: (dir: string, err: NodeJS.ErrnoException) => void)
       throw err;
     }
   }) as typeof fs.readdirSync;
-  return { ...fs, readdirSync };
+  return { readdirSync };
 }
 
 function errorReason(err: NodeJS.ErrnoException): string {
