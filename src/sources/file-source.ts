@@ -1,6 +1,5 @@
 // Scans files on disk: the walk lists them and the pool reads and detects on every
 // core, starting while the walk is still going.
-import { resolve } from 'node:path';
 import type { Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
 import { ScanPool } from '../scan/pool.js';
@@ -51,7 +50,7 @@ export class FileSource implements Source {
       const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = walkFiles(root, this.walk, (f) => {
-        const file = { abs: resolve(f.abs), rel: rebase(f.rel) };
+        const file = { abs: f.abs, rel: rebase(f.rel) };
         if (readers.wants(file.rel)) {
           readers.add(file);
           return;

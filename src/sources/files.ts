@@ -4,7 +4,7 @@
 // unreadable folders, broken links and link loops become skipped entries.
 import fs from 'node:fs';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, posix, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
@@ -143,9 +143,11 @@ export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJo
         skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
       ),
     });
+    // fast-glob's paths are normalised and the folder is absolute: no join() per file.
+    const base = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
     for (const entry of entries) {
-      const rel = relPrefix ? posix.join(relPrefix, entry.path) : entry.path;
-      const abs = join(dirAbs, entry.path);
+      const rel = relPrefix ? `${relPrefix}/${entry.path}` : entry.path;
+      const abs = base + entry.path;
       const d = entry.dirent;
       if (d.isDirectory()) continue;
       if (!isIncluded(rel)) continue;
