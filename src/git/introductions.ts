@@ -83,12 +83,16 @@ export class ChangeLog {
     let rest = '';
     const onLine = (line: string) => {
       if (line.startsWith(HEADER)) {
+        // The author stays Latin-1 text of its bytes until an introduction needs it.
         const [id, author, date] = line.slice(1).split('\x00');
-        commit = { id: id!, author: latin1ToUtf8(author ?? ''), date: date ?? '' };
+        commit = { id: id!, author: author ?? '', date: date ?? '' };
         commits.add(commit.id);
         return;
       }
       if (!commit || !line.startsWith(':')) return;
+      // Most changes hold no key and name a blob the store has: nothing to learn from them.
+      const result = resultOf(line);
+      if (!keysOf(result) && !named.has(result) && exists(result)) return;
       const change = parseRawLine(line);
       if (change.mode !== SUBMODULE && !ZERO.test(change.result) && !exists(change.result)) {
         missing.set(change.result, unquoteGitPath(change.path));
@@ -115,6 +119,12 @@ interface RawChange {
   result: string;
   /** As git wrote it (quoted when it needs to be). */
   path: string;
+}
+
+/** The new blob of a raw line: the field before the status (`… dst M\tpath`). */
+function resultOf(line: string): string {
+  const status = line.lastIndexOf(' ', line.indexOf('\t'));
+  return line.slice(line.lastIndexOf(' ', status - 1) + 1, status);
 }
 
 /** `:100644 100644 src dst M\tpath`, or a merge's `::m1 m2 m3 p1 p2 dst MM\tpath`. */
@@ -147,5 +157,5 @@ function introductionIn(
   });
   if (newKeys.length === 0) return null;
   // With core.quotePath, any byte outside ASCII is quoted, so the unquoted path is exact.
-  return { commit, path: unquoteGitPath(change.path), blob: change.result, keys: newKeys };
+  return { commit: { ...commit, author: latin1ToUtf8(commit.author) }, path: unquoteGitPath(change.path), blob: change.result, keys: newKeys };
 }
