@@ -49,7 +49,7 @@ export class FileSource implements Source {
       // A file root is already reported relative to the current folder.
       const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
-      const walked = walkFiles(root, this.walk, (f) => {
+      const walked = await walkFiles(root, this.walk, (f) => {
         const file = { abs: f.abs, rel: rebase(f.rel) };
         if (readers.wants(file.rel)) {
           readers.add(file);

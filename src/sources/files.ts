@@ -31,6 +31,8 @@ export interface WalkResult {
 }
 
 // Matching the folder itself lets fast-glob skip it instead of testing every entry inside.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Git's own folder (or the file a worktree has in its place) is never scanned. */
 const GIT_DIR = '.git';
 
@@ -106,7 +108,7 @@ class GitignoreFilter {
  * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
  * (no per-entry promises), and one call is cheaper than one per folder.
  */
-export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): WalkResult {
+export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
   const absRoot = resolve(root);
   let rootStat: fs.Stats;
   try {
@@ -128,8 +130,8 @@ export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJo
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
-  const walkDir = (dirAbs: string, relPrefix: string): void => {
-    const entries = fg.sync('**', {
+  const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
+    const options: fg.Options & { objectMode: true } = {
       cwd: dirAbs,
       dot: true,
       onlyFiles: false,
@@ -142,27 +144,43 @@ export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJo
       fs: scanningFs((dir, err) =>
         skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
       ),
-    });
+    };
+    // The top level, then each folder in it, with a turn of the event loop between:
+    // the workers get files to scan while the walk goes on. (A call per folder at
+    // every level would cost more than the walk itself.)
+    const folders: string[] = [];
+    await handle(fg.sync('**', { ...options, deep: 1 }), dirAbs, relPrefix, folders);
+    for (const folder of folders) {
+      await nextTurn();
+      await handle(fg.sync(`${fg.escapePath(folder)}/**`, options), dirAbs, relPrefix, null);
+    }
+  };
+
+  /** Files go to onFile; top-level folders to `folders` (null: their contents are listed already). */
+  const handle = async (entries: fg.Entry[], dirAbs: string, relPrefix: string, folders: string[] | null): Promise<void> => {
     // fast-glob's paths are normalised and the folder is absolute: no join() per file.
     const base = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
     for (const entry of entries) {
       const rel = relPrefix ? `${relPrefix}/${entry.path}` : entry.path;
       const abs = base + entry.path;
       const d = entry.dirent;
-      if (d.isDirectory()) continue;
+      if (d.isDirectory()) {
+        folders?.push(entry.path);
+        continue;
+      }
       if (!isIncluded(rel)) continue;
       if (gitignore?.ignores(rel)) continue;
       if (d.isFile()) {
         add({ abs, rel });
       } else if (d.isSymbolicLink()) {
-        followLink(abs, rel);
+        await followLink(abs, rel);
       } else {
         skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
       }
     }
   };
 
-  const followLink = (abs: string, rel: string): void => {
+  const followLink = async (abs: string, rel: string): Promise<void> => {
     let target: fs.Stats;
     try {
       target = statSync(abs);
@@ -183,12 +201,12 @@ export function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJo
         return;
       }
       seenDirs.add(real);
-      walkDir(abs, rel);
+      await walkDir(abs, rel);
     } else {
       skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
     }
   };
 
-  walkDir(absRoot, '');
+  await walkDir(absRoot, '');
   return { files, skipped };
 }
