@@ -106,7 +106,7 @@ class GitignoreFilter {
 /**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
  * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
- * (no per-entry promises), and one call is cheaper than one per folder.
+ * (no per-entry promises); it runs as one call per top-level folder.
  */
 export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
   const absRoot = resolve(root);
