@@ -1,4 +1,4 @@
-// Bundles the CLI and the scan worker into dist/ with esbuild. Code splitting keeps
+// Bundles the CLI, the pre-commit hook's call and the scan worker into dist/ with esbuild. Code splitting keeps
 // each command's code in its own chunk, loaded only when that command runs.
 // Files are written to a temporary name and renamed, chunks before entry points,
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
@@ -12,26 +12,42 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // otherwise old chunks stay a while for CLI runs started before this build.
 const STALE_AFTER_MS = process.argv.includes('--clean') ? 0 : 10 * 60 * 1000;
 
-const result = await build({
+const shared = {
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', 'scan-worker': 'src/scan/worker.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
   write: false,
   // Native or heavy packages stay in node_modules and load only when needed.
   // yaml is only needed for config and user rule files, so it loads from node_modules on demand.
   external: ['sharp', 'tesseract.js', '@tesseract.js-data/eng', 'simple-git', 'playwright-core', 'yaml'],
   define: { __SPREEFLO_SCAN_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+const results = await Promise.all([
+  build({
+    ...shared,
+    entryPoints: { cli: 'src/cli.ts', 'scan-worker': 'src/scan/worker.ts' },
+    outdir: 'dist',
+    splitting: true,
+    format: 'esm',
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+  // The pre-commit hook's call (src/hook.ts): one CommonJS file, loaded by bin/ with require().
+  build({
+    ...shared,
+    entryPoints: ['src/hook.ts'],
+    outfile: 'dist/hook.cjs',
+    format: 'cjs',
+    define: { ...shared.define, 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+]);
 
-const outputs = [...result.outputFiles].sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
+const outputs = results
+  .flatMap((r) => r.outputFiles)
+  .sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });
   const tmp = `${file.path}.${process.pid}.tmp`;

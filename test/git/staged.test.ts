@@ -2,11 +2,12 @@
 // default; text read from the diff and binary content from git, byte for byte.
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
 import { runCli } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
+import { docx, zip } from '../fixtures/documents/make.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -59,6 +60,31 @@ describe('staged', () => {
     expect(findings.map((f) => ({ path: f.path, line: f.line, ...(c.expect.find((e) => e.path === f.path)?.column ? { column: f.column } : {}) }))).toEqual(c.expect);
     for (const f of findings) expect(f.keySha256).toBe(sha(key));
     expect(code).toBe(c.expect.length ? 1 : 0);
+    // The hook's exact call (its own CommonJS bundle) decides the same, and says where.
+    const hook = runCli(['staged'], { cwd: repo.dir });
+    expect(hook.code).toBe(code);
+    for (const e of c.expect) expect(hook.stdout).toContain(`${e.path}:${e.line}`);
+    expect(hook.stdout + hook.stderr).not.toContain(key);
+  });
+
+  // The hook's bundle holds the readers and OCR too, loaded only when a commit needs them.
+  const IMAGES = join(import.meta.dirname, '..', 'fixtures', 'images');
+  const shot = JSON.parse(readFileSync(join(IMAGES, 'manifest.json'), 'utf8')).images[0] as { file: string; keys: Array<{ key: string }> };
+  it.each([
+    ['a screenshot', () => ({ 'docs/shot.png': readFileSync(join(IMAGES, shot.file)) }), 'docs/shot.png', shot.keys[0]!.key],
+    ['a zip archive', (k: string) => ({ 'dist/bundle.zip': zip({ 'conf/app.env': `KEY=${k}\n` }) }), 'dist/bundle.zip', null],
+    ['a Word document', (k: string) => ({ 'docs/setup.docx': docx([`Use ${k} to log in.`]) }), 'docs/setup.docx', null],
+  ] as const)('the hook call finds a key in %s', (_name, files, path, fixedKey) => {
+    const repo = new TestRepo();
+    repo.commit('init', { 'README.md': '# x\n' });
+    const key = fixedKey ?? makeV2Key();
+    repo.write(files(key));
+    repo.git('add', '-A');
+    const hook = runCli(['staged'], { cwd: repo.dir });
+    expect(hook.stderr).toBe('');
+    expect(hook.code).toBe(1);
+    expect(hook.stdout).toContain(path);
+    expect(hook.stdout).not.toContain(key);
   });
 
   it('by default a key already committed in a modified file does not block; --all-staged reports it', () => {

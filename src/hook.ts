@@ -1,0 +1,13 @@
+// `spreeflo-scan staged` with no flags, the pre-commit hook's exact call, built on its
+// own as one CommonJS file (dist/hook.cjs): Node starts that faster than a graph of ES
+// modules, and it holds no argument parser. git starts before anything else runs;
+// readers and OCR are in the file too but only evaluated when a commit holds a
+// document or a picture. No top-level await: CommonJS has none.
+import { DEFAULTS } from './cli/defaults.js';
+import { runTask } from './cli/run.js';
+import { exitWhenFlushed } from './cli/exit.js';
+import { startStagedGit } from './git/staged-start.js';
+import { stagedCommand } from './cli/staged-command.js';
+
+const git = startStagedGit(process.cwd());
+void runTask(() => stagedCommand({ ...DEFAULTS }, git)).then(exitWhenFlushed);
