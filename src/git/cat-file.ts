@@ -56,13 +56,33 @@ export class CatFile {
     }
   }
 
+  /**
+   * The next n bytes. Inside one chunk they are a view of it; across chunks only
+   * those bytes are copied (the rest of the last chunk stays a view).
+   */
   private take(n: number): Buffer {
-    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.pending = rest.length ? [rest] : [];
-    this.pendingBytes = rest.length;
+    this.pendingBytes -= n;
+    const first = this.pending[0]!;
+    if (first.length >= n) {
+      if (first.length === n) this.pending.shift();
+      else this.pending[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    for (let filled = 0; filled < n; ) {
+      const chunk = this.pending[0]!;
+      const part = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, part);
+      filled += part;
+      if (part === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(part);
+    }
     return out;
+  }
+
+  /** The pending chunks as one, for a header line cut between two chunks. */
+  private joinPending(): void {
+    this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
   }
 
   private onData(chunk: Buffer): void {
@@ -74,7 +94,7 @@ export class CatFile {
         let nl = first.indexOf(10);
         if (nl === -1) {
           if (this.pending.length === 1) return;
-          this.take(0);
+          this.joinPending();
           nl = this.pending[0]!.indexOf(10);
           if (nl === -1) return;
         }
