@@ -13,7 +13,9 @@ export interface StagedOptions extends CommonOptions {
 
 /** `git` was started by the command line (startStagedGit) before this module loaded. */
 export async function stagedCommand(opts: StagedOptions, git: StagedGit): Promise<number> {
-  const [root, files] = await Promise.all([git.root, git.files]);
+  // The root first: outside a repository its error ("not a git repository") is the one to show.
+  const root = await git.root;
+  const files = await git.files;
   const setup = await prepareScan(root, opts);
   const result = await runPipeline({ sources: [new StagedSource(root, files, opts.allStaged === true)], ...setup });
   return emitReport(result, setup.rules, opts, blockedCommitAdvice);
