@@ -54,8 +54,12 @@ export interface Sym {
   ref: number;
 }
 
-/** Plausible characters at one key position, cheapest first. */
-interface Slot { alts: { ch: string; cost: number }[] }
+/**
+ * Plausible characters at one key position, cheapest first. `read`: some
+ * reading's first choice there, or a look-alike of one (not only one of
+ * tesseract's alternatives).
+ */
+interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
 
 /**
  * Pool several aligned readings (each exactly `n` symbols) into slots. A
@@ -88,8 +92,9 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
         if ((w.get(alt) ?? 0) < prior) w.set(alt, prior);
       }
     }
+    const nearRead = new Set([...topChars].flatMap((c) => [c, ...lookalikes(c)]));
     const sorted = [...w.entries()]
-      .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight) }))
+      .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight), read: nearRead.has(ch) }))
       .sort((a, b) => a.cost - b.cost);
     // The best few, plus always the look-alikes of the best.
     const first = sorted[0]?.ch ?? '';
@@ -100,7 +105,14 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
   return slots;
 }
 
-export interface V2Search { key: string | null; tried: number; cost: number; best: string }
+/**
+ * `guessed`: a check character of the key found is only one of tesseract's
+ * alternatives to what every reading read there (not a look-alike of it).
+ * That is how a wrong-checksum key (a valid one with one check character
+ * replaced) gets "repaired" into the valid key it was made from, so such a
+ * find is not proof: see docs/ocr.md.
+ */
+export interface V2Search { key: string | null; tried: number; cost: number; best: string; guessed: boolean }
 
 const Q = 10; // cost quantum: 0.1
 
@@ -139,17 +151,17 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   // check character was changed, which are not keys.
   const sl = slots.map((s, i) => (i === 30 ? { alts: s.alts.filter((a) => '01234'.includes(a.ch)) } : s));
   const best = slots.map((s) => s.alts[0]?.ch ?? '?').join('');
-  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best };
+  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
   // Normalise so each slot's cheapest alternative costs 0.
   const norm = sl.map((s) => {
     const m = Math.min(...s.alts.map((a) => a.cost));
-    return { alts: s.alts.map((a) => ({ ch: a.ch, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
+    return { alts: s.alts.map((a) => ({ ...a, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
   });
   const LIMIT = 60 * Q;
   const counts = countUpTo(norm, LIMIT);
   let cMax = -1;
   while (cMax + 1 <= LIMIT && counts[cMax + 1]! <= budget) cMax++;
-  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best };
+  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
   const tried = counts[cMax]!;
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
@@ -196,7 +208,8 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   dfs(0, 0, 0);
   const fi = foundIdx as Uint8Array | null;
   const found = fi ? { key: `sfk_${body.map((a, i) => a[fi[i]!]!.ch).join('')}${foundCheck}`, cost: foundCost / Q } : null;
-  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best };
+  const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
+  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed };
 }
 
 export const B62_SET: Set<string> = IS_B62;

@@ -242,7 +242,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-function solveV2(readings: PSym[][], budget: number): { key: string | null; best: string; ref: PSym[]; tried: number } {
+function solveV2(readings: PSym[][], budget: number): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -268,7 +268,7 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), variants.length ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried };
   }
   // References made by dropping the symbols that look like a glyph read twice
   // (`mM`, `lL`, `O0`) from a 37/38 reading: every reading is pooled onto each.
@@ -290,7 +290,7 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref: sref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   let best = ref ? ref.map(top).join('') : '';
@@ -299,10 +299,10 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     if (share < 1) break;
     const res = searchV2(pool([v], 36, V2_ALPHABET), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref: fallback as PSym[], tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried };
   }
   if (!best && fallback.length === 36) best = fallback.map(top).join('');
-  return { key: null, best, ref: fallback as PSym[], tried };
+  return { key: null, guessed: false, best, ref: fallback as PSym[], tried };
 }
 
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */
@@ -428,13 +428,21 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
       budgetLeft -= res.tried;
       return res;
     };
+    // A key whose checksum holds only with a check character tesseract offered
+    // as an alternative (see V2Search.guessed): kept as the region's 'low'
+    // reading unless a later read resolves the key without guessing.
+    let guess: ImageCandidate | undefined;
     const acceptV2 = (res: ReturnType<typeof solveV2>): void => {
       if (!res.key) return;
-      v2Done = true;
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+      if (res.guessed) {
+        guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
+        return;
+      }
+      v2Done = true;
       if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
     };
     for (const hit of pageV2) if (inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -507,7 +515,8 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
       const res = resolveV2(true);
       acceptV2(res);
     }
-    if (!v2Done && v2Readings.length) {
+    if (!v2Done && guess) lows.push(guess);
+    else if (!v2Done && v2Readings.length) {
       const res = solveV2(v2Readings, 0);
       const best = `sfk_${res.best}`;
       if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });

@@ -100,4 +100,17 @@ describe('wrong-checksum keys near a valid one', () => {
     const res = searchV2(pool([reading(shown)], 36, B62_SET));
     expect(res.key).toBeNull();
   });
+
+  it('marks as guessed a key whose check character was only one of tesseract\'s alternatives', () => {
+    // KEY's check is `dcF8u` after its first character; shown with `R` for `F`, `F` offered as an alternative.
+    const i = 33;
+    const shown = `${KEY.slice(4, 4 + i)}R${KEY.slice(5 + i)}`;
+    const res = searchV2(pool([reading(shown, { [i]: [{ ch: 'R', conf: 94 }, { ch: 'F', conf: 16 }] })], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(true);
+    // A look-alike of what was read (`8` for `B`) is not a guess.
+    const lookalike = searchV2(pool([reading(KEY.slice(4).replace(/8(?=u$)/, 'B'))], 36, B62_SET));
+    expect(lookalike.key).toBe(KEY);
+    expect(lookalike.guessed).toBe(false);
+  });
 });
