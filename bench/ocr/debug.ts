@@ -3,11 +3,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startWorker } from '../../src/ocr/engine.js';
+import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, type Trace } from '../../src/ocr/pipeline.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { dump: { type: 'string' }, page: { type: 'boolean', default: false } } });
-const worker = await startWorker();
+const worker = await startEngines();
 for (const file of positionals) {
   const dumpDir = values.dump;
   if (dumpDir) await mkdir(dumpDir, { recursive: true });

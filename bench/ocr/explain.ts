@@ -1,11 +1,11 @@
 // Why a v2 key was not resolved: the cost of the true key under the pooled slots.
 //   npx tsx bench/ocr/explain.ts bench/.work/ocr/072-terminal-light.png sfk_...
 import { readFile } from 'node:fs/promises';
-import { startWorker } from '../../src/ocr/engine.js';
+import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, reference, alignTo, type Trace } from '../../src/ocr/pipeline.js';
 import { pool, V2_ALPHABET, type Sym } from '../../src/ocr/correct.js';
 const [file, truth] = process.argv.slice(2) as [string, string];
-const worker = await startWorker();
+const worker = await startEngines();
 const trace: Trace = { regions: 0, reads: 0, texts: [] };
 await recognizeImage(worker, await readFile(file), trace);
 await worker.terminate();

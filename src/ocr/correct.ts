@@ -54,8 +54,12 @@ export interface Sym {
   ref: number;
 }
 
-/** Plausible characters at one key position, cheapest first. */
-interface Slot { alts: { ch: string; cost: number }[] }
+/**
+ * Plausible characters at one key position, cheapest first. `read`: some
+ * reading's first choice there, or a look-alike of one (not only one of
+ * tesseract's alternatives).
+ */
+interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
 
 /**
  * Pool several aligned readings (each exactly `n` symbols) into slots. A
@@ -88,8 +92,9 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
         if ((w.get(alt) ?? 0) < prior) w.set(alt, prior);
       }
     }
+    const nearRead = new Set([...topChars].flatMap((c) => [c, ...lookalikes(c)]));
     const sorted = [...w.entries()]
-      .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight) }))
+      .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight), read: nearRead.has(ch) }))
       .sort((a, b) => a.cost - b.cost);
     // The best few, plus always the look-alikes of the best.
     const first = sorted[0]?.ch ?? '';
@@ -100,7 +105,14 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
   return slots;
 }
 
-export interface V2Search { key: string | null; tried: number; cost: number; best: string }
+/**
+ * `guessed`: a check character of the key found is only one of tesseract's
+ * alternatives to what every reading read there (not a look-alike of it).
+ * That is how a wrong-checksum key (a valid one with one check character
+ * replaced) gets "repaired" into the valid key it was made from, so such a
+ * find is not proof: see docs/ocr.md.
+ */
+export interface V2Search { key: string | null; tried: number; cost: number; best: string; guessed: boolean }
 
 const Q = 10; // cost quantum: 0.1
 
@@ -139,17 +151,17 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   // check character was changed, which are not keys.
   const sl = slots.map((s, i) => (i === 30 ? { alts: s.alts.filter((a) => '01234'.includes(a.ch)) } : s));
   const best = slots.map((s) => s.alts[0]?.ch ?? '?').join('');
-  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best };
+  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
   // Normalise so each slot's cheapest alternative costs 0.
   const norm = sl.map((s) => {
     const m = Math.min(...s.alts.map((a) => a.cost));
-    return { alts: s.alts.map((a) => ({ ch: a.ch, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
+    return { alts: s.alts.map((a) => ({ ...a, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
   });
   const LIMIT = 60 * Q;
   const counts = countUpTo(norm, LIMIT);
   let cMax = -1;
   while (cMax + 1 <= LIMIT && counts[cMax + 1]! <= budget) cMax++;
-  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best };
+  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
   const tried = counts[cMax]!;
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
@@ -196,7 +208,8 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   dfs(0, 0, 0);
   const fi = foundIdx as Uint8Array | null;
   const found = fi ? { key: `sfk_${body.map((a, i) => a[fi[i]!]!.ch).join('')}${foundCheck}`, cost: foundCost / Q } : null;
-  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best };
+  const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
+  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed };
 }
 
 export const B62_SET: Set<string> = IS_B62;
@@ -220,31 +233,69 @@ export function toHex(ch: string): string | null {
 export interface V1Reading { key: string; sure: boolean }
 
 /**
- * Vote a v1 hex part (32 slots) over aligned readings. Sure when every reading
- * read every character as that same hex digit with high confidence.
+ * How much the legacy engine's readings of a v1 key count against the LSTM's.
+ * The LSTM misreads some hex digits (`6` as `b`, `4` and `0` as `d`) the same
+ * way in every view, so more LSTM readings do not outvote that; the legacy
+ * classifier reads glyph by glyph and makes other mistakes. The LSTM's votes
+ * are averaged over its readings; each of the (up to 3) legacy readings adds
+ * LEGACY_V1_WEIGHT / 3 of a unanimous LSTM at confidence 90, so three legacy
+ * readings that agree outvote a unanimous LSTM, and one does not.
  */
-export function voteV1(readings: (Sym | undefined)[][]): V1Reading | null {
+const LEGACY_V1_WEIGHT = 2.5;
+const LEGACY_READS = 3;
+/**
+ * The legacy engine's confidence says more than the LSTM's: its misreads come
+ * at 65-80 where a clean glyph gets ~90, so a vote is scaled by
+ * ((conf - 50) / 40)^2.
+ */
+function legacyWeight(conf: number): number {
+  const x = Math.max(0, (conf - 50) / 40);
+  return 100 * x * x;
+}
+/**
+ * The legacy engine's own consistent misreads, measured on the true boxes of
+ * the dev sets' v1 keys (106 keys, 3 sizes): what it reads -> what the digit
+ * was. Where the LSTM reads the latter, the legacy vote counts half.
+ */
+const LEGACY_MISREADS: Record<string, string> = { '6': '0e', '0': 'c', '3': 'a', '9': '0', e: '0' };
+
+/**
+ * Vote a v1 hex part (32 slots) over aligned readings (`legacy[j]`: reading j
+ * is the legacy engine's). Sure when every LSTM reading read every character
+ * as that same hex digit with high confidence.
+ */
+export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = []): V1Reading | null {
   let key = '';
   let sure = readings.length > 0;
   for (let i = 0; i < 32; i++) {
-    const w = new Map<string, number>();
-    for (const r of readings) {
+    const w = [new Map<string, number>(), new Map<string, number>()];
+    const n = [0, 0];
+    readings.forEach((r, j) => {
       const s = r[i];
-      if (!s) continue;
+      if (!s) return;
+      const g = legacy[j] ? 1 : 0;
+      n[g]!++;
       for (const c of s.choices) {
         const h = toHex(c.ch);
         if (h === null) continue;
         const penalty = h === c.ch ? 1 : 0.6;
-        w.set(h, (w.get(h) ?? 0) + Math.max(1, c.conf) * penalty);
+        w[g]!.set(h, (w[g]!.get(h) ?? 0) + (g ? legacyWeight(c.conf) : Math.max(1, c.conf)) * penalty);
       }
+    });
+    const total = new Map<string, number>();
+    const lstmTop = [...w[0]!.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    for (const g of [0, 1]) for (const [h, v] of w[g]!) {
+      const doubt = g && (LEGACY_MISREADS[h] ?? '').includes(lstmTop) ? 0.5 : 1;
+      total.set(h, (total.get(h) ?? 0) + (v / Math.max(g ? LEGACY_READS : 1, n[g]!)) * (g ? LEGACY_V1_WEIGHT * doubt : 1));
     }
-    if (w.size === 0) return null;
-    const top = [...w.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    if (total.size === 0) return null;
+    const top = [...total.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     key += top;
-    for (const r of readings) {
+    readings.forEach((r, j) => {
+      if (legacy[j]) return;
       const c0 = r[i]?.choices[0];
       if (!c0 || c0.ch !== top || c0.conf < V1_HIGH_CONF) sure = false;
-    }
+    });
   }
   return { key, sure };
 }

@@ -1,6 +1,8 @@
 // tesseract.js workers, set up to run fully offline: the language data comes
 // from the @tesseract.js-data/eng package in node_modules, the WebAssembly core
 // from tesseract.js-core, and nothing is written to or read from a download cache.
+// Two engines: the LSTM (every read) and tesseract's legacy classifier (a few
+// close-ups of keys the LSTM reads did not settle: it makes different mistakes).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Worker } from 'tesseract.js';
@@ -9,26 +11,28 @@ const require = createRequire(import.meta.url);
 
 /** Which traineddata: `4.0.0_best_int` (tessdata_best, integerised) reads keys best. */
 export const MODEL = '4.0.0_best_int';
+/** tessdata (standard): the only one of the package's models that holds the legacy engine's data. */
+export const LEGACY_MODEL = '4.0.0';
 
-export function langPath(): string {
-  return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), MODEL);
+export function langPath(model = MODEL): string {
+  return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), model);
 }
 
 export function engineVersion(): string {
   const tess = require('tesseract.js/package.json') as { version: string };
   const data = require('@tesseract.js-data/eng/package.json') as { version: string };
-  return `tesseract.js@${tess.version}+eng@${data.version}/${MODEL}`;
+  return `tesseract.js@${tess.version}+eng@${data.version}/${MODEL}+${LEGACY_MODEL}`;
 }
 
 /** Options that keep tesseract.js from touching the network or a cache folder. */
-export function workerOptions(): Record<string, unknown> {
+export function workerOptions(model = MODEL): Record<string, unknown> {
   return {
     // A local folder: tesseract.js reads `${langPath}/eng.traineddata.gz` from disk.
-    langPath: langPath(),
+    langPath: langPath(model),
     gzip: true,
     // No read or write of a traineddata cache in the working directory.
     cacheMethod: 'none',
-    cachePath: langPath(),
+    cachePath: langPath(model),
     logger: () => undefined,
     errorHandler: () => undefined,
   };
@@ -54,6 +58,41 @@ export async function startWorker(): Promise<Worker> {
     preserve_interword_spaces: '1',
   } as never);
   return worker;
+}
+
+/**
+ * A legacy-engine worker (OEM 0) on the tessdata model. `legacyCore` and
+ * `legacyLang` make tesseract.js load the full core and take the data from
+ * langPath as is (without them it would assume LSTM-only data). No adaptive
+ * learning: what it reads in one image must not depend on the images read before.
+ */
+export async function startLegacyWorker(): Promise<Worker> {
+  const { createWorker } = await import('tesseract.js');
+  const worker = await createWorker('eng', 0 /* OEM.TESSERACT_ONLY */, { ...workerOptions(LEGACY_MODEL), legacyCore: true, legacyLang: true } as never, INIT_CONFIG as never);
+  await worker.setParameters({
+    user_defined_dpi: '300',
+    tessedit_do_invert: '0',
+    preserve_interword_spaces: '1',
+    classify_enable_learning: '0',
+  } as never);
+  return worker;
+}
+
+/** The engines one image is read with: the LSTM worker, and the legacy one, started on first use. */
+export interface Engines { lstm: Worker; legacy: () => Promise<Worker>; terminate: () => Promise<void> }
+
+/** An LSTM worker now, a legacy one when first asked for (most images never need it). */
+export async function startEngines(): Promise<Engines> {
+  const lstm = await startWorker();
+  let legacy: Promise<Worker> | undefined;
+  return {
+    lstm,
+    legacy: () => (legacy ??= startLegacyWorker()),
+    terminate: async () => {
+      await lstm.terminate().catch(() => undefined);
+      if (legacy) await legacy.then((w) => w.terminate()).catch(() => undefined);
+    },
+  };
 }
 
 export interface Box { x0: number; y0: number; x1: number; y1: number }

@@ -1,8 +1,7 @@
 // Finding Spreeflo keys in screenshots, offline. See docs/ocr.md.
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'tesseract.js';
 import { ResultCache } from './cache.js';
-import { engineVersion, startWorker } from './engine.js';
+import { type Engines, engineVersion, startEngines } from './engine.js';
 import { recognizeImage } from './pipeline.js';
 import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
@@ -11,35 +10,36 @@ export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './typ
 export { isImagePath } from '../formats/kinds.js';
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
-export const PIPELINE_VERSION = 'ocr-pipeline-2';
+export const PIPELINE_VERSION = 'ocr-pipeline-4';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 
 /**
  * A pool of tesseract.js workers. Nothing is loaded until the first
- * recognize(); each image is read by one worker from start to end.
+ * recognize(); each image is read by one slot (an LSTM worker, and a legacy
+ * one once a key needs it) from start to end.
  */
 export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, opts.workers ?? availableParallelism());
   const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
   const cache = cacheDir === null ? null : new ResultCache(cacheDir, `${PIPELINE_VERSION}/${engineVersion()}`);
-  const idle: Worker[] = [];
-  const waiting: ((w: Worker) => void)[] = [];
-  const all: Promise<Worker>[] = [];
+  const idle: Engines[] = [];
+  const waiting: ((w: Engines) => void)[] = [];
+  const all: Promise<Engines>[] = [];
   let closed = false;
 
-  async function acquire(): Promise<Worker> {
+  async function acquire(): Promise<Engines> {
     const w = idle.pop();
     if (w) return w;
     if (all.length < size) {
-      const p = startWorker();
+      const p = startEngines();
       all.push(p);
       return p;
     }
     return new Promise((resolve) => waiting.push(resolve));
   }
 
-  function release(w: Worker): void {
+  function release(w: Engines): void {
     const next = waiting.shift();
     if (next) next(w);
     else idle.push(w);
@@ -52,7 +52,7 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
       const hit = await cache.get(key);
       if (hit) return hit;
     }
-    let worker: Worker;
+    let worker: Engines;
     try {
       worker = await acquire();
     } catch (err) {
@@ -74,7 +74,7 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   async function close(): Promise<void> {
     closed = true;
     const workers = await Promise.allSettled(all);
-    await Promise.all(workers.map((r) => (r.status === 'fulfilled' ? r.value.terminate().catch(() => undefined) : undefined)));
+    await Promise.all(workers.map((r) => (r.status === 'fulfilled' ? r.value.terminate() : undefined)));
     all.length = 0;
     idle.length = 0;
   }

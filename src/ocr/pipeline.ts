@@ -1,8 +1,7 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import type { Worker } from 'tesseract.js';
 import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
-import { type OcrWord, type Box as OcrBox, read } from './engine.js';
+import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, B62_SET, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 
@@ -24,6 +23,15 @@ const VIEWS: { target: number; local: boolean; style: Style }[] = [
   { target: 46, local: false, style: 'bold' },
   { target: 58, local: true, style: 'plain' },
 ];
+
+/**
+ * Text heights (px) of the legacy engine's close-ups of a v1 key (page
+ * normalisation, plain, hex whitelist). The legacy classifier reads glyph by
+ * glyph, so it does not share the LSTM's consistent misreads (`6` as `b`, `4`
+ * as `d`); see voteV1. (For v2 keys its readings resolved none of the dev
+ * sets' misses, so they are not read.)
+ */
+const LEGACY_TARGETS = [34, 46, 58];
 
 const ALNUM = /[A-Za-z0-9]/;
 
@@ -82,11 +90,12 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
 /** A recognised symbol plus where it is in the original image. */
 interface PSym extends Sym { box: Box; space: boolean }
 
-function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box): PSym[][] {
+/** Per line, its symbols, words separated by a space symbol (`joined`: not separated). */
+function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box, joined = false): PSym[][] {
   const lines = new Map<number, PSym[]>();
   for (const w of words) {
     const seq = lines.get(w.line) ?? [];
-    if (seq.length) seq.push({ choices: [{ ch: ' ', conf: 100 }], ref: -1, box: toOrig(w.box), space: true });
+    if (seq.length && !joined) seq.push({ choices: [{ ch: ' ', conf: 100 }], ref: -1, box: toOrig(w.box), space: true });
     for (const s of w.symbols) seq.push({ choices: s.choices, ref: 0, box: toOrig(s.box), space: false });
     lines.set(w.line, seq);
   }
@@ -233,7 +242,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-function solveV2(readings: PSym[][], budget: number): { key: string | null; best: string; ref: PSym[]; tried: number } {
+function solveV2(readings: PSym[][], budget: number): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -259,7 +268,7 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), variants.length ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried };
   }
   // References made by dropping the symbols that look like a glyph read twice
   // (`mM`, `lL`, `O0`) from a 37/38 reading: every reading is pooled onto each.
@@ -281,7 +290,7 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref: sref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   let best = ref ? ref.map(top).join('') : '';
@@ -290,10 +299,10 @@ function solveV2(readings: PSym[][], budget: number): { key: string | null; best
     if (share < 1) break;
     const res = searchV2(pool([v], 36, V2_ALPHABET), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, best: res.best, ref: fallback as PSym[], tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried };
   }
   if (!best && fallback.length === 36) best = fallback.map(top).join('');
-  return { key: null, best, ref: fallback as PSym[], tried };
+  return { key: null, guessed: false, best, ref: fallback as PSym[], tried };
 }
 
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */
@@ -329,9 +338,38 @@ function pageScale(g: Grey): number {
   return Math.sqrt(4_000_000 / px);
 }
 
-export interface Trace { v2?: Sym[][][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+/** A v1 reading: LSTM (`hex`: with the hex-only whitelist) or the legacy engine's (always hex-only). */
+export type V1Read = V1Hit & { hex?: boolean; legacy?: boolean };
 
-export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trace): Promise<ImageResult> {
+/** The v1 key a region's readings vote for, always 'low', or null. */
+export function settleV1(v1Readings: V1Read[]): ImageCandidate | null {
+  if (!v1Readings.length) return null;
+  const exact = v1Readings.filter((v) => v.exact);
+  const pool1 = exact.length ? exact : v1Readings;
+  const hexReads = pool1.filter((v) => v.hex);
+  const use = hexReads.length ? hexReads : pool1;
+  const voted = voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy));
+  if (!voted) return null;
+  const dcs = new Map<string, number>();
+  for (const v of v1Readings) dcs.set(v.dc, (dcs.get(v.dc) ?? 0) + 1);
+  const dc = [...dcs.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  // The key itself: every reading (page pass, close-ups, hex-only),
+  // aligned by edit distance onto an exact one, votes.
+  const refRead = (exact.find((v) => v.hex) ?? exact[0])?.syms;
+  const all = refRead ? voteV1(v1Readings.map((v) => (v.run.length === 32 ? v.run : alignTo(refRead, v.run))), v1Readings.map((v) => !!v.legacy)) : null;
+  const key = `${all?.key ?? voted.key}-sf${dc}`;
+  const box = boxOf(use[0]!.syms);
+  const charW = box.width / 32;
+  // Always 'low': a v1 key has no checksum, and tesseract misreads some
+  // hex digits (4/d, 6/b, 5/b) the same way in every view with high
+  // confidence, so no agreement between readings proves a v1 reading.
+  return { ruleId: 'spreeflo-api-key-v1', key, confidence: 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } };
+}
+
+export interface Trace { v2?: Sym[][][]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+
+export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
+  const worker = engines.lstm;
   const decoded = await decode(image);
   if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
   const t0 = performance.now();
@@ -377,7 +415,7 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
     const ox = Math.max(0, Math.floor(cx));
     const oy = Math.max(0, Math.floor(cy));
     const v2Readings: PSym[][] = [];
-    const v1Readings: (V1Hit & { hex?: boolean })[] = [];
+    const v1Readings: V1Read[] = [];
     let v2Done = false;
     let v1Done = false;
     let sawV2 = false;
@@ -390,13 +428,21 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
       budgetLeft -= res.tried;
       return res;
     };
+    // A key whose checksum holds only with a check character tesseract offered
+    // as an alternative (see V2Search.guessed): kept as the region's 'low'
+    // reading unless a later read resolves the key without guessing.
+    let guess: ImageCandidate | undefined;
     const acceptV2 = (res: ReturnType<typeof solveV2>): void => {
       if (!res.key) return;
-      v2Done = true;
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+      if (res.guessed) {
+        guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
+        return;
+      }
+      v2Done = true;
       if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
     };
     for (const hit of pageV2) if (inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -449,40 +495,35 @@ export async function recognizeImage(worker: Worker, image: Buffer, trace?: Trac
         }
       }
     }
+    if (sawV1) {
+      // Always, even when every LSTM reading agreed: its misreads of hex digits are consistent.
+      const legacy = await engines.legacy();
+      for (const target of LEGACY_TARGETS) {
+        const s = Math.min(8, Math.max(1, target / h));
+        const words = await read(legacy, await toPng(region, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
+        if (trace) { trace.reads++; trace.texts.push(`legacy t${target}: ${words.map((w) => w.text).join(' ')} (conf ${words.flatMap((w) => w.symbols.map((x) => Math.round(x.conf))).join(',')})`); }
+        const toOrigL = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s, y: oy + (b.y0 - 12) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
+        // The legacy engine splits a hex key into words at wider gaps (`cf51 7da`); a hex-only read has no text to keep apart.
+        for (const seq of lineSymbols(words, toOrigL, true)) {
+          // Joined words can run text before the key into its hex (`key=` read as `e`); the `-sf` anchors the end.
+          for (const hit of findV1(seq)) v1Readings.push({ ...hit, run: hit.syms, hex: true, legacy: true });
+        }
+      }
+    }
     if (!v2Done && v2Readings.length) {
       if (trace) (trace.v2 ??= []).push(v2Readings);
       const res = resolveV2(true);
       acceptV2(res);
     }
-    if (!v2Done && v2Readings.length) {
+    if (!v2Done && guess) lows.push(guess);
+    else if (!v2Done && v2Readings.length) {
       const res = solveV2(v2Readings, 0);
       const best = `sfk_${res.best}`;
       if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
     }
-    if (v1Readings.length) {
-      const exact = v1Readings.filter((v) => v.exact);
-      const pool1 = exact.length ? exact : v1Readings;
-      const hexReads = pool1.filter((v) => v.hex);
-      const use = hexReads.length ? hexReads : pool1;
-      const voted = voteV1(use.map((v) => v.syms));
-      if (voted) {
-        const dcs = new Map<string, number>();
-        for (const v of v1Readings) dcs.set(v.dc, (dcs.get(v.dc) ?? 0) + 1);
-        const dc = [...dcs.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-        // The key itself: every reading (page pass, close-ups, hex-only),
-        // aligned by edit distance onto an exact one, votes.
-        const refRead = (exact.find((v) => v.hex) ?? exact[0])?.syms;
-        const all = refRead ? voteV1(v1Readings.map((v) => (v.run.length === 32 ? v.run : alignTo(refRead, v.run)))) : null;
-        const key = `${all?.key ?? voted.key}-sf${dc}`;
-        const hex = use[0]!.syms;
-        const box = boxOf(hex);
-        const charW = box.width / 32;
-        // Always 'low': a v1 key has no checksum, and tesseract misreads some
-        // hex digits (4/d, 6/b, 5/b) the same way in every view with high
-        // confidence, so no agreement between readings proves a v1 reading.
-        lows.push({ ruleId: 'spreeflo-api-key-v1', key, confidence: 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } });
-      }
-    }
+    const v1 = settleV1(v1Readings);
+    if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
+    if (v1) lows.push(v1);
   }
   const candidates = [...found.values()];
   for (const l of lows) {

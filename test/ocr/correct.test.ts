@@ -67,6 +67,22 @@ describe('v1 voting', () => {
     expect(v?.key).toBe('25cb257fab5a20f4284a1675da214991');
     expect(v?.sure).toBe(false);
   });
+
+  it('lets three agreeing legacy readings outvote a digit every LSTM reading got wrong, but not one', () => {
+    const hex = '25cb257fab5a20f4284a1675da214991';
+    const lstm = reading(hex.replace('16', '1b'));
+    const legacy = (conf: number) => [...hex].map((ch, i) => ({ ref: i, choices: [{ ch, conf }] }));
+    expect(voteV1([lstm, lstm, lstm, legacy(90), legacy(90), legacy(90)], [false, false, false, true, true, true])?.key).toBe(hex);
+    expect(voteV1([lstm, lstm, lstm, legacy(90)], [false, false, false, true])?.key).toBe(hex.replace('16', '1b'));
+  });
+
+  it('discounts legacy readings that are one of its own usual misreads (0 read as 6)', () => {
+    const hex = '25cb257fab5a20f4284a1675da214991';
+    const legacy = (text: string) => [...text].map((ch, i) => ({ ref: i, choices: [{ ch, conf: 90 }] }));
+    // Two legacy readings at 90 outvote one LSTM reading, unless it is a known misread.
+    expect(voteV1([reading(hex), legacy(hex.replace('7fa', '7fe')), legacy(hex.replace('7fa', '7fe'))], [false, true, true])?.key).toBe(hex.replace('7fa', '7fe'));
+    expect(voteV1([reading(hex), legacy(hex.replace('20f', '26f')), legacy(hex.replace('20f', '26f'))], [false, true, true])?.key).toBe(hex);
+  });
 });
 
 describe('isImagePath', () => {
@@ -83,5 +99,18 @@ describe('wrong-checksum keys near a valid one', () => {
     const shown = `${body}y${KEY.slice(35)}`;
     const res = searchV2(pool([reading(shown)], 36, B62_SET));
     expect(res.key).toBeNull();
+  });
+
+  it('marks as guessed a key whose check character was only one of tesseract\'s alternatives', () => {
+    // KEY's check is `dcF8u` after its first character; shown with `R` for `F`, `F` offered as an alternative.
+    const i = 33;
+    const shown = `${KEY.slice(4, 4 + i)}R${KEY.slice(5 + i)}`;
+    const res = searchV2(pool([reading(shown, { [i]: [{ ch: 'R', conf: 94 }, { ch: 'F', conf: 16 }] })], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(true);
+    // A look-alike of what was read (`8` for `B`) is not a guess.
+    const lookalike = searchV2(pool([reading(KEY.slice(4).replace(/8(?=u$)/, 'B'))], 36, B62_SET));
+    expect(lookalike.key).toBe(KEY);
+    expect(lookalike.guessed).toBe(false);
   });
 });
