@@ -161,12 +161,12 @@ function findV1(seq: PSym[]): V1Hit[] {
     if (fLost && !(seq[d + 1] && /[0-9]/.test(top(seq[d + 1]!)))) continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
-    for (let i = q - (d === q ? 1 : 1); i >= 0; i--) {
+    for (let i = q - 1; i >= 0; i--) {
       const s = seq[i]!;
       if (s.space || toHex(top(s)) === null) break;
       hex.unshift(s);
     }
-    if (d === q && hex.length > 32) hex.shift(); // no dash: the last symbol may be a misread dash
+    if (d === q && hex.length > 32) hex.pop(); // no dash: the last symbol may be a misread dash
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
     if (hex.length < 31) continue;
     let dc = '';
