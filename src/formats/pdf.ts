@@ -31,9 +31,10 @@ const PDFJS_DIR = ['pdfjs-dist', 'legacy', 'build'].join('/');
 let loading: Promise<{ pdfjs: PdfjsModule; assets: string }> | null = null;
 
 /**
- * pdf.js polyfills these rendering classes from @napi-rs/canvas when Node lacks them,
- * and that package indexes every system font as it loads (0.3-0.5 s of CPU). We only
- * extract text and embedded pictures and never render, so inert stand-ins do.
+ * pdf.js loads @napi-rs/canvas and, when Node lacks these rendering classes, takes them
+ * from it; that wakes the package's native side, which indexes every system font
+ * (0.3-0.5 s of CPU here). We only extract text and embedded pictures and never
+ * render, so inert stand-ins do (the package itself still loads, ~40 ms).
  */
 function standInForRenderingClasses(): void {
   const g = globalThis as Record<string, unknown>;
