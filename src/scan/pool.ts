@@ -11,6 +11,7 @@ import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const INLINE_BELOW_FILES = 200;
 const BATCH_FILES = 64;
@@ -37,8 +38,6 @@ interface PoolWorker {
   thread: Worker;
   inFlight: number;
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class ScanPool {
   private readonly queue: string[] = [];

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
 import type { Skipped } from '../model.js';
 import { UsageError } from '../errors.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface FileJob {
   /** Absolute path to read. */
@@ -31,8 +32,6 @@ export interface WalkResult {
 }
 
 // Matching the folder itself lets fast-glob skip it instead of testing every entry inside.
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Git's own folder (or the file a worktree has in its place) is never scanned. */
 const GIT_DIR = '.git';
 

@@ -124,8 +124,9 @@ export class HistorySource implements Source {
       reader.close();
       await content.close();
     }
-    const findings = await this.attribute(blobKeys, messageFindings, changes, blobs, blobSkips, skipped, await notes, ctx);
-    return { findings, skipped, files: reader.count, bytes, notes: await notes };
+    const noteLines = await notes;
+    const findings = await this.attribute(blobKeys, messageFindings, changes, blobs, blobSkips, skipped, noteLines, ctx);
+    return { findings, skipped, files: reader.count, bytes, notes: noteLines };
   }
 
   private scanMessage(id: string, data: Buffer, detector: Detector, ctx: SourceContext): Finding[] {
