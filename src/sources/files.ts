@@ -31,7 +31,6 @@ export interface WalkResult {
   skipped: Skipped[];
 }
 
-// Matching the folder itself lets fast-glob skip it instead of testing every entry inside.
 /** Git's own folder (or the file a worktree has in its place) is never scanned. */
 const GIT_DIR = '.git';
 
