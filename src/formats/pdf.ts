@@ -290,9 +290,12 @@ function infoText(value: unknown, depth = 0): string[] {
 
 const ENCRYPTED = 'encrypted PDF (a password is needed to open it): not read';
 
+class NoObjects extends Error {}
+
 function failureReason(pdfjs: PdfjsModule | null, err: unknown): string {
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'PasswordException') return ENCRYPTED;
+  if (err instanceof NoObjects) return 'corrupt PDF (no objects in it): not read';
   if (pdfjs && err instanceof pdfjs.InvalidPDFException) return `corrupt PDF (${message(err)}): not read`;
   return `PDF not read: ${message(err)}`;
 }
@@ -439,11 +442,24 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
   }
 }
 
+/**
+ * Whether the bytes hold an indirect object (`12 0 obj`) anywhere. pdf.js rebuilds
+ * a broken cross-reference table from these; with none there is nothing to
+ * rebuild, and loading pdf.js (~0.2 s) only to hear so is not worth it.
+ */
+function hasObject(data: Buffer): boolean {
+  for (let at = data.indexOf('obj'); at !== -1; at = data.indexOf('obj', at + 3)) {
+    if (/\d+\s+\d+\s*$/.test(data.toString('latin1', Math.max(0, at - 24), at))) return true;
+  }
+  return false;
+}
+
 export const pdfReader: FormatReader = {
   async read(data: Buffer, _name: string, limits: ContainerLimits): Promise<ReadResult> {
     const out: ReadResult = { parts: [], skipped: [] };
     let pdfjs: PdfjsModule | null = null;
     try {
+      if (!hasObject(data)) throw new NoObjects();
       const loaded = await loadPdfjs();
       pdfjs = loaded.pdfjs;
       await readPdf(pdfjs, loaded.assets, data, limits, out);

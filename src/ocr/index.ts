@@ -1,8 +1,10 @@
 // Finding Spreeflo keys in screenshots, offline. See docs/ocr.md.
 import { availableParallelism } from 'node:os';
+import pLimit from 'p-limit';
 import { ResultCache } from './cache.js';
 import { type Engines, engineVersion, startEngines } from './engine.js';
-import { recognizeImage } from './pipeline.js';
+import { recognizeGrey } from './pipeline.js';
+import { decode } from './preprocess.js';
 import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
@@ -15,34 +17,27 @@ export const PIPELINE_VERSION = 'ocr-pipeline-5';
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 
 /**
- * A pool of tesseract.js workers. Nothing is loaded until the first
- * recognize(); each image is read by one slot (an LSTM worker, and a legacy
+ * A pool of tesseract.js workers. Nothing is loaded until the first image
+ * that decodes; each image is read by one slot (an LSTM worker, and a legacy
  * one once a key needs it) from start to end.
  */
 export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, opts.workers ?? availableParallelism());
   const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
   const cache = cacheDir === null ? null : new ResultCache(cacheDir, `${PIPELINE_VERSION}/${engineVersion()}`);
+  // An image holds its slot from decoding to its last read, so at most `size`
+  // decoded images are in memory; engines start only for images that decode.
+  const slots = pLimit(size);
   const idle: Engines[] = [];
-  const waiting: ((w: Engines) => void)[] = [];
   const all: Promise<Engines>[] = [];
   let closed = false;
 
-  async function acquire(): Promise<Engines> {
+  function acquire(): Promise<Engines> {
     const w = idle.pop();
-    if (w) return w;
-    if (all.length < size) {
-      const p = startEngines();
-      all.push(p);
-      return p;
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  }
-
-  function release(w: Engines): void {
-    const next = waiting.shift();
-    if (next) next(w);
-    else idle.push(w);
+    if (w) return Promise.resolve(w);
+    const started = startEngines();
+    all.push(started);
+    return started;
   }
 
   async function recognize(image: Buffer, _name: string): Promise<ImageResult> {
@@ -52,23 +47,28 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
       const hit = await cache.get(key);
       if (hit) return hit;
     }
+    const result = await slots(() => decodeAndRead(image));
+    // Engine failures are not cached: the next scan should try again.
+    if (cache && key && !(result.skipped ?? '').startsWith('OCR')) await cache.set(key, result);
+    return result;
+  }
+
+  async function decodeAndRead(image: Buffer): Promise<ImageResult> {
+    const decoded = await decode(image);
+    if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
     let worker: Engines;
     try {
       worker = await acquire();
     } catch (err) {
       return { candidates: [], skipped: `OCR engine failed to start: ${(err as Error).message ?? String(err)}` };
     }
-    let result: ImageResult;
     try {
-      result = await recognizeImage(worker, image);
+      return await recognizeGrey(worker, decoded.grey);
     } catch (err) {
-      result = { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
+      return { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
     } finally {
-      release(worker);
+      idle.push(worker);
     }
-    // Engine failures are not cached: the next scan should try again.
-    if (cache && key && !(result.skipped ?? '').startsWith('OCR failed')) await cache.set(key, result);
-    return result;
   }
 
   async function close(): Promise<void> {

@@ -369,11 +369,16 @@ export function settleV1(v1Readings: V1Read[]): ImageCandidate | null {
 export interface Trace { v2?: Sym[][][]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
-  const worker = engines.lstm;
   const decoded = await decode(image);
   if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
+  return recognizeGrey(engines, decoded.grey, trace);
+}
+
+/** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
+export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace): Promise<ImageResult> {
+  const worker = engines.lstm;
   const t0 = performance.now();
-  const tiled = normalize(decoded.grey);
+  const tiled = normalize(grey);
   const norm = eraseRules(tiled, 56, 72);
   const scale = pageScale(norm);
   const t1 = performance.now();
@@ -411,7 +416,7 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
     const band = { from: r.y - h * 0.25 - oyc, to: r.y + h * 1.25 - oyc };
     const region = isolateLine(crop(norm, cx, cy, r.w + h * 4.7, h * 2), band);
     let local: Grey | undefined;
-    const localView = (): Grey => (local ??= isolateLine(normalizeCrop(crop(decoded.grey, cx, cy, r.w + h * 4.7, h * 2)), band));
+    const localView = (): Grey => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band));
     const ox = Math.max(0, Math.floor(cx));
     const oy = Math.max(0, Math.floor(cy));
     const v2Readings: PSym[][] = [];

@@ -2,12 +2,7 @@
 // light whatever the theme (tile by tile, so a dark code block on a light page
 // works), stretch contrast, and scale.
 import sharp from 'sharp';
-
-/** Below this a 40-character key cannot be drawn legibly. */
-export const MIN_WIDTH = 40;
-export const MIN_HEIGHT = 10;
-/** Above this decoding alone would take seconds and hundreds of MB. */
-export const MAX_PIXELS = 40_000_000;
+import { sizeProblem } from '../formats/image-header.js';
 
 export interface Grey {
   data: Uint8Array;
@@ -31,10 +26,8 @@ export async function decode(image: Buffer): Promise<Decoded> {
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (!width || !height) return { ok: false, reason: 'corrupt image' };
-  if (width * height > MAX_PIXELS) {
-    return { ok: false, reason: `too large (${width}x${height}, over ${MAX_PIXELS / 1e6} megapixels)` };
-  }
-  if (width < MIN_WIDTH || height < MIN_HEIGHT) return { ok: false, reason: 'too small to hold a readable key' };
+  const problem = sizeProblem(width, height);
+  if (problem) return { ok: false, reason: problem };
   try {
     // failOn 'error': a truncated file throws here rather than decoding as grey noise.
     const { data, info } = await sharp(image, { failOn: 'error', pages: 1 })

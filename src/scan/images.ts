@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import type { OcrPool } from '../ocr/index.js';
+import { headerProblem } from '../formats/image-header.js';
 
 export interface ImageScanOptions {
   /** null: no persistent cache. */
@@ -49,6 +50,8 @@ export class ImageScanner {
 
   async scan(data: Buffer, name: string): Promise<ImageScan> {
     const inBytes = this.detector.scan(data);
+    const problem = headerProblem(data);
+    if (problem) return { inBytes, inPixels: [], skipped: `image not read: ${problem}` };
     const result = await (await this.ocr()).recognize(data, name);
     const inPixels: Candidate[] = result.candidates.map((c) => ({
       ruleId: c.ruleId,

@@ -175,12 +175,27 @@ describe('pdfReader', () => {
 
   it('a corrupt PDF is skipped with the reason, its bytes still searched', async () => {
     const garbage = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2000)]);
-    const r = await read(garbage);
-    expect(r.skipped).toHaveLength(1);
-    expect(r.skipped[0]!.reason).toMatch(/PDF/);
-    expect(r.parts).toEqual([{ name: 'raw.bin', data: garbage, kind: 'text' }]);
-    const empty = await read(Buffer.alloc(0));
-    expect(empty.skipped[0]!.reason).toMatch(/PDF/);
+    const objectsOnly = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
+    for (const [data, reason] of [
+      [garbage, 'corrupt PDF (no objects in it): not read'],
+      [Buffer.alloc(0), 'corrupt PDF (no objects in it): not read'],
+      // Objects but no pages: pdf.js is loaded and says what is wrong.
+      [objectsOnly, /^corrupt PDF \(.+\): not read$|^PDF not read: /],
+    ] as const) {
+      const r = await read(data);
+      expect(r.skipped).toHaveLength(1);
+      expect(r.skipped[0]!.reason).toMatch(typeof reason === 'string' ? new RegExp(`^${reason.replace(/[()]/g, '\\$&')}$`) : reason);
+      expect(r.parts).toEqual([{ name: 'raw.bin', data, kind: 'text' }]);
+    }
+  });
+
+  it('a PDF whose cross-reference table is damaged is still read, from its objects', async () => {
+    const key = makeV2Key();
+    const pdf = buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 650 Td (${key}) Tj ET` }] });
+    const text = pdf.toString('latin1');
+    const damaged = Buffer.from(text.slice(0, text.lastIndexOf('xref')), 'latin1');
+    const r = await read(damaged);
+    expect(r.parts.some((p) => p.data.toString('utf8').includes(key))).toBe(true);
   });
 
   it('honours the container limits and says what was left out', async () => {
