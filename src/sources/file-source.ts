@@ -62,9 +62,12 @@ export class FileSource implements Source {
     }
     // Readers first: the main thread opens documents and pictures while the workers
     // scan, then helps them with what is left; files a worker hands back come last.
-    bytes += await readers.settle();
+    // Not `bytes += await …`: that reads `bytes` before the await and drops
+    // whatever the workers' results added meanwhile.
+    const early = await readers.settle();
     await pool.finish();
-    bytes += await readers.settle();
+    const late = await readers.settle();
+    bytes += early + late;
     await readers.close();
     findings.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : a.line - b.line || a.column - b.column));
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -2,7 +2,7 @@
 // nothing from the decoys, and no key in full in the text report.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { symlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBrokenV2Key, makeV1Key, makeV2Key } from '../support/keys.js';
 import { runCli, scanJson, tempDir, writeTree, type JsonFinding } from '../support/cli.js';
@@ -147,5 +147,34 @@ describe('scan: skipped files are listed with the reason', () => {
     expect(run.code).toBe(0);
     const entry = report.skipped.find((s: { path: string }) => s.path === path);
     expect(entry?.reason).toMatch(reason);
+  });
+});
+
+describe('scan: the summary counts every file and byte read', () => {
+  it('with worker threads, a document and files at the read buffer size', () => {
+    const root = tempDir();
+    const key = makeV2Key();
+    const MiB = 1024 * 1024;
+    const tree: Record<string, string | Buffer> = {
+      // The reused read buffer is 1 MiB: one byte under, exactly, one over; a key at the very end.
+      'edge/under.txt': `${'x'.repeat(MiB - 42)}\n${key}`,
+      'edge/exact.txt': `${'x'.repeat(MiB - 41)}\n${key}`,
+      'edge/over.txt': `${'x'.repeat(MiB - 40)}\n${key}`,
+      'edge/empty.txt': '',
+    };
+    // Enough files for the worker pool, so results arrive while the picture is read.
+    for (let i = 0; i < 400; i++) tree[`many/${i}.txt`] = `line ${i}\n`.repeat(i);
+    writeTree(root, tree);
+    // A document, read on the main thread while the workers' results come in.
+    copyFileSync(join('test/fixtures/media', 'chromium-print.pdf'), join(root, 'doc.pdf'));
+    const { run, report } = scanJson([root]);
+    expect(run.code, run.stderr).toBe(1);
+    const files = [...Object.values(tree), readFileSync(join(root, 'doc.pdf'))];
+    expect(report.summary).toMatchObject({ files: files.length, bytes: files.reduce((n, c) => n + Buffer.byteLength(c), 0) });
+    expect(report.findings.filter((f) => f.path !== 'doc.pdf').map((f) => [f.path, f.line, f.column])).toEqual([
+      ['edge/exact.txt', 2, 1],
+      ['edge/over.txt', 2, 1],
+      ['edge/under.txt', 2, 1],
+    ]);
   });
 });

@@ -53,7 +53,7 @@ export interface JsonFinding {
 export function scanJson(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const run = runCli(['scan', ...args, '--format', 'json'], opts);
   if (run.code === 2) throw new Error(`scan failed: ${run.stderr}`);
-  return { run, report: JSON.parse(run.stdout) as { findings: JsonFinding[]; keys: any[]; skipped: any[]; suppressed: any[] } };
+  return { run, report: JSON.parse(run.stdout) as { summary: Record<string, number>; findings: JsonFinding[]; keys: any[]; skipped: any[]; suppressed: any[] } };
 }
 
 /** Like runCli, but without blocking this process (for tests that serve HTTP to the CLI). */
