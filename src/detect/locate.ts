@@ -46,6 +46,9 @@ export class ByteLocator {
     const idx = this.lineIndex(offset);
     const start = this.lineStarts()[idx]!;
     const prefix = this.buf.toString('utf8', start, offset);
+    // As many characters as bytes: no surrogate pair among them, so the length is
+    // the count (counting code points one by one cost ~25 ms on a 2 MB minified line).
+    if (prefix.length === offset - start) return { line: idx + 1, column: prefix.length + 1 };
     let column = 1;
     for (const _ of prefix) column++;
     return { line: idx + 1, column };

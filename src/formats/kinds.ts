@@ -64,8 +64,10 @@ const BY_EXTENSION: Record<string, ReaderKind> = {
 const isZip = (d: Buffer) => d.length >= 4 && d[0] === 0x50 && d[1] === 0x4b && (d[2] === 0x03 || d[2] === 0x05);
 const isGzip = (d: Buffer) => d.length >= 2 && d[0] === 0x1f && d[1] === 0x8b;
 /** PDF readers accept the header anywhere in the first kilobyte. */
-const isPdf = (d: Buffer) => d.subarray(0, 1024).indexOf('%PDF-') !== -1;
-const isUstar = (d: Buffer) => d.length >= 262 && d.toString('latin1', 257, 262) === 'ustar';
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+const isPdf = (d: Buffer) => d.subarray(0, 1024).indexOf(PDF_MAGIC) !== -1;
+// Every file is asked: the first byte is compared before any string is made.
+const isUstar = (d: Buffer) => d.length >= 262 && d[257] === 0x75 && d.toString('latin1', 257, 262) === 'ustar';
 /** Encrypted Office documents are OLE compound files, not zips. */
 const isOle = (d: Buffer) => d.length >= 4 && d.readUInt32BE(0) === 0xd0cf11e0;
 const isVideo = (d: Buffer) =>

@@ -1,10 +1,9 @@
 // Reads one file and runs the detector over it. Files up to WHOLE_FILE_LIMIT are
 // read at once into a reused buffer; larger ones stream in line-aligned chunks so
 // memory stays flat whatever the size.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { basename } from 'node:path';
 import { readerKind } from '../formats/kinds.js';
 
 export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
@@ -34,6 +33,21 @@ function mib(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+function tooLarge(size: number, limits: ReadLimits): FileScan {
+  return { ok: false, reason: `too large (${mib(size)} > --max-file-size ${mib(limits.maxFileSize)})`, bytes: 0 };
+}
+
+/** Reads from `from` until the end of the file or of `buf`; returns the bytes now in `buf`. */
+function readInto(fd: number, buf: Buffer, from: number): number {
+  let read = from;
+  while (read < buf.length) {
+    const n = readSync(fd, buf, read, buf.length - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
+}
+
 export class FileScanner {
   private buffer = Buffer.allocUnsafe(1024 * 1024);
 
@@ -42,33 +56,38 @@ export class FileScanner {
     private readonly limits: ReadLimits,
   ) {}
 
-  private bufferOf(size: number): Buffer {
-    if (this.buffer.length < size) this.buffer = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
+  /** The reused buffer, grown to `size` if needed, its first `keep` bytes kept. */
+  private bufferOf(size: number, keep = 0): Buffer {
+    if (this.buffer.length < size) {
+      const grown = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, keep);
+      this.buffer = grown;
+    }
     return this.buffer;
   }
 
   scan(path: string): FileScan {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openSync(path, constants.O_RDONLY);
     } catch (err) {
       return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
     }
     try {
-      const { size } = fstatSync(fd);
-      if (size > this.limits.maxFileSize) {
-        return { ok: false, reason: `too large (${mib(size)} > --max-file-size ${mib(this.limits.maxFileSize)})`, bytes: 0 };
+      // Most files fit the reused buffer, and reading to the end tells their size:
+      // no fstat, whose Stats object cost more than the read of a small file.
+      let read = readInto(fd, this.buffer, 0);
+      if (read === this.buffer.length) {
+        const { size } = fstatSync(fd);
+        if (size > this.limits.maxFileSize) return tooLarge(size, this.limits);
+        if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd);
+        // One byte more than the size, so the read ends by meeting the end of the file.
+        read = readInto(fd, this.bufferOf(size + 1, read), read);
       }
-      if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd);
-      const buf = this.bufferOf(size);
-      let read = 0;
-      while (read < size) {
-        const n = readSync(fd, buf, read, size - read, read);
-        if (n === 0) break;
-        read += n;
-      }
-      const content = buf.subarray(0, read);
-      if (readerKind(basename(path), content)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+      if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
+      const content = this.buffer.subarray(0, read);
+      // The kind goes by the extension, which the whole path ends with.
+      if (readerKind(path, content)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
     } catch (err) {
       return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
