@@ -73,6 +73,7 @@ const RG_ARGS = ['-c', '--no-ignore', '--hidden',
 const scanCmd = (dir) => [process.execPath, [scanner, 'scan', dir, '--format', 'json', '--output', reportFile, ...extra]];
 const rgCmd = (dir) => [rg, [...RG_ARGS, dir]];
 const nodeCmd = () => [process.execPath, ['-e', '0']];
+const floorCmd = (dir) => [process.execPath, [path.join(here, 'lib', 'node-floor.js'), dir]];
 
 async function runScanner(dir) {
   fs.rmSync(reportFile, { force: true });
@@ -96,6 +97,7 @@ async function runRg(dir) {
   return r;
 }
 async function runNode() { const [c, a] = nodeCmd(); return run(c, a, { cwd: repo }); }
+async function runFloor(dir) { const [c, a] = floorCmd(dir); return run(c, a, { cwd: repo }); }
 
 // ---------------------------------------------------------------- timed, alternating runs
 const rgVersion = (await run(rg, ['--version'], {})).stdout.split('\n')[0];
@@ -105,9 +107,9 @@ console.log(`machine  ${os.cpus().length} CPUs, node ${process.version}, ${rgVer
 console.log(`scanner  node ${path.relative(repo, scanner)} scan <corpus> --format json --output <tmp>${extra.length ? ' ' + extra.join(' ') : ''}`);
 console.log(`method   ${runs} timed runs each after 1 warm-up, commands interleaved (rotating order), median wall time\n`);
 
-const series = { scanner: [], rg: [], node: [] };
-const exec = { scanner: () => runScanner(root), rg: () => runRg(root), node: runNode };
-const order = ['scanner', 'rg', 'node'];
+const series = { scanner: [], rg: [], node: [], floor: [] };
+const exec = { scanner: () => runScanner(root), rg: () => runRg(root), node: runNode, floor: () => runFloor(root) };
+const order = ['scanner', 'rg', 'node', 'floor'];
 err('warm-up...');
 const warm = {};
 for (const k of order) warm[k] = await exec[k]();
@@ -118,7 +120,7 @@ for (let i = 0; i < runs; i++) {
 }
 
 const stat = (xs) => ({ med: median(xs.map((r) => r.ms)), min: Math.min(...xs.map((r) => r.ms)), max: Math.max(...xs.map((r) => r.ms)), rss: median(xs.map((r) => r.maxRssKb)), rssMax: Math.max(...xs.map((r) => r.maxRssKb ?? 0)) });
-const S = { scanner: stat(series.scanner), rg: stat(series.rg), node: stat(series.node) };
+const S = { scanner: stat(series.scanner), rg: stat(series.rg), node: stat(series.node), floor: stat(series.floor) };
 const f0 = (x) => (x == null ? 'n/a' : x.toFixed(0));
 const mbps = (ms) => (mbTotal / (ms / 1000)).toFixed(1);
 const rssMB = (kb) => (kb == null ? 'n/a' : (kb / 1024).toFixed(1) + ' MB');
@@ -127,9 +129,11 @@ console.log(`${'command'.padEnd(24)}${'median'.padStart(9)}${'min'.padStart(9)}$
 row(scannerLabel, S.scanner);
 row('rg (2 patterns)', S.rg);
 row('node -e 0', S.node, false);
+row('bare Node floor', S.floor);
 const ratio = S.scanner.med / S.rg.med;
 const net = S.scanner.med - S.node.med;
 console.log(`\nratio scanner/rg: ${ratio.toFixed(2)}x   (scanner minus node start-up: ${f0(net)} ms = ${mbps(net)} MB/s, ${(net / S.rg.med).toFixed(2)}x rg)`);
+console.log(`bare Node floor/rg: ${(S.floor.med / S.rg.med).toFixed(2)}x   (bench/lib/node-floor.js: walk, read, two indexOf searches on both cores; no rules or report)`);
 console.log(`scanner peak RSS: median ${rssMB(S.scanner.rss)}, max ${rssMB(S.scanner.rssMax)}`);
 
 // ---------------------------------------------------------------- correctness
