@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, pool, searchV2, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
+import { caseBySize, type PSym } from '../../src/ocr/pipeline.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
 
@@ -112,5 +113,31 @@ describe('wrong-checksum keys near a valid one', () => {
     const lookalike = searchV2(pool([reading(KEY.slice(4).replace(/8(?=u$)/, 'B'))], 36, B62_SET));
     expect(lookalike.key).toBe(KEY);
     expect(lookalike.guessed).toBe(false);
+  });
+});
+
+describe('letter case from glyph size', () => {
+  /** A read line: capitals and digits 10 px tall, each symbol at the height given (default 10). */
+  const line = (text: string, heights: Record<number, number> = {}): PSym[] =>
+    [...text].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: heights[i] ?? 10 } }));
+  const firsts = (r: PSym[]) => r.map((s) => s.choices[0]!.ch).join('');
+
+  it.each([
+    ['a small V is a v', 'AB12V', { 4: 7.5 }, 'AB12v'],
+    ['a capital-height v is a V', 'AB12v', { 4: 10 }, 'AB12V'],
+    ['a small 0 is an o', 'AB120', { 4: 7 }, 'AB12o'],
+    ['a capital-height 0 stays a digit', 'AB120', {}, 'AB120'],
+    ['a small 5 is an s', 'AB125', { 4: 7.8 }, 'AB12s'],
+    ['a box too tall for one glyph decides nothing', 'AB12V', { 4: 13 }, 'AB12V'],
+    ['a height between the two decides nothing', 'AB12x', { 4: 9 }, 'AB12x'],
+    ['letters not told by size are left alone', 'AB12k', { 4: 7 }, 'AB12k'],
+    ['too few capitals and digits to measure: nothing changes', 'ABcV', { 3: 7 }, 'ABcV'],
+  ] as const)('%s', (_name, text, heights, expected) => {
+    expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
+  });
+
+  it('keeps what was read as a dearer alternative', () => {
+    const [, , , , v] = caseBySize(line('AB12V', { 4: 7.5 }));
+    expect(v!.choices).toEqual([{ ch: 'v', conf: 90 }, { ch: 'V', conf: 45 }]);
   });
 });
