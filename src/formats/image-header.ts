@@ -31,11 +31,19 @@ function pngSize(d: Buffer): HeaderSize {
 /** Start-of-frame markers: C0..CF except C4 (Huffman tables), C8 (reserved) and CC (arithmetic coding). */
 const isStartOfFrame = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
 
-/** Walks the marker segments up to the frame header; a broken chain means a damaged file. */
+/**
+ * Walks the marker segments up to the frame header. Bytes between segments are
+ * skipped as libjpeg skips them (with a warning, still decoding the picture), so
+ * only a file with no frame header at all is called damaged here.
+ */
 function jpegSize(d: Buffer): HeaderSize {
   let at = 2;
   while (at + 4 <= d.length) {
-    if (d[at] !== 0xff) return { defect: 'corrupt image (broken JPEG marker chain)' };
+    if (d[at] !== 0xff) {
+      at = d.indexOf(0xff, at);
+      if (at === -1) break;
+      continue;
+    }
     const marker = d[at + 1]!;
     // Fill bytes and markers that carry no length.
     if (marker === 0xff) {
@@ -48,7 +56,7 @@ function jpegSize(d: Buffer): HeaderSize {
     }
     if (marker === 0xda || marker === 0xd9) break;
     const length = d.readUInt16BE(at + 2);
-    if (length < 2) return { defect: 'corrupt image (broken JPEG marker chain)' };
+    if (length < 2) break;
     if (isStartOfFrame(marker)) {
       if (at + 9 > d.length) break;
       return { width: d.readUInt16BE(at + 7), height: d.readUInt16BE(at + 5) };

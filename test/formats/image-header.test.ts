@@ -63,7 +63,7 @@ describe('image headers', () => {
       png[17] = png[17]! ^ 1;
       return png;
     }, 'corrupt image (PNG header checksum fails)'],
-    ['garbage behind a JPEG signature', async () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.alloc(14, 0x41), Buffer.from([0x12, 0x34, 0x00, 0x10]), Buffer.alloc(40)]), 'corrupt image (broken JPEG marker chain)'],
+    ['garbage behind a JPEG signature', async () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.alloc(14, 0x41), Buffer.from([0x12, 0x34, 0x00, 0x10]), Buffer.alloc(40)]), 'corrupt image (no JPEG frame header)'],
     ['a JPEG cut before its frame header', async () => {
       const jpeg = await image('jpeg', 100, 100);
       let sof = 2;
@@ -77,6 +77,14 @@ describe('image headers', () => {
     }, 'corrupt image (zero width or height in its header)'],
   ] as const)('%s', async (_name, make, reason) => {
     expect(headerProblem(await make())).toBe(reason);
+  });
+
+  it('bytes between JPEG segments are skipped, as libjpeg does', async () => {
+    const jpeg = await image('jpeg', 321, 123);
+    const afterFirst = 4 + jpeg.readUInt16BE(4);
+    const padded = Buffer.concat([jpeg.subarray(0, afterFirst), Buffer.from([0x00, 0x00, 0x13]), jpeg.subarray(afterFirst)]);
+    expect(headerSize(padded)).toEqual({ width: 321, height: 123 });
+    expect((await sharp(padded).metadata()).width).toBe(321);
   });
 
   it('a truncated picture with a sound header is left to the decoder', async () => {
