@@ -2,7 +2,8 @@
 // with boxes, a cache, and clear skips for what is not an image.
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import { join, resolve } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
 import { runCli, scanJson, tempDir, writeTree } from '../support/cli.js';
@@ -46,16 +47,34 @@ describe('scan reads images', () => {
     expect(report.findings).toEqual([]);
   });
 
-  it('a .png that is really text: skipped as an image, its text still scanned', () => {
+  it('broken pictures and a .png that is really text: skipped with the reason, their bytes still scanned', async () => {
     const root = tempDir();
     const key = makeV2Key();
-    writeTree(root, { 'notes.png': `KEY=${key}\n`, 'empty.png': '', 'cut.png': readFileSync(join(FIXTURES, withKey.file)).subarray(0, 200) });
+    const shot = readFileSync(join(FIXTURES, withKey.file));
+    writeTree(root, {
+      'notes.png': `KEY=${key}\n`,
+      'empty.png': '',
+      'cut.png': shot.subarray(0, 200),
+      // Random bytes behind a PNG signature, with a key among them.
+      'noise.png': Buffer.concat([shot.subarray(0, 8), randomBytes(300), Buffer.from(` ${key} `), randomBytes(300)]),
+      'noise.jpg': Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00]), Buffer.alloc(500, 0x20)]),
+      // An icon: too small for a key, told from its header.
+      'icon.png': await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } }).png().toBuffer(),
+    });
     const { report } = scanJson([root, '--no-cache']);
-    expect(report.findings.map((f) => [f.path, f.source, f.keySha256])).toEqual([['notes.png', 'file', sha(key)]]);
+    expect(report.findings.map((f) => [f.path, f.source, f.keySha256]).sort()).toEqual([
+      ['noise.png', 'file', sha(key)],
+      ['notes.png', 'file', sha(key)],
+    ]);
     const reasons = Object.fromEntries(report.skipped.map((s: any) => [s.path, s.reason]));
-    expect(reasons['notes.png']).toMatch(/image not read/);
-    expect(reasons['empty.png']).toMatch(/image not read/);
-    expect(reasons['cut.png']).toMatch(/image not read/);
+    expect(reasons).toEqual({
+      'notes.png': 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP or TIFF header); its bytes were searched as text',
+      'empty.png': 'image not read: empty file',
+      'cut.png': 'image not read: corrupt image',
+      'noise.png': expect.stringMatching(/^image not read: corrupt image \((no PNG header chunk|PNG header checksum fails)\)$/),
+      'noise.jpg': 'image not read: corrupt image (no JPEG frame header)',
+      'icon.png': 'image not read: too small to hold a readable key',
+    });
   });
 });
 
