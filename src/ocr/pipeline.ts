@@ -157,7 +157,8 @@ function findV1(seq: PSym[]): V1Hit[] {
     if (has(seq[d], '-–—_~')) d++;
     if (!has(seq[d], 's5S')) continue;
     // `-sf<dc>`; an `f` lost at a box edge (`-s8`) still counts, never as sure.
-    const fLost = !has(seq[d + 1], 'ftF');
+    // (Liberation Mono's small `f` reads `T`: `-sT1`.)
+    const fLost = !has(seq[d + 1], 'ftFT');
     if (fLost && !(seq[d + 1] && /[0-9]/.test(top(seq[d + 1]!)))) continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
