@@ -3,6 +3,7 @@
 // a damaged header, an icon too small to hold a key or a picture too large to
 // decode is told apart here, before either is loaded.
 import { crc32 } from '../detect/checksum.js';
+import { imageFormat } from './kinds.js';
 
 /** Below this a 40-character key cannot be drawn legibly. */
 export const MIN_WIDTH = 40;
@@ -18,8 +19,6 @@ export function sizeProblem(width: number, height: number): string | null {
   if (width < MIN_WIDTH || height < MIN_HEIGHT) return 'too small to hold a readable key';
   return null;
 }
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The first chunk must be a 13-byte IHDR whose CRC holds: random bytes behind the signature fail here. */
 function pngSize(d: Buffer): HeaderSize {
@@ -83,13 +82,20 @@ function webpSize(d: Buffer): HeaderSize | null {
  */
 export function headerSize(d: Buffer): HeaderSize | null {
   if (d.length === 0) return { defect: 'empty file' };
-  if (d.subarray(0, 8).equals(PNG_SIGNATURE)) return pngSize(d);
-  if (d[0] === 0xff && d[1] === 0xd8 && d[2] === 0xff) return jpegSize(d);
-  const ascii = d.toString('latin1', 0, 12);
-  if ((ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) && d.length >= 10) return { width: d.readUInt16LE(6), height: d.readUInt16LE(8) };
-  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return webpSize(d);
-  if (ascii.startsWith('BM') && d.length >= 26) return { width: Math.abs(d.readInt32LE(18)), height: Math.abs(d.readInt32LE(22)) };
-  return null;
+  switch (imageFormat(d)) {
+    case 'png':
+      return pngSize(d);
+    case 'jpeg':
+      return jpegSize(d);
+    case 'gif':
+      return d.length >= 10 ? { width: d.readUInt16LE(6), height: d.readUInt16LE(8) } : null;
+    case 'webp':
+      return webpSize(d);
+    case 'bmp':
+      return d.length >= 26 ? { width: Math.abs(d.readInt32LE(18)), height: Math.abs(d.readInt32LE(22)) } : null;
+    default:
+      return null;
+  }
 }
 
 /** Why a picture is not worth decoding, judged from its header alone; null when the decoder should look. */

@@ -8,19 +8,22 @@ export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
-/** Pictures recognised by their first bytes (history blobs have no name until traced to a path). */
-export function isImageData(data: Buffer): boolean {
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff';
+
+/** A picture's format from its first bytes, or null (history blobs have no name until traced to a path). */
+export function imageFormat(data: Buffer): ImageFormat | null {
   const ascii = data.toString('latin1', 0, 12);
-  const head = data;
-  return (
-    ascii.startsWith('\x89PNG') ||
-    (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) ||
-    ascii.startsWith('GIF8') ||
-    (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') ||
-    (ascii.startsWith('BM') && data.length >= 6 && data.readUInt32LE(2) === data.length) ||
-    ascii.startsWith('II*\x00') ||
-    ascii.startsWith('MM\x00*')
-  );
+  if (ascii.startsWith('\x89PNG')) return 'png';
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
+  if (ascii.startsWith('GIF8')) return 'gif';
+  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'webp';
+  if (ascii.startsWith('BM') && data.length >= 6 && data.readUInt32LE(2) === data.length) return 'bmp';
+  if (ascii.startsWith('II*\x00') || ascii.startsWith('MM\x00*')) return 'tiff';
+  return null;
+}
+
+export function isImageData(data: Buffer): boolean {
+  return imageFormat(data) !== null;
 }
 
 export type ReaderKind = 'zip' | 'tar' | 'gzip' | 'office' | 'pdf' | 'video' | 'html';

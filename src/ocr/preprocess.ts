@@ -146,11 +146,8 @@ export function crop(src: Grey, x: number, y: number, w: number, h: number): Gre
   return { data: out, width: cw, height: ch };
 }
 
-/**
- * How a close-up is rendered after scaling: as is, binarised at mid grey, or
- * binarised so strokes come out bolder (a lower bar for ink) or thinner.
- */
-export type Style = 'plain' | 'binary' | 'bold' | 'thin';
+/** How a close-up is rendered after scaling: as is, or binarised so strokes come out bolder. */
+export type Style = 'plain' | 'bold';
 
 /** PNG of a grey image, scaled by `scale` (lanczos3), with a white border. */
 export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'plain'): Promise<Buffer> {
@@ -160,9 +157,7 @@ export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'p
   if (scale !== 1) {
     img = img.resize({ width: Math.max(1, Math.round(src.width * scale)), height: Math.max(1, Math.round(src.height * scale)), kernel: 'lanczos3' });
   }
-  if (style === 'binary') img = img.threshold(128);
-  else if (style === 'bold') img = img.blur(Math.max(0.4, scale * 0.25)).threshold(200);
-  else if (style === 'thin') img = img.threshold(80);
+  if (style === 'bold') img = img.blur(Math.max(0.4, scale * 0.25)).threshold(200);
   if (pad > 0) img = img.extend({ top: pad, bottom: pad, left: pad, right: pad, background: '#ffffff' });
   return img.png({ compressionLevel: 1 }).toBuffer();
 }
@@ -248,26 +243,6 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
     }
   }
   return { data: out, width, height };
-}
-
-/**
- * The same line with `gap` white columns inserted between glyphs (runs of
- * inked columns): tesseract's LSTM then leans less on a glyph's neighbours,
- * which is what makes it read the `6` of `ea6b` as `b`.
- */
-export function spaceOut(src: Grey, gap: number): Grey {
-  const { width, height, data } = src;
-  const inked = new Uint8Array(width);
-  for (let x = 0; x < width; x++) for (let y = 0; y < height; y++) if (data[y * width + x]! < 160) { inked[x] = 1; break; }
-  const cols: number[] = [];
-  for (let x = 0; x < width; x++) {
-    cols.push(x);
-    if (inked[x] && x + 1 < width && !inked[x + 1]) for (let k = 0; k < gap; k++) cols.push(-1);
-  }
-  const w = cols.length;
-  const out = new Uint8Array(w * height).fill(255);
-  for (let y = 0; y < height; y++) for (let i = 0; i < w; i++) if (cols[i]! >= 0) out[y * w + i] = data[y * width + cols[i]!]!;
-  return { data: out, width: w, height };
 }
 
 /**
