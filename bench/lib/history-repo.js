@@ -23,6 +23,8 @@ export const HISTORY_GEN_VERSION = 2; // bump whenever the generated history cha
 
 const BASE_COMMITS = 20000;
 const BASE_FILES = 3000;
+/** Median size of a generated text file; git/git's blobs average 34 KB (161,000 blobs, 5.5 GB). */
+const BASE_FILE_KB = 2.2;
 const START_TIME = 1546300800; // 2019-01-01T00:00:00Z
 const SPAN_SECONDS = 6 * 365 * 86400;
 const KEYISH = /sfk_|-sf\d/; // random edits never touch a line that carries a planted key or decoy
@@ -188,8 +190,9 @@ class Tx {
 
 // ---------------------------------------------------------------- the history
 class HistoryBuilder {
-  constructor({ commits, scale, seed, sink }) {
+  constructor({ commits, scale, seed, fileKb, sink }) {
     this.N = commits;
+    this.fileBytes = Math.round(fileKb * 1000);
     this.scale = scale;
     this.sink = sink;
     this.r = new Rng(`spreeflo-history:${seed}`);
@@ -287,7 +290,7 @@ class HistoryBuilder {
   }
   addFile(tx, type, { size, fixedPath, crlf = false, r = this.r, pool = true } = {}) {
     const p = this.uniquePath(r, type, fixedPath);
-    const st = textState(type, buildText(r, type, size ?? r.lognormal(2200, 0.8, 300, 40000)), { crlf });
+    const st = textState(type, buildText(r, type, size ?? r.lognormal(this.fileBytes, 0.8, 300, this.fileBytes * 18)), { crlf });
     tx.set(p, st);
     if (pool && tx.view === this.main) this.poolAdd(p);
     this.stats.adds++;
@@ -990,13 +993,13 @@ export function readHistoryManifest(out) {
   try { return JSON.parse(fs.readFileSync(manifestFile(out), 'utf8')); } catch { return null; }
 }
 
-export function resolveParams({ commits, scale = 1, seed = '1' }) {
-  return { commits: Math.max(200, Math.round(commits ?? BASE_COMMITS * scale)), scale, seed: String(seed), version: HISTORY_GEN_VERSION };
+export function resolveParams({ commits, scale = 1, seed = '1', fileKb = BASE_FILE_KB }) {
+  return { commits: Math.max(200, Math.round(commits ?? BASE_COMMITS * scale)), scale, seed: String(seed), fileKb, version: HISTORY_GEN_VERSION };
 }
 
 /** Returns the manifest, generating the repository unless one with the same parameters exists. */
-export async function ensureHistoryRepo({ out, commits, scale = 1, seed = '1', force = false, log = () => {} }) {
-  const params = resolveParams({ commits, scale, seed });
+export async function ensureHistoryRepo({ out, commits, scale = 1, seed = '1', fileKb, force = false, log = () => {} }) {
+  const params = resolveParams({ commits, scale, seed, fileKb });
   const m = readHistoryManifest(out);
   if (!force && m && JSON.stringify(m.params) === JSON.stringify(params) && fs.existsSync(path.join(out, '.git'))) {
     const tip = spawnSync('git', ['rev-parse', '--verify', '-q', 'refs/heads/main'], { cwd: out, encoding: 'utf8' }).stdout.trim();
@@ -1021,7 +1024,7 @@ export async function generateHistoryRepo({ out, params, log = () => {} }) {
   child.stderr.on('data', (d) => errs.push(d));
   const closed = new Promise((resolve) => child.on('close', (code) => resolve(code)));
   const sink = new Sink(child);
-  const b = new HistoryBuilder({ commits: params.commits, scale: params.scale, seed: params.seed, sink });
+  const b = new HistoryBuilder({ commits: params.commits, scale: params.scale, seed: params.seed, fileKb: params.fileKb, sink });
   try {
     await b.run();
     sink.push('done\n');
