@@ -1,4 +1,5 @@
 // `spreeflo-scan history [REV-RANGE]`: keys anywhere in git history.
+import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
 import { HistorySource } from '../sources/history-source.js';
@@ -13,14 +14,15 @@ export interface HistoryCommandOptions extends CommonOptions {
 }
 
 export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
-  const root = (await gitOk(['rev-parse', '--show-toplevel'], process.cwd())).toString('utf8').trim();
-  if (range) await checkRange(root, range);
+  const [root, objects] = (await gitOk(['rev-parse', '--show-toplevel', '--git-path', 'objects'], process.cwd())).toString('utf8').trim().split('\n');
+  const objectsDir = resolve(process.cwd(), objects!);
+  if (range) await checkRange(root!, range);
   const progress = createProgress(opts.progress, 'objects');
-  const setup = await prepareScan(root, opts, {
+  const setup = await prepareScan(root!, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     onProgress: (n, bytes) => progress.update(n, bytes),
   });
-  const result = await runPipeline({ sources: [new HistorySource(root, { range: range ?? null })], ...setup });
+  const result = await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup });
   progress.stop();
   return emitReport(result, setup.rules, opts);
 }

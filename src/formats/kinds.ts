@@ -109,6 +109,11 @@ export function readerKind(name: string, head?: Buffer): ReaderKind | null {
   return byName ?? byMagic(head);
 }
 
+/** Whether content with no name needs more than the detector: a reader, or OCR (`images`). */
+export function needsReaderForData(data: Buffer, images: boolean): boolean {
+  return (images && isImageData(data)) || readerKind('', data) !== null;
+}
+
 /** Kinds a file's name alone sends to a reader (HTML needs a look inside first). */
 export function readerKindByName(name: string): ReaderKind | null {
   const kind = BY_EXTENSION[extname(name).toLowerCase()] ?? null;

@@ -3,7 +3,7 @@
 // are read the same way, nested up to the depth limit.
 import type { Candidate, Origin } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { isImageData, isImagePath, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
+import { isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
@@ -94,7 +94,7 @@ export class ContentScanner {
 
   /** The same, from the content itself (history blobs have no name). */
   needsReaderForData(data: Buffer): boolean {
-    return (this.ocr !== null && isImageData(data)) || readerKind('', data) !== null;
+    return needsReaderForData(data, this.ocr !== null);
   }
 
   async scan(name: string, data: Buffer): Promise<ContentResult> {

@@ -3,26 +3,18 @@
 // going; small jobs (a handful of files) are scanned on the main thread alone,
 // since starting a worker would cost more than it saves.
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { workerScript } from './worker-script.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const INLINE_BELOW_FILES = 200;
 const BATCH_FILES = 64;
 /** Batches a worker holds at once: enough to keep it scanning while the main thread is busy (opening a PDF takes ~0.2 s). */
 const BATCHES_AHEAD = 8;
-
-/** The bundled worker script (dist/, beside the CLI); absent when running from TypeScript sources. */
-function workerScript(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, 'scan-worker.js'), join(here, '..', 'scan-worker.js')].find((p) => existsSync(p)) ?? null;
-}
 
 export interface PoolOptions {
   rules: RuleDefinition[];
@@ -101,7 +93,7 @@ export class ScanPool {
 
   private startWorkers(): void {
     this.workersTried = true;
-    const script = workerScript();
+    const script = workerScript('scan-worker.js');
     const count = (this.opts.threads ?? availableParallelism()) - 1;
     if (!script || count < 1) return;
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits };

@@ -2,13 +2,15 @@
 // range), each read once in pack order; beside it, one `git log --raw` walk, from
 // which only the blobs that hold keys are traced to the commits that introduced them.
 import { availableParallelism } from 'node:os';
-import type { Skipped } from '../model.js';
+import type { Candidate, Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import { git } from '../git/run.js';
 import { eachObjectInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
 import { ObjectReader } from '../git/read-objects.js';
+import { PackIndex } from '../git/pack-index.js';
+import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
 import { ChangeLog } from '../git/introductions.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
@@ -16,9 +18,20 @@ import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.
 import { ContainerReads } from './history-containers.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
+/**
+ * Blobs this large (bytes) are read from their pack on worker threads; smaller
+ * objects, and commits, through cat-file. Per object, git's C is cheaper than
+ * setting up node:zlib; per byte, the pipe costs more than reading the pack
+ * (bench/README.md has the A/B). SPREEFLO_SCAN_PACKED_FROM overrides it, for
+ * benchmarks and tests.
+ */
+const PACKED_FROM = Number(process.env.SPREEFLO_SCAN_PACKED_FROM ?? 8 * 1024);
+
 export interface HistoryOptions {
   /** A revision range (`origin/main..HEAD`); null for everything reachable from all refs. */
   range: string | null;
+  /** The object store (`git rev-parse --git-path objects`): its packs are read directly. */
+  objectsDir: string;
 }
 
 /** Something in a blob that could not be read; its path is known once the log walk names the blob. */
@@ -98,6 +111,10 @@ export class HistorySource implements Source {
       for (const skip of result.skipped) blobSkips.push({ blob, ...skip });
       if (result.found.length > 0) blobKeys.set(blob, result.found);
     });
+    const onBlob = (id: string, candidates: Candidate[]): void => {
+      if (candidates.length > 0) blobKeys.set(id, candidates.map((candidate) => ({ candidate, fromImage: false })));
+    };
+    // Objects not in a pack (loose, in an alternate store) and any a pack could not give.
     const reader = new ObjectReader(this.repoRoot, Math.max(1, availableParallelism()), (obj) => {
       if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
       if ('missing' in obj) {
@@ -107,26 +124,47 @@ export class HistorySource implements Source {
       bytes += obj.data.length;
       if (obj.type === 'commit') messageFindings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
       else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
-      else {
-        const found = detector.scan(obj.data);
-        if (found.length > 0) blobKeys.set(obj.id, found.map((candidate) => ({ candidate, fromImage: false })));
-      }
+      else onBlob(obj.id, detector.scan(obj.data));
     });
+    const index = PackIndex.load(this.opts.objectsDir);
+    let fallbacks = 0;
+    const packed = new PackedObjects(
+      { idxPaths: index.packs.map((p) => p.idxPath), rules: ctx.rules, images: ctx.ocr !== null },
+      Math.max(1, availableParallelism()),
+      (res) => {
+        if ('failed' in res) {
+          fallbacks++;
+          reader.add(res.id);
+          return;
+        }
+        if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
+        bytes += res.bytes;
+        if (res.needsReader) containers.add(res.id);
+        else onBlob(res.id, res.found);
+      },
+    );
     let blobs: Set<string>;
     try {
       blobs = await this.list((o) => {
-        if (o.size > ctx.maxFileSize) blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
+        if (o.size > ctx.maxFileSize) {
+          blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
+          return;
+        }
+        const at = o.type === 'blob' && o.size >= PACKED_FROM ? index.find(o.id) : null;
+        if (at) packed.add({ id: o.id, pack: at.pack, offset: at.offset });
         else reader.add(o.id);
       });
+      await packed.finish();
       await reader.finish();
       await containers.settled();
     } finally {
+      packed.close();
       reader.close();
       await content.close();
     }
     const noteLines = await notes;
     const findings = await this.attribute(blobKeys, messageFindings, changes, blobs, blobSkips, skipped, noteLines, ctx);
-    return { findings, skipped, files: reader.count, bytes, notes: noteLines };
+    return { findings, skipped, files: reader.count + packed.count - fallbacks, bytes, notes: noteLines };
   }
 
   private scanMessage(id: string, data: Buffer, detector: Detector, ctx: SourceContext): Finding[] {

@@ -19,8 +19,8 @@ interface Expected {
   source?: string;
 }
 
-function history(repo: TestRepo, args: string[] = []) {
-  const run = runCli(['history', ...args, '--format', 'json'], { cwd: repo.dir });
+function history(repo: TestRepo, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const run = runCli(['history', ...args, '--format', 'json'], { cwd: repo.dir, env });
   if (run.code === 2) throw new Error(run.stderr);
   return { run, report: JSON.parse(run.stdout) };
 }
@@ -124,6 +124,45 @@ describe('history: every hiding place in one repository', () => {
   it('range mode scans only the commits of the range', () => {
     const { report: ranged } = history(repo, [`${twoPlaces}~1..${twoPlaces}`]);
     expect(ranged.findings.map((f: any) => f.path).sort()).toEqual(['a/one.env', 'b/two.yaml']);
+  });
+
+  it('finds the same once the objects are packed and every blob is read from its pack', () => {
+    repo.git('repack', '-adq');
+    const { report: packed } = history(repo, [], { SPREEFLO_SCAN_PACKED_FROM: '0' });
+    expect(packed.findings.map(where).sort()).toEqual(report.findings.map(where).sort());
+    expect(packed.summary.files).toBe(report.summary.files);
+  });
+});
+
+describe('history: blobs read from packs on worker threads', () => {
+  // Enough packed blobs for the worker threads, each version of a file a delta of
+  // the one before, and keys that enter in a later version.
+  const repo = new TestRepo();
+  const filler = (i: number, v: number) => Array.from({ length: 120 }, (_, l) => `row ${i}.${l} value ${(l * 7919 + i * 31 + (l % 9 === 0 ? v : 0)) % 100003}`).join('\n') + '\n';
+  const files = (v: number) => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`data/part-${i}.txt`, filler(i, v)]));
+  repo.commit('v0', files(0));
+  repo.commit('v1', files(1));
+  const key = makeV2Key();
+  const withKey = repo.commit('v2', { ...files(2), 'data/part-77.txt': filler(77, 2).replace('row 77.40 ', `row 77.40 ${key} `) });
+  repo.commit('v3', files(3));
+  repo.git('repack', '-adq', '--depth=50', '--window=50');
+  const runs = [
+    ['every blob through cat-file', { SPREEFLO_SCAN_PACKED_FROM: String(2 ** 40) }],
+    ['every blob from its pack', { SPREEFLO_SCAN_PACKED_FROM: '0' }],
+  ] as const;
+  const reports = runs.map(([, env]) => history(repo, [], env).report);
+
+  it.each(runs.map(([name], i) => [name, reports[i]] as const))('%s: the key at the commit and line that brought it', (_name, report) => {
+    expect(report.findings.map((f: any) => `${f.commit} ${f.path}:${f.line}`)).toEqual([`${withKey} data/part-77.txt:41`]);
+    expect(report.summary.files).toBe(4 * 200 + 4);
+    expect(report.skipped).toEqual([]);
+  });
+
+  it('the repository really holds deltas', () => {
+    const pack = repo.git('rev-parse', '--git-path', 'objects/pack');
+    const idx = execFileSync('sh', ['-c', `ls ${pack}/*.idx`], { cwd: repo.dir, encoding: 'utf8' }).trim();
+    const verify = repo.git('verify-pack', '-v', idx);
+    expect(verify).toMatch(/chain length = [1-9]/);
   });
 });
 

@@ -1,0 +1,60 @@
+// One packed blob, read straight from its pack and looked at where it was read (a
+// worker thread): it goes back as what the detector found in it, or as "needs a
+// reader" (a document, archive or picture, read again by id), never as its bytes.
+import type { Candidate } from '../model.js';
+import { Detector } from '../detect/detector.js';
+import { compileRule, type RuleDefinition } from '../detect/rules.js';
+import { needsReaderForData } from '../formats/kinds.js';
+import { PackIndex } from './pack-index.js';
+import { PackStore } from './pack-reader.js';
+
+export interface PackedItem {
+  id: string;
+  pack: number;
+  offset: number;
+}
+
+export type PackedResult =
+  | { id: string; bytes: number; found: Candidate[]; needsReader: boolean }
+  /** Not readable from the pack (damaged, or changed by a gc under us): read through cat-file instead. */
+  | { id: string; failed: string };
+
+export interface PackedScanInit {
+  /** The packs' `.idx` files, numbered as the items' `pack`. */
+  idxPaths: string[];
+  rules: RuleDefinition[];
+  /** Pictures are OCR'd (history --ocr): they need a reader too. */
+  images: boolean;
+}
+
+export class PackedScanner {
+  private readonly store: PackStore;
+  private readonly detector: Detector;
+  /** Why no blob can be read here (a pack went away before this thread opened it). */
+  private readonly broken: string | null;
+
+  constructor(private readonly init: PackedScanInit) {
+    const index = PackIndex.open(init.idxPaths);
+    this.broken = index.packs.length === init.idxPaths.length ? null : 'the packs changed while the scan ran';
+    this.store = new PackStore(index);
+    this.detector = new Detector(init.rules.map(compileRule));
+  }
+
+  scan(item: PackedItem): PackedResult {
+    let data: Buffer;
+    try {
+      if (this.broken) throw new Error(this.broken);
+      const obj = this.store.read(item);
+      if (obj.type !== 'blob') throw new Error(`a ${obj.type}, not a blob`);
+      data = obj.data;
+    } catch (err) {
+      return { id: item.id, failed: (err as Error).message };
+    }
+    if (needsReaderForData(data, this.init.images)) return { id: item.id, bytes: data.length, found: [], needsReader: true };
+    return { id: item.id, bytes: data.length, found: this.detector.scan(data), needsReader: false };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

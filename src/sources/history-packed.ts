@@ -1,0 +1,115 @@
+// Packed history blobs, read and scanned on worker threads, one per core: inflating,
+// delta resolution and the detector run side by side, and the blobs never cross a
+// pipe (in pack order, each thread is handed runs of neighbours, so its delta base
+// cache keeps working). A few blobs are read on the main thread: starting workers
+// would cost more than it saves.
+import { Worker } from 'node:worker_threads';
+import { PackedScanner, type PackedItem, type PackedResult, type PackedScanInit } from '../git/packed-scan.js';
+import { workerScript } from '../scan/worker-script.js';
+
+const BATCH = 256;
+/** Batches a worker holds at once: one being read, more so it never waits on the main thread. */
+const AHEAD = 3;
+const INLINE_BELOW = 2 * BATCH;
+
+export interface PackedRequest {
+  items: PackedItem[];
+}
+
+export interface PackedReply {
+  results: PackedResult[];
+}
+
+interface PackedWorker {
+  thread: Worker;
+  inFlight: number;
+}
+
+export class PackedObjects {
+  private readonly ready: PackedItem[][] = [];
+  private batch: PackedItem[] = [];
+  private workers: PackedWorker[] | null = null;
+  private pending = 0;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  /** How many objects were asked for. */
+  count = 0;
+
+  constructor(
+    private readonly init: PackedScanInit,
+    private readonly threads: number,
+    private readonly onResult: (result: PackedResult) => void,
+  ) {}
+
+  add(item: PackedItem): void {
+    this.count++;
+    this.batch.push(item);
+    if (this.batch.length < BATCH) return;
+    this.ready.push(this.batch);
+    this.batch = [];
+    if (!this.workers && this.count >= INLINE_BELOW) this.startWorkers();
+    this.send();
+  }
+
+  /** Every object added is scanned and reported. */
+  async finish(): Promise<void> {
+    if (this.batch.length > 0) this.ready.push(this.batch);
+    this.batch = [];
+    if (!this.workers || this.workers.length === 0) {
+      this.scanInline();
+      return;
+    }
+    this.send();
+    while ((this.pending > 0 || this.ready.length > 0) && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.close();
+    if (this.failure) throw this.failure;
+  }
+
+  close(): void {
+    for (const w of this.workers ?? []) void w.thread.terminate();
+    this.workers = [];
+  }
+
+  private scanInline(): void {
+    const scanner = new PackedScanner(this.init);
+    try {
+      for (const items of this.ready.splice(0)) for (const item of items) this.onResult(scanner.scan(item));
+    } finally {
+      scanner.close();
+    }
+  }
+
+  private startWorkers(): void {
+    const script = workerScript('history-worker.js');
+    this.workers = [];
+    if (!script) return;
+    for (let i = 0; i < this.threads; i++) {
+      const worker: PackedWorker = { thread: new Worker(script, { workerData: this.init }), inFlight: 0 };
+      worker.thread.on('message', (reply: PackedReply) => {
+        worker.inFlight--;
+        this.pending--;
+        for (const result of reply.results) this.onResult(result);
+        this.send();
+        this.wake?.();
+      });
+      worker.thread.on('error', (err) => {
+        this.failure ??= err;
+        this.wake?.();
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Hands ready batches to workers with room, the least busy first. */
+  private send(): void {
+    if (!this.workers || this.workers.length === 0) return;
+    while (this.ready.length > 0) {
+      const worker = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      if (worker.inFlight >= AHEAD) return;
+      worker.inFlight++;
+      this.pending++;
+      const req: PackedRequest = { items: this.ready.shift()! };
+      worker.thread.postMessage(req);
+    }
+  }
+}
