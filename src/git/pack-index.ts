@@ -16,12 +16,16 @@ export interface PackedAt {
   offset: number;
 }
 
+/** What a reader needs of one pack: plain data, handed to worker threads as is. */
 export interface PackFile {
   /** The `.pack` file's path. */
   path: string;
   idxPath: string;
-  /** Every entry's start, ascending: an entry ends where the next begins (or at the trailing checksum). */
-  starts(): Float64Array;
+  /**
+   * Every entry's start, ascending: an entry ends where the next begins (or at the
+   * trailing checksum). In shared memory: every thread reads the one copy.
+   */
+  starts: Float64Array;
 }
 
 /** One `.idx` file: its id table (sorted), searched in place. */
@@ -59,7 +63,7 @@ class IdxFile {
 
   /** Every entry's offset, ascending. */
   starts(): Float64Array {
-    const out = new Float64Array(this.count);
+    const out = new Float64Array(new SharedArrayBuffer(this.count * 8));
     for (let i = 0; i < this.count; i++) out[i] = this.offsetAt(i);
     return out.sort();
   }
@@ -75,8 +79,9 @@ class IdxFile {
 }
 
 export class PackIndex {
-  readonly packs: PackFile[] = [];
   private readonly idx: IdxFile[] = [];
+  private readonly paths: string[] = [];
+  private files: PackFile[] | undefined;
 
   /** The packs of a repository's object store (`.git/objects`). */
   static load(objectsDir: string): PackIndex {
@@ -95,15 +100,18 @@ export class PackIndex {
       try {
         const idx = IdxFile.parse(readFileSync(idxPath));
         if (!idx) continue;
-        let starts: Float64Array | undefined;
         index.idx.push(idx);
-        // Only the readers need entry ends; looking objects up does not.
-        index.packs.push({ path: idxPath.slice(0, -4) + '.pack', idxPath, starts: () => (starts ??= idx.starts()) });
+        index.paths.push(idxPath);
       } catch {
         // A pack being written or removed under us: its objects go through cat-file.
       }
     }
     return index;
+  }
+
+  /** The packs, numbered as `find` numbers them. Entry starts are worked out on the first call: only readers need them. */
+  packs(): PackFile[] {
+    return (this.files ??= this.idx.map((idx, i) => ({ path: this.paths[i]!.slice(0, -4) + '.pack', idxPath: this.paths[i]!, starts: idx.starts() })));
   }
 
   /** Where the object with this (hex) id is packed, or null. */

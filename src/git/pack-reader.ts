@@ -5,7 +5,7 @@
 // object read lives in the cache's ring: use or copy it before the next read.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import type { PackFile, PackIndex, PackedAt } from './pack-index.js';
+import { PackIndex, type PackFile, type PackedAt } from './pack-index.js';
 import { DeltaBaseCache, type PackObject } from './delta-base-cache.js';
 
 const TYPES = ['', 'commit', 'tree', 'blob', 'tag'] as const;
@@ -16,7 +16,7 @@ const TRAILER = 20;
 const MAX_CHAIN = 10_000;
 const WINDOW = 4 * 1024 * 1024;
 /** Built objects kept as delta bases (git's core.deltaBaseCacheLimit is 96 MiB for its one process). */
-const CACHE_BYTES = 32 * 1024 * 1024;
+const CACHE_BYTES = 16 * 1024 * 1024;
 const CACHE_ONE_MAX = 8 * 1024 * 1024;
 
 export class PackError extends Error {}
@@ -143,7 +143,7 @@ export class PackReader {
 
   /** Where the entry starting at `offset` ends: the next entry's start. */
   private endOf(offset: number): number {
-    const starts = this.pack.starts();
+    const starts = this.pack.starts;
     let lo = 0;
     let hi = starts.length;
     while (lo < hi) {
@@ -211,15 +211,19 @@ export function applyDelta(base: Buffer, delta: Buffer, out: Buffer): void {
 /** Every pack of a repository, each opened on its first read. */
 export class PackStore {
   private readonly readers: PackReader[] = [];
+  /** Each pack's index, loaded only for a reference delta (packs git writes itself use offsets). */
+  private readonly indexes: PackIndex[] = [];
 
   constructor(
-    private readonly index: PackIndex,
+    private readonly packs: PackFile[],
     /** Per pack (tests make it small, to exercise eviction). */
     private readonly cacheBytes?: number,
   ) {}
 
   read(at: PackedAt): PackObject {
-    const reader = (this.readers[at.pack] ??= new PackReader(this.index.packs[at.pack]!, (id) => this.index.offsetIn(at.pack, id), this.cacheBytes));
+    const pack = this.packs[at.pack];
+    if (!pack) throw new PackError(`no pack ${at.pack}`);
+    const reader = (this.readers[at.pack] ??= new PackReader(pack, (id) => (this.indexes[at.pack] ??= PackIndex.open([pack.idxPath])).offsetIn(0, id), this.cacheBytes));
     return reader.read(at.offset);
   }
 

@@ -5,7 +5,7 @@ import type { Candidate } from '../model.js';
 import { Detector } from '../detect/detector.js';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { needsReaderForData } from '../formats/kinds.js';
-import { PackIndex } from './pack-index.js';
+import type { PackFile } from './pack-index.js';
 import { PackStore } from './pack-reader.js';
 
 export interface PackedItem {
@@ -16,12 +16,12 @@ export interface PackedItem {
 
 export type PackedResult =
   | { id: string; bytes: number; found: Candidate[]; needsReader: boolean }
-  /** Not readable from the pack (damaged, or changed by a gc under us): read through cat-file instead. */
+  /** Not readable from the pack (damaged, or removed by a gc under us): read through cat-file instead. */
   | { id: string; failed: string };
 
 export interface PackedScanInit {
-  /** The packs' `.idx` files, numbered as the items' `pack`. */
-  idxPaths: string[];
+  /** The packs, numbered as the items' `pack`. */
+  packs: PackFile[];
   rules: RuleDefinition[];
   /** Pictures are OCR'd (history --ocr): they need a reader too. */
   images: boolean;
@@ -30,20 +30,15 @@ export interface PackedScanInit {
 export class PackedScanner {
   private readonly store: PackStore;
   private readonly detector: Detector;
-  /** Why no blob can be read here (a pack went away before this thread opened it). */
-  private readonly broken: string | null;
 
   constructor(private readonly init: PackedScanInit) {
-    const index = PackIndex.open(init.idxPaths);
-    this.broken = index.packs.length === init.idxPaths.length ? null : 'the packs changed while the scan ran';
-    this.store = new PackStore(index);
+    this.store = new PackStore(init.packs);
     this.detector = new Detector(init.rules.map(compileRule));
   }
 
   scan(item: PackedItem): PackedResult {
     let data: Buffer;
     try {
-      if (this.broken) throw new Error(this.broken);
       const obj = this.store.read(item);
       if (obj.type !== 'blob') throw new Error(`a ${obj.type}, not a blob`);
       data = obj.data;

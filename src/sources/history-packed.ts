@@ -35,8 +35,11 @@ export class PackedObjects {
   /** How many objects were asked for. */
   count = 0;
 
+  private init: PackedScanInit | undefined;
+
   constructor(
-    private readonly init: PackedScanInit,
+    /** Asked for only when there is something to read. */
+    private readonly initOf: () => PackedScanInit,
     private readonly threads: number,
     private readonly onResult: (result: PackedResult) => void,
   ) {}
@@ -71,7 +74,8 @@ export class PackedObjects {
   }
 
   private scanInline(): void {
-    const scanner = new PackedScanner(this.init);
+    if (this.ready.length === 0) return;
+    const scanner = new PackedScanner((this.init ??= this.initOf()));
     try {
       for (const items of this.ready.splice(0)) for (const item of items) this.onResult(scanner.scan(item));
     } finally {
@@ -84,7 +88,7 @@ export class PackedObjects {
     this.workers = [];
     if (!script) return;
     for (let i = 0; i < this.threads; i++) {
-      const worker: PackedWorker = { thread: new Worker(script, { workerData: this.init }), inFlight: 0 };
+      const worker: PackedWorker = { thread: new Worker(script, { workerData: (this.init ??= this.initOf()) }), inFlight: 0 };
       worker.thread.on('message', (reply: PackedReply) => {
         worker.inFlight--;
         this.pending--;

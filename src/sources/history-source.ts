@@ -129,7 +129,7 @@ export class HistorySource implements Source {
     const index = PackIndex.load(this.opts.objectsDir);
     let fallbacks = 0;
     const packed = new PackedObjects(
-      { idxPaths: index.packs.map((p) => p.idxPath), rules: ctx.rules, images: ctx.ocr !== null },
+      () => ({ packs: index.packs(), rules: ctx.rules, images: ctx.ocr !== null }),
       Math.max(1, availableParallelism()),
       (res) => {
         if ('failed' in res) {

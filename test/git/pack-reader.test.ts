@@ -52,7 +52,7 @@ describe('pack reader', () => {
     repo.git(...config, 'repack', '-adfq', '--depth=50', '--window=50');
     const objects = everyObject(repo);
     const index = PackIndex.load(repo.git('rev-parse', '--path-format=absolute', '--git-path', 'objects'));
-    const store = new PackStore(index, cacheBytes);
+    const store = new PackStore(index.packs(), cacheBytes);
     try {
       // In pack order and then backwards, so bases are found both cached and not.
       for (const { id, type } of [...objects, ...[...objects].reverse()]) {
@@ -65,7 +65,7 @@ describe('pack reader', () => {
     } finally {
       store.close();
     }
-    expect(repo.git('verify-pack', '-v', index.packs[0]!.idxPath)).toMatch(/chain length = [2-9]/);
+    expect(repo.git('verify-pack', '-v', index.packs()[0]!.idxPath)).toMatch(/chain length = [2-9]/);
   });
 
   it('an id no pack holds (a loose object) is not found', () => {
@@ -81,7 +81,7 @@ describe('pack reader', () => {
     const repo = new TestRepo();
     repo.commit('one', { 'a.txt': 'a\n' });
     const index = PackIndex.load(repo.git('rev-parse', '--path-format=absolute', '--git-path', 'objects'));
-    expect(index.packs).toEqual([]);
+    expect(index.packs()).toEqual([]);
     expect(index.find(repo.git('rev-parse', 'HEAD'))).toBeNull();
   });
 });
