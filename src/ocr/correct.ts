@@ -67,12 +67,18 @@ interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
 /**
  * Pool several aligned readings (each exactly `n` symbols) into slots. A
  * character's weight is its summed confidence over the readings; look-alikes of
- * what was read get a small weight so they are tried, late.
+ * what was read get a small weight so they are tried, late. A position no
+ * reading has a symbol for (a glyph lost) may be any character of its alphabet,
+ * all alike: the search counts each of them as a string tested.
  */
 export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i: number) => Set<string>)): Slot[] {
   const slots: Slot[] = [];
   for (let i = 0; i < n; i++) {
     const alphabet = typeof alphabets === 'function' ? alphabets(i) : alphabets;
+    if (readings.every((r) => !r[i]?.choices.length)) {
+      slots.push({ alts: [...alphabet].map((ch) => ({ ch, cost: 0, read: false })) });
+      continue;
+    }
     const w = new Map<string, number>();
     for (const r of readings) {
       const s = r[i];
@@ -99,10 +105,9 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
     const sorted = [...w.entries()]
       .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight), read: nearRead.has(ch) }))
       .sort((a, b) => a.cost - b.cost);
-    // The best few, plus always the look-alikes of the best.
-    const first = sorted[0]?.ch ?? '';
-    const near = new Set(lookalikes(first));
-    const alts = sorted.filter((a, k) => k < 5 || near.has(a.ch)).slice(0, 8);
+    // The best few, plus always what any reading read first and its look-alikes
+    // (not only the best's: a `0` read as `B` twice and `O` once is kept as O's look-alike).
+    const alts = sorted.filter((a, k) => k < 5 || nearRead.has(a.ch)).slice(0, 8);
     slots.push({ alts });
   }
   return slots;

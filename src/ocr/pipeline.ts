@@ -2,7 +2,7 @@
 // key, then close-up re-reads of those regions, then the checksum-guided search.
 import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
-import { type Sym, B62_SET, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
+import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 
 type Box = ImageCandidate['box'];
@@ -243,7 +243,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-function solveV2(read: PSym[][], budget: number): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
+export function solveV2(read: PSym[][], budget: number): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
   const readings = read.map(caseBySize);
   const ref = reference(readings);
   const variants: Sym[][] = [];
@@ -259,8 +259,9 @@ function solveV2(read: PSym[][], budget: number): { key: string | null; guessed:
       }
       for (let k = 0; k < 37; k++) variants.push([...r.slice(0, k), ...r.slice(k + 1, 37)]);
     } else if (r.length === 35) {
-      const wild: Sym = { choices: [...B62_SET].map((ch) => ({ ch, conf: 1 })), ref: -1 };
-      for (let k = 0; k <= 35; k++) variants.push([...r.slice(0, k), wild, ...r.slice(k)]);
+      // One glyph lost: nothing read at k (any character there, see pool).
+      const lost: Sym = { choices: [], ref: -1 };
+      for (let k = 0; k <= 35; k++) variants.push([...r.slice(0, k), lost, ...r.slice(k)]);
     }
   }
   let tried = 0;

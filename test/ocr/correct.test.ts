@@ -45,6 +45,31 @@ describe('v2 checksum-guided search', () => {
     expect(res.key).not.toBe(wrong);
   });
 
+  it("tries the look-alikes of every reading's first choice, not only of the most voted one", () => {
+    // A `0` read as `B` twice (tesseract offering `R`, `E`, `e`) and as `O` once:
+    // `0` is a look-alike of `O`, not of `B` (seed 2027's 027, Fira Code 12 px).
+    const body = KEY.slice(4);
+    const i = body.indexOf('0');
+    const readAs = (...choices: [string, number][]) => reading(body, { [i]: choices.map(([ch, conf]) => ({ ch, conf })) });
+    const asB = readAs(['B', 90], ['R', 70], ['E', 60], ['e', 50]);
+    const slots = pool([asB, asB, readAs(['O', 80], ['B', 40])], 36, B62_SET);
+    expect(slots[i]!.alts.map((a) => a.ch)).toContain('0');
+    expect(searchV2(slots).key).toBe(KEY);
+  });
+
+  it.each([
+    ['in the body', 11],
+    ['at a check character (then only a guess)', 35],
+  ])('a glyph lost %s: nothing read there stands for any character', (_name, i) => {
+    const body = KEY.slice(4);
+    const lost = reading(body).map((sym, k) => (k === i ? { ref: k, choices: [] } : sym));
+    const slots = pool([lost], 36, B62_SET);
+    expect(slots[i]!.alts).toHaveLength(62);
+    const res = searchV2(slots);
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(i >= 30);
+  });
+
   it('keeps the number of strings tried within the budget', () => {
     const body = 'A'.repeat(30);
     const key = `sfk_${body}${v2Check(body)}`;
