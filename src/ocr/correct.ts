@@ -17,6 +17,9 @@ export const SEARCH_BUDGET = 1 << 20;
 /** v1: readings agreeing at or above this confidence on every character stop the re-reads (never make a key 'high'). */
 export const V1_HIGH_CONF = 85;
 
+/** An alternative tesseract offers at this confidence or more, in most readings, counts as read. */
+const OFFERED_CONF = 40;
+
 /** Look-alike groups. A character read as one member may be any other. */
 const LOOKALIKES: string[] = [
   'O0oQDU', 'l1Iij|!JLtf', 'S5s$', 'B8', 'Z2z', 'g9q', 'G6b', 'cC', 'kK', 'pP', 'uU', 'vVy', 'wW', 'xX', 'yY', 'jJ', 'zZ', 'oO',
@@ -102,6 +105,12 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
       }
     }
     const nearRead = new Set([...topChars].flatMap((c) => [c, ...lookalikes(c)]));
+    // What tesseract offered with a real confidence in most readings looks like the glyph too.
+    const present = readings.filter((r) => r[i]?.choices.length);
+    for (const ch of seen) {
+      const strong = present.filter((r) => r[i]!.choices.some((c) => c.ch === ch && c.conf >= OFFERED_CONF)).length;
+      if (strong * 2 > present.length) nearRead.add(ch);
+    }
     const sorted = [...w.entries()]
       .map(([ch, weight]) => ({ ch, cost: Math.log(top / weight), read: nearRead.has(ch) }))
       .sort((a, b) => a.cost - b.cost);

@@ -139,6 +139,20 @@ describe('wrong-checksum keys near a valid one', () => {
     expect(lookalike.key).toBe(KEY);
     expect(lookalike.guessed).toBe(false);
   });
+
+  it.each([
+    // Seed 7777's 007: a final `4` read as `d` or `a`, tesseract offering `4` at 53-70 in every reading.
+    { name: 'offered at 40 or more in most readings: read', offers: [55, 70, 61, 65], guessed: false },
+    { name: 'offered at 40 or more in only half the readings: a guess', offers: [55, 70, 12, 8], guessed: true },
+    { name: 'offered at a low confidence: a guess', offers: [16, 20, 12, 25], guessed: true },
+  ])('a check character tesseract $name', ({ offers, guessed }) => {
+    const i = 32; // KEY's check `dcF8u` after its first character: `c` here, shown as `R`
+    const shown = `${KEY.slice(4, 4 + i)}R${KEY.slice(5 + i)}`;
+    const readings = offers.map((conf) => reading(shown, { [i]: [{ ch: 'R', conf: 94 }, { ch: 'c', conf }] }));
+    const res = searchV2(pool(readings, 36, B62_SET));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(guessed);
+  });
 });
 
 describe('letter case from glyph size', () => {
