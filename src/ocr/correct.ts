@@ -100,7 +100,7 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
     for (const ch of seen) {
       for (const alt of lookalikes(ch)) {
         if (!alphabet.has(alt)) continue;
-        const prior = top * (STRONG.has(ch + alt) && topChars.has(ch) ? 0.08 : 0.02);
+        const prior = top * (STRONG.has(ch + alt) && topChars.has(ch) ? 0.3 : 0.02);
         if ((w.get(alt) ?? 0) < prior) w.set(alt, prior);
       }
     }

@@ -32,10 +32,9 @@ export class PackedObjects {
   private pending = 0;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  private init: PackedScanInit | undefined;
   /** How many objects were asked for. */
   count = 0;
-
-  private init: PackedScanInit | undefined;
 
   constructor(
     /** Asked for only when there is something to read. */
