@@ -42,16 +42,32 @@ const PUNCT_AS: Record<string, string> = { ')': 'Jj', '(': 'Cc', '|': 'lI1', '['
 const V1_WHITELIST = '0123456789abcdef-s ';
 const CROP_WHITELIST = `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-.:;,="'()[]{}<>/$`;
 
+/** `sfk` as the page pass reads it. */
+const V2_PREFIX_LIKE = /[s5S$][fktFT][kKxXh]/;
+
 /** Does a page-pass word look like it could be (part of) a key? */
 export function keyish(text: string): boolean {
   const t = text.replace(/[^A-Za-z0-9_\-|$.]/g, '');
   if (t.length < 12) return false;
   const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
-  if (/[s5S$][fktFT][kKxXh]/.test(t) && run >= 8) return true;
+  if (V2_PREFIX_LIKE.test(t) && run >= 8) return true;
   return run >= 14;
 }
 
 interface Region { x: number; y: number; w: number; h: number }
+
+/**
+ * Whether words taken for a region still lack the key's end on this side: too few
+ * letters and digits for a whole key, and no sign of its end: leftwards no
+ * `sfk`-like prefix (a v2 key's `sfk` and 36 more: 39) and no v1 suffix (the key
+ * is hex before it); rightwards no `-sf<dc>` yet (a v1 key's 32 hex digits, `sf`
+ * and two more: 36).
+ */
+function missingEnd(taken: string, step: -1 | 1): boolean {
+  const chars = taken.replace(/[^A-Za-z0-9]/g, '').length;
+  const v1End = /-?s[fT]\d/.test(taken);
+  return step < 0 ? chars < 39 && !V2_PREFIX_LIKE.test(taken) && !v1End : chars < 36 && !v1End;
+}
 
 function union(a: OcrBox, b: OcrBox): OcrBox {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
@@ -64,11 +80,32 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
     const w = words[i]!;
     if (!keyish(w.text)) continue;
     let box = w.box;
-    // A key split in two by a wide gap: take the neighbours on the same line too.
-    const prev = words[i - 1];
-    const next = words[i + 1];
-    if (prev && prev.line === w.line && /[A-Za-z0-9_]$/.test(prev.text) && w.box.x0 - prev.box.x1 < (w.box.y1 - w.box.y0) * 0.8) box = union(box, prev.box);
-    if (next && next.line === w.line && /^[A-Za-z0-9_]/.test(next.text) && next.box.x0 - w.box.x1 < (w.box.y1 - w.box.y0) * 0.8) box = union(box, next.box);
+    const h = w.box.y1 - w.box.y0;
+    // A word beside this one: on its line; or, while the key's end is missing, in its row
+    // (tesseract sometimes puts `sfk_` on a line of its own): overlapping it by half of the
+    // shorter, neither much taller (a bubble's edge read as `I` is not part of the key).
+    const inRow = (o: OcrWord, row: boolean) => {
+      if (o.line === w.line) return true;
+      const ho = o.box.y1 - o.box.y0;
+      return row && Math.max(h, ho) <= 1.5 * Math.min(h, ho) && Math.min(o.box.y1, w.box.y1) - Math.max(o.box.y0, w.box.y0) >= Math.min(h, ho) / 2;
+    };
+    const gap = (a: OcrWord, b: OcrWord, next: OcrWord, row: boolean) => (inRow(next, row) ? b.box.x0 - a.box.x1 : Infinity);
+    let taken = w.text;
+    // The neighbour on each side that touches it (a key split in two by a wide gap), and
+    // further words of the row, at gaps up to a glyph wide, while the key's far end is
+    // still missing: the page pass read one v1 key as `4le7ritdibecheardas TBAB
+    // FTICTa-ETI`, and a v2 key as `sfk_ 1 6KZ04YSx…` with `sfk_` on a line of its own.
+    for (const step of [-1, 1] as const) {
+      for (let j = i; words[j + step]; j += step) {
+        const next = words[j + step]!;
+        if (!(step > 0 ? /^[A-Za-z0-9_]/ : /[A-Za-z0-9_]$/).test(next.text)) break;
+        const missing = missingEnd(taken, step);
+        const limit = missing ? h * 1.2 : j === i ? h * 0.8 : -1;
+        if ((step > 0 ? gap(words[j]!, next, next, missing) : gap(next, words[j]!, next, missing)) >= limit) break;
+        box = union(box, next.box);
+        taken = step > 0 ? `${taken} ${next.text}` : `${next.text} ${taken}`;
+      }
+    }
     regions.push({ x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale });
   }
   // Merge overlapping regions.

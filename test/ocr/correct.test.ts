@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, pool, searchV2, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { caseBySize, type PSym } from '../../src/ocr/pipeline.js';
+import { caseBySize, findRegions, type PSym } from '../../src/ocr/pipeline.js';
+import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
 
@@ -178,5 +179,43 @@ describe('letter case from glyph size', () => {
   it('keeps what was read as a dearer alternative', () => {
     const [, , , , v] = caseBySize(line('AB12V', { 4: 7.5 }));
     expect(v!.choices).toEqual([{ ch: 'v', conf: 90 }, { ch: 'V', conf: 45 }]);
+  });
+});
+
+describe('regions around key-like words of the page pass', () => {
+  /** A page-pass word: text, left and right edge, and its row (top, bottom), tesseract's line number. */
+  const word = (text: string, x0: number, x1: number, line = 1, y0 = 100, y1 = 128): OcrWord => ({ text, conf: 90, box: { x0, y0, x1, y1 }, symbols: [], line });
+  const cases: { name: string; words: OcrWord[]; spans: [number, number][] }[] = [
+    {
+      // Seed 8642's 010: one v1 key read as three words, gaps up to a glyph wide; the button is two glyphs away.
+      name: 'a key read as several words is taken whole, the button beside it is not',
+      words: [word('4le7ritdibecheardas', 194, 601), word('TBAB', 614, 731), word('FTICTa-ETI', 759, 1003), word('Copy', 1058, 1136)],
+      spans: [[194, 1003]],
+    },
+    {
+      // Seed 7777's 016: `sfk_` given a line of its own, in the same row.
+      name: 'a prefix tesseract put on a line of its own, in the same row, is taken',
+      words: [word('heic:', 969, 1023, 4), word('sfk_', 1032, 1073, 4), word('1', 1078, 1082, 5, 108, 117), word('6KZ04YSxHOtEFFvI0aseMhYbFDozE1f8mvo', 1088, 1528, 5)],
+      spans: [[1032, 1528]],
+    },
+    {
+      // Seed 7777's 024: the prose before a v1 key stays out (taking it made the reads worse).
+      name: 'a v1 key, whose left is its hex, takes only the word touching it on its left',
+      words: [word('old', 630, 690), word('one', 700, 760), word('was', 772, 830), word('27403a16114ca®b2d973ead32181e011-sf21', 840, 1380)],
+      spans: [[772, 1380]],
+    },
+    {
+      name: 'after a whole key, only the word touching it',
+      words: [word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 100, 900), word('and', 908, 960), word('more', 968, 1030)],
+      spans: [[100, 960]],
+    },
+    {
+      name: 'words of another row are never taken',
+      words: [word('25cb257fab5a20f4', 100, 400), word('284a1675da214991', 410, 700, 2, 140, 168)],
+      spans: [[100, 400], [410, 700]],
+    },
+  ];
+  it.each(cases)('$name', ({ words, spans }) => {
+    expect(findRegions(words, 1).map((r) => [r.x, r.x + r.w])).toEqual(spans);
   });
 });
