@@ -5,11 +5,10 @@
 // resolved that is not in its image (which must stay at zero).
 //   npx tsx bench/ocr/v2-replay.ts --collect bench/.work/ocr bench/.work/ocr-dev-99 ...
 //   npx tsx bench/ocr/v2-replay.ts [--verbose] [--why]   (--why: for each true key still missed, its cost per position)
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { startEngines } from '../../src/ocr/engine.js';
-import { alignTo, caseBySize, recognizeImage, reference, solveV2, type PSym, type Trace } from '../../src/ocr/pipeline.js';
+import { alignTo, caseBySize, reference, solveV2, type PSym } from '../../src/ocr/pipeline.js';
+import { collectTraces } from './collect.js';
 import { SEARCH_BUDGET, V2_ALPHABET, pool, type Sym } from '../../src/ocr/correct.js';
 
 const { values, positionals } = parseArgs({
@@ -18,20 +17,9 @@ const { values, positionals } = parseArgs({
 });
 interface Stored { file: string; truth: string[]; regions: PSym[][][] }
 if (values.collect) {
-  const engines = await startEngines();
-  const stored: Stored[] = [];
-  for (const dir of positionals) {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { images: { file: string; keys: { key: string; ruleId: string }[] }[] };
-    for (const e of manifest.images) {
-      const trace: Trace = { regions: 0, reads: 0, texts: [] };
-      await recognizeImage(engines, await readFile(join(dir, e.file)), trace);
-      const truth = e.keys.filter((k) => k.ruleId.endsWith('v2')).map((k) => k.key);
-      if (trace.v2?.length) stored.push({ file: join(dir, e.file), truth, regions: trace.v2 as PSym[][][] });
-      process.stderr.write('.');
-    }
-  }
-  await engines.terminate();
-  await writeFile(values.out!, JSON.stringify(stored));
+  await collectTraces<Stored>(positionals, values.out!, (e, file, trace) =>
+    trace.v2?.length ? { file, truth: e.keys.filter((k) => k.ruleId.endsWith('v2')).map((k) => k.key), regions: trace.v2 as PSym[][][] } : null,
+  );
 }
 const stored = JSON.parse(await readFile(values.out!, 'utf8')) as Stored[];
 let regions = 0;
