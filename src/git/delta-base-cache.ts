@@ -50,6 +50,11 @@ export class DeltaBaseCache {
     return slot;
   }
 
+  /** A whole object as inflated, kept under `offset` (a copy in the ring), or as is when too large to keep. */
+  adopt(offset: number, type: string, data: Buffer): PackObject {
+    return data.length > this.largest ? { type, data } : this.build(offset, type, data.length, (out) => data.copy(out));
+  }
+
   /** Frees [at, at + size) of the ring, wrapping round at its end; -1 if that would overwrite `input`. */
   private place(size: number, input?: Buffer): number {
     let start = this.at;

@@ -11,7 +11,7 @@ const FANOUT = 8;
 const TABLES = FANOUT + 256 * 4;
 
 export interface PackedAt {
-  /** Index into PackIndex.packs. */
+  /** Index into PackIndex.packs(). */
   pack: number;
   offset: number;
 }

@@ -38,7 +38,7 @@ interface Entry {
 export class PackReader {
   private readonly fd: number;
   private readonly packEnd: number;
-  private window = Buffer.allocUnsafe(WINDOW);
+  private readonly window = Buffer.allocUnsafe(WINDOW);
   private windowStart = 0;
   private windowEnd = 0;
   private readonly cache: DeltaBaseCache;
@@ -71,8 +71,7 @@ export class PackReader {
       if (entry.kind !== OFS_DELTA && entry.kind !== REF_DELTA) {
         const type = TYPES[entry.kind];
         if (!type) throw new PackError(`unknown object type ${entry.kind} at offset ${at}`);
-        const data = this.inflate(entry);
-        base = this.cache.build(at, type, data.length, (out) => data.copy(out));
+        base = this.cache.adopt(at, type, this.inflate(entry));
         break;
       }
       chain.push({ entry, at });

@@ -89,7 +89,6 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
       const ho = o.box.y1 - o.box.y0;
       return row && Math.max(h, ho) <= 1.5 * Math.min(h, ho) && Math.min(o.box.y1, w.box.y1) - Math.max(o.box.y0, w.box.y0) >= Math.min(h, ho) / 2;
     };
-    const gap = (a: OcrWord, b: OcrWord, next: OcrWord, row: boolean) => (inRow(next, row) ? b.box.x0 - a.box.x1 : Infinity);
     let taken = w.text;
     // The neighbour on each side that touches it (a key split in two by a wide gap), and
     // further words of the row, at gaps up to a glyph wide, while the key's far end is
@@ -101,7 +100,8 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
         if (!(step > 0 ? /^[A-Za-z0-9_]/ : /[A-Za-z0-9_]$/).test(next.text)) break;
         const missing = missingEnd(taken, step);
         const limit = missing ? h * 1.2 : j === i ? h * 0.8 : -1;
-        if ((step > 0 ? gap(words[j]!, next, next, missing) : gap(next, words[j]!, next, missing)) >= limit) break;
+        const gap = step > 0 ? next.box.x0 - words[j]!.box.x1 : words[j]!.box.x0 - next.box.x1;
+        if (!inRow(next, missing) || gap >= limit) break;
         box = union(box, next.box);
         taken = step > 0 ? `${taken} ${next.text}` : `${next.text} ${taken}`;
       }

@@ -126,10 +126,12 @@ export class HistorySource implements Source {
       else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
     });
-    const index = PackIndex.load(this.opts.objectsDir);
+    // Loaded at the first blob large enough to read from its pack.
+    let index: PackIndex | undefined;
+    const packIndex = () => (index ??= PackIndex.load(this.opts.objectsDir));
     let fallbacks = 0;
     const packed = new PackedObjects(
-      () => ({ packs: index.packs(), rules: ctx.rules, images: ctx.ocr !== null }),
+      () => ({ packs: packIndex().packs(), rules: ctx.rules, images: ctx.ocr !== null }),
       Math.max(1, availableParallelism()),
       (res) => {
         if ('failed' in res) {
@@ -150,7 +152,7 @@ export class HistorySource implements Source {
           blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
           return;
         }
-        const at = o.type === 'blob' && o.size >= PACKED_FROM ? index.find(o.id) : null;
+        const at = o.type === 'blob' && o.size >= PACKED_FROM ? packIndex().find(o.id) : null;
         if (at) packed.add({ id: o.id, pack: at.pack, offset: at.offset });
         else reader.add(o.id);
       });
