@@ -27,6 +27,8 @@ const LOOKALIKES: string[] = [
   // Read with confidence 78-98 in every view at a check position (Liberation Mono
   // 13 px, DejaVu Sans Mono 17 px; Fira Code 12 px), so the key came out 'low'.
   'fT', '6e',
+  // A slashed or dotted zero (Inconsolata, Fira Code) read as what its inner mark makes it look like.
+  '0a', '0d', '0e', '08',
 ];
 const LOOK: Map<string, Set<string>> = (() => {
   const m = new Map<string, Set<string>>();
@@ -56,6 +58,8 @@ const IS_B62 = new Set(BASE62);
 /** One recognised symbol with its alternatives (confidence 0..100). */
 export interface Sym {
   choices: Choice[];
+  /** No choices: the glyph is cut by the edge of its box, and may be any character (see pool); what it was read as. */
+  cut?: string;
   /** Index into whatever the caller uses to find the symbol's box. */
   ref: number;
 }
@@ -74,29 +78,34 @@ interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
  * reading has a symbol for (a glyph lost) may be any character of its alphabet,
  * all alike: the search counts each of them as a string tested.
  */
-export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i: number) => Set<string>)): Slot[] {
+export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i: number) => Set<string>), same?: number[][]): Slot[] {
   const slots: Slot[] = [];
-  for (let i = 0; i < n; i++) {
-    const alphabet = typeof alphabets === 'function' ? alphabets(i) : alphabets;
-    if (readings.every((r) => !r[i]?.choices.length)) {
-      slots.push({ alts: [...alphabet].map((ch) => ({ ch, cost: 0, read: false })) });
-      continue;
-    }
+  const alphabetAt = (i: number) => (typeof alphabets === 'function' ? alphabets(i) : alphabets);
+  const read = Array.from({ length: n }, (_, i) => {
     const w = new Map<string, number>();
     for (const r of readings) {
-      const s = r[i];
-      if (!s) continue;
-      for (const c of s.choices) {
-        if (!alphabet.has(c.ch)) continue;
-        w.set(c.ch, (w.get(c.ch) ?? 0) + Math.max(1, c.conf));
-      }
+      for (const c of r[i]?.choices ?? []) if (alphabetAt(i).has(c.ch)) w.set(c.ch, (w.get(c.ch) ?? 0) + Math.max(1, c.conf));
     }
+    return w;
+  });
+  for (let i = 0; i < n; i++) {
+    const alphabet = alphabetAt(i);
+    if (readings.every((r) => !r[i]?.choices.length)) {
+      // A glyph cut in half was seen, not lost: whatever it is counts as read.
+      const cut = readings.some((r) => r[i]?.cut !== undefined);
+      slots.push({ alts: [...alphabet].map((ch) => ({ ch, cost: 0, read: cut })) });
+      continue;
+    }
+    // The same glyph elsewhere in the key (see sameGlyphs) was read too: its votes count here, at half weight.
+    const mates = (same?.[i] ?? []).filter((j) => j !== i);
+    const w = new Map(read[i]);
+    for (const j of mates) for (const [ch, v] of read[j]!) if (alphabet.has(ch)) w.set(ch, (w.get(ch) ?? 0) + v / 2);
     const top = Math.max(1, ...w.values());
     // Look-alikes of every character read here, not already present.
     const seen = [...w.keys()];
     for (const r of readings) for (const c of r[i]?.choices ?? []) if (!seen.includes(c.ch)) seen.push(c.ch);
     // (A look-alike tesseract offered at a tiny confidence keeps the look-alike prior.)
-    const topChars = new Set(readings.map((r) => r[i]?.choices[0]?.ch).filter((c): c is string => !!c));
+    const topChars = new Set([i, ...mates].flatMap((j) => readings.map((r) => r[j]?.choices[0]?.ch)).filter((c): c is string => !!c));
     for (const ch of seen) {
       for (const alt of lookalikes(ch)) {
         if (!alphabet.has(alt)) continue;
@@ -278,12 +287,13 @@ const LEGACY_MISREADS: Record<string, string> = { '6': '0e', '0': 'c', '3': 'a',
 
 /**
  * Vote a v1 hex part (32 slots) over aligned readings (`legacy[j]`: reading j
- * is the legacy engine's). Sure when every LSTM reading read every character
- * as that same hex digit with high confidence.
+ * is the legacy engine's). `same[i]`, when known, lists the slots holding the
+ * same glyph as slot i (see sameGlyphs): their votes are summed, so a glyph
+ * read right in most of its copies is right in all. Sure when every LSTM
+ * reading read every character as that same hex digit with high confidence.
  */
-export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = []): V1Reading | null {
-  let key = '';
-  let sure = readings.length > 0;
+export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], same?: number[][]): V1Reading | null {
+  const totals: Map<string, number>[] = [];
   for (let i = 0; i < 32; i++) {
     const w = [new Map<string, number>(), new Map<string, number>()];
     const n = [0, 0];
@@ -306,6 +316,13 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = []):
       total.set(h, (total.get(h) ?? 0) + (v / Math.max(g ? LEGACY_READS : 1, n[g]!)) * (g ? LEGACY_V1_WEIGHT * doubt : 1));
     }
     if (total.size === 0) return null;
+    totals.push(total);
+  }
+  let key = '';
+  let sure = readings.length > 0;
+  for (let i = 0; i < 32; i++) {
+    const total = new Map<string, number>();
+    for (const j of same?.[i] ?? [i]) for (const [h, v] of totals[j]!) total.set(h, (total.get(h) ?? 0) + v);
     const top = [...total.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     key += top;
     readings.forEach((r, j) => {
@@ -315,4 +332,28 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = []):
     });
   }
   return { key, sure };
+}
+
+/**
+ * The data-centre number a v1 key's readings vote for, weighted as in voteV1:
+ * the LSTM's readings averaged, the legacy engine's adding LEGACY_V1_WEIGHT in
+ * all, half of it where a digit is one of the legacy engine's own misreads of
+ * the LSTM's (`-sf16` for `-sf10`), none where it is the LSTM's with its last
+ * digit lost (`-sf1` for `-sf12`). The LSTM reads Inconsolata's slashed `0`
+ * as `8` in every view (`-sf18` for `-sf10`); the legacy engine reads it glyph
+ * by glyph.
+ */
+export function voteDc(dcs: { dc: string; legacy: boolean }[]): string | null {
+  const lstm = dcs.filter((d) => !d.legacy);
+  const w = new Map<string, number>();
+  for (const d of lstm) w.set(d.dc, (w.get(d.dc) ?? 0) + 1 / lstm.length);
+  const lstmTop = [...w.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  for (const d of dcs) {
+    if (!d.legacy) continue;
+    // `-sf1` where the LSTM read `-sf12`: the second digit lost, not a vote against it.
+    if (d.dc.length < lstmTop.length && lstmTop.startsWith(d.dc)) continue;
+    const doubt = [...d.dc].some((ch, i) => lstmTop[i] !== undefined && lstmTop[i] !== ch && (LEGACY_MISREADS[ch] ?? '').includes(lstmTop[i]!)) ? 0.5 : 1;
+    w.set(d.dc, (w.get(d.dc) ?? 0) + (LEGACY_V1_WEIGHT / LEGACY_READS) * doubt);
+  }
+  return [...w.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }

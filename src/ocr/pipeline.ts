@@ -2,7 +2,8 @@
 // key, then close-up re-reads of those regions, then the checksum-guided search.
 import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
-import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteV1, toHex } from './correct.js';
+import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
+import { monospaceCells, sameGlyphs } from './glyphs.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 
 type Box = ImageCandidate['box'];
@@ -36,18 +37,25 @@ const LEGACY_TARGETS = [34, 46, 58];
 const ALNUM = /[A-Za-z0-9]/;
 
 /** Punctuation a key character is sometimes read as, and the characters it then stands for. */
-const PUNCT_AS: Record<string, string> = { ')': 'Jj', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
+const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
+
+/** Punctuation that, inside a key, is a glyph misread (not a separator such as `_`, `-`, `=`, `/`). */
+const LOST_AS = `;:,.'"\`~`;
 
 /** Close-up reads only choose among key characters and the punctuation around keys. */
 const V1_WHITELIST = '0123456789abcdef-s ';
 const CROP_WHITELIST = `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-.:;,="'()[]{}<>/$`;
 
-/** `sfk` as the page pass reads it. */
-const V2_PREFIX_LIKE = /[s5S$][fktFT][kKxXh]/;
+/** `sfk` as the page pass reads it (`s1k` at 11 px). */
+const V2_PREFIX_LIKE = /[s5S$][fktFTl1i|][kKxXh]/;
+
+/** A word that starts like `sfk_`, underscore included: the rest of the key may be the next words. */
+const V2_PREFIX_WORD = new RegExp(`^${V2_PREFIX_LIKE.source}_`);
 
 /** Does a page-pass word look like it could be (part of) a key? */
 export function keyish(text: string): boolean {
   const t = text.replace(/[^A-Za-z0-9_\-|$.]/g, '');
+  if (V2_PREFIX_WORD.test(t)) return true;
   if (t.length < 12) return false;
   const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
   if (V2_PREFIX_LIKE.test(t) && run >= 8) return true;
@@ -146,7 +154,7 @@ interface V2Hit { syms: PSym[] }
 interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean }
 
 /** Every place a line reads like `sfk_` followed by key characters. */
-function findV2(seq: PSym[]): V2Hit[] {
+export function findV2(seq: PSym[]): V2Hit[] {
   const hits: V2Hit[] = [];
   for (let p = 0; p + 3 < seq.length; p++) {
     let score = 0;
@@ -168,12 +176,14 @@ function findV2(seq: PSym[]): V2Hit[] {
         if (s.space) break;
         if (!ALNUM.test(top(s))) {
           // A letter read as punctuation inside the key (`J` as `)`, `l` as `|`):
-          // it stands for the letters it looks like, when the key goes on after it.
+          // it stands for the letters it looks like, when the key goes on after it;
+          // other punctuation short of a whole key, for a glyph lost (any letter, see pool).
           const as = PUNCT_AS[top(s)];
           const next = seq[q + 1];
-          if (!as || !next || next.space || !ALNUM.test(top(next))) break;
+          if (!next || next.space || !ALNUM.test(top(next)) || (!as && (body.length >= 36 || !LOST_AS.includes(top(s))))) break;
           const conf = s.choices[0]?.conf ?? 50;
-          body.push({ ...s, choices: [...as].map((ch, k) => ({ ch, conf: k === 0 ? conf * 0.6 : conf * 0.3 })).concat(s.choices.filter((c) => ALNUM.test(c.ch))) });
+          const alnum = s.choices.filter((c) => ALNUM.test(c.ch));
+          body.push({ ...s, choices: as ? [...as].map((ch, k) => ({ ch, conf: k === 0 ? conf * 0.6 : conf * 0.3 })).concat(alnum) : alnum });
           q++;
           continue;
         }
@@ -280,8 +290,8 @@ export function reference(readings: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-export function solveV2(read: PSym[][], budget: number): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
-  const readings = read.map(caseBySize);
+export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
+  const readings = cutAtEnd(read.map(caseBySize));
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -305,7 +315,8 @@ export function solveV2(read: PSym[][], budget: number): { key: string | null; g
   let left = budget;
   if (ref) {
     const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const res = searchV2(pool(aligned, 36, V2_ALPHABET), variants.length ? Math.floor(budget / 2) : budget);
+    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box)) ?? undefined : undefined;
+    const res = searchV2(pool(aligned, 36, V2_ALPHABET, same), variants.length ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried };
@@ -333,7 +344,9 @@ export function solveV2(read: PSym[][], budget: number): { key: string | null; g
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
-  let best = ref ? ref.map(top).join('') : '';
+  // What was read, a cut glyph as read.
+  const shown = (r: PSym[]) => r.map((sym) => top(sym) || (sym.cut ?? '')).join('');
+  let best = ref ? shown(ref) : '';
   const share = Math.floor(left / Math.max(1, variants.length));
   for (const v of variants) {
     if (share < 1) break;
@@ -341,7 +354,7 @@ export function solveV2(read: PSym[][], budget: number): { key: string | null; g
     tried += res.tried;
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried };
   }
-  if (!best && fallback.length === 36) best = fallback.map(top).join('');
+  if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried };
 }
 
@@ -386,6 +399,27 @@ export function caseBySize(r: PSym[]): PSym[] {
   });
 }
 
+/**
+ * A key's last glyph cut in half by the edge of its box (a code block narrower
+ * than the line): `…AbNFH` read `…AbNFI`, the `I` being the H's left stem. In
+ * a monospaced reading, a last glyph under half a cell wide that sits in the
+ * left part of its cell is cut (a real `I` or `l` is centred in its cell).
+ * Then the last symbol of every whole reading stands for any character; the
+ * checksum tells which.
+ */
+export function cutAtEnd(readings: PSym[][]): PSym[][] {
+  const cut = readings.some((r) => {
+    if (r.length !== 36) return false;
+    const cells = monospaceCells(r.slice(0, -1).map((sym) => sym.box));
+    if (!cells) return false;
+    const last = r[35]!.box;
+    const cellMid = cells.x0 + 35.5 * cells.advance;
+    return last.width < cells.advance / 2 && last.x + last.width / 2 < cellMid - cells.advance / 5;
+  });
+  if (!cut) return readings;
+  return readings.map((r) => (r.length >= 36 ? [...r.slice(0, 35), { ...r[35]!, choices: [], cut: top(r[35]!) }, ...r.slice(36)] : r));
+}
+
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */
 function split(r: PSym[], k: number): boolean {
   const c = top(r[k]!);
@@ -422,22 +456,55 @@ function pageScale(g: Grey): number {
 /** A v1 reading: LSTM (`hex`: with the hex-only whitelist) or the legacy engine's (always hex-only). */
 export type V1Read = V1Hit & { hex?: boolean; legacy?: boolean };
 
-/** The v1 key a region's readings vote for, always 'low', or null. */
-export function settleV1(v1Readings: V1Read[]): ImageCandidate | null {
+/**
+ * The exact (32-digit) reading the others are aligned on: the one most other
+ * exact readings agree with digit for digit, then the LSTM's hex-only one. A
+ * reading that lost a `0` and read a `d` twice is also 32 digits long, and
+ * aligning every reading on it keeps its slip.
+ */
+function v1Reference(exact: V1Read[]): PSym[] | undefined {
+  const text = (v: V1Read) => v.syms.map((sym) => toHex(top(sym)) ?? '?').join('');
+  const texts = exact.map(text);
+  const priority = (v: V1Read) => (v.hex && !v.legacy ? 2 : v.hex ? 1 : 0);
+  let best: V1Read | undefined;
+  let bestScore = -1;
+  exact.forEach((v, i) => {
+    const agree = texts.filter((t, j) => j !== i && [...t].filter((ch, k) => ch === texts[i]![k]).length >= 28).length;
+    const score = agree * 3 + priority(v);
+    if (score > bestScore) { best = v; bestScore = score; }
+  });
+  return best?.syms;
+}
+
+/** The v1 key a region's readings vote for, always 'low', or null. `grey`: the image, to tell which glyphs are the same. */
+export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | null {
   if (!v1Readings.length) return null;
   const exact = v1Readings.filter((v) => v.exact);
   const pool1 = exact.length ? exact : v1Readings;
   const hexReads = pool1.filter((v) => v.hex);
   const use = hexReads.length ? hexReads : pool1;
-  const voted = voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy));
-  if (!voted) return null;
-  const dcs = new Map<string, number>();
-  for (const v of v1Readings) dcs.set(v.dc, (dcs.get(v.dc) ?? 0) + 1);
-  const dc = [...dcs.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  const legacy = v1Readings.map((v) => !!v.legacy);
   // The key itself: every reading (page pass, close-ups, hex-only),
   // aligned by edit distance onto an exact one, votes.
-  const refRead = (exact.find((v) => v.hex) ?? exact[0])?.syms;
-  const all = refRead ? voteV1(v1Readings.map((v) => (v.run.length === 32 ? v.run : alignTo(refRead, v.run))), v1Readings.map((v) => !!v.legacy)) : null;
+  const refRead = v1Reference(exact);
+  const aligned = refRead ? v1Readings.map((v) => (v.syms === refRead ? v.syms : alignTo(refRead, v.run))) : [];
+  const vote = (same?: number[][]) => ({
+    voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), same),
+    all: refRead ? voteV1(aligned, legacy, same) : null,
+  });
+  let { voted, all } = vote();
+  // Which glyphs are the same picture, in the cells of the reference reading's
+  // boxes; only when that reading is the key the readings vote for, give or
+  // take a few digits (a legacy reading that ran text into the key's start is
+  // 32 hex digits in the wrong cells).
+  const agrees = (a: string, b: string) => [...a].filter((ch, i) => toHex(ch) === b[i]).length >= 28;
+  const base = all ?? voted;
+  if (grey && refRead && base && agrees(refRead.map(top).join(''), base.key)) {
+    const same = sameGlyphs(grey, refRead.map((sym) => sym.box));
+    if (same) ({ voted, all } = vote(same));
+  }
+  if (!voted) return null;
+  const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;
   const key = `${all?.key ?? voted.key}-sf${dc}`;
   const box = boxOf(use[0]!.syms);
   const charW = box.width / 32;
@@ -507,10 +574,12 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
     let sawV2 = false;
     let sawV1 = false;
     let v1Hex = false;
+    // The view a v1 key was first read in: the hex-only and legacy reads use it.
+    let v1View: Grey = region;
     // Strings tested against the checksum for this region, all searches together: see docs/ocr.md.
     let budgetLeft = REGION_BUDGET;
     const resolveV2 = (final: boolean): ReturnType<typeof solveV2> => {
-      const res = solveV2(v2Readings, Math.min(budgetLeft, final ? SEARCH_BUDGET : STEP_BUDGET));
+      const res = solveV2(v2Readings, Math.min(budgetLeft, final ? SEARCH_BUDGET : STEP_BUDGET), grey);
       budgetLeft -= res.tried;
       return res;
     };
@@ -551,6 +620,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
         }
         for (const hit of findV1(seq)) {
+          if (!sawV1 && view.local) v1View = localView();
           sawV1 = true;
           v1Readings.push(hit);
         }
@@ -573,7 +643,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
         // A v1 key is lowercase hex: re-read with only those characters allowed.
         for (const target of [34, 46]) {
           const s2 = Math.min(8, Math.max(1, target / h));
-          const png2 = await toPng(region, s2, 12);
+          const png2 = await toPng(v1View, s2, 12);
           const words2 = await read(worker, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
           if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
           const toOrig2 = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s2, y: oy + (b.y0 - 12) / s2, width: (b.x1 - b.x0) / s2, height: (b.y1 - b.y0) / s2 });
@@ -586,7 +656,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       const legacy = await engines.legacy();
       for (const target of LEGACY_TARGETS) {
         const s = Math.min(8, Math.max(1, target / h));
-        const words = await read(legacy, await toPng(region, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
+        const words = await read(legacy, await toPng(v1View, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
         if (trace) { trace.reads++; trace.texts.push(`legacy t${target}: ${words.map((w) => w.text).join(' ')} (conf ${words.flatMap((w) => w.symbols.map((x) => Math.round(x.conf))).join(',')})`); }
         const toOrigL = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s, y: oy + (b.y0 - 12) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
         // The legacy engine splits a hex key into words at wider gaps (`cf51 7da`); a hex-only read has no text to keep apart.
@@ -607,7 +677,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       const best = `sfk_${res.best}`;
       if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
     }
-    const v1 = settleV1(v1Readings);
+    const v1 = settleV1(v1Readings, grey);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
   }

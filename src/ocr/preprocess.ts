@@ -247,8 +247,9 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
 
 /**
  * Dark-on-light for one small crop as a whole: its median grey is the
- * background, its text polarity the side of it holding more ink. A second view
- * of a key line for when the tile-wise normalize() went wrong at a box's edge.
+ * background, its text polarity the side of it holding more ink in strokes. A
+ * second view of a key line for when the tile-wise normalize() went wrong at a
+ * box's edge.
  */
 export function normalizeCrop(src: Grey): Grey {
   const hist = new Uint32Array(256);
@@ -257,16 +258,14 @@ export function normalizeCrop(src: Grey): Grey {
   let acc = 0;
   let bg = 0;
   for (; bg < 256; bg++) { acc += hist[bg]!; if (acc >= half) break; }
-  let bright = 0;
-  let dark = 0;
   let maxUp = 0;
   let maxDown = 0;
   for (let u = 0; u < 256; u++) {
-    const c = hist[u]!;
-    if (!c) continue;
-    if (u > bg + 25) { bright += c * (u - bg); maxUp = u - bg; }
-    else if (u < bg - 25) { dark += c * (bg - u); if (!maxDown) maxDown = bg - u; }
+    if (!hist[u]) continue;
+    if (u > bg + 25) maxUp = u - bg;
+    else if (u < bg - 25 && !maxDown) maxDown = bg - u;
   }
+  const { bright, dark } = strokeInk(src, bg);
   const invert = bright > dark;
   const range = Math.max(60, (invert ? maxUp : maxDown) * 0.85);
   const out = new Uint8Array(src.data.length);
@@ -277,4 +276,31 @@ export function normalizeCrop(src: Grey): Grey {
     out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
   }
   return { data: out, width: src.width, height: src.height };
+}
+
+/**
+ * Ink on each side of the background `bg`, counted only in runs along a row no
+ * longer than a quarter of the crop's height: strokes of glyphs. A key at the
+ * edge of a chat bubble has the dark page beside it in the same crop; counted
+ * whole, that solid area outweighs the bubble's white text and flips it.
+ */
+function strokeInk(src: Grey, bg: number): { bright: number; dark: number } {
+  const { width, height, data } = src;
+  const maxStroke = Math.max(3, height / 4);
+  let bright = 0;
+  let dark = 0;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      const side = Math.sign(data[row + x]! - bg) * (Math.abs(data[row + x]! - bg) > 25 ? 1 : 0);
+      let e = x;
+      let sum = 0;
+      while (e < width && Math.sign(data[row + e]! - bg) === side && Math.abs(data[row + e]! - bg) > 25) { sum += Math.abs(data[row + e]! - bg); e++; }
+      if (side === 0) { x++; continue; }
+      if (e - x <= maxStroke) { if (side > 0) bright += sum; else dark += sum; }
+      x = e;
+    }
+  }
+  return { bright, dark };
 }

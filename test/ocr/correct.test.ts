@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, pool, searchV2, voteV1 } from '../../src/ocr/correct.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { caseBySize, findRegions, type PSym } from '../../src/ocr/pipeline.js';
+import { caseBySize, cutAtEnd, findRegions, findV2, type PSym } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -112,6 +112,78 @@ describe('v1 voting', () => {
   });
 });
 
+describe('the same glyph read differently', () => {
+  it('votes a v1 glyph over all its copies: read `b` once and `4` twice, it is `4` everywhere', () => {
+    const hex = '25cb257fab5a20f4284a1675da214991';
+    // The 4s are at 15, 18 and 28; the LSTM read the one at 18 as `b`, confidently.
+    const r = reading(hex.slice(0, 18) + 'b' + hex.slice(19));
+    expect(voteV1([r])?.key).not.toBe(hex);
+    const same = [...hex].map((_, i) => ([15, 18, 28].includes(i) ? [15, 18, 28] : [i]));
+    expect(voteV1([r], [], same)?.key).toBe(hex);
+  });
+
+  it('offers a v2 glyph what its copies were read as, so the checksum finds it', () => {
+    const body = KEY.slice(4);
+    const d = [...body].flatMap((ch, i) => (ch === 'd' ? [i] : []));
+    expect(d.length).toBeGreaterThanOrEqual(2);
+    // The first `d` read as `A`, not a look-alike: out of reach alone, found with its copies.
+    const misread = reading(body, { [d[0]!]: [{ ch: 'A', conf: 90 }] });
+    expect(searchV2(pool([misread], 36, V2_ALPHABET), 1 << 16).key).toBeNull();
+    const same = [...body].map((_, i) => (d.includes(i) ? d : [i]));
+    expect(searchV2(pool([misread], 36, V2_ALPHABET, same), 1 << 16).key).toBe(KEY);
+  });
+});
+
+describe('data-centre number', () => {
+  const dcs = (lstm: string[], legacy: string[]) => [...lstm.map((dc) => ({ dc, legacy: false })), ...legacy.map((dc) => ({ dc, legacy: true }))];
+  it.each([
+    { name: 'three legacy readings outvote a slashed 0 the LSTM read as 8', lstm: ['18', '18', '18', '10'], legacy: ['10', '10', '10'], want: '10' },
+    { name: 'a legacy misread of its own (0 read as 6) counts half', lstm: ['10', '10', '10'], legacy: ['16', '16', '1'], want: '10' },
+    { name: 'LSTM alone', lstm: ['7', '7', '1'], legacy: [], want: '7' },
+    { name: 'a legacy reading that lost the second digit is no vote against it', lstm: ['12', '12'], legacy: ['1', '1', '1'], want: '12' },
+  ])('$name', ({ lstm, legacy, want }) => {
+    expect(voteDc(dcs(lstm, legacy))).toBe(want);
+  });
+});
+
+describe('a last glyph cut by the edge of its box', () => {
+  /** A monospaced 36-glyph reading, 10 px a cell, the last glyph's box as given. */
+  const line = (last: { dx: number; width: number }): PSym[] =>
+    [...KEY.slice(4, 39), 'I'].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 95 }], box: i < 35 ? { x: i * 10 + 1, y: 0, width: 8, height: 12 } : { x: 350 + last.dx, y: 0, width: last.width, height: 12 } }));
+  it.each([
+    { name: 'a stem at the left of its cell is cut', last: { dx: 0, width: 2.5 }, cut: true },
+    { name: 'a narrow glyph centred in its cell (a real I) is not', last: { dx: 4, width: 2.5 }, cut: false },
+    { name: 'a glyph of full width is not', last: { dx: 1, width: 8 }, cut: false },
+  ])('$name', ({ last, cut }) => {
+    const [r] = cutAtEnd([line(last)]);
+    expect(r![35]!.cut).toBe(cut ? 'I' : undefined);
+  });
+
+  it('lets the checksum tell the cut glyph, as read', () => {
+    const r = cutAtEnd([line({ dx: 0, width: 2.5 })]);
+    const slots = pool(r, 36, V2_ALPHABET);
+    expect(slots[35]!.alts).toHaveLength(62);
+    expect(slots[35]!.alts.every((a) => a.read)).toBe(true);
+    const res = searchV2(slots);
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(false);
+  });
+});
+
+describe('punctuation inside a key as read', () => {
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: ch === ' ' ? [{ ch, conf: 100 }] : [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  it.each([
+    { name: '`;` stands for j', text: 'Bearersfk_IQM0AySZyJBtEUKnnqE477DGPJeGB;3i3JPp', at: 29, choices: 'jJ' },
+    { name: 'other punctuation short of a whole key is a glyph lost', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB:3i3JPp', at: 29, choices: '' },
+    { name: 'an underscore is not: `k` read as two glyphs, the body starts after it', text: 'Bearersfli_IQM0AySZyJBtEUKnnqE477DGPJeGBj3i3JPp', at: 29, choices: 'j' },
+  ])('$name', ({ text, at, choices }) => {
+    const hits = findV2(line(text));
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.syms).toHaveLength(36);
+    expect(hits[0]!.syms[at]!.choices.map((c) => c.ch).join('')).toBe(choices);
+  });
+});
+
 describe('isImagePath', () => {
   it('knows image extensions, case-insensitively', () => {
     for (const p of ['a.png', 'b.JPG', 'c.jpeg', 'd.webp', 'e.bmp', 'f.gif', 'g.tif', 'h.TIFF']) expect(isImagePath(p)).toBe(true);
@@ -203,6 +275,12 @@ describe('regions around key-like words of the page pass', () => {
       name: 'a v1 key, whose left is its hex, takes only the word touching it on its left',
       words: [word('old', 630, 690), word('one', 700, 760), word('was', 772, 830), word('27403a16114ca®b2d973ead32181e011-sf21', 840, 1380)],
       spans: [[772, 1380]],
+    },
+    {
+      // Seed 5151's 049, Fira Code 11 px: a prefix read `s1k_`, the body as short words.
+      name: 'a word that starts like `sfk_` takes the words of the key after it',
+      words: [word('here:', 900, 960), word('s1k_', 972, 1010), word('3', 1016, 1022), word('7AQf', 1030, 1070), word('oy', 1078, 1096), word('FPNFHuLcXOv', 1104, 1220), word('rLuurar', 1228, 1300), word('ron3Me8We', 1308, 1400)],
+      spans: [[972, 1400]],
     },
     {
       name: 'after a whole key, only the word touching it',

@@ -1,0 +1,55 @@
+// Which glyphs of a key are the same picture: on the committed fixture
+// screenshots' monospaced v1 keys, cut into cells from their true boxes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { decode } from '../../src/ocr/preprocess.js';
+
+const DIR = join(import.meta.dirname, '../fixtures/images');
+interface Box { x: number; y: number; width: number; height: number }
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { images: { file: string; keyFont: string; keys: { ruleId: string; key: string; box: Box }[] }[] };
+
+/** Boxes a reading would give: one per glyph, `inkWidth` of each cell, centred unless moved. */
+const cells = (n: number, pitch: number, moved: Record<number, number> = {}, inkWidth = pitch * 0.7): Box[] =>
+  Array.from({ length: n }, (_, i) => ({ x: 100 + i * pitch + (pitch - inkWidth) / 2 + (moved[i] ?? 0), y: 10, width: inkWidth, height: 12 }));
+
+describe('monospaced cells from boxes as read', () => {
+  it.each([
+    { name: 'an even run', boxes: cells(32, 7.2), pitch: 7.2 },
+    { name: 'a few boxes off the grid (misread glyphs)', boxes: cells(36, 6, { 6: 2.9, 13: 2.7, 27: 2.8 }), pitch: 6 },
+  ])('$name: pitch $pitch', ({ boxes, pitch }) => {
+    const fit = monospaceCells(boxes)!;
+    expect(fit.advance).toBeCloseTo(pitch, 0);
+    expect(fit.x0).toBeCloseTo(100, 0);
+  });
+
+  it.each([
+    { name: 'a proportional font', boxes: Array.from({ length: 32 }, (_, i) => ({ x: 100 + i * 6 + (i % 3) * 3 + (i % 5) * 2, y: 10, width: 4, height: 12 })) },
+    { name: 'too few glyphs', boxes: cells(6, 7) },
+  ])('$name: none', ({ boxes }) => {
+    expect(monospaceCells(boxes)).toBeNull();
+  });
+});
+
+describe('the same glyph, judged on the pixels', () => {
+  const keys = manifest.images.flatMap((e) => e.keys.filter((k) => k.ruleId.endsWith('v1') && /Mono|Code|Inconsolata/.test(e.keyFont)).map((k) => ({ file: e.file, font: e.keyFont, ...k })));
+
+  it.each(keys)('$file ($font): pairs called the same are the same character, and most such pairs are found', async ({ file, key, box }) => {
+    const decoded = await decode(readFileSync(join(DIR, file)));
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const pitch = box.width / key.length;
+    const boxes = Array.from({ length: 32 }, (_, i) => ({ x: box.x + i * pitch + 1, y: box.y + 2, width: pitch - 2, height: box.height - 4 }));
+    const same = sameGlyphs(decoded.grey, boxes)!;
+    let truePairs = 0;
+    let found = 0;
+    for (let i = 0; i < 32; i++) {
+      for (let j = i + 1; j < 32; j++) {
+        const called = same[i]!.includes(j);
+        if (called) expect(key[j], `${key} at ${i} and ${j}`).toBe(key[i]);
+        if (key[i] === key[j]) { truePairs++; if (called) found++; }
+      }
+    }
+    expect(found / truePairs).toBeGreaterThanOrEqual(0.9);
+  });
+});
