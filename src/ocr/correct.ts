@@ -13,7 +13,7 @@ import { BASE62, V2_PREFIX, crc32 } from '../detect/checksum.js';
 import type { Choice } from './engine.js';
 
 /** At most this many full key strings are tested against the checksum per token. */
-export const SEARCH_BUDGET = 1 << 20;
+export const SEARCH_BUDGET = 1 << 22;
 /** v1: readings agreeing at or above this confidence on every character stop the re-reads (never make a key 'high'). */
 export const V1_HIGH_CONF = 85;
 

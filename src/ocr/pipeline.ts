@@ -10,7 +10,7 @@ type Box = ImageCandidate['box'];
 
 /** Strings tested per search after each read, and per region in all (SEARCH_BUDGET for the last search). */
 const STEP_BUDGET = 1 << 17;
-export const REGION_BUDGET = 1 << 21;
+export const REGION_BUDGET = 1 << 23;
 
 /**
  * The close-up reads of a region, tried in order until its keys are resolved:
@@ -456,23 +456,36 @@ function pageScale(g: Grey): number {
 /** A v1 reading: LSTM (`hex`: with the hex-only whitelist) or the legacy engine's (always hex-only). */
 export type V1Read = V1Hit & { hex?: boolean; legacy?: boolean };
 
+/** Edit distance between two strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j]! + 1, cur[j - 1]! + 1);
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 /**
- * The exact (32-digit) reading the others are aligned on: the one most other
- * exact readings agree with digit for digit, then the LSTM's hex-only one. A
- * reading that lost a `0` and read a `d` twice is also 32 digits long, and
- * aligning every reading on it keeps its slip.
+ * The exact (32-digit) reading the others are aligned on: the one nearest
+ * (summed edit distance) to every reading of the key, LSTM hex-only ones
+ * first on a tie. The first exact reading was not always right: a reading
+ * that lost a `0` and read a `d` twice is also 32 digits long, and so is one
+ * that ran `$echo` into the key and lost its last five digits; aligning every
+ * reading on it keeps its slip.
  */
-function v1Reference(exact: V1Read[]): PSym[] | undefined {
-  const text = (v: V1Read) => v.syms.map((sym) => toHex(top(sym)) ?? '?').join('');
-  const texts = exact.map(text);
-  const priority = (v: V1Read) => (v.hex && !v.legacy ? 2 : v.hex ? 1 : 0);
+function v1Reference(exact: V1Read[], all: V1Read[]): PSym[] | undefined {
+  const text = (syms: PSym[]) => syms.map((sym) => toHex(top(sym)) ?? '?').join('');
+  const runs = all.map((v) => text(v.run));
+  const rank = (v: V1Read) => (v.legacy ? 0 : v.hex ? 2 : 1);
   let best: V1Read | undefined;
-  let bestScore = -1;
-  exact.forEach((v, i) => {
-    const agree = texts.filter((t, j) => j !== i && [...t].filter((ch, k) => ch === texts[i]![k]).length >= 28).length;
-    const score = agree * 3 + priority(v);
-    if (score > bestScore) { best = v; bestScore = score; }
-  });
+  let bestScore = Infinity;
+  for (const v of exact) {
+    const t = text(v.syms);
+    const score = runs.reduce((sum, r) => sum + editDistance(t, r), 0) - rank(v) / 4;
+    if (score < bestScore) { best = v; bestScore = score; }
+  }
   return best?.syms;
 }
 
@@ -486,7 +499,7 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   const legacy = v1Readings.map((v) => !!v.legacy);
   // The key itself: every reading (page pass, close-ups, hex-only),
   // aligned by edit distance onto an exact one, votes.
-  const refRead = v1Reference(exact);
+  const refRead = v1Reference(exact, v1Readings);
   const aligned = refRead ? v1Readings.map((v) => (v.syms === refRead ? v.syms : alignTo(refRead, v.run))) : [];
   const vote = (same?: number[][]) => ({
     voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), same),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { caseBySize, cutAtEnd, findRegions, findV2, type PSym } from '../../src/ocr/pipeline.js';
+import { caseBySize, cutAtEnd, findRegions, findV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -131,6 +131,29 @@ describe('the same glyph read differently', () => {
     expect(searchV2(pool([misread], 36, V2_ALPHABET), 1 << 16).key).toBeNull();
     const same = [...body].map((_, i) => (d.includes(i) ? d : [i]));
     expect(searchV2(pool([misread], 36, V2_ALPHABET, same), 1 << 16).key).toBe(KEY);
+  });
+});
+
+describe('the reading a v1 key is aligned on', () => {
+  const hex = 'e836dc4a046615678690cddb83cdf04e';
+  const syms = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 95 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const read = (text: string, kind: { hex?: boolean; legacy?: boolean } = {}): V1Read => {
+    const run = syms(text);
+    return { syms: run.slice(-32), run, dc: '10', dcSure: true, exact: text.length === 32, ...kind };
+  };
+  it.each([
+    {
+      // Seed 2718's 015: the one exact LSTM reading lost a `0` and read `0` as `dd`.
+      name: 'not an exact reading that slipped, when the others agree on the key',
+      readings: [read('e836dc4a046615678690cddb83cdfdd4e'), read('2836dc4a46615678690cddb83cdfdd4e', { hex: true }), read(hex, { hex: true, legacy: true }), read(hex, { hex: true, legacy: true })],
+    },
+    {
+      // Seed 2027's 043: `$echo` run into the key, its last five digits lost, yet 32 long.
+      name: 'not a reading that ran the text before the key into it',
+      readings: [read('$echo' + hex.slice(0, 27)), read('$echo' + hex.slice(0, 27), { hex: true, legacy: true }), read(hex, { hex: true }), read(hex, { hex: true }), read('ho' + hex), read(hex.slice(1))],
+    },
+  ])('$name', ({ readings }) => {
+    expect(settleV1(readings)?.key).toBe(`${hex}-sf10`);
   });
 });
 
