@@ -77,6 +77,24 @@ function missingEnd(taken: string, step: -1 | 1): boolean {
   return step < 0 ? chars < 39 && !V2_PREFIX_LIKE.test(taken) && !v1End : chars < 36 && !v1End;
 }
 
+/**
+ * How far right of the words taken a v2 key they start still goes: what a
+ * whole key (`sfk_` and 36) lacks, at the pitch of the words read, when 4 or
+ * more characters are missing. The page
+ * pass drops glyphs: seed 5813's `six_VH86piny3sMBinuuas`, then a gap of
+ * three line heights, then the rest, so the close-up ended at `…mOoA5`.
+ */
+function unreadTail(taken: string, width: number): number {
+  const start = taken.search(V2_PREFIX_LIKE);
+  if (start < 0) return 0;
+  const chars = taken.slice(start).replace(/[^A-Za-z0-9_]/g, '').length;
+  // A few short is a whole key read with glyphs merged (`vV` as `W`); widening
+  // it took in the Copy button beside a settings field (`…H924Copy`).
+  if (chars > 36) return 0;
+  const pitch = width / Math.max(1, taken.replace(/\s/g, '').length);
+  return (40 - chars) * pitch;
+}
+
 function union(a: OcrBox, b: OcrBox): OcrBox {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
@@ -107,13 +125,15 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
         const next = words[j + step]!;
         if (!(step > 0 ? /^[A-Za-z0-9_]/ : /[A-Za-z0-9_]$/).test(next.text)) break;
         const missing = missingEnd(taken, step);
-        const limit = missing ? h * 1.2 : j === i ? h * 0.8 : -1;
+        // (Rightwards, a gap as wide as what the key still lacks: glyphs the page pass dropped.)
+        const limit = missing ? Math.max(h * 1.2, step > 0 ? unreadTail(taken, box.x1 - box.x0) : 0) : j === i ? h * 0.8 : -1;
         const gap = step > 0 ? next.box.x0 - words[j]!.box.x1 : words[j]!.box.x0 - next.box.x1;
         if (!inRow(next, missing) || gap >= limit) break;
         box = union(box, next.box);
         taken = step > 0 ? `${taken} ${next.text}` : `${next.text} ${taken}`;
       }
     }
+    box = { ...box, x1: box.x1 + unreadTail(taken, box.x1 - box.x0) };
     regions.push({ x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale });
   }
   // Merge overlapping regions.
