@@ -11,10 +11,10 @@ interface Box { x: number; y: number; width: number; height: number }
 
 /**
  * Normalised cross-correlation at or above which two cells hold the same
- * glyph. Measured on the true boxes of the monospaced v1 keys of three sets
- * (1,430 pairs of the same character, 20,394 of different ones): the same
- * character scores 0.932 or more in 99% of pairs, two different ones at most
- * 0.892 (`0` and `8`).
+ * glyph. Measured with bench/ocr/glyph-pairs.ts on the true boxes of the
+ * monospaced v1 keys of three sets (1,430 pairs of the same character, 20,394
+ * of different ones): the same character scores 0.927 or more in 99% of
+ * pairs, two different ones at most 0.879 (`3` and `8`).
  */
 export const SAME_GLYPH = 0.91;
 
@@ -109,12 +109,11 @@ function correlation(a: Float64Array, b: Float64Array, W: number, H: number, shi
 }
 
 /**
- * For each glyph of a monospaced run (its boxes as read), the positions
- * holding the same glyph, itself included; null when the run is not
- * monospaced. Polarity does not matter: the correlation is the same for light
- * text on dark.
+ * The normalised cross-correlation of every pair of cells of a monospaced
+ * run (its boxes as read); null when the run is not monospaced. Polarity does
+ * not matter: the correlation is the same for light text on dark.
  */
-export function sameGlyphs(grey: Grey, boxes: Box[]): number[][] | null {
+export function cellCorrelations(grey: Grey, boxes: Box[]): number[][] | null {
   const cells = monospaceCells(boxes);
   if (!cells) return null;
   const s = Math.min(4, Math.max(1, CELL_SAMPLES / (cells.y1 - cells.y0)));
@@ -122,13 +121,15 @@ export function sameGlyphs(grey: Grey, boxes: Box[]): number[][] | null {
   const H = Math.max(1, Math.round((cells.y1 - cells.y0) * s));
   const pics = boxes.map((_, i) => sample(grey, cells.x0 + i * cells.advance, cells.y0, W / s, H / s, s));
   const shift = Math.max(1, Math.round(W * 0.12));
-  const same = boxes.map((_, i) => [i]);
+  const r = boxes.map(() => new Array<number>(boxes.length).fill(1));
   for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      if (correlation(pics[i]!, pics[j]!, W, H, shift) < SAME_GLYPH) continue;
-      same[i]!.push(j);
-      same[j]!.push(i);
-    }
+    for (let j = i + 1; j < boxes.length; j++) r[i]![j] = r[j]![i] = correlation(pics[i]!, pics[j]!, W, H, shift);
   }
-  return same;
+  return r;
+}
+
+/** For each glyph of a monospaced run, the positions holding the same glyph, itself included; null when not monospaced. */
+export function sameGlyphs(grey: Grey, boxes: Box[]): number[][] | null {
+  const r = cellCorrelations(grey, boxes);
+  return r && r.map((row, i) => row.flatMap((c, j) => (j === i || c >= SAME_GLYPH ? [j] : [])));
 }
