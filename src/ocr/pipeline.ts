@@ -80,9 +80,9 @@ function missingEnd(taken: string, step: -1 | 1): boolean {
 /**
  * How far right of the words taken a v2 key they start still goes: what a
  * whole key (`sfk_` and 36) lacks, at the pitch of the words read, when 4 or
- * more characters are missing. The page
- * pass drops glyphs: seed 5813's `six_VH86piny3sMBinuuas`, then a gap of
- * three line heights, then the rest, so the close-up ended at `…mOoA5`.
+ * more characters are missing. The page pass drops glyphs: seed 5813's
+ * `six_VH86piny3sMBinuuas`, then a gap of three line heights, then the rest,
+ * so the close-up ended at `…mOoA5`.
  */
 function unreadTail(taken: string, width: number): number {
   const start = taken.search(V2_PREFIX_LIKE);
