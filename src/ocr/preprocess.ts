@@ -287,18 +287,19 @@ export function normalizeCrop(src: Grey): Grey {
 function strokeInk(src: Grey, bg: number): { bright: number; dark: number } {
   const { width, height, data } = src;
   const maxStroke = Math.max(3, height / 4);
+  const side = (v: number) => (v > bg + 25 ? 1 : v < bg - 25 ? -1 : 0);
   let bright = 0;
   let dark = 0;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let x = 0;
     while (x < width) {
-      const side = Math.sign(data[row + x]! - bg) * (Math.abs(data[row + x]! - bg) > 25 ? 1 : 0);
+      const s = side(data[row + x]!);
+      if (s === 0) { x++; continue; }
       let e = x;
       let sum = 0;
-      while (e < width && Math.sign(data[row + e]! - bg) === side && Math.abs(data[row + e]! - bg) > 25) { sum += Math.abs(data[row + e]! - bg); e++; }
-      if (side === 0) { x++; continue; }
-      if (e - x <= maxStroke) { if (side > 0) bright += sum; else dark += sum; }
+      for (; e < width && side(data[row + e]!) === s; e++) sum += Math.abs(data[row + e]! - bg);
+      if (e - x <= maxStroke) { if (s > 0) bright += sum; else dark += sum; }
       x = e;
     }
   }

@@ -114,14 +114,19 @@ export class HistorySource implements Source {
     const onBlob = (id: string, candidates: Candidate[]): void => {
       if (candidates.length > 0) blobKeys.set(id, candidates.map((candidate) => ({ candidate, fromImage: false })));
     };
+    // Every object read, whichever way: progress, and the bytes it held.
+    const tally = (size: number): void => {
+      if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
+      bytes += size;
+    };
     // Objects not in a pack (loose, in an alternate store) and any a pack could not give.
     const reader = new ObjectReader(this.repoRoot, Math.max(1, availableParallelism()), (obj) => {
-      if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
       if ('missing' in obj) {
+        tally(0);
         skipped.push({ path: `object ${obj.id}`, reason: 'missing from the repository (damaged or partial clone)' });
         return;
       }
-      bytes += obj.data.length;
+      tally(obj.data.length);
       if (obj.type === 'commit') messageFindings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
       else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
@@ -139,8 +144,7 @@ export class HistorySource implements Source {
           reader.add(res.id);
           return;
         }
-        if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
-        bytes += res.bytes;
+        tally(res.bytes);
         if (res.needsReader) containers.add(res.id);
         else onBlob(res.id, res.found);
       },
