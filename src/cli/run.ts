@@ -1,5 +1,6 @@
 // Runs a command and turns what went wrong into exit code 2 and one line on stderr.
 import { UsageError } from '../errors.js';
+import { owned } from '../scan/stall.js';
 
 export const EXIT_ERROR = 2;
 
@@ -10,7 +11,8 @@ export function fail(message: string): number {
 
 export async function runTask(task: () => Promise<number>): Promise<number> {
   try {
-    return await task();
+    // A wait nobody can settle would otherwise end the process with code 0 and no report.
+    return await owned('the scan', task(), { outer: true });
   } catch (err) {
     if (err instanceof UsageError) return fail(err.message);
     if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);

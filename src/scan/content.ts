@@ -7,6 +7,7 @@ import { isImageData, isImagePath, needsReaderForData, readerKind, readerKindByN
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
+import { owned, StallError } from './stall.js';
 
 export interface Found {
   candidate: Candidate;
@@ -52,6 +53,20 @@ const KIND_LABEL: Record<ReaderKind, string> = {
 
 function describeNotAnImage(data: Buffer): string {
   return data.length === 0 ? 'image not read: empty file' : 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP or TIFF header); its bytes were searched as text';
+}
+
+/**
+ * A container's parts, or why it could not be opened. A reader that throws or stalls
+ * costs that container, never the scan: it becomes an unread item with the reason.
+ */
+async function readOwned(kind: ReaderKind, data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult | { failed: string }> {
+  try {
+    const reader = await loadReader(kind);
+    return await owned(`${kind} reader`, reader.read(data, name, limits));
+  } catch (err) {
+    const why = err instanceof StallError ? err.message : `${kind} reader failed (${(err as Error).message ?? String(err)})`;
+    return { failed: `${KIND_LABEL[kind]} not read: ${why}` };
+  }
 }
 
 /** The same key seen in many frames of a video is one finding, visible from the first frame to the last. */
@@ -115,8 +130,9 @@ export class ContentScanner {
       if (depth > this.limits.maxDepth) {
         out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
       } else {
-        const reader = await loadReader(kind);
-        await this.scanParts(await reader.read(data, name, this.limits), depth, where, out);
+        const read = await readOwned(kind, data, name, this.limits);
+        if ('failed' in read) out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: read.failed });
+        else await this.scanParts(read, depth, where, out);
         return;
       }
     }

@@ -7,6 +7,7 @@ import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import type { OcrPool } from '../ocr/index.js';
 import { headerProblem } from '../formats/image-header.js';
+import { owned, StallError } from './stall.js';
 
 export interface ImageScanOptions {
   /** null: no persistent cache. */
@@ -52,7 +53,13 @@ export class ImageScanner {
     const inBytes = this.detector.scan(data);
     const problem = headerProblem(data);
     if (problem) return { inBytes, inPixels: [], skipped: `image not read: ${problem}` };
-    const result = await (await this.ocr()).recognize(data, name);
+    let result: Awaited<ReturnType<OcrPool['recognize']>>;
+    try {
+      result = await owned('OCR', this.ocr().then((pool) => pool.recognize(data, name)));
+    } catch (err) {
+      // The bytes were searched; the pixels were not.
+      return { inBytes, inPixels: [], skipped: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` };
+    }
     const inPixels: Candidate[] = result.candidates.map((c) => ({
       ruleId: c.ruleId,
       key: c.key,

@@ -10,6 +10,7 @@ import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { workerScript } from './worker-script.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { owned } from './stall.js';
 
 const INLINE_BELOW_FILES = 200;
 const BATCH_FILES = 64;
@@ -28,7 +29,8 @@ type OnResult = (index: number, result: FileScan) => void;
 
 interface PoolWorker {
   thread: Worker;
-  inFlight: number;
+  /** Batches sent and not answered: batch id -> the indexes of its first and past its last file. */
+  inFlight: Map<number, [number, number]>;
 }
 
 export class ScanPool {
@@ -38,9 +40,7 @@ export class ScanPool {
   private bytes = 0;
   private workers: PoolWorker[] = [];
   private workersTried = false;
-  private readonly batchStart = new Map<number, number>();
   private batchId = 0;
-  private failure: Error | null = null;
   private wake: (() => void) | null = null;
   private scanner: FileScanner | null = null;
 
@@ -73,9 +73,11 @@ export class ScanPool {
       if (this.workers.length > 0) await nextTurn();
       this.feedWorkers(true);
     }
-    while (this.done < this.queue.length && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
-    this.stop();
-    if (this.failure) throw this.failure;
+    try {
+      while (this.done < this.queue.length) await owned('the scan pool', new Promise<void>((resolve) => (this.wake = resolve)));
+    } finally {
+      this.stop();
+    }
   }
 
   private take(count: number): number {
@@ -98,19 +100,28 @@ export class ScanPool {
     if (!script || count < 1) return;
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits };
     for (let i = 0; i < count; i++) {
-      const worker: PoolWorker = { thread: new Worker(script, { workerData: init }), inFlight: 0 };
+      const worker: PoolWorker = { thread: new Worker(script, { workerData: init }), inFlight: new Map() };
       worker.thread.on('message', (reply: WorkerReply) => {
-        const start = this.batchStart.get(reply.batch)!;
-        this.batchStart.delete(reply.batch);
-        worker.inFlight--;
+        const [start] = worker.inFlight.get(reply.batch)!;
+        worker.inFlight.delete(reply.batch);
+        if (worker.inFlight.size === 0) worker.thread.unref();
         reply.results.forEach((result, j) => this.record(start + j, result));
         this.feedWorkers(false);
         this.wake?.();
       });
-      worker.thread.on('error', (err) => {
-        this.failure = err;
+      // A worker that fails or exits while holding batches loses only their files: each is recorded as not read.
+      const lost = (why: string) => {
+        this.workers = this.workers.filter((w) => w !== worker);
+        for (const [, [start, end]] of worker.inFlight) this.recordLost(start, end, why);
+        worker.inFlight.clear();
+        this.feedWorkers(true);
         this.wake?.();
-      });
+      };
+      worker.thread.on('error', (err) => lost(`scan worker failed (${err.message})`));
+      worker.thread.on('exit', (code) => lost(`scan worker stopped (exit code ${code})`));
+      // An idle worker must not keep the process alive: a wait nobody can settle then ends as a stall, not a hang.
+      // (After the listeners: adding a 'message' listener refs the worker again.)
+      worker.thread.unref();
       this.workers.push(worker);
     }
   }
@@ -118,20 +129,29 @@ export class ScanPool {
   /** Sends whole batches while the walk goes on; once it is over (`ended`), the rest too. */
   private feedWorkers(ended: boolean): void {
     for (const worker of this.workers) {
-      while (worker.inFlight < BATCHES_AHEAD) {
+      while (worker.inFlight.size < BATCHES_AHEAD) {
         const waiting = this.queue.length - this.nextToSend;
         if (waiting === 0 || (waiting < BATCH_FILES && !ended)) return;
         const start = this.take(BATCH_FILES);
         const req: WorkerRequest = { batch: this.batchId, paths: this.queue.slice(start, this.nextToSend) };
-        this.batchStart.set(this.batchId++, start);
-        worker.inFlight++;
+        worker.inFlight.set(this.batchId++, [start, this.nextToSend]);
+        worker.thread.ref();
         worker.thread.postMessage(req);
       }
     }
   }
 
+  /** The files of a batch whose worker was lost: not read, with the reason. */
+  private recordLost(start: number, end: number, why: string): void {
+    for (let i = start; i < end; i++) this.record(i, { ok: false, bytes: 0, reason: `${why}: not read` });
+  }
+
   private stop(): void {
-    for (const w of this.workers) void w.thread.terminate();
+    const workers = this.workers;
     this.workers = [];
+    for (const w of workers) {
+      w.thread.removeAllListeners('exit');
+      void w.thread.terminate();
+    }
   }
 }

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { PackedScanner, type PackedItem, type PackedResult, type PackedScanInit } from '../git/packed-scan.js';
 import { workerScript } from '../scan/worker-script.js';
+import { owned } from '../scan/stall.js';
 
 const BATCH = 256;
 /** Batches a worker holds at once: one being read, more so it never waits on the main thread. */
@@ -22,7 +23,8 @@ export interface PackedReply {
 
 interface PackedWorker {
   thread: Worker;
-  inFlight: number;
+  /** Batches sent and not answered, oldest first (a worker answers in order). */
+  inFlight: PackedItem[][];
 }
 
 export class PackedObjects {
@@ -30,7 +32,6 @@ export class PackedObjects {
   private batch: PackedItem[] = [];
   private workers: PackedWorker[] | null = null;
   private pending = 0;
-  private failure: Error | null = null;
   private wake: (() => void) | null = null;
   private init: PackedScanInit | undefined;
   /** How many objects were asked for. */
@@ -62,14 +63,27 @@ export class PackedObjects {
       return;
     }
     this.send();
-    while ((this.pending > 0 || this.ready.length > 0) && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
-    this.close();
-    if (this.failure) throw this.failure;
+    try {
+      while (this.pending > 0 || this.ready.length > 0) {
+        // Every worker lost: what is left is read on this thread.
+        if (this.workers.length === 0) {
+          this.scanInline();
+          break;
+        }
+        await owned('the history scan workers', new Promise<void>((resolve) => (this.wake = resolve)));
+      }
+    } finally {
+      this.close();
+    }
   }
 
   close(): void {
-    for (const w of this.workers ?? []) void w.thread.terminate();
+    const workers = this.workers ?? [];
     this.workers = [];
+    for (const w of workers) {
+      w.thread.removeAllListeners('exit');
+      void w.thread.terminate();
+    }
   }
 
   private scanInline(): void {
@@ -87,18 +101,30 @@ export class PackedObjects {
     this.workers = [];
     if (!script) return;
     for (let i = 0; i < this.threads; i++) {
-      const worker: PackedWorker = { thread: new Worker(script, { workerData: (this.init ??= this.initOf()) }), inFlight: 0 };
+      const worker: PackedWorker = { thread: new Worker(script, { workerData: (this.init ??= this.initOf()) }), inFlight: [] };
       worker.thread.on('message', (reply: PackedReply) => {
-        worker.inFlight--;
+        worker.inFlight.shift();
+        if (worker.inFlight.length === 0) worker.thread.unref();
         this.pending--;
         for (const result of reply.results) this.onResult(result);
         this.send();
         this.wake?.();
       });
-      worker.thread.on('error', (err) => {
-        this.failure ??= err;
+      // A worker that fails or exits hands its unanswered objects back as unread from
+      // the pack, and the caller reads them through cat-file.
+      const lost = (why: string) => {
+        this.workers = (this.workers ?? []).filter((w) => w !== worker);
+        for (const items of worker.inFlight.splice(0)) {
+          this.pending--;
+          for (const item of items) this.onResult({ id: item.id, failed: why });
+        }
+        this.send();
         this.wake?.();
-      });
+      };
+      worker.thread.on('error', (err) => lost(`scan worker failed (${err.message})`));
+      worker.thread.on('exit', (code) => lost(`scan worker stopped (exit code ${code})`));
+      // Idle, it must not keep the process alive (after the listeners, which ref it).
+      worker.thread.unref();
       this.workers.push(worker);
     }
   }
@@ -107,11 +133,12 @@ export class PackedObjects {
   private send(): void {
     if (!this.workers || this.workers.length === 0) return;
     while (this.ready.length > 0) {
-      const worker = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-      if (worker.inFlight >= AHEAD) return;
-      worker.inFlight++;
-      this.pending++;
+      const worker = this.workers.reduce((a, b) => (b.inFlight.length < a.inFlight.length ? b : a));
+      if (worker.inFlight.length >= AHEAD) return;
       const req: PackedRequest = { items: this.ready.shift()! };
+      worker.inFlight.push(req.items);
+      this.pending++;
+      worker.thread.ref();
       worker.thread.postMessage(req);
     }
   }
