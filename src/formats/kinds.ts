@@ -80,6 +80,11 @@ export function* pngChunks(d: Buffer): Generator<PngChunk> {
   }
 }
 
+/** A finding's entry naming a text chunk of the picture itself (`zTXt:Comment`), not a part of a container. */
+export function isPngTextEntry(entry: string): boolean {
+  return entry[4] === ':' && PNG_TEXT_CHUNKS.has(entry.slice(0, 4)) && !entry.includes('!');
+}
+
 /** A PNG with text chunks: read by the content scanner, which searches each chunk's text (deflated ones inflated). Only chunk headers are read. */
 export function hasPngText(d: Buffer): boolean {
   if (imageFormat(d) !== 'png') return false;

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { makeV2Key } from '../support/keys.js';
 import { runCli, scanJson, tempDir, writeTree } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
+import { imageFormat } from '../../src/formats/kinds.js';
 import { ftypBox, pngTextChunk, withPngChunks, type TextChunkType } from '../support/pictures.js';
 
 const FIXTURES = resolve('test/fixtures/images');
@@ -138,6 +139,16 @@ describe('text in a picture\'s metadata', () => {
     const run = runCli(['history', '--format', 'json'], { cwd: repo.dir });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).findings).toMatchObject([{ path: 'capture', entry: 'zTXt:Comment', commit: added, keySha256: sha(key) }]);
+  });
+
+  it('--write-redacted copies a picture named .dat whose zTXt holds a key, without its metadata', async () => {
+    const key = makeV2Key();
+    const root = tempDir();
+    const out = join(tempDir('sfscan-redacted-'), 'r');
+    writeTree(root, { 'capture.dat': withPngChunks(await icon().png().toBuffer(), pngTextChunk('zTXt', 'Comment', key)) });
+    expect(runCli(['scan', root, '--no-cache', '--write-redacted', out]).code).toBe(1);
+    expect(scanJson([out, '--no-cache']).report.findings).toEqual([]);
+    expect(imageFormat(readFileSync(join(out, 'capture.dat')))).toBe('png');
   });
 
   it('a zTXt chunk inflating past the limit is listed as not read', async () => {
