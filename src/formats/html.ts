@@ -110,7 +110,7 @@ export const htmlReader: FormatReader = {
         total += decoded.length;
         const ext = EXTENSIONS[mime] ?? `.${mime.replace(/[^a-z0-9]/g, '') || 'bin'}`;
         // Raster pictures go to OCR; others (SVG, icons) are read by their name, as any file.
-        const kind = IMAGE_EXTENSIONS.has(ext) || ext === '.avif' ? 'image' : 'auto';
+        const kind = IMAGE_EXTENSIONS.has(ext) ? 'image' : 'auto';
         parts.push({ name: `data-uri-${count}${ext}`, entry, data: decoded, kind });
       }
     } catch (err) {

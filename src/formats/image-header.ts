@@ -98,8 +98,15 @@ export function headerSize(d: Buffer): HeaderSize | null {
   }
 }
 
+/**
+ * sharp's prebuilt libvips decodes HEIF pictures coded in AV1 (AVIF) but has no
+ * HEVC decoder (patent-encumbered), which HEIC pictures (iPhone photos) need.
+ */
+const HEIC_NOT_READ = 'HEIC picture (HEVC-coded), which the image decoder (sharp\'s prebuilt libvips) cannot decode; its bytes were searched as text';
+
 /** Why a picture is not worth decoding, judged from its header alone; null when the decoder should look. */
 export function headerProblem(d: Buffer): string | null {
+  if (imageFormat(d) === 'heic') return HEIC_NOT_READ;
   const size = headerSize(d);
   if (size === null) return null;
   if ('defect' in size) return size.defect;

@@ -2,28 +2,94 @@
 // reader it needs without loading any reader.
 import { extname } from 'node:path';
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif']);
 
 export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
-export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff';
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'avif' | 'heic';
 
-/** A picture's format from its first bytes, or null (history blobs have no name until traced to a path). */
-export function imageFormat(data: Buffer): ImageFormat | null {
-  const ascii = data.toString('latin1', 0, 12);
-  if (ascii.startsWith('\x89PNG')) return 'png';
-  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
-  if (ascii.startsWith('GIF8')) return 'gif';
-  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'webp';
-  if (ascii.startsWith('BM') && data.length >= 6 && data.readUInt32LE(2) === data.length) return 'bmp';
-  if (ascii.startsWith('II*\x00') || ascii.startsWith('MM\x00*')) return 'tiff';
-  return null;
+const at = (d: Buffer, offset: number, ascii: string) => d.length >= offset + ascii.length && d.toString('latin1', offset, offset + ascii.length) === ascii;
+
+/** HEIF brands of HEVC-coded pictures (ISO/IEC 23008-12); AVIF's are `avif` and `avis`. */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/**
+ * AVIF or HEIC from the `ftyp` box's brands: the major one, then the compatible
+ * ones (a HEIF picture may say only `mif1` first). Any AVIF brand wins: AV1 decodes.
+ */
+function heifFormat(d: Buffer): 'avif' | 'heic' | null {
+  const size = d.readUInt32BE(0);
+  if (size < 16 || size > 4096 || size > d.length || !at(d, 4, 'ftyp')) return null;
+  const brands: string[] = [d.toString('latin1', 8, 12)];
+  for (let i = 16; i + 4 <= size; i += 4) brands.push(d.toString('latin1', i, i + 4));
+  if (brands.some((b) => b === 'avif' || b === 'avis')) return 'avif';
+  return brands.some((b) => HEIC_BRANDS.has(b)) ? 'heic' : null;
+}
+
+/**
+ * A picture's format from its first bytes, or null. Every file's content is asked
+ * (a screenshot saved as `.dat`, a history blob with no name yet), so the first
+ * byte is compared before any string is made: text files cost one comparison.
+ */
+export function imageFormat(d: Buffer): ImageFormat | null {
+  switch (d[0]) {
+    case 0x89:
+      return at(d, 1, 'PNG') ? 'png' : null;
+    case 0xff:
+      return d[1] === 0xd8 && d[2] === 0xff ? 'jpeg' : null;
+    case 0x47:
+      return at(d, 0, 'GIF8') ? 'gif' : null;
+    case 0x52:
+      return at(d, 0, 'RIFF') && at(d, 8, 'WEBP') ? 'webp' : null;
+    case 0x42:
+      return d[1] === 0x4d && d.length >= 6 && d.readUInt32LE(2) === d.length ? 'bmp' : null;
+    case 0x49:
+      return at(d, 0, 'II*\x00') ? 'tiff' : null;
+    case 0x4d:
+      return at(d, 0, 'MM\x00*') ? 'tiff' : null;
+    case 0x00:
+      return d.length >= 16 ? heifFormat(d) : null;
+    default:
+      return null;
+  }
 }
 
 export function isImageData(data: Buffer): boolean {
   return imageFormat(data) !== null;
+}
+
+export const PNG_TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
+
+export interface PngChunk {
+  type: string;
+  body: Buffer;
+}
+
+/** A PNG's chunks after the signature, up to IEND or where the file stops making sense. CRCs are not checked: text is text. */
+export function* pngChunks(d: Buffer): Generator<PngChunk> {
+  for (let at = 8; at + 12 <= d.length; ) {
+    const length = d.readUInt32BE(at);
+    const type = d.toString('latin1', at + 4, at + 8);
+    const end = at + 8 + length;
+    if (end + 4 > d.length) return;
+    yield { type, body: d.subarray(at + 8, end) };
+    if (type === 'IEND') return;
+    at = end + 4;
+  }
+}
+
+/** A finding's entry naming a text chunk of the picture itself (`zTXt:Comment`), not a part of a container. */
+export function isPngTextEntry(entry: string): boolean {
+  return entry[4] === ':' && PNG_TEXT_CHUNKS.has(entry.slice(0, 4)) && !entry.includes('!');
+}
+
+/** A PNG with text chunks: read by the content scanner, which searches each chunk's text (deflated ones inflated). Only chunk headers are read. */
+export function hasPngText(d: Buffer): boolean {
+  if (imageFormat(d) !== 'png') return false;
+  for (const chunk of pngChunks(d)) if (PNG_TEXT_CHUNKS.has(chunk.type)) return true;
+  return false;
 }
 
 export type ReaderKind = 'zip' | 'tar' | 'gzip' | 'office' | 'pdf' | 'video' | 'html';
@@ -109,9 +175,17 @@ export function readerKind(name: string, head?: Buffer): ReaderKind | null {
   return byName ?? byMagic(head);
 }
 
-/** Whether content with no name needs more than the detector: a reader, or OCR (`images`). */
+/**
+ * Whether content needs more than the detector: a reader, OCR (`images`: a
+ * picture whatever its name) or its PNG text chunks read.
+ */
+export function needsReaderFor(name: string, data: Buffer, images: boolean): boolean {
+  return readerKind(name, data) !== null || (images ? isImageData(data) : hasPngText(data));
+}
+
+/** The same for content with no name (history blobs). */
 export function needsReaderForData(data: Buffer, images: boolean): boolean {
-  return (images && isImageData(data)) || readerKind('', data) !== null;
+  return needsReaderFor('', data, images);
 }
 
 /** Kinds a file's name alone sends to a reader (HTML needs a look inside first). */

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { Finding } from '../finding.js';
-import { isImagePath } from '../formats/kinds.js';
+import { isImagePath, isPngTextEntry } from '../formats/kinds.js';
 import { UsageError } from '../errors.js';
 import { fillBoxes, type Box } from './thumbnail.js';
 
@@ -126,8 +126,12 @@ export interface RedactRequest {
  * found in it, suppressed or not, is filled.
  */
 export async function writeRedactedCopies(req: RedactRequest): Promise<RedactOutcome> {
+  // A key in a PNG text chunk is in the picture file itself, whatever its name.
   const standalone = (f: Finding) =>
-    f.path !== null && f.entry === undefined && f.page === undefined && f.time === undefined && (f.source === 'image' || isImagePath(f.path));
+    f.path !== null &&
+    f.page === undefined &&
+    f.time === undefined &&
+    (f.entry === undefined ? f.source === 'image' || isImagePath(f.path) : isPngTextEntry(f.entry));
   const leaking = new Set(req.findings.filter(standalone).map((f) => f.path!));
   const outcome: RedactOutcome = { written: [], failed: [] };
   const outDir = resolve(req.dir);

@@ -3,7 +3,7 @@
 // are read the same way, nested up to the depth limit.
 import type { Candidate, Origin } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
+import { hasPngText, isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
@@ -52,7 +52,7 @@ const KIND_LABEL: Record<ReaderKind, string> = {
 };
 
 function describeNotAnImage(data: Buffer): string {
-  return data.length === 0 ? 'image not read: empty file' : 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP or TIFF header); its bytes were searched as text';
+  return data.length === 0 ? 'image not read: empty file' : 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF or HEIC header); its bytes were searched as text';
 }
 
 /**
@@ -144,7 +144,28 @@ export class ContentScanner {
       // Named as a picture but not one: no image decoder is loaded to find that out.
       out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: describeNotAnImage(data) });
     }
-    for (const candidate of this.detector.scan(data)) out.found.push({ candidate, fromImage: false, ...where });
+    await this.scanBytes(data, where, out);
+  }
+
+  /**
+   * Content's bytes through the detector, and a PNG's text chunks one by one (a
+   * deflated chunk hides its text from the bytes): a key in a chunk is reported
+   * there (`entry: zTXt:Comment`), once.
+   */
+  private async scanBytes(data: Buffer, where: Where, out: ContentResult): Promise<void> {
+    const inChunks = new Set<string>();
+    if (hasPngText(data)) {
+      const { readPngText } = await import('../formats/png-text.js');
+      const read = readPngText(data, this.limits);
+      for (const skip of read.skipped) out.skipped.push({ entry: join(where.entry, skip.entry)!, reason: skip.reason });
+      for (const part of read.parts) {
+        for (const candidate of this.detector.scan(part.data)) {
+          inChunks.add(candidate.key);
+          out.found.push({ candidate, fromImage: false, ...this.whereOf(where, part) });
+        }
+      }
+    }
+    for (const candidate of this.detector.scan(data)) if (!inChunks.has(candidate.key)) out.found.push({ candidate, fromImage: false, ...where });
   }
 
   private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult): Promise<void> {
@@ -158,7 +179,7 @@ export class ContentScanner {
         for (const candidate of this.detector.scan(part.data)) out.found.push({ candidate, fromImage: false, ...inner });
       } else if (part.kind === 'image') {
         if (this.ocr) await this.scanImage(part.name, part.data, inner, out);
-        else for (const candidate of this.detector.scan(part.data)) out.found.push({ candidate, fromImage: false, ...inner });
+        else await this.scanBytes(part.data, inner, out);
       } else {
         await this.scanAt(part.name, part.data, depth + 1, inner, out);
       }
@@ -173,9 +194,9 @@ export class ContentScanner {
   }
 
   private async scanImage(name: string, data: Buffer, where: Where, out: ContentResult): Promise<void> {
-    this.images ??= new ImageScanner(this.detector, this.ocr!);
+    this.images ??= new ImageScanner(this.ocr!);
+    await this.scanBytes(data, where, out);
     const result = await this.images.scan(data, name);
-    for (const candidate of result.inBytes) out.found.push({ candidate, fromImage: false, ...where });
     const thumbs = this.ocr!.thumbnails && result.inPixels.length > 0 ? await this.thumbnails(data, result.inPixels, where, out) : null;
     for (const candidate of result.inPixels) {
       const thumbnail = thumbs?.get(candidate.key);

@@ -1,10 +1,9 @@
-// Images: their bytes go through the detector like any file (PNG text chunks and
-// EXIF can hold keys), and their pixels through OCR. The OCR engine is loaded on
-// the first image, never before.
+// Images: their pixels through OCR (their bytes and text chunks go through the
+// detector like any file's, in content.ts). The OCR engine is loaded on the first
+// image, never before.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Candidate } from '../model.js';
-import type { Detector } from '../detect/detector.js';
 import type { OcrPool } from '../ocr/index.js';
 import { headerProblem } from '../formats/image-header.js';
 import { owned, StallError } from './stall.js';
@@ -18,8 +17,6 @@ export interface ImageScanOptions {
 }
 
 export interface ImageScan {
-  /** Keys in the raw bytes (text chunks, metadata). */
-  inBytes: Candidate[];
   /** Keys read from the pixels. */
   inPixels: Candidate[];
   skipped?: string;
@@ -34,10 +31,7 @@ export function defaultCacheDir(): string {
 export class ImageScanner {
   private pool: Promise<OcrPool> | null = null;
 
-  constructor(
-    private readonly detector: Detector,
-    private readonly opts: ImageScanOptions,
-  ) {}
+  constructor(private readonly opts: ImageScanOptions) {}
 
   private ocr(): Promise<OcrPool> {
     this.pool ??= import('../ocr/index.js').then((m) =>
@@ -50,15 +44,14 @@ export class ImageScanner {
   }
 
   async scan(data: Buffer, name: string): Promise<ImageScan> {
-    const inBytes = this.detector.scan(data);
     const problem = headerProblem(data);
-    if (problem) return { inBytes, inPixels: [], skipped: `image not read: ${problem}` };
+    if (problem) return { inPixels: [], skipped: `image not read: ${problem}` };
     let result: Awaited<ReturnType<OcrPool['recognize']>>;
     try {
       result = await owned('OCR', this.ocr().then((pool) => pool.recognize(data, name)));
     } catch (err) {
       // The bytes were searched; the pixels were not.
-      return { inBytes, inPixels: [], skipped: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` };
+      return { inPixels: [], skipped: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` };
     }
     const inPixels: Candidate[] = result.candidates.map((c) => ({
       ruleId: c.ruleId,
@@ -70,7 +63,7 @@ export class ImageScanner {
       snippet: '',
       box: c.box,
     }));
-    return { inBytes, inPixels, ...(result.skipped ? { skipped: `image not read: ${result.skipped}` } : {}) };
+    return { inPixels, ...(result.skipped ? { skipped: `image not read: ${result.skipped}` } : {}) };
   }
 
   async close(): Promise<void> {

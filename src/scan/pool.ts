@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
-import { FileScanner, type FileScan, type ReadLimits } from './read-file.js';
+import { FileScanner, type FileScan, type ReadLimits, type ReadOptions } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { workerScript } from './worker-script.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -20,6 +20,7 @@ const BATCHES_AHEAD = 8;
 export interface PoolOptions {
   rules: RuleDefinition[];
   limits: ReadLimits;
+  read: ReadOptions;
   /** Threads in all, the main thread included (default: the cores). */
   threads?: number;
   onProgress?: (files: number, bytes: number) => void;
@@ -67,7 +68,7 @@ export class ScanPool {
     this.feedWorkers(true);
     while (this.nextToSend < this.queue.length) {
       const start = this.take(BATCH_FILES);
-      const scanner = (this.scanner ??= new FileScanner(new Detector(this.opts.rules.map(compileRule)), this.opts.limits));
+      const scanner = (this.scanner ??= new FileScanner(new Detector(this.opts.rules.map(compileRule)), this.opts.limits, this.opts.read));
       for (let i = start; i < this.nextToSend; i++) this.record(i, scanner.scan(this.queue[i]!));
       // Let worker replies in, and keep the workers fed, between batches.
       if (this.workers.length > 0) await nextTurn();
@@ -98,7 +99,7 @@ export class ScanPool {
     const script = workerScript('scan-worker.js');
     const count = (this.opts.threads ?? availableParallelism()) - 1;
     if (!script || count < 1) return;
-    const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits };
+    const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits, read: this.opts.read };
     for (let i = 0; i < count; i++) {
       const worker: PoolWorker = { thread: new Worker(script, { workerData: init }), inFlight: new Map() };
       worker.thread.on('message', (reply: WorkerReply) => {

@@ -4,7 +4,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { readerKind } from '../formats/kinds.js';
+import { needsReaderFor } from '../formats/kinds.js';
 
 export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
 const CHUNK_SIZE = 16 * 1024 * 1024;
@@ -14,11 +14,16 @@ const OVERLAP = 64 * 1024;
 export type FileScan =
   | { ok: true; candidates: Candidate[]; bytes: number }
   | { ok: false; reason: string; bytes: number; deferred?: false }
-  /** The content turned out to be a container (a zip without .zip, Markdown with pictures): the main thread reads it. */
+  /** The content turned out to need a reader (a zip without .zip, Markdown with pictures, a screenshot saved as .dat): the main thread reads it. */
   | { ok: false; reason: string; bytes: 0; deferred: true };
 
 export interface ReadLimits {
   maxFileSize: number;
+}
+
+export interface ReadOptions {
+  /** Pictures are OCR'd: one known by its content, whatever its name, goes to the main thread. */
+  images: boolean;
 }
 
 function describeError(err: NodeJS.ErrnoException): string {
@@ -54,6 +59,7 @@ export class FileScanner {
   constructor(
     private readonly detector: Detector,
     private readonly limits: ReadLimits,
+    private readonly opts: ReadOptions,
   ) {}
 
   /** The reused buffer, grown to `size` if needed, its first `keep` bytes kept. */
@@ -87,7 +93,7 @@ export class FileScanner {
       if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
       const content = this.buffer.subarray(0, read);
       // The kind goes by the extension, which the whole path ends with.
-      if (readerKind(path, content)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+      if (needsReaderFor(path, content, this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
     } catch (err) {
       return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };

@@ -1,10 +1,11 @@
 // Messages between the scan pool and its worker threads (plain data only).
 import type { RuleDefinition } from '../detect/rules.js';
-import type { FileScan, ReadLimits } from './read-file.js';
+import type { FileScan, ReadLimits, ReadOptions } from './read-file.js';
 
 export interface WorkerInit {
   rules: RuleDefinition[];
   limits: ReadLimits;
+  read: ReadOptions;
 }
 
 export interface WorkerRequest {

@@ -6,7 +6,7 @@ import { FileScanner } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
-const scanner = new FileScanner(new Detector(init.rules.map(compileRule)), init.limits);
+const scanner = new FileScanner(new Detector(init.rules.map(compileRule)), init.limits, init.read);
 
 parentPort!.on('message', (req: WorkerRequest) => {
   const reply: WorkerReply = { batch: req.batch, results: req.paths.map((p) => scanner.scan(p)) };

@@ -28,7 +28,7 @@ export class FileSource implements Source {
     let bytes = 0;
     const readers = new ReaderFiles(ctx, findings, skipped);
     const pool = new ScanPool(
-      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
+      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
         bytes += result.bytes;

@@ -68,7 +68,7 @@ describe('scan reads images', () => {
     ]);
     const reasons = Object.fromEntries(report.skipped.map((s: any) => [s.path, s.reason]));
     expect(reasons).toEqual({
-      'notes.png': 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP or TIFF header); its bytes were searched as text',
+      'notes.png': 'image not read: not a picture (no PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF or HEIC header); its bytes were searched as text',
       'empty.png': 'image not read: empty file',
       'cut.png': 'image not read: corrupt image',
       'noise.png': expect.stringMatching(/^image not read: corrupt image \((no PNG header chunk|PNG header checksum fails)\)$/),

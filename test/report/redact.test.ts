@@ -129,7 +129,7 @@ describe('scan --write-redacted, key in the picture file\'s bytes', () => {
     writeTree(root, { 'meta.png': await pngWithText(`api key ${key}\n`) });
     const run = runCli(['scan', root, '--write-redacted', out, '--no-cache', '--format', 'json']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).findings.map((f: any) => [f.path, f.source])).toEqual([['meta.png', 'file']]);
+    expect(JSON.parse(run.stdout).findings.map((f: any) => [f.path, f.entry, f.source])).toEqual([['meta.png', 'tEXt:Comment', 'document']]);
     expect(listFiles(out)).toEqual(['meta.png']);
     expect(readFileSync(join(out, 'meta.png')).includes(key)).toBe(false);
     expect(runCli(['scan', out, '--no-cache', '--format', 'json']).code).toBe(0);

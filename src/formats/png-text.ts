@@ -1,0 +1,57 @@
+// Text a PNG carries besides its pixels: tEXt, zTXt and iTXt chunks (screenshot
+// tools write comments, titles, window names there). zTXt and compressed iTXt are
+// deflated, so a key in them is invisible to a search of the file's bytes; each
+// chunk is read into a text part named after it (`zTXt:Comment`), inflated within
+// the container limits.
+import { inflateSync } from 'node:zlib';
+import { formatBytes } from './archive.js';
+import { pngChunks, PNG_TEXT_CHUNKS, type PngChunk } from './kinds.js';
+import type { ContainerLimits, Part, ReadResult } from './types.js';
+
+type Text = { keyword: string; data: Buffer } | { keyword: string; deflated: Buffer };
+
+/** The keyword and the text (or its deflated bytes) of one text chunk, or null when malformed. */
+function textOf({ type, body }: PngChunk): Text | null {
+  const nul = body.indexOf(0);
+  if (nul < 1) return null;
+  const keyword = body.toString('latin1', 0, nul);
+  if (type === 'tEXt') return { keyword, data: body.subarray(nul + 1) };
+  if (type === 'zTXt') return { keyword, deflated: body.subarray(nul + 2) };
+  // iTXt: keyword\0, compression flag, method, language tag\0, translated keyword\0, text.
+  const compressed = body[nul + 1] === 1;
+  const language = body.indexOf(0, nul + 3);
+  const translated = language === -1 ? -1 : body.indexOf(0, language + 1);
+  if (translated === -1) return null;
+  const text = body.subarray(translated + 1);
+  return compressed ? { keyword, deflated: text } : { keyword, data: text };
+}
+
+/** Every text chunk of a PNG as a text part; a chunk that does not inflate within the limits is skipped with the reason. */
+export function readPngText(d: Buffer, limits: ContainerLimits): ReadResult {
+  const out: ReadResult = { parts: [], skipped: [] };
+  let room = limits.maxTotalBytes;
+  for (const chunk of pngChunks(d)) {
+    if (!PNG_TEXT_CHUNKS.has(chunk.type)) continue;
+    const text = textOf(chunk);
+    if (!text) continue;
+    const entry = `${chunk.type}:${text.keyword}`;
+    if ('data' in text) {
+      out.parts.push(textPart(entry, text.data));
+      continue;
+    }
+    const max = Math.min(limits.maxEntryBytes, room);
+    try {
+      const data = inflateSync(text.deflated, { maxOutputLength: Math.max(1, max) });
+      room -= data.length;
+      out.parts.push(textPart(entry, data));
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates past ${formatBytes(max)} (zip bomb?): not read` : 'corrupt deflated text: not read';
+      out.skipped.push({ entry, reason });
+    }
+  }
+  return out;
+}
+
+function textPart(entry: string, data: Buffer): Part {
+  return { name: entry, entry, data, kind: 'text' };
+}
