@@ -1,10 +1,9 @@
 // Writes the chosen report and turns the result into the exit code.
-import { writeFileSync } from 'node:fs';
 import type { RuleDefinition } from '../detect/rules.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
-import { UsageError } from '../errors.js';
+import { writePrivateFile, writeStdout } from '../report/write-file.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
@@ -36,23 +35,18 @@ export async function render(
   }
 }
 
+/** `scanned`: the paths the run read from disk, which `--output` must not replace. */
 export async function emitReport(
   result: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
   advice?: TextOptions['advice'],
+  scanned: readonly string[] = [],
 ): Promise<number> {
   const toTerminal = !opts.output && process.stdout.isTTY === true;
   const text = await render(result, rules, opts, toTerminal, advice);
-  if (opts.output) {
-    try {
-      writeFileSync(opts.output, text, { mode: 0o600 });
-    } catch (err) {
-      throw new UsageError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  } else {
-    process.stdout.write(text);
-  }
+  if (opts.output) writePrivateFile(opts.output, text, scanned);
+  else await writeStdout(text);
   return exitCodeFor(result, opts);
 }
 

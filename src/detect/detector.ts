@@ -7,6 +7,7 @@ import { type CompiledRule, redactWith } from './rules.js';
 import { ByteLocator } from './locate.js';
 import { LiteralFinder } from './needles.js';
 import { base64Anchors, base64RunAround, sniffUtf16, utf16ToUtf8, type Base64Run } from './encodings.js';
+import { appendAll } from '../arrays.js';
 
 /** Shortest base64 text that can hold a whole key (36 bytes -> 48 characters). */
 const MIN_BASE64_RUN = 48;
@@ -59,7 +60,7 @@ export class Detector {
 
     const locator = new ByteLocator(buf);
     const found = matches.map((m) => this.candidate(m, locator));
-    for (const run of runs) found.push(...this.scanBase64Run(buf, run, locator, depth));
+    for (const run of runs) appendAll(found, this.scanBase64Run(buf, run, locator, depth));
     if (utf16) for (const c of found) c.encoding = c.encoding ? `${utf16}+${c.encoding}` : utf16;
     return found.sort((a, b) => a.line - b.line || a.column - b.column);
   }

@@ -31,6 +31,9 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
   return out;
 }
 
+/** Places listed under each key; `occurrences` counts them all. */
+const KEY_PLACES = 1000;
+
 export function renderJson(result: ScanResult, opts: ReportOptions): string {
   const report = {
     tool: { name: 'spreeflo-scan', version: TOOL_VERSION },
@@ -51,7 +54,9 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       confidence: g.confidence,
       verification: g.findings[0]!.verification,
       occurrences: g.findings.length,
-      places: g.findings.map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) })),
+      // Every place is in `findings`; a key in a million places keeps this list readable.
+      places: g.findings.slice(0, KEY_PLACES).map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) })),
+      ...(g.findings.length > KEY_PLACES ? { placesOmitted: g.findings.length - KEY_PLACES } : {}),
       ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
     })),
     suppressed: result.suppressed.map((s) => ({

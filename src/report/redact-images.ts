@@ -3,9 +3,10 @@
 // with every key box filled solid (padded a few pixels; not blurred: a blur can
 // be undone), everything else unchanged, in the same format and dimensions.
 // The originals are never written: DIR may not overlap anything scanned.
-import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { within, writePrivateFile } from './write-file.js';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { Finding } from '../finding.js';
 import { isImagePath, isPngTextEntry } from '../formats/kinds.js';
@@ -43,10 +44,6 @@ function realish(p: string): string {
   }
 }
 
-function within(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /**
  * Refuses (exit 2) an output folder that overlaps what is scanned: the scanned
@@ -144,7 +141,9 @@ export async function writeRedactedCopies(req: RedactRequest): Promise<RedactOut
       if (realish(target) === realish(source)) throw new Error('would overwrite the original');
       const copy = await redactImage(await readFile(source), boxes);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, copy);
+      // A symlinked folder inside the output folder must not carry the copy elsewhere.
+      if (!within(realpathSync(dirname(target)), realpathSync(outDir))) throw new Error('a symbolic link leads out of the output folder');
+      writePrivateFile(target, copy, []);
       outcome.written.push({ path, written: target, boxes: boxes.length });
     } catch (err) {
       outcome.failed.push({ path, reason: (err as Error).message });

@@ -81,7 +81,19 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
     }
   }
   lines.push(`   Found in ${plural(g.findings.length, 'place')}:`);
-  for (const f of g.findings) lines.push(`     ${c.cyan(placeOf(f))}`);
+  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
+}
+
+/**
+ * A key copied into a million files, or a million unreadable entries, stays a
+ * report a person can read: the first few, then how many more.
+ */
+const PLACES_SHOWN = 50;
+const SKIPPED_SHOWN = 200;
+
+function listCapped<T>(lines: string[], items: readonly T[], cap: number, show: (item: T) => string, more: (n: number) => string): void {
+  for (const item of items.slice(0, cap)) lines.push(show(item));
+  if (items.length > cap) lines.push(more(items.length - cap));
 }
 
 function scanAdvice(): string[] {
@@ -128,7 +140,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   if (result.skipped.length > 0) {
     lines.push('');
     lines.push(c.yellow(`Skipped ${plural(result.skipped.length, 'item')}:`));
-    for (const s of result.skipped) lines.push(`   ${s.path}: ${s.reason}`);
+    listCapped(lines, result.skipped, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
   }
   for (const note of result.notes) lines.push(c.dim(`Note: ${note}`));
   const advice = high.length > 0 ? (opts.advice ?? scanAdvice)(result) : [];

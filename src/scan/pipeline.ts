@@ -6,6 +6,7 @@ import type { RuleDefinition } from '../detect/rules.js';
 import type { Finding } from '../finding.js';
 import type { ImageScanOptions } from './images.js';
 import type { ContainerLimits } from '../formats/types.js';
+import { appendAll } from '../arrays.js';
 import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
 
 export interface SourceContext {
@@ -54,9 +55,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
   const all: Finding[] = [];
   for (const source of opts.sources) {
     const out = await source.run(opts.context);
-    all.push(...out.findings);
-    result.skipped.push(...out.skipped);
-    result.notes.push(...out.notes);
+    appendAll(all, out.findings);
+    appendAll(result.skipped, out.skipped);
+    appendAll(result.notes, out.notes);
     result.stats.files += out.files;
     result.stats.bytes += out.bytes;
   }

@@ -2,6 +2,7 @@
 // core, starting while the walk is still going.
 import type { Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
+import { appendAll } from '../arrays.js';
 import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
@@ -58,7 +59,7 @@ export class FileSource implements Source {
         files.push(file);
         pool.add(f.abs);
       });
-      skipped.push(...walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
+      appendAll(skipped, walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
     }
     // Readers first: the main thread opens documents and pictures while the workers
     // scan, then helps them with what is left; files a worker hands back come last.

@@ -1,0 +1,89 @@
+// Where a report (or a redacted copy) goes. A report holds where keys are (and with --show-secrets the keys
+// themselves), so `--output` never writes through a symlink a checkout may plant, never
+// leaves a half-written file behind (a full disk), never replaces one of the files it
+// scanned, and always leaves the file readable by its owner only.
+import { closeSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+/** How a report of ours starts, in each format: such a file may be replaced by the next run. */
+const OUR_REPORT = /spreeflo-scan|^\uFEFF?[✔✖] /;
+
+function describe(err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOSPC') return 'no space left on device (ENOSPC)';
+  if (err.code === 'EDQUOT') return 'disk quota exceeded (EDQUOT)';
+  return err.code ?? err.message;
+}
+
+function startsLikeOurReport(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return OUR_REPORT.test(head.subarray(0, n).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `child` is `parent` or inside it (both absolute). */
+export function within(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Refuses a target that is a symlink, not a regular file, or one of the scanned files. */
+function checkTarget(path: string, scanned: readonly string[]): void {
+  let info;
+  try {
+    info = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (info.isSymbolicLink()) throw new UsageError(`refusing to write ${path}: it is a symbolic link`);
+  if (!info.isFile()) throw new UsageError(`refusing to write ${path}: not a regular file`);
+  if (scanned.some((root) => within(resolve(path), resolve(root))) && !startsLikeOurReport(path)) {
+    throw new UsageError(`refusing to overwrite ${path}: it is one of the scanned files (write the report elsewhere)`);
+  }
+}
+
+/**
+ * Writes `data` to `path` through a temporary file beside it (mode 0600) renamed over
+ * the target once every byte is on disk. `scanned`: the paths this run read.
+ */
+export function writePrivateFile(path: string, data: string | Buffer, scanned: readonly string[]): void {
+  checkTarget(path, scanned);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temp, 'wx', 0o600);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(temp, path);
+  } catch (err) {
+    if (fd !== null) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw new UsageError(`cannot write ${path}: ${describe(err as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** Writes to stdout and waits until it is flushed: a full disk or a closed pipe is an error, not a silent short report. */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const failed = (err: Error) => reject(new UsageError(`cannot write the report to standard output: ${describe(err as NodeJS.ErrnoException)}`));
+    // Without a listener, the stream's 'error' event (emitted after the callback) would end the process with a stack trace.
+    process.stdout.once('error', failed);
+    process.stdout.write(text, (err) => {
+      if (err) failed(err);
+      else resolvePromise();
+    });
+  });
+}
