@@ -5,6 +5,7 @@ import { toFinding, type Finding } from '../finding.js';
 import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
+import { printable } from './names.js';
 import { readFile, stat } from 'node:fs/promises';
 import { readdirSync, statSync } from 'node:fs';
 import pLimit from 'p-limit';
@@ -47,11 +48,12 @@ export class FileSource implements Source {
     for (const root of this.roots) {
       // With several roots, paths are reported relative to the current folder.
       // A file root is already reported relative to the current folder.
-      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
+      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? printable(root.replace(/\/+$/, '')) : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = await walkFiles(root, this.walk, (f) => {
         const file = { abs: f.abs, rel: rebase(f.rel) };
-        if (readers.wants(file.rel)) {
+        // A name that is not UTF-8 goes by its bytes, which the workers' protocol does not carry.
+        if (typeof f.abs !== 'string' || readers.wants(file.rel)) {
           readers.add(file);
           return;
         }
