@@ -19,13 +19,14 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     program
       .command('scan')
       .description('scan files and folders (default: the current folder)')
-      .argument('[paths...]', 'files or folders to scan'),
+      .argument('[paths...]', 'files or folders to scan; - reads standard input'),
   ), true)
     .option('-e, --exclude <glob>', 'skip paths matching this glob (repeatable)', collect)
     .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
     .option('--gitignore', 'skip files that .gitignore files ignore')
     .option('--follow-symlinks', 'follow symlinks to folders')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
+    .option('--stdin-name <name>', 'the name standard input (-) has in the report (default: <stdin>)')
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
     .action((paths: string[], opts) =>
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),

@@ -16,8 +16,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NOT_PLAIN, printable, printableName } from './names.js';
 
 export interface FileJob {
-  /** Absolute path to read: bytes when the name is not UTF-8 or holds a control character. */
+  /** Absolute path to read: bytes when the name is not UTF-8 or holds a control character; `-` for standard input. */
   abs: string | Buffer;
+  /** Read as a stream, up to --max-file-size: standard input, or a FIFO or device named on the command line. */
+  stream?: boolean;
   /** Path reported to the user: relative to the scan root, forward slashes. */
   rel: string;
 }
@@ -160,6 +162,28 @@ class GitignoreFilter {
 }
 
 /**
+ * Throws (exit 2) when a path named on the command line cannot be read: what the
+ * user named is never a quiet skip. FIFOs and devices are not opened here (opening a
+ * FIFO waits for a writer); they are read as streams.
+ */
+export function checkRoot(root: string): void {
+  let info: fs.Stats;
+  try {
+    info = statSync(root);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `path not found: ${printable(root)}` : `cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
+  }
+  if (info.isSocket()) throw new UsageError(`cannot scan ${printable(root)}: a socket holds nothing to read`);
+  try {
+    if (info.isDirectory()) fs.opendirSync(root).closeSync();
+    else if (info.isFile()) closeSync(openSync(root, 'r'));
+  } catch (err) {
+    throw new UsageError(`cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
+  }
+}
+
+/**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
  * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
  * (no per-entry promises); it runs as one call per top-level folder.
@@ -172,8 +196,10 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   } catch (err) {
     throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
-  if (rootStat.isFile()) {
-    onFile({ abs: absRoot, rel: printable(toPosix(relative(process.cwd(), absRoot)) || absRoot) });
+  if (!rootStat.isDirectory()) {
+    // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
+    if (!rootStat.isFile()) onFile({ abs: absRoot, rel: printable(root), stream: true });
+    else onFile({ abs: absRoot, rel: printable(toPosix(relative(process.cwd(), absRoot)) || absRoot) });
     return { files: 1, skipped: [] };
   }
   let files = 0;
