@@ -5,7 +5,7 @@
 // entries, and names fast-glob cannot walk (not UTF-8, control characters) are
 // walked by their bytes.
 import fs from 'node:fs';
-import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
@@ -166,6 +166,17 @@ class GitignoreFilter {
  * user named is never a quiet skip. FIFOs and devices are not opened here (opening a
  * FIFO waits for a writer); they are read as streams.
  */
+/** `/dev/stdin` and its like: through the path, a socket on standard input could not be opened. */
+function isStandardInput(info: fs.Stats): boolean {
+  if (info.isFile() || info.isDirectory()) return false;
+  try {
+    const stdin = fstatSync(0);
+    return stdin.dev === info.dev && stdin.ino === info.ino;
+  } catch {
+    return false;
+  }
+}
+
 export function checkRoot(root: string): void {
   let info: fs.Stats;
   try {
@@ -174,7 +185,7 @@ export function checkRoot(root: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `path not found: ${printable(root)}` : `cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
-  if (info.isSocket()) throw new UsageError(`cannot scan ${printable(root)}: a socket holds nothing to read`);
+  if (info.isSocket() && !isStandardInput(info)) throw new UsageError(`cannot scan ${printable(root)}: a socket holds nothing to read`);
   try {
     if (info.isDirectory()) fs.opendirSync(root).closeSync();
     else if (info.isFile()) closeSync(openSync(root, 'r'));
@@ -198,7 +209,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   }
   if (!rootStat.isDirectory()) {
     // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
-    if (!rootStat.isFile()) onFile({ abs: absRoot, rel: printable(root), stream: true });
+    if (!rootStat.isFile()) onFile({ abs: isStandardInput(rootStat) ? '-' : absRoot, rel: printable(root), stream: true });
     else onFile({ abs: absRoot, rel: printable(toPosix(relative(process.cwd(), absRoot)) || absRoot) });
     return { files: 1, skipped: [] };
   }
