@@ -161,11 +161,6 @@ class GitignoreFilter {
   }
 }
 
-/**
- * Throws (exit 2) when a path named on the command line cannot be read: what the
- * user named is never a quiet skip. FIFOs and devices are not opened here (opening a
- * FIFO waits for a writer); they are read as streams.
- */
 /** `/dev/stdin` and its like: through the path, a socket on standard input could not be opened. */
 function isStandardInput(info: fs.Stats): boolean {
   if (info.isFile() || info.isDirectory()) return false;
@@ -177,6 +172,11 @@ function isStandardInput(info: fs.Stats): boolean {
   }
 }
 
+/**
+ * Throws (exit 2) when a path named on the command line cannot be read: what the
+ * user named is never a quiet skip. FIFOs and devices are not opened here (opening a
+ * FIFO waits for a writer); they are read as streams.
+ */
 export function checkRoot(root: string): void {
   let info: fs.Stats;
   try {
@@ -205,7 +205,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   try {
     rootStat = statSync(absRoot);
   } catch (err) {
-    throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
+    throw new UsageError(`cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
   if (!rootStat.isDirectory()) {
     // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
@@ -287,13 +287,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       const childRel = joinRel(rel, name);
       const childLocal = joinRel(local, name);
       if (isExcluded(childLocal)) continue;
-      if (!entry.isDirectory()) {
-        await visit(abs, childRel, entry);
-      } else if (name === GIT_DIR && isGitsOwn(abs)) {
-        skipped.push({ path: childRel, reason: GIT_DIR_REASON });
-      } else {
-        await walkBytes(abs, childRel, childLocal, () => true);
-      }
+      if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON });
+      else if (entry.isDirectory()) await walkBytes(abs, childRel, childLocal, () => true);
+      else await visit(abs, childRel, entry);
     }
   };
 

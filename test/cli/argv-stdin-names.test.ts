@@ -202,6 +202,7 @@ describe("only a repository's own .git is left out", () => {
     ['a file named .git that is not a gitdir link', { 'docs/.git': 'K' }, 'docs/.git', null],
     ['a gitdir link (a worktree or submodule)', { 'sub/.git': 'gitdir: ../.git/modules/sub\n', 'sub/x.env': 'K' }, 'sub/x.env', 'sub/.git'],
     ['a nested repository', { 'inner/.git/HEAD': 'ref: refs/heads/main\n', 'inner/.git/objects/info/packs': 'K', 'inner/a.env': 'K' }, 'inner/a.env', 'inner/.git'],
+    ['a worktree link inside a folder named with a newline', { 'w\nt/.git': 'gitdir: ../.git/worktrees/wt\n', 'w\nt/a.env': 'K' }, 'w\\nt/a.env', 'w\\nt/.git'],
     ['a repository inside a folder named with a newline', { 'n\nl/.git/HEAD': 'ref: refs/heads/main\n', 'n\nl/.git/objects/x': 'K', 'n\nl/a.env': 'K' }, 'n\\nl/a.env', 'n\\nl/.git'],
   ] as const)('%s', (_name, files, found, skipped) => {
     const repo = new TestRepo();
