@@ -1,5 +1,6 @@
 // The command line. Each command's module is loaded only when that command runs,
 // so a pre-commit hook pays for nothing it does not use.
+import { lstatSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_ERROR, runTask } from './run.js';
 import { TOOL_VERSION } from '../version.js';
@@ -18,13 +19,14 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     program
       .command('scan')
       .description('scan files and folders (default: the current folder)')
-      .argument('[paths...]', 'files or folders to scan'),
+      .argument('[paths...]', 'files or folders to scan; - reads standard input'),
   ), true)
     .option('-e, --exclude <glob>', 'skip paths matching this glob (repeatable)', collect)
     .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
     .option('--gitignore', 'skip files that .gitignore files ignore')
     .option('--follow-symlinks', 'follow symlinks to folders')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
+    .option('--stdin-name <name>', 'the name standard input (-) has in the report (default: <stdin>)')
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
     .action((paths: string[], opts) =>
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
@@ -64,13 +66,53 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
   return program;
 }
 
+/** True when `arg` names something on disk (a file may be called `-h`). */
+function exists(arg: string): boolean {
+  try {
+    lstatSync(arg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `scan`'s arguments with every one that looks like an option but names an existing
+ * path moved after `--`. The pre-commit framework appends staged file names to the
+ * hook's command; with an older hook entry that does not end in `--`, a file named
+ * `-h` or `--output=README.md` would otherwise turn the scan off or overwrite a file.
+ */
+function pathsAfterDashDash(scan: Command, args: string[]): string[] {
+  const end = args.indexOf('--');
+  const before = end === -1 ? args : args.slice(0, end);
+  const after = end === -1 ? [] : args.slice(end + 1);
+  const kept: string[] = [];
+  const paths: string[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const arg = before[i]!;
+    const option = scan.options.find((o) => o.short === arg || o.long === arg);
+    if (option?.required && i + 1 < before.length) {
+      // The option's value is the next argument, whatever it looks like.
+      kept.push(arg, before[++i]!);
+    } else if (arg.length > 1 && arg.startsWith('-') && exists(arg)) {
+      paths.push(arg);
+    } else {
+      kept.push(arg);
+    }
+  }
+  return paths.length ? [...kept, '--', ...paths, ...after] : args;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const run = async (task: () => Promise<number>) => {
     code = await runTask(task);
   };
   try {
-    await buildProgram(run).parseAsync(argv);
+    const program = buildProgram(run);
+    const scan = program.commands.find((c) => c.name() === 'scan')!;
+    if (argv[2] === 'scan') argv = [...argv.slice(0, 3), ...pathsAfterDashDash(scan, argv.slice(3))];
+    await program.parseAsync(argv);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

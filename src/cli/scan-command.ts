@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
 import { FileSource } from '../sources/file-source.js';
+import { checkRoot } from '../sources/files.js';
 import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
@@ -16,18 +17,15 @@ export interface ScanOptions extends CommonOptions {
   followSymlinks?: boolean;
   maxFileSize?: number;
   writeRedacted?: string;
+  stdinName?: string;
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
   const roots = paths.length ? paths : ['.'];
-  for (const root of roots) {
-    try {
-      statSync(root);
-    } catch {
-      throw new UsageError(`path not found: ${root}`);
-    }
-  }
-  const home = statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+  // `-` is standard input, which can be read once.
+  if (roots.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+  for (const root of roots) if (root !== '-') checkRoot(root);
+  const home = roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
   if (redact) {
     if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
@@ -44,7 +42,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     exclude: [...config.exclude, ...(opts.exclude ?? [])],
     gitignore: opts.gitignore ?? config.gitignore,
     followSymlinks: opts.followSymlinks ?? config.followSymlinks,
-  });
+  }, opts.stdinName);
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();
   if (redact) {

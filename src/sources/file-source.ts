@@ -6,8 +6,10 @@ import { appendAll } from '../arrays.js';
 import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
+import { printable } from './names.js';
 import { readFile, stat } from 'node:fs/promises';
-import { readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { compileRule } from '../detect/rules.js';
@@ -20,6 +22,8 @@ export class FileSource implements Source {
   constructor(
     private readonly roots: string[],
     private readonly walk: WalkOptions,
+    /** The name standard input (the root `-`) has in the report. */
+    private readonly stdinName = '<stdin>',
   ) {}
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
@@ -46,13 +50,18 @@ export class FileSource implements Source {
     );
     if (this.roots.some(looksBig)) pool.warmUp();
     for (const root of this.roots) {
+      if (root === '-') {
+        readers.add({ abs: '-', rel: printable(this.stdinName), stream: true });
+        continue;
+      }
       // With several roots, paths are reported relative to the current folder.
       // A file root is already reported relative to the current folder.
-      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? root.replace(/\/+$/, '') : '';
+      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? printable(root.replace(/\/+$/, '')) : '';
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = await walkFiles(root, this.walk, (f) => {
-        const file = { abs: f.abs, rel: rebase(f.rel) };
-        if (readers.wants(file.rel)) {
+        const file = { ...f, rel: rebase(f.rel) };
+        // A name that is not UTF-8 goes by its bytes, which the workers' protocol does not carry.
+        if (f.stream || typeof f.abs !== 'string' || readers.wants(file.rel)) {
           readers.add(file);
           return;
         }
@@ -74,6 +83,19 @@ export class FileSource implements Source {
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { findings, skipped, files: files.length + readers.count - readers.deferred, bytes, notes: [] };
   }
+}
+
+/** Up to `limit` bytes of a stream; `whole` is false when there was more (the stream is closed then). */
+async function readBounded(stream: Readable, limit: number): Promise<{ data: Buffer; whole: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    // Leaving the loop closes the stream: a device such as /dev/zero never ends.
+    if (size > limit) return { data: Buffer.concat(chunks).subarray(0, limit), whole: false };
+  }
+  return { data: Buffer.concat(chunks), whole: true };
 }
 
 /** A folder with many entries or subfolders at its top: worth starting the workers before the walk. */
@@ -118,12 +140,9 @@ class ReaderFiles {
   private async scan(file: FileJob): Promise<number> {
     let data: Buffer;
     try {
-      const info = await stat(file.abs);
-      if (info.size > this.ctx.maxFileSize) {
-        this.skipped.push({ path: file.rel, reason: `too large (${info.size} bytes > --max-file-size)` });
-        return 0;
-      }
-      data = await readFile(file.abs);
+      const read = file.stream ? await this.readStream(file) : await this.readFile(file);
+      if (!read) return 0;
+      data = read;
     } catch (err) {
       this.skipped.push({ path: file.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
       return 0;
@@ -134,6 +153,23 @@ class ReaderFiles {
     }
     for (const skip of result.skipped) this.skipped.push({ path: skipPath(file.rel, skip), reason: skip.reason });
     return data.length;
+  }
+
+  /** The whole file, or null (and a skipped entry) when it is over --max-file-size. */
+  private async readFile(file: FileJob): Promise<Buffer | null> {
+    const info = await stat(file.abs);
+    if (info.size > this.ctx.maxFileSize) {
+      this.skipped.push({ path: file.rel, reason: `too large (${info.size} bytes > --max-file-size)` });
+      return null;
+    }
+    return readFile(file.abs);
+  }
+
+  /** A stream up to --max-file-size; what comes after it is listed as not read. */
+  private async readStream(file: FileJob): Promise<Buffer> {
+    const read = await readBounded(file.abs === '-' ? process.stdin : createReadStream(file.abs), this.ctx.maxFileSize);
+    if (!read.whole) this.skipped.push({ path: file.rel, reason: `read up to --max-file-size (${read.data.length} bytes); the rest was not read` });
+    return read.data;
   }
 
   /** Waits for every file added so far; returns the bytes they held. */

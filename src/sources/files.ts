@@ -1,9 +1,11 @@
 // The file source: which files under the scanned paths are read. Every file is
-// scanned (a gitignored .env still leaks in a published zip) except .git internals,
+// scanned (a gitignored .env still leaks in a published zip) except git's own folders,
 // excluded globs and, with --gitignore, ignored files. Nothing is dropped quietly:
-// unreadable folders, broken links and link loops become skipped entries.
+// git's folders, unreadable folders, broken links and link loops become skipped
+// entries, and names fast-glob cannot walk (not UTF-8, control characters) are
+// walked by their bytes.
 import fs from 'node:fs';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
@@ -11,10 +13,13 @@ import ignore, { type Ignore } from 'ignore';
 import type { Skipped } from '../model.js';
 import { UsageError } from '../errors.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { NOT_PLAIN, printable, printableName } from './names.js';
 
 export interface FileJob {
-  /** Absolute path to read. */
-  abs: string;
+  /** Absolute path to read: bytes when the name is not UTF-8 or holds a control character; `-` for standard input. */
+  abs: string | Buffer;
+  /** Read as a stream, up to --max-file-size: standard input, or a FIFO or device named on the command line. */
+  stream?: boolean;
   /** Path reported to the user: relative to the scan root, forward slashes. */
   rel: string;
 }
@@ -31,28 +36,83 @@ export interface WalkResult {
   skipped: Skipped[];
 }
 
-/** Git's own folder (or the file a worktree has in its place) is never scanned. */
 const GIT_DIR = '.git';
+const GIT_DIR_REASON = "git's own folder; use `history` to scan it";
+const SLASH = Buffer.from('/');
+
+function inside(dir: Buffer, name: Buffer): Buffer;
+function inside(dir: string | Buffer, name: string | Buffer): string | Buffer;
+function inside(dir: string | Buffer, name: string | Buffer): string | Buffer {
+  return typeof dir === 'string' && typeof name === 'string' ? `${dir}/${name}` : Buffer.concat([Buffer.from(dir), SLASH, Buffer.from(name)]);
+}
+
+/**
+ * A repository's own `.git`: a folder with HEAD and objects, or the `gitdir:` file a
+ * worktree or submodule has in its place. Any other `.git` is content like the rest.
+ */
+function isGitsOwn(abs: string | Buffer): boolean {
+  try {
+    const info = statSync(abs);
+    if (info.isDirectory()) return existsSync(inside(abs, 'HEAD')) && existsSync(inside(abs, 'objects'));
+    if (!info.isFile()) return false;
+    const fd = openSync(abs, 'r');
+    try {
+      const head = Buffer.alloc(8);
+      return readSync(fd, head, 0, 8, 0) === 8 && head.toString('latin1') === 'gitdir: ';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** The kind of an entry, as both fs.Dirent and fs.Stats tell it. */
+interface Kind {
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
+function joinRel(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+interface ReaddirEvents {
+  error(dir: string, err: NodeJS.ErrnoException): void;
+  gitDir(dir: string): void;
+  /** `dir` holds names fast-glob cannot walk: they are left out of its walk. */
+  notPlain(dir: string): void;
+}
+
 /**
  * fast-glob's fs: readdir failures are recorded instead of silently swallowed, and
- * `.git` entries are dropped as they are read, far cheaper than an ignore pattern
- * that fast-glob would test against every path.
+ * git's own folders and names that are not plain are dropped as they are read, far
+ * cheaper than ignore patterns that fast-glob would test against every path.
  */
-function scanningFs(onError: (dir: string, err: NodeJS.ErrnoException) => void) {
+function scanningFs(events: ReaddirEvents) {
   const readdirSync = ((dir: string, opts: any) => {
     let entries: Array<string | fs.Dirent>;
     try {
       entries = fs.readdirSync(dir, opts);
     } catch (err) {
-      onError(dir, err as NodeJS.ErrnoException);
+      events.error(dir, err as NodeJS.ErrnoException);
       throw err;
     }
-    return entries.filter((e) => (typeof e === 'string' ? e : e.name) !== GIT_DIR);
+    let notPlain = false;
+    const kept = entries.filter((e) => {
+      const name = typeof e === 'string' ? e : e.name;
+      if (NOT_PLAIN.test(name)) return !(notPlain = true);
+      if (name !== GIT_DIR || !isGitsOwn(inside(dir, name))) return true;
+      events.gitDir(dir);
+      return false;
+    });
+    if (notPlain) events.notPlain(dir);
+    return kept;
   }) as typeof fs.readdirSync;
   return { readdirSync };
 }
@@ -101,6 +161,39 @@ class GitignoreFilter {
   }
 }
 
+/** `/dev/stdin` and its like: through the path, a socket on standard input could not be opened. */
+function isStandardInput(info: fs.Stats): boolean {
+  if (info.isFile() || info.isDirectory()) return false;
+  try {
+    const stdin = fstatSync(0);
+    return stdin.dev === info.dev && stdin.ino === info.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws (exit 2) when a path named on the command line cannot be read: what the
+ * user named is never a quiet skip. FIFOs and devices are not opened here (opening a
+ * FIFO waits for a writer); they are read as streams.
+ */
+export function checkRoot(root: string): void {
+  let info: fs.Stats;
+  try {
+    info = statSync(root);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `path not found: ${printable(root)}` : `cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
+  }
+  if (info.isSocket() && !isStandardInput(info)) throw new UsageError(`cannot scan ${printable(root)}: a socket holds nothing to read`);
+  try {
+    if (info.isDirectory()) fs.opendirSync(root).closeSync();
+    else if (info.isFile()) closeSync(openSync(root, 'r'));
+  } catch (err) {
+    throw new UsageError(`cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
+  }
+}
+
 /**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
  * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
@@ -112,10 +205,12 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   try {
     rootStat = statSync(absRoot);
   } catch (err) {
-    throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
+    throw new UsageError(`cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
-  if (rootStat.isFile()) {
-    onFile({ abs: absRoot, rel: toPosix(relative(process.cwd(), absRoot)) || absRoot });
+  if (!rootStat.isDirectory()) {
+    // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
+    if (!rootStat.isFile()) onFile({ abs: isStandardInput(rootStat) ? '-' : absRoot, rel: printable(root), stream: true });
+    else onFile({ abs: absRoot, rel: printable(toPosix(relative(process.cwd(), absRoot)) || absRoot) });
     return { files: 1, skipped: [] };
   }
   let files = 0;
@@ -124,11 +219,18 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     onFile(file);
   };
   const skipped: Skipped[] = [];
-  const seenDirs = new Set<string>([realpathSync(absRoot)]);
+  const realKey = (abs: string | Buffer) => realpathSync(abs, 'buffer').toString('latin1');
+  const seenDirs = new Set<string>([realKey(absRoot)]);
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
+  const isExcluded = opts.exclude.length ? picomatch(opts.exclude, { dot: true }) : () => false;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
+    const relOf = (dir: string) => {
+      const local = toPosix(relative(dirAbs, dir));
+      return { local, rel: relPrefix && local ? `${relPrefix}/${local}` : relPrefix || local };
+    };
+    const notPlainDirs: string[] = [];
     const options: fg.Options & { objectMode: true } = {
       cwd: dirAbs,
       dot: true,
@@ -139,18 +241,55 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       // Without followed links no path can come twice: no need to track them.
       unique: false,
       ignore: opts.exclude,
-      fs: scanningFs((dir, err) =>
-        skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
-      ),
+      fs: scanningFs({
+        error: (dir, err) => skipped.push({ path: relOf(dir).rel || '.', reason: `folder ${errorReason(err)}` }),
+        gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON }),
+        notPlain: (dir) => notPlainDirs.push(dir),
+      }),
+    };
+    /** What fast-glob left out, walked by its bytes. */
+    const walkNotPlain = async () => {
+      for (const dir of notPlainDirs.splice(0)) {
+        const { local, rel } = relOf(dir);
+        await walkBytes(Buffer.from(dir), rel, local, (name) => NOT_PLAIN.test(name.toString('utf8')));
+      }
     };
     // The top level, then each folder in it, with a turn of the event loop between:
     // the workers get files to scan while the walk goes on. (A call per folder at
     // every level would cost more than the walk itself.)
     const folders: string[] = [];
     await handle(fg.sync('**', { ...options, deep: 1 }), dirAbs, relPrefix, folders);
+    await walkNotPlain();
     for (const folder of folders) {
       await nextTurn();
       await handle(fg.sync(`${fg.escapePath(folder)}/**`, options), dirAbs, relPrefix, null);
+      await walkNotPlain();
+    }
+  };
+
+  /**
+   * The walk for what fast-glob cannot name: the entries of `dir` that `wanted`
+   * picks, by their bytes, and everything below them. `local` is `dir` relative to
+   * the folder the exclude globs are relative to.
+   */
+  const walkBytes = async (dir: Buffer, rel: string, local: string, wanted: (name: Buffer) => boolean): Promise<void> => {
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (err) {
+      skipped.push({ path: rel || '.', reason: `folder ${errorReason(err as NodeJS.ErrnoException)}` });
+      return;
+    }
+    for (const entry of entries) {
+      if (!wanted(entry.name)) continue;
+      const name = printableName(entry.name);
+      const abs = inside(dir, entry.name);
+      const childRel = joinRel(rel, name);
+      const childLocal = joinRel(local, name);
+      if (isExcluded(childLocal)) continue;
+      if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON });
+      else if (entry.isDirectory()) await walkBytes(abs, childRel, childLocal, () => true);
+      else await visit(abs, childRel, entry);
     }
   };
 
@@ -166,19 +305,23 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         folders?.push(entry.path);
         continue;
       }
-      if (!isIncluded(rel)) continue;
-      if (gitignore?.ignores(rel)) continue;
-      if (d.isFile()) {
-        add({ abs, rel });
-      } else if (d.isSymbolicLink()) {
-        await followLink(abs, rel);
-      } else {
-        skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
-      }
+      // A promise only for links: most entries are files, and need none.
+      const following = visit(abs, rel, d);
+      if (following) await following;
     }
   };
 
-  const followLink = async (abs: string, rel: string): Promise<void> => {
+  /** Anything but a folder met in the walk. */
+  const visit = (abs: string | Buffer, rel: string, kind: Kind): Promise<void> | undefined => {
+    if (!isIncluded(rel)) return;
+    if (gitignore?.ignores(rel)) return;
+    if (kind.isFile()) add({ abs, rel });
+    else if (kind.isSymbolicLink()) return followLink(abs, rel);
+    // Never opened: opening a FIFO waits for a writer.
+    else skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
+  };
+
+  const followLink = async (abs: string | Buffer, rel: string): Promise<void> => {
     let target: fs.Stats;
     try {
       target = statSync(abs);
@@ -193,13 +336,14 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
         return;
       }
-      const real = realpathSync(abs);
+      const real = realKey(abs);
       if (seenDirs.has(real)) {
         skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)' });
         return;
       }
       seenDirs.add(real);
-      await walkDir(abs, rel);
+      if (typeof abs === 'string') await walkDir(abs, rel);
+      else await walkBytes(abs, rel, '', () => true);
     } else {
       skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
     }

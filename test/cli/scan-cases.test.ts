@@ -57,9 +57,12 @@ const DECOYS: Record<string, string> = {
   'decoy/b64-broken.yaml': `data:\n  k: ${b64(makeBrokenV2Key())}\n`,
   'decoy/random-b64.txt': `blob: ${Buffer.from(randomHex(400), 'hex').toString('base64')}\n`,
   'decoy/clean.ts': 'export const answer = 42;\n',
-  // git's own folder is not part of the tree (history is `history`'s business).
+  // git's own folders (HEAD and objects) are not part of the tree (history is `history`'s business).
   '.git/config': `[remote "origin"]\n\turl = https://x:${makeV2Key()}@example.com/repo.git\n`,
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  '.git/objects/info/packs': '',
   'sub/.git/objects/info': `${makeV2Key()}\n`,
+  'sub/.git/HEAD': 'ref: refs/heads/main\n',
 };
 
 function randomHex(n: number): string {

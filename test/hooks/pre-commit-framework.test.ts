@@ -54,7 +54,8 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(text.stdout).not.toContain(key);
     for (const p of paths) expect(text.stdout).toMatch(new RegExp(`^\\s+${p.replace(/[./]/g, '\\$&')}:1:\\d+$`, 'm'));
 
-    const json = runCli([...entryArgs, ...files, '--format', 'json'], { cwd: root });
+    // Options go before the entry's closing `--`.
+    const json = runCli([entryArgs[0]!, '--format', 'json', ...entryArgs.slice(1), ...files], { cwd: root });
     const report = JSON.parse(json.stdout) as { findings: { path: string }[] };
     expect(report.findings.map((f) => f.path)).toEqual(paths);
   });
