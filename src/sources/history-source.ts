@@ -16,6 +16,7 @@ import { ChangeLog } from '../git/introductions.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import { ContainerReads } from './history-containers.js';
+import { lfsPointer } from '../git/lfs.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 /**
@@ -107,7 +108,7 @@ export class HistorySource implements Source {
     let bytes = 0;
     let read = 0;
 
-    const containers = new ContainerReads(this.repoRoot, content, (blob, result) => {
+    const containers = new ContainerReads(this.repoRoot, content, ctx.maxFileSize, (blob, result) => {
       for (const skip of result.skipped) blobSkips.push({ blob, ...skip });
       if (result.found.length > 0) blobKeys.set(blob, result.found);
     });
@@ -128,7 +129,7 @@ export class HistorySource implements Source {
       }
       tally(obj.data.length);
       if (obj.type === 'commit') messageFindings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
-      else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
+      else if (content.needsReaderForData(obj.data) || lfsPointer(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
     });
     // Loaded at the first blob large enough to read from its pack.
