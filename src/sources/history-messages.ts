@@ -7,7 +7,7 @@
 // hold them now, are read here.
 import type { Detector } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
-import type { Origin } from '../model.js';
+import type { Origin, Skipped } from '../model.js';
 import { CatFile } from '../git/cat-file.js';
 import { messageStart, parseTag } from '../git/commit-object.js';
 import { gitLines } from '../git/lines.js';
@@ -83,7 +83,7 @@ interface Note {
 }
 
 /** The notes on `commits` in every notes ref, each attributed to the notes commit that last wrote it. */
-export async function rangeNotes(cwd: string, commits: Set<string>, detector: Detector, ctx: SourceContext): Promise<Finding[]> {
+export async function rangeNotes(cwd: string, commits: Set<string>, detector: Detector, ctx: SourceContext, skipped: Skipped[]): Promise<Finding[]> {
   const refs = (await gitOk(['for-each-ref', '--format=%(refname)', 'refs/notes/'], cwd)).toString('utf8').split('\n').filter(Boolean);
   const notes: Note[] = [];
   for (const ref of refs) {
@@ -100,7 +100,11 @@ export async function rangeNotes(cwd: string, commits: Set<string>, detector: De
   const findings: Finding[] = [];
   for (const [i, note] of notes.entries()) {
     const blob = await blobs[i]!;
-    const candidates = 'missing' in blob ? [] : detector.scan(blob.data);
+    if ('missing' in blob) {
+      skipped.push({ path: `note on ${note.target} (blob ${note.blob})`, reason: 'missing from the repository (damaged or partial clone)' });
+      continue;
+    }
+    const candidates = detector.scan(blob.data);
     if (candidates.length === 0) continue;
     const log = (await gitOk(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI', note.ref, '--', note.path], cwd)).toString('utf8').trim();
     const [commit, author, date] = log.split('\x00');

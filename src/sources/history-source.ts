@@ -225,7 +225,7 @@ export class HistorySource implements Source {
     }
     const findings = messages.commits.filter((f) => commits.has(f.commit!));
     findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));
-    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx)));
+    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx, skipped)));
     const notesHistory = introductions.length > 0 ? await notesCommits(this.repoRoot) : new Set<string>();
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
