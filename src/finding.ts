@@ -22,7 +22,8 @@ export interface Finding extends Origin {
 
 export function fingerprintOf(keySha256: string, origin: Origin): string {
   const where = origin.entry ? `${origin.path ?? ''}!${origin.entry}` : origin.path ?? '';
-  return [keySha256, origin.source === 'commit-message' ? 'commit-message' : where, origin.commit]
+  const place = origin.source === 'commit-message' ? 'commit-message' : origin.source === 'tag-message' ? `tag-message:${origin.tagObject}` : where;
+  return [keySha256, place, origin.commit]
     .filter((part) => part !== undefined && part !== '')
     .join(':');
 }

@@ -4,15 +4,19 @@
 export type Confidence = 'high' | 'low';
 
 /** Where a chunk of content came from. */
-export type SourceKind = 'file' | 'staged' | 'history' | 'commit-message' | 'image' | 'document';
+export type SourceKind = 'file' | 'staged' | 'history' | 'commit-message' | 'tag-message' | 'note' | 'image' | 'document';
 
 export interface Origin {
   source: SourceKind;
-  /** Path relative to the scanned root, forward slashes; null for a commit message. */
+  /** Path relative to the scanned root, forward slashes; null for a commit or tag message; for a note, the id of the object it annotates. */
   path: string | null;
   /** Inner path inside an archive or document part (for example `inner.zip!app/.env`). */
   entry?: string;
+  /** The commit (for a tag message: the commit it tags; for a note: the notes commit that added it). */
   commit?: string;
+  /** A tag message's tag name and tag object id. */
+  tag?: string;
+  tagObject?: string;
   author?: string;
   date?: string;
   page?: number;

@@ -1,4 +1,4 @@
-// The parts of a raw commit object a report needs: author, date and message.
+// The parts of a raw commit or tag object a report needs: author (tagger), date and message.
 
 export interface ParsedCommit {
   author: string;
@@ -19,11 +19,36 @@ export function messageStart(data: Buffer): number {
   return end === -1 ? data.length : end + 2;
 }
 
-export function parseCommit(data: Buffer): ParsedCommit {
-  const headers = data.toString('utf8', 0, messageStart(data));
-  const m = /^author (.*) (\d+) ([+-]\d{4})$/m.exec(headers);
+function headersOf(data: Buffer): string {
+  return data.toString('utf8', 0, messageStart(data));
+}
+
+/** An `author`/`tagger` header: who, and when as an ISO date. */
+function signature(headers: string, field: string): ParsedCommit {
+  const m = new RegExp(`^${field} (.*) (\\d+) ([+-]\\d{4})$`, 'm').exec(headers);
   return {
     author: m ? m[1]! : '',
     date: m ? isoDate(Number(m[2]), m[3]!) : '',
   };
+}
+
+export function parseCommit(data: Buffer): ParsedCommit {
+  return signature(headersOf(data), 'author');
+}
+
+export interface ParsedTag {
+  name: string;
+  /** The tagged object and its type (usually a commit). */
+  object: string;
+  type: string;
+  tagger: string;
+  date: string;
+}
+
+/** An annotated tag object's headers; its message starts, as a commit's does, at messageStart. */
+export function parseTag(data: Buffer): ParsedTag {
+  const headers = headersOf(data);
+  const header = (name: string) => new RegExp(`^${name} (.*)$`, 'm').exec(headers)?.[1] ?? '';
+  const { author, date } = signature(headers, 'tagger');
+  return { name: header('tag'), object: header('object'), type: header('type'), tagger: author, date };
 }

@@ -1,28 +1,29 @@
-// Which objects a history scan reads: blobs (file contents) and commits (messages),
-// each once, in pack order so cat-file streams through its packs.
+// Which objects a history scan reads: blobs (file contents), commits and annotated
+// tags (messages), each once, in pack order so cat-file streams through its packs.
 import { gitLines, gitRawLines } from './lines.js';
 
 export interface ObjectInfo {
   id: string;
-  type: 'blob' | 'commit';
+  type: 'blob' | 'commit' | 'tag';
   size: number;
 }
 
 const T = 't'.charCodeAt(0);
+const R = 'r'.charCodeAt(0);
 
 /**
- * Every blob and commit in the object store (reachable or not), in pack order, as
- * git lists them. Trees and tags (three in four objects) are dropped on their first
- * byte, before any text is made of them.
+ * Every blob, commit and tag in the object store (reachable or not), in pack order,
+ * as git lists them. Trees (about three in four objects) are dropped on their first
+ * bytes, before any text is made of them.
  */
 export function eachObjectInPackOrder(cwd: string, onObject: (o: ObjectInfo) => void): Promise<void> {
   return gitRawLines(
     ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objecttype) %(objectname) %(objectsize)'],
     cwd,
     (buf, start, end) => {
-      if (buf[start] === T) return;
+      if (buf[start] === T && buf[start + 1] === R) return;
       const [type, id, size] = buf.toString('latin1', start, end).split(' ');
-      if (type === 'blob' || type === 'commit') onObject({ id: id!, type, size: Number(size) });
+      if (type === 'blob' || type === 'commit' || type === 'tag') onObject({ id: id!, type, size: Number(size) });
     },
   );
 }

@@ -1,12 +1,14 @@
 // One packed blob, read straight from its pack and looked at where it was read (a
 // worker thread): it goes back as what the detector found in it, or as "needs a
-// reader" (a document, archive or picture, read again by id), never as its bytes.
+// reader" (a document, archive or picture, or a Git LFS pointer, read again by id),
+// never as its bytes.
 import type { Candidate } from '../model.js';
 import { Detector } from '../detect/detector.js';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { needsReaderForData } from '../formats/kinds.js';
 import type { PackFile } from './pack-index.js';
 import { PackStore } from './pack-reader.js';
+import { lfsPointer } from './lfs.js';
 
 export interface PackedItem {
   id: string;
@@ -45,7 +47,7 @@ export class PackedScanner {
     } catch (err) {
       return { id: item.id, failed: (err as Error).message };
     }
-    if (needsReaderForData(data, this.init.images)) return { id: item.id, bytes: data.length, found: [], needsReader: true };
+    if (needsReaderForData(data, this.init.images) || lfsPointer(data)) return { id: item.id, bytes: data.length, found: [], needsReader: true };
     return { id: item.id, bytes: data.length, found: this.detector.scan(data), needsReader: false };
   }
 

@@ -9,9 +9,9 @@ export interface GitResult {
   code: number;
 }
 
-export function git(args: string[], cwd: string): Promise<GitResult> {
+export function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -26,8 +26,8 @@ export function gitSpawnError(e: NodeJS.ErrnoException): Error {
 }
 
 /** Runs git and returns its output, or throws a one-line error naming what failed. */
-export async function gitOk(args: string[], cwd: string): Promise<Buffer> {
-  const res = await git(args, cwd);
+export async function gitOk(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<Buffer> {
+  const res = await git(args, cwd, env);
   if (res.code !== 0) throw gitFailure(res.stderr, args);
   return res.stdout;
 }

@@ -6,7 +6,7 @@
 import type { ScanResult } from '../scan/pipeline.js';
 import type { Finding } from '../finding.js';
 import type { Verification, VerificationStatus } from '../model.js';
-import { groupByKey, type KeyGroup } from './keys.js';
+import { groupByKey, messageWhere, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -179,6 +179,10 @@ function sourceLabel(f: Finding): string {
       return 'git history';
     case 'commit-message':
       return 'commit message';
+    case 'tag-message':
+      return 'tag message';
+    case 'note':
+      return 'git note';
     case 'staged':
       return 'staged for commit';
     case 'image':
@@ -191,7 +195,8 @@ function sourceLabel(f: Finding): string {
 }
 
 function placeRow(f: Finding): string {
-  const file = f.source === 'commit-message' ? '<i>commit message</i>' : `<span class="mono">${esc(f.path ?? '')}</span>`;
+  const message = messageWhere(f);
+  const file = message ? `<i>${esc(message)}</i>` : `<span class="mono">${esc(f.path ?? '')}</span>`;
   const entry = f.entry ? `<br><span class="muted">inside</span> <span class="mono">${esc(f.entry)}</span>` : '';
   const snippet = !f.box && f.snippet ? `<code class="snippet">${esc(f.snippet.length > 300 ? `${f.snippet.slice(0, 300)}…` : f.snippet)}</code>` : '';
   const commit = f.commit

@@ -23,9 +23,17 @@ export function groupByKey(findings: Finding[]): KeyGroup[] {
   return [...groups.values()];
 }
 
+/** Where a key in a message is, in words; null for a key in a file. */
+export function messageWhere(f: Finding): string | null {
+  if (f.source === 'commit-message') return 'commit message';
+  if (f.source === 'tag-message') return `message of tag ${f.tag}`;
+  if (f.source === 'note') return `note on ${f.path}`;
+  return null;
+}
+
 /** `path:line:column`, with the archive entry, commit or page when there is one. */
 export function placeOf(f: Finding): string {
-  const where = f.source === 'commit-message' ? 'commit message' : `${f.path}${f.entry ? `!${f.entry}` : ''}`;
+  const where = messageWhere(f) ?? `${f.path}${f.entry ? `!${f.entry}` : ''}`;
   const at = f.box ? '' : `:${f.line}:${f.column}`;
   const extras = [
     f.commit ? `commit ${f.commit.slice(0, 12)}` : '',

@@ -30,7 +30,8 @@ function message(f: Finding): string {
 }
 
 function result(f: Finding): Result {
-  const where = f.entry ? `${f.path}!${f.entry}` : f.path;
+  // A note's path is the id of the commit it annotates, not a file.
+  const where = f.source === 'note' ? null : f.entry ? `${f.path}!${f.entry}` : f.path;
   const r: Result = {
     ruleId: f.rule,
     level: f.confidence === 'high' ? 'error' : 'warning',
@@ -43,6 +44,8 @@ function result(f: Finding): Result {
       confidence: f.confidence,
       verification: f.verification,
       ...(f.commit ? { commit: f.commit } : {}),
+      ...(f.tag ? { tag: f.tag, tagObject: f.tagObject } : {}),
+      ...(f.source === 'note' ? { annotated: f.path } : {}),
     },
   };
   if (where) {

@@ -1,8 +1,10 @@
 // Blobs that need a reader or OCR (documents, archives, pictures) are read a second
 // time, a few at a time, beside the main read: those readers are asynchronous and
 // slow, and holding every such blob from the main stream until a reader is free
-// could take hundreds of megabytes.
+// could take hundreds of megabytes. Git LFS pointers are read here too: for them,
+// the content the pointer names, when the local LFS store has it.
 import { CatFile } from '../git/cat-file.js';
+import { LfsStore, lfsPointer } from '../git/lfs.js';
 import type { ContentResult, ContentScanner } from '../scan/content.js';
 
 /** Blobs read and opened at once. */
@@ -12,12 +14,16 @@ export class ContainerReads {
   private readonly queue: string[] = [];
   private running: Promise<void> | null = null;
   private failure: unknown = null;
+  private readonly lfs: LfsStore;
 
   constructor(
     private readonly repoRoot: string,
     private readonly content: ContentScanner,
+    private readonly maxFileSize: number,
     private readonly onResult: (blob: string, result: ContentResult) => void,
-  ) {}
+  ) {
+    this.lfs = new LfsStore(repoRoot);
+  }
 
   add(blob: string): void {
     this.queue.push(blob);
@@ -33,6 +39,13 @@ export class ContainerReads {
     if (this.failure) throw this.failure;
   }
 
+  private async scan(data: Buffer): Promise<ContentResult> {
+    const pointer = lfsPointer(data);
+    if (!pointer) return this.content.scan('', data);
+    const lfs = await this.lfs.read(pointer, this.maxFileSize);
+    return 'skip' in lfs ? { found: [], skipped: [{ reason: lfs.skip }] } : this.content.scan('', lfs.data);
+  }
+
   private async drain(): Promise<void> {
     const cat = new CatFile(this.repoRoot);
     try {
@@ -41,7 +54,7 @@ export class ContainerReads {
         await Promise.all(
           batch.map(async (pending) => {
             const obj = await pending;
-            if (!('missing' in obj)) this.onResult(obj.id, await this.content.scan('', obj.data));
+            if (!('missing' in obj)) this.onResult(obj.id, await this.scan(obj.data));
           }),
         );
       }

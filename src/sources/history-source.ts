@@ -1,5 +1,5 @@
-// The history source: every blob and commit message in the repository (or new in a
-// range), each read once in pack order; beside it, one `git log --raw` walk, from
+// The history source: every blob, commit message and tag message in the repository
+// (or new in a range), each read once in pack order; beside it, one `git log --raw` walk, from
 // which only the blobs that hold keys are traced to the commits that introduced them.
 import { availableParallelism } from 'node:os';
 import type { Candidate, Skipped } from '../model.js';
@@ -16,6 +16,8 @@ import { ChangeLog } from '../git/introductions.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import { ContainerReads } from './history-containers.js';
+import { lfsPointer } from '../git/lfs.js';
+import { TagMessages, noteOrHistory, notesCommits, rangeNotes } from './history-messages.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 /**
@@ -80,7 +82,8 @@ export class HistorySource implements Source {
     });
     if (reachable) {
       const { blobPaths, commits } = await reachable;
-      for (const o of listed) if (o.type === 'blob' ? blobPaths.has(o.id) : commits.has(o.id)) read(o);
+      // Tags are all read: whether one tags a commit of the range is known once it is.
+      for (const o of listed) if (o.type === 'blob' ? blobPaths.has(o.id) : o.type === 'tag' || commits.has(o.id)) read(o);
     }
     return blobs;
   }
@@ -103,11 +106,12 @@ export class HistorySource implements Source {
     const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
     const blobKeys = new Map<string, Found[]>();
     const messageFindings: Finding[] = [];
+    const tags = new TagMessages();
     const blobSkips: BlobSkip[] = [];
     let bytes = 0;
     let read = 0;
 
-    const containers = new ContainerReads(this.repoRoot, content, (blob, result) => {
+    const containers = new ContainerReads(this.repoRoot, content, ctx.maxFileSize, (blob, result) => {
       for (const skip of result.skipped) blobSkips.push({ blob, ...skip });
       if (result.found.length > 0) blobKeys.set(blob, result.found);
     });
@@ -128,7 +132,8 @@ export class HistorySource implements Source {
       }
       tally(obj.data.length);
       if (obj.type === 'commit') messageFindings.push(...this.scanMessage(obj.id, obj.data, detector, ctx));
-      else if (content.needsReaderForData(obj.data)) containers.add(obj.id);
+      else if (obj.type === 'tag') tags.add(obj.id, obj.data, detector, ctx);
+      else if (content.needsReaderForData(obj.data) || lfsPointer(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
     });
     // Loaded at the first blob large enough to read from its pack.
@@ -169,7 +174,8 @@ export class HistorySource implements Source {
       await content.close();
     }
     const noteLines = await notes;
-    const findings = await this.attribute(blobKeys, messageFindings, changes, blobs, blobSkips, skipped, noteLines, ctx);
+    const messages = { commits: messageFindings, tags, detector };
+    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx);
     return { findings, skipped, files: reader.count + packed.count - fallbacks, bytes, notes: noteLines };
   }
 
@@ -181,13 +187,13 @@ export class HistorySource implements Source {
   }
 
   /**
-   * Findings at each commit and path where a key entered history, and in the messages
-   * of commits history reaches (not those amended or rebased away); blobs history
-   * names but lacks.
+   * Findings at each commit and path where a key entered history (a path in a notes
+   * ref's history is a note), and in the messages of commits and tags history reaches
+   * (not those amended, rebased or deleted away); blobs history names but lacks.
    */
   private async attribute(
     blobKeys: Map<string, Found[]>,
-    messageFindings: Finding[],
+    messages: { commits: Finding[]; tags: TagMessages; detector: Detector },
     changes: ChangeLog,
     blobs: Set<string>,
     blobSkips: BlobSkip[],
@@ -217,13 +223,17 @@ export class HistorySource implements Source {
       const path = paths.get(skip.blob);
       if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason });
     }
-    const findings = messageFindings.filter((f) => commits.has(f.commit!));
+    const findings = messages.commits.filter((f) => commits.has(f.commit!));
+    findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));
+    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx, skipped)));
+    const notesHistory = introductions.length > 0 ? await notesCommits(this.repoRoot) : new Set<string>();
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
       for (const f of blobKeys.get(intro.blob) ?? []) {
         if (!introduced.has(sha256Hex(f.candidate.key))) continue;
         const { id: commit, author, date } = intro.commit;
-        findings.push(toFinding(f.candidate, originOf({ source: 'history', path: intro.path, commit, author, date }, f), ctx.ruleById));
+        const origin = noteOrHistory({ source: 'history', path: intro.path, commit, author, date }, notesHistory);
+        findings.push(toFinding(f.candidate, originOf(origin, f), ctx.ruleById));
       }
     }
     const unreachable = [...blobKeys.keys()].filter((b) => !reached.has(b)).length;

@@ -7,6 +7,7 @@ import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { toFinding, type Finding } from '../finding.js';
 import { CatFile, type CatFileResult } from '../git/cat-file.js';
 import type { StagedFile } from '../git/staged-diff.js';
+import { LfsStore, lfsPointer } from '../git/lfs.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 
 export class StagedSource implements Source {
@@ -33,11 +34,21 @@ export class StagedSource implements Source {
     if (this.files.length === 0) return { findings, skipped, files: 0, bytes, notes: [] };
     const blobs = this.blobsToRead();
     const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
+    const lfs = new LfsStore(this.repoRoot);
     try {
       for (const file of this.files) {
-        const blob = file.content ? { data: file.content } : await blobs.get(file.blob)!;
-        if ('missing' in blob) {
+        const staged = file.content ? { data: file.content } : await blobs.get(file.blob)!;
+        if ('missing' in staged) {
           skipped.push({ path: file.path, reason: 'staged blob missing from the object store' });
+          continue;
+        }
+        // An LFS pointer is committed in place of the content `git add` stored locally;
+        // the pointer's diff says nothing about the content's lines, so every line counts.
+        const pointer = lfsPointer(staged.data);
+        const blob = pointer ? await lfs.read(pointer, ctx.maxFileSize) : staged;
+        const added = pointer ? null : file.added;
+        if ('skip' in blob) {
+          skipped.push({ path: file.path, reason: blob.skip });
           continue;
         }
         if (blob.data.length > ctx.maxFileSize) {
@@ -50,7 +61,7 @@ export class StagedSource implements Source {
         for (const f of result.found) {
           // Added lines are lines of the file itself: a picture or a document part counts whole.
           const ownLine = !f.fromImage && f.entry === undefined && f.page === undefined;
-          if (ownLine && !this.allStaged && file.added && !file.added.has(f.candidate.line)) continue;
+          if (ownLine && !this.allStaged && added && !added.has(f.candidate.line)) continue;
           findings.push(toFinding(f.candidate, originOf({ source: 'staged', path: file.path }, f), ctx.ruleById));
         }
       }
