@@ -5,6 +5,8 @@ import type { ScanResult } from '../scan/pipeline.js';
 import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
+import { isUnread, type UnreadMode } from '../model.js';
+import type { ScanSetup } from './options.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
@@ -16,6 +18,7 @@ export async function render(
   opts: CommonOptions,
   toTerminal: boolean,
   advice?: TextOptions['advice'],
+  unread: UnreadMode = 'report',
 ): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
@@ -31,19 +34,22 @@ export async function render(
         showSecrets,
         ruleNames,
         color: toTerminal && opts.color !== false && !process.env.NO_COLOR,
+        unread,
         ...(advice ? { advice } : {}),
       });
   }
 }
 
+/** The report of a scan set up by prepareScan: its notes joined to the result's, its unread mode deciding the exit code. */
 export async function emitReport(
   result: ScanResult,
-  rules: RuleDefinition[],
+  setup: Pick<ScanSetup, 'rules' | 'unread' | 'notes'>,
   opts: CommonOptions,
   advice?: TextOptions['advice'],
 ): Promise<number> {
+  result.notes.unshift(...setup.notes);
   const toTerminal = !opts.output && process.stdout.isTTY === true;
-  const text = await render(result, rules, opts, toTerminal, advice);
+  const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
   if (opts.output) {
     try {
       writeFileSync(opts.output, text, { mode: 0o600 });
@@ -53,15 +59,17 @@ export async function emitReport(
   } else {
     process.stdout.write(text);
   }
-  return exitCodeFor(result, opts);
+  return exitCodeFor(result, { ...opts, unread: setup.unread });
 }
 
 /**
- * 1 when a finding fails the gate. With --fail-on live, a key fails only while it
- * may still work: live or plan-restricted, or not known to be dead (unchecked,
- * unknown), since a gate must not pass on a failed check.
+ * 1 when a finding fails the gate, or (`--unread fail`) when something that could
+ * hold a key was not read. With --fail-on live, a key fails only while it may still
+ * work: live or plan-restricted, or not known to be dead (unchecked, unknown), since
+ * a gate must not pass on a failed check.
  */
-export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict' | 'failOn'>): number {
+export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict' | 'failOn' | 'unread'>): number {
+  if (opts.unread === 'fail' && result.skipped.some(isUnread)) return EXIT_FOUND;
   const failing = result.findings.some((f) => {
     if (f.confidence !== 'high' && !opts.strict) return false;
     if (opts.failOn !== 'live') return true;

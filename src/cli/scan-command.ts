@@ -60,5 +60,5 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     result.notes.push(...lines);
     if (opts.output || opts.format !== 'text') for (const line of lines) process.stderr.write(`spreeflo-scan: ${line}\n`);
   }
-  return emitReport(result, setup.rules, opts);
+  return emitReport(result, setup, opts);
 }

@@ -51,9 +51,20 @@ export async function configAllowlist(config: Config): Promise<Filter> {
 
 /** Findings already in an earlier JSON report (matched by fingerprint) are not new. */
 export function baseline(reportFile: string): Filter {
+  let text: string;
+  try {
+    text = readFileSync(reportFile, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${(err as Error).message})`);
+  }
+  return baselineOf(text, reportFile);
+}
+
+/** The same, from the report's text; `reportFile` names it (a path, or `HEAD:baseline.json`). */
+export function baselineOf(text: string, reportFile: string): Filter {
   let known: Set<string>;
   try {
-    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    const report = JSON.parse(text);
     if (!Array.isArray(report?.findings)) throw new Error('no "findings" list');
     known = new Set(report.findings.map((f: { fingerprint?: string }) => f.fingerprint).filter(Boolean));
   } catch (err) {

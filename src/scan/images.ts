@@ -4,9 +4,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Candidate } from '../model.js';
+import type { ContentSkip } from './content.js';
 import type { Detector } from '../detect/detector.js';
 import type { OcrPool } from '../ocr/index.js';
-import { headerProblem } from '../formats/image-header.js';
+import { TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
 
 export interface ImageScanOptions {
   /** null: no persistent cache. */
@@ -21,7 +22,16 @@ export interface ImageScan {
   inBytes: Candidate[];
   /** Keys read from the pixels. */
   inPixels: Candidate[];
-  skipped?: string;
+  skipped?: ContentSkip;
+}
+
+/** What the decoder says of pictures that cannot show a key; anything else it fails on might (a viewer may draw part of it). */
+const SHOWS_NO_KEY = new Set(['empty file', TOO_SMALL]);
+
+/** Pixels left unread when they could show a key; listed, not failing, when they could not. */
+function pixelSkip(problem: string, fromHeader: boolean): ContentSkip {
+  const noKey = fromHeader ? !couldShowKey(problem) : SHOWS_NO_KEY.has(problem);
+  return { reason: `image not read: ${problem}`, ...(noKey ? { unreadContent: false as const } : {}) };
 }
 
 /** `$SPREEFLO_SCAN_CACHE_DIR`, else `$XDG_CACHE_HOME/spreeflo-scan`, else `~/.cache/spreeflo-scan`. */
@@ -51,7 +61,7 @@ export class ImageScanner {
   async scan(data: Buffer, name: string): Promise<ImageScan> {
     const inBytes = this.detector.scan(data);
     const problem = headerProblem(data);
-    if (problem) return { inBytes, inPixels: [], skipped: `image not read: ${problem}` };
+    if (problem) return { inBytes, inPixels: [], skipped: pixelSkip(problem, true) };
     const result = await (await this.ocr()).recognize(data, name);
     const inPixels: Candidate[] = result.candidates.map((c) => ({
       ruleId: c.ruleId,
@@ -63,7 +73,7 @@ export class ImageScanner {
       snippet: '',
       box: c.box,
     }));
-    return { inBytes, inPixels, ...(result.skipped ? { skipped: `image not read: ${result.skipped}` } : {}) };
+    return { inBytes, inPixels, ...(result.skipped ? { skipped: pixelSkip(result.skipped, false) } : {}) };
   }
 
   async close(): Promise<void> {

@@ -71,6 +71,9 @@ function errorReason(err: NodeJS.ErrnoException): string {
   }
 }
 
+/** Skips that leave nothing unread: a link to nothing or to itself, a special file, a link not followed by choice. */
+const NOTHING_UNREAD = { unreadContent: false } as const;
+
 class GitignoreFilter {
   private readonly byDir = new Map<string, Ignore | null>();
 
@@ -173,7 +176,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       } else if (d.isSymbolicLink()) {
         await followLink(abs, rel);
       } else {
-        skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
+        skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)', ...NOTHING_UNREAD });
       }
     }
   };
@@ -183,25 +186,27 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     try {
       target = statSync(abs);
     } catch (err) {
-      skipped.push({ path: rel, reason: errorReason(err as NodeJS.ErrnoException) });
+      const code = (err as NodeJS.ErrnoException).code;
+      const dangling = code === 'ENOENT' || code === 'ELOOP';
+      skipped.push({ path: rel, reason: errorReason(err as NodeJS.ErrnoException), ...(dangling ? NOTHING_UNREAD : {}) });
       return;
     }
     if (target.isFile()) {
       add({ abs, rel });
     } else if (target.isDirectory()) {
       if (!opts.followSymlinks) {
-        skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
+        skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)', ...NOTHING_UNREAD });
         return;
       }
       const real = realpathSync(abs);
       if (seenDirs.has(real)) {
-        skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)' });
+        skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)', ...NOTHING_UNREAD });
         return;
       }
       seenDirs.add(real);
       await walkDir(abs, rel);
     } else {
-      skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
+      skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder', ...NOTHING_UNREAD });
     }
   };
 
