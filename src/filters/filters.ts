@@ -39,12 +39,15 @@ export async function ignoreFile(list: IgnoreList): Promise<Filter> {
 
 export async function configAllowlist(config: Config): Promise<Filter> {
   const byPath = await pathMatcher(config.allow.paths);
+  // `scan` never reads excluded paths; `staged` and `history` read every blob, so they drop their findings here.
+  const excluded = await pathMatcher(config.exclude);
   const keys = new Set(config.allow.keys);
   const fingerprints = new Set(config.allow.fingerprints);
   return (f) => {
     if (keys.has(f.secret.sha256)) return 'key allowed in config';
     if (fingerprints.has(f.fingerprint)) return 'fingerprint allowed in config';
     if (f.path !== null && byPath(f.path)) return 'path allowed in config';
+    if (f.path !== null && excluded(f.path)) return 'path excluded in config';
     return null;
   };
 }
