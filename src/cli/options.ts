@@ -8,7 +8,7 @@ import type { SourceContext, Verifier } from '../scan/pipeline.js';
 import { defaultCacheDir } from '../scan/images.js';
 import { DEFAULT_LIMITS } from '../formats/types.js';
 import { existsSync, statSync } from 'node:fs';
-import { allowComment, baseline, baselineOf, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
+import { allowComment, baseline, baselineOf, configAllowlist, ignoreFile, unreadAcceptance, type Filter, type UnreadAcceptance } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
 import type { UnreadMode } from '../model.js';
 import { baselineAt, type ApprovedSettings } from '../git/approved-settings.js';
@@ -60,11 +60,17 @@ async function baselineFor(root: string, file: string, approved: ApprovedSetting
   return baselineOf(tracked.baseline.text, tracked.baseline.name);
 }
 
-export async function buildFilters(root: string, opts: CommonOptions, config: Config, approved?: ApprovedSettings, notes: string[] = []): Promise<Filter[]> {
-  const filters: Filter[] = [allowComment(), await configAllowlist(config)];
-  filters.push(await ignoreFile(ignoreListFor(root, opts.ignoreFile, approved)));
+export async function buildFilters(
+  root: string,
+  opts: CommonOptions,
+  config: Config,
+  approved?: ApprovedSettings,
+  notes: string[] = [],
+): Promise<{ filters: Filter[]; acceptUnread: UnreadAcceptance }> {
+  const ignoreList = ignoreListFor(root, opts.ignoreFile, approved);
+  const filters: Filter[] = [allowComment(), await configAllowlist(config), await ignoreFile(ignoreList)];
   if (opts.baseline) filters.push(await baselineFor(root, opts.baseline, approved, notes));
-  return filters;
+  return { filters, acceptUnread: await unreadAcceptance(config, ignoreList) };
 }
 
 /** The verifier step: names from the inventory, if any; Ping API calls only with --verify. */
@@ -87,6 +93,7 @@ export interface ScanSetup {
   rules: RuleDefinition[];
   context: SourceContext;
   filters: Filter[];
+  acceptUnread: UnreadAcceptance;
   verify?: Verifier;
   /** What unread content does, resolved: the flag, else the config, else the command's default. */
   unread: UnreadMode;
@@ -126,7 +133,7 @@ export async function prepareScan(
   };
   const verify = await buildVerifier(opts, config);
   const notes = [...(approved?.notes ?? [])];
-  const filters = await buildFilters(root, opts, config, approved, notes);
+  const { filters, acceptUnread } = await buildFilters(root, opts, config, approved, notes);
   const unread = opts.unread ?? config.unread ?? (extra.gate ? 'fail' : 'report');
-  return { config, rules, context, filters, unread, notes, ...(verify ? { verify } : {}) };
+  return { config, rules, context, filters, acceptUnread, unread, notes, ...(verify ? { verify } : {}) };
 }

@@ -52,6 +52,26 @@ export async function configAllowlist(config: Config): Promise<Filter> {
   };
 }
 
+/** Why unread content at this path is accepted, or null. */
+export type UnreadAcceptance = (path: string) => string | null;
+
+/**
+ * The paths a user set aside (config `exclude` and `allow.paths`, ignore-file globs):
+ * what could not be read there does not fail the gate either. A skipped item's path
+ * is its file's, before `!entry` and a history ` (blob …)` suffix.
+ */
+export async function unreadAcceptance(config: Config, list: IgnoreList): Promise<UnreadAcceptance> {
+  const checks: Array<[(path: string) => boolean, string]> = [
+    [await pathMatcher(config.exclude), 'path excluded in config'],
+    [await pathMatcher(config.allow.paths), 'path allowed in config'],
+    [await pathMatcher(list.paths), `path ignored by ${list.file ?? 'ignore file'}`],
+  ];
+  return (path) => {
+    const file = path.replace(/ \(blob [0-9a-f]+\)$/, '').split('!')[0]!;
+    return checks.find(([matches]) => matches(file))?.[1] ?? null;
+  };
+}
+
 /** Findings already in an earlier JSON report (matched by fingerprint) are not new. */
 export function baseline(reportFile: string): Filter {
   let text: string;

@@ -6,7 +6,8 @@ import type { RuleDefinition } from '../detect/rules.js';
 import type { Finding } from '../finding.js';
 import type { ImageScanOptions } from './images.js';
 import type { ContainerLimits } from '../formats/types.js';
-import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
+import { applyFilters, type Filter, type Suppressed, type UnreadAcceptance } from '../filters/filters.js';
+import { isUnread } from '../model.js';
 
 export interface SourceContext {
   rules: RuleDefinition[];
@@ -45,7 +46,14 @@ export interface PipelineOptions {
   sources: Source[];
   context: SourceContext;
   filters: Filter[];
+  /** Unread content at paths the user set aside is listed as accepted, not failing. */
+  acceptUnread?: UnreadAcceptance;
   verify?: Verifier;
+}
+
+function accepting(skip: Skipped, accept: UnreadAcceptance): Skipped {
+  const why = isUnread(skip) ? accept(skip.path) : null;
+  return why ? { ...skip, reason: `${skip.reason} (${why})`, unreadContent: false } : skip;
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
@@ -55,7 +63,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
   for (const source of opts.sources) {
     const out = await source.run(opts.context);
     all.push(...out.findings);
-    result.skipped.push(...out.skipped);
+    const accept = opts.acceptUnread;
+    result.skipped.push(...(accept ? out.skipped.map((s) => accepting(s, accept)) : out.skipped));
     result.notes.push(...out.notes);
     result.stats.files += out.files;
     result.stats.bytes += out.bytes;

@@ -103,6 +103,26 @@ describe('what was not read', () => {
     expect(runCli(['scan', '.'], { cwd: repo.dir }).code).toBe(1);
   });
 
+  it.each([
+    ['exclude', 'exclude: ["vendor/**"]\n', '.spreeflo-scan.yaml', /path excluded in config/],
+    ['allow.paths', 'allow:\n  paths: ["vendor/"]\n', '.spreeflo-scan.yaml', /path allowed in config/],
+    ['an ignore-file glob', 'vendor/\n', '.spreeflo-scan-ignore', /path ignored by HEAD:\.spreeflo-scan-ignore/],
+  ])('a path set aside in HEAD (%s) lets its unread content pass; set aside by the commit itself, it does not', (_how, text, file, why) => {
+    const locked = rawZip([entry('secret.env', 'x', { flags: 1 })]);
+    const approved = new TestRepo();
+    approved.commit('init', { 'README.md': '# x\n', [file]: text });
+    approved.write({ 'vendor/locked.zip': locked });
+    approved.git('add', '-A');
+    const { code, report } = json(['staged'], approved.dir);
+    expect(code).toBe(0);
+    expect(report.skipped).toContainEqual(expect.objectContaining({ path: 'vendor/locked.zip!secret.env', unread: false, reason: expect.stringMatching(why) }));
+    const itself = new TestRepo();
+    itself.commit('init', { 'README.md': '# x\n' });
+    itself.write({ 'vendor/locked.zip': locked, [file]: text });
+    itself.git('add', '-A');
+    expect(json(['staged'], itself.dir).code).toBe(1);
+  });
+
   it('pictures left unread by choice (--no-ocr) are listed, never failing', () => {
     const repo = new TestRepo();
     repo.commit('init', { 'README.md': '# x\n' });
