@@ -99,6 +99,7 @@ function describeUnread(lines: string[], unread: Skipped[], fails: boolean, c: C
   if (!fails) return;
   lines.push(
     c.yellow('Read them (raise the limit that stopped them, e.g. --max-file-size; decrypt; split the archive), remove them,'),
+    c.yellow('set their paths aside (exclude in .spreeflo-scan.yaml, or .spreeflo-scan-ignore, committed first),'),
     c.yellow('or let unread items pass with --unread=report (or `unread: report` in a committed .spreeflo-scan.yaml).'),
   );
 }
