@@ -23,8 +23,9 @@ export interface ApprovedSettings {
 
 const FILES = [...CONFIG_NAMES, IGNORE_FILE_NAME];
 
+/** A file's text; a folder of that name, or nothing, is no settings file. */
 function found(result: CatFileResult, name: string): GitText | null {
-  return 'missing' in result ? null : { name, text: result.data.toString('utf8') };
+  return 'missing' in result || result.type !== 'blob' ? null : { name, text: result.data.toString('utf8') };
 }
 
 /** The config (first of its names present) and the ignore file among `FILES`' results at `rev`. */
