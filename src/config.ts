@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseSize } from './units.js';
+import type { UnreadMode } from './model.js';
 
 export const CONFIG_NAMES = ['.spreeflo-scan.yaml', '.spreeflo-scan.yml'];
 export const IGNORE_FILE_NAME = '.spreeflo-scan-ignore';
@@ -25,9 +26,11 @@ export interface Config {
   inventory: InventoryEntry[];
   gitignore: boolean;
   followSymlinks: boolean;
+  /** What unread content does; null: the command's default. */
+  unread: UnreadMode | null;
 }
 
-const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'ocr'];
+const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'ocr', 'unread'];
 export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 
 export function defaultConfig(): Config {
@@ -41,6 +44,7 @@ export function defaultConfig(): Config {
     inventory: [],
     gitignore: false,
     followSymlinks: false,
+    unread: null,
   };
 }
 
@@ -72,21 +76,29 @@ export function findConfigFile(root: string): string | null {
 }
 
 export async function loadConfig(file: string | null): Promise<Config> {
-  const config = defaultConfig();
-  if (!file) return config;
+  if (!file) return defaultConfig();
   if (!existsSync(file)) throw new UsageError(`config file not found: ${file}`);
+  return parseConfig(readFileSync(file, 'utf8'), file, dirname(resolve(file)));
+}
+
+/**
+ * A config file's text. `file` names it in errors and reports (a path, or
+ * `HEAD:.spreeflo-scan.yaml` when read from git); `base` is the folder its rule paths
+ * are relative to.
+ */
+export async function parseConfig(text: string, file: string, base: string): Promise<Config> {
+  const config = defaultConfig();
   // Loaded only when there is a config file: most runs never pay for the parser.
   const { parse: parseYaml } = await import('yaml');
   let raw: any;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    raw = parseYaml(text) ?? {};
   } catch (err) {
     throw new UsageError(`config file ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config file ${file}: expected a mapping at the top`);
   const unknown = Object.keys(raw).filter((k) => !KNOWN_KEYS.includes(k));
   if (unknown.length) throw new UsageError(`config file ${file}: unknown setting ${unknown.join(', ')} (known: ${KNOWN_KEYS.join(', ')})`);
-  const base = dirname(resolve(file));
   config.file = file;
   config.rules = stringList(raw.rules, `${file}: rules`).map((r) => (isAbsolute(r) ? r : resolve(base, r)));
   config.include = stringList(raw.include, `${file}: include`);
@@ -102,6 +114,8 @@ export async function loadConfig(file: string | null): Promise<Config> {
   config.inventory = inventoryList(raw.inventory, file);
   config.gitignore = raw.gitignore === true;
   config.followSymlinks = raw.followSymlinks === true;
+  if (raw.unread !== undefined && raw.unread !== 'fail' && raw.unread !== 'report') throw new UsageError(`${file}: unread must be fail or report`);
+  config.unread = raw.unread ?? null;
   return config;
 }
 
@@ -117,9 +131,13 @@ export interface IgnoreList {
  * is a path glob.
  */
 export function loadIgnoreFile(file: string | null): IgnoreList {
+  return parseIgnoreFile(file && existsSync(file) ? readFileSync(file, 'utf8') : '', file);
+}
+
+/** An ignore file's text; `file` names it (a path, or `HEAD:.spreeflo-scan-ignore`). */
+export function parseIgnoreFile(text: string, file: string | null): IgnoreList {
   const list: IgnoreList = { file, fingerprints: new Set(), paths: [] };
-  if (!file || !existsSync(file)) return list;
-  for (const rawLine of readFileSync(file, 'utf8').split(/\r?\n/)) {
+  for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
     if (/^[0-9a-f]{64}(:|$)/i.test(line)) list.fingerprints.add(line);

@@ -53,7 +53,27 @@ export interface Verification {
   detail?: string;
 }
 
+/**
+ * Something not read. Unless marked `unreadContent: false` (a broken symlink, a link
+ * loop, a special file, an excluded path: nothing there could hold a key), it is
+ * content that could hold a key and went unread, which fails the gate: a new skip
+ * site is fail-closed unless it says otherwise.
+ */
 export interface Skipped {
   path: string;
   reason: string;
+  unreadContent?: false;
 }
+
+/** Whether a skipped item is content that could hold a key and was not read. */
+export function isUnread(skip: { unreadContent?: false }): boolean {
+  return skip.unreadContent !== false;
+}
+
+/** The marker of a skip that left nothing unread, carried from one skip record to another. */
+export function unreadFlag(skip: { unreadContent?: false }): { unreadContent?: false } {
+  return skip.unreadContent === false ? { unreadContent: false } : {};
+}
+
+/** How a run treats what it could not read: `fail` (the gate) or `report` (an audit lists it first). */
+export type UnreadMode = 'fail' | 'report';

@@ -4,6 +4,8 @@ import type { ScanResult } from '../scan/pipeline.js';
 import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { writePrivateFile, writeStdout } from '../report/write-file.js';
+import { isUnread, type UnreadMode } from '../model.js';
+import type { ScanSetup } from './options.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
@@ -15,6 +17,7 @@ export async function render(
   opts: CommonOptions,
   toTerminal: boolean,
   advice?: TextOptions['advice'],
+  unread: UnreadMode = 'report',
 ): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
@@ -30,32 +33,39 @@ export async function render(
         showSecrets,
         ruleNames,
         color: toTerminal && opts.color !== false && !process.env.NO_COLOR,
+        unread,
         ...(advice ? { advice } : {}),
       });
   }
 }
 
-/** `scanned`: the paths the run read from disk, which `--output` must not replace. */
+/**
+ * The report of a scan set up by prepareScan: its notes joined to the result's, its unread mode deciding the exit code.
+ * `scanned`: the paths the run read from disk, which `--output` must not replace.
+ */
 export async function emitReport(
   result: ScanResult,
-  rules: RuleDefinition[],
+  setup: Pick<ScanSetup, 'rules' | 'unread' | 'notes'>,
   opts: CommonOptions,
   advice?: TextOptions['advice'],
   scanned: readonly string[] = [],
 ): Promise<number> {
+  result.notes.unshift(...setup.notes);
   const toTerminal = !opts.output && process.stdout.isTTY === true;
-  const text = await render(result, rules, opts, toTerminal, advice);
+  const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
   if (opts.output) writePrivateFile(opts.output, text, scanned);
   else await writeStdout(text);
-  return exitCodeFor(result, opts);
+  return exitCodeFor(result, { ...opts, unread: setup.unread });
 }
 
 /**
- * 1 when a finding fails the gate. With --fail-on live, a key fails only while it
- * may still work: live or plan-restricted, or not known to be dead (unchecked,
- * unknown), since a gate must not pass on a failed check.
+ * 1 when a finding fails the gate, or (`--unread fail`) when something that could
+ * hold a key was not read. With --fail-on live, a key fails only while it may still
+ * work: live or plan-restricted, or not known to be dead (unchecked, unknown), since
+ * a gate must not pass on a failed check.
  */
-export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict' | 'failOn'>): number {
+export function exitCodeFor(result: ScanResult, opts: Pick<CommonOptions, 'strict' | 'failOn' | 'unread'>): number {
+  if (opts.unread === 'fail' && result.skipped.some(isUnread)) return EXIT_FOUND;
   const failing = result.findings.some((f) => {
     if (f.confidence !== 'high' && !opts.strict) return false;
     if (opts.failOn !== 'live') return true;

@@ -3,6 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSize } from '../units.js';
 import { DEFAULTS } from './defaults.js';
+import type { UnreadMode } from '../model.js';
 
 export interface CommonOptions {
   format: 'text' | 'json' | 'sarif' | 'html';
@@ -22,6 +23,8 @@ export interface CommonOptions {
   ocr?: boolean;
   cache?: boolean;
   cacheDir?: string;
+  /** What an item that could hold a key but was not read does; unset: the command's default. */
+  unread?: UnreadMode;
 }
 
 /** OCR of images: on by default for files and staged content, off for history (`--ocr`). */
@@ -46,6 +49,10 @@ export function addReportOptions(cmd: Command): Command {
     .addOption(new Option('--verify-timeout <ms>', 'timeout of one Ping API request').argParser(positiveInt).default(DEFAULTS.verifyTimeout))
     .addOption(new Option('--verify-rate <n>', 'Ping API requests per second (Spreeflo allows 10)').argParser(positiveInt).default(DEFAULTS.verifyRate))
     .addOption(new Option('--verify-concurrency <n>', 'Ping API requests in flight at once').argParser(positiveInt).default(DEFAULTS.verifyConcurrency))
+    .addOption(
+      new Option('--unread <mode>', 'what could hold a key but was not read: fail the run, or only report it (default: fail for staged and history RANGE, report otherwise)')
+        .choices(['fail', 'report']),
+    )
     .addOption(
       new Option('--fail-on <which>', 'exit 1 for any key, or (with --verify) only for live and plan-restricted keys')
         .choices(['any', 'live'])

@@ -8,6 +8,7 @@ import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { git, gitOk } from '../git/run.js';
 import { UsageError } from '../errors.js';
+import { rangeBase, settingsAt } from '../git/approved-settings.js';
 
 export interface HistoryCommandOptions extends CommonOptions {
   maxFileSize?: number;
@@ -16,15 +17,19 @@ export interface HistoryCommandOptions extends CommonOptions {
 export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
   const [root, objects] = (await gitOk(['rev-parse', '--show-toplevel', '--git-path', 'objects'], process.cwd())).toString('utf8').trim().split('\n');
   const objectsDir = resolve(process.cwd(), objects!);
+  // A range is a gate: checked with the settings its base approved, never with its own.
   if (range) await checkRange(root!, range);
+  const base = range ? await rangeBase(root!, range) : null;
   const progress = createProgress(opts.progress, 'objects');
   const setup = await prepareScan(root!, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     onProgress: (n, bytes) => progress.update(n, bytes),
+    gate: range !== undefined,
+    ...(base ? { approved: await settingsAt(root!, base) } : {}),
   });
   const result = await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup });
   progress.stop();
-  return emitReport(result, setup.rules, opts);
+  return emitReport(result, setup, opts);
 }
 
 /** Each revision a range names (`a..b` -> a, b) must exist: a typo is a usage error, not a clean scan. */

@@ -1,6 +1,6 @@
 // Turning the shared options into what a scan needs: config, rules, filters.
 import { resolve } from 'node:path';
-import { IGNORE_FILE_NAME, findConfigFile, loadConfig, loadIgnoreFile, type Config } from '../config.js';
+import { IGNORE_FILE_NAME, defaultConfig, findConfigFile, loadConfig, loadIgnoreFile, parseConfig, parseIgnoreFile, type Config, type IgnoreList } from '../config.js';
 import { type RuleDefinition } from '../detect/rules.js';
 import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
 import type { CommonOptions } from './flags.js';
@@ -8,8 +8,10 @@ import type { SourceContext, Verifier } from '../scan/pipeline.js';
 import { defaultCacheDir } from '../scan/images.js';
 import { DEFAULT_LIMITS } from '../formats/types.js';
 import { existsSync, statSync } from 'node:fs';
-import { allowComment, baseline, configAllowlist, ignoreFile, type Filter } from '../filters/filters.js';
+import { allowComment, baseline, baselineOf, configAllowlist, ignoreFile, unreadAcceptance, type Filter, type UnreadAcceptance } from '../filters/filters.js';
 import { UsageError } from '../errors.js';
+import type { UnreadMode } from '../model.js';
+import { baselineAt, type ApprovedSettings } from '../git/approved-settings.js';
 
 /** Rule definitions: the built-in ones plus the user's rule files and folders. */
 export async function loadRules(config: Config): Promise<RuleDefinition[]> {
@@ -31,16 +33,44 @@ export async function loadRules(config: Config): Promise<RuleDefinition[]> {
   return rules;
 }
 
-export function loadConfigFor(root: string, explicit: string | undefined): Promise<Config> {
-  return loadConfig(explicit ? resolve(explicit) : findConfigFile(root));
+/**
+ * The config: a file named on the command line as given (the user's choice); else the
+ * approved one from git when a gate has it; else the one in the scanned folder.
+ */
+export function loadConfigFor(root: string, explicit: string | undefined, approved?: ApprovedSettings): Promise<Config> {
+  if (explicit) return loadConfig(resolve(explicit));
+  if (approved) return approved.config ? parseConfig(approved.config.text, approved.config.name, root) : Promise.resolve(defaultConfig());
+  return loadConfig(findConfigFile(root));
 }
 
-export async function buildFilters(root: string, opts: CommonOptions, config: Config): Promise<Filter[]> {
-  const filters: Filter[] = [allowComment(), await configAllowlist(config)];
-  if (opts.ignoreFile && !existsSync(opts.ignoreFile)) throw new UsageError(`ignore file not found: ${opts.ignoreFile}`);
-  filters.push(await ignoreFile(loadIgnoreFile(resolve(opts.ignoreFile ?? resolve(root, IGNORE_FILE_NAME)))));
-  if (opts.baseline) filters.push(baseline(resolve(opts.baseline)));
-  return filters;
+function ignoreListFor(root: string, explicit: string | undefined, approved?: ApprovedSettings): IgnoreList {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UsageError(`ignore file not found: ${explicit}`);
+    return loadIgnoreFile(resolve(explicit));
+  }
+  if (approved) return parseIgnoreFile(approved.ignore?.text ?? '', approved.ignore?.name ?? null);
+  return loadIgnoreFile(resolve(root, IGNORE_FILE_NAME));
+}
+
+/** A gate reads a tracked baseline as approved (and says when the change edits it); any other applies as given. */
+async function baselineFor(root: string, file: string, approved: ApprovedSettings | undefined, notes: string[]): Promise<Filter> {
+  const tracked = approved ? await baselineAt(root, approved.rev, file) : null;
+  if (!tracked) return baseline(resolve(file));
+  if (tracked.note) notes.push(tracked.note);
+  return baselineOf(tracked.baseline.text, tracked.baseline.name);
+}
+
+export async function buildFilters(
+  root: string,
+  opts: CommonOptions,
+  config: Config,
+  approved?: ApprovedSettings,
+  notes: string[] = [],
+): Promise<{ filters: Filter[]; acceptUnread: UnreadAcceptance }> {
+  const ignoreList = ignoreListFor(root, opts.ignoreFile, approved);
+  const filters: Filter[] = [allowComment(), await configAllowlist(config), await ignoreFile(ignoreList)];
+  if (opts.baseline) filters.push(await baselineFor(root, opts.baseline, approved, notes));
+  return { filters, acceptUnread: await unreadAcceptance(config, ignoreList) };
 }
 
 /** The verifier step: names from the inventory, if any; Ping API calls only with --verify. */
@@ -63,15 +93,28 @@ export interface ScanSetup {
   rules: RuleDefinition[];
   context: SourceContext;
   filters: Filter[];
+  acceptUnread: UnreadAcceptance;
   verify?: Verifier;
+  /** What unread content does, resolved: the flag, else the config, else the command's default. */
+  unread: UnreadMode;
+  /** For the report: how the suppression settings were chosen and what the change does to them. */
+  notes: string[];
 }
 
 export async function prepareScan(
   root: string,
   opts: CommonOptions,
-  extra: { maxFileSize?: number; onProgress?: SourceContext['onProgress'] } = {},
+  extra: {
+    maxFileSize?: number;
+    onProgress?: SourceContext['onProgress'];
+    /** A gate (`staged`, `history RANGE`): unread content fails the run unless told otherwise. */
+    gate?: boolean;
+    /** The suppression settings as approved (HEAD, the range's base), for a gate. */
+    approved?: ApprovedSettings;
+  } = {},
 ): Promise<ScanSetup> {
-  const config = await loadConfigFor(root, opts.config);
+  const { approved } = extra;
+  const config = await loadConfigFor(root, opts.config, approved);
   const rules = await loadRules(config);
   const context: SourceContext = {
     rules,
@@ -89,5 +132,8 @@ export async function prepareScan(
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
   const verify = await buildVerifier(opts, config);
-  return { config, rules, context, filters: await buildFilters(root, opts, config), ...(verify ? { verify } : {}) };
+  const notes = [...(approved?.notes ?? [])];
+  const { filters, acceptUnread } = await buildFilters(root, opts, config, approved, notes);
+  const unread = opts.unread ?? config.unread ?? (extra.gate ? 'fail' : 'report');
+  return { config, rules, context, filters, acceptUnread, unread, notes, ...(verify ? { verify } : {}) };
 }

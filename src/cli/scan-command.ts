@@ -58,5 +58,5 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     result.notes.push(...lines);
     if (opts.output || opts.format !== 'text') for (const line of lines) process.stderr.write(`spreeflo-scan: ${line}\n`);
   }
-  return emitReport(result, setup.rules, opts, undefined, roots);
+  return emitReport(result, setup, opts, undefined, roots);
 }

@@ -39,21 +39,55 @@ export async function ignoreFile(list: IgnoreList): Promise<Filter> {
 
 export async function configAllowlist(config: Config): Promise<Filter> {
   const byPath = await pathMatcher(config.allow.paths);
+  // `scan` never reads excluded paths; `staged` and `history` read every blob, so they drop their findings here.
+  const excluded = await pathMatcher(config.exclude);
   const keys = new Set(config.allow.keys);
   const fingerprints = new Set(config.allow.fingerprints);
   return (f) => {
     if (keys.has(f.secret.sha256)) return 'key allowed in config';
     if (fingerprints.has(f.fingerprint)) return 'fingerprint allowed in config';
     if (f.path !== null && byPath(f.path)) return 'path allowed in config';
+    if (f.path !== null && excluded(f.path)) return 'path excluded in config';
     return null;
+  };
+}
+
+/** Why unread content at this path is accepted, or null. */
+export type UnreadAcceptance = (path: string) => string | null;
+
+/**
+ * The paths a user set aside (config `exclude` and `allow.paths`, ignore-file globs):
+ * what could not be read there does not fail the gate either. A skipped item's path
+ * is its file's, before `!entry` and a history ` (blob …)` suffix.
+ */
+export async function unreadAcceptance(config: Config, list: IgnoreList): Promise<UnreadAcceptance> {
+  const checks: Array<[(path: string) => boolean, string]> = [
+    [await pathMatcher(config.exclude), 'path excluded in config'],
+    [await pathMatcher(config.allow.paths), 'path allowed in config'],
+    [await pathMatcher(list.paths), `path ignored by ${list.file ?? 'ignore file'}`],
+  ];
+  return (path) => {
+    const file = path.replace(/ \(blob [0-9a-f]+\)$/, '').split('!')[0]!;
+    return checks.find(([matches]) => matches(file))?.[1] ?? null;
   };
 }
 
 /** Findings already in an earlier JSON report (matched by fingerprint) are not new. */
 export function baseline(reportFile: string): Filter {
+  let text: string;
+  try {
+    text = readFileSync(reportFile, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${(err as Error).message})`);
+  }
+  return baselineOf(text, reportFile);
+}
+
+/** The same, from the report's text; `reportFile` names it (a path, or `HEAD:baseline.json`). */
+export function baselineOf(text: string, reportFile: string): Filter {
   let known: Set<string>;
   try {
-    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    const report = JSON.parse(text);
     if (!Array.isArray(report?.findings)) throw new Error('no "findings" list');
     known = new Set(report.findings.map((f: { fingerprint?: string }) => f.fingerprint).filter(Boolean));
   } catch (err) {

@@ -55,13 +55,20 @@ export class Budget {
   bytes = 0;
   readonly skipped: PartSkip[] = [];
   private unlisted = 0;
+  /** Whether an unlisted skip left content unread. */
+  private unlistedUnread = false;
   private stopped = false;
 
   constructor(readonly limits: ContainerLimits) {}
 
-  skip(entry: string | undefined, reason: string): void {
-    if (this.skipped.length < MAX_LISTED_SKIPS) this.skipped.push({ ...(entry !== undefined ? { entry } : {}), reason });
-    else this.unlisted++;
+  /** `holdsContent` false: nothing there could hold a key (a link, a tail that is not in the file). */
+  skip(entry: string | undefined, reason: string, holdsContent = true): void {
+    const flag = holdsContent ? {} : { unreadContent: false as const };
+    if (this.skipped.length < MAX_LISTED_SKIPS) this.skipped.push({ ...(entry !== undefined ? { entry } : {}), reason, ...flag });
+    else {
+      this.unlisted++;
+      this.unlistedUnread ||= holdsContent;
+    }
   }
 
   /** Counts one more entry; false (once recorded) when the entry limit is reached. */
@@ -102,7 +109,9 @@ export class Budget {
 
   /** The skip records, with a last one counting those not listed. */
   finish(): PartSkip[] {
-    if (this.unlisted > 0) this.skipped.push({ reason: `${this.unlisted} more entries skipped (not listed)` });
+    if (this.unlisted > 0) {
+      this.skipped.push({ reason: `${this.unlisted} more entries skipped (not listed)`, ...(this.unlistedUnread ? {} : { unreadContent: false as const }) });
+    }
     return this.skipped;
   }
 }
@@ -253,7 +262,7 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, e
   budget.take(data.length);
   out.entries.push({ path: name, data });
   if (short || expected === null || data.length < expected) {
-    budget.skip(name, `truncated: only the first ${data.length}${expected !== null ? ` of ${expected}` : ''} bytes read`);
+    budget.skip(name, `truncated: only the first ${data.length}${expected !== null ? ` of ${expected}` : ''} bytes read`, false);
   }
 }
 
@@ -459,12 +468,17 @@ async function readTarEntries(data: Buffer, limits: ContainerLimits): Promise<Ar
         continue;
       }
       let why: string | null = null;
+      // A link names another entry or a path, and a device or folder entry holds no data: nothing unread.
+      let holdsContent = false;
       if (type === 'symlink') why = `symbolic link (to ${header.linkname ?? '?'}): not followed`;
       else if (type === 'link') why = `hard link (to ${header.linkname ?? '?'}): not followed`;
       else if (type !== 'file' && type !== 'contiguous-file') why = `${type} entry: not read`;
-      else why = budget.refuse(header.size ?? 0);
+      else {
+        why = budget.refuse(header.size ?? 0);
+        holdsContent = true;
+      }
       if (why) {
-        budget.skip(name, why);
+        budget.skip(name, why, holdsContent);
         drain(entry);
         continue;
       }
@@ -531,7 +545,7 @@ export const gzipReader: FormatReader = {
       return { parts: [], skipped: [{ reason }] };
     }
     const inner = gunzippedName(name);
-    const skipped: PartSkip[] = inflated.truncated ? [{ reason: `truncated gzip: only the first ${inflated.data.length} bytes read` }] : [];
+    const skipped: PartSkip[] = inflated.truncated ? [{ reason: `truncated gzip: only the first ${inflated.data.length} bytes read`, unreadContent: false }] : [];
     if (looksLikeTar(inflated.data)) {
       const tar = await tarReader.read(inflated.data, inner, limits);
       return { parts: tar.parts, skipped: [...skipped, ...tar.skipped] };

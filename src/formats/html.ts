@@ -91,12 +91,13 @@ export const htmlReader: FormatReader = {
         const mime = m[1]!.toLowerCase();
         const after = text.slice(end, end + 3);
         if (!ENDS_URI.test(after)) {
-          skipped.push({ entry, reason: `invalid base64 in data:image/${mime} (unexpected ${JSON.stringify(after[0])}): not read` });
+          // No browser draws a data URI it cannot decode either: no picture there to read.
+          skipped.push({ entry, reason: `invalid base64 in data:image/${mime} (unexpected ${JSON.stringify(after[0])}): not read`, unreadContent: false });
           continue;
         }
         const decoded = decodeBase64(payload);
         if (typeof decoded === 'string') {
-          skipped.push({ entry, reason: `${decoded} in data:image/${mime}: not read` });
+          skipped.push({ entry, reason: `${decoded} in data:image/${mime}: not read`, unreadContent: false });
           continue;
         }
         if (decoded.length > limits.maxEntryBytes) {

@@ -13,10 +13,12 @@ export const MAX_PIXELS = 40_000_000;
 
 export type HeaderSize = { width: number; height: number } | { defect: string };
 
+export const TOO_SMALL = 'too small to hold a readable key';
+
 /** Why a picture of this size is not read, or null when it is worth reading. */
 export function sizeProblem(width: number, height: number): string | null {
   if (width * height > MAX_PIXELS) return `too large (${width}x${height}, over ${MAX_PIXELS / 1e6} megapixels)`;
-  if (width < MIN_WIDTH || height < MIN_HEIGHT) return 'too small to hold a readable key';
+  if (width < MIN_WIDTH || height < MIN_HEIGHT) return TOO_SMALL;
   return null;
 }
 
@@ -103,6 +105,14 @@ export function headerSize(d: Buffer): HeaderSize | null {
  * HEVC decoder (patent-encumbered), which HEIC pictures (iPhone photos) need.
  */
 const HEIC_NOT_READ = 'HEIC picture (HEVC-coded), which the image decoder (sharp\'s prebuilt libvips) cannot decode; its bytes were searched as text';
+
+/**
+ * Whether a picture refused for this problem could still show a key: one too large to
+ * decode could, and so could a HEIC photo; one too small or with a header no viewer can draw could not.
+ */
+export function couldShowKey(problem: string): boolean {
+  return problem.startsWith('too large') || problem === HEIC_NOT_READ;
+}
 
 /** Why a picture is not worth decoding, judged from its header alone; null when the decoder should look. */
 export function headerProblem(d: Buffer): string | null {

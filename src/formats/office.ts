@@ -534,7 +534,7 @@ export const officeReader: FormatReader = {
     const zip = await readZipEntries(data, limits);
     if (zip.entries.length === 0) {
       const skipped = zip.skipped;
-      return { parts: [], skipped: skipped.length > 0 ? skipped.map((s) => (s.entry ? s : { reason: `corrupt document: ${s.reason}` })) : [{ reason: 'empty document package: nothing to read' }] };
+      return { parts: [], skipped: skipped.length > 0 ? skipped.map((s) => (s.entry ? s : { reason: `corrupt document: ${s.reason}` })) : [{ reason: 'empty document package: nothing to read', unreadContent: false }] };
     }
     return officeParts(zip);
   },

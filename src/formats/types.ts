@@ -24,6 +24,8 @@ export interface Part {
 export interface PartSkip {
   entry?: string;
   reason: string;
+  /** false: nothing there could hold a key (a link, a truncated tail); absent: content went unread. */
+  unreadContent?: false;
 }
 
 export interface ReadResult {

@@ -9,7 +9,8 @@ export function blockedCommitAdvice(result: ScanResult): string[] {
     '  - remove the key from the file (read it from an environment variable or a secret store),',
     '    then `git add` the file again and commit;',
     '  - or, if it is deliberate (a made-up key in a test), add `spreeflo-scan:allow` in a comment on that line,',
-    '    or list the path or finding in .spreeflo-scan-ignore.',
+    '    or list the path or finding in .spreeflo-scan-ignore and commit that first (a commit is checked',
+    '    with the ignore file and config in HEAD: it cannot silence itself).',
     '`git commit --no-verify` skips this check and every other pre-commit hook: the key would be in history,',
     'and once pushed it must be revoked in Spreeflo (Settings > API Keys) and purged from history.',
   ];

@@ -3,6 +3,7 @@ import type { Finding } from '../finding.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import { groupByKey } from './keys.js';
 import { TOOL_VERSION } from '../version.js';
+import { isUnread, type Skipped } from '../model.js';
 
 export interface ReportOptions {
   showSecrets: boolean;
@@ -34,6 +35,12 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
 /** Places listed under each key; `occurrences` counts them all. */
 const KEY_PLACES = 1000;
 
+/** A skipped item says whether it is content that could hold a key and went unread. */
+function skippedJson(skip: Skipped): Record<string, unknown> {
+  const { unreadContent: _marker, ...rest } = skip;
+  return { ...rest, unread: isUnread(skip) };
+}
+
 export function renderJson(result: ScanResult, opts: ReportOptions): string {
   const report = {
     tool: { name: 'spreeflo-scan', version: TOOL_VERSION },
@@ -42,6 +49,8 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       findings: result.findings.length,
       suppressed: result.suppressed.length,
       skipped: result.skipped.length,
+      /** Skipped items that could hold a key: they fail a gate (`--unread fail`). */
+      unread: result.skipped.filter(isUnread).length,
       files: result.stats.files,
       bytes: result.stats.bytes,
       seconds: Number(result.stats.seconds.toFixed(3)),
@@ -66,7 +75,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       line: s.finding.line,
       reason: s.reason,
     })),
-    skipped: result.skipped,
+    skipped: result.skipped.map(skippedJson),
     notes: result.notes,
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -6,6 +6,7 @@ import type { Finding } from '../finding.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import { TOOL_VERSION } from '../version.js';
 import { describeStatus } from './status.js';
+import { isUnread } from '../model.js';
 
 const HELP =
   'Revoke the key in Spreeflo (Settings > API Keys > trash icon next to its name > Confirm), ' +
@@ -61,7 +62,16 @@ function result(f: Finding): Result {
   return r;
 }
 
+/** What could hold a key but was not read, as notifications of the run (a gate fails on them). */
+function unreadNotifications(result_: ScanResult): Log['runs'][number]['invocations'] {
+  const unread = result_.skipped.filter(isUnread);
+  if (unread.length === 0) return undefined;
+  const toolExecutionNotifications = unread.map((s) => ({ level: 'warning' as const, message: { text: `not read, could hold a key: ${s.path}: ${s.reason}` } }));
+  return [{ executionSuccessful: true, toolExecutionNotifications }];
+}
+
 export function renderSarif(result_: ScanResult, rules: RuleDefinition[]): string {
+  const invocations = unreadNotifications(result_);
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -76,6 +86,7 @@ export function renderSarif(result_: ScanResult, rules: RuleDefinition[]): strin
           },
         },
         results: result_.findings.map(result),
+        ...(invocations ? { invocations } : {}),
       },
     ],
   };

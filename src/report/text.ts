@@ -3,7 +3,7 @@
 // each with every place it appears.
 import { createColors } from 'picocolors';
 import type { ScanResult } from '../scan/pipeline.js';
-import type { VerificationStatus } from '../model.js';
+import { isUnread, type Skipped, type UnreadMode, type VerificationStatus } from '../model.js';
 import { groupByKey, placeOf, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
 
@@ -13,6 +13,8 @@ export interface TextOptions {
   ruleNames: Map<string, string>;
   /** Closing advice for the kind of scan (a blocked commit needs different steps). */
   advice?: (result: ScanResult) => string[];
+  /** `fail`: what could hold a key but was not read fails the run, and the report says so first. */
+  unread?: UnreadMode;
 }
 
 type Colors = ReturnType<typeof createColors>;
@@ -96,6 +98,24 @@ function listCapped<T>(lines: string[], items: readonly T[], cap: number, show: 
   if (items.length > cap) lines.push(more(items.length - cap));
 }
 
+/**
+ * Right after the summary: what could hold a key but was not read. In a gate it fails
+ * the run, and the report says why and how to let it through.
+ */
+function describeUnread(lines: string[], unread: Skipped[], fails: boolean, c: Colors): void {
+  if (unread.length === 0) return;
+  lines.push('');
+  const what = `${plural(unread.length, 'item')} could hold a key but ${unread.length === 1 ? 'was' : 'were'} not read`;
+  lines.push(fails ? c.red(c.bold(`✖ ${what}: this check fails`)) : c.yellow(c.bold(`Not read (${unread.length}): ${what}`)));
+  listCapped(lines, unread, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
+  if (!fails) return;
+  lines.push(
+    c.yellow('Read them (raise the limit that stopped them, e.g. --max-file-size; decrypt; split the archive), remove them,'),
+    c.yellow('set their paths aside (exclude in .spreeflo-scan.yaml, or .spreeflo-scan-ignore, committed first),'),
+    c.yellow('or let unread items pass with --unread=report (or `unread: report` in a committed .spreeflo-scan.yaml).'),
+  );
+}
+
 function scanAdvice(): string[] {
   return [
     'Then remove each key from the places listed, and from git history',
@@ -110,13 +130,18 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const high = groups.filter((g) => g.confidence === 'high');
   const low = groups.filter((g) => g.confidence === 'low');
   const scanned = `${plural(result.stats.files, 'file')}, ${sizeText(result.stats.bytes)} in ${result.stats.seconds.toFixed(2)} s`;
+  const unread = result.skipped.filter(isUnread);
+  const unreadFails = opts.unread === 'fail' && unread.length > 0;
 
-  if (high.length === 0) {
+  if (high.length === 0 && unreadFails) {
+    lines.push(c.red(c.bold('✖ No Spreeflo keys found in what was read, but not everything was read')) + c.dim(`  (${scanned})`));
+  } else if (high.length === 0) {
     lines.push(c.green('✔ No Spreeflo keys found') + c.dim(`  (${scanned})`));
   } else {
     const places = high.reduce((n, g) => n + g.findings.length, 0);
     lines.push(c.red(c.bold(`✖ ${plural(high.length, 'Spreeflo key')} found in ${plural(places, 'place')}`)) + c.dim(`  (${scanned})`));
   }
+  describeUnread(lines, unread, unreadFails, c);
 
   let index = 0;
   for (const section of SECTIONS) {
@@ -137,10 +162,11 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     lines.push('');
     lines.push(c.dim(`Suppressed ${plural(result.suppressed.length, 'finding')} (${countBy(result.suppressed, (s) => s.reason)})`));
   }
-  if (result.skipped.length > 0) {
+  const passed = result.skipped.filter((s) => !isUnread(s));
+  if (passed.length > 0) {
     lines.push('');
-    lines.push(c.yellow(`Skipped ${plural(result.skipped.length, 'item')}:`));
-    listCapped(lines, result.skipped, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
+    lines.push(c.yellow(`Skipped ${plural(passed.length, 'item')} (nothing there could hold a key, or not read by choice):`));
+    listCapped(lines, passed, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
   }
   for (const note of result.notes) lines.push(c.dim(`Note: ${note}`));
   const advice = high.length > 0 ? (opts.advice ?? scanAdvice)(result) : [];

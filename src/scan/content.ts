@@ -1,7 +1,7 @@
 // Content by what it is: plain content through the detector, pictures through OCR,
 // containers (archives, documents, videos) opened by their reader into parts that
 // are read the same way, nested up to the depth limit.
-import type { Candidate, Origin } from '../model.js';
+import { unreadFlag, type Candidate, type Origin, type Skipped } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import { hasPngText, isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
@@ -23,7 +23,12 @@ export interface Found {
 export interface ContentSkip {
   entry?: string;
   reason: string;
+  /** false: nothing that could hold a key went unread (see Skipped). */
+  unreadContent?: false;
 }
+
+/** Pixels the user chose not to read (--no-ocr): listed, never failing the gate. */
+export const NO_OCR: ContentSkip = { reason: 'pixels not read (OCR is off); its bytes were searched', unreadContent: false };
 
 export interface ContentResult {
   found: Found[];
@@ -34,6 +39,11 @@ interface Where {
   entry?: string;
   page?: number;
   time?: TimeRange;
+}
+
+/** A skip record's place inside its file. */
+function at(where: Where): { entry?: string } {
+  return where.entry ? { entry: where.entry } : {};
 }
 
 function join(outer: string | undefined, inner: string | undefined): string | undefined {
@@ -124,14 +134,14 @@ export class ContentScanner {
     const claimed = readerKindByName(name);
     if (claimed && claimed !== kind) {
       // Named as a container but not one: no reader is loaded to find that out.
-      out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `${KIND_LABEL[claimed]} not read: the content is not one; its bytes were searched as text` });
+      out.skipped.push({ ...at(where), reason: `${KIND_LABEL[claimed]} not read: the content is not one; its bytes were searched as text`, unreadContent: false });
     }
     if (kind) {
       if (depth > this.limits.maxDepth) {
-        out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
+        out.skipped.push({ ...at(where), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
       } else {
         const read = await readOwned(kind, data, name, this.limits);
-        if ('failed' in read) out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: read.failed });
+        if ('failed' in read) out.skipped.push({ ...at(where), reason: read.failed });
         else await this.scanParts(read, depth, where, out);
         return;
       }
@@ -142,8 +152,9 @@ export class ContentScanner {
     }
     if (this.ocr !== null && isImagePath(name)) {
       // Named as a picture but not one: no image decoder is loaded to find that out.
-      out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: describeNotAnImage(data) });
+      out.skipped.push({ ...at(where), reason: describeNotAnImage(data), unreadContent: false });
     }
+    if (this.ocr === null && isImageData(data)) out.skipped.push({ ...at(where), ...NO_OCR });
     await this.scanBytes(data, where, out);
   }
 
@@ -171,7 +182,7 @@ export class ContentScanner {
   private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult): Promise<void> {
     for (const skip of read.skipped) {
       const entry = join(where.entry, skip.entry);
-      out.skipped.push({ ...(entry ? { entry } : {}), reason: skip.reason });
+      out.skipped.push({ ...(entry ? { entry } : {}), reason: skip.reason, ...unreadFlag(skip) });
     }
     for (const part of read.parts) {
       const inner = this.whereOf(where, part);
@@ -179,7 +190,10 @@ export class ContentScanner {
         for (const candidate of this.detector.scan(part.data)) out.found.push({ candidate, fromImage: false, ...inner });
       } else if (part.kind === 'image') {
         if (this.ocr) await this.scanImage(part.name, part.data, inner, out);
-        else await this.scanBytes(part.data, inner, out);
+        else {
+          await this.scanBytes(part.data, inner, out);
+          out.skipped.push({ ...at(inner), ...NO_OCR });
+        }
       } else {
         await this.scanAt(part.name, part.data, depth + 1, inner, out);
       }
@@ -202,7 +216,7 @@ export class ContentScanner {
       const thumbnail = thumbs?.get(candidate.key);
       out.found.push({ candidate, fromImage: true, ...where, ...(thumbnail ? { thumbnail } : {}) });
     }
-    if (result.skipped) out.skipped.push({ ...(where.entry ? { entry: where.entry } : {}), reason: result.skipped });
+    if (result.skipped) out.skipped.push({ ...at(where), ...result.skipped });
   }
 
   /** Thumbnails for the HTML report; a key already shown from an earlier frame of the same video gets none. */
@@ -234,4 +248,9 @@ export function originOf(base: Origin, f: Found): Origin & { thumbnail?: string 
 /** A skipped part, reported at its file (`path!entry`). */
 export function skipPath(path: string, skip: ContentSkip): string {
   return skip.entry ? `${path}!${skip.entry}` : path;
+}
+
+/** A skipped part as a report lists it, at its file, keeping whether it left content unread. */
+export function skippedAt(path: string, skip: ContentSkip): Skipped {
+  return { path: skipPath(path, skip), reason: skip.reason, ...unreadFlag(skip) };
 }

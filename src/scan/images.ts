@@ -4,8 +4,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Candidate } from '../model.js';
+import type { ContentSkip } from './content.js';
 import type { OcrPool } from '../ocr/index.js';
-import { headerProblem } from '../formats/image-header.js';
+import { TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
 import { owned, StallError } from './stall.js';
 
 export interface ImageScanOptions {
@@ -19,7 +20,16 @@ export interface ImageScanOptions {
 export interface ImageScan {
   /** Keys read from the pixels. */
   inPixels: Candidate[];
-  skipped?: string;
+  skipped?: ContentSkip;
+}
+
+/** What the decoder says of pictures that cannot show a key; anything else it fails on might (a viewer may draw part of it). */
+const SHOWS_NO_KEY = new Set(['empty file', TOO_SMALL]);
+
+/** Pixels left unread when they could show a key; listed, not failing, when they could not. */
+function pixelSkip(problem: string, fromHeader: boolean): ContentSkip {
+  const noKey = fromHeader ? !couldShowKey(problem) : SHOWS_NO_KEY.has(problem);
+  return { reason: `image not read: ${problem}`, ...(noKey ? { unreadContent: false as const } : {}) };
 }
 
 /** `$SPREEFLO_SCAN_CACHE_DIR`, else `$XDG_CACHE_HOME/spreeflo-scan`, else `~/.cache/spreeflo-scan`. */
@@ -45,13 +55,13 @@ export class ImageScanner {
 
   async scan(data: Buffer, name: string): Promise<ImageScan> {
     const problem = headerProblem(data);
-    if (problem) return { inPixels: [], skipped: `image not read: ${problem}` };
+    if (problem) return { inPixels: [], skipped: pixelSkip(problem, true) };
     let result: Awaited<ReturnType<OcrPool['recognize']>>;
     try {
       result = await owned('OCR', this.ocr().then((pool) => pool.recognize(data, name)));
     } catch (err) {
       // The bytes were searched; the pixels were not.
-      return { inPixels: [], skipped: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` };
+      return { inPixels: [], skipped: { reason: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` } };
     }
     const inPixels: Candidate[] = result.candidates.map((c) => ({
       ruleId: c.ruleId,
@@ -63,7 +73,7 @@ export class ImageScanner {
       snippet: '',
       box: c.box,
     }));
-    return { inPixels, ...(result.skipped ? { skipped: `image not read: ${result.skipped}` } : {}) };
+    return { inPixels, ...(result.skipped ? { skipped: pixelSkip(result.skipped, false) } : {}) };
   }
 
   async close(): Promise<void> {

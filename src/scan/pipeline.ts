@@ -7,7 +7,8 @@ import type { Finding } from '../finding.js';
 import type { ImageScanOptions } from './images.js';
 import type { ContainerLimits } from '../formats/types.js';
 import { appendAll } from '../arrays.js';
-import { applyFilters, type Filter, type Suppressed } from '../filters/filters.js';
+import { applyFilters, type Filter, type Suppressed, type UnreadAcceptance } from '../filters/filters.js';
+import { isUnread } from '../model.js';
 
 export interface SourceContext {
   rules: RuleDefinition[];
@@ -46,7 +47,14 @@ export interface PipelineOptions {
   sources: Source[];
   context: SourceContext;
   filters: Filter[];
+  /** Unread content at paths the user set aside is listed as accepted, not failing. */
+  acceptUnread?: UnreadAcceptance;
   verify?: Verifier;
+}
+
+function accepting(skip: Skipped, accept: UnreadAcceptance): Skipped {
+  const why = isUnread(skip) ? accept(skip.path) : null;
+  return why ? { ...skip, reason: `${skip.reason} (${why})`, unreadContent: false } : skip;
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
@@ -56,7 +64,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
   for (const source of opts.sources) {
     const out = await source.run(opts.context);
     appendAll(all, out.findings);
-    appendAll(result.skipped, out.skipped);
+    const accept = opts.acceptUnread;
+    appendAll(result.skipped, accept ? out.skipped.map((s) => accepting(s, accept)) : out.skipped);
     appendAll(result.notes, out.notes);
     result.stats.files += out.files;
     result.stats.bytes += out.bytes;

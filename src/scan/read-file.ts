@@ -13,7 +13,8 @@ const OVERLAP = 64 * 1024;
 
 export type FileScan =
   | { ok: true; candidates: Candidate[]; bytes: number }
-  | { ok: false; reason: string; bytes: number; deferred?: false }
+  /** unreadContent false: nothing there to read (a link loop, a file gone), as in Skipped. */
+  | { ok: false; reason: string; bytes: number; deferred?: false; unreadContent?: false }
   /** The content turned out to need a reader (a zip without .zip, Markdown with pictures, a screenshot saved as .dat): the main thread reads it. */
   | { ok: false; reason: string; bytes: 0; deferred: true };
 
@@ -32,6 +33,12 @@ function describeError(err: NodeJS.ErrnoException): string {
   if (err.code === 'ELOOP') return 'symlink loop';
   if (err.code === 'ENOENT') return 'vanished while scanning';
   return `unreadable (${err.code ?? err.message})`;
+}
+
+/** A file that could not be opened or read; only a link loop or a file gone holds nothing unread. */
+function failed(err: NodeJS.ErrnoException): FileScan {
+  const nothing = err.code === 'ELOOP' || err.code === 'ENOENT';
+  return { ok: false, reason: describeError(err), bytes: 0, ...(nothing ? { unreadContent: false as const } : {}) };
 }
 
 function mib(n: number): string {
@@ -77,7 +84,7 @@ export class FileScanner {
     try {
       fd = openSync(path, constants.O_RDONLY);
     } catch (err) {
-      return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
+      return failed(err as NodeJS.ErrnoException);
     }
     try {
       // Most files fit the reused buffer, and reading to the end tells their size:
@@ -96,7 +103,7 @@ export class FileScanner {
       if (needsReaderFor(path, content, this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
     } catch (err) {
-      return { ok: false, reason: describeError(err as NodeJS.ErrnoException), bytes: 0 };
+      return failed(err as NodeJS.ErrnoException);
     } finally {
       closeSync(fd);
     }

@@ -1,6 +1,6 @@
 // Scans files on disk: the walk lists them and the pool reads and detects on every
 // core, starting while the walk is still going.
-import type { Skipped } from '../model.js';
+import { unreadFlag, type Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
 import { appendAll } from '../arrays.js';
 import { ScanPool } from '../scan/pool.js';
@@ -11,7 +11,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
-import { ContentScanner, originOf, skipPath } from '../scan/content.js';
+import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
+import { isImagePath } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 
@@ -42,7 +43,7 @@ export class FileSource implements Source {
             readers.deferred++;
             readers.add(file);
           }
-          else skipped.push({ path: file.rel, reason: result.reason });
+          else skipped.push({ path: file.rel, reason: result.reason, ...unreadFlag(result) });
           return;
         }
         for (const c of result.candidates) findings.push(toFinding(c, { source: 'file', path: file.rel }, ctx.ruleById));
@@ -60,6 +61,8 @@ export class FileSource implements Source {
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = await walkFiles(root, this.walk, (f) => {
         const file = { ...f, rel: rebase(f.rel) };
+        // Pictures the workers search as bytes: listed, by name, as not read for their pixels.
+        if (ctx.ocr === null && isImagePath(file.rel)) skipped.push({ path: file.rel, ...NO_OCR });
         // A name that is not UTF-8 goes by its bytes, which the workers' protocol does not carry.
         if (f.stream || typeof f.abs !== 'string' || readers.wants(file.rel)) {
           readers.add(file);
@@ -151,7 +154,7 @@ class ReaderFiles {
     for (const f of result.found) {
       this.findings.push(toFinding(f.candidate, originOf({ source: 'file', path: file.rel }, f), this.ctx.ruleById));
     }
-    for (const skip of result.skipped) this.skipped.push({ path: skipPath(file.rel, skip), reason: skip.reason });
+    for (const skip of result.skipped) this.skipped.push(skippedAt(file.rel, skip));
     return data.length;
   }
 

@@ -131,6 +131,9 @@ function errorReason(err: NodeJS.ErrnoException): string {
   }
 }
 
+/** Skips that leave nothing unread: a link to nothing or to itself, a special file, a link not followed by choice. */
+const NOTHING_UNREAD = { unreadContent: false } as const;
+
 class GitignoreFilter {
   private readonly byDir = new Map<string, Ignore | null>();
 
@@ -243,7 +246,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       ignore: opts.exclude,
       fs: scanningFs({
         error: (dir, err) => skipped.push({ path: relOf(dir).rel || '.', reason: `folder ${errorReason(err)}` }),
-        gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON }),
+        gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
         notPlain: (dir) => notPlainDirs.push(dir),
       }),
     };
@@ -287,7 +290,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       const childRel = joinRel(rel, name);
       const childLocal = joinRel(local, name);
       if (isExcluded(childLocal)) continue;
-      if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON });
+      if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON, ...NOTHING_UNREAD });
       else if (entry.isDirectory()) await walkBytes(abs, childRel, childLocal, () => true);
       else await visit(abs, childRel, entry);
     }
@@ -318,7 +321,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     if (kind.isFile()) add({ abs, rel });
     else if (kind.isSymbolicLink()) return followLink(abs, rel);
     // Never opened: opening a FIFO waits for a writer.
-    else skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)' });
+    else skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)', ...NOTHING_UNREAD });
   };
 
   const followLink = async (abs: string | Buffer, rel: string): Promise<void> => {
@@ -326,26 +329,28 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     try {
       target = statSync(abs);
     } catch (err) {
-      skipped.push({ path: rel, reason: errorReason(err as NodeJS.ErrnoException) });
+      const code = (err as NodeJS.ErrnoException).code;
+      const dangling = code === 'ENOENT' || code === 'ELOOP';
+      skipped.push({ path: rel, reason: errorReason(err as NodeJS.ErrnoException), ...(dangling ? NOTHING_UNREAD : {}) });
       return;
     }
     if (target.isFile()) {
       add({ abs, rel });
     } else if (target.isDirectory()) {
       if (!opts.followSymlinks) {
-        skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
+        skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)', ...NOTHING_UNREAD });
         return;
       }
       const real = realKey(abs);
       if (seenDirs.has(real)) {
-        skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)' });
+        skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)', ...NOTHING_UNREAD });
         return;
       }
       seenDirs.add(real);
       if (typeof abs === 'string') await walkDir(abs, rel);
       else await walkBytes(abs, rel, '', () => true);
     } else {
-      skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder' });
+      skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder', ...NOTHING_UNREAD });
     }
   };
 

@@ -2,7 +2,7 @@
 // (or new in a range), each read once in pack order; beside it, one `git log --raw` walk, from
 // which only the blobs that hold keys are traced to the commits that introduced them.
 import { availableParallelism } from 'node:os';
-import type { Candidate, Skipped } from '../model.js';
+import { unreadFlag, type Candidate, type Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
@@ -41,6 +41,7 @@ interface BlobSkip {
   blob: string;
   entry?: string;
   reason: string;
+  unreadContent?: false;
 }
 
 export class HistorySource implements Source {
@@ -221,7 +222,7 @@ export class HistorySource implements Source {
     for (const skip of blobSkips) {
       // A blob no ref reaches has no path: it is not part of history.
       const path = paths.get(skip.blob);
-      if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason });
+      if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason, ...unreadFlag(skip) });
     }
     const findings = messages.commits.filter((f) => commits.has(f.commit!));
     findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));

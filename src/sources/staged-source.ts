@@ -3,7 +3,7 @@
 import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
-import { ContentScanner, originOf, skipPath } from '../scan/content.js';
+import { ContentScanner, originOf, skippedAt } from '../scan/content.js';
 import { toFinding, type Finding } from '../finding.js';
 import { CatFile, type CatFileResult } from '../git/cat-file.js';
 import type { StagedFile } from '../git/staged-diff.js';
@@ -57,7 +57,7 @@ export class StagedSource implements Source {
         }
         bytes += blob.data.length;
         const result = await content.scan(file.path, blob.data);
-        for (const skip of result.skipped) skipped.push({ path: skipPath(file.path, skip), reason: skip.reason });
+        for (const skip of result.skipped) skipped.push(skippedAt(file.path, skip));
         for (const f of result.found) {
           // Added lines are lines of the file itself: a picture or a document part counts whole.
           const ownLine = !f.fromImage && f.entry === undefined && f.page === undefined;

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv-draft-04';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
 import { runCli, tempDir, writeTree } from '../support/cli.js';
+import { entry, rawZip } from '../fixtures/documents/make.js';
 
 const require = createRequire(import.meta.url);
 // ajv-draft-04 is CommonJS; require() gives its class directly.
@@ -14,7 +15,7 @@ const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/li
 describe('sarif report', () => {
   const root = tempDir();
   const keys = [makeV2Key(), makeV1Key()];
-  writeTree(root, { 'a.env': `A=${keys[0]}\n`, 'src/b.py': `\n\nB = "${keys[1]}"\n`, 'dir with space/c.txt': `${keys[0]}\n` });
+  writeTree(root, { 'a.env': `A=${keys[0]}\n`, 'src/b.py': `\n\nB = "${keys[1]}"\n`, 'dir with space/c.txt': `${keys[0]}\n`, 'locked.zip': rawZip([entry('s.env', 'x', { flags: 1 })]) });
   const run = runCli(['scan', '.', '--format', 'sarif'], { cwd: root });
   const log = JSON.parse(run.stdout);
 
@@ -22,6 +23,11 @@ describe('sarif report', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it('lists what could hold a key but was not read as notifications of the run', () => {
+    const notes = log.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
+    expect(notes).toEqual([expect.stringMatching(/^not read, could hold a key: locked\.zip!s\.env: encrypted/)]);
   });
 
   it('has one result per place, with rule, location and fingerprint', () => {

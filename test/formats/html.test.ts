@@ -130,6 +130,6 @@ describe('scan reads data URIs in HTML and Markdown (CLI)', () => {
     const { run, report } = scanJson([root, '--no-cache']);
     expect(run.code).toBe(1);
     expect(report.findings.map((f) => [f.path, f.line, f.source])).toEqual([['bad.html', 2, 'file']]);
-    expect(report.skipped).toEqual([{ path: 'bad.html!data URI #1 (line 1)', reason: expect.stringMatching(/invalid base64/) }]);
+    expect(report.skipped).toEqual([{ path: 'bad.html!data URI #1 (line 1)', reason: expect.stringMatching(/invalid base64/), unread: false }]);
   });
 });
