@@ -5,13 +5,14 @@ import type { ScanResult } from '../scan/pipeline.js';
 import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { UsageError } from '../errors.js';
+import { maskNames } from '../report/mask-names.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 
-/** Each format's reporter loads only when chosen. */
+/** Each format's reporter loads only when chosen; each gets names masked unless --show-secrets. */
 export async function render(
-  result: ScanResult,
+  scanned: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
   toTerminal: boolean,
@@ -19,6 +20,7 @@ export async function render(
 ): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
+  const result = showSecrets ? scanned : maskNames(scanned, rules);
   switch (opts.format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(result, { showSecrets, ruleNames });

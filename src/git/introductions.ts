@@ -22,8 +22,18 @@ export interface Introduction {
   keys: string[];
 }
 
+/** Paths the walk shows entering history, for the few that `wants` picks (keys in names). */
+export interface NewPaths {
+  /** A cheap test on a raw change line (modes, blob ids, status, quoted path). */
+  wants(line: string): boolean;
+  /** A path this commit brought in: added, or the new name of a rename or copy. Called newest commit first. */
+  add(path: string, commit: CommitInfo): void;
+}
+
 const HEADER = '\x01';
 const ZERO = /^0+$/;
+/** A change whose path no parent had: added, renamed or copied to, against every parent. */
+const ADDS_PATH = /^(?:[ARC]\d*)+$/;
 const SUBMODULE = '160000';
 
 export class ChangeLog {
@@ -70,6 +80,7 @@ export class ChangeLog {
     blobsWith: (keySha: string) => Set<string>,
     exists: (blob: string) => boolean,
     named: Set<string>,
+    newPaths?: NewPaths,
   ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
     await this.finished;
     const found: Introduction[] = [];
@@ -90,6 +101,10 @@ export class ChangeLog {
         return;
       }
       if (!commit || !line.startsWith(':')) return;
+      if (newPaths?.wants(line)) {
+        const change = parseRawLine(line);
+        if (ADDS_PATH.test(change.status)) newPaths.add(unquoteGitPath(change.path), { ...commit, author: latin1ToUtf8(commit.author) });
+      }
       // Most changes hold no key and name a blob the store has: nothing to learn from them.
       const result = resultOf(line);
       if (!keysOf(result) && !named.has(result) && exists(result)) return;
@@ -117,6 +132,8 @@ interface RawChange {
   mode: string;
   sources: string[];
   result: string;
+  /** One letter per parent (`M`, `AA`), a rename or copy with its score (`R086`). */
+  status: string;
   /** As git wrote it (quoted when it needs to be). */
   path: string;
 }
@@ -138,6 +155,7 @@ function parseRawLine(line: string): RawChange {
     mode: fields[parents]!,
     sources: fields.slice(parents + 1, parents * 2 + 1),
     result: fields[parents * 2 + 1]!,
+    status: fields[parents * 2 + 2]!,
     path: paths[paths.length - 1]!,
   };
 }

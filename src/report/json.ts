@@ -24,7 +24,7 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
     fingerprint: f.fingerprint,
     snippet: f.snippet,
   };
-  for (const k of ['entry', 'commit', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
+  for (const k of ['entry', 'inName', 'commit', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
     if (f[k] !== undefined) out[k] = f[k];
   }
   if (opts.showSecrets) out.key = f.secret.reveal();
@@ -51,7 +51,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       confidence: g.confidence,
       verification: g.findings[0]!.verification,
       occurrences: g.findings.length,
-      places: g.findings.map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) })),
+      places: g.findings.map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.inName ? { inName: true } : {}), ...(f.commit ? { commit: f.commit } : {}) })),
       ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
     })),
     suppressed: result.suppressed.map((s) => ({

@@ -42,6 +42,7 @@ function result(f: Finding): Result {
       source: f.source,
       confidence: f.confidence,
       verification: f.verification,
+      ...(f.inName ? { inName: true } : {}),
       ...(f.commit ? { commit: f.commit } : {}),
     },
   };

@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { ContentScanner, originOf, skipPath } from '../scan/content.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
+import { NameScanner } from '../detect/names.js';
 
 /** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
@@ -27,6 +28,10 @@ export class FileSource implements Source {
     const findings: Finding[] = [];
     let bytes = 0;
     const readers = new ReaderFiles(ctx, findings, skipped);
+    const names = new NameScanner(readers.detector);
+    const scanName = (path: string) => {
+      for (const { name, candidate } of names.scan(path)) findings.push(toFinding(candidate, { source: 'file', path: name, inName: true }, ctx.ruleById));
+    };
     const pool = new ScanPool(
       { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
@@ -51,6 +56,7 @@ export class FileSource implements Source {
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = await walkFiles(root, this.walk, (f) => {
         const file = { abs: f.abs, rel: rebase(f.rel) };
+        scanName(file.rel);
         if (readers.wants(file.rel)) {
           readers.add(file);
           return;
@@ -58,7 +64,11 @@ export class FileSource implements Source {
         files.push(file);
         pool.add(f.abs);
       });
-      skipped.push(...walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
+      for (const s of walked.skipped) {
+        const path = rebase(s.path);
+        scanName(path);
+        skipped.push({ ...s, path });
+      }
     }
     // Readers first: the main thread opens documents and pictures while the workers
     // scan, then helps them with what is left; files a worker hands back come last.
@@ -93,6 +103,7 @@ class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
+  readonly detector: Detector;
   count = 0;
   /** Files the workers handed back because they turned out to need a reader. */
   deferred = 0;
@@ -102,7 +113,8 @@ class ReaderFiles {
     private readonly findings: Finding[],
     private readonly skipped: Skipped[],
   ) {
-    this.scanner = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
+    this.detector = new Detector(ctx.rules.map(compileRule));
+    this.scanner = new ContentScanner(this.detector, ctx.ocr, ctx.limits);
   }
 
   wants(name: string): boolean {
