@@ -24,7 +24,7 @@ export interface Introduction {
 
 /** Paths the walk shows entering history, for the few that `wants` picks (keys in names). */
 export interface NewPaths {
-  /** A cheap test on a raw change line (modes, blob ids, status, quoted path). */
+  /** A cheap test on raw log text (a chunk of it, then each change line: modes, blob ids, status, quoted path). */
   wants(line: string): boolean;
   /** A path this commit brought in: added, or the new name of a rename or copy. Called newest commit first. */
   add(path: string, commit: CommitInfo): void;
@@ -92,6 +92,8 @@ export class ChangeLog {
     const commits = new Set<string>();
     let commit: CommitInfo | null = null;
     let rest = '';
+    /** Set while the text at hand could hold a path `newPaths` wants (it seldom does). */
+    let wanted: NewPaths | undefined;
     const onLine = (line: string) => {
       if (line.startsWith(HEADER)) {
         // The author stays Latin-1 text of its bytes until an introduction needs it.
@@ -101,9 +103,9 @@ export class ChangeLog {
         return;
       }
       if (!commit || !line.startsWith(':')) return;
-      if (newPaths?.wants(line)) {
+      if (wanted?.wants(line)) {
         const change = parseRawLine(line);
-        if (ADDS_PATH.test(change.status)) newPaths.add(unquoteGitPath(change.path), { ...commit, author: latin1ToUtf8(commit.author) });
+        if (ADDS_PATH.test(change.status)) wanted.add(unquoteGitPath(change.path), { ...commit, author: latin1ToUtf8(commit.author) });
       }
       // Most changes hold no key and name a blob the store has: nothing to learn from them.
       const result = resultOf(line);
@@ -118,10 +120,13 @@ export class ChangeLog {
       if (intro) found.push(intro);
     };
     for (const chunk of this.chunks.splice(0)) {
-      const lines = (rest + chunk.toString('latin1')).split('\n');
+      const text = rest + chunk.toString('latin1');
+      wanted = newPaths?.wants(text) ? newPaths : undefined;
+      const lines = text.split('\n');
       rest = lines.pop()!;
       for (const line of lines) onLine(line);
     }
+    wanted = newPaths?.wants(rest) ? newPaths : undefined;
     if (rest) onLine(rest);
     return { introductions: found, missing, paths, reached, commits };
   }
