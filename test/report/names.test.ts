@@ -3,8 +3,8 @@
 // name whole (unless --show-secrets).
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
 import { runCli, tempDir, writeTree, type CliRun } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
@@ -164,6 +164,18 @@ describe('a key in a name', () => {
     runCli(['scan', '--no-progress', root, '--format', 'json', '--output', baseline]);
     const res = runCli(['scan', '--no-progress', root, '--baseline', baseline]);
     expect(res.code, res.stdout).toBe(0);
+  });
+
+  it('--write-redacted names the copy of a picture named after a key with the masked name', () => {
+    const key = makeV2Key();
+    const root = tempDir();
+    copyFileSync(resolve('test/fixtures/images/000-settings-light.png'), join(root, `shot_${key}.png`));
+    const outDir = join(tempDir('sfscan-redacted-'), 'copies');
+    const res = runCli(['scan', root, '--write-redacted', outDir, '--no-cache', '--format', 'json', '--no-progress']);
+    expect(res.code).toBe(1);
+    expect((res.stdout + res.stderr).includes(key)).toBe(false);
+    expect(readdirSync(outDir)).toEqual([`shot_${masked(key)}.png`]);
+    expect(runCli(['scan', outDir, '--no-cache', '--no-progress']).code).toBe(0);
   });
 
   it('an error that quotes a path masks the key in it', () => {
