@@ -3,6 +3,7 @@ import type { Candidate, Confidence, Origin, Verification } from './model.js';
 import { Secret } from './secret.js';
 import { sha256Hex } from './detect/detector.js';
 import { redactWith, type RuleDefinition } from './detect/rules.js';
+import { maskKeys } from './detect/names.js';
 
 export interface Finding extends Origin {
   rule: string;
@@ -20,8 +21,9 @@ export interface Finding extends Origin {
   verification: Verification;
 }
 
-export function fingerprintOf(keySha256: string, origin: Origin): string {
-  const where = origin.entry ? `${origin.path ?? ''}!${origin.entry}` : origin.path ?? '';
+/** Names that hold keys are masked: fingerprints go into ignore files and baselines, which are committed. */
+export function fingerprintOf(keySha256: string, origin: Origin, rules: Map<string, RuleDefinition>): string {
+  const where = maskKeys(origin.entry ? `${origin.path ?? ''}!${origin.entry}` : origin.path ?? '', rules);
   const place = origin.source === 'commit-message' ? 'commit-message' : origin.source === 'tag-message' ? `tag-message:${origin.tagObject}` : where;
   return [keySha256, place, origin.commit]
     .filter((part) => part !== undefined && part !== '')
@@ -39,7 +41,7 @@ export function toFinding(candidate: Candidate, origin: Origin, rules: Map<strin
     column: candidate.column,
     confidence: candidate.confidence,
     snippet: candidate.snippet,
-    fingerprint: fingerprintOf(keySha256, origin),
+    fingerprint: fingerprintOf(keySha256, origin, rules),
     verification: { status: 'unchecked' },
   };
   if (candidate.encoding) finding.encoding = candidate.encoding;

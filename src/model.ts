@@ -22,6 +22,8 @@ export interface Origin {
   page?: number;
   /** Seconds into a video during which the key is visible. */
   time?: { start: number; end: number };
+  /** The key is in the name itself (`path`'s last part, or `entry`'s when there is one), not in the content. */
+  inName?: true;
 }
 
 /** What the detector reports for one key-shaped, validated token in a chunk. */

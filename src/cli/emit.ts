@@ -6,13 +6,14 @@ import type { CommonOptions } from './flags.js';
 import { writePrivateFile, writeStdout } from '../report/write-file.js';
 import { isUnread, type UnreadMode } from '../model.js';
 import type { ScanSetup } from './options.js';
+import { maskNames } from '../report/mask-names.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 
-/** Each format's reporter loads only when chosen. */
+/** Each format's reporter loads only when chosen; each gets names masked unless --show-secrets. */
 export async function render(
-  result: ScanResult,
+  scanned: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
   toTerminal: boolean,
@@ -21,6 +22,7 @@ export async function render(
 ): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
+  const result = showSecrets ? scanned : maskNames(scanned, rules);
   switch (opts.format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(result, { showSecrets, ruleNames });

@@ -1,11 +1,20 @@
 // Runs a command and turns what went wrong into exit code 2 and one line on stderr.
 import { UsageError } from '../errors.js';
 import { owned } from '../scan/stall.js';
+import { loadBuiltinRules } from '../detect/rule-files.js';
+import { maskKeys } from '../detect/names.js';
 
 export const EXIT_ERROR = 2;
 
-export function fail(message: string): number {
-  process.stderr.write(`spreeflo-scan: ${message}\n`);
+/** Messages quote paths and arguments: a key in one is masked, as in reports. */
+export async function fail(message: string): Promise<number> {
+  let shown = message;
+  try {
+    shown = maskKeys(message, await loadBuiltinRules());
+  } catch {
+    // Without the rules (a broken install) the error itself is the news.
+  }
+  process.stderr.write(`spreeflo-scan: ${shown}\n`);
   return EXIT_ERROR;
 }
 

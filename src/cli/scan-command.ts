@@ -9,6 +9,7 @@ import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
+import { maskKeys } from '../detect/names.js';
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -52,11 +53,13 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
       findings: result.findings,
       suppressed: result.suppressed.map((s) => s.finding),
       locate,
+      copyName: (path) => maskKeys(path, setup.rules),
       dir: opts.writeRedacted!,
     });
     const lines = redact.describeOutcome(outcome, opts.writeRedacted!);
     result.notes.push(...lines);
-    if (opts.output || opts.format !== 'text') for (const line of lines) process.stderr.write(`spreeflo-scan: ${line}\n`);
+    const shown = opts.showSecrets ? lines : lines.map((line) => maskKeys(line, setup.rules));
+    if (opts.output || opts.format !== 'text') for (const line of shown) process.stderr.write(`spreeflo-scan: ${line}\n`);
   }
   return emitReport(result, setup, opts, undefined, roots);
 }

@@ -3,7 +3,7 @@
 // pattern, validator and context run only in a small window around each place, so
 // the cost follows the number of hits, not the size of the chunk.
 import type { Candidate } from '../model.js';
-import { type CompiledRule, redactWith } from './rules.js';
+import { type CompiledRule, maskShapes } from './rules.js';
 import { ByteLocator } from './locate.js';
 import { LiteralFinder } from './needles.js';
 import { base64Anchors, base64RunAround, sniffUtf16, utf16ToUtf8, type Base64Run } from './encodings.js';
@@ -122,10 +122,6 @@ export class Detector {
 
   /** Every key-shaped token in `text` (valid or not) replaced by its redacted form. */
   mask(text: string): string {
-    let out = text;
-    for (const { rule } of this.prepared) {
-      out = out.replace(rule.shape, (token) => redactWith(rule.def, token));
-    }
-    return out;
+    return maskShapes(this.rules, text);
   }
 }

@@ -49,6 +49,9 @@ export const VALIDATORS: Record<string, (token: string) => boolean> = {
 // count as one, so keys in notebooks and query strings are still whole tokens.
 const BEFORE = String.raw`(?<=^|[^0-9A-Za-z_]|\\[nrtfbv]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})`;
 const AFTER = String.raw`(?=$|[^0-9A-Za-z_])`;
+// In file and entry names `_` separates words (`creds_<key>.txt`), so it delimits a key there too.
+const NAME_BEFORE = BEFORE.replace('A-Za-z_]', 'A-Za-z]');
+const NAME_AFTER = AFTER.replace('A-Za-z_]', 'A-Za-z]');
 /** The longest delimiter BEFORE can look back over (`\\u0027`). */
 const DELIMITER_REACH = 8;
 const DEFAULT_MAX_LENGTH = 256;
@@ -81,6 +84,18 @@ export function compileRule(def: RuleDefinition): CompiledRule {
       : null,
     reach: (def.maxLength ?? DEFAULT_MAX_LENGTH) + DELIMITER_REACH,
   };
+}
+
+/** Every key-shaped token in `text` (valid or not) replaced by its redacted form. */
+export function maskShapes(rules: readonly CompiledRule[], text: string): string {
+  let out = text;
+  for (const rule of rules) out = out.replace(rule.shape, (token) => redactWith(rule.def, token));
+  return out;
+}
+
+/** The rule as it matches in names, where `_` is a delimiter too. */
+export function forNames(rule: CompiledRule): CompiledRule {
+  return { ...rule, regex: toRegExp(`${NAME_BEFORE}(?:${rule.def.pattern})${NAME_AFTER}`, 'g', rule.def.file) };
 }
 
 export function redactWith(def: RuleDefinition | undefined, key: string): string {

@@ -22,8 +22,18 @@ export interface Introduction {
   keys: string[];
 }
 
+/** Paths the walk shows entering history, for the few that `wants` picks (keys in names). */
+export interface NewPaths {
+  /** A cheap test on raw log text (a chunk of it, then each change line: modes, blob ids, status, quoted path). */
+  wants(line: string): boolean;
+  /** A path this commit brought in: added, or the new name of a rename or copy. Called newest commit first. */
+  add(path: string, commit: CommitInfo): void;
+}
+
 const HEADER = '\x01';
 const ZERO = /^0+$/;
+/** A change whose path no parent had: added, renamed or copied to, against every parent. */
+const ADDS_PATH = /^(?:[ARC]\d*)+$/;
 const SUBMODULE = '160000';
 
 export class ChangeLog {
@@ -70,6 +80,7 @@ export class ChangeLog {
     blobsWith: (keySha: string) => Set<string>,
     exists: (blob: string) => boolean,
     named: Set<string>,
+    newPaths?: NewPaths,
   ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
     await this.finished;
     const found: Introduction[] = [];
@@ -81,6 +92,8 @@ export class ChangeLog {
     const commits = new Set<string>();
     let commit: CommitInfo | null = null;
     let rest = '';
+    /** Set while the text at hand could hold a path `newPaths` wants (it seldom does). */
+    let wanted: NewPaths | undefined;
     const onLine = (line: string) => {
       if (line.startsWith(HEADER)) {
         // The author stays Latin-1 text of its bytes until an introduction needs it.
@@ -90,6 +103,10 @@ export class ChangeLog {
         return;
       }
       if (!commit || !line.startsWith(':')) return;
+      if (wanted?.wants(line)) {
+        const change = parseRawLine(line);
+        if (ADDS_PATH.test(change.status)) wanted.add(unquoteGitPath(change.path), { ...commit, author: latin1ToUtf8(commit.author) });
+      }
       // Most changes hold no key and name a blob the store has: nothing to learn from them.
       const result = resultOf(line);
       if (!keysOf(result) && !named.has(result) && exists(result)) return;
@@ -103,10 +120,13 @@ export class ChangeLog {
       if (intro) found.push(intro);
     };
     for (const chunk of this.chunks.splice(0)) {
-      const lines = (rest + chunk.toString('latin1')).split('\n');
+      const text = rest + chunk.toString('latin1');
+      wanted = newPaths?.wants(text) ? newPaths : undefined;
+      const lines = text.split('\n');
       rest = lines.pop()!;
       for (const line of lines) onLine(line);
     }
+    wanted = newPaths?.wants(rest) ? newPaths : undefined;
     if (rest) onLine(rest);
     return { introductions: found, missing, paths, reached, commits };
   }
@@ -117,6 +137,8 @@ interface RawChange {
   mode: string;
   sources: string[];
   result: string;
+  /** One letter per parent (`M`, `AA`), a rename or copy with its score (`R086`). */
+  status: string;
   /** As git wrote it (quoted when it needs to be). */
   path: string;
 }
@@ -138,6 +160,7 @@ function parseRawLine(line: string): RawChange {
     mode: fields[parents]!,
     sources: fields.slice(parents + 1, parents * 2 + 1),
     result: fields[parents * 2 + 1]!,
+    status: fields[parents * 2 + 2]!,
     path: paths[paths.length - 1]!,
   };
 }

@@ -160,6 +160,7 @@ function heading(g: KeyGroup, index: number): { title: string; nameHtml: string;
 
 function whereIn(f: Finding): string {
   const parts: string[] = [];
+  if (f.inName) parts.push('in the name');
   if (f.page !== undefined) parts.push(`page ${esc(f.page)}`);
   if (f.time) parts.push(`visible ${esc(timeRange(f.time))}`);
   if (f.box) {

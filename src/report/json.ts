@@ -25,7 +25,7 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
     fingerprint: f.fingerprint,
     snippet: f.snippet,
   };
-  for (const k of ['entry', 'commit', 'tag', 'tagObject', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
+  for (const k of ['entry', 'inName', 'commit', 'tag', 'tagObject', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
     if (f[k] !== undefined) out[k] = f[k];
   }
   if (opts.showSecrets) out.key = f.secret.reveal();
@@ -64,7 +64,7 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       verification: g.findings[0]!.verification,
       occurrences: g.findings.length,
       // Every place is in `findings`; a key in a million places keeps this list readable.
-      places: g.findings.slice(0, KEY_PLACES).map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}), ...(f.tag ? { tag: f.tag } : {}) })),
+      places: g.findings.slice(0, KEY_PLACES).map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.inName ? { inName: true } : {}), ...(f.commit ? { commit: f.commit } : {}), ...(f.tag ? { tag: f.tag } : {}) })),
       ...(g.findings.length > KEY_PLACES ? { placesOmitted: g.findings.length - KEY_PLACES } : {}),
       ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
     })),

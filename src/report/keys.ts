@@ -34,8 +34,9 @@ export function messageWhere(f: Finding): string | null {
 /** `path:line:column`, with the archive entry, commit or page when there is one. */
 export function placeOf(f: Finding): string {
   const where = messageWhere(f) ?? `${f.path}${f.entry ? `!${f.entry}` : ''}`;
-  const at = f.box ? '' : `:${f.line}:${f.column}`;
+  const at = f.box || f.inName ? '' : `:${f.line}:${f.column}`;
   const extras = [
+    f.inName ? 'in the name' : '',
     f.commit ? `commit ${f.commit.slice(0, 12)}` : '',
     f.page !== undefined ? `page ${f.page}` : '',
     f.encoding ? f.encoding : '',

@@ -114,6 +114,8 @@ export interface RedactRequest {
   suppressed: Finding[];
   /** The file on disk behind a reported path. */
   locate: (path: string) => string;
+  /** A reported path as the copy is named: a name that holds a key is masked, or the copy would leak it. */
+  copyName: (path: string) => string;
   dir: string;
 }
 
@@ -135,7 +137,7 @@ export async function writeRedactedCopies(req: RedactRequest): Promise<RedactOut
   for (const path of [...leaking].sort()) {
     const boxes = [...req.findings, ...req.suppressed].filter((f) => f.path === path && standalone(f) && f.box).map((f) => f.box!);
     const source = resolve(req.locate(path));
-    const target = join(outDir, copyPathFor(path));
+    const target = join(outDir, copyPathFor(req.copyName(path)));
     try {
       if (!within(target, outDir) || target === outDir) throw new Error('path outside the output folder');
       if (realish(target) === realish(source)) throw new Error('would overwrite the original');

@@ -44,6 +44,7 @@ function result(f: Finding): Result {
       source: f.source,
       confidence: f.confidence,
       verification: f.verification,
+      ...(f.inName ? { inName: true } : {}),
       ...(f.commit ? { commit: f.commit } : {}),
       ...(f.tag ? { tag: f.tag, tagObject: f.tagObject } : {}),
       ...(f.source === 'note' ? { annotated: f.path } : {}),

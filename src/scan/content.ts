@@ -8,6 +8,7 @@ import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
 import { owned, StallError } from './stall.js';
+import { NameScanner } from '../detect/names.js';
 
 export interface Found {
   candidate: Candidate;
@@ -18,6 +19,8 @@ export interface Found {
   time?: TimeRange;
   /** The picture with every key masked and this one outlined (PNG data URI), when thumbnails were asked for. */
   thumbnail?: string;
+  /** The key is in the entry's name (`entry` names the entry or folder), not in its content. */
+  inName?: true;
 }
 
 export interface ContentSkip {
@@ -180,6 +183,7 @@ export class ContentScanner {
   }
 
   private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult): Promise<void> {
+    this.scanEntryNames(read, where, out);
     for (const skip of read.skipped) {
       const entry = join(where.entry, skip.entry);
       out.skipped.push({ ...(entry ? { entry } : {}), reason: skip.reason, ...unreadFlag(skip) });
@@ -196,6 +200,19 @@ export class ContentScanner {
         }
       } else {
         await this.scanAt(part.name, part.data, depth + 1, inner, out);
+      }
+    }
+  }
+
+  /** Entry names (archive paths and their folders, document parts, PDF attachments), read or skipped. */
+  private scanEntryNames(read: ReadResult, where: Where, out: ContentResult): void {
+    const names = new NameScanner(this.detector);
+    // Columns count in the whole entry (`outer.zip!inner/name`).
+    const shift = where.entry ? where.entry.length + 1 : 0;
+    for (const { entry } of [...read.parts, ...read.skipped]) {
+      if (entry === undefined) continue;
+      for (const { name, candidate } of names.scan(entry)) {
+        out.found.push({ candidate: { ...candidate, column: candidate.column + shift }, fromImage: false, ...where, entry: join(where.entry, name)!, inName: true });
       }
     }
   }
@@ -240,6 +257,7 @@ export function originOf(base: Origin, f: Found): Origin & { thumbnail?: string 
     ...(f.entry !== undefined ? { entry: f.entry } : {}),
     ...(f.page !== undefined ? { page: f.page } : {}),
     ...(f.time !== undefined ? { time: f.time } : {}),
+    ...(f.inName ? { inName: true } : {}),
     // Carried into the Finding by toFinding's spread; only the HTML report reads it.
     ...(f.thumbnail !== undefined ? { thumbnail: f.thumbnail } : {}),
   };

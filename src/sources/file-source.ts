@@ -2,7 +2,6 @@
 // core, starting while the walk is still going.
 import { unreadFlag, type Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
-import { appendAll } from '../arrays.js';
 import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
@@ -15,6 +14,7 @@ import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js'
 import { isImagePath } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
+import { NameScanner } from '../detect/names.js';
 
 /** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
@@ -33,6 +33,10 @@ export class FileSource implements Source {
     const findings: Finding[] = [];
     let bytes = 0;
     const readers = new ReaderFiles(ctx, findings, skipped);
+    const names = new NameScanner(readers.detector);
+    const scanName = (path: string) => {
+      for (const { name, candidate } of names.scan(path)) findings.push(toFinding(candidate, { source: 'file', path: name, inName: true }, ctx.ruleById));
+    };
     const pool = new ScanPool(
       { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
@@ -61,6 +65,7 @@ export class FileSource implements Source {
       const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
       const walked = await walkFiles(root, this.walk, (f) => {
         const file = { ...f, rel: rebase(f.rel) };
+        scanName(file.rel);
         // Pictures the workers search as bytes: listed, by name, as not read for their pixels.
         if (ctx.ocr === null && isImagePath(file.rel)) skipped.push({ path: file.rel, ...NO_OCR });
         // A name that is not UTF-8 goes by its bytes, which the workers' protocol does not carry.
@@ -71,7 +76,11 @@ export class FileSource implements Source {
         files.push(file);
         pool.add(f.abs);
       });
-      appendAll(skipped, walked.skipped.map((s) => ({ ...s, path: rebase(s.path) })));
+      for (const s of walked.skipped) {
+        const path = rebase(s.path);
+        scanName(path);
+        skipped.push({ ...s, path });
+      }
     }
     // Readers first: the main thread opens documents and pictures while the workers
     // scan, then helps them with what is left; files a worker hands back come last.
@@ -119,6 +128,7 @@ class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
+  readonly detector: Detector;
   count = 0;
   /** Files the workers handed back because they turned out to need a reader. */
   deferred = 0;
@@ -128,7 +138,8 @@ class ReaderFiles {
     private readonly findings: Finding[],
     private readonly skipped: Skipped[],
   ) {
-    this.scanner = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
+    this.detector = new Detector(ctx.rules.map(compileRule));
+    this.scanner = new ContentScanner(this.detector, ctx.ocr, ctx.limits);
   }
 
   wants(name: string): boolean {

@@ -6,13 +6,15 @@ import { unreadFlag, type Candidate, type Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
+import { appendAll } from '../arrays.js';
 import { git } from '../git/run.js';
 import { eachObjectInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
 import { ObjectReader } from '../git/read-objects.js';
 import { PackIndex } from '../git/pack-index.js';
 import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
-import { ChangeLog } from '../git/introductions.js';
+import { ChangeLog, type CommitInfo, type NewPaths } from '../git/introductions.js';
+import { NameScanner, type NameHit } from '../detect/names.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import { ContainerReads } from './history-containers.js';
@@ -176,7 +178,9 @@ export class HistorySource implements Source {
     }
     const noteLines = await notes;
     const messages = { commits: messageFindings, tags, detector };
-    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx);
+    const names = new NamesInHistory(detector);
+    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx, names);
+    appendAll(findings, names.findings(ctx));
     return { findings, skipped, files: reader.count + packed.count - fallbacks, bytes, notes: noteLines };
   }
 
@@ -201,6 +205,7 @@ export class HistorySource implements Source {
     skipped: Skipped[],
     notes: string[],
     ctx: SourceContext,
+    names: NewPaths,
   ): Promise<Finding[]> {
     const keysOfBlob = new Map<string, string[]>();
     const blobsOfKey = new Map<string, Set<string>>();
@@ -217,6 +222,7 @@ export class HistorySource implements Source {
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
       new Set(blobSkips.map((b) => b.blob)),
+      names,
     );
     for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: 'missing from the repository (damaged or partial clone)' });
     for (const skip of blobSkips) {
@@ -244,5 +250,33 @@ export class HistorySource implements Source {
       );
     }
     return findings;
+  }
+}
+
+/**
+ * Keys in the names of files and folders history holds, whether or not their
+ * content is clean: each name once, at the oldest commit the walk shows bringing it in.
+ */
+class NamesInHistory implements NewPaths {
+  private readonly scanner: NameScanner;
+  private readonly found = new Map<string, { hit: NameHit; commit: CommitInfo }>();
+
+  constructor(detector: Detector) {
+    this.scanner = new NameScanner(detector);
+  }
+
+  wants(line: string): boolean {
+    return this.scanner.mayHold(line);
+  }
+
+  add(path: string, commit: CommitInfo): void {
+    // The walk goes newest first: the last commit seen for a name brought it in.
+    for (const hit of this.scanner.along(path)) this.found.set(`${hit.name}\u0000${hit.candidate.key}`, { hit, commit });
+  }
+
+  findings(ctx: SourceContext): Finding[] {
+    return [...this.found.values()].map(({ hit, commit }) =>
+      toFinding(hit.candidate, { source: 'history', path: hit.name, commit: commit.id, author: commit.author, date: commit.date, inName: true }, ctx.ruleById),
+    );
   }
 }

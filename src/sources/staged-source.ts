@@ -3,9 +3,11 @@
 import type { Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
+import { NameScanner } from '../detect/names.js';
 import { ContentScanner, originOf, skippedAt } from '../scan/content.js';
 import { toFinding, type Finding } from '../finding.js';
 import { CatFile, type CatFileResult } from '../git/cat-file.js';
+import { git } from '../git/run.js';
 import type { StagedFile } from '../git/staged-diff.js';
 import { LfsStore, lfsPointer } from '../git/lfs.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
@@ -27,16 +29,31 @@ export class StagedSource implements Source {
     return new Map(wanted.map((f, i) => [f.blob, pending[i]!]));
   }
 
+  /**
+   * Whether the commit brings this file or folder name in: a name HEAD already has
+   * is `history`'s business, as a key on a line the commit does not add is.
+   * Asked only for names that hold keys.
+   */
+  private async addsName(name: string): Promise<boolean> {
+    if (this.allStaged) return true;
+    return (await git(['cat-file', '-e', `HEAD:${name}`], this.repoRoot)).code !== 0;
+  }
+
   async run(ctx: SourceContext): Promise<SourceOutput> {
     const findings: Finding[] = [];
     const skipped: Skipped[] = [];
     let bytes = 0;
     if (this.files.length === 0) return { findings, skipped, files: 0, bytes, notes: [] };
     const blobs = this.blobsToRead();
-    const content = new ContentScanner(new Detector(ctx.rules.map(compileRule)), ctx.ocr, ctx.limits);
+    const detector = new Detector(ctx.rules.map(compileRule));
+    const content = new ContentScanner(detector, ctx.ocr, ctx.limits);
+    const names = new NameScanner(detector);
     const lfs = new LfsStore(this.repoRoot);
     try {
       for (const file of this.files) {
+        for (const { name, candidate } of names.scan(file.path)) {
+          if (await this.addsName(name)) findings.push(toFinding(candidate, { source: 'staged', path: name, inName: true }, ctx.ruleById));
+        }
         const staged = file.content ? { data: file.content } : await blobs.get(file.blob)!;
         if ('missing' in staged) {
           skipped.push({ path: file.path, reason: 'staged blob missing from the object store' });

@@ -277,4 +277,13 @@ describe('scan reads PDFs', () => {
     expect(Object.keys(reasons).filter((p) => !/locked|broken/.test(p))).toEqual([]);
     console.log(`scan of 5 PDFs (2 pictures read by OCR): ${seconds.toFixed(1)} s`);
   });
+
+  it('an attachment named after a key is a finding, its name masked', () => {
+    const key = makeV2Key();
+    const root = tempDir();
+    writeTree(root, { 'report.pdf': buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (x) Tj ET' }], attachments: [{ name: `${key}.env`, data: 'X=1\n' }] }) });
+    const { run, report } = scanJson([root, '--no-ocr', '--no-progress']);
+    expect(run.stdout.includes(key)).toBe(false);
+    expect(report.findings.map((f) => [f.entry, f.inName, f.keySha256])).toEqual([[`attachment ${key.slice(0, 8)}…${key.slice(-4)}.env`, true, sha(key)]]);
+  });
 });
