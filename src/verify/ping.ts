@@ -10,7 +10,7 @@ import { PacingScheduler } from './scheduler.js';
 import { BASE_URL_ENV, checkBaseUrl, pingUrlForKey } from './url.js';
 
 export { redactKey } from './redact.js';
-export { isLoopbackHost, checkBaseUrl, BASE_URL_ENV } from './url.js';
+export { loopbackAddress, checkBaseUrl, BASE_URL_ENV } from './url.js';
 
 export interface VerifyOptions {
   /** Overrides every host (v1 data centres included). Default: env SPREEFLO_API_URL, else the real hosts. */
