@@ -60,7 +60,7 @@ export interface KeyToVerify {
 const MAX_RATE_LIMITED_PER_KEY = 8;
 const MAX_BODY_BYTES = 64 * 1024;
 /** The base of the default deadline: one key that never gets an answer costs this. */
-export const DEFAULT_DEADLINE_MS = 30_000;
+const DEFAULT_DEADLINE_MS = 30_000;
 
 /** Waits `ms`, or less when `signal` aborts first. */
 const sleep = (ms: number, signal: AbortSignal) => delay(Math.max(0, ms), undefined, { signal }).catch(() => undefined);

@@ -355,7 +355,7 @@ describe('verifyKeys: one deadline for the whole check', () => {
     };
     await verifyKeys([LIVE, REVOKED].map(toVerify), { baseUrl: fake.url, deadlineMs: 500, progress });
     expect(events).toEqual(['start 2 500', 'settled', 'settled', 'stop']);
-    // Default: 30 s, plus what pacing needs beyond the first start (9 keys at 9/s: 1 s more).
+    // Default: 30 s, plus what pacing needs after the first start, in whole seconds (9 more starts at 100/s: 1 s).
     events.length = 0;
     await verifyKeys([REVOKED].map(toVerify), { baseUrl: fake.url, progress });
     await verifyKeys(Array.from({ length: 10 }, (_, i) => toVerify(fakeV2Key(500 + i))), { baseUrl: fake.url, progress, ratePerSecond: 100 });
