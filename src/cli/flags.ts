@@ -19,6 +19,8 @@ export interface CommonOptions {
   verifyTimeout?: number;
   verifyRate?: number;
   verifyConcurrency?: number;
+  /** Seconds for the whole check; unset: 30 plus what pacing needs. */
+  verifyDeadline?: number;
   failOn: 'any' | 'live';
   ocr?: boolean;
   cache?: boolean;
@@ -54,10 +56,21 @@ export function addReportOptions(cmd: Command): Command {
         .choices(['fail', 'report']),
     )
     .addOption(
+      new Option('--verify-deadline <seconds>', 'time for the whole check; keys not answered by then are unknown (default: 30 + keys ÷ rate)').argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
       new Option('--fail-on <which>', 'exit 1 for any key, or (with --verify) only for live and plan-restricted keys')
         .choices(['any', 'live'])
         .default(DEFAULTS.failOn),
     );
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
 }
 
 function positiveInt(value: string): number {

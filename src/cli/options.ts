@@ -1,7 +1,7 @@
 // Turning the shared options into what a scan needs: config, rules, filters.
 import { resolve } from 'node:path';
 import { IGNORE_FILE_NAME, defaultConfig, findConfigFile, loadConfig, loadIgnoreFile, parseConfig, parseIgnoreFile, type Config, type IgnoreList } from '../config.js';
-import { type RuleDefinition } from '../detect/rules.js';
+import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
 import type { CommonOptions } from './flags.js';
 import type { SourceContext, Verifier } from '../scan/pipeline.js';
@@ -74,14 +74,24 @@ export async function buildFilters(
 }
 
 /** The verifier step: names from the inventory, if any; Ping API calls only with --verify. */
-export async function buildVerifier(opts: CommonOptions, config: Config): Promise<Verifier | undefined> {
+export async function buildVerifier(opts: CommonOptions, config: Config, rules: RuleDefinition[]): Promise<Verifier | undefined> {
   if (!opts.verify && config.inventory.length === 0) return undefined;
   const { checkVerifyTarget, nameFromInventory, pingVerifier, verifierChain } = await import('../verify/verifier.js');
   const steps = [nameFromInventory(config)];
   if (opts.verify) {
     checkVerifyTarget(undefined);
+    // A name Spreeflo returns may hold a key: masked as snippets are.
+    const [{ Detector }, { createVerifyProgress }] = await Promise.all([import('../detect/detector.js'), import('./progress.js')]);
+    const detector = new Detector(rules.map(compileRule));
     steps.push(
-      pingVerifier({ timeoutMs: opts.verifyTimeout, ratePerSecond: opts.verifyRate, concurrency: opts.verifyConcurrency }),
+      pingVerifier({
+        timeoutMs: opts.verifyTimeout,
+        ratePerSecond: opts.verifyRate,
+        concurrency: opts.verifyConcurrency,
+        ...(opts.verifyDeadline ? { deadlineMs: opts.verifyDeadline * 1000 } : {}),
+        maskText: (text) => detector.mask(text),
+        progress: createVerifyProgress(opts.progress),
+      }),
     );
   }
   return verifierChain(steps);
@@ -131,7 +141,7 @@ export async function prepareScan(
     limits: { ...DEFAULT_LIMITS, maxEntryBytes: Math.min(DEFAULT_LIMITS.maxEntryBytes, extra.maxFileSize ?? config.maxFileSize) },
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
-  const verify = await buildVerifier(opts, config);
+  const verify = await buildVerifier(opts, config, rules);
   const notes = [...(approved?.notes ?? [])];
   const { filters, acceptUnread } = await buildFilters(root, opts, config, approved, notes);
   const unread = opts.unread ?? config.unread ?? (extra.gate ? 'fail' : 'report');

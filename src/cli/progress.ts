@@ -1,5 +1,6 @@
 // Progress on stderr for long scans, only when stderr is a terminal.
 import cliProgress from 'cli-progress';
+import type { VerifyProgress } from '../verify/ping.js';
 
 const SHOW_AFTER_MS = 400;
 
@@ -31,6 +32,53 @@ export function createProgress(enabled: boolean, totalLabel = 'files'): Progress
     },
     stop() {
       bar?.stop();
+    },
+  };
+}
+
+/** A check slower than this earns one line on a stderr that is not a terminal (CI logs). */
+const NOTE_AFTER_MS = 2000;
+const REDRAW_MS = 1000;
+
+/**
+ * On a terminal, a line redrawn each second until every key has its verdict;
+ * elsewhere, one note if the check is still waiting after a few seconds, so a
+ * slow or silent server is never a silent wait. Nothing with --no-progress.
+ */
+export function createVerifyProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): VerifyProgress {
+  if (!enabled) return { start() {}, settled() {}, stop() {} };
+  let total = 0;
+  let answered = 0;
+  let limit = '';
+  let started = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let drawn = false;
+  const seconds = () => Math.floor((performance.now() - started) / 1000);
+  const draw = () => {
+    stream.write(`\r\x1b[2Kverifying keys with Spreeflo: ${answered} of ${total} answered, ${seconds()} s (gives up after ${limit})`);
+    drawn = true;
+  };
+  const note = () => {
+    stream.write(
+      `spreeflo-scan: --verify: still waiting for Spreeflo (${answered} of ${total} keys answered); ` +
+        `gives up after ${limit} (--verify-deadline)\n`,
+    );
+  };
+  return {
+    start(keys, deadlineMs) {
+      total = keys;
+      limit = `${Math.round(deadlineMs / 100) / 10} s`;
+      started = performance.now();
+      timer = stream.isTTY ? setInterval(draw, REDRAW_MS) : setTimeout(note, NOTE_AFTER_MS);
+      // The check's own deadline ends the run; this timer must never hold it open.
+      timer.unref();
+    },
+    settled() {
+      answered++;
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      if (drawn) stream.write('\r\x1b[2K');
     },
   };
 }

@@ -77,6 +77,7 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
     const name = v.keyName ? ` '${v.keyName}'${account}` : v.probableName ? ` probably '${v.probableName}' (last four characters match your inventory)` : '';
     lines.push(`${c.bold(`${index}. ${shown}`)}${name}  ${kind}`);
     lines.push(`   ${describeStatus(v.status)}`);
+    if (v.status === 'unknown' && v.detail) lines.push(`   Why: ${v.detail}`);
     const leaked = g.findings.some((f) => f.source !== 'staged');
     if (v.status === 'unchecked' && leaked) {
       lines.push(`   Revoke it in Spreeflo (${REVOKE_STEPS}) unless you know it is dead; integrations using it need a new key.`);

@@ -24,11 +24,24 @@ export class PacingScheduler {
 
   /**
    * Resolves when the caller may start one request. FIFO within each class;
-   * `retry` callers are served before first attempts.
+   * `retry` callers are served before first attempts. Also resolves, at once and
+   * without taking a start, when `signal` aborts: the caller checks it.
    */
-  acquire(retry = false): Promise<void> {
+  acquire(retry = false, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
-      (retry ? this.urgent : this.normal).push(resolve);
+      if (signal?.aborted) return resolve();
+      const queue = retry ? this.urgent : this.normal;
+      const onAbort = () => {
+        queue.splice(queue.indexOf(start), 1);
+        this.idleIfEmpty();
+        resolve();
+      };
+      const start = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(start);
       this.pump();
     });
   }
@@ -36,6 +49,13 @@ export class PacingScheduler {
   /** Hold every request start until `ms` from now (for example a 429's Retry-After). */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  /** No waiter left: no wake-up either, so an abandoned run keeps no timer alive. */
+  private idleIfEmpty(): void {
+    if (this.urgent.length || this.normal.length || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private pump(): void {

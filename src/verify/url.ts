@@ -7,18 +7,37 @@ export const BASE_URL_ENV = 'SPREEFLO_API_URL';
 
 const V1_SUFFIX = /-sf([1-9]\d?)$/;
 
-/** True for 127.0.0.0/8, localhost and ::1. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (h === 'localhost' || h === '::1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return !!m && m.slice(1).every((part) => Number(part) <= 255);
+const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+/** An IPv4-mapped IPv6 address as WHATWG URL writes it: `[::ffff:7f00:1]` for 127.0.0.1. */
+const IPV4_MAPPED = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/;
+
+/**
+ * The loopback address a URL hostname stands for, or null. Decided from the text
+ * alone, never by a lookup: a name that resolves to 127.0.0.1 today (`127.0.0.1.nip.io`,
+ * an /etc/hosts entry) is still a name someone else controls. Expects `URL.hostname`,
+ * which has already turned `127.1`, `0x7f.1`, `2130706433` and `LOCALHOST` into
+ * `127.0.0.1` and `localhost`. `localhost` (with or without the root's trailing dot)
+ * means 127.0.0.1, so it is never resolved either.
+ */
+export function loopbackAddress(hostname: string): string | null {
+  if (hostname === 'localhost' || hostname === 'localhost.') return '127.0.0.1';
+  if (hostname === '[::1]') return hostname;
+  const mapped = IPV4_MAPPED.exec(hostname);
+  const ipv4 = mapped ? fromMapped(mapped[1]!, mapped[2]!) : hostname;
+  return IPV4_LOOPBACK.test(ipv4) ? ipv4 : null;
+}
+
+function fromMapped(high: string, low: string): string {
+  const h = parseInt(high, 16);
+  const l = parseInt(low, 16);
+  return `${h >> 8}.${h & 255}.${l >> 8}.${l & 255}`;
 }
 
 /**
  * Parse and check a base URL: https anywhere, plain http only on a loopback host
  * (a key must never cross a network in clear text). Throws a clear Error otherwise.
- * Returns the base without a trailing slash.
+ * Returns the base without a trailing slash; a plain-http base names the loopback
+ * address itself, so the request goes there without resolving any name.
  */
 export function checkBaseUrl(raw: string): string {
   let url: URL;
@@ -34,12 +53,15 @@ export function checkBaseUrl(raw: string): string {
   if (url.protocol === 'https:') {
     // fine
   } else if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) {
+    const address = loopbackAddress(url.hostname);
+    if (address === null) {
       throw new Error(
         `Refusing plain http:// Spreeflo API base URL ${shown}: keys would be sent unencrypted. ` +
-          'Use https://, or http:// only on a loopback host (127.0.0.0/8, localhost, ::1).',
+          'Use https://, or http:// only on a loopback address (127.0.0.0/8, [::1], or localhost for 127.0.0.1); ' +
+          'names are not looked up.',
       );
     }
+    url.hostname = address;
   } else {
     throw new Error(`Spreeflo API base URL must use https:// (got ${url.protocol}//)`);
   }

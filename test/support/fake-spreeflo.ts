@@ -4,7 +4,8 @@
 //   GET /v1/ping  Authorization: Bearer <key>
 //
 // It rate-limits per client (remote address) with a sliding one-second window and
-// can inject faults per key: transient 503s, cut connections and slow answers.
+// can inject faults per key: transient 503s, cut connections, slow answers and
+// requests it holds open and never answers.
 // It records every request it sees; tests must never print `requests[].key`
 // (use `redacted` for messages).
 import http from 'node:http';
@@ -40,6 +41,8 @@ export interface FakeSpreefloOptions {
     cutConnection?: FaultCount;
     /** Wait this long before answering. */
     slowMs?: FaultDelay;
+    /** Read the request, then never answer (the connection stays open until close()). */
+    neverAnswer?: FaultCount;
   };
 }
 
@@ -47,7 +50,7 @@ export interface RecordedRequest {
   key: string;
   /** A printable form of the key. */
   redacted: string;
-  /** HTTP status sent; 0 when the connection was cut on purpose. */
+  /** HTTP status sent; 0 when the connection was cut or left unanswered on purpose. */
   status: number;
   /** ms since the server started (performance clock), when the request arrived. */
   at: number;
@@ -133,6 +136,11 @@ export async function startFakeSpreeflo(opts: FakeSpreefloOptions): Promise<Fake
 
     const call = (callsPerKey.get(key) ?? 0) + 1;
     callsPerKey.set(key, call);
+
+    if (faultHits(faults.neverAnswer, key, call)) {
+      requests.push({ key, redacted: redactForTest(key), status: 0, at, delivered: false });
+      return;
+    }
 
     const answer = () => {
       if (faultHits(faults.cutConnection, key, call)) {

@@ -298,3 +298,96 @@ describe('verifyKeys: never leaks a key', () => {
     for (const t of texts) assertNoKeyIn(t, [...keys, badV1]);
   });
 });
+
+describe('verifyKeys: one deadline for the whole check', () => {
+  const never = { neverAnswer: () => true } satisfies FakeSpreefloOptions['faults'];
+
+  it.each([
+    {
+      name: 'a server that never answers: unknown at the deadline, not after every retry',
+      faults: never,
+      opts: { deadlineMs: 800, timeoutMs: 10_000 },
+      detail: /^no answer from 127\.0\.0\.1:\d+ in 0\.8 s$/,
+    },
+    {
+      name: 'a server that only fails: the last problem is kept',
+      faults: { transient503: () => true },
+      opts: { deadlineMs: 800, maxAttempts: 100 },
+      detail: /^no answer from 127\.0\.0\.1:\d+ in 0\.8 s \(last try: HTTP 503\)$/,
+    },
+    {
+      name: 'a 429 whose Retry-After outlasts the deadline',
+      rateLimitPerSecond: 1,
+      keys: [LIVE, REVOKED],
+      opts: { deadlineMs: 700, ratePerSecond: 100 },
+      detail: /^no answer from 127\.0\.0\.1:\d+ in 0\.7 s \(last try: rate limited\)$/,
+    },
+  ] as Array<{ name: string; faults?: FakeSpreefloOptions['faults']; rateLimitPerSecond?: number; keys?: string[]; opts: VerifyOptions; detail: RegExp }>)(
+    '$name',
+    async ({ faults, rateLimitPerSecond, keys = [LIVE], opts, detail }) => {
+      const fake = await start({ keys: KEYS, faults, rateLimitPerSecond });
+      const t0 = performance.now();
+      const out = await verifyKeys(keys.map(toVerify), { baseUrl: fake.url, ...FAST, ...opts });
+      expect(performance.now() - t0).toBeLessThan(opts.deadlineMs! + 400);
+      const unknown = [...out.values()].filter((v) => v.status === 'unknown');
+      expect(unknown).toHaveLength(1);
+      expect(unknown[0]!.detail).toMatch(detail);
+    },
+  );
+
+  it('keys still queued at the deadline are unknown, never sent', async () => {
+    const fake = await start({ keys: KEYS, faults: never });
+    const keys = Array.from({ length: 6 }, (_, i) => fakeV2Key(400 + i));
+    const out = await verifyKeys(keys.map(toVerify), { baseUrl: fake.url, ratePerSecond: 4, concurrency: 2, deadlineMs: 600 });
+    const details = [...out.values()].map((v) => `${v.status}: ${v.detail}`);
+    expect(details.filter((d) => /^unknown: no answer from .* in 0\.6 s$/.test(d))).toHaveLength(2);
+    expect(details.filter((d) => d === 'unknown: not asked: the 0.6 s deadline for the whole check passed first')).toHaveLength(4);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('tells its progress: start with the deadline, each verdict, stop once', async () => {
+    const fake = await start({ keys: KEYS, faults: { neverAnswer: new Map([[LIVE, 1]]) } });
+    const events: string[] = [];
+    const progress = {
+      start: (keys: number, deadlineMs: number) => events.push(`start ${keys} ${deadlineMs}`),
+      settled: () => events.push('settled'),
+      stop: () => events.push('stop'),
+    };
+    await verifyKeys([LIVE, REVOKED].map(toVerify), { baseUrl: fake.url, deadlineMs: 500, progress });
+    expect(events).toEqual(['start 2 500', 'settled', 'settled', 'stop']);
+    // Default: 30 s, plus what pacing needs after the first start, in whole seconds (9 more starts at 100/s: 1 s).
+    events.length = 0;
+    await verifyKeys([REVOKED].map(toVerify), { baseUrl: fake.url, progress });
+    await verifyKeys(Array.from({ length: 10 }, (_, i) => toVerify(fakeV2Key(500 + i))), { baseUrl: fake.url, progress, ratePerSecond: 100 });
+    expect(events.filter((e) => e.startsWith('start'))).toEqual(['start 1 30000', 'start 10 31000']);
+  });
+});
+
+describe('verifyKeys: names from the server are masked', () => {
+  it('a key name or account name holding a key (this one or another) never carries it whole', async () => {
+    const { loadBuiltinRules } = await import('../../src/detect/rule-files.js');
+    const { compileRule } = await import('../../src/detect/rules.js');
+    const { Detector } = await import('../../src/detect/detector.js');
+    const detector = new Detector((await loadBuiltinRules()).map(compileRule));
+    const other = fakeV2Key(600);
+    const v1 = fakeV1Key(601, 3);
+    const fake = await start({
+      keys: [
+        { key: LIVE, state: 'live', name: `prod ${LIVE}`, id: `key_${other}`, account: { id: 'acct_1', name: `Acme ${v1}`, plan: 'professional' } },
+        { key: RESTRICTED, state: 'plan_restricted', name: `copy of ${other}` },
+      ],
+    });
+    const out = await verifyKeys([LIVE, RESTRICTED].map(toVerify), { baseUrl: fake.url, maskText: (t) => detector.mask(t) });
+    const live = out.get(sha256(LIVE))!;
+    expect(live.keyName).toMatch(/^prod \S+…\S+$/);
+    expect(live.account?.name).toMatch(/^Acme \S+…\S+$/);
+    expect(out.get(sha256(RESTRICTED))!.keyName).toMatch(/^copy of \S+…\S+$/);
+    assertNoKeyIn(JSON.stringify([...out.values()]), [LIVE, RESTRICTED, other, v1]);
+  });
+
+  it('without a mask, the key itself is still never returned whole', async () => {
+    const fake = await start({ keys: [{ key: LIVE, state: 'live', name: `prod ${LIVE}` }] });
+    const out = await verifyKeys([toVerify(LIVE)], { baseUrl: fake.url });
+    assertNoKeyIn(JSON.stringify([...out.values()]), [LIVE]);
+  });
+});

@@ -36,6 +36,20 @@ describe('PacingScheduler', () => {
     expect(order).toEqual(['retry', 'first-a', 'first-b']);
   });
 
+  it('an abort releases every waiter at once, even during a long pause; a later acquire on it returns at once', async () => {
+    const s = new PacingScheduler(1000);
+    await s.acquire();
+    s.pause(60_000);
+    const controller = new AbortController();
+    const t0 = performance.now();
+    const waiting = Promise.all([s.acquire(false, controller.signal), s.acquire(true, controller.signal)]);
+    setTimeout(() => controller.abort(), 50);
+    await waiting;
+    expect(performance.now() - t0).toBeLessThan(500);
+    await s.acquire(false, controller.signal);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
   it('rejects a silly rate', () => {
     expect(() => new PacingScheduler(0)).toThrow();
     expect(() => new PacingScheduler(Number.NaN)).toThrow();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pingUrlFor, verifyKeys } from '../../src/verify/ping.js';
 import { redactKey } from '../../src/verify/redact.js';
+import { startFakeSpreeflo } from '../support/fake-spreeflo.js';
 import { fakeV1Key, fakeV2Key, toVerify } from './helpers.js';
 
 describe('pingUrlFor: hosts', () => {
@@ -36,16 +37,30 @@ describe('base URL safety', () => {
     vi.unstubAllEnvs();
   });
 
+  // A plain-http base is loopback by its text alone and is then reached at the
+  // loopback address itself: no name is ever looked up.
   it.each([
-    'http://127.0.0.1:8080',
-    'http://127.45.6.7',
-    'http://localhost:3000',
-    'http://LOCALHOST',
-    'http://[::1]:9000',
-    'https://api.spreeflo.com',
-    'https://10.0.0.1:8443',
-  ])('accepts %s', (base) => {
-    expect(() => pingUrlFor(toVerify(fakeV2Key(1)), base)).not.toThrow();
+    { base: 'http://127.0.0.1:8080', to: 'http://127.0.0.1:8080' },
+    { base: 'http://127.45.6.7', to: 'http://127.45.6.7' },
+    { base: 'http://localhost:3000', to: 'http://127.0.0.1:3000' },
+    { base: 'http://LOCALHOST', to: 'http://127.0.0.1' },
+    { base: 'http://localhost.:3000', to: 'http://127.0.0.1:3000' },
+    { base: 'http://LocalHost./api/', to: 'http://127.0.0.1/api' },
+    { base: 'http://127.1:4000', to: 'http://127.0.0.1:4000' },
+    { base: 'http://0x7f.1', to: 'http://127.0.0.1' },
+    { base: 'http://2130706433', to: 'http://127.0.0.1' },
+    { base: 'http://0177.0.0.1', to: 'http://127.0.0.1' },
+    { base: 'http://127.0.0.1.', to: 'http://127.0.0.1' },
+    { base: 'http://[::1]:9000', to: 'http://[::1]:9000' },
+    { base: 'http://[0:0:0:0:0:0:0:1]', to: 'http://[::1]' },
+    { base: 'http://[::ffff:127.0.0.1]:9000', to: 'http://127.0.0.1:9000' },
+    { base: 'http://[::ffff:7f12:3456]', to: 'http://127.18.52.86' },
+    { base: 'https://api.spreeflo.com', to: 'https://api.spreeflo.com' },
+    { base: 'https://10.0.0.1:8443', to: 'https://10.0.0.1:8443' },
+    // TLS protects these; the certificate is checked against the name as given.
+    { base: 'https://localhost.:8443', to: 'https://localhost.:8443' },
+  ])('accepts $base and sends to $to', ({ base, to }) => {
+    expect(pingUrlFor(toVerify(fakeV2Key(1)), base)).toBe(`${to}/v1/ping`);
   });
 
   it.each([
@@ -54,13 +69,34 @@ describe('base URL safety', () => {
     ['http://192.168.1.10:8080', /Refusing plain http/],
     ['http://128.0.0.1', /Refusing plain http/],
     ['http://localhost.evil.example', /Refusing plain http/],
+    ['http://localhost..', /Refusing plain http/],
+    ['http://app.localhost', /Refusing plain http/],
+    ['http://127.0.0.1.nip.io', /Refusing plain http/],
+    ['http://127-0-0-1.sslip.io', /Refusing plain http/],
+    ['http://localtest.me', /Refusing plain http/],
+    ['http://[::ffff:10.0.0.1]', /Refusing plain http/],
+    ['http://[::127.0.0.1]', /Refusing plain http/],
     ['http://[::2]', /Refusing plain http/],
+    ['http://[::]', /Refusing plain http/],
     ['http://0.0.0.0', /Refusing plain http/],
+    ['http://0', /Refusing plain http/],
     ['ftp://127.0.0.1', /must use https/],
     ['not a url', /not a valid URL/],
     ['https://user:pw@api.spreeflo.com', /credentials/],
   ])('refuses %s', (base, message) => {
     expect(() => pingUrlFor(toVerify(fakeV2Key(1)), base)).toThrow(message);
+  });
+
+  it.each(['localhost.', '[::ffff:127.0.0.1]', '127.1', 'LOCALHOST'])('reaches a server on 127.0.0.1 through http://%s', async (host) => {
+    const key = fakeV2Key(2);
+    const api = await startFakeSpreeflo({ keys: [{ key, state: 'live', name: 'Zapier sync' }] });
+    try {
+      const port = new URL(api.url).port;
+      const out = await verifyKeys([toVerify(key)], { baseUrl: `http://${host}:${port}` });
+      expect([...out.values()][0]).toMatchObject({ status: 'live', keyName: 'Zapier sync' });
+    } finally {
+      await api.close();
+    }
   });
 
   it('verifyKeys throws before any request for a plain-http non-loopback baseUrl', async () => {
