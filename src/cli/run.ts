@@ -1,6 +1,7 @@
 // Runs a command and turns what went wrong into exit code 2 and one line on stderr.
 import { UsageError } from '../errors.js';
 import { owned } from '../scan/stall.js';
+import { sweepStaleTempDirs } from '../scan/temp-dirs.js';
 
 export const EXIT_ERROR = 2;
 
@@ -10,6 +11,8 @@ export function fail(message: string): number {
 }
 
 export async function runTask(task: () => Promise<number>): Promise<number> {
+  // What a run killed outright left behind (a video's copy) goes while this one works.
+  const swept = sweepStaleTempDirs();
   try {
     // A wait nobody can settle would otherwise end the process with code 0 and no report.
     return await owned('the scan', task(), { outer: true });
@@ -17,5 +20,7 @@ export async function runTask(task: () => Promise<number>): Promise<number> {
     if (err instanceof UsageError) return fail(err.message);
     if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return fail(`error: ${(err as Error).message ?? String(err)}`);
+  } finally {
+    await swept;
   }
 }

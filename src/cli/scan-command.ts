@@ -8,6 +8,7 @@ import { runPipeline } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
+import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -44,6 +45,8 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     exclude: [...config.exclude, ...(opts.exclude ?? [])],
     gitignore: opts.gitignore ?? config.gitignore,
     followSymlinks: opts.followSymlinks ?? config.followSymlinks,
+    // Left out even with --no-cache: it is the same folder, holding nothing to find.
+    skipFolders: ownCacheFolder(opts.cacheDir ?? defaultCacheDir()),
   });
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();

@@ -24,6 +24,16 @@ export interface WalkOptions {
   exclude: string[];
   gitignore: boolean;
   followSymlinks: boolean;
+  /** Folders never scanned, known by device and inode (found by name first: a stat only for those). */
+  skipFolders?: SkipFolder[];
+}
+
+export interface SkipFolder {
+  dev: number;
+  ino: number;
+  /** The folder's own name. */
+  name: string;
+  reason: string;
 }
 
 export interface WalkResult {
@@ -43,7 +53,7 @@ function toPosix(p: string): string {
  * `.git` entries are dropped as they are read, far cheaper than an ignore pattern
  * that fast-glob would test against every path.
  */
-function scanningFs(onError: (dir: string, err: NodeJS.ErrnoException) => void) {
+function scanningFs(onError: (dir: string, err: NodeJS.ErrnoException) => void, skip: (dir: string, name: string) => boolean) {
   const readdirSync = ((dir: string, opts: any) => {
     let entries: Array<string | fs.Dirent>;
     try {
@@ -52,7 +62,10 @@ function scanningFs(onError: (dir: string, err: NodeJS.ErrnoException) => void) 
       onError(dir, err as NodeJS.ErrnoException);
       throw err;
     }
-    return entries.filter((e) => (typeof e === 'string' ? e : e.name) !== GIT_DIR);
+    return entries.filter((e) => {
+      const name = typeof e === 'string' ? e : e.name;
+      return name !== GIT_DIR && !((typeof e === 'string' || e.isDirectory()) && skip(dir, name));
+    });
   }) as typeof fs.readdirSync;
   return { readdirSync };
 }
@@ -114,6 +127,10 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   } catch (err) {
     throw new UsageError(`cannot scan ${root}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
+  const skipFolders = opts.skipFolders ?? [];
+  const skipOf = (st: fs.Stats) => skipFolders.find((f) => f.dev === st.dev && f.ino === st.ino);
+  const rootSkip = skipOf(rootStat);
+  if (rootSkip) return { files: 0, skipped: [{ path: '.', reason: rootSkip.reason }] };
   if (rootStat.isFile()) {
     onFile({ abs: absRoot, rel: toPosix(relative(process.cwd(), absRoot)) || absRoot });
     return { files: 1, skipped: [] };
@@ -128,6 +145,21 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
+  /** True (and listed as skipped) when `dir/name` is one of the folders never scanned. */
+  const skipsFolder = (dir: string, name: string): boolean => {
+    if (!skipFolders.some((f) => f.name === name)) return false;
+    const abs = join(dir, name);
+    let st: fs.Stats;
+    try {
+      st = statSync(abs);
+    } catch {
+      return false;
+    }
+    const found = skipOf(st);
+    if (found) skipped.push({ path: toPosix(relative(absRoot, abs)), reason: found.reason });
+    return found !== undefined;
+  };
+
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
     const options: fg.Options & { objectMode: true } = {
       cwd: dirAbs,
@@ -139,8 +171,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       // Without followed links no path can come twice: no need to track them.
       unique: false,
       ignore: opts.exclude,
-      fs: scanningFs((dir, err) =>
-        skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
+      fs: scanningFs(
+        (dir, err) => skipped.push({ path: toPosix(relative(absRoot, dir)) || '.', reason: `folder ${errorReason(err)}` }),
+        skipsFolder,
       ),
     };
     // The top level, then each folder in it, with a turn of the event loop between:
@@ -189,6 +222,11 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     if (target.isFile()) {
       add({ abs, rel });
     } else if (target.isDirectory()) {
+      const skip = skipOf(target);
+      if (skip) {
+        skipped.push({ path: rel, reason: skip.reason });
+        return;
+      }
       if (!opts.followSymlinks) {
         skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)' });
         return;
