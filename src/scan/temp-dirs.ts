@@ -13,6 +13,8 @@ const NAME = /^spreeflo-scan-(\d+)-[A-Za-z0-9]{6}$/;
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 const live = new Set<string>();
+/** Folders made or being made: the signal handlers are on while this is above 0. */
+let pending = 0;
 
 function onSignal(signal: (typeof SIGNALS)[number]): void {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
@@ -21,17 +23,29 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
 
 /** A new private (0700) temporary folder of this run. */
 export async function makeTempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
-  if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
-  live.add(dir);
-  return dir;
+  // Listening before the folder exists: a signal meanwhile still ends the run as 130/143
+  // (the folder it was making, not yet known here, goes with the next run's sweep).
+  if (pending++ === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  try {
+    const dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
+    live.add(dir);
+    return dir;
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
-/** Removes a folder made by makeTempDir; with none left, the signals do what they did before. */
+/** Removes a folder made by makeTempDir. */
 export async function removeTempDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   live.delete(dir);
-  if (live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+  release();
+}
+
+/** With no folder left, the signals do what they did before. */
+function release(): void {
+  if (--pending === 0) for (const s of SIGNALS) process.off(s, onSignal);
 }
 
 function alive(pid: number): boolean {
