@@ -9,7 +9,7 @@
 // name, edited or forged fails to open and is read again by OCR). See docs/ocr.md.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { chmod, link, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, type FileHandle, link, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageResult } from './types.js';
 
@@ -38,7 +38,7 @@ function untrusted(st: Stats, what: 'folder' | 'file', mode: number | null): str
 }
 
 /** Opens `path` without following a symlink there; the error message says why it cannot be used. */
-async function openOwn(path: string, what: 'folder' | 'file'): Promise<{ handle: Awaited<ReturnType<typeof open>>; st: Stats }> {
+async function openOwn(path: string, what: 'folder' | 'file'): Promise<{ handle: FileHandle; st: Stats }> {
   let handle;
   try {
     handle = await open(path, OPEN_SAFELY | (what === 'folder' ? fsConstants.O_DIRECTORY : 0));
@@ -164,7 +164,7 @@ export class ResultCache {
   async get(key: string): Promise<ImageResult | undefined> {
     try {
       const data = await readOwn(this.path(key), null, MAX_ENTRY_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', this.entryKey, data.subarray(0, NONCE_BYTES));
+      const decipher = createDecipheriv('aes-256-gcm', this.entryKey, data.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
       decipher.setAAD(this.aad(key));
       decipher.setAuthTag(data.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES));
       const plain = Buffer.concat([decipher.update(data.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]);

@@ -89,6 +89,9 @@ describe('the cache itself', () => {
       bytes[bytes.length - 1]! ^= 1;
       writeFileSync(entryPath(dir, name), bytes);
     }],
+    ['an entry cut short (its tag truncated)', (dir, name) => {
+      writeFileSync(entryPath(dir, name), readFileSync(entryPath(dir, name)).subarray(0, 20));
+    }],
     ["another image's entry, moved to this image's name", async (dir, name) => {
       const cache = await ResultCache.open(dir, TAG);
       const other = cache.key(Buffer.from('another screenshot'));
