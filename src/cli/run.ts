@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { owned } from '../scan/stall.js';
 import { loadBuiltinRules } from '../detect/rule-files.js';
 import { maskKeys } from '../detect/names.js';
+import { sweepStaleTempDirs } from '../scan/temp-dirs.js';
 
 export const EXIT_ERROR = 2;
 
@@ -19,6 +20,8 @@ export async function fail(message: string): Promise<number> {
 }
 
 export async function runTask(task: () => Promise<number>): Promise<number> {
+  // What a run killed outright left behind (a video's copy) goes while this one works.
+  const swept = sweepStaleTempDirs();
   try {
     // A wait nobody can settle would otherwise end the process with code 0 and no report.
     return await owned('the scan', task(), { outer: true });
@@ -26,5 +29,7 @@ export async function runTask(task: () => Promise<number>): Promise<number> {
     if (err instanceof UsageError) return fail(err.message);
     if (process.env.SPREEFLO_SCAN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return fail(`error: ${(err as Error).message ?? String(err)}`);
+  } finally {
+    await swept;
   }
 }

@@ -10,6 +10,7 @@ import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
 import { maskKeys } from '../detect/names.js';
+import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -43,6 +44,8 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     exclude: [...config.exclude, ...(opts.exclude ?? [])],
     gitignore: opts.gitignore ?? config.gitignore,
     followSymlinks: opts.followSymlinks ?? config.followSymlinks,
+    // Left out even with --no-cache: it is the same folder, holding nothing to find.
+    skipFolders: ownCacheFolder(opts.cacheDir ?? defaultCacheDir()),
   }, opts.stdinName);
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();

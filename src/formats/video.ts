@@ -8,10 +8,10 @@
 // are searched too (metadata tags can hold keys). See docs/documents.md.
 import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { delimiter, extname, join } from 'node:path';
+import { makeTempDir, removeTempDir } from '../scan/temp-dirs.js';
 import type { ContainerLimits, FormatReader, Part, ReadResult } from './types.js';
 
 /** Seconds between sampled frames. */
@@ -257,8 +257,9 @@ export const videoReader: FormatReader = {
     }
     let dir: string | null = null;
     try {
-      // ffmpeg needs a seekable file (an mp4's index is often at its end): a private copy.
-      dir = await mkdtemp(join(tmpdir(), 'spreeflo-video-'));
+      // ffmpeg needs a seekable file (an mp4's index is often at its end): a private copy,
+      // removed even when the run is interrupted (see temp-dirs.ts).
+      dir = await makeTempDir();
       const ext = /^\.[A-Za-z0-9]{1,5}$/.test(extname(name)) ? extname(name) : '';
       const input = join(dir, `input${ext}`);
       await writeFile(input, data, { mode: 0o600 });
@@ -268,7 +269,7 @@ export const videoReader: FormatReader = {
     } catch (err) {
       out.skipped.push({ reason: `video not read: ${(err as Error)?.message ?? String(err)}` });
     } finally {
-      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      if (dir) await removeTempDir(dir);
     }
     return out;
   },

@@ -16,6 +16,15 @@ export const PIPELINE_VERSION = 'ocr-pipeline-14';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 
+const warned = new Set<string>();
+
+/** A cache that cannot be trusted is said once per process, however many pools meet it. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`spreeflo-scan: ${message}\n`);
+}
+
 /**
  * A pool of tesseract.js workers. Nothing is loaded until the first image
  * that decodes; each image is read by one slot (an LSTM worker, and a legacy
@@ -24,7 +33,13 @@ export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, opts.workers ?? availableParallelism());
   const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
-  const cache = cacheDir === null ? null : new ResultCache(cacheDir, `${PIPELINE_VERSION}/${engineVersion()}`);
+  // Opened (checked, tightened, its secret read or made) by the first image.
+  let cache: Promise<ResultCache | null> | null = null;
+  const openCache = (dir: string) =>
+    ResultCache.open(dir, `${PIPELINE_VERSION}/${engineVersion()}`, opts.cacheRoot ? [opts.cacheRoot] : []).catch((err: Error) => {
+      warnOnce(`OCR cache not used (images are read again): ${err.message}`);
+      return null;
+    });
   // An image holds its slot from decoding to its last read, so at most `size`
   // decoded images are in memory; engines start only for images that decode.
   const slots = pLimit(size);
@@ -42,14 +57,15 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
 
   async function recognize(image: Buffer, _name: string): Promise<ImageResult> {
     if (closed) throw new Error('OCR pool is closed');
-    const key = cache?.key(image);
-    if (cache && key) {
-      const hit = await cache.get(key);
+    const results = cacheDir === null ? null : await (cache ??= openCache(cacheDir));
+    const key = results?.key(image);
+    if (results && key) {
+      const hit = await results.get(key);
       if (hit) return hit;
     }
     const result = await slots(() => decodeAndRead(image));
     // Engine failures are not cached: the next scan should try again.
-    if (cache && key && !(result.skipped ?? '').startsWith('OCR')) await cache.set(key, result);
+    if (results && key && !(result.skipped ?? '').startsWith('OCR')) await results.set(key, result);
     return result;
   }
 

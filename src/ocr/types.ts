@@ -25,4 +25,6 @@ export interface OcrPoolOptions {
   workers?: number;
   /** Folder for the result cache; null disables it. Default `.spreeflo-scan-cache/ocr`. */
   cacheDir?: string | null;
+  /** The tool's own folder holding `cacheDir`: checked and tightened to 0700 as `cacheDir` is. */
+  cacheRoot?: string;
 }

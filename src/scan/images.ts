@@ -1,13 +1,15 @@
 // Images: their pixels through OCR (their bytes and text chunks go through the
 // detector like any file's, in content.ts). The OCR engine is loaded on the first
 // image, never before.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Candidate } from '../model.js';
 import type { ContentSkip } from './content.js';
 import type { OcrPool } from '../ocr/index.js';
 import { TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
 import { owned, StallError } from './stall.js';
+import type { SkipFolder } from '../sources/files.js';
 
 export interface ImageScanOptions {
   /** null: no persistent cache. */
@@ -38,6 +40,19 @@ export function defaultCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spreeflo-scan');
 }
 
+/**
+ * The cache folder, for a scan of the folder holding it (a home folder) to leave
+ * out: its entries are encrypted, so reading them is only work. None before it exists.
+ */
+export function ownCacheFolder(dir: string): SkipFolder[] {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() ? [{ dev: st.dev, ino: st.ino, name: basename(resolve(dir)), reason: "the scanner's own OCR cache, not scanned (its entries are encrypted)" }] : [];
+  } catch {
+    return [];
+  }
+}
+
 export class ImageScanner {
   private pool: Promise<OcrPool> | null = null;
 
@@ -46,7 +61,7 @@ export class ImageScanner {
   private ocr(): Promise<OcrPool> {
     this.pool ??= import('../ocr/index.js').then((m) =>
       m.createOcrPool({
-        cacheDir: this.opts.cacheDir === null ? null : join(this.opts.cacheDir, 'ocr'),
+        ...(this.opts.cacheDir === null ? { cacheDir: null } : { cacheDir: join(this.opts.cacheDir, 'ocr'), cacheRoot: this.opts.cacheDir }),
         ...(this.opts.workers ? { workers: this.opts.workers } : {}),
       }),
     );

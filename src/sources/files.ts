@@ -29,6 +29,16 @@ export interface WalkOptions {
   exclude: string[];
   gitignore: boolean;
   followSymlinks: boolean;
+  /** Folders never scanned, known by device and inode (found by name first: a stat only for those). */
+  skipFolders?: SkipFolder[];
+}
+
+export interface SkipFolder {
+  dev: number;
+  ino: number;
+  /** The folder's own name. */
+  name: string;
+  reason: string;
 }
 
 export interface WalkResult {
@@ -87,6 +97,8 @@ interface ReaddirEvents {
   gitDir(dir: string): void;
   /** `dir` holds names fast-glob cannot walk: they are left out of its walk. */
   notPlain(dir: string): void;
+  /** Whether the folder `dir/name` is one never scanned (it is then listed). */
+  skips(dir: string, name: string): boolean;
 }
 
 /**
@@ -107,6 +119,7 @@ function scanningFs(events: ReaddirEvents) {
     const kept = entries.filter((e) => {
       const name = typeof e === 'string' ? e : e.name;
       if (NOT_PLAIN.test(name)) return !(notPlain = true);
+      if ((typeof e === 'string' || e.isDirectory()) && events.skips(dir, name)) return false;
       if (name !== GIT_DIR || !isGitsOwn(inside(dir, name))) return true;
       events.gitDir(dir);
       return false;
@@ -210,6 +223,10 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   } catch (err) {
     throw new UsageError(`cannot scan ${printable(root)}: ${errorReason(err as NodeJS.ErrnoException)}`);
   }
+  const skipFolders = opts.skipFolders ?? [];
+  const skipOf = (st: fs.Stats) => skipFolders.find((f) => f.dev === st.dev && f.ino === st.ino);
+  const rootSkip = skipOf(rootStat);
+  if (rootSkip) return { files: 0, skipped: [{ path: '.', reason: rootSkip.reason, ...NOTHING_UNREAD }] };
   if (!rootStat.isDirectory()) {
     // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
     if (!rootStat.isFile()) onFile({ abs: isStandardInput(rootStat) ? '-' : absRoot, rel: printable(root), stream: true });
@@ -227,6 +244,21 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const isExcluded = opts.exclude.length ? picomatch(opts.exclude, { dot: true }) : () => false;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
+
+  /** True (and listed as skipped) when `dir/name` is one of the folders never scanned. */
+  const skipsFolder = (dir: string, name: string): boolean => {
+    if (!skipFolders.some((f) => f.name === name)) return false;
+    const abs = join(dir, name);
+    let st: fs.Stats;
+    try {
+      st = statSync(abs);
+    } catch {
+      return false;
+    }
+    const found = skipOf(st);
+    if (found) skipped.push({ path: toPosix(relative(absRoot, abs)), reason: found.reason, ...NOTHING_UNREAD });
+    return found !== undefined;
+  };
 
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
     const relOf = (dir: string) => {
@@ -248,6 +280,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         error: (dir, err) => skipped.push({ path: relOf(dir).rel || '.', reason: `folder ${errorReason(err)}` }),
         gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
         notPlain: (dir) => notPlainDirs.push(dir),
+        skips: skipsFolder,
       }),
     };
     /** What fast-glob left out, walked by its bytes. */
@@ -337,6 +370,11 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     if (target.isFile()) {
       add({ abs, rel });
     } else if (target.isDirectory()) {
+      const skip = skipOf(target);
+      if (skip) {
+        skipped.push({ path: rel, reason: skip.reason, ...NOTHING_UNREAD });
+        return;
+      }
       if (!opts.followSymlinks) {
         skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)', ...NOTHING_UNREAD });
         return;
