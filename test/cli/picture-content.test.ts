@@ -100,7 +100,7 @@ describe('HEIC', () => {
     expect(run.code).toBe(1);
     expect(report.findings.map((f) => [f.path, f.source, f.keySha256])).toEqual([[name, 'file', sha(key)]]);
     expect(report.skipped).toEqual([
-      { path: name, reason: "image not read: HEIC picture (HEVC-coded), which the image decoder (sharp's prebuilt libvips) cannot decode; its bytes were searched as text" },
+      { path: name, reason: "image not read: HEIC picture (HEVC-coded), which the image decoder (sharp's prebuilt libvips) cannot decode; its bytes were searched as text", unread: true },
     ]);
   });
 });
@@ -155,7 +155,7 @@ describe('text in a picture\'s metadata', () => {
     const root = tempDir();
     writeTree(root, { 'bomb.png': withPngChunks(await icon().png().toBuffer(), pngTextChunk('zTXt', 'Comment', 'x'.repeat(2 * 1024 * 1024))) });
     const { report } = scanJson([root, '--no-cache', '--max-file-size', '1MB']);
-    expect(report.skipped).toContainEqual({ path: 'bomb.png!zTXt:Comment', reason: 'inflates past 1 MiB (zip bomb?): not read' });
+    expect(report.skipped).toContainEqual({ path: 'bomb.png!zTXt:Comment', reason: 'inflates past 1 MiB (zip bomb?): not read', unread: true });
   });
 
   it('JPEG comment, EXIF ImageDescription and UserComment, XMP: plain text in the file, found in its bytes', async () => {

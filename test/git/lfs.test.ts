@@ -68,7 +68,7 @@ describe.skipIf(!hasLfs)(title, () => {
     const repo = lfsRepo();
     repo.write({ 'model.bin': unfetched() });
     repo.git('add', 'model.bin');
-    expect(report(repo, ['staged']).skipped).toEqual([{ path: 'model.bin', reason: 'LFS object not fetched' }]);
+    expect(report(repo, ['staged']).skipped).toEqual([{ path: 'model.bin', reason: 'LFS object not fetched', unread: true }]);
   });
 
   it('an oid that is not 64 hex digits is never a path: the text is scanned as it is', () => {

@@ -222,7 +222,7 @@ describe('the CLI and its cache', () => {
     rmSync(pics, { recursive: true });
     const ofHome = scanJson([home], { env });
     expect(ofHome.report.findings).toEqual([]);
-    expect(ofHome.report.skipped).toEqual([{ path: '.cache/spreeflo-scan', reason: "the scanner's own OCR cache, not scanned (its entries are encrypted)" }]);
+    expect(ofHome.report.skipped).toEqual([{ path: '.cache/spreeflo-scan', reason: "the scanner's own OCR cache, not scanned (its entries are encrypted)", unread: false }]);
   }, 120_000);
 
   it('with an untrusted secret, reads every image without the cache and says so once', async () => {
