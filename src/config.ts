@@ -1,6 +1,7 @@
 // The user's configuration file (.spreeflo-scan.yaml) and the ignore file, read
 // and checked once; a mistake in either is a usage error (exit 2), never ignored.
-import { existsSync, readFileSync } from 'node:fs';
+import { readSettingsFile } from './settings-file.js';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseSize } from './units.js';
@@ -78,7 +79,7 @@ export function findConfigFile(root: string): string | null {
 export async function loadConfig(file: string | null): Promise<Config> {
   if (!file) return defaultConfig();
   if (!existsSync(file)) throw new UsageError(`config file not found: ${file}`);
-  return parseConfig(readFileSync(file, 'utf8'), file, dirname(resolve(file)));
+  return parseConfig(readSettingsFile(file, 'config', 'config file'), file, dirname(resolve(file)));
 }
 
 /**
@@ -131,7 +132,7 @@ export interface IgnoreList {
  * is a path glob.
  */
 export function loadIgnoreFile(file: string | null): IgnoreList {
-  return parseIgnoreFile(file && existsSync(file) ? readFileSync(file, 'utf8') : '', file);
+  return parseIgnoreFile(file && existsSync(file) ? readSettingsFile(file, 'ignore', 'ignore file') : '', file);
 }
 
 /** An ignore file's text; `file` names it (a path, or `HEAD:.spreeflo-scan-ignore`). */

@@ -10,3 +10,19 @@ export function parseSize(value: unknown, what: string): number {
   if (!m || unit === undefined) throw new UsageError(`${what}: "${value}" is not a size (examples: 500KB, 100MB, 1GB)`);
   return Math.round(Number(m[1]) * unit);
 }
+
+/** Human sizes for skip reasons: `256 MiB`, `1 GiB`, `1234 bytes`. */
+export function formatBytes(n: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${n} bytes`;
+}

@@ -1,5 +1,6 @@
 // Rules are data: rules/*.yaml ship with the tool, users add their own files.
 // This module reads and checks them into plain RuleDefinitions.
+import { readSettingsFile } from '../settings-file.js';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ export async function parseRuleFile(file: string): Promise<RuleDefinition> {
   const { parse: parseYaml } = await import('yaml');
   let raw: any;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = parseYaml(readSettingsFile(file, 'rules', 'rule file'));
   } catch (err) {
     throw new UsageError(`rule file ${file}: ${(err as Error).message.split('\n')[0]}`);
   }

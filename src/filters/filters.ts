@@ -1,6 +1,6 @@
 // Filters decide which findings the user has deliberately accepted. Each returns
 // the reason a finding is suppressed, or null; suppressed findings stay countable.
-import { readFileSync } from 'node:fs';
+import { readSettingsFile } from '../settings-file.js';
 import type { Config, IgnoreList } from '../config.js';
 import type { Finding } from '../finding.js';
 import { UsageError } from '../errors.js';
@@ -74,13 +74,7 @@ export async function unreadAcceptance(config: Config, list: IgnoreList): Promis
 
 /** Findings already in an earlier JSON report (matched by fingerprint) are not new. */
 export function baseline(reportFile: string): Filter {
-  let text: string;
-  try {
-    text = readFileSync(reportFile, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${(err as Error).message})`);
-  }
-  return baselineOf(text, reportFile);
+  return baselineOf(readSettingsFile(reportFile, 'baseline', '--baseline'), reportFile);
 }
 
 /** The same, from the report's text; `reportFile` names it (a path, or `HEAD:baseline.json`). */
@@ -91,7 +85,9 @@ export function baselineOf(text: string, reportFile: string): Filter {
     if (!Array.isArray(report?.findings)) throw new Error('no "findings" list');
     known = new Set(report.findings.map((f: { fingerprint?: string }) => f.fingerprint).filter(Boolean));
   } catch (err) {
-    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${(err as Error).message})`);
+    // Described, never quoted: JSON.parse quotes the text it stopped at, which may hold a key.
+    const why = err instanceof SyntaxError ? 'it is not JSON' : (err as Error).message;
+    throw new UsageError(`--baseline ${reportFile}: not a spreeflo-scan JSON report (${why})`);
   }
   return (f) => (known.has(f.fingerprint) ? 'in baseline' : null);
 }

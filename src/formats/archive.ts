@@ -12,6 +12,7 @@ import { constants as Z, gunzip, inflateRawSync, type ZlibOptions } from 'node:z
 import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
+import { formatBytes } from '../units.js';
 
 /** Skipped entries listed one by one; beyond this, one line says how many more. */
 const MAX_LISTED_SKIPS = 100;
@@ -27,22 +28,6 @@ export interface ArchiveEntry {
 export interface ArchiveContents {
   entries: ArchiveEntry[];
   skipped: PartSkip[];
-}
-
-/** Human sizes for skip reasons: `256 MiB`, `1 GiB`, `1234 bytes`. */
-export function formatBytes(n: number): string {
-  const units: [number, string][] = [
-    [1024 ** 3, 'GiB'],
-    [1024 ** 2, 'MiB'],
-    [1024, 'KiB'],
-  ];
-  for (const [size, unit] of units) {
-    if (n >= size) {
-      const v = n / size;
-      return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
-    }
-  }
-  return `${n} bytes`;
 }
 
 function message(err: unknown): string {

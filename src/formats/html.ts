@@ -5,7 +5,7 @@
 // (`data-uri-1.png`) and placed by its line (`data URI #1 (line 12)`).
 import { lineIndexOf, lineStarts } from '../detect/locate.js';
 import { IMAGE_EXTENSIONS } from './kinds.js';
-import { formatBytes } from './archive.js';
+import { formatBytes } from '../units.js';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 
 const EXTENSIONS: Record<string, string> = {

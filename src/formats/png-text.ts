@@ -4,7 +4,7 @@
 // chunk is read into a text part named after it (`zTXt:Comment`), inflated within
 // the container limits.
 import { inflateSync } from 'node:zlib';
-import { formatBytes } from './archive.js';
+import { formatBytes } from '../units.js';
 import { pngChunks, PNG_TEXT_CHUNKS, type PngChunk } from './kinds.js';
 import type { ContainerLimits, Part, ReadResult } from './types.js';
 

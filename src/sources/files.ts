@@ -4,8 +4,9 @@
 // git's folders, unreadable folders, broken links and link loops become skipped
 // entries, and names fast-glob cannot walk (not UTF-8, control characters) are
 // walked by their bytes.
+import { readSettingsFile } from '../settings-file.js';
 import fs from 'node:fs';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
@@ -155,7 +156,7 @@ class GitignoreFilter {
   private rulesFor(dirRel: string): Ignore | null {
     if (!this.byDir.has(dirRel)) {
       const file = join(this.root, dirRel, '.gitignore');
-      this.byDir.set(dirRel, existsSync(file) ? ignore().add(readFileSync(file, 'utf8')) : null);
+      this.byDir.set(dirRel, existsSync(file) ? ignore().add(readSettingsFile(file, 'gitignore', '.gitignore')) : null);
     }
     return this.byDir.get(dirRel)!;
   }
