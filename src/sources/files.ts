@@ -7,7 +7,7 @@
 import { readSettingsFile } from '../settings-file.js';
 import fs from 'node:fs';
 import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
@@ -358,6 +358,19 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     else skipped.push({ path: rel, reason: 'not a regular file (device, socket or pipe)', ...NOTHING_UNREAD });
   };
 
+  const realRoot = realKey(absRoot);
+  /**
+   * A file link is read where it points only inside the scanned folder (or with
+   * --follow-symlinks): a checkout must not make the scan print files from elsewhere
+   * on the machine. The kernel's own files (/proc/self/environ) are never read.
+   */
+  const fileLinkRefusal = (real: string): string | null => {
+    if (/^\/(proc|sys)(\/|$)/.test(real)) return `symlink to ${real.split('/').slice(0, 2).join('/')}: never read`;
+    const rel = relative(realRoot, real);
+    const outside = rel.startsWith('..') || isAbsolute(rel);
+    return outside && !opts.followSymlinks ? 'symlink to a file outside the scanned folder, not followed (use --follow-symlinks)' : null;
+  };
+
   const followLink = async (abs: string | Buffer, rel: string): Promise<void> => {
     let target: fs.Stats;
     try {
@@ -369,7 +382,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       return;
     }
     if (target.isFile()) {
-      add({ abs, rel });
+      const why = fileLinkRefusal(realKey(abs));
+      if (why) skipped.push({ path: rel, reason: why, ...NOTHING_UNREAD });
+      else add({ abs, rel });
     } else if (target.isDirectory()) {
       const skip = skipOf(target);
       if (skip) {
