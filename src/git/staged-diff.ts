@@ -123,12 +123,17 @@ export function parseStagedDiff(out: Buffer): StagedFile[] {
   const { entries, patchStart } = parseRaw(out);
   const sections = parsePatch(out.toString('latin1', patchStart));
   // Each entry has its section, in the same order; one whose blob is unchanged (a pure
-  // rename, a mode change) has no `index` line and adds nothing: its key, if any, is in
-  // HEAD already. A section whose blob disagrees with its entry is read whole, every
-  // line counted, rather than trusted.
+  // rename, a mode change) has no `index` line and adds no content: its key, if any, is
+  // in HEAD already, but its name may be new, so it is kept with nothing to read. A
+  // section whose blob disagrees with its entry is read whole, every line counted,
+  // rather than trusted.
   const files: StagedFile[] = [];
   entries.forEach((entry, i) => {
-    if (entry.mode === SUBMODULE || entry.src === entry.dst || /^0+$/.test(entry.dst)) return;
+    if (entry.mode === SUBMODULE || /^0+$/.test(entry.dst)) return;
+    if (entry.src === entry.dst) {
+      files.push({ path: entry.path, blob: entry.dst, added: new Set(), content: Buffer.alloc(0) });
+      return;
+    }
     const section = sections[i];
     if (!section || section.blob !== entry.dst) {
       files.push({ path: entry.path, blob: entry.dst, added: null, content: null });

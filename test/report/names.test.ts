@@ -72,6 +72,27 @@ const PLACES: Place[] = [
     expect: { source: 'staged', path: 'env/K.env', column: 5 },
   },
   {
+    what: 'a staged pure rename (no content changes)',
+    make: (key) => {
+      const repo = new TestRepo();
+      repo.commit('base', { 'notes.txt': 'clean\n' });
+      repo.git('mv', 'notes.txt', `notes-${key}.txt`);
+      return { args: ['staged', '--no-progress'], cwd: repo.dir };
+    },
+    expect: { source: 'staged', path: 'notes-K.txt', column: 7 },
+  },
+  {
+    what: 'an empty staged file',
+    make: (key) => {
+      const repo = new TestRepo();
+      repo.commit('base', { 'README.md': 'hello\n' });
+      repo.write({ [`empty_${key}`]: '' });
+      repo.git('add', '-A');
+      return { args: ['staged', '--no-progress'], cwd: repo.dir };
+    },
+    expect: { source: 'staged', path: 'empty_K', column: 7 },
+  },
+  {
     what: 'a history path whose blob is clean, deleted since',
     make: (key) => {
       const repo = new TestRepo();
