@@ -170,14 +170,17 @@ export class Detector {
       for (const finder of p.utf16) {
         for (let at = finder.next(buf, 0); at !== -1; at = finder.next(buf, at + 1)) {
           // The literal's first code unit starts at `at` in little-endian text, a byte earlier in big-endian.
+          // ASCII reads the same both ways; little-endian (what Windows writes) is tried first.
           for (const [enc, unit] of [['utf-16le', at], ['utf-16be', at - 1]] as Array<[Utf16Encoding, number]>) {
             if (unit < 0) continue;
             const from = unit - 2 * Math.min(reach, unit >> 1);
             const window = utf16Window(buf, from, Math.min(buf.length, unit + 2 * reach), enc);
-            for (const m of this.matchRule(p, window.bytes)) {
+            const matches = this.matchRule(p, window.bytes);
+            for (const m of matches) {
               const line = lineOf(window.text, m.start, m.start + m.key.length);
               out.push({ ...this.hit(m, line, from + 2 * m.start, [enc]), utf16Line: line });
             }
+            if (matches.length > 0) break;
           }
         }
       }

@@ -61,8 +61,8 @@ function runStart(buf: Buffer, from: number): number {
   let start = from;
   for (;;) {
     while (start > 0 && t[buf[start - 1]!] === 1 && buf[start - 1] !== BACKSLASH) start--;
-    if (start < 2 || buf[start - 2] !== BACKSLASH || buf[start - 1] !== SLASH) return start;
-    start -= 2;
+    if (start === 0 || buf[start - 1] !== BACKSLASH || buf[start] !== SLASH) return start;
+    start--;
   }
 }
 
