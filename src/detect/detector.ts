@@ -6,12 +6,13 @@
 // and `\uXXXX` escapes by their own literals, each decoded only where it is.
 import type { Candidate, Confidence } from '../model.js';
 import { type CompiledRule, redactWith } from './rules.js';
-import { ByteLocator } from './locate.js';
+import { ByteLocator, lineIndexOf } from './locate.js';
 import { LiteralFinder } from './needles.js';
 import {
   blockText,
   findBase64Blocks,
   hexRuns,
+  isHex,
   sniffUtf16,
   unescapeUnicode,
   utf16Needle,
@@ -69,6 +70,8 @@ export function sha256Hex(text: string): string {
 }
 
 const ESCAPE = new LiteralFinder(Buffer.from('\\u00', 'latin1'));
+/** Between decoded blocks searched together: a delimiter for keys, and no line wrap for base64 (`!` is not base64). */
+const SEPARATOR = Buffer.from('\n!\n', 'latin1');
 
 function unique(hits: Hit[]): Hit[] {
   const seen = new Set<string>();
@@ -129,7 +132,8 @@ export class Detector {
       }
     }
     if (depth < MAX_LAYERS) {
-      for (const block of findBase64Blocks(buf, MIN_BASE64_CHARS)) this.inBlock(buf, block, depth, midway && block.start === 0, hits);
+      const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS);
+      if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
     }
     if (buf.indexOf(0) !== -1) hits = hits.concat(this.inUtf16(buf));
     if (ESCAPE.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf));
@@ -141,20 +145,43 @@ export class Detector {
     return { rule: m.rule, key: m.key, at, confidence: low ? 'low' : m.rule.def.confidence, encoding };
   }
 
-  /** Keys in a base64 block, decoded as base64 or, where it is all hex digits, as hex; added to `out`. */
-  private inBlock(buf: Buffer, block: Base64Block, depth: number, midway: boolean, out: Hit[]): void {
-    const text = blockText(buf, block);
-    // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
-    for (let skip = 0; skip < (midway ? 4 : 1); skip++) {
-      const inner = this.layer(Buffer.from(skip ? text.text.slice(skip) : text.text, 'base64'), depth + 1, midway);
-      for (const h of inner) out.push(this.outer(h, 'base64', text, skip + Math.floor((h.at * 4) / 3), block));
-    }
-    for (const [start, end] of hexRuns(text.text)) {
-      for (const parity of [0, 1]) {
-        const inner = this.layer(Buffer.from(text.text.slice(start + parity, end), 'hex'), depth + 1, false);
-        for (const h of inner) out.push(this.outer(h, 'hex', text, start + parity + 2 * h.at, block));
+  /** Keys in base64 blocks, decoded as base64 or, where they are all hex digits, as hex; added to `out`. */
+  private inBlocks(buf: Buffer, blocks: Base64Block[], depth: number, midway: boolean, out: Hit[]): void {
+    const texts = blocks.map((block) => blockText(buf, block));
+    // The blocks' bytes are searched as one, between separators that end a key and join
+    // no lines: a few searches per layer, not a few per block (lock files hold thousands).
+    const parts: Buffer[] = [];
+    const starts: number[] = [];
+    const which: number[] = [];
+    let size = 0;
+    blocks.forEach((block, i) => {
+      const text = texts[i]!.text;
+      for (const [start, end] of hexRuns(text)) {
+        for (const from of [start, start + 1]) this.decoded(Buffer.from(text.slice(from, end), 'hex'), 'hex', depth, false, block, texts[i]!, (b) => from + 2 * b, out);
       }
+      if (isHex(text)) return;
+      if (midway && block.start === 0) {
+        // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
+        for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.slice(skip), 'base64'), 'base64', depth, true, block, texts[i]!, (b) => skip + Math.floor((b * 4) / 3), out);
+        return;
+      }
+      const data = Buffer.from(text, 'base64');
+      starts.push(size);
+      which.push(i);
+      parts.push(data, SEPARATOR);
+      size += data.length + SEPARATOR.length;
+    });
+    if (parts.length === 0) return;
+    for (const h of this.layer(Buffer.concat(parts, size), depth + 1, false)) {
+      const j = lineIndexOf(starts, h.at);
+      const i = which[j]!;
+      out.push(this.outer(h, 'base64', texts[i]!, Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
     }
+  }
+
+  /** Keys in the bytes one block decodes to, added to `out` as seen from the block (`charOf`: decoded byte -> character of its text). */
+  private decoded(data: Buffer, encoding: string, depth: number, midway: boolean, block: Base64Block, text: BlockText, charOf: (byte: number) => number, out: Hit[]): void {
+    for (const h of this.layer(data, depth + 1, midway)) out.push(this.outer(h, encoding, text, charOf(h.at), block));
   }
 
   /** A hit in decoded bytes, seen from the layer that holds the encoded text (character `char` of `text`). */

@@ -206,11 +206,18 @@ export function blockText(buf: Buffer, block: Base64Block): BlockText {
 
 /** Shortest hex text that can hold a whole key (36 bytes -> 72 digits). */
 const HEX_RUN = /[0-9a-fA-F]{72,}/g;
+const SOME_HEX_RUN = /[0-9a-fA-F]{72}/;
+const ONLY_HEX = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
 
 /** Maximal runs of hex digits in `text` long enough to hold a key, as `[start, end)`. */
 export function hexRuns(text: string): Array<[number, number]> {
-  if (text.length < 72) return [];
+  if (!SOME_HEX_RUN.test(text)) return [];
   return Array.from(text.matchAll(HEX_RUN), (m) => [m.index, m.index + m[0].length]);
+}
+
+/** Hex digits of one case only (hashes, ids): hex, never the base64 of text, which mixes cases and digits. */
+export function isHex(text: string): boolean {
+  return ONLY_HEX.test(text);
 }
 
 export type Utf16Encoding = 'utf-16le' | 'utf-16be';
