@@ -24,19 +24,22 @@ function runByteAt(buf: Buffer, i: number): boolean {
 const STRIDE = 24;
 const MIN_SEGMENT = 2 * STRIDE;
 
-function mayStartRun(buf: Buffer, p: number): number {
+function mayStartRun(buf: Buffer, p: number): boolean {
   const t = RUN_BYTE;
-  return (
-    t[buf[p + 24]!]! & t[buf[p]!]! & t[buf[p + 12]!]! & t[buf[p + 6]!]! & t[buf[p + 18]!]! & t[buf[p + 3]!]! & t[buf[p + 9]!]! & t[buf[p + 15]!]! & t[buf[p + 21]!]!
-  );
+  const sampled = t[buf[p + 24]!]! & t[buf[p]!]! & t[buf[p + 12]!]! & t[buf[p + 6]!]! & t[buf[p + 18]!]! & t[buf[p + 3]!]! & t[buf[p + 9]!]! & t[buf[p + 15]!]! & t[buf[p + 21]!]!;
+  if (sampled === 0) return false;
+  // Paths and dotted names pass the samples: every byte between them must be base64 too.
+  for (let i = p + 1; i < p + STRIDE; i++) if (t[buf[i]!] !== 1) return false;
+  return true;
 }
 
 const NONE: Base64Block[] = [];
 
-/** One line (or the whole) of a base64 block, `[start, end)` in the scanned bytes. */
+/** One line (or the whole) of a base64 block, `[start, end)` in the scanned bytes, with its count of `\\/`. */
 export interface Segment {
   start: number;
   end: number;
+  escapes: number;
 }
 
 /** Consecutive base64 segments joined across line wraps: the `base64` command's output, PEM bodies, YAML blocks. */
@@ -46,13 +49,18 @@ export interface Base64Block {
   segments: Segment[];
 }
 
+/** The `\\/` escapes the last call of runEnd went over (kept outside its result: no object per run). */
+let escapesSeen = 0;
+
 function runEnd(buf: Buffer, from: number): number {
   const t = RUN_BYTE;
   let end = from;
+  escapesSeen = 0;
   for (;;) {
     while (end < buf.length && t[buf[end]!] === 1 && buf[end] !== BACKSLASH) end++;
     if (buf[end] !== BACKSLASH || buf[end + 1] !== SLASH) return end;
     end += 2;
+    escapesSeen++;
   }
 }
 
@@ -79,8 +87,8 @@ function afterWrap(buf: Buffer, at: number): number {
 }
 
 /** Length of a segment in base64 characters (a `\/` counts once). */
-function charCount(buf: Buffer, seg: Segment): number {
-  return seg.end - seg.start - escapesIn(buf, seg).length;
+function charCount(seg: Segment): number {
+  return seg.end - seg.start - seg.escapes;
 }
 
 /** Offsets of the `\\` of each `\\/` in a segment. */
@@ -95,12 +103,12 @@ function escapesIn(buf: Buffer, seg: Segment): number[] {
 function segmentAt(buf: Buffer, start: number): Segment {
   let end = runEnd(buf, start);
   for (let pad = 0; pad < 2 && buf[end] === EQUALS; pad++) end++;
-  return { start, end };
+  return { start, end, escapes: escapesSeen };
 }
 
 /** A segment continues on the next line only if it is whole quartets without padding: the wrap keeps the alignment. */
 function wraps(buf: Buffer, seg: Segment): boolean {
-  return buf[seg.end - 1] !== EQUALS && charCount(buf, seg) % 4 === 0;
+  return buf[seg.end - 1] !== EQUALS && charCount(seg) % 4 === 0;
 }
 
 /** The block around the run `[start, end)`: earlier and later lines joined while the wrap keeps the alignment. */
@@ -146,7 +154,7 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
   const last = buf.length - STRIDE;
   let p = 0;
   while (p < last) {
-    if (mayStartRun(buf, p) === 0) {
+    if (!mayStartRun(buf, p)) {
       p += STRIDE;
       continue;
     }
@@ -158,7 +166,7 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
     }
     const block = blockAround(buf, start);
     let chars = 0;
-    for (const seg of block.segments) chars += charCount(buf, seg);
+    for (const seg of block.segments) chars += charCount(seg);
     if (chars >= minChars) (blocks ??= []).push(block);
     p = Math.max(p + STRIDE, block.end);
   }
@@ -179,7 +187,7 @@ export function blockText(buf: Buffer, block: Base64Block): BlockText {
   let text = '';
   for (const seg of block.segments) {
     let from = seg.start;
-    for (const i of escapesIn(buf, seg)) {
+    for (const i of seg.escapes > 0 ? escapesIn(buf, seg) : []) {
       textAt.push(text.length);
       bufAt.push(from);
       text += buf.toString('latin1', from, i);
