@@ -158,9 +158,10 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
       let chars = 0;
       for (const seg of block.segments) chars += charCount(seg);
       if (chars >= minChars) (blocks ??= []).push(block);
-      p = block.end - STRIDE;
+      p = Math.max(p, block.end - STRIDE);
     } else {
-      p = end - STRIDE;
+      // A lone `\` counts as base64 in the samples: the run may end before `p`.
+      p = Math.max(p, end - STRIDE);
     }
   }
   return blocks ?? NONE;

@@ -87,6 +87,7 @@ const NEGATIVES: Record<string, () => string | Buffer> = {
   'random UTF-16 and binary': () => Buffer.concat([binary(40_000), utf16(randomBytes(3000).toString('base64'))]),
   'base64 and hex of a wrong checksum': () => `${b64(makeBrokenV2Key())}\n${Buffer.from(makeBrokenV2Key()).toString('hex')}\n`,
   'base64 of a key glued to a word': () => `${b64(`mysfk_${makeV2Key().slice(4)}`)}\n`,
+  'backslashes between base64 letters (Windows paths)': () => `${'ProgramData\\'.repeat(6)}${'AbCdEfGhIj'.repeat(9)}\\x\n`.repeat(40),
   // The documented depth: a fourth layer of base64 is not decoded.
   'base64 four layers deep': () => `${nest(makeV2Key(), 4)}\n`,
 };
