@@ -1,22 +1,38 @@
 // The detector: finds validated keys in one chunk of bytes. Literal prefilters,
 // searched by their rarest bytes, find the few places worth a look; the rule's
 // pattern, validator and context run only in a small window around each place, so
-// the cost follows the number of hits, not the size of the chunk.
-import type { Candidate } from '../model.js';
+// the cost follows the number of hits, not the size of the chunk. Encoded text is
+// found the same way: base64 and hex blocks by a sampling pass (encodings.ts), UTF-16
+// and `\uXXXX` escapes by their own literals, each decoded only where it is.
+import type { Candidate, Confidence } from '../model.js';
 import { type CompiledRule, maskShapes } from './rules.js';
-import { ByteLocator } from './locate.js';
+import { ByteLocator, lineIndexOf } from './locate.js';
 import { LiteralFinder } from './needles.js';
-import { base64Anchors, base64RunAround, sniffUtf16, utf16ToUtf8, type Base64Run } from './encodings.js';
-import { appendAll } from '../arrays.js';
+import {
+  blockText,
+  findBase64Blocks,
+  hexRuns,
+  isHex,
+  sniffUtf16,
+  unescapeUnicode,
+  utf16Needle,
+  utf16ToUtf8,
+  utf16Window,
+  type Base64Block,
+  type BlockText,
+  type Utf16Encoding,
+} from './encodings.js';
 
 /** Shortest base64 text that can hold a whole key (36 bytes -> 48 characters). */
-const MIN_BASE64_RUN = 48;
-/** Base64 inside base64 is still looked at; deeper nesting is not. */
-const MAX_DEPTH = 2;
+const MIN_BASE64_CHARS = 48;
+/** Base64 and hex are decoded inside one another up to this many layers (`base64>base64>base64`). */
+export const MAX_LAYERS = 3;
 
 interface PreparedRule {
   rule: CompiledRule;
   finders: LiteralFinder[];
+  /** The same literals in UTF-16, little- or big-endian. */
+  utf16: LiteralFinder[];
 }
 
 interface Match {
@@ -25,52 +41,213 @@ interface Match {
   start: number;
 }
 
+/** A validated key in one layer of decoded bytes. */
+interface Hit {
+  rule: CompiledRule;
+  key: string;
+  /** Offset in this layer's bytes of the key, or of the encoded text holding its first byte. */
+  at: number;
+  confidence: Confidence;
+  /** Encodings from the outermost in; empty for plain text. */
+  encoding: string[];
+  /** This layer's bytes that encode the key: shown as `[base64]` in the snippet, never as they are. */
+  hidden?: { start: number; end: number };
+  /** A key in UTF-16 text found in place: its decoded line. */
+  utf16Line?: string;
+}
+
+/** A chunk of a bigger file: only keys starting in `[from, to)` are its own; `midway`: it starts inside the file. */
+export interface ScanPart {
+  from: number;
+  to: number;
+  midway: boolean;
+}
+
 /** Loaded on first use: a pre-commit run with nothing found never pays for node:crypto. */
 export function sha256Hex(text: string): string {
   const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+const ESCAPE = new LiteralFinder(Buffer.from('\\u00', 'latin1'));
+/** Between decoded blocks searched together: a delimiter for keys, and no line wrap for base64 (`!` is not base64). */
+const SEPARATOR = Buffer.from('\n!\n', 'latin1');
+
+function unique(hits: Hit[]): Hit[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => {
+    const id = `${h.at}\u0000${h.key}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** The line of `text` around `[from, to)`. */
+function lineOf(text: string, from: number, to: number): string {
+  const start = text.lastIndexOf('\n', from - 1) + 1;
+  const end = text.indexOf('\n', to);
+  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+}
+
 export class Detector {
   private readonly prepared: PreparedRule[];
-  private readonly base64: LiteralFinder[];
+  private readonly reach: number;
 
   constructor(readonly rules: CompiledRule[]) {
     this.prepared = rules.map((rule) => ({
       rule,
       finders: rule.def.prefilter.map((p) => new LiteralFinder(Buffer.from(p, 'latin1'))),
+      utf16: rule.def.prefilter.map((p) => new LiteralFinder(utf16Needle(p))),
     }));
-    const anchors = new Set(
-      rules.flatMap((r) => (r.def.base64Prefilter ? base64Anchors(r.def.base64Prefilter) : r.def.prefilter.flatMap((p) => base64Anchors([p])))),
-    );
-    this.base64 = [...anchors].map((a) => new LiteralFinder(Buffer.from(a, 'latin1')));
+    this.reach = Math.max(0, ...rules.map((r) => r.reach));
   }
 
-  /** Keys in `buf`, located in its decoded text. */
-  scan(buf: Buffer): Candidate[] {
-    return this.scanAt(buf, 0);
-  }
-
-  private scanAt(raw: Buffer, depth: number): Candidate[] {
-    const utf16 = sniffUtf16(raw);
-    const buf = utf16 ? utf16ToUtf8(raw, utf16) : raw;
-    const matches = this.prepared.flatMap((p) => this.matchRule(p, buf));
-    const runs = depth < MAX_DEPTH ? this.base64Runs(buf) : [];
-    if (matches.length === 0 && runs.length === 0) return [];
-
-    const locator = new ByteLocator(buf);
-    const found = matches.map((m) => this.candidate(m, locator));
-    for (const run of runs) appendAll(found, this.scanBase64Run(buf, run, locator, depth));
-    if (utf16) for (const c of found) c.encoding = c.encoding ? `${utf16}+${c.encoding}` : utf16;
+  /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */
+  scan(buf: Buffer, part?: ScanPart): Candidate[] {
+    let hits = this.layer(buf, 0, part?.midway ?? false);
+    if (part) hits = hits.filter((h) => h.at >= part.from && h.at < part.to);
+    const found = this.candidates(buf, hits);
+    // Text that is UTF-16 from its start is read decoded too, for the encodings inside it.
+    const utf16 = part ? null : sniffUtf16(buf);
+    if (utf16) {
+      const text = utf16ToUtf8(buf, utf16);
+      const decoded = this.candidates(text, this.layer(text, 0, false)).map((c) => ({ ...c, encoding: c.encoding ? `${utf16}>${c.encoding}` : utf16 }));
+      // The same key found both ways is kept as decoded: its column counts characters.
+      const id = (c: Candidate) => `${c.ruleId}\u0000${c.key}\u0000${c.line}`;
+      const seen = new Set(decoded.map(id));
+      found.splice(0, found.length, ...decoded, ...found.filter((c) => !seen.has(id(c))));
+    }
     return found.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** Keys in one layer of bytes: as they are, in the base64 and hex inside, in UTF-16, behind `\u` escapes. */
+  private layer(buf: Buffer, depth: number, midway: boolean): Hit[] {
+    let hits: Hit[] = [];
+    let locator: ByteLocator | null = null;
+    for (const p of this.prepared) {
+      for (const m of this.matchRule(p, buf)) {
+        locator ??= new ByteLocator(buf);
+        hits.push(this.hit(m, locator.lineAround(m.start, m.start + m.key.length).text, m.start, []));
+      }
+    }
+    if (depth < MAX_LAYERS) {
+      const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS);
+      if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
+    }
+    if (buf.indexOf(0) !== -1) hits = hits.concat(this.inUtf16(buf));
+    if (ESCAPE.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf));
+    return hits.length > 1 ? unique(hits) : hits;
+  }
+
+  private hit(m: Match, line: string, at: number, encoding: string[]): Hit {
+    const low = m.rule.lowContext?.test(line) ?? false;
+    return { rule: m.rule, key: m.key, at, confidence: low ? 'low' : m.rule.def.confidence, encoding };
+  }
+
+  /** Keys in base64 blocks, decoded as base64 or, where they are all hex digits, as hex; added to `out`. */
+  private inBlocks(buf: Buffer, blocks: Base64Block[], depth: number, midway: boolean, out: Hit[]): void {
+    const texts = blocks.map((block) => blockText(buf, block));
+    // The blocks' bytes are searched as one, between separators that end a key and join
+    // no lines: a few searches per layer, not a few per block (lock files hold thousands).
+    const parts: Buffer[] = [];
+    const starts: number[] = [];
+    const which: number[] = [];
+    let size = 0;
+    blocks.forEach((block, i) => {
+      const text = texts[i]!.text;
+      for (const [start, end] of hexRuns(text)) {
+        for (const from of [start, start + 1]) this.decoded(Buffer.from(text.slice(from, end), 'hex'), 'hex', depth, false, block, texts[i]!, (b) => from + 2 * b, out);
+      }
+      if (isHex(text)) return;
+      if (midway && block.start === 0) {
+        // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
+        for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.slice(skip), 'base64'), 'base64', depth, true, block, texts[i]!, (b) => skip + Math.floor((b * 4) / 3), out);
+        return;
+      }
+      const data = Buffer.from(text, 'base64');
+      starts.push(size);
+      which.push(i);
+      parts.push(data, SEPARATOR);
+      size += data.length + SEPARATOR.length;
+    });
+    if (parts.length === 0) return;
+    for (const h of this.layer(Buffer.concat(parts, size), depth + 1, false)) {
+      const j = lineIndexOf(starts, h.at);
+      const i = which[j]!;
+      out.push(this.outer(h, 'base64', texts[i]!, Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
+    }
+  }
+
+  /** Keys in the bytes one block decodes to, added to `out` as seen from the block (`charOf`: decoded byte -> character of its text). */
+  private decoded(data: Buffer, encoding: string, depth: number, midway: boolean, block: Base64Block, text: BlockText, charOf: (byte: number) => number, out: Hit[]): void {
+    for (const h of this.layer(data, depth + 1, midway)) out.push(this.outer(h, encoding, text, charOf(h.at), block));
+  }
+
+  /** A hit in decoded bytes, seen from the layer that holds the encoded text (character `char` of `text`). */
+  private outer(h: Hit, encoding: string, text: BlockText, char: number, block: Base64Block): Hit {
+    return { rule: h.rule, key: h.key, confidence: h.confidence, at: text.offsetOf(char), encoding: [encoding, ...h.encoding], hidden: { start: block.start, end: block.end } };
+  }
+
+  /** Keys in UTF-16 wherever it is (after binary, between UTF-8, without a byte-order mark): decoded around each literal. */
+  private inUtf16(buf: Buffer): Hit[] {
+    const out: Hit[] = [];
+    for (const p of this.prepared) {
+      const reach = p.rule.reach;
+      for (const finder of p.utf16) {
+        for (let at = finder.next(buf, 0); at !== -1; at = finder.next(buf, at + 1)) {
+          // The literal's first code unit starts at `at` in little-endian text, a byte earlier in big-endian.
+          // ASCII reads the same both ways; little-endian (what Windows writes) is tried first.
+          for (const [enc, unit] of [['utf-16le', at], ['utf-16be', at - 1]] as Array<[Utf16Encoding, number]>) {
+            if (unit < 0) continue;
+            const from = unit - 2 * Math.min(reach, unit >> 1);
+            const window = utf16Window(buf, from, Math.min(buf.length, unit + 2 * reach), enc);
+            const matches = this.matchRule(p, window.bytes);
+            for (const m of matches) {
+              const line = lineOf(window.text, m.start, m.start + m.key.length);
+              out.push({ ...this.hit(m, line, from + 2 * m.start, [enc]), utf16Line: line });
+            }
+            if (matches.length > 0) break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Keys with `\uXXXX` escapes inside (JSON, JavaScript): each stretch of escapes decoded once. */
+  private behindEscapes(buf: Buffer): Hit[] {
+    const out: Hit[] = [];
+    let at = ESCAPE.next(buf, 0);
+    while (at !== -1) {
+      const from = Math.max(0, at - this.reach);
+      let to = at + 6 + this.reach;
+      for (at = ESCAPE.next(buf, at + 1); at !== -1 && at < to; at = ESCAPE.next(buf, at + 1)) to = at + 6 + this.reach;
+      const { bytes, offsets } = unescapeUnicode(buf, from, Math.min(to, buf.length));
+      if (bytes.length === offsets[bytes.length]! - from) continue;
+      let locator: ByteLocator | null = null;
+      for (const p of this.prepared) {
+        for (const m of this.matchRule(p, bytes)) {
+          const start = offsets[m.start]!;
+          const end = offsets[m.start + m.key.length]!;
+          // Keys without an escape inside were found as plain text.
+          if (end - start === m.key.length) continue;
+          locator ??= new ByteLocator(bytes);
+          const line = locator.lineAround(m.start, m.start + m.key.length).text;
+          out.push({ ...this.hit(m, line, start, ['unicode-escape']), hidden: { start, end } });
+        }
+      }
+    }
+    return out;
   }
 
   /** Validated tokens of one rule, each found once, from the windows around its literal hits. */
   private matchRule({ rule, finders }: PreparedRule, buf: Buffer): Match[] {
     const matches: Match[] = [];
-    const seen = new Set<number>();
+    let seen: Set<number> | null = null;
     for (const finder of finders) {
       for (let hit = finder.next(buf, 0); hit !== -1; hit = finder.next(buf, hit + 1)) {
+        seen ??= new Set<number>();
         const from = Math.max(0, hit - rule.reach);
         const window = buf.toString('latin1', from, Math.min(buf.length, hit + rule.reach));
         rule.regex.lastIndex = 0;
@@ -86,38 +263,30 @@ export class Detector {
     return matches;
   }
 
-  private candidate(m: Match, locator: ByteLocator): Candidate {
-    const { line, column } = locator.locate(m.start);
-    const around = locator.lineAround(m.start, m.start + m.key.length);
-    const lowByContext = m.rule.lowContext?.test(around.text) ?? false;
-    return {
-      ruleId: m.rule.def.id,
-      key: m.key,
-      line,
-      column,
-      confidence: lowByContext ? 'low' : m.rule.def.confidence,
-      snippet: this.mask(around.text),
-    };
+  /** Hits of the outermost layer as candidates: line, column and snippet in `buf`. */
+  private candidates(buf: Buffer, hits: Hit[]): Candidate[] {
+    if (hits.length === 0) return [];
+    const locator = new ByteLocator(buf);
+    return hits.map((h) => {
+      const { line, column } = locator.locate(h.at);
+      return {
+        ruleId: h.rule.def.id,
+        key: h.key,
+        line,
+        // UTF-16 found in place: code units since the line's start (two bytes each).
+        column: h.utf16Line !== undefined ? ((h.at - locator.lineStart(h.at)) >> 1) + 1 : column,
+        confidence: h.confidence,
+        snippet: this.mask(h.utf16Line ?? this.lineWithout(locator, h)),
+        ...(h.encoding.length > 0 ? { encoding: h.encoding.join('>') } : {}),
+      };
+    });
   }
 
-  private base64Runs(buf: Buffer): Base64Run[] {
-    const runs = new Map<number, Base64Run>();
-    for (const finder of this.base64) {
-      for (let at = finder.next(buf, 0); at !== -1; at = finder.next(buf, at + 1)) {
-        const run = base64RunAround(buf, at);
-        if (run.end - run.start >= MIN_BASE64_RUN) runs.set(run.start, run);
-      }
-    }
-    return [...runs.values()];
-  }
-
-  private scanBase64Run(buf: Buffer, run: Base64Run, locator: ByteLocator, depth: number): Candidate[] {
-    const runText = buf.toString('latin1', run.start, run.end);
-    const inner = this.scanAt(Buffer.from(runText, 'base64'), depth + 1);
-    if (inner.length === 0) return [];
-    const { line, column } = locator.locate(run.start);
-    const snippet = this.mask(locator.lineAround(run.start, run.end).text.replace(runText, '[base64]'));
-    return inner.map((c) => ({ ...c, line, column, snippet, encoding: c.encoding ? `base64+${c.encoding}` : 'base64' }));
+  /** The line around a hit, with the encoded text that holds it replaced by `[base64]` (or its encoding). */
+  private lineWithout(locator: ByteLocator, h: Hit): string {
+    const around = locator.lineAround(h.at, h.at + (h.hidden ? 1 : h.key.length));
+    if (!h.hidden) return around.text;
+    return `${locator.text(around.offset, Math.max(around.offset, h.hidden.start))}[${h.encoding[0]}]${locator.text(Math.min(around.end, h.hidden.end), around.end)}`;
   }
 
   /** Every key-shaped token in `text` (valid or not) replaced by its redacted form. */

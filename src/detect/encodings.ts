@@ -1,48 +1,225 @@
 // Keys hidden in other encodings: base64 (Kubernetes Secrets, basic-auth headers,
-// env files pasted into CI variables) and UTF-16 text (Windows editors, PowerShell).
+// env files pasted into CI variables, PEM-style blocks wrapped over lines), hex, and
+// UTF-16 text (Windows editors, PowerShell, strings inside .NET assemblies).
+
+/** Bytes of the base64 alphabet; `\` too, for JSON's `\/`, checked by `runByteAt`. */
+const RUN_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\\') RUN_BYTE[c.charCodeAt(0)] = 1;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+
+/** Whether byte `i` is base64 text: an alphabet byte, or the `\` of a JSON-escaped `\/`. */
+function runByteAt(buf: Buffer, i: number): boolean {
+  const b = buf[i]!;
+  return b === BACKSLASH ? buf[i + 1] === SLASH : RUN_BYTE[b] === 1;
+}
 
 /**
- * The base64 text that any encoding of one of `literals` (all of one length) must
- * contain, for each of the three byte alignments. Characters that mix in bits of the
- * unknown neighbouring bytes, or that differ between the alternatives, are left out,
- * so each anchor is a substring of every base64 text holding one of the literals.
+ * A run of at least 2 * STRIDE base64 bytes always holds two samples STRIDE apart with
+ * nothing but base64 between them. Testing every third byte from one sample to the
+ * next, with no branch between the tests, keeps ordinary text (short words, spaces)
+ * at about the cost of one memchr pass.
  */
-export function base64Anchors(literals: string[]): string[] {
-  const anchors: string[] = [];
-  for (let shift = 0; shift < 3; shift++) {
-    const encodings = literals.flatMap((literal) =>
-      [0x00, 0xff].map((fill) =>
-        Buffer.concat([Buffer.alloc(shift, fill), Buffer.from(literal, 'latin1'), Buffer.alloc(2, fill)]).toString('base64'),
-      ),
-    );
-    const first = encodings[0]!;
-    let best = '';
-    let run = '';
-    for (let i = 0; i < first.length; i++) {
-      run = encodings.every((e) => e[i] === first[i]) ? run + first[i] : '';
-      if (run.length > best.length) best = run;
-    }
-    if (best.length >= 3) anchors.push(best);
-  }
-  return anchors;
-}
+const STRIDE = 24;
+const MIN_SEGMENT = 2 * STRIDE;
 
-const B64_CHAR = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_CHAR[c.charCodeAt(0)] = 1;
+const NONE: Base64Block[] = [];
 
-export interface Base64Run {
+/** One line (or the whole) of a base64 block, `[start, end)` in the scanned bytes, with its count of `\\/`. */
+export interface Segment {
   start: number;
   end: number;
+  escapes: number;
 }
 
-/** The maximal base64 run (with trailing padding) around byte `at`. */
-export function base64RunAround(buf: Buffer, at: number): Base64Run {
-  let start = at;
-  while (start > 0 && B64_CHAR[buf[start - 1]!]) start--;
-  let end = at;
-  while (end < buf.length && B64_CHAR[buf[end]!]) end++;
-  for (let pad = 0; pad < 2 && buf[end] === 0x3d /* = */; pad++) end++;
-  return { start, end };
+/** Consecutive base64 segments joined across line wraps: the `base64` command's output, PEM bodies, YAML blocks. */
+export interface Base64Block {
+  start: number;
+  end: number;
+  segments: Segment[];
+}
+
+/** The `\\/` escapes the last call of runEnd went over (kept outside its result: no object per run). */
+let escapesSeen = 0;
+
+function runEnd(buf: Buffer, from: number): number {
+  const t = RUN_BYTE;
+  let end = from;
+  escapesSeen = 0;
+  for (;;) {
+    while (end < buf.length && t[buf[end]!] === 1 && buf[end] !== BACKSLASH) end++;
+    if (buf[end] !== BACKSLASH || buf[end + 1] !== SLASH) return end;
+    end += 2;
+    escapesSeen++;
+  }
+}
+
+function runStart(buf: Buffer, from: number): number {
+  const t = RUN_BYTE;
+  let start = from;
+  for (;;) {
+    while (start > 0 && t[buf[start - 1]!] === 1 && buf[start - 1] !== BACKSLASH) start--;
+    if (start === 0 || buf[start - 1] !== BACKSLASH || buf[start] !== SLASH) return start;
+    start--;
+  }
+}
+
+/** Where the next segment starts after a line wrap at `at` (newline, CRLF or JSON's `\n`, then indentation), or -1. */
+function afterWrap(buf: Buffer, at: number): number {
+  let i = at;
+  if (buf[i] === 0x0d) i++;
+  if (buf[i] === 0x0a) i++;
+  else if (buf[i] === BACKSLASH && buf[i + 1] === 0x72 /* r */ && buf[i + 2] === BACKSLASH && buf[i + 3] === 0x6e) i += 4;
+  else if (buf[i] === BACKSLASH && buf[i + 1] === 0x6e /* n */) i += 2;
+  else return -1;
+  while (buf[i] === 0x20 || buf[i] === 0x09) i++;
+  return i < buf.length && runByteAt(buf, i) ? i : -1;
+}
+
+/** Length of a segment in base64 characters (a `\/` counts once). */
+function charCount(seg: Segment): number {
+  return seg.end - seg.start - seg.escapes;
+}
+
+/** Offsets of the `\\` of each `\\/` in a segment. */
+function escapesIn(buf: Buffer, seg: Segment): number[] {
+  const text = buf.subarray(seg.start, seg.end);
+  const found: number[] = [];
+  for (let i = text.indexOf(BACKSLASH); i !== -1; i = text.indexOf(BACKSLASH, i + 2)) found.push(seg.start + i);
+  return found;
+}
+
+/** Where a segment that starts at `start` ends, its `=` padding included. */
+function segmentAt(buf: Buffer, start: number): Segment {
+  let end = runEnd(buf, start);
+  for (let pad = 0; pad < 2 && buf[end] === EQUALS; pad++) end++;
+  return { start, end, escapes: escapesSeen };
+}
+
+/** A segment continues on the next line only if it is whole quartets without padding: the wrap keeps the alignment. */
+function wraps(buf: Buffer, seg: Segment): boolean {
+  return buf[seg.end - 1] !== EQUALS && charCount(seg) % 4 === 0;
+}
+
+/** The block around the run `[start, end)`: earlier and later lines joined while the wrap keeps the alignment. */
+function blockAround(buf: Buffer, start: number): Base64Block {
+  const segments = [segmentAt(buf, start)];
+  for (;;) {
+    const first = segments[0]!;
+    const lineEnd = lastWrapBefore(buf, first.start);
+    if (lineEnd === -1) break;
+    const prev = segmentAt(buf, runStart(buf, lineEnd));
+    if (prev.end !== lineEnd || prev.start === prev.end || !wraps(buf, prev)) break;
+    segments.unshift(prev);
+  }
+  for (let last = segments.at(-1)!; wraps(buf, last); ) {
+    const next = afterWrap(buf, last.end);
+    if (next === -1) break;
+    last = segmentAt(buf, next);
+    segments.push(last);
+  }
+  return { start: segments[0]!.start, end: segments.at(-1)!.end, segments };
+}
+
+/** The end of the base64 text on the line before `start`, when only a wrap separates them; else -1. */
+function lastWrapBefore(buf: Buffer, start: number): number {
+  let i = start;
+  while (i > 0 && (buf[i - 1] === 0x20 || buf[i - 1] === 0x09)) i--;
+  if (buf[i - 1] === 0x0a) {
+    i--;
+    if (buf[i - 1] === 0x0d) i--;
+  } else if (buf[i - 2] === BACKSLASH && buf[i - 1] === 0x6e) {
+    i -= 2;
+    if (buf[i - 2] === BACKSLASH && buf[i - 1] === 0x72) i -= 2;
+  } else return -1;
+  return i > 0 && buf[i - 1] !== BACKSLASH && (RUN_BYTE[buf[i - 1]!] === 1 || buf[i - 1] === EQUALS) ? i : -1;
+}
+
+/**
+ * Every base64 block with a run of at least MIN_SEGMENT bytes, in one pass that looks
+ * at a few bytes in STRIDE of ordinary text.
+ */
+export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
+  const t = RUN_BYTE;
+  let blocks: Base64Block[] | null = null;
+  const last = buf.length - STRIDE;
+  for (let p = 0; p < last; p += STRIDE) {
+    // One branch for nine samples; written out, as this loop runs over every byte read.
+    if ((t[buf[p + 24]!]! & t[buf[p]!]! & t[buf[p + 12]!]! & t[buf[p + 6]!]! & t[buf[p + 18]!]! & t[buf[p + 3]!]! & t[buf[p + 9]!]! & t[buf[p + 15]!]! & t[buf[p + 21]!]!) === 0) continue;
+    // Paths and dotted names pass the samples: every byte between them must be base64 too.
+    let i = p + 1;
+    while (i < p + STRIDE && t[buf[i]!] === 1) i++;
+    if (i < p + STRIDE) continue;
+    const start = runStart(buf, p);
+    const end = runEnd(buf, start);
+    if (end - start >= MIN_SEGMENT) {
+      const block = blockAround(buf, start);
+      let chars = 0;
+      for (const seg of block.segments) chars += charCount(seg);
+      if (chars >= minChars) (blocks ??= []).push(block);
+      p = Math.max(p, block.end - STRIDE);
+    } else {
+      // A lone `\` counts as base64 in the samples: the run may end before `p`.
+      p = Math.max(p, end - STRIDE);
+    }
+  }
+  return blocks ?? NONE;
+}
+
+/** A block's text as one string (wraps and escapes removed), with a map back to the scanned bytes. */
+export interface BlockText {
+  text: string;
+  /** Offset in the scanned bytes of character `i` of `text`. */
+  offsetOf(i: number): number;
+}
+
+export function blockText(buf: Buffer, block: Base64Block): BlockText {
+  // Break points: where each segment, and the text after each `\/`, starts in both.
+  const textAt: number[] = [];
+  const bufAt: number[] = [];
+  let text = '';
+  for (const seg of block.segments) {
+    let from = seg.start;
+    for (const i of seg.escapes > 0 ? escapesIn(buf, seg) : []) {
+      textAt.push(text.length);
+      bufAt.push(from);
+      text += buf.toString('latin1', from, i);
+      from = i + 1;
+    }
+    textAt.push(text.length);
+    bufAt.push(from);
+    text += buf.toString('latin1', from, seg.end);
+  }
+  return {
+    text,
+    offsetOf(i: number): number {
+      let lo = 0;
+      let hi = textAt.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (textAt[mid]! <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return bufAt[lo]! + (i - textAt[lo]!);
+    },
+  };
+}
+
+/** Shortest hex text that can hold a whole key (36 bytes -> 72 digits). */
+const HEX_RUN = /[0-9a-fA-F]{72,}/g;
+const SOME_HEX_RUN = /[0-9a-fA-F]{72}/;
+const ONLY_HEX = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+
+/** Maximal runs of hex digits in `text` long enough to hold a key, as `[start, end)`. */
+export function hexRuns(text: string): Array<[number, number]> {
+  if (!SOME_HEX_RUN.test(text)) return [];
+  return Array.from(text.matchAll(HEX_RUN), (m) => [m.index, m.index + m[0].length]);
+}
+
+/** Hex digits of one case only (hashes, ids): hex, never the base64 of text, which mixes cases and digits. */
+export function isHex(text: string): boolean {
+  return ONLY_HEX.test(text);
 }
 
 export type Utf16Encoding = 'utf-16le' | 'utf-16be';
@@ -72,4 +249,53 @@ export function sniffUtf16(buf: Buffer): Utf16Encoding | null {
 export function utf16ToUtf8(buf: Buffer, enc: Utf16Encoding): Buffer {
   const text = new TextDecoder(enc).decode(buf);
   return Buffer.from(text, 'utf8');
+}
+
+/** `literal` (ASCII) as UTF-16 code units without the last one's zero byte: matches little- and big-endian alike. */
+export function utf16Needle(literal: string): Buffer {
+  return Buffer.from(literal, 'utf16le').subarray(0, literal.length * 2 - 1);
+}
+
+/**
+ * UTF-16 code units `[from, to)` (byte offsets of the same parity) as one byte each,
+ * those above 0xff as `?`: the rules then run as on any text, offsets mapping back by
+ * `from + 2 * i`. `text` is the same units decoded, for the snippet.
+ */
+export function utf16Window(buf: Buffer, from: number, to: number, enc: Utf16Encoding): { bytes: Buffer; text: string } {
+  const slice = buf.subarray(from, to - ((to - from) & 1));
+  const text = new TextDecoder(enc).decode(slice);
+  const bytes = Buffer.allocUnsafe(slice.length >> 1);
+  for (let i = 0; i < bytes.length; i++) {
+    const unit = enc === 'utf-16le' ? slice[2 * i]! | (slice[2 * i + 1]! << 8) : (slice[2 * i]! << 8) | slice[2 * i + 1]!;
+    bytes[i] = unit < 0x100 ? unit : 0x3f;
+  }
+  return { bytes, text };
+}
+
+/**
+ * `\uXXXX` escapes of ASCII characters in `buf[from, to)` replaced by the character;
+ * `offsets[i]` is where output byte `i` came from (one entry more, for the end).
+ */
+export function unescapeUnicode(buf: Buffer, from: number, to: number): { bytes: Buffer; offsets: Int32Array } {
+  const bytes = Buffer.allocUnsafe(to - from);
+  const offsets = new Int32Array(to - from + 1);
+  let n = 0;
+  let i = from;
+  while (i < to) {
+    offsets[n] = i;
+    const code = buf[i] === BACKSLASH && buf[i + 1] === 0x75 && i + 6 <= to ? asciiEscape(buf.toString('latin1', i + 2, i + 6)) : -1;
+    if (code === -1) {
+      bytes[n++] = buf[i++]!;
+    } else {
+      bytes[n++] = code;
+      i += 6;
+    }
+  }
+  offsets[n] = i;
+  return { bytes: bytes.subarray(0, n), offsets: offsets.subarray(0, n + 1) };
+}
+
+function asciiEscape(hex: string): number {
+  if (!/^00[0-7][0-9A-Fa-f]$/.test(hex)) return -1;
+  return parseInt(hex, 16);
 }

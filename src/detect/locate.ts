@@ -42,6 +42,16 @@ export class ByteLocator {
     return lineIndexOf(this.lineStarts(), offset);
   }
 
+  /** Offset where the line holding `offset` starts. */
+  lineStart(offset: number): number {
+    return this.lineStarts()[this.lineIndex(offset)]!;
+  }
+
+  /** Bytes `[from, to)` as UTF-8 text. */
+  text(from: number, to: number): string {
+    return this.buf.toString('utf8', from, to);
+  }
+
   locate(offset: number): { line: number; column: number } {
     const idx = this.lineIndex(offset);
     const start = this.lineStarts()[idx]!;
@@ -55,7 +65,7 @@ export class ByteLocator {
   }
 
   /** The text of the line around [from, to), whole if short, else a window. */
-  lineAround(from: number, to: number): { text: string; offset: number } {
+  lineAround(from: number, to: number): { text: string; offset: number; end: number } {
     const starts = this.lineStarts();
     const idx = this.lineIndex(from);
     let start = starts[idx]!;
@@ -65,6 +75,6 @@ export class ByteLocator {
       start = Math.max(start, from - SNIPPET_RADIUS);
       end = Math.min(end, to + SNIPPET_RADIUS);
     }
-    return { text: this.buf.toString('utf8', start, end), offset: start };
+    return { text: this.buf.toString('utf8', start, end), offset: start, end };
   }
 }

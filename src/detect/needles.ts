@@ -31,7 +31,8 @@ export class LiteralFinder {
   next(buf: Buffer, from: number): number {
     for (let i = buf.indexOf(this.needle, from + this.offset); i !== -1; i = buf.indexOf(this.needle, i + 1)) {
       const start = i - this.offset;
-      if (start >= from && buf.compare(this.literal, 0, this.literal.length, start, start + this.literal.length) === 0) {
+      const end = start + this.literal.length;
+      if (start >= from && end <= buf.length && buf.compare(this.literal, 0, this.literal.length, start, end) === 0) {
         return start;
       }
     }

@@ -58,7 +58,6 @@ export async function parseRuleFile(file: string): Promise<RuleDefinition> {
     name: raw.name ?? raw.id,
     description: raw.description,
     prefilter,
-    base64Prefilter: Array.isArray(raw.base64Prefilter) ? raw.base64Prefilter.map(String) : undefined,
     pattern: raw.pattern,
     maxLength: typeof raw.maxLength === 'number' ? raw.maxLength : undefined,
     validate: raw.validate,

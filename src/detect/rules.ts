@@ -15,8 +15,6 @@ export interface RuleDefinition {
   name: string;
   description?: string;
   prefilter: string[];
-  /** Literals (one length) whose base64 forms are searched; default: `prefilter`. */
-  base64Prefilter?: string[];
   pattern: string;
   /** Longest token the pattern can match (default 256). */
   maxLength?: number;

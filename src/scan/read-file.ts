@@ -1,18 +1,26 @@
 // Reads one file and runs the detector over it. Files up to WHOLE_FILE_LIMIT are
-// read at once into a reused buffer; larger ones stream in line-aligned chunks so
-// memory stays flat whatever the size.
+// read at once into a reused buffer; larger ones stream in chunks that overlap, so
+// memory stays flat whatever the size and whatever the length of the lines.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import { needsReaderFor } from '../formats/kinds.js';
 
-export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
-const CHUNK_SIZE = 16 * 1024 * 1024;
-/** Carried over when a chunk holds no newline at all, so no key is cut in two. */
+/**
+ * Overlap between chunks: each chunk owns the keys starting in its middle, half an
+ * overlap from either end, so every key, its delimiters and its encoded forms (the
+ * longest, base64 three times over, is about 100 bytes) lie whole in the chunk that
+ * owns it, and none is reported twice.
+ */
 const OVERLAP = 64 * 1024;
+/** Tests set SPREEFLO_SCAN_CHUNK_BYTES to cross chunk boundaries without writing 64 MiB. */
+const CHUNK_OVERRIDE = Number(process.env.SPREEFLO_SCAN_CHUNK_BYTES) || 0;
+const CHUNK_SIZE = CHUNK_OVERRIDE ? Math.max(CHUNK_OVERRIDE, 2 * OVERLAP) : 16 * 1024 * 1024;
+export const WHOLE_FILE_LIMIT = CHUNK_OVERRIDE ? CHUNK_SIZE : 64 * 1024 * 1024;
 
 export type FileScan =
-  | { ok: true; candidates: Candidate[]; bytes: number }
+  /** `unread`: the read failed midway; the keys found before are kept, this says what was not read. */
+  | { ok: true; candidates: Candidate[]; bytes: number; unread?: string }
   /** unreadContent false: nothing there to read (a link loop, a file gone), as in Skipped. */
   | { ok: false; reason: string; bytes: number; deferred?: false; unreadContent?: false }
   /** The content turned out to need a reader (a zip without .zip, Markdown with pictures, a screenshot saved as .dat): the main thread reads it. */
@@ -49,17 +57,6 @@ function tooLarge(size: number, limits: ReadLimits): FileScan {
   return { ok: false, reason: `too large (${mib(size)} > --max-file-size ${mib(limits.maxFileSize)})`, bytes: 0 };
 }
 
-/** Reads from `from` until the end of the file or of `buf`; returns the bytes now in `buf`. */
-function readInto(fd: number, buf: Buffer, from: number): number {
-  let read = from;
-  while (read < buf.length) {
-    const n = readSync(fd, buf, read, buf.length - read, read);
-    if (n === 0) break;
-    read += n;
-  }
-  return read;
-}
-
 export class FileScanner {
   private buffer = Buffer.allocUnsafe(1024 * 1024);
 
@@ -89,13 +86,13 @@ export class FileScanner {
     try {
       // Most files fit the reused buffer, and reading to the end tells their size:
       // no fstat, whose Stats object cost more than the read of a small file.
-      let read = readInto(fd, this.buffer, 0);
+      let read = fill(fd, this.buffer, 0, 0);
       if (read === this.buffer.length) {
         const { size } = fstatSync(fd);
         if (size > this.limits.maxFileSize) return tooLarge(size, this.limits);
-        if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd);
+        if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd, size);
         // One byte more than the size, so the read ends by meeting the end of the file.
-        read = readInto(fd, this.bufferOf(size + 1, read), read);
+        read = fill(fd, this.bufferOf(size + 1, read), read, 0);
       }
       if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
       const content = this.buffer.subarray(0, read);
@@ -109,44 +106,60 @@ export class FileScanner {
     }
   }
 
-  private scanChunked(fd: number): FileScan {
-    const buf = this.bufferOf(CHUNK_SIZE + OVERLAP);
+  private scanChunked(fd: number, size: number): FileScan {
+    const chunk = this.bufferOf(CHUNK_SIZE).subarray(0, CHUNK_SIZE);
     const candidates: Candidate[] = [];
-    const seen = new Set<string>();
-    let carry = 0;
-    let position = 0;
+    /** Where `chunk` starts in the file, the lines before it, the characters of its first line before it. */
+    let start = 0;
     let lineBase = 0;
+    let columnBase = 0;
+    let filled = 0;
     for (;;) {
-      const n = readSync(fd, buf, carry, CHUNK_SIZE, position);
-      position += n;
-      const end = carry + n;
-      const last = n === 0;
-      let cut = last ? end : buf.lastIndexOf(0x0a, end - 1) + 1;
-      let keep = end - cut;
-      if (cut === 0) {
-        // One line longer than a chunk: scan it all, and scan its tail again with the next chunk.
-        cut = end;
-        keep = Math.min(OVERLAP, end);
+      try {
+        filled = fill(fd, chunk, filled, start);
+      } catch (err) {
+        const reason = describeError(err as NodeJS.ErrnoException);
+        if (start + filled === 0) return { ok: false, reason, bytes: 0 };
+        return { ok: true, candidates, bytes: start + filled, unread: `read stopped at ${mib(start + filled)} of ${mib(size)}: ${reason}; the rest was not read` };
       }
-      const piece = buf.subarray(0, cut);
-      for (const c of this.detector.scan(piece)) {
-        const line = c.line + lineBase;
-        const id = `${line}:${c.key}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        candidates.push({ ...c, line });
+      const last = filled < chunk.length;
+      const part = { from: start === 0 ? 0 : OVERLAP / 2, to: last ? filled : filled - OVERLAP / 2, midway: start > 0 };
+      for (const c of this.detector.scan(chunk.subarray(0, filled), part)) {
+        candidates.push(c.line === 1 ? { ...c, line: lineBase + 1, column: c.column + columnBase } : { ...c, line: c.line + lineBase });
       }
-      if (last) break;
-      lineBase += countNewlines(buf, 0, end - keep);
-      buf.copyWithin(0, end - keep, end);
-      carry = keep;
+      if (last) return { ok: true, candidates, bytes: start + filled };
+      const next = filled - OVERLAP;
+      const newlines = countNewlines(chunk, 0, next);
+      const lineStart = newlines > 0 ? chunk.lastIndexOf(0x0a, next - 1) + 1 : 0;
+      columnBase = (newlines > 0 ? 0 : columnBase) + countCharacters(chunk, lineStart, next);
+      lineBase += newlines;
+      chunk.copyWithin(0, next, filled);
+      start += next;
+      filled = OVERLAP;
     }
-    return { ok: true, candidates, bytes: position };
   }
+}
+
+/** Reads the file from `position + from` into `buf` from `from` until `buf` is full or the file ends; returns the bytes now in `buf`. */
+function fill(fd: number, buf: Buffer, from: number, position: number): number {
+  let filled = from;
+  while (filled < buf.length) {
+    const n = readSync(fd, buf, filled, buf.length - filled, position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
 }
 
 function countNewlines(buf: Buffer, from: number, to: number): number {
   let count = 0;
   for (let i = buf.indexOf(0x0a, from); i !== -1 && i < to; i = buf.indexOf(0x0a, i + 1)) count++;
+  return count;
+}
+
+/** UTF-8 characters in `buf[from, to)`: the bytes that do not continue a character. */
+function countCharacters(buf: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) if ((buf[i]! & 0xc0) !== 0x80) count++;
   return count;
 }

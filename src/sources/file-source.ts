@@ -51,6 +51,7 @@ export class FileSource implements Source {
           return;
         }
         for (const c of result.candidates) findings.push(toFinding(c, { source: 'file', path: file.rel }, ctx.ruleById));
+        if (result.unread) skipped.push({ path: file.rel, reason: result.unread });
       },
     );
     if (this.roots.some(looksBig)) pool.warmUp();

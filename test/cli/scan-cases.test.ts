@@ -28,7 +28,7 @@ const PLANTED: Planted[] = [
   { name: 'json string', path: 'config/app.json', content: (k) => `{\n  "spreeflo": { "apiKey": "${k}" }\n}\n`, line: 2, column: 28 },
   { name: 'notebook with escaped newline', path: 'nb/analysis.ipynb', content: (k) => JSON.stringify({ cells: [{ cell_type: 'code', source: ['import spreeflo\n', `client = spreeflo.Client("x\\n${k}")\n`] }] }, null, 1), line: 7 },
   { name: 'kubernetes secret base64', path: 'k8s/secret.yaml', content: (k) => `apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  SPREEFLO_KEY: ${b64(k)}\n`, line: 5, column: 17, encoding: 'base64' },
-  { name: 'base64 of an env file', path: 'ci/vars.txt', content: (k) => `ENV_B64=${b64(`A=1\nSPREEFLO=${k}\nB=2\n`)}\n`, line: 1, column: 9, encoding: 'base64' },
+  { name: 'base64 of an env file', path: 'ci/vars.txt', content: (k) => `ENV_B64=${b64(`A=1\nSPREEFLO=${k}\nB=2\n`)}\n`, line: 1, column: 26, encoding: 'base64' },
   { name: 'utf-16le with bom', path: 'win/settings.ini', content: (k) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`[api]\r\nkey=${k}\r\n`, 'utf16le')]), line: 2, column: 5, encoding: 'utf-16le' },
   { name: 'utf-16be with bom', path: 'win/be.txt', content: (k) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`x\nkey=${k}\n`, 'utf16le').swap16()]), line: 2, column: 5, encoding: 'utf-16be' },
   { name: 'crlf', path: 'src/crlf.cs', content: (k) => `using X;\r\n\r\nvar key = "${k}";\r\n`, line: 3, column: 12 },
