@@ -42,6 +42,24 @@ interface Match {
 }
 
 /** A validated key in one layer of decoded bytes. */
+interface HiddenRange {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** The first range (sorted by start; encoded blocks do not nest within a layer) ending after `offset`. */
+function firstEndingAfter(ranges: HiddenRange[], offset: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface Hit {
   rule: CompiledRule;
   key: string;
@@ -267,6 +285,11 @@ export class Detector {
   private candidates(buf: Buffer, hits: Hit[]): Candidate[] {
     if (hits.length === 0) return [];
     const locator = new ByteLocator(buf);
+    // Every encoded key is hidden in every snippet, not only its own: key A's line must not show key B in base64.
+    const hidden = hits
+      .filter((h) => h.hidden)
+      .map((h) => ({ ...h.hidden!, label: h.encoding[0]! }))
+      .sort((a, b) => a.start - b.start);
     return hits.map((h) => {
       const { line, column } = locator.locate(h.at);
       return {
@@ -276,17 +299,26 @@ export class Detector {
         // UTF-16 found in place: code units since the line's start (two bytes each).
         column: h.utf16Line !== undefined ? ((h.at - locator.lineStart(h.at)) >> 1) + 1 : column,
         confidence: h.confidence,
-        snippet: this.mask(h.utf16Line ?? this.lineWithout(locator, h)),
+        snippet: this.mask(h.utf16Line ?? this.lineWithout(locator, h, hidden)),
         ...(h.encoding.length > 0 ? { encoding: h.encoding.join('>') } : {}),
       };
     });
   }
 
-  /** The line around a hit, with the encoded text that holds it replaced by `[base64]` (or its encoding). */
-  private lineWithout(locator: ByteLocator, h: Hit): string {
+  /** The line around a hit, with every encoded text holding a key replaced by `[base64]` (or its encoding). */
+  private lineWithout(locator: ByteLocator, h: Hit, hidden: HiddenRange[]): string {
     const around = locator.lineAround(h.at, h.at + (h.hidden ? 1 : h.key.length));
-    if (!h.hidden) return around.text;
-    return `${locator.text(around.offset, Math.max(around.offset, h.hidden.start))}[${h.encoding[0]}]${locator.text(Math.min(around.end, h.hidden.end), around.end)}`;
+    let i = firstEndingAfter(hidden, around.offset);
+    if (i === hidden.length || hidden[i]!.start >= around.end) return around.text;
+    let text = '';
+    let at = around.offset;
+    for (; i < hidden.length && hidden[i]!.start < around.end; i++) {
+      const range = hidden[i]!;
+      if (range.end <= at) continue;
+      text += `${locator.text(at, Math.max(at, range.start))}[${range.label}]`;
+      at = Math.min(around.end, range.end);
+    }
+    return text + locator.text(at, around.end);
   }
 
   /** Every key-shaped token in `text` (valid or not) replaced by its redacted form. */

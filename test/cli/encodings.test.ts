@@ -128,3 +128,25 @@ describe('scan: keys in encodings', () => {
     expect(findings.filter((f) => f.path === `negative-${i}.txt`)).toEqual([]);
   });
 });
+
+describe('snippets never carry another key in any form the scanner decodes', () => {
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+  it.each([
+    { form: 'base64', encode: (k: string) => b64(`B=${k}`) },
+    { form: 'base64 inside base64', encode: (k: string) => b64(b64(`B=${k}`)) },
+    { form: 'hex', encode: (k: string) => hex(`B=${k}\n`) },
+    { form: 'plain', encode: (k: string) => k },
+  ])('key B as $form on key A\'s line', ({ encode }) => {
+    const [a, b] = [makeV2Key(), makeV2Key()];
+    const dir = tempDir();
+    const encoded = encode(b);
+    writeTree(dir, { 'two.env': `A=${a} B=${encoded}\n` });
+    const { report } = scanJson([dir, '--no-progress']);
+    expect(report.findings.map((f) => f.keySha256).sort()).toEqual([sha(a), sha(b)].sort());
+    for (const f of report.findings) {
+      expect(f.snippet).not.toContain(encoded);
+      expect(f.snippet).not.toContain(b.slice(4, 30));
+      expect(f.snippet).not.toContain(a.slice(4, 30));
+    }
+  });
+});
