@@ -5,7 +5,7 @@
 // does not fail it, and still far below what a quadratic scan takes at these sizes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { officeParts, officeReader } from '../../src/formats/office.js';
+import { attributes, officeParts, officeReader, walkXml } from '../../src/formats/office.js';
 import { htmlReader } from '../../src/formats/html.js';
 import { DEFAULT_LIMITS } from '../../src/formats/types.js';
 import { zip } from '../fixtures/documents/make.js';
@@ -114,5 +114,38 @@ describe('text extraction time is linear in the input', () => {
     const text = result.parts.filter((p) => p.kind === 'text').map((p) => p.data.toString('utf8'));
     expect(text.some((t) => t.includes(key)), 'key before the stray "<" found').toBe(true);
     expect(elapsed).toBeLessThan(1500);
+  });
+});
+
+describe('the one-pass XML parsers read what a lenient reader expects', () => {
+  function events(xml: string): string[] {
+    const out: string[] = [];
+    walkXml(xml, { open: (n, a, self) => out.push(`<${n}|${a}|${self ? '/' : ''}>`), close: (n) => out.push(`</${n}>`), text: (t) => out.push(t) });
+    return out;
+  }
+
+  it.each([
+    ['<a b=">"/>x', ['<a| b=">"|/>', '</a>', 'x']],
+    ['<a/b>', ['<a|/b|>']],
+    ['<a<b>', ['<', 'a', '<b||>']],
+    // XML allows no '<' in a value: the tag is broken there, as it ends at the next '<'.
+    ['<a b="<">t</a>', ['<', 'a b="', '<"||>', 't', '</a>']],
+    ['< a>', ['<', ' a>']],
+    ['</a >&lt;', ['</a>', '<']],
+    ["<a b='x>", ['<', "a b='x>"]],
+  ])('tags: %j', (xml, expected) => {
+    expect(events(xml)).toEqual(expected);
+  });
+
+  it.each([
+    [' a="1" b=\'2\'', { a: '1', b: '2' }],
+    ['a = "x &amp; y"', { a: 'x & y' }],
+    ['a="x b=\'y\'', { b: 'y' }],
+    ['a=b="c"', { b: 'c' }],
+    ['a="1" "stray" c="3"', { a: '1', c: '3' }],
+    ['=a="1"', { a: '1' }],
+    ['no pairs here', {}],
+  ])('attributes: %j', (attrs, expected) => {
+    expect(attributes(attrs)).toEqual(expected);
   });
 });
