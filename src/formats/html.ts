@@ -25,8 +25,12 @@ const EXTENSIONS: Record<string, string> = {
   'vnd.microsoft.icon': '.ico',
 };
 
-/** `data:image/<type>[;param=value...];base64,` — the payload is read after it by readPayload. */
-const DATA_URI = /data:image\/([a-z0-9.+-]+)((?:;[a-z0-9_.+-]+=[^;,\s"'()]*)*);base64,/gi;
+/**
+ * `data:image/<type>[;param=value...];base64,` — the payload is read after it by readPayload.
+ * No part of the header may hold a ':', so a match tried at one `data:` never runs past the
+ * next one: text of many `data:image/x;a=` without `;base64,` is scanned in linear time.
+ */
+const DATA_URI = /data:image\/([a-z0-9.+-]+)((?:;[a-z0-9_.+-]+=[^;,:\s"'()]*)*);base64,/gi;
 const BASE64_CHAR = /[A-Za-z0-9+/=_-]/;
 /** A payload line at least this long that ends at a line break is taken as wrapped (CSS, HTML, MIME). */
 const WRAPPED_LINE = 60;
@@ -59,7 +63,10 @@ function decodeBase64(payload: string): Buffer | string {
   const clean = payload.replace(/\\\r?\n|\s+/g, '');
   if (clean === '') return 'empty data URI';
   if (/[^A-Za-z0-9+/=_-]/.test(clean)) return 'invalid base64 characters';
-  const body = clean.replace(/=+$/, '');
+  // Not /=+$/: tried at each '=' of a long run that does not end the text, it is quadratic.
+  let bodyEnd = clean.length;
+  while (bodyEnd > 0 && clean[bodyEnd - 1] === '=') bodyEnd--;
+  const body = clean.slice(0, bodyEnd);
   if (body.includes('=')) return "invalid base64 ('=' inside the data)";
   if (clean.length - body.length > 2 || body.length % 4 === 1) return 'invalid base64 length (cut short?)';
   const urlSafe = /[-_]/.test(body);

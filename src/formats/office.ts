@@ -37,7 +37,44 @@ export interface XmlHandler {
   text(text: string): void;
 }
 
-const TAG = /<(\/?)([^\s/>]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/y;
+interface Tag {
+  closing: boolean;
+  name: string;
+  attrs: string;
+  selfClosing: boolean;
+  /** Just after the tag's '>'. */
+  end: number;
+}
+
+const WHITESPACE = /\s/;
+
+/**
+ * The tag at `lt`, or null for a stray '<'. The scan stops at the next '<' (XML allows
+ * none inside a tag, quoted values included), so each character is looked at by one
+ * tag at most and a document of stray '<' is read in linear time.
+ */
+function readTag(xml: string, lt: number): Tag | null {
+  let i = lt + 1;
+  const closing = xml[i] === '/';
+  if (closing) i++;
+  const nameStart = i;
+  while (i < xml.length && !'/><'.includes(xml[i]!) && !WHITESPACE.test(xml[i]!)) i++;
+  if (i === nameStart) return null;
+  const nameEnd = i;
+  let quote = '';
+  for (; i < xml.length; i++) {
+    const c = xml[i]!;
+    if (c === '<') return null;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') {
+      const selfClosing = xml[i - 1] === '/' && i - 1 >= nameEnd;
+      return { closing, name: xml.slice(nameStart, nameEnd), attrs: xml.slice(nameEnd, selfClosing ? i - 1 : i), selfClosing, end: i + 1 };
+    }
+  }
+  return null;
+}
 
 /** Calls the handler for each tag and each run of (decoded) text, in document order. */
 export function walkXml(xml: string, h: XmlHandler): void {
@@ -66,28 +103,58 @@ export function walkXml(xml: string, h: XmlHandler): void {
       i = end === -1 ? n : end + 1;
       continue;
     }
-    TAG.lastIndex = lt;
-    const m = TAG.exec(xml);
-    if (!m) {
+    const tag = readTag(xml, lt);
+    if (!tag) {
       // A stray '<': keep it as text.
       h.text('<');
       i = lt + 1;
       continue;
     }
-    const [, slash, name, attrs, self] = m;
-    if (slash) h.close(name!);
+    if (tag.closing) h.close(tag.name);
     else {
-      h.open(name!, attrs!, self === '/');
-      if (self === '/') h.close(name!);
+      h.open(tag.name, tag.attrs, tag.selfClosing);
+      if (tag.selfClosing) h.close(tag.name);
     }
-    i = TAG.lastIndex;
+    i = tag.end;
   }
 }
 
+/**
+ * `name="value"` pairs, read in one pass (a regex retried at each position of a long
+ * run with no '=' or no closing quote is quadratic). Text that is not a pair is passed over.
+ */
 export function attributes(attrs: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(attrs); m; m = re.exec(attrs)) out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? '');
+  const n = attrs.length;
+  const skipSpace = (j: number) => {
+    while (j < n && WHITESPACE.test(attrs[j]!)) j++;
+    return j;
+  };
+  const unclosed = new Set<string>();
+  let i = 0;
+  while (i < n) {
+    i = skipSpace(i);
+    const nameStart = i;
+    while (i < n && attrs[i] !== '=' && !WHITESPACE.test(attrs[i]!)) i++;
+    const name = attrs.slice(nameStart, i);
+    i = skipSpace(i);
+    if (attrs[i] !== '=') {
+      if (name === '') i++;
+      continue;
+    }
+    i = skipSpace(i + 1);
+    const quote = attrs[i];
+    if (quote !== '"' && quote !== "'") continue;
+    const close = unclosed.has(quote) ? -1 : attrs.indexOf(quote, i + 1);
+    if (close === -1) {
+      // Remembered, so a run of unclosed quotes is not searched to the end again and again.
+      unclosed.add(quote);
+      i++;
+      continue;
+    }
+    if (name !== '') out[name] = decodeEntities(attrs.slice(i + 1, close));
+    i = close + 1;
+  }
   return out;
 }
 
