@@ -13,7 +13,7 @@ import { ObjectReader } from '../git/read-objects.js';
 import { PackIndex } from '../git/pack-index.js';
 import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
-import { ChangeLog, type CommitInfo, type NewPaths } from '../git/introductions.js';
+import { ChangeLog, PLACES_PER_KEY, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
 import { NameScanner, type NameHit } from '../detect/names.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
@@ -217,7 +217,7 @@ export class HistorySource implements Source {
         blobsOfKey.get(sha)!.add(blob);
       }
     }
-    const { introductions, missing, paths, reached, commits } = await changes.analyse(
+    const { introductions, missing, paths, reached, commits, more } = await changes.analyse(
       (blob) => keysOfBlob.get(blob),
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
@@ -243,6 +243,7 @@ export class HistorySource implements Source {
         findings.push(toFinding(f.candidate, originOf(origin, f), ctx.ruleById));
       }
     }
+    countMorePlaces(findings, more, notes);
     const unreachable = [...blobKeys.keys()].filter((b) => !reached.has(b)).length;
     if (unreachable > 0 && !this.opts.range) {
       notes.push(
@@ -250,6 +251,24 @@ export class HistorySource implements Source {
       );
     }
     return findings;
+  }
+}
+
+/**
+ * A key's places beyond the cap ride on its last listed place (`morePlaces`, which
+ * the JSON report adds to the key's occurrences) and are told in a note.
+ */
+function countMorePlaces(findings: Finding[], more: Map<string, MorePlaces>, notes: string[]): void {
+  if (more.size === 0) return;
+  const last = new Map<string, Finding>();
+  for (const f of findings) if (more.has(f.secret.sha256) && f.source !== 'commit-message' && f.source !== 'tag-message') last.set(f.secret.sha256, f);
+  for (const [sha, { count, commits }] of more) {
+    const f = last.get(sha);
+    if (!f) continue;
+    f.morePlaces = count;
+    const first = [...commits][0]!.slice(0, 12);
+    const where = commits.size === 1 ? `commit ${first}` : `${commits.size} commits (${first} first)`;
+    notes.push(`key ${f.secret.redacted} is at ${count.toLocaleString('en-US')} more places in history than the first ${PLACES_PER_KEY} listed, brought in by ${where}`);
   }
 }
 
