@@ -47,6 +47,8 @@ export class NameScanner {
   private readonly detector: Detector;
   /** Folders already searched: a folder's name is one place, however many files it holds. */
   private readonly folders = new Set<string>();
+  /** Hits in folder names that hold a prefilter literal: `along` meets a folder once per path under it. */
+  private readonly folderHits = new Map<string, NameHit[]>();
 
   constructor(detector: Detector) {
     let named = forNamesOf.get(detector);
@@ -82,10 +84,17 @@ export class NameScanner {
     for (let start = 0; ; ) {
       const slash = path.indexOf('/', start);
       const name = slash === -1 ? path : path.slice(0, slash);
-      if (slash === -1 || wantFolder(name)) hits.push(...this.inOwnName(name, start));
-      if (slash === -1) return hits;
+      if (slash === -1) return [...hits, ...this.inOwnName(name, start)];
+      if (wantFolder(name)) hits.push(...this.inFolderName(name, start));
       start = slash + 1;
     }
+  }
+
+  private inFolderName(name: string, from: number): NameHit[] {
+    if (!this.mayHold(name.slice(from))) return [];
+    let hits = this.folderHits.get(name);
+    if (!hits) this.folderHits.set(name, (hits = this.inOwnName(name, from)));
+    return hits;
   }
 
   /** Keys in the last part of `name`, which starts at `from`. */
