@@ -37,8 +37,8 @@ export interface NewPaths {
 /** Places (commit, path) listed per key; further ones are only counted. */
 export const PLACES_PER_KEY = 1000;
 
-/** Raw log output (bytes) kept while the scan runs, before git is made to wait. */
-const BUFFERED = 32 * 1024 * 1024;
+/** Raw log output (bytes) kept while the scan runs, before git is made to wait (SPREEFLO_SCAN_LOG_BUFFER overrides it, for tests). */
+const BUFFERED = Number(process.env.SPREEFLO_SCAN_LOG_BUFFER ?? 32 * 1024 * 1024);
 
 /** Places of a key beyond PLACES_PER_KEY. */
 export interface MorePlaces {
