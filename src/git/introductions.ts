@@ -98,18 +98,18 @@ export class ChangeLog {
    * For every blob that holds keys, the (commit, path) pairs where its keys entered
    * history (`keysOf` gives the key hashes a blob holds; `blobsWith` every blob that
    * holds a given key); the blobs history names that the repository lacks; and a
-   * path for each blob in `named` (blobs that were skipped, to say which file they are);
-   * per key, the places beyond PLACES_PER_KEY.
+   * path for each blob in `named` (blobs that were skipped, to say which file they are).
+   * `places` lets each key's first places through and counts the rest.
    */
   async analyse(
     keysOf: (blob: string) => string[] | undefined,
     blobsWith: (keySha: string) => Set<string>,
     exists: (blob: string) => boolean,
     named: Set<string>,
+    places: PlaceCap,
     newPaths?: NewPaths,
-  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string>; more: Map<string, MorePlaces> }> {
+  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
     const found: Introduction[] = [];
-    const places = new PlaceCap();
     const missing = new Map<string, string>();
     const paths = new Map<string, string>();
     /** Blobs holding keys that some commit records (the rest no ref reaches). */
@@ -159,12 +159,12 @@ export class ChangeLog {
     await this.finished;
     wanted = newPaths?.wants(rest) ? newPaths : undefined;
     if (rest) onLine(rest);
-    return { introductions: found, missing, paths, reached, commits, more: places.more };
+    return { introductions: found, missing, paths, reached, commits };
   }
 }
 
-/** Counts places per key and lets the first PLACES_PER_KEY through. */
-class PlaceCap {
+/** Counts places per key (in content and in names alike) and lets the first PLACES_PER_KEY through. */
+export class PlaceCap {
   private readonly listed = new Map<string, number>();
   readonly more = new Map<string, MorePlaces>();
 

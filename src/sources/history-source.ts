@@ -13,7 +13,7 @@ import { ObjectReader } from '../git/read-objects.js';
 import { PackIndex } from '../git/pack-index.js';
 import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
-import { ChangeLog, PLACES_PER_KEY, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
+import { ChangeLog, PLACES_PER_KEY, PlaceCap, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
 import { NameScanner, type NameHit } from '../detect/names.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
@@ -178,9 +178,11 @@ export class HistorySource implements Source {
     }
     const noteLines = await notes;
     const messages = { commits: messageFindings, tags, detector };
-    const names = new NamesInHistory(detector);
-    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx, names);
+    const places = new PlaceCap();
+    const names = new NamesInHistory(detector, places);
+    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx, names, places);
     appendAll(findings, names.findings(ctx));
+    countMorePlaces(findings, places.more, noteLines);
     return { findings, skipped, files: reader.count + packed.count - fallbacks, bytes, notes: noteLines };
   }
 
@@ -205,7 +207,8 @@ export class HistorySource implements Source {
     skipped: Skipped[],
     notes: string[],
     ctx: SourceContext,
-    names: NewPaths,
+    names: NamesInHistory,
+    places: PlaceCap,
   ): Promise<Finding[]> {
     const keysOfBlob = new Map<string, string[]>();
     const blobsOfKey = new Map<string, Set<string>>();
@@ -217,11 +220,12 @@ export class HistorySource implements Source {
         blobsOfKey.get(sha)!.add(blob);
       }
     }
-    const { introductions, missing, paths, reached, commits, more } = await changes.analyse(
+    const { introductions, missing, paths, reached, commits } = await changes.analyse(
       (blob) => keysOfBlob.get(blob),
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
       new Set(blobSkips.map((b) => b.blob)),
+      places,
       names,
     );
     for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: 'missing from the repository (damaged or partial clone)' });
@@ -243,7 +247,6 @@ export class HistorySource implements Source {
         findings.push(toFinding(f.candidate, originOf(origin, f), ctx.ruleById));
       }
     }
-    countMorePlaces(findings, more, notes);
     const unreachable = [...blobKeys.keys()].filter((b) => !reached.has(b)).length;
     if (unreachable > 0 && !this.opts.range) {
       notes.push(
@@ -280,7 +283,10 @@ class NamesInHistory implements NewPaths {
   private readonly scanner: NameScanner;
   private readonly found = new Map<string, { hit: NameHit; commit: CommitInfo }>();
 
-  constructor(detector: Detector) {
+  constructor(
+    detector: Detector,
+    private readonly places: PlaceCap,
+  ) {
     this.scanner = new NameScanner(detector);
   }
 
@@ -290,7 +296,11 @@ class NamesInHistory implements NewPaths {
 
   add(path: string, commit: CommitInfo): void {
     // The walk goes newest first: the last commit seen for a name brought it in.
-    for (const hit of this.scanner.along(path)) this.found.set(`${hit.name}\u0000${hit.candidate.key}`, { hit, commit });
+    // A name not yet listed is a new place of its key, listed only while under the cap.
+    for (const hit of this.scanner.along(path)) {
+      const id = `${hit.name}\u0000${hit.candidate.key}`;
+      if (this.found.has(id) || this.places.take([sha256Hex(hit.candidate.key)], commit.id).length > 0) this.found.set(id, { hit, commit });
+    }
   }
 
   findings(ctx: SourceContext): Finding[] {

@@ -14,11 +14,11 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const CAP = 1000;
 
 /** A tree holding `leaf` at 10^levels paths: ten names per folder, `levels` deep. */
-function bombTree(repo: TestRepo, leaf: string, levels: number, folderName = (i: number) => `d${i}`): string {
+function bombTree(repo: TestRepo, leaf: string, levels: number, fileName = (i: number) => `f${i}`): string {
   const entries = (mode: string, type: string, id: string, name: (i: number) => string) =>
     Array.from({ length: 10 }, (_, i) => `${mode} ${type} ${id}\t${name(i)}\n`).join('');
-  let tree = mkTree(repo, entries('100644', 'blob', leaf, (i) => `f${i}`));
-  for (let level = 1; level < levels; level++) tree = mkTree(repo, entries('040000', 'tree', tree, folderName));
+  let tree = mkTree(repo, entries('100644', 'blob', leaf, fileName));
+  for (let level = 1; level < levels; level++) tree = mkTree(repo, entries('040000', 'tree', tree, (i) => `d${i}`));
   return tree;
 }
 
@@ -83,8 +83,8 @@ describe('history: one key blob at ten thousand paths', () => {
   }, 30_000);
 });
 
-describe('history: a key-named folder over ten thousand paths', () => {
-  it('is one finding in the folder name, found fast', () => {
+describe('history: keys in names at ten thousand paths', () => {
+  it('a key-named folder over them is one finding in the folder name, found fast', () => {
     const repo = new TestRepo();
     const key = makeV2Key();
     const clean = gitIn(repo, ['hash-object', '-w', '--stdin'], 'nothing here\n');
@@ -95,6 +95,19 @@ describe('history: a key-named folder over ten thousand paths', () => {
     // Reports print the name with the key masked.
     const seen = report.findings.map((f: { path: string; inName: boolean; commit: string; keySha256: string }) => [f.path.startsWith('conf-sfk_') && !f.path.includes(key), f.inName, f.commit, f.keySha256]);
     expect(seen).toEqual([[true, true, root, sha(key)]]);
+    expect(seconds).toBeLessThan(15);
+  }, 30_000);
+
+  it('key-named files at ten thousand paths are one key with its true count and 1000 places', () => {
+    const repo = new TestRepo();
+    const key = makeV2Key();
+    const clean = gitIn(repo, ['hash-object', '-w', '--stdin'], 'nothing here\n');
+    commitTree(repo, bombTree(repo, clean, 4, (i) => `${i}-${key}`));
+    const { run, seconds } = history(repo, 'json');
+    const report = JSON.parse(run.stdout);
+    expect(report.findings).toHaveLength(CAP);
+    expect(report.findings.every((f: { inName: boolean; keySha256: string }) => f.inName && f.keySha256 === sha(key))).toBe(true);
+    expect(report.keys.map((k: { occurrences: number; placesOmitted: number }) => [k.occurrences, k.placesOmitted])).toEqual([[10_000, 10_000 - CAP]]);
     expect(seconds).toBeLessThan(15);
   }, 30_000);
 });
