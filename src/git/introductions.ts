@@ -43,8 +43,10 @@ const BUFFERED = Number(process.env.SPREEFLO_SCAN_LOG_BUFFER ?? 32 * 1024 * 1024
 /** Places of a key beyond PLACES_PER_KEY. */
 export interface MorePlaces {
   count: number;
-  /** The commits that brought them in. */
-  commits: Set<string>;
+  /** How many commits brought them in, the first of them the walk met, and the latest. */
+  commits: number;
+  first: string;
+  latest: string;
 }
 
 const HEADER = '\x01';
@@ -176,10 +178,14 @@ export class PlaceCap {
         this.listed.set(key, n + 1);
         return true;
       }
-      let more = this.more.get(key);
-      if (!more) this.more.set(key, (more = { count: 0, commits: new Set() }));
-      more.count++;
-      more.commits.add(commit);
+      const more = this.more.get(key);
+      if (!more) this.more.set(key, { count: 1, commits: 1, first: commit, latest: commit });
+      else {
+        more.count++;
+        // The walk gives a commit's changes together: a new id is a new commit.
+        if (more.latest !== commit) more.commits++;
+        more.latest = commit;
+      }
       return false;
     });
   }

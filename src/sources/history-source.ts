@@ -265,12 +265,11 @@ function countMorePlaces(findings: Finding[], more: Map<string, MorePlaces>, not
   if (more.size === 0) return;
   const last = new Map<string, Finding>();
   for (const f of findings) if (more.has(f.secret.sha256) && f.source !== 'commit-message' && f.source !== 'tag-message') last.set(f.secret.sha256, f);
-  for (const [sha, { count, commits }] of more) {
+  for (const [sha, { count, commits, first }] of more) {
     const f = last.get(sha);
     if (!f) continue;
     f.morePlaces = count;
-    const first = [...commits][0]!.slice(0, 12);
-    const where = commits.size === 1 ? `commit ${first}` : `${commits.size} commits (${first} first)`;
+    const where = commits === 1 ? `commit ${first.slice(0, 12)}` : `${commits} commits (${first.slice(0, 12)} the newest)`;
     notes.push(`key ${f.secret.redacted} is at ${count.toLocaleString('en-US')} more places in history than the first ${PLACES_PER_KEY} listed, brought in by ${where}`);
   }
 }
