@@ -19,6 +19,8 @@ export interface Finding extends Origin {
   /** Stable id of this key at this place (key hash, path, commit): for ignore files and baselines. */
   fingerprint: string;
   verification: Verification;
+  /** Places of this key not listed as findings (history lists a key's first places, then counts). */
+  morePlaces?: number;
 }
 
 /** Names that hold keys are masked: fingerprints go into ignore files and baselines, which are committed. */

@@ -39,6 +39,9 @@ export interface NameHit {
   candidate: Candidate;
 }
 
+/** Single names whose keys a scanner remembers (a bound on memory, not on what is found). */
+const NAMES_KEPT = 10_000;
+
 /** Each detector's counterpart for names, made once: a scanner is made per archive. */
 const forNamesOf = new WeakMap<Detector, Detector>();
 
@@ -47,6 +50,8 @@ export class NameScanner {
   private readonly detector: Detector;
   /** Folders already searched: a folder's name is one place, however many files it holds. */
   private readonly folders = new Set<string>();
+  /** Keys in the single names that hold a prefilter literal: one name recurs along many paths. */
+  private readonly ownHits = new Map<string, { candidate: Candidate; at: number }[]>();
 
   constructor(detector: Detector) {
     let named = forNamesOf.get(detector);
@@ -92,10 +97,12 @@ export class NameScanner {
   private inOwnName(name: string, from: number): NameHit[] {
     const own = name.slice(from);
     if (!this.mayHold(own)) return [];
-    return this.detector.scan(Buffer.from(own, 'utf8')).map((c) => {
+    let found = this.ownHits.get(own);
+    if (!found) {
       // An encoded key (base64 in a name) is not there as written: its name is the place.
-      const at = Math.max(0, own.indexOf(c.key));
-      return { name, candidate: { ...c, line: 0, column: from + at + 1 } };
-    });
+      found = this.detector.scan(Buffer.from(own, 'utf8')).map((c) => ({ candidate: c, at: Math.max(0, own.indexOf(c.key)) }));
+      if (this.ownHits.size < NAMES_KEPT) this.ownHits.set(own, found);
+    }
+    return found.map(({ candidate, at }) => ({ name, candidate: { ...candidate, line: 0, column: from + at + 1 } }));
   }
 }

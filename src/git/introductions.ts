@@ -3,7 +3,11 @@
 // walk answers it for every key at once (with -c, a merge lists the paths it changed
 // against every parent: a key that only its conflict resolution added shows there).
 // The walk starts with the scan and runs beside it; its output waits, raw, until
-// the scan knows which blobs hold keys (and is dropped if none do).
+// the scan knows which blobs hold keys (and is dropped if none do). At most
+// BUFFERED bytes wait: then git is held until the scan is done, and the rest is
+// parsed as it comes, so a commit of a million paths never sits whole in memory.
+// Places are capped per key (PLACES_PER_KEY, in walk order: newest commit first);
+// the rest are counted, so one blob at a million paths is one key with a count.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { latin1ToUtf8 } from './lines.js';
 import { gitFailure, gitSpawnError, unquoteGitPath } from './run.js';
@@ -30,6 +34,21 @@ export interface NewPaths {
   add(path: string, commit: CommitInfo): void;
 }
 
+/** Places (commit, path) listed per key; further ones are only counted. */
+export const PLACES_PER_KEY = 1000;
+
+/** Raw log output (bytes) kept while the scan runs, before git is made to wait (SPREEFLO_SCAN_LOG_BUFFER overrides it, for tests). */
+const BUFFERED = Number(process.env.SPREEFLO_SCAN_LOG_BUFFER ?? 32 * 1024 * 1024);
+
+/** Places of a key beyond PLACES_PER_KEY. */
+export interface MorePlaces {
+  count: number;
+  /** How many commits brought them in, the first of them the walk met, and the latest. */
+  commits: number;
+  first: string;
+  latest: string;
+}
+
 const HEADER = '\x01';
 const ZERO = /^0+$/;
 /** A change whose path no parent had: added, renamed or copied to, against every parent. */
@@ -38,6 +57,9 @@ const SUBMODULE = '160000';
 
 export class ChangeLog {
   private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Set once analyse() runs: the output is parsed as it arrives. */
+  private parse: ((chunk: Buffer) => void) | null = null;
   private readonly child: ChildProcess;
   private readonly finished: Promise<void>;
   private stopped = false;
@@ -50,7 +72,12 @@ export class ChangeLog {
     ];
     this.child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const err: Buffer[] = [];
-    this.child.stdout!.on('data', (chunk: Buffer) => this.chunks.push(chunk));
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      if (this.parse) return this.parse(chunk);
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      if (this.buffered >= BUFFERED) this.child.stdout!.pause();
+    });
     this.child.stderr!.on('data', (d: Buffer) => err.push(d));
     this.finished = new Promise((resolve, reject) => {
       this.child.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
@@ -74,15 +101,16 @@ export class ChangeLog {
    * history (`keysOf` gives the key hashes a blob holds; `blobsWith` every blob that
    * holds a given key); the blobs history names that the repository lacks; and a
    * path for each blob in `named` (blobs that were skipped, to say which file they are).
+   * `places` lets each key's first places through and counts the rest.
    */
   async analyse(
     keysOf: (blob: string) => string[] | undefined,
     blobsWith: (keySha: string) => Set<string>,
     exists: (blob: string) => boolean,
     named: Set<string>,
+    places: PlaceCap,
     newPaths?: NewPaths,
   ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
-    await this.finished;
     const found: Introduction[] = [];
     const missing = new Map<string, string>();
     const paths = new Map<string, string>();
@@ -116,19 +144,50 @@ export class ChangeLog {
       }
       if (named.has(change.result) && !paths.has(change.result)) paths.set(change.result, unquoteGitPath(change.path));
       if (keysOf(change.result)) reached.add(change.result);
-      const intro = introductionIn(change, commit, keysOf, blobsWith);
-      if (intro) found.push(intro);
+      const keys = places.take(newKeysIn(change, keysOf, blobsWith), commit.id);
+      // With core.quotePath, any byte outside ASCII is quoted, so the unquoted path is exact.
+      if (keys.length > 0) found.push({ commit: { ...commit, author: latin1ToUtf8(commit.author) }, path: unquoteGitPath(change.path), blob: change.result, keys });
     };
-    for (const chunk of this.chunks.splice(0)) {
+    const parse = (chunk: Buffer): void => {
       const text = rest + chunk.toString('latin1');
       wanted = newPaths?.wants(text) ? newPaths : undefined;
       const lines = text.split('\n');
       rest = lines.pop()!;
       for (const line of lines) onLine(line);
-    }
+    };
+    for (const chunk of this.chunks.splice(0)) parse(chunk);
+    this.parse = parse;
+    this.child.stdout!.resume();
+    await this.finished;
     wanted = newPaths?.wants(rest) ? newPaths : undefined;
     if (rest) onLine(rest);
     return { introductions: found, missing, paths, reached, commits };
+  }
+}
+
+/** Counts places per key (in content and in names alike) and lets the first PLACES_PER_KEY through. */
+export class PlaceCap {
+  private readonly listed = new Map<string, number>();
+  readonly more = new Map<string, MorePlaces>();
+
+  /** The keys of one place that are still listed; the others are counted against `commit`. */
+  take(keys: string[], commit: string): string[] {
+    return keys.filter((key) => {
+      const n = this.listed.get(key) ?? 0;
+      if (n < PLACES_PER_KEY) {
+        this.listed.set(key, n + 1);
+        return true;
+      }
+      const more = this.more.get(key);
+      if (!more) this.more.set(key, { count: 1, commits: 1, first: commit, latest: commit });
+      else {
+        more.count++;
+        // The walk gives a commit's changes together: a new id is a new commit.
+        if (more.latest !== commit) more.commits++;
+        more.latest = commit;
+      }
+      return false;
+    });
   }
 }
 
@@ -165,20 +224,11 @@ function parseRawLine(line: string): RawChange {
   };
 }
 
-/** The introduction a change records, if its new blob brings keys its sources lacked. */
-function introductionIn(
-  change: RawChange,
-  commit: CommitInfo,
-  keysOf: (blob: string) => string[] | undefined,
-  blobsWith: (keySha: string) => Set<string>,
-): Introduction | null {
-  const keys = keysOf(change.result);
-  if (!keys) return null;
-  const newKeys = keys.filter((keySha) => {
+/** The keys a change's new blob brings that its sources lacked. */
+function newKeysIn(change: RawChange, keysOf: (blob: string) => string[] | undefined, blobsWith: (keySha: string) => Set<string>): string[] {
+  const keys = keysOf(change.result) ?? [];
+  return keys.filter((keySha) => {
     const holders = blobsWith(keySha);
     return change.sources.every((src) => ZERO.test(src) || !holders.has(src));
   });
-  if (newKeys.length === 0) return null;
-  // With core.quotePath, any byte outside ASCII is quoted, so the unquoted path is exact.
-  return { commit: { ...commit, author: latin1ToUtf8(commit.author) }, path: unquoteGitPath(change.path), blob: change.result, keys: newKeys };
 }

@@ -234,7 +234,7 @@ function keyCard(g: KeyGroup, index: number, opts: HtmlOptions): string {
     if (leaked) out.push(`<p>Revoke it unless you know it is dead:</p>${revokeSteps(nameHtml)}`);
     else out.push('<p>Only staged: remove it before committing.</p>');
   }
-  out.push(`<h4>Found in ${esc(plural(g.findings.length, 'place'))}</h4>`);
+  out.push(`<h4>Found in ${esc(plural(g.findings.length + g.morePlaces, 'place'))}</h4>`);
   out.push('<table class="places"><thead><tr><th>File</th><th>Kind</th><th>Where</th><th>Commit</th><th>Preview</th></tr></thead><tbody>');
   for (const f of g.findings) out.push(placeRow(f));
   out.push('</tbody></table></article>');
@@ -258,7 +258,7 @@ export function renderHtml(result: ScanResult, opts: HtmlOptions): string {
   const groups = groupByKey(result.findings);
   const high = groups.filter((g) => g.confidence === 'high');
   const low = groups.filter((g) => g.confidence === 'low');
-  const places = high.reduce((n, g) => n + g.findings.length, 0);
+  const places = high.reduce((n, g) => n + g.findings.length + g.morePlaces, 0);
   const counts = statusCounts(high);
   const now = opts.now ?? new Date();
   const body: string[] = [];

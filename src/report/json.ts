@@ -32,7 +32,7 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
   return out;
 }
 
-/** Places listed under each key; `occurrences` counts them all. */
+/** Places listed under each key; `occurrences` counts them all, those history only counted (`morePlaces`) included. */
 const KEY_PLACES = 1000;
 
 /** A skipped item says whether it is content that could hold a key and went unread. */
@@ -62,10 +62,10 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       rule: g.rule,
       confidence: g.confidence,
       verification: g.findings[0]!.verification,
-      occurrences: g.findings.length,
+      occurrences: g.findings.length + g.morePlaces,
       // Every place is in `findings`; a key in a million places keeps this list readable.
       places: g.findings.slice(0, KEY_PLACES).map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.inName ? { inName: true } : {}), ...(f.commit ? { commit: f.commit } : {}), ...(f.tag ? { tag: f.tag } : {}) })),
-      ...(g.findings.length > KEY_PLACES ? { placesOmitted: g.findings.length - KEY_PLACES } : {}),
+      ...(g.findings.length + g.morePlaces > KEY_PLACES ? { placesOmitted: g.findings.length + g.morePlaces - Math.min(g.findings.length, KEY_PLACES) } : {}),
       ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
     })),
     suppressed: result.suppressed.map((s) => ({

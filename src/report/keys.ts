@@ -7,6 +7,8 @@ export interface KeyGroup {
   rule: string;
   confidence: 'high' | 'low';
   findings: Finding[];
+  /** Places counted but not listed as findings (see Finding.morePlaces). */
+  morePlaces: number;
 }
 
 export function groupByKey(findings: Finding[]): KeyGroup[] {
@@ -14,10 +16,11 @@ export function groupByKey(findings: Finding[]): KeyGroup[] {
   for (const f of findings) {
     let g = groups.get(f.secret.sha256);
     if (!g) {
-      g = { keySha256: f.secret.sha256, redacted: f.secret.redacted, rule: f.rule, confidence: 'low', findings: [] };
+      g = { keySha256: f.secret.sha256, redacted: f.secret.redacted, rule: f.rule, confidence: 'low', findings: [], morePlaces: 0 };
       groups.set(f.secret.sha256, g);
     }
     g.findings.push(f);
+    g.morePlaces += f.morePlaces ?? 0;
     if (f.confidence === 'high') g.confidence = 'high';
   }
   return [...groups.values()];

@@ -83,8 +83,9 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
       lines.push(`   Revoke it in Spreeflo (${REVOKE_STEPS}) unless you know it is dead; integrations using it need a new key.`);
     }
   }
-  lines.push(`   Found in ${plural(g.findings.length, 'place')}:`);
+  lines.push(`   Found in ${plural(g.findings.length + g.morePlaces, 'place')}:`);
   listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
+  if (g.morePlaces > 0) lines.push(`     … and ${plural(g.morePlaces, 'more place')} in history, counted, not listed (see the note)`);
 }
 
 /**
@@ -139,7 +140,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   } else if (high.length === 0) {
     lines.push(c.green('✔ No Spreeflo keys found') + c.dim(`  (${scanned})`));
   } else {
-    const places = high.reduce((n, g) => n + g.findings.length, 0);
+    const places = high.reduce((n, g) => n + g.findings.length + g.morePlaces, 0);
     lines.push(c.red(c.bold(`✖ ${plural(high.length, 'Spreeflo key')} found in ${plural(places, 'place')}`)) + c.dim(`  (${scanned})`));
   }
   describeUnread(lines, unread, unreadFails, c);

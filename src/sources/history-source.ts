@@ -13,7 +13,7 @@ import { ObjectReader } from '../git/read-objects.js';
 import { PackIndex } from '../git/pack-index.js';
 import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
-import { ChangeLog, type CommitInfo, type NewPaths } from '../git/introductions.js';
+import { ChangeLog, PLACES_PER_KEY, PlaceCap, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
 import { NameScanner, type NameHit } from '../detect/names.js';
 import { suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
@@ -178,9 +178,11 @@ export class HistorySource implements Source {
     }
     const noteLines = await notes;
     const messages = { commits: messageFindings, tags, detector };
-    const names = new NamesInHistory(detector);
-    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx, names);
+    const places = new PlaceCap();
+    const names = new NamesInHistory(detector, places);
+    const findings = await this.attribute(blobKeys, messages, changes, blobs, blobSkips, skipped, noteLines, ctx, names, places);
     appendAll(findings, names.findings(ctx));
+    countMorePlaces(findings, places.more, noteLines);
     return { findings, skipped, files: reader.count + packed.count - fallbacks, bytes, notes: noteLines };
   }
 
@@ -205,7 +207,8 @@ export class HistorySource implements Source {
     skipped: Skipped[],
     notes: string[],
     ctx: SourceContext,
-    names: NewPaths,
+    names: NamesInHistory,
+    places: PlaceCap,
   ): Promise<Finding[]> {
     const keysOfBlob = new Map<string, string[]>();
     const blobsOfKey = new Map<string, Set<string>>();
@@ -222,6 +225,7 @@ export class HistorySource implements Source {
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
       new Set(blobSkips.map((b) => b.blob)),
+      places,
       names,
     );
     for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: 'missing from the repository (damaged or partial clone)' });
@@ -254,6 +258,23 @@ export class HistorySource implements Source {
 }
 
 /**
+ * A key's places beyond the cap ride on its last listed place (`morePlaces`, which
+ * the JSON report adds to the key's occurrences) and are told in a note.
+ */
+function countMorePlaces(findings: Finding[], more: Map<string, MorePlaces>, notes: string[]): void {
+  if (more.size === 0) return;
+  const last = new Map<string, Finding>();
+  for (const f of findings) if (more.has(f.secret.sha256) && f.source !== 'commit-message' && f.source !== 'tag-message') last.set(f.secret.sha256, f);
+  for (const [sha, { count, commits, first }] of more) {
+    const f = last.get(sha);
+    if (!f) continue;
+    f.morePlaces = count;
+    const where = commits === 1 ? `commit ${first.slice(0, 12)}` : `${commits} commits (${first.slice(0, 12)} the newest)`;
+    notes.push(`key ${f.secret.redacted} is at ${count.toLocaleString('en-US')} more places in history than the first ${PLACES_PER_KEY} listed, brought in by ${where}`);
+  }
+}
+
+/**
  * Keys in the names of files and folders history holds, whether or not their
  * content is clean: each name once, at the oldest commit the walk shows bringing it in.
  */
@@ -261,7 +282,10 @@ class NamesInHistory implements NewPaths {
   private readonly scanner: NameScanner;
   private readonly found = new Map<string, { hit: NameHit; commit: CommitInfo }>();
 
-  constructor(detector: Detector) {
+  constructor(
+    detector: Detector,
+    private readonly places: PlaceCap,
+  ) {
     this.scanner = new NameScanner(detector);
   }
 
@@ -271,7 +295,11 @@ class NamesInHistory implements NewPaths {
 
   add(path: string, commit: CommitInfo): void {
     // The walk goes newest first: the last commit seen for a name brought it in.
-    for (const hit of this.scanner.along(path)) this.found.set(`${hit.name}\u0000${hit.candidate.key}`, { hit, commit });
+    // A name not yet listed is a new place of its key, listed only while under the cap.
+    for (const hit of this.scanner.along(path)) {
+      const id = `${hit.name}\u0000${hit.candidate.key}`;
+      if (this.found.has(id) || this.places.take([sha256Hex(hit.candidate.key)], commit.id).length > 0) this.found.set(id, { hit, commit });
+    }
   }
 
   findings(ctx: SourceContext): Finding[] {
