@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { boundStreams } from './pdf-streams.js';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 
 type PdfjsModule = typeof Pdfjs;
@@ -462,7 +463,10 @@ export const pdfReader: FormatReader = {
       if (!hasObject(data)) throw new NoObjects();
       const loaded = await loadPdfjs();
       pdfjs = loaded.pdfjs;
-      await readPdf(pdfjs, loaded.assets, data, limits, out);
+      // Streams that expand past the limits are blanked first: pdf.js has no bound of its own.
+      const bounded = await boundStreams(data, limits);
+      out.skipped.push(...bounded.skipped);
+      await readPdf(pdfjs, loaded.assets, bounded.data, limits, out);
     } catch (err) {
       const skip: PartSkip = { reason: failureReason(pdfjs, err) };
       out.skipped.push(skip);

@@ -35,6 +35,8 @@ interface PdfPageSpec {
   images?: PdfImage[];
   /** Link annotations (URI actions). */
   links?: string[];
+  /** The content stream as written, encoded: its filter chain and bytes (instead of `content`). */
+  encoded?: { filter: string; data: Buffer };
 }
 
 interface PdfSpec {
@@ -63,7 +65,7 @@ function buildPdf(spec: PdfSpec): Buffer {
       const id = add(stream(`/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode`, deflateSync(img.rgb)));
       return `/${img.name} ${id} 0 R`;
     });
-    const contents = add(stream('', Buffer.from(p.content, 'latin1')));
+    const contents = add(p.encoded ? stream(`/Filter ${p.encoded.filter}`, p.encoded.data) : stream('', Buffer.from(p.content, 'latin1')));
     const annots = (p.links ?? []).map((uri, i) => add(`<< /Type /Annot /Subtype /Link /Rect [10 ${10 + i * 20} 200 ${25 + i * 20}] /Border [0 0 0] /A << /S /URI /URI ${str(uri)} >> >>`));
     kids.push(
       add(
@@ -125,6 +127,52 @@ function splitKeyPage(key: string, wrappedKey: string): string {
     'BT /F1 11 Tf 72 470 Td (Next section) Tj ET',
   ].join('\n');
 }
+
+// ---- streams that expand: encoders for the filters a bomb can use -------------
+
+/** RunLengthDecode: each 2 bytes become 128 spaces. */
+const runLengthSpaces = (n: number) => Buffer.concat([Buffer.alloc(Math.ceil(n / 128) * 2, Buffer.from([129, 0x20])), Buffer.from([128])]);
+
+/** LZWDecode (EarlyChange 1) of a run of spaces: codes 32, 258, 259, … spell ever longer runs; a clear code restarts the table. */
+function lzwSpaces(n: number): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  let next = 258;
+  const put = (code: number): void => {
+    const w = next + 1 >= 2048 ? 12 : next + 1 >= 1024 ? 11 : next + 1 >= 512 ? 10 : 9;
+    acc = (acc << w) | code;
+    bits += w;
+    while (bits >= 8) out.push((acc >> (bits -= 8)) & 255);
+    acc &= (1 << bits) - 1;
+  };
+  for (let made = 0; made < n; ) {
+    put(32);
+    made++;
+    for (let code = 258; code < 4000 && made < n; code++) {
+      put(code);
+      made += code - 256;
+      next = code + 1;
+    }
+    put(256);
+    next = 258;
+  }
+  put(257);
+  if (bits > 0) out.push((acc << (8 - bits)) & 255);
+  return Buffer.from(out);
+}
+
+const ascii85 = (data: Buffer): Buffer => {
+  let s = '';
+  for (let i = 0; i < data.length; i += 4) {
+    const group = Buffer.concat([data.subarray(i, i + 4), Buffer.alloc(4)]).subarray(0, 4);
+    let v = group.readUInt32BE(0);
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits.unshift(String.fromCharCode(33 + (v % 85)));
+    s += digits.join('').slice(0, Math.min(4, data.length - i) + 1);
+  }
+  return Buffer.from(s + '~>', 'latin1');
+};
 
 const read = (pdf: Buffer, limits = DEFAULT_LIMITS): Promise<ReadResult> => pdfReader.read(pdf, 'doc.pdf', limits);
 const texts = (r: ReadResult) => r.parts.filter((p) => p.kind === 'text').map((p) => p.data.toString('utf8')).join('\n');
@@ -206,6 +254,40 @@ describe('pdfReader', () => {
     const small = await read(buildPdf({ pages }), { ...DEFAULT_LIMITS, maxTotalBytes: 13 });
     expect(small.parts.map((p) => p.entry)).toEqual(['page 1', 'page 2']);
     expect(small.skipped).toEqual([{ entry: 'pages 3-6', reason: 'limit of 13 bytes reached: not read' }]);
+  });
+});
+
+describe('streams that expand past the limits', () => {
+  // Small limits, so small bombs do: each stream below expands to 3 MB of spaces.
+  const limits = { ...DEFAULT_LIMITS, maxEntryBytes: 1024 ** 2, maxTotalBytes: 4 * 1024 ** 2 };
+  const MB3 = 3 * 1024 ** 2;
+  const spaces = Buffer.alloc(MB3, 0x20);
+  it.each([
+    ['FlateDecode', '/FlateDecode', () => deflateSync(spaces)],
+    ['FlateDecode twice', '[/FlateDecode /FlateDecode]', () => deflateSync(deflateSync(spaces))],
+    ['ASCII85 then Flate', '[/ASCII85Decode /FlateDecode]', () => ascii85(deflateSync(spaces))],
+    ['LZWDecode', '/LZWDecode', () => lzwSpaces(MB3)],
+    ['RunLengthDecode', '/RunLengthDecode', () => runLengthSpaces(MB3)],
+  ])('%s: the stream is left out and listed as not read, the pages before it still read', async (_name, filter, data) => {
+    const key = makeV2Key();
+    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter, data: data() } }] });
+    const started = Date.now();
+    const r = await read(pdf, limits);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(texts(r)).toContain(key);
+    const skip = r.skipped.find((s) => s.entry?.startsWith('object '));
+    expect(skip).toEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per entry: not read` });
+  });
+
+  it('streams within the limit per entry but past the limit per file: those after the budget are left out', async () => {
+    const key = makeV2Key();
+    const part = deflateSync(Buffer.alloc(900 * 1024, 0x20));
+    const pages = [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, ...Array.from({ length: 6 }, () => ({ content: '', encoded: { filter: '/FlateDecode', data: part } }))];
+    const r = await read(buildPdf({ pages }), limits);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped.filter((s) => s.entry?.startsWith('object ')).map((s) => s.reason)).toEqual(
+      Array(2).fill(`streams expand past the ${limits.maxTotalBytes}-byte limit per file: not read`),
+    );
   });
 });
 

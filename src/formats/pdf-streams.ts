@@ -1,0 +1,377 @@
+// Bounds what a PDF's streams expand to before pdf.js sees them. pdf.js keeps a
+// stream's whole decoded bytes in memory and has no limit of its own, so 1 MB of
+// deflated spaces becomes a 1 GiB buffer and a minute of parsing. Every stream in
+// the file (streams live only in top-level objects, never in object streams) is
+// decoded here through its filter chain, counting bytes and keeping none; one that
+// expands past the limits is blanked in place (same length, so the cross-reference
+// table stays valid) and pdf.js reads the rest. See docs/documents.md.
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants, createInflate } from 'node:zlib';
+import type { ContainerLimits, PartSkip } from './types.js';
+
+interface StreamObject {
+  /** `4 0`: the object number and generation. */
+  id: string;
+  /** Where the dictionary's /Filter key starts, or -1 when it has none. */
+  filterKey: number;
+  /** Filter names in order, or null when they are not written out in the dictionary. */
+  filters: string[] | null;
+  dataStart: number;
+  dataEnd: number;
+}
+
+// ---- a small lexer for the dictionaries ---------------------------------------
+
+const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIM = new Set([...'()<>[]{}/%'].map((c) => c.charCodeAt(0)));
+
+type Value = { kind: 'name'; name: string } | { kind: 'int'; n: number } | { kind: 'ref' } | { kind: 'array'; items: Value[] } | { kind: 'dict'; keys: Map<string, { at: number; value: Value }> } | { kind: 'other' };
+
+function skipSpace(b: Buffer, i: number): number {
+  while (i < b.length) {
+    if (WS.has(b[i]!)) i++;
+    else if (b[i] === 0x25) while (i < b.length && b[i] !== 0x0a && b[i] !== 0x0d) i++;
+    else break;
+  }
+  return i;
+}
+
+function token(b: Buffer, i: number): number {
+  while (i < b.length && !WS.has(b[i]!) && !DELIM.has(b[i]!)) i++;
+  return i;
+}
+
+/** One value at `i` (after white space); its end, or -1 when it is not well formed. */
+function parseValue(b: Buffer, i: number, depth = 0): { value: Value; end: number } | null {
+  if (depth > 32) return null;
+  i = skipSpace(b, i);
+  const c = b[i];
+  if (c === undefined) return null;
+  if (c === 0x2f) {
+    const end = token(b, i + 1);
+    return { value: { kind: 'name', name: b.toString('latin1', i + 1, end) }, end };
+  }
+  if (c === 0x3c && b[i + 1] === 0x3c) {
+    const keys = new Map<string, { at: number; value: Value }>();
+    let j = skipSpace(b, i + 2);
+    while (j < b.length && !(b[j] === 0x3e && b[j + 1] === 0x3e)) {
+      const key = parseValue(b, j, depth + 1);
+      if (!key || key.value.kind !== 'name') return null;
+      const val = parseValue(b, key.end, depth + 1);
+      if (!val) return null;
+      keys.set(key.value.name, { at: skipSpace(b, j), value: val.value });
+      j = skipSpace(b, val.end);
+    }
+    return j < b.length ? { value: { kind: 'dict', keys }, end: j + 2 } : null;
+  }
+  if (c === 0x3c) {
+    const end = b.indexOf(0x3e, i);
+    return end < 0 ? null : { value: { kind: 'other' }, end: end + 1 };
+  }
+  if (c === 0x5b) {
+    const items: Value[] = [];
+    let j = skipSpace(b, i + 1);
+    while (j < b.length && b[j] !== 0x5d) {
+      const v = parseValue(b, j, depth + 1);
+      if (!v) return null;
+      items.push(v.value);
+      j = skipSpace(b, v.end);
+    }
+    return j < b.length ? { value: { kind: 'array', items }, end: j + 1 } : null;
+  }
+  if (c === 0x28) {
+    let nest = 0;
+    for (let j = i; j < b.length; j++) {
+      if (b[j] === 0x5c) j++;
+      else if (b[j] === 0x28) nest++;
+      else if (b[j] === 0x29 && --nest === 0) return { value: { kind: 'other' }, end: j + 1 };
+    }
+    return null;
+  }
+  const end = token(b, i);
+  if (end === i) return null;
+  const word = b.toString('latin1', i, end);
+  if (/^\d+$/.test(word)) {
+    // `12 0 R` is one value, a reference.
+    const m = /^\s+\d+\s+R(?![^\s()<>[\]{}/%])/.exec(b.toString('latin1', end, end + 24));
+    if (m) return { value: { kind: 'ref' }, end: end + m[0].length };
+    return { value: { kind: 'int', n: Number(word) }, end };
+  }
+  return { value: { kind: 'other' }, end };
+}
+
+function filterNames(v: Value | undefined): string[] | null {
+  if (!v) return [];
+  if (v.kind === 'name') return [v.name];
+  if (v.kind === 'array' && v.items.every((x) => x.kind === 'name')) return v.items.map((x) => (x as { name: string }).name);
+  return null;
+}
+
+/** Where a stream's data ends: at /Length when `endstream` follows it there, else at the next `endstream` (as pdf.js does). */
+function dataEnd(b: Buffer, start: number, length: Value | undefined): number {
+  if (length?.kind === 'int' && start + length.n <= b.length) {
+    const after = skipSpace(b, start + length.n);
+    if (b.toString('latin1', after, after + 9) === 'endstream') return start + length.n;
+  }
+  const end = b.indexOf('endstream', start, 'latin1');
+  return end < 0 ? b.length : end;
+}
+
+/** Every stream object in the file, in file order (later versions of an object included). */
+function findStreams(b: Buffer): StreamObject[] {
+  const found: StreamObject[] = [];
+  const header = /(\d+)\s+(\d+)\s+obj(?![^\s()<>[\]{}/%])/g;
+  const text = b.toString('latin1');
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const parsed = parseValue(b, m.index + m[0].length);
+    if (!parsed || parsed.value.kind !== 'dict') continue;
+    const at = skipSpace(b, parsed.end);
+    if (b.toString('latin1', at, at + 6) !== 'stream' || (b[at + 6] !== 0x0a && b[at + 6] !== 0x0d)) continue;
+    let start = at + 6;
+    if (b[start] === 0x0d) start++;
+    if (b[start] === 0x0a) start++;
+    const keys = parsed.value.keys;
+    const end = dataEnd(b, start, keys.get('Length')?.value);
+    found.push({ id: `${m[1]} ${m[2]}`, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end });
+    header.lastIndex = Math.max(header.lastIndex, end);
+  }
+  return found;
+}
+
+// ---- decoders that only count ---------------------------------------------------
+
+/** A decoder fed in pieces; each piece's output is bounded (a few MB), whatever the input. */
+interface Decoder {
+  push(chunk: Buffer): Buffer;
+}
+
+const PIECE = 1024;
+
+function asTransform(d: Decoder): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      for (let i = 0; i < chunk.length; i += PIECE) this.push(d.push(chunk.subarray(i, i + PIECE)));
+      done();
+    },
+  });
+}
+
+/** LZWDecode, EarlyChange 1 (the default). */
+class Lzw implements Decoder {
+  private prefix = new Int32Array(4096);
+  private suffix = new Uint8Array(4096);
+  private size = new Int32Array(4096);
+  private next = 258;
+  private prev = -1;
+  private bits = 0;
+  private nbits = 0;
+  private ended = false;
+
+  constructor() {
+    for (let i = 0; i < 256; i++) {
+      this.suffix[i] = i;
+      this.size[i] = 1;
+      this.prefix[i] = -1;
+    }
+  }
+
+  private width(): number {
+    return this.next + 1 >= 2048 ? 12 : this.next + 1 >= 1024 ? 11 : this.next + 1 >= 512 ? 10 : 9;
+  }
+
+  push(chunk: Buffer): Buffer {
+    const out: Buffer[] = [];
+    for (const byte of chunk) {
+      if (this.ended) break;
+      this.bits = ((this.bits << 8) | byte) & 0xffffff;
+      this.nbits += 8;
+      while (!this.ended && this.nbits >= this.width()) {
+        const w = this.width();
+        const code = (this.bits >> (this.nbits - w)) & ((1 << w) - 1);
+        this.nbits -= w;
+        if (code === 256) {
+          this.next = 258;
+          this.prev = -1;
+        } else if (code === 257) this.ended = true;
+        else out.push(this.emit(code));
+      }
+    }
+    return Buffer.concat(out);
+  }
+
+  private emit(code: number): Buffer {
+    const known = code < this.next;
+    if (!known && (this.prev < 0 || code !== this.next)) {
+      this.ended = true; // corrupt: pdf.js stops here too
+      return Buffer.alloc(0);
+    }
+    const head = known ? code : this.prev;
+    const out = Buffer.alloc(this.size[head]! + (known ? 0 : 1));
+    for (let c = head, i = this.size[head]! - 1; c >= 0; c = this.prefix[c]!, i--) out[i] = this.suffix[c]!;
+    if (!known) out[out.length - 1] = out[0]!;
+    if (this.prev >= 0 && this.next < 4096) {
+      this.prefix[this.next] = this.prev;
+      this.suffix[this.next] = out[0]!;
+      this.size[this.next] = this.size[this.prev]! + 1;
+      this.next++;
+    }
+    this.prev = code;
+    return out;
+  }
+}
+
+class RunLength implements Decoder {
+  private pending: number[] = [];
+  private ended = false;
+  push(chunk: Buffer): Buffer {
+    const out: Buffer[] = [];
+    for (const byte of chunk) {
+      if (this.ended) break;
+      this.pending.push(byte);
+      const n = this.pending[0]!;
+      if (n === 128) this.ended = true;
+      else if (n < 128 && this.pending.length === n + 2) out.push(Buffer.from(this.pending.slice(1)));
+      else if (n > 128 && this.pending.length === 2) out.push(Buffer.alloc(257 - n, byte));
+      else continue;
+      this.pending = [];
+    }
+    return Buffer.concat(out);
+  }
+}
+
+class AsciiHex implements Decoder {
+  private half = -1;
+  push(chunk: Buffer): Buffer {
+    const out: number[] = [];
+    for (const byte of chunk) {
+      if (byte === 0x3e) break;
+      const v = parseInt(String.fromCharCode(byte), 16);
+      if (Number.isNaN(v)) continue;
+      if (this.half < 0) this.half = v;
+      else {
+        out.push((this.half << 4) | v);
+        this.half = -1;
+      }
+    }
+    return Buffer.from(out);
+  }
+}
+
+class Ascii85 implements Decoder {
+  private group: number[] = [];
+  private ended = false;
+  push(chunk: Buffer): Buffer {
+    const out: number[] = [];
+    for (const byte of chunk) {
+      if (this.ended) break;
+      if (byte === 0x7e) {
+        this.ended = true;
+        if (this.group.length > 1) {
+          const n = this.group.length - 1;
+          while (this.group.length < 5) this.group.push(84);
+          out.push(...this.word().slice(0, n));
+        }
+      } else if (byte === 0x7a && this.group.length === 0) out.push(0, 0, 0, 0);
+      else if (byte >= 0x21 && byte <= 0x75) {
+        this.group.push(byte - 33);
+        if (this.group.length === 5) {
+          out.push(...this.word());
+          this.group = [];
+        }
+      }
+    }
+    return Buffer.from(out);
+  }
+  private word(): number[] {
+    const v = this.group.reduce((acc, d) => acc * 85 + d, 0) >>> 0;
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
+  }
+}
+
+/** The filters that can expand; the others (pictures: DCT, JPX, JBIG2, CCITT) pdf.js bounds by `maxImageSize`. */
+function stage(name: string): Transform | null {
+  switch (name) {
+    case 'FlateDecode':
+    case 'Fl':
+      // Truncated and checksum-less streams are common; pdf.js reads what inflates.
+      return createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
+    case 'LZWDecode':
+    case 'LZW':
+      return asTransform(new Lzw());
+    case 'RunLengthDecode':
+    case 'RL':
+      return asTransform(new RunLength());
+    case 'ASCIIHexDecode':
+    case 'AHx':
+      return asTransform(new AsciiHex());
+    case 'ASCII85Decode':
+    case 'A85':
+      return asTransform(new Ascii85());
+    default:
+      return null;
+  }
+}
+
+class Over extends Error {}
+
+/** Bytes the filter chain turns `raw` into, or `cap + 1` once it passes `cap`. */
+export async function decodedSize(raw: Buffer, filters: readonly string[], cap: number): Promise<number> {
+  const stages: Transform[] = [];
+  for (const name of filters) {
+    const s = stage(name);
+    if (!s) break; // a picture codec ends the chain: what follows it is pdf.js's business
+    stages.push(s);
+  }
+  let n = 0;
+  if (stages.length === 0) return raw.length;
+  try {
+    await pipeline(
+      Readable.from((function* () {
+        for (let i = 0; i < raw.length; i += 64 * 1024) yield raw.subarray(i, i + 64 * 1024);
+      })()),
+      ...(stages as [Transform]),
+      async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) {
+          n += chunk.length;
+          if (n > cap) throw new Over();
+        }
+      },
+    );
+  } catch (err) {
+    if (err instanceof Over) return cap + 1;
+    // Corrupt data ends the stream where it breaks, for pdf.js as here.
+  }
+  return n;
+}
+
+/**
+ * Checks every stream of `data` against the limits (per stream `maxEntryBytes`,
+ * all together `maxTotalBytes`). Returns the bytes for pdf.js (a copy with each
+ * stream over the limit blanked, or `data` itself) and what was left out.
+ */
+export async function boundStreams(data: Buffer, limits: ContainerLimits): Promise<{ data: Buffer; skipped: PartSkip[] }> {
+  let copy: Buffer | null = null;
+  const skipped: PartSkip[] = [];
+  let total = 0;
+  for (const s of findStreams(data)) {
+    if (s.filters?.length === 0) continue; // stored as is: no larger than the file
+    const room = Math.max(0, Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total));
+    const size = s.filters ? await decodedSize(data.subarray(s.dataStart, s.dataEnd), s.filters, room) : room + 1;
+    if (size <= room) {
+      total += size;
+      continue;
+    }
+    copy ??= Buffer.from(data);
+    // `/Filter` becomes `/Xilter`, an unknown key: pdf.js reads the blanked bytes as they are.
+    if (s.filterKey >= 0) copy[s.filterKey + 1] = 0x58;
+    copy.fill(0x20, s.dataStart, s.dataEnd);
+    const why = !s.filters
+      ? 'stream whose filters are not written in its dictionary'
+      : size > limits.maxEntryBytes
+        ? `stream expands past the ${limits.maxEntryBytes}-byte limit per entry`
+        : `streams expand past the ${limits.maxTotalBytes}-byte limit per file`;
+    skipped.push({ entry: `object ${s.id}`, reason: `${why}: not read` });
+  }
+  return { data: copy ?? data, skipped };
+}
