@@ -10,6 +10,13 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createInflate } from 'node:zlib';
 import type { ContainerLimits, PartSkip } from './types.js';
 
+/**
+ * pdf.js holds a stream's decoded bytes whole (and doubles its buffer as it grows)
+ * and parses a page's content in one go: 64 MB is a few seconds and ~300 MB of
+ * memory. A stream that expands past this, or past `maxEntryBytes` if lower, is not read.
+ */
+export const MAX_STREAM_BYTES = 64 * 1024 ** 2;
+
 interface StreamObject {
   /** `4 0`: the object number and generation. */
   id: string;
@@ -346,17 +353,18 @@ export async function decodedSize(raw: Buffer, filters: readonly string[], cap: 
 }
 
 /**
- * Checks every stream of `data` against the limits (per stream `maxEntryBytes`,
- * all together `maxTotalBytes`). Returns the bytes for pdf.js (a copy with each
+ * Checks every stream of `data` against the limits (per stream `MAX_STREAM_BYTES`
+ * or `maxEntryBytes` if lower, all together `maxTotalBytes`). Returns the bytes for pdf.js (a copy with each
  * stream over the limit blanked, or `data` itself) and what was left out.
  */
 export async function boundStreams(data: Buffer, limits: ContainerLimits): Promise<{ data: Buffer; skipped: PartSkip[] }> {
   let copy: Buffer | null = null;
   const skipped: PartSkip[] = [];
   let total = 0;
+  const perStream = Math.min(limits.maxEntryBytes, MAX_STREAM_BYTES);
   for (const s of findStreams(data)) {
     if (s.filters?.length === 0) continue; // stored as is: no larger than the file
-    const room = Math.max(0, Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total));
+    const room = Math.max(0, Math.min(perStream, limits.maxTotalBytes - total));
     const size = s.filters ? await decodedSize(data.subarray(s.dataStart, s.dataEnd), s.filters, room) : room + 1;
     if (size <= room) {
       total += size;
@@ -368,8 +376,8 @@ export async function boundStreams(data: Buffer, limits: ContainerLimits): Promi
     copy.fill(0x20, s.dataStart, s.dataEnd);
     const why = !s.filters
       ? 'stream whose filters are not written in its dictionary'
-      : size > limits.maxEntryBytes
-        ? `stream expands past the ${limits.maxEntryBytes}-byte limit per entry`
+      : size > perStream
+        ? `stream expands past the ${perStream}-byte limit per stream`
         : `streams expand past the ${limits.maxTotalBytes}-byte limit per file`;
     skipped.push({ entry: `object ${s.id}`, reason: `${why}: not read` });
   }

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
+import { makePdfReader, pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/formats/types.js';
 import { makeV2Key } from '../support/keys.js';
 import { scanJson, tempDir, writeTree } from '../support/cli.js';
@@ -276,7 +276,7 @@ describe('streams that expand past the limits', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(texts(r)).toContain(key);
     const skip = r.skipped.find((s) => s.entry?.startsWith('object '));
-    expect(skip).toEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per entry: not read` });
+    expect(skip).toEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per stream: not read` });
   });
 
   it('streams within the limit per entry but past the limit per file: those after the budget are left out', async () => {
@@ -288,6 +288,17 @@ describe('streams that expand past the limits', () => {
     expect(r.skipped.filter((s) => s.entry?.startsWith('object ')).map((s) => s.reason)).toEqual(
       Array(2).fill(`streams expand past the ${limits.maxTotalBytes}-byte limit per file: not read`),
     );
+  });
+
+  it('a document that takes longer than its time limit is stopped; the pages not reached are listed as not read', async () => {
+    const key = makeV2Key();
+    const heavy = { content: '', encoded: { filter: '/FlateDecode', data: deflateSync(Buffer.alloc(40 * 1024 ** 2, 0x20)) } };
+    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, heavy, { content: '(after) Tj' }] });
+    const started = Date.now();
+    const r = await makePdfReader(1000).read(pdf, 'doc.pdf', DEFAULT_LIMITS);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped).toContainEqual({ entry: 'pages 2-3', reason: 'time limit of 1 s reached: not read' });
   });
 });
 
