@@ -8,6 +8,8 @@
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createInflate } from 'node:zlib';
+import { streamDecryptor, type StreamDecryptor } from './pdf-crypt.js';
+import { parseValue, skipSpace, type Value } from './pdf-lexer.js';
 import type { ContainerLimits, PartSkip } from './types.js';
 
 /**
@@ -26,86 +28,8 @@ interface StreamObject {
   filters: string[] | null;
   dataStart: number;
   dataEnd: number;
-}
-
-// ---- a small lexer for the dictionaries ---------------------------------------
-
-const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIM = new Set([...'()<>[]{}/%'].map((c) => c.charCodeAt(0)));
-
-type Value = { kind: 'name'; name: string } | { kind: 'int'; n: number } | { kind: 'ref' } | { kind: 'array'; items: Value[] } | { kind: 'dict'; keys: Map<string, { at: number; value: Value }> } | { kind: 'other' };
-
-function skipSpace(b: Buffer, i: number): number {
-  while (i < b.length) {
-    if (WS.has(b[i]!)) i++;
-    else if (b[i] === 0x25) while (i < b.length && b[i] !== 0x0a && b[i] !== 0x0d) i++;
-    else break;
-  }
-  return i;
-}
-
-function token(b: Buffer, i: number): number {
-  while (i < b.length && !WS.has(b[i]!) && !DELIM.has(b[i]!)) i++;
-  return i;
-}
-
-/** One value at `i` (after white space); its end, or -1 when it is not well formed. */
-function parseValue(b: Buffer, i: number, depth = 0): { value: Value; end: number } | null {
-  if (depth > 32) return null;
-  i = skipSpace(b, i);
-  const c = b[i];
-  if (c === undefined) return null;
-  if (c === 0x2f) {
-    const end = token(b, i + 1);
-    return { value: { kind: 'name', name: b.toString('latin1', i + 1, end) }, end };
-  }
-  if (c === 0x3c && b[i + 1] === 0x3c) {
-    const keys = new Map<string, { at: number; value: Value }>();
-    let j = skipSpace(b, i + 2);
-    while (j < b.length && !(b[j] === 0x3e && b[j + 1] === 0x3e)) {
-      const key = parseValue(b, j, depth + 1);
-      if (!key || key.value.kind !== 'name') return null;
-      const val = parseValue(b, key.end, depth + 1);
-      if (!val) return null;
-      keys.set(key.value.name, { at: skipSpace(b, j), value: val.value });
-      j = skipSpace(b, val.end);
-    }
-    return j < b.length ? { value: { kind: 'dict', keys }, end: j + 2 } : null;
-  }
-  if (c === 0x3c) {
-    const end = b.indexOf(0x3e, i);
-    return end < 0 ? null : { value: { kind: 'other' }, end: end + 1 };
-  }
-  if (c === 0x5b) {
-    const items: Value[] = [];
-    let j = skipSpace(b, i + 1);
-    while (j < b.length && b[j] !== 0x5d) {
-      const v = parseValue(b, j, depth + 1);
-      if (!v) return null;
-      items.push(v.value);
-      j = skipSpace(b, v.end);
-    }
-    return j < b.length ? { value: { kind: 'array', items }, end: j + 1 } : null;
-  }
-  if (c === 0x28) {
-    let nest = 0;
-    for (let j = i; j < b.length; j++) {
-      if (b[j] === 0x5c) j++;
-      else if (b[j] === 0x28) nest++;
-      else if (b[j] === 0x29 && --nest === 0) return { value: { kind: 'other' }, end: j + 1 };
-    }
-    return null;
-  }
-  const end = token(b, i);
-  if (end === i) return null;
-  const word = b.toString('latin1', i, end);
-  if (/^\d+$/.test(word)) {
-    // `12 0 R` is one value, a reference.
-    const m = /^\s+\d+\s+R(?![^\s()<>[\]{}/%])/.exec(b.toString('latin1', end, end + 24));
-    if (m) return { value: { kind: 'ref' }, end: end + m[0].length };
-    return { value: { kind: 'int', n: Number(word) }, end };
-  }
-  return { value: { kind: 'other' }, end };
+  /** A cross-reference stream: never encrypted. */
+  xref: boolean;
 }
 
 function filterNames(v: Value | undefined): string[] | null {
@@ -126,10 +50,9 @@ function dataEnd(b: Buffer, start: number, length: Value | undefined): number {
 }
 
 /** Every stream object in the file, in file order (later versions of an object included). */
-function findStreams(b: Buffer): StreamObject[] {
+function findStreams(b: Buffer, text: string): StreamObject[] {
   const found: StreamObject[] = [];
   const header = /(\d+)\s+(\d+)\s+obj(?![^\s()<>[\]{}/%])/g;
-  const text = b.toString('latin1');
   for (let m = header.exec(text); m; m = header.exec(text)) {
     const parsed = parseValue(b, m.index + m[0].length);
     if (!parsed || parsed.value.kind !== 'dict') continue;
@@ -140,7 +63,7 @@ function findStreams(b: Buffer): StreamObject[] {
     if (b[start] === 0x0a) start++;
     const keys = parsed.value.keys;
     const end = dataEnd(b, start, keys.get('Length')?.value);
-    found.push({ id: `${m[1]} ${m[2]}`, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end });
+    found.push({ id: `${m[1]} ${m[2]}`, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end, xref: keys.get('Type')?.value.kind === 'name' && (keys.get('Type')!.value as { name: string }).name === 'XRef' });
     header.lastIndex = Math.max(header.lastIndex, end);
   }
   return found;
@@ -352,6 +275,17 @@ export async function decodedSize(raw: Buffer, filters: readonly string[], cap: 
   return n;
 }
 
+/** A stream's bytes as its filters take them: decrypted when the file is. */
+function stored(s: StreamObject, data: Buffer, decrypt: StreamDecryptor | null): Buffer {
+  const raw = data.subarray(s.dataStart, s.dataEnd);
+  if (!decrypt || s.xref) return raw;
+  try {
+    return decrypt(s.id, raw);
+  } catch {
+    return raw; // too short to be AES: pdf.js gets nothing from it either
+  }
+}
+
 /**
  * Checks every stream of `data` against the limits (per stream `MAX_STREAM_BYTES`
  * or `maxEntryBytes` if lower, all together `maxTotalBytes`). Returns the bytes for pdf.js (a copy with each
@@ -362,10 +296,12 @@ export async function boundStreams(data: Buffer, limits: ContainerLimits): Promi
   const skipped: PartSkip[] = [];
   let total = 0;
   const perStream = Math.min(limits.maxEntryBytes, MAX_STREAM_BYTES);
-  for (const s of findStreams(data)) {
+  const text = data.toString('latin1');
+  const decrypt = streamDecryptor(data, text);
+  for (const s of findStreams(data, text)) {
     if (s.filters?.length === 0) continue; // stored as is: no larger than the file
     const room = Math.max(0, Math.min(perStream, limits.maxTotalBytes - total));
-    const size = s.filters ? await decodedSize(data.subarray(s.dataStart, s.dataEnd), s.filters, room) : room + 1;
+    const size = s.filters ? await decodedSize(stored(s, data, decrypt), s.filters, room) : room + 1;
     if (size <= room) {
       total += size;
       continue;

@@ -3,7 +3,7 @@
 // The PDFs are written here by hand, so every run uses fresh keys.
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -43,8 +43,8 @@ interface PdfSpec {
   pages: PdfPageSpec[];
   attachments?: { name: string; data: string }[];
   title?: string;
-  /** A standard security handler whose user password is not empty. */
-  encrypted?: boolean;
+  /** A standard security handler whose user password is not empty; 'open': AES-256 (revision 5) with an empty user password, which opens. */
+  encrypted?: boolean | 'open';
 }
 
 const str = (s: string) => `(${s.replace(/[\\()]/g, (c) => `\\${c}`)})`;
@@ -52,7 +52,14 @@ const str = (s: string) => `(${s.replace(/[\\()]/g, (c) => `\\${c}`)})`;
 function buildPdf(spec: PdfSpec): Buffer {
   const objects: (string | Buffer)[] = [];
   const add = (body: string | Buffer): number => objects.push(body);
-  const stream = (dict: string, data: Buffer): Buffer =>
+  const fileKey = randomBytes(32);
+  const sealed = (data: Buffer): Buffer => {
+    if (spec.encrypted !== 'open') return data;
+    const iv = randomBytes(16);
+    const c = createCipheriv('aes-256-cbc', fileKey, iv);
+    return Buffer.concat([iv, c.update(data), c.final()]);
+  };
+  const stream = (dict: string, plain: Buffer, data = sealed(plain)): Buffer =>
     Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
 
   const catalog = add('');
@@ -83,7 +90,10 @@ function buildPdf(spec: PdfSpec): Buffer {
   });
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pages} 0 R${files.length ? ` /Names << /EmbeddedFiles << /Names [${files.join(' ')}] >> >>` : ''} >>`;
   const info = spec.title ? add(`<< /Title ${str(spec.title)} /Producer (hand-written test PDF) >>`) : 0;
-  const encrypt = spec.encrypted
+  const encrypt =
+    spec.encrypted === 'open'
+      ? add(openAes256(fileKey))
+      : spec.encrypted
     ? add(`<< /Filter /Standard /V 1 /R 2 /O <${randomBytes(32).toString('hex')}> /U <${randomBytes(32).toString('hex')}> /P -4 >>`)
     : 0;
 
@@ -103,6 +113,19 @@ function buildPdf(spec: PdfSpec): Buffer {
     `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''}${encrypt ? ` /Encrypt ${encrypt} 0 R` : ''} /ID [<${id}> <${id}>] >>\nstartxref\n${offset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref, 'latin1'));
   return Buffer.concat(chunks);
+}
+
+/** An AES-256 (revision 5) encryption dictionary whose user password is empty. */
+function openAes256(fileKey: Buffer): string {
+  const [check, salt] = [randomBytes(8), randomBytes(8)];
+  const u = Buffer.concat([createHash('sha256').update(check).digest(), check, salt]);
+  const wrap = createCipheriv('aes-256-cbc', createHash('sha256').update(salt).digest(), Buffer.alloc(16)).setAutoPadding(false);
+  const ue = Buffer.concat([wrap.update(fileKey), wrap.final()]);
+  const hex = (b: Buffer) => `<${b.toString('hex')}>`;
+  return (
+    `<< /Filter /Standard /V 5 /R 5 /Length 256 /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> /StmF /StdCF /StrF /StdCF ` +
+    `/O ${hex(randomBytes(48))} /U ${hex(u)} /OE ${hex(randomBytes(32))} /UE ${hex(ue)} /P -4 /Perms ${hex(randomBytes(16))} >>`
+  );
 }
 
 async function rgbOf(file: string): Promise<PdfImage> {
@@ -277,6 +300,14 @@ describe('streams that expand past the limits', () => {
     expect(texts(r)).toContain(key);
     const skip = r.skipped.find((s) => s.entry?.startsWith('object '));
     expect(skip).toEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per stream: not read` });
+  });
+
+  it('in a PDF encrypted with an empty user password (pdf.js opens it), the streams are measured decrypted', async () => {
+    const key = makeV2Key();
+    const pages = [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter: '/FlateDecode', data: deflateSync(spaces) } }];
+    const r = await read(buildPdf({ pages, encrypted: 'open' }), limits);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped).toContainEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per stream: not read` });
   });
 
   it('streams within the limit per entry but past the limit per file: those after the budget are left out', async () => {
