@@ -3,7 +3,7 @@
 // decrypts by itself. Its streams must be decrypted here too before they can be
 // measured. (With any other password pdf.js does not open the file at all.)
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import { parseValue, type Value } from './pdf-lexer.js';
+import { parseValue, resolve, type Value } from './pdf-lexer.js';
 
 /** Decrypts one stream's bytes, given its object number and generation. */
 export type StreamDecryptor = (id: string, data: Buffer) => Buffer;
@@ -50,19 +50,11 @@ function hashR6(salt: Buffer): Buffer {
   }
 }
 
-/** The object a reference points to, from its `N G obj` header in the raw bytes. */
-function resolve(b: Buffer, text: string, v: Value | undefined): Value | undefined {
-  if (v?.kind !== 'ref') return v;
-  const [num, gen] = v.id.split(' ');
-  const m = new RegExp(`(?<![0-9])${num}\\s+${gen}\\s+obj`).exec(text);
-  return m ? parseValue(b, m.index + m[0].length)?.value : undefined;
-}
-
 /** The value of the last `/key` in the file (the newest trailer's). */
-function lastValue(b: Buffer, text: string, key: string): Value | undefined {
+function lastValue(b: Buffer, text: string, index: Map<string, number>, key: string): Value | undefined {
   let at = text.length;
   while ((at = text.lastIndexOf(`/${key}`, at - 1)) >= 0) {
-    if (!/[0-9A-Za-z#_.-]/.test(text[at + key.length + 1] ?? '')) return resolve(b, text, parseValue(b, at + key.length + 1)?.value);
+    if (!/[0-9A-Za-z#_.-]/.test(text[at + key.length + 1] ?? '')) return resolve(b, index, parseValue(b, at + key.length + 1)?.value);
   }
   return undefined;
 }
@@ -71,8 +63,8 @@ function lastValue(b: Buffer, text: string, key: string): Value | undefined {
  * How to decrypt the streams of `b`: null when it is not encrypted, or encrypted
  * in a way this does not know (then its streams are counted as stored).
  */
-export function streamDecryptor(b: Buffer, text: string): StreamDecryptor | null {
-  const enc = dictOf(lastValue(b, text, 'Encrypt'));
+export function streamDecryptor(b: Buffer, text: string, index: Map<string, number>): StreamDecryptor | null {
+  const enc = dictOf(lastValue(b, text, index, 'Encrypt'));
   if (!enc || name(get(enc, 'Filter')) !== 'Standard') return null;
   const v = int(get(enc, 'V'), 0);
   const r = int(get(enc, 'R'), 2);
@@ -86,7 +78,7 @@ export function streamDecryptor(b: Buffer, text: string): StreamDecryptor | null
     const key = aesCbc(kek, Buffer.alloc(16), bytes(get(enc, 'UE')));
     return (_id, data) => aesCbc(key, data.subarray(0, 16), data.subarray(16));
   }
-  const ids = lastValue(b, text, 'ID');
+  const ids = lastValue(b, text, index, 'ID');
   const first = ids?.kind === 'array' ? bytes(ids.items[0]) : Buffer.alloc(0);
   const n = r === 2 ? 5 : int(get(enc, 'Length'), 40) / 8;
   const p = Buffer.alloc(4);

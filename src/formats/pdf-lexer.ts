@@ -97,3 +97,22 @@ function literalString(b: Buffer, i: number): { value: Value; end: number } | nu
   }
   return null;
 }
+
+/** Every `N G obj` header in the file: the object's `N G` and where its value starts. */
+export function* objectHeaders(text: string): Generator<{ id: string; at: number }> {
+  for (const m of text.matchAll(/(?<![0-9])(\d+)\s+(\d+)\s+obj(?![^\s()<>[\]{}/%])/g)) yield { id: `${m[1]} ${m[2]}`, at: m.index + m[0].length };
+}
+
+/** Where each object's value starts, by `N G` (the last of its versions, as the newest cross-reference section has it). */
+export function objectIndex(text: string): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const { id, at } of objectHeaders(text)) index.set(id, at);
+  return index;
+}
+
+/** The value a reference points to (or `v` itself when it is not one). */
+export function resolve(b: Buffer, index: Map<string, number>, v: Value | undefined): Value | undefined {
+  if (v?.kind !== 'ref') return v;
+  const at = index.get(v.id);
+  return at === undefined ? undefined : parseValue(b, at)?.value;
+}

@@ -9,7 +9,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createInflate } from 'node:zlib';
 import { streamDecryptor, type StreamDecryptor } from './pdf-crypt.js';
-import { parseValue, skipSpace, type Value } from './pdf-lexer.js';
+import { objectHeaders, objectIndex, parseValue, resolve, skipSpace, type Value } from './pdf-lexer.js';
 import type { ContainerLimits, PartSkip } from './types.js';
 
 /**
@@ -50,11 +50,12 @@ function dataEnd(b: Buffer, start: number, length: Value | undefined): number {
 }
 
 /** Every stream object in the file, in file order (later versions of an object included). */
-function findStreams(b: Buffer, text: string): StreamObject[] {
+function findStreams(b: Buffer, text: string, index: Map<string, number>): StreamObject[] {
   const found: StreamObject[] = [];
-  const header = /(\d+)\s+(\d+)\s+obj(?![^\s()<>[\]{}/%])/g;
-  for (let m = header.exec(text); m; m = header.exec(text)) {
-    const parsed = parseValue(b, m.index + m[0].length);
+  let skipTo = 0; // past a stream's data: what looks like a header there is not one
+  for (const { id, at: valueAt } of objectHeaders(text)) {
+    if (valueAt < skipTo) continue;
+    const parsed = parseValue(b, valueAt);
     if (!parsed || parsed.value.kind !== 'dict') continue;
     const at = skipSpace(b, parsed.end);
     if (b.toString('latin1', at, at + 6) !== 'stream' || (b[at + 6] !== 0x0a && b[at + 6] !== 0x0d)) continue;
@@ -62,9 +63,10 @@ function findStreams(b: Buffer, text: string): StreamObject[] {
     if (b[start] === 0x0d) start++;
     if (b[start] === 0x0a) start++;
     const keys = parsed.value.keys;
-    const end = dataEnd(b, start, keys.get('Length')?.value);
-    found.push({ id: `${m[1]} ${m[2]}`, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end, xref: keys.get('Type')?.value.kind === 'name' && (keys.get('Type')!.value as { name: string }).name === 'XRef' });
-    header.lastIndex = Math.max(header.lastIndex, end);
+    const type = keys.get('Type')?.value;
+    const end = dataEnd(b, start, resolve(b, index, keys.get('Length')?.value));
+    found.push({ id, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end, xref: type?.kind === 'name' && type.name === 'XRef' });
+    skipTo = end;
   }
   return found;
 }
@@ -297,8 +299,9 @@ export async function boundStreams(data: Buffer, limits: ContainerLimits): Promi
   let total = 0;
   const perStream = Math.min(limits.maxEntryBytes, MAX_STREAM_BYTES);
   const text = data.toString('latin1');
-  const decrypt = streamDecryptor(data, text);
-  for (const s of findStreams(data, text)) {
+  const index = objectIndex(text);
+  const decrypt = streamDecryptor(data, text, index);
+  for (const s of findStreams(data, text, index)) {
     if (s.filters?.length === 0) continue; // stored as is: no larger than the file
     const room = Math.max(0, Math.min(perStream, limits.maxTotalBytes - total));
     const size = s.filters ? await decodedSize(stored(s, data, decrypt), s.filters, room) : room + 1;
