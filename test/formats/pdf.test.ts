@@ -36,7 +36,7 @@ interface PdfPageSpec {
   /** Link annotations (URI actions). */
   links?: string[];
   /** The content stream as written, encoded: its filter chain and bytes (instead of `content`). */
-  encoded?: { filter: string; data: Buffer };
+  encoded?: { filter: string; data: Buffer; lengthRef?: boolean };
 }
 
 interface PdfSpec {
@@ -59,8 +59,12 @@ function buildPdf(spec: PdfSpec): Buffer {
     const c = createCipheriv('aes-256-cbc', fileKey, iv);
     return Buffer.concat([iv, c.update(data), c.final()]);
   };
-  const stream = (dict: string, plain: Buffer, data = sealed(plain)): Buffer =>
-    Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+  /** `lengthRef`: /Length is a reference to an object holding it, as pdfTeX writes. */
+  const stream = (dict: string, plain: Buffer, lengthRef = false): Buffer => {
+    const data = sealed(plain);
+    const length = lengthRef ? `${add(String(data.length))} 0 R` : data.length;
+    return Buffer.concat([Buffer.from(`<< ${dict} /Length ${length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+  };
 
   const catalog = add('');
   const pages = add('');
@@ -72,7 +76,7 @@ function buildPdf(spec: PdfSpec): Buffer {
       const id = add(stream(`/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode`, deflateSync(img.rgb)));
       return `/${img.name} ${id} 0 R`;
     });
-    const contents = add(p.encoded ? stream(`/Filter ${p.encoded.filter}`, p.encoded.data) : stream('', Buffer.from(p.content, 'latin1')));
+    const contents = add(p.encoded ? stream(`/Filter ${p.encoded.filter}`, p.encoded.data, p.encoded.lengthRef) : stream('', Buffer.from(p.content, 'latin1')));
     const annots = (p.links ?? []).map((uri, i) => add(`<< /Type /Annot /Subtype /Link /Rect [10 ${10 + i * 20} 200 ${25 + i * 20}] /Border [0 0 0] /A << /S /URI /URI ${str(uri)} >> >>`));
     kids.push(
       add(
@@ -291,9 +295,11 @@ describe('streams that expand past the limits', () => {
     ['ASCII85 then Flate', '[/ASCII85Decode /FlateDecode]', () => ascii85(deflateSync(spaces))],
     ['LZWDecode', '/LZWDecode', () => lzwSpaces(MB3)],
     ['RunLengthDecode', '/RunLengthDecode', () => runLengthSpaces(MB3)],
-  ])('%s: the stream is left out and listed as not read, the pages before it still read', async (_name, filter, data) => {
+    // Data that holds `endstream` early: the /Length object, not the first `endstream`, says where it ends.
+    ['an indirect /Length past a planted endstream', '/FlateDecode', () => deflateSync(Buffer.concat([Buffer.from('\nendstream\n'), spaces]), { level: 0 }), true],
+  ])('%s: the stream is left out and listed as not read, the pages before it still read', async (_name, filter, data, lengthRef = false) => {
     const key = makeV2Key();
-    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter, data: data() } }] });
+    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter, data: data(), lengthRef } }] });
     const started = Date.now();
     const r = await read(pdf, limits);
     expect(Date.now() - started).toBeLessThan(10_000);
