@@ -73,6 +73,8 @@ function findStreams(b: Buffer, text: string, index: Map<string, number>): Strea
 
 // ---- decoders that only count ---------------------------------------------------
 
+class Over extends Error {}
+
 /** A decoder fed in pieces; each piece's output is bounded (a few MB), whatever the input. */
 interface Decoder {
   push(chunk: Buffer): Buffer;
@@ -89,18 +91,24 @@ function asTransform(d: Decoder): Transform {
   });
 }
 
-/** LZWDecode, EarlyChange 1 (the default). */
+/**
+ * LZWDecode as pdf.js decodes it (EarlyChange 1, the default): a code past the
+ * table repeats the last sequence plus its first byte, and the table keeps what
+ * earlier generations left in it, so a sequence can outgrow 4096 bytes.
+ */
 class Lzw implements Decoder {
   private prefix = new Int32Array(4096);
   private suffix = new Uint8Array(4096);
-  private size = new Int32Array(4096);
+  private size = new Float64Array(4096);
   private next = 258;
   private prev = -1;
+  private last: Buffer = Buffer.alloc(0);
   private bits = 0;
   private nbits = 0;
   private ended = false;
 
-  constructor() {
+  /** `cap`: one sequence longer than this is the end of the count. */
+  constructor(private readonly cap: number) {
     for (let i = 0; i < 256; i++) {
       this.suffix[i] = i;
       this.size[i] = 1;
@@ -124,7 +132,7 @@ class Lzw implements Decoder {
         this.nbits -= w;
         if (code === 256) {
           this.next = 258;
-          this.prev = -1;
+          this.last = Buffer.alloc(0);
         } else if (code === 257) this.ended = true;
         else out.push(this.emit(code));
       }
@@ -133,22 +141,22 @@ class Lzw implements Decoder {
   }
 
   private emit(code: number): Buffer {
-    const known = code < this.next;
-    if (!known && (this.prev < 0 || code !== this.next)) {
-      this.ended = true; // corrupt: pdf.js stops here too
-      return Buffer.alloc(0);
-    }
-    const head = known ? code : this.prev;
-    const out = Buffer.alloc(this.size[head]! + (known ? 0 : 1));
-    for (let c = head, i = this.size[head]! - 1; c >= 0; c = this.prefix[c]!, i--) out[i] = this.suffix[c]!;
-    if (!known) out[out.length - 1] = out[0]!;
-    if (this.prev >= 0 && this.next < 4096) {
+    const length = code < 256 ? 1 : code < this.next ? this.size[code]! : this.last.length + 1;
+    if (length > this.cap) throw new Over();
+    let out: Buffer;
+    if (code < 256) out = Buffer.from([code]);
+    else if (code < this.next) {
+      out = Buffer.alloc(length);
+      for (let c = code, i = length - 1; i >= 0; c = this.prefix[c] ?? -1, i--) out[i] = this.suffix[c] ?? 0;
+    } else out = Buffer.concat([this.last, Buffer.from([this.last[0] ?? 0])]);
+    if (this.last.length > 0 && this.next < 4096) {
       this.prefix[this.next] = this.prev;
       this.suffix[this.next] = out[0]!;
       this.size[this.next] = this.size[this.prev]! + 1;
       this.next++;
     }
     this.prev = code;
+    this.last = out;
     return out;
   }
 }
@@ -222,7 +230,7 @@ class Ascii85 implements Decoder {
 }
 
 /** The filters that can expand; the others (pictures: DCT, JPX, JBIG2, CCITT) pdf.js bounds by `maxImageSize`. */
-function stage(name: string): Transform | null {
+function stage(name: string, cap: number): Transform | null {
   switch (name) {
     case 'FlateDecode':
     case 'Fl':
@@ -230,7 +238,7 @@ function stage(name: string): Transform | null {
       return createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
     case 'LZWDecode':
     case 'LZW':
-      return asTransform(new Lzw());
+      return asTransform(new Lzw(cap));
     case 'RunLengthDecode':
     case 'RL':
       return asTransform(new RunLength());
@@ -245,18 +253,28 @@ function stage(name: string): Transform | null {
   }
 }
 
-class Over extends Error {}
+/** Passes bytes on; past `cap` of them, stops the count. */
+function counter(cap: number): Transform {
+  let n = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      n += chunk.length;
+      done(n > cap ? new Over() : null, chunk);
+    },
+  });
+}
 
 /** Bytes the filter chain turns `raw` into, or `cap + 1` once it passes `cap`. */
 export async function decodedSize(raw: Buffer, filters: readonly string[], cap: number): Promise<number> {
   const stages: Transform[] = [];
   for (const name of filters) {
-    const s = stage(name);
+    const s = stage(name, cap);
     if (!s) break; // a picture codec ends the chain: what follows it is pdf.js's business
-    stages.push(s);
+    // pdf.js keeps every stage's output whole, not only the last one's.
+    stages.push(s, counter(cap));
   }
-  let n = 0;
   if (stages.length === 0) return raw.length;
+  let n = 0;
   try {
     await pipeline(
       Readable.from((function* () {
