@@ -26,6 +26,8 @@ interface StreamObject {
   filterKey: number;
   /** Filter names in order, or null when they are not written out in the dictionary. */
   filters: string[] | null;
+  /** LZW's /EarlyChange for each filter (1 unless its /DecodeParms says 0). */
+  earlyChange: number[];
   dataStart: number;
   dataEnd: number;
   /** A cross-reference stream: never encrypted. */
@@ -37,6 +39,11 @@ function filterNames(v: Value | undefined): string[] | null {
   if (v.kind === 'name') return [v.name];
   if (v.kind === 'array' && v.items.every((x) => x.kind === 'name')) return v.items.map((x) => (x as { name: string }).name);
   return null;
+}
+
+function earlyChanges(v: Value | undefined): number[] {
+  const one = (p: Value | undefined): number => (p?.kind === 'dict' && p.keys.get('EarlyChange')?.value.kind === 'int' && (p.keys.get('EarlyChange')!.value as { n: number }).n === 0 ? 0 : 1);
+  return v?.kind === 'array' ? v.items.map(one) : [one(v)];
 }
 
 /** Where a stream's data ends: at /Length when `endstream` follows it there, else at the next `endstream` (as pdf.js does). */
@@ -65,7 +72,7 @@ function findStreams(b: Buffer, text: string, index: Map<string, number>): Strea
     const keys = parsed.value.keys;
     const type = keys.get('Type')?.value;
     const end = dataEnd(b, start, resolve(b, index, keys.get('Length')?.value));
-    found.push({ id, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), dataStart: start, dataEnd: end, xref: type?.kind === 'name' && type.name === 'XRef' });
+    found.push({ id, filterKey: keys.get('Filter')?.at ?? -1, filters: filterNames(keys.get('Filter')?.value), earlyChange: earlyChanges(resolve(b, index, keys.get('DecodeParms')?.value)), dataStart: start, dataEnd: end, xref: type?.kind === 'name' && type.name === 'XRef' });
     skipTo = end;
   }
   return found;
@@ -108,7 +115,10 @@ class Lzw implements Decoder {
   private ended = false;
 
   /** `cap`: one sequence longer than this is the end of the count. */
-  constructor(private readonly cap: number) {
+  constructor(
+    private readonly cap: number,
+    private readonly earlyChange: number,
+  ) {
     for (let i = 0; i < 256; i++) {
       this.suffix[i] = i;
       this.size[i] = 1;
@@ -117,7 +127,8 @@ class Lzw implements Decoder {
   }
 
   private width(): number {
-    return this.next + 1 >= 2048 ? 12 : this.next + 1 >= 1024 ? 11 : this.next + 1 >= 512 ? 10 : 9;
+    const n = this.next + this.earlyChange;
+    return n >= 2048 ? 12 : n >= 1024 ? 11 : n >= 512 ? 10 : 9;
   }
 
   push(chunk: Buffer): Buffer {
@@ -230,7 +241,7 @@ class Ascii85 implements Decoder {
 }
 
 /** The filters that can expand; the others (pictures: DCT, JPX, JBIG2, CCITT) pdf.js bounds by `maxImageSize`. */
-function stage(name: string, cap: number): Transform | null {
+function stage(name: string, cap: number, earlyChange: number): Transform | null {
   switch (name) {
     case 'FlateDecode':
     case 'Fl':
@@ -238,7 +249,7 @@ function stage(name: string, cap: number): Transform | null {
       return createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
     case 'LZWDecode':
     case 'LZW':
-      return asTransform(new Lzw(cap));
+      return asTransform(new Lzw(cap, earlyChange));
     case 'RunLengthDecode':
     case 'RL':
       return asTransform(new RunLength());
@@ -265,10 +276,10 @@ function counter(cap: number): Transform {
 }
 
 /** Bytes the filter chain turns `raw` into, or `cap + 1` once it passes `cap`. */
-export async function decodedSize(raw: Buffer, filters: readonly string[], cap: number): Promise<number> {
+async function decodedSize(raw: Buffer, filters: readonly string[], cap: number, earlyChange: readonly number[] = []): Promise<number> {
   const stages: Transform[] = [];
-  for (const name of filters) {
-    const s = stage(name, cap);
+  for (const [i, name] of filters.entries()) {
+    const s = stage(name, cap, earlyChange[i] ?? 1);
     if (!s) break; // a picture codec ends the chain: what follows it is pdf.js's business
     // pdf.js keeps every stage's output whole, not only the last one's.
     stages.push(s, counter(cap));
@@ -322,7 +333,7 @@ export async function boundStreams(data: Buffer, limits: ContainerLimits): Promi
   for (const s of findStreams(data, text, index)) {
     if (s.filters?.length === 0) continue; // stored as is: no larger than the file
     const room = Math.max(0, Math.min(perStream, limits.maxTotalBytes - total));
-    const size = s.filters ? await decodedSize(stored(s, data, decrypt), s.filters, room) : room + 1;
+    const size = s.filters ? await decodedSize(stored(s, data, decrypt), s.filters, room, s.earlyChange) : room + 1;
     if (size <= room) {
       total += size;
       continue;
