@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { boundStreams } from './pdf-streams.js';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 
 type PdfjsModule = typeof Pdfjs;
@@ -24,6 +25,8 @@ const MAX_IMAGE_PIXELS = 40_000_000;
 const PDFJS_MAX_IMAGE_PIXELS = 100_000_000;
 /** How long to wait for pdf.js to hand over one decoded picture. */
 const IMAGE_WAIT_MS = 30_000;
+/** Time one PDF may take: pdf.js is then stopped and the pages not reached are listed as not read. */
+const PDF_TIME_LIMIT_MS = 30_000;
 
 // Loaded from node_modules at run time, not bundled: pdf.js finds its worker code,
 // CMaps and wasm next to itself. The specifiers are built so the bundler leaves them be.
@@ -288,6 +291,26 @@ function infoText(value: unknown, depth = 0): string[] {
   return [];
 }
 
+class TimeUp extends Error {}
+
+/** One deadline for a whole document, raced against each call into pdf.js (which yields to timers, and stops when destroyed). */
+function deadline(ms: number): { within<T>(work: Promise<T>): Promise<T>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeUp()), ms);
+  });
+  expired.catch(() => undefined);
+  return { within: (work) => Promise.race([work, expired]), clear: () => clearTimeout(timer) };
+}
+
+/** A failure's message; the deadline is not a failure of one part and goes on up. */
+function failed(err: unknown): string {
+  if (err instanceof TimeUp) throw err;
+  return message(err);
+}
+
+const pagesFrom = (n: number, count: number): string => (n === count ? `page ${n}` : `pages ${n}-${count}`);
+
 const ENCRYPTED = 'encrypted PDF (a password is needed to open it): not read';
 
 class NoObjects extends Error {}
@@ -300,7 +323,7 @@ function failureReason(pdfjs: PdfjsModule | null, err: unknown): string {
   return `PDF not read: ${message(err)}`;
 }
 
-async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits: ContainerLimits, out: ReadResult): Promise<void> {
+async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits: ContainerLimits, timeLimitMs: number, out: ReadResult): Promise<void> {
   const task = pdfjs.getDocument({
     // A copy: pdf.js transfers (detaches) the buffer it is given.
     data: new Uint8Array(data),
@@ -331,6 +354,8 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
     await task.destroy().catch(() => undefined);
     throw err;
   }
+  const clock = deadline(timeLimitMs);
+  let n = 1;
   try {
     const budget = new Budget(limits);
     const add = (part: Part): boolean => {
@@ -345,14 +370,14 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
 
     // Beside the pages: document info, XMP metadata, attached files.
     try {
-      const meta = await doc.getMetadata();
+      const meta = await clock.within(doc.getMetadata());
       const text = [...infoText(meta.info), ...(meta.metadata ? [meta.metadata.getRaw?.() ?? ''] : [])].filter(Boolean).join('\n');
       if (text) add({ name: 'metadata.txt', entry: 'metadata', data: Buffer.from(text, 'utf8'), kind: 'text' });
     } catch (err) {
-      out.skipped.push({ entry: 'metadata', reason: `not read: ${message(err)}` });
+      out.skipped.push({ entry: 'metadata', reason: `not read: ${failed(err)}` });
     }
     try {
-      const files = ((await doc.getAttachments()) ?? {}) as Record<string, { filename?: string; content?: Uint8Array }>;
+      const files = ((await clock.within(doc.getAttachments())) ?? {}) as Record<string, { filename?: string; content?: Uint8Array }>;
       for (const [key, file] of Object.entries(files)) {
         const filename = file.filename || key;
         if (!file.content) continue;
@@ -362,14 +387,14 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
         }
       }
     } catch (err) {
-      out.skipped.push({ entry: 'attachments', reason: `not read: ${message(err)}` });
+      out.skipped.push({ entry: 'attachments', reason: `not read: ${failed(err)}` });
     }
 
     const seen = new Set<string>();
     const leftOut = (n: number): void => {
-      out.skipped.push({ entry: n === doc.numPages ? `page ${n}` : `pages ${n}-${doc.numPages}`, reason: `${budget.stopped}: not read` });
+      out.skipped.push({ entry: pagesFrom(n, doc.numPages), reason: `${budget.stopped}: not read` });
     };
-    for (let n = 1; n <= doc.numPages; n++) {
+    for (; n <= doc.numPages; n++) {
       if (budget.stopped) {
         leftOut(n);
         break;
@@ -377,23 +402,23 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
       const entry = `page ${n}`;
       let page: PdfPage;
       try {
-        page = await doc.getPage(n);
+        page = await clock.within(doc.getPage(n));
       } catch (err) {
-        out.skipped.push({ entry, reason: `page not read: ${message(err)}` });
+        out.skipped.push({ entry, reason: `page not read: ${failed(err)}` });
         continue;
       }
       try {
         let text = '';
         try {
-          text = joinTextItems((await page.getTextContent()).items);
+          text = joinTextItems((await clock.within(page.getTextContent())).items);
         } catch (err) {
-          out.skipped.push({ entry, reason: `text not read: ${message(err)}` });
+          out.skipped.push({ entry, reason: `text not read: ${failed(err)}` });
         }
         try {
-          const extra = await annotationText(page);
+          const extra = await clock.within(annotationText(page));
           if (extra) text += (text && !text.endsWith('\n') ? '\n' : '') + extra;
-        } catch {
-          // Annotations are extra: a broken one does not cost the page.
+        } catch (err) {
+          failed(err); // Annotations are extra: a broken one does not cost the page.
         }
         if (text && !add({ name: `page-${n}.txt`, entry, page: n, data: Buffer.from(text, 'utf8'), kind: 'text' })) {
           leftOut(n);
@@ -404,9 +429,9 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
 
         let refs: PictureRef[] = [];
         try {
-          refs = await pagePictures(pdfjs, page);
+          refs = await clock.within(pagePictures(pdfjs, page));
         } catch (err) {
-          out.skipped.push({ entry, reason: `pictures not read: ${message(err)}` });
+          out.skipped.push({ entry, reason: `pictures not read: ${failed(err)}` });
         }
         let count = 0;
         for (const ref of refs) {
@@ -415,7 +440,7 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
             if (seen.has(ref.id)) continue; // the same picture painted again (a logo on every page)
             seen.add(ref.id);
           }
-          const picture = asPicture(ref.id !== null ? await fetchObject(page, ref.id) : ref.inline, ref.mask);
+          const picture = asPicture(ref.id !== null ? await clock.within(fetchObject(page, ref.id)) : ref.inline, ref.mask);
           if (!picture || picture.width < MIN_IMAGE_WIDTH || picture.height < MIN_IMAGE_HEIGHT) continue;
           const hash = createHash('sha1').update(picture.data).digest('hex');
           if (seen.has(hash)) continue;
@@ -437,7 +462,11 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
         page.cleanup();
       }
     }
+  } catch (err) {
+    if (!(err instanceof TimeUp)) throw err;
+    out.skipped.push({ entry: pagesFrom(Math.min(n, doc.numPages), doc.numPages), reason: `time limit of ${timeLimitMs / 1000} s reached: not read` });
   } finally {
+    clock.clear();
     await doc.destroy().catch(() => undefined);
   }
 }
@@ -454,7 +483,8 @@ function hasObject(data: Buffer): boolean {
   return false;
 }
 
-export const pdfReader: FormatReader = {
+/** A PDF reader that gives each document `timeLimitMs` (tests shorten it). */
+export const makePdfReader = (timeLimitMs: number): FormatReader => ({
   async read(data: Buffer, _name: string, limits: ContainerLimits): Promise<ReadResult> {
     const out: ReadResult = { parts: [], skipped: [] };
     let pdfjs: PdfjsModule | null = null;
@@ -462,7 +492,10 @@ export const pdfReader: FormatReader = {
       if (!hasObject(data)) throw new NoObjects();
       const loaded = await loadPdfjs();
       pdfjs = loaded.pdfjs;
-      await readPdf(pdfjs, loaded.assets, data, limits, out);
+      // Streams that expand past the limits are blanked first: pdf.js has no bound of its own.
+      const bounded = await boundStreams(data, limits);
+      out.skipped.push(...bounded.skipped);
+      await readPdf(pdfjs, loaded.assets, bounded.data, limits, timeLimitMs, out);
     } catch (err) {
       const skip: PartSkip = { reason: failureReason(pdfjs, err) };
       out.skipped.push(skip);
@@ -471,4 +504,6 @@ export const pdfReader: FormatReader = {
     }
     return out;
   },
-};
+});
+
+export const pdfReader = makePdfReader(PDF_TIME_LIMIT_MS);

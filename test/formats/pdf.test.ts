@@ -3,11 +3,11 @@
 // The PDFs are written here by hand, so every run uses fresh keys.
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
+import { makePdfReader, pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/formats/types.js';
 import { makeV2Key } from '../support/keys.js';
 import { scanJson, tempDir, writeTree } from '../support/cli.js';
@@ -35,14 +35,16 @@ interface PdfPageSpec {
   images?: PdfImage[];
   /** Link annotations (URI actions). */
   links?: string[];
+  /** The content stream as written, encoded: its filter chain and bytes (instead of `content`). */
+  encoded?: { filter: string; data: Buffer; lengthRef?: boolean };
 }
 
 interface PdfSpec {
   pages: PdfPageSpec[];
   attachments?: { name: string; data: string }[];
   title?: string;
-  /** A standard security handler whose user password is not empty. */
-  encrypted?: boolean;
+  /** A standard security handler whose user password is not empty; 'open': AES-256 (revision 5) with an empty user password, which opens. */
+  encrypted?: boolean | 'open';
 }
 
 const str = (s: string) => `(${s.replace(/[\\()]/g, (c) => `\\${c}`)})`;
@@ -50,8 +52,19 @@ const str = (s: string) => `(${s.replace(/[\\()]/g, (c) => `\\${c}`)})`;
 function buildPdf(spec: PdfSpec): Buffer {
   const objects: (string | Buffer)[] = [];
   const add = (body: string | Buffer): number => objects.push(body);
-  const stream = (dict: string, data: Buffer): Buffer =>
-    Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+  const fileKey = randomBytes(32);
+  const sealed = (data: Buffer): Buffer => {
+    if (spec.encrypted !== 'open') return data;
+    const iv = randomBytes(16);
+    const c = createCipheriv('aes-256-cbc', fileKey, iv);
+    return Buffer.concat([iv, c.update(data), c.final()]);
+  };
+  /** `lengthRef`: /Length is a reference to an object holding it, as pdfTeX writes. */
+  const stream = (dict: string, plain: Buffer, lengthRef = false): Buffer => {
+    const data = sealed(plain);
+    const length = lengthRef ? `${add(String(data.length))} 0 R` : data.length;
+    return Buffer.concat([Buffer.from(`<< ${dict} /Length ${length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+  };
 
   const catalog = add('');
   const pages = add('');
@@ -63,7 +76,7 @@ function buildPdf(spec: PdfSpec): Buffer {
       const id = add(stream(`/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode`, deflateSync(img.rgb)));
       return `/${img.name} ${id} 0 R`;
     });
-    const contents = add(stream('', Buffer.from(p.content, 'latin1')));
+    const contents = add(p.encoded ? stream(`/Filter ${p.encoded.filter}`, p.encoded.data, p.encoded.lengthRef) : stream('', Buffer.from(p.content, 'latin1')));
     const annots = (p.links ?? []).map((uri, i) => add(`<< /Type /Annot /Subtype /Link /Rect [10 ${10 + i * 20} 200 ${25 + i * 20}] /Border [0 0 0] /A << /S /URI /URI ${str(uri)} >> >>`));
     kids.push(
       add(
@@ -81,7 +94,10 @@ function buildPdf(spec: PdfSpec): Buffer {
   });
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pages} 0 R${files.length ? ` /Names << /EmbeddedFiles << /Names [${files.join(' ')}] >> >>` : ''} >>`;
   const info = spec.title ? add(`<< /Title ${str(spec.title)} /Producer (hand-written test PDF) >>`) : 0;
-  const encrypt = spec.encrypted
+  const encrypt =
+    spec.encrypted === 'open'
+      ? add(openAes256(fileKey))
+      : spec.encrypted
     ? add(`<< /Filter /Standard /V 1 /R 2 /O <${randomBytes(32).toString('hex')}> /U <${randomBytes(32).toString('hex')}> /P -4 >>`)
     : 0;
 
@@ -101,6 +117,19 @@ function buildPdf(spec: PdfSpec): Buffer {
     `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''}${encrypt ? ` /Encrypt ${encrypt} 0 R` : ''} /ID [<${id}> <${id}>] >>\nstartxref\n${offset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref, 'latin1'));
   return Buffer.concat(chunks);
+}
+
+/** An AES-256 (revision 5) encryption dictionary whose user password is empty. */
+function openAes256(fileKey: Buffer): string {
+  const [check, salt] = [randomBytes(8), randomBytes(8)];
+  const u = Buffer.concat([createHash('sha256').update(check).digest(), check, salt]);
+  const wrap = createCipheriv('aes-256-cbc', createHash('sha256').update(salt).digest(), Buffer.alloc(16)).setAutoPadding(false);
+  const ue = Buffer.concat([wrap.update(fileKey), wrap.final()]);
+  const hex = (b: Buffer) => `<${b.toString('hex')}>`;
+  return (
+    `<< /Filter /Standard /V 5 /R 5 /Length 256 /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> /StmF /StdCF /StrF /StdCF ` +
+    `/O ${hex(randomBytes(48))} /U ${hex(u)} /OE ${hex(randomBytes(32))} /UE ${hex(ue)} /P -4 /Perms ${hex(randomBytes(16))} >>`
+  );
 }
 
 async function rgbOf(file: string): Promise<PdfImage> {
@@ -125,6 +154,52 @@ function splitKeyPage(key: string, wrappedKey: string): string {
     'BT /F1 11 Tf 72 470 Td (Next section) Tj ET',
   ].join('\n');
 }
+
+// ---- streams that expand: encoders for the filters a bomb can use -------------
+
+/** RunLengthDecode: each 2 bytes become 128 spaces. */
+const runLengthSpaces = (n: number) => Buffer.concat([Buffer.alloc(Math.ceil(n / 128) * 2, Buffer.from([129, 0x20])), Buffer.from([128])]);
+
+/** LZWDecode (EarlyChange 1) of a run of spaces: codes 32, 258, 259, … spell ever longer runs; a clear code restarts the table. */
+function lzwSpaces(n: number): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  let next = 258;
+  const put = (code: number): void => {
+    const w = next + 1 >= 2048 ? 12 : next + 1 >= 1024 ? 11 : next + 1 >= 512 ? 10 : 9;
+    acc = (acc << w) | code;
+    bits += w;
+    while (bits >= 8) out.push((acc >> (bits -= 8)) & 255);
+    acc &= (1 << bits) - 1;
+  };
+  for (let made = 0; made < n; ) {
+    put(32);
+    made++;
+    for (let code = 258; code < 4000 && made < n; code++) {
+      put(code);
+      made += code - 256;
+      next = code + 1;
+    }
+    put(256);
+    next = 258;
+  }
+  put(257);
+  if (bits > 0) out.push((acc << (8 - bits)) & 255);
+  return Buffer.from(out);
+}
+
+const ascii85 = (data: Buffer): Buffer => {
+  let s = '';
+  for (let i = 0; i < data.length; i += 4) {
+    const group = Buffer.concat([data.subarray(i, i + 4), Buffer.alloc(4)]).subarray(0, 4);
+    let v = group.readUInt32BE(0);
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits.unshift(String.fromCharCode(33 + (v % 85)));
+    s += digits.join('').slice(0, Math.min(4, data.length - i) + 1);
+  }
+  return Buffer.from(s + '~>', 'latin1');
+};
 
 const read = (pdf: Buffer, limits = DEFAULT_LIMITS): Promise<ReadResult> => pdfReader.read(pdf, 'doc.pdf', limits);
 const texts = (r: ReadResult) => r.parts.filter((p) => p.kind === 'text').map((p) => p.data.toString('utf8')).join('\n');
@@ -206,6 +281,64 @@ describe('pdfReader', () => {
     const small = await read(buildPdf({ pages }), { ...DEFAULT_LIMITS, maxTotalBytes: 13 });
     expect(small.parts.map((p) => p.entry)).toEqual(['page 1', 'page 2']);
     expect(small.skipped).toEqual([{ entry: 'pages 3-6', reason: 'limit of 13 bytes reached: not read' }]);
+  });
+});
+
+describe('streams that expand past the limits', () => {
+  // Small limits, so small bombs do: each stream below expands to 3 MB of spaces.
+  const limits = { ...DEFAULT_LIMITS, maxEntryBytes: 1024 ** 2, maxTotalBytes: 4 * 1024 ** 2 };
+  const MB3 = 3 * 1024 ** 2;
+  const spaces = Buffer.alloc(MB3, 0x20);
+  it.each([
+    ['FlateDecode', '/FlateDecode', () => deflateSync(spaces)],
+    ['FlateDecode twice', '[/FlateDecode /FlateDecode]', () => deflateSync(deflateSync(spaces))],
+    ['ASCII85 then Flate', '[/ASCII85Decode /FlateDecode]', () => ascii85(deflateSync(spaces))],
+    ['LZWDecode', '/LZWDecode', () => lzwSpaces(MB3)],
+    ['RunLengthDecode', '/RunLengthDecode', () => runLengthSpaces(MB3)],
+    // pdf.js keeps each stage's output whole: the first one counts even when the next one drops it.
+    ['Flate, then ASCIIHex that drops it all', '[/FlateDecode /ASCIIHexDecode]', () => deflateSync(spaces)],
+    // Data that holds `endstream` early: the /Length object, not the first `endstream`, says where it ends.
+    ['an indirect /Length past a planted endstream', '/FlateDecode', () => deflateSync(Buffer.concat([Buffer.from('\nendstream\n'), spaces]), { level: 0 }), true],
+  ])('%s: the stream is left out and listed as not read, the pages before it still read', async (_name, filter, data, lengthRef = false) => {
+    const key = makeV2Key();
+    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter, data: data(), lengthRef } }] });
+    const started = Date.now();
+    const r = await read(pdf, limits);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(texts(r)).toContain(key);
+    const skip = r.skipped.find((s) => s.entry?.startsWith('object '));
+    expect(skip).toEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per stream: not read` });
+  });
+
+  it('in a PDF encrypted with an empty user password (pdf.js opens it), the streams are measured decrypted', async () => {
+    const key = makeV2Key();
+    const pages = [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, { content: '', encoded: { filter: '/FlateDecode', data: deflateSync(spaces) } }];
+    const r = await read(buildPdf({ pages, encrypted: 'open' }), limits);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped).toContainEqual({ entry: expect.stringMatching(/^object \d+ 0$/), reason: `stream expands past the ${limits.maxEntryBytes}-byte limit per stream: not read` });
+  });
+
+  it('streams within the limit per entry but past the limit per file: those after the budget are left out', async () => {
+    const key = makeV2Key();
+    const part = deflateSync(Buffer.alloc(900 * 1024, 0x20));
+    const pages = [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, ...Array.from({ length: 6 }, () => ({ content: '', encoded: { filter: '/FlateDecode', data: part } }))];
+    const r = await read(buildPdf({ pages }), limits);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped.filter((s) => s.entry?.startsWith('object ')).map((s) => s.reason)).toEqual(
+      Array(2).fill(`streams expand past the ${limits.maxTotalBytes}-byte limit per file: not read`),
+    );
+  });
+
+  it('a document that takes longer than its time limit is stopped; the pages not reached are listed as not read', async () => {
+    const key = makeV2Key();
+    // Each within the stream limit (60 MB of spaces), together seconds of parsing.
+    const heavy = { content: '', encoded: { filter: '/FlateDecode', data: deflateSync(Buffer.alloc(60 * 1024 ** 2, 0x20)) } };
+    const pdf = buildPdf({ pages: [{ content: `BT /F2 10 Tf 72 600 Td ${str(key)} Tj ET` }, heavy, heavy, heavy, { content: '(after) Tj' }] });
+    const started = Date.now();
+    const r = await makePdfReader(1000).read(pdf, 'doc.pdf', DEFAULT_LIMITS);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(texts(r)).toContain(key);
+    expect(r.skipped).toContainEqual({ entry: expect.stringMatching(/^pages [2-4]-5$/), reason: 'time limit of 1 s reached: not read' });
   });
 });
 
