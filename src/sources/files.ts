@@ -240,7 +240,8 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     onFile(file);
   };
   const skipped: Skipped[] = [];
-  const realKey = (abs: string | Buffer) => realpathSync(abs, 'buffer').toString('latin1');
+  // The native realpath: the JavaScript one decodes a Buffer path as UTF-8 and loses bytes that are not.
+  const realKey = (abs: string | Buffer) => realpathSync.native(abs, 'buffer').toString('latin1');
   const seenDirs = new Set<string>([realKey(absRoot)]);
   const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
   const isExcluded = opts.exclude.length ? picomatch(opts.exclude, { dot: true }) : () => false;
