@@ -1,6 +1,7 @@
 // Keys hidden in other encodings: base64 (Kubernetes Secrets, basic-auth headers,
 // env files pasted into CI variables, PEM-style blocks wrapped over lines), hex, and
 // UTF-16 text (Windows editors, PowerShell, strings inside .NET assemblies).
+import { lineIndexOf } from './locate.js';
 
 /** Bytes of the base64 alphabet; `\` too, for JSON's `\/`, checked by `runByteAt`. */
 const RUN_BYTE = new Uint8Array(256);
@@ -194,14 +195,9 @@ export function blockText(buf: Buffer, block: Base64Block): BlockText {
   return {
     text,
     offsetOf(i: number): number {
-      let lo = 0;
-      let hi = textAt.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (textAt[mid]! <= i) lo = mid;
-        else hi = mid - 1;
-      }
-      return bufAt[lo]! + (i - textAt[lo]!);
+      // The break points are sorted as line starts are: the same search finds the one holding `i`.
+      const at = lineIndexOf(textAt, i);
+      return bufAt[at]! + (i - textAt[at]!);
     },
   };
 }

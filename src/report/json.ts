@@ -56,18 +56,22 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       seconds: Number(result.stats.seconds.toFixed(3)),
     },
     findings: result.findings.map((f) => findingJson(f, opts)),
-    keys: groupByKey(result.findings).map((g) => ({
-      keySha256: g.keySha256,
-      redacted: g.redacted,
-      rule: g.rule,
-      confidence: g.confidence,
-      verification: g.findings[0]!.verification,
-      occurrences: g.findings.length + g.morePlaces,
-      // Every place is in `findings`; a key in a million places keeps this list readable.
-      places: g.findings.slice(0, KEY_PLACES).map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.inName ? { inName: true } : {}), ...(f.commit ? { commit: f.commit } : {}), ...(f.tag ? { tag: f.tag } : {}) })),
-      ...(g.findings.length + g.morePlaces > KEY_PLACES ? { placesOmitted: g.findings.length + g.morePlaces - Math.min(g.findings.length, KEY_PLACES) } : {}),
-      ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
-    })),
+    keys: groupByKey(result.findings).map((g) => {
+      const occurrences = g.findings.length + g.morePlaces;
+      // Every listed place is in `findings`; a key in a million places keeps this list readable.
+      const places = g.findings.slice(0, KEY_PLACES);
+      return {
+        keySha256: g.keySha256,
+        redacted: g.redacted,
+        rule: g.rule,
+        confidence: g.confidence,
+        verification: g.findings[0]!.verification,
+        occurrences,
+        places: places.map((f) => ({ source: f.source, path: f.path, line: f.line, ...(f.inName ? { inName: true } : {}), ...(f.commit ? { commit: f.commit } : {}), ...(f.tag ? { tag: f.tag } : {}) })),
+        ...(occurrences > KEY_PLACES ? { placesOmitted: occurrences - places.length } : {}),
+        ...(opts.showSecrets ? { key: g.findings[0]!.secret.reveal() } : {}),
+      };
+    }),
     suppressed: result.suppressed.map((s) => ({
       fingerprint: s.finding.fingerprint,
       redacted: s.finding.secret.redacted,

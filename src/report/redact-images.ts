@@ -4,7 +4,8 @@
 // be undone), everything else unchanged, in the same format and dimensions.
 // The originals are never written: DIR may not overlap anything scanned.
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
-import { within, writePrivateFile } from './write-file.js';
+import { writePrivateFile } from './write-file.js';
+import { within } from '../paths.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import sharp from 'sharp';

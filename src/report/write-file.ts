@@ -4,7 +4,8 @@
 // scanned, and always leaves the file readable by its owner only.
 import { closeSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { within } from '../paths.js';
 import { UsageError } from '../errors.js';
 
 /** How a report of ours starts, in each format: such a file may be replaced by the next run. */
@@ -27,11 +28,6 @@ function startsLikeOurReport(path: string): boolean {
   }
 }
 
-/** Whether `child` is `parent` or inside it (both absolute). */
-export function within(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** Refuses a target that is a symlink, not a regular file, or one of the scanned files. */
 function checkTarget(path: string, scanned: readonly string[]): void {

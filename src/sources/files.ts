@@ -7,7 +7,8 @@
 import { readSettingsFile } from '../settings-file.js';
 import fs from 'node:fs';
 import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { within } from '../paths.js';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
@@ -367,9 +368,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
    */
   const fileLinkRefusal = (real: string): string | null => {
     if (/^\/(proc|sys)(\/|$)/.test(real)) return `symlink to ${real.split('/').slice(0, 2).join('/')}: never read`;
-    const rel = relative(realRoot, real);
-    const outside = rel.startsWith('..') || isAbsolute(rel);
-    return outside && !opts.followSymlinks ? 'symlink to a file outside the scanned folder, not followed (use --follow-symlinks)' : null;
+    return !within(real, realRoot) && !opts.followSymlinks ? 'symlink to a file outside the scanned folder, not followed (use --follow-symlinks)' : null;
   };
 
   const followLink = async (abs: string | Buffer, rel: string): Promise<void> => {
