@@ -10,9 +10,9 @@ import { ByteLocator, lineIndexOf } from './locate.js';
 import { LiteralFinder } from './needles.js';
 import {
   blockText,
+  decodeBlock,
   findBase64Blocks,
   hexRuns,
-  isHex,
   sniffUtf16,
   unescapeUnicode,
   utf16Needle,
@@ -21,10 +21,13 @@ import {
   type Base64Block,
   type BlockText,
   type Utf16Encoding,
+  worthDecoding,
 } from './encodings.js';
 
+/** The shortest key, in bytes (v1: 32 hex digits, `-sf` and a version). */
+const KEY_BYTES = 36;
 /** Shortest base64 text that can hold a whole key (36 bytes -> 48 characters). */
-const MIN_BASE64_CHARS = 48;
+const MIN_BASE64_CHARS = (KEY_BYTES / 3) * 4;
 /** Base64 and hex are decoded inside one another up to this many layers (`base64>base64>base64`). */
 export const MAX_LAYERS = 3;
 
@@ -165,35 +168,45 @@ export class Detector {
 
   /** Keys in base64 blocks, decoded as base64 or, where they are all hex digits, as hex; added to `out`. */
   private inBlocks(buf: Buffer, blocks: Base64Block[], depth: number, midway: boolean, out: Hit[]): void {
-    const texts = blocks.map((block) => blockText(buf, block));
-    // The blocks' bytes are searched as one, between separators that end a key and join
-    // no lines: a few searches per layer, not a few per block (lock files hold thousands).
-    const parts: Buffer[] = [];
+    // Only blocks that can hold a key are decoded (most in lock files and bundles are hashes
+    // of random bytes), into one buffer searched as one, between separators that end a key and
+    // join no lines: a few searches per layer, not a few per block. A block's text is made only
+    // where it is needed: hex, a cut block, a hit.
+    let capacity = 0;
+    for (const block of blocks) capacity += block.end - block.start;
+    const data = Buffer.allocUnsafe(Math.ceil((capacity * 3) / 4) + blocks.length * SEPARATOR.length);
+    const texts: Array<BlockText | undefined> = [];
+    const textOf = (i: number): BlockText => (texts[i] ??= blockText(buf, blocks[i]!));
     const starts: number[] = [];
     const which: number[] = [];
     let size = 0;
     blocks.forEach((block, i) => {
-      const text = texts[i]!.text;
-      for (const [start, end] of hexRuns(text)) {
-        for (const from of [start, start + 1]) this.decoded(Buffer.from(text.slice(from, end), 'hex'), 'hex', depth, false, block, texts[i]!, (b) => from + 2 * b, out);
+      const cut = midway && block.start === 0;
+      if (!cut && !worthDecoding(buf, block, KEY_BYTES)) return;
+      const decoded = decodeBlock(buf, block, data, size);
+      if (decoded.hexRun) {
+        const text = textOf(i);
+        for (const [start, end] of hexRuns(text.text)) {
+          for (const from of [start, start + 1]) this.decoded(Buffer.from(text.text.slice(from, end), 'hex'), 'hex', depth, false, block, text, (b) => from + 2 * b, out);
+        }
       }
-      if (isHex(text)) return;
-      if (midway && block.start === 0) {
+      if (decoded.onlyHex) return;
+      if (cut) {
         // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
-        for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.slice(skip), 'base64'), 'base64', depth, true, block, texts[i]!, (b) => skip + Math.floor((b * 4) / 3), out);
+        const text = textOf(i);
+        for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.text.slice(skip), 'base64'), 'base64', depth, true, block, text, (b) => skip + Math.floor((b * 4) / 3), out);
         return;
       }
-      const data = Buffer.from(text, 'base64');
       starts.push(size);
       which.push(i);
-      parts.push(data, SEPARATOR);
-      size += data.length + SEPARATOR.length;
+      size += decoded.bytes;
+      size += SEPARATOR.copy(data, size);
     });
-    if (parts.length === 0) return;
-    for (const h of this.layer(Buffer.concat(parts, size), depth + 1, false)) {
+    if (starts.length === 0) return;
+    for (const h of this.layer(data.subarray(0, size), depth + 1, false)) {
       const j = lineIndexOf(starts, h.at);
       const i = which[j]!;
-      out.push(this.outer(h, 'base64', texts[i]!, Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
+      out.push(this.outer(h, 'base64', textOf(i), Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
     }
   }
 

@@ -142,16 +142,8 @@ function lastWrapBefore(buf: Buffer, start: number): number {
  * at a few bytes in STRIDE of ordinary text.
  */
 export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
-  const t = RUN_BYTE;
   let blocks: Base64Block[] | null = null;
-  const last = buf.length - STRIDE;
-  for (let p = 0; p < last; p += STRIDE) {
-    // One branch for nine samples; written out, as this loop runs over every byte read.
-    if ((t[buf[p + 24]!]! & t[buf[p]!]! & t[buf[p + 12]!]! & t[buf[p + 6]!]! & t[buf[p + 18]!]! & t[buf[p + 3]!]! & t[buf[p + 9]!]! & t[buf[p + 15]!]! & t[buf[p + 21]!]!) === 0) continue;
-    // Paths and dotted names pass the samples: every byte between them must be base64 too.
-    let i = p + 1;
-    while (i < p + STRIDE && t[buf[i]!] === 1) i++;
-    if (i < p + STRIDE) continue;
+  for (let p = nextSample(buf, 0); p !== -1; p = nextSample(buf, p + STRIDE)) {
     const start = runStart(buf, p);
     const end = runEnd(buf, start);
     if (end - start >= MIN_SEGMENT) {
@@ -166,6 +158,25 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
     }
   }
   return blocks ?? NONE;
+}
+
+/**
+ * The first point of the STRIDE grid at or after `from` with STRIDE base64 bytes from it, or -1.
+ * It calls nothing: a call reached only on rare input would, when first reached, send the
+ * optimised loop back to the interpreter for the rest of the file.
+ */
+function nextSample(buf: Buffer, from: number): number {
+  const t = RUN_BYTE;
+  const last = buf.length - STRIDE;
+  for (let p = from; p < last; p += STRIDE) {
+    // One branch for nine samples; written out, as this loop runs over every byte read.
+    if ((t[buf[p + 24]!]! & t[buf[p]!]! & t[buf[p + 12]!]! & t[buf[p + 6]!]! & t[buf[p + 18]!]! & t[buf[p + 3]!]! & t[buf[p + 9]!]! & t[buf[p + 15]!]! & t[buf[p + 21]!]!) === 0) continue;
+    // Paths and dotted names pass the samples: every byte between them must be base64 too.
+    let i = p + 1;
+    while (i < p + STRIDE && t[buf[i]!] === 1) i++;
+    if (i === p + STRIDE) return p;
+  }
+  return -1;
 }
 
 /** A block's text as one string (wraps and escapes removed), with a map back to the scanned bytes. */
@@ -203,19 +214,130 @@ export function blockText(buf: Buffer, block: Base64Block): BlockText {
 }
 
 /** Shortest hex text that can hold a whole key (36 bytes -> 72 digits). */
+const HEX_DIGITS = 72;
+
+/** Base64 digit values, -1 for other bytes. */
+const DIGIT = new Int8Array(256).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (DIGIT[c.charCodeAt(0)] = i));
+/** Hex digit classes: 1 a digit, 2 a lower-case letter, 4 an upper-case letter, 0 not hex. */
+const HEX_CLASS = new Uint8Array(256);
+for (const c of '0123456789') HEX_CLASS[c.charCodeAt(0)] = 1;
+for (const c of 'abcdef') HEX_CLASS[c.charCodeAt(0)] = 2;
+for (const c of 'ABCDEF') HEX_CLASS[c.charCodeAt(0)] = 4;
+
+/**
+ * Bit i set where a byte may stand at place i of a quartet whose three decoded bytes are all
+ * below 0x80: the first character's value is below 32, the second's bit 3 and the third's
+ * bit 1 are clear.
+ */
+const ASCII_PLACE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const v = DIGIT[c]!;
+  if (v >= 0) ASCII_PLACE[c] = (v < 32 ? 1 : 0) | ((v & 8) === 0 ? 2 : 0) | ((v & 2) === 0 ? 4 : 0) | 8;
+}
+
+function asciiQuartet(buf: Buffer, i: number): boolean {
+  const t = ASCII_PLACE;
+  return (t[buf[i]!]! & (t[buf[i + 1]!]! >> 1) & (t[buf[i + 2]!]! >> 2) & (t[buf[i + 3]!]! >> 3) & 1) === 1;
+}
+
+function hexAt(buf: Buffer, i: number): boolean {
+  return HEX_CLASS[buf[i]!] !== 0;
+}
+
+/**
+ * Whether a block is worth decoding: a key, in whatever encoding the decoded layer is searched
+ * for (plain, base64, hex, UTF-16, `\\u` escapes), is ASCII bytes, at least `keyBytes` of them,
+ * so its base64 holds a run of whole quartets that decode to bytes below 0x80; and hex is read
+ * from runs of HEX_DIGITS digits. Random data (hashes in lock files, images) has neither: one
+ * quartet in eight decodes to ASCII. Both are found by sampling, as runs must cover a sample.
+ * Wrapped and escaped blocks, which are few, are always decoded.
+ */
+export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number): boolean {
+  if (block.segments.length > 1 || block.segments[0]!.escapes > 0) return true;
+  const { start, end } = block;
+  // Whole triplets inside a run of keyBytes bytes, whatever its offset.
+  const need = Math.floor((keyBytes - 2) / 3);
+  const quartets = (end - start) >> 2;
+  const quartet = (q: number) => asciiQuartet(buf, start + 4 * q);
+  for (let q = need - 1; q < quartets; q += need) {
+    if (!quartet(q)) continue;
+    let lo = q;
+    while (lo > 0 && quartet(lo - 1)) lo--;
+    let hi = q + 1;
+    while (hi < quartets && quartet(hi)) hi++;
+    if (hi - lo >= need) return true;
+    q = hi;
+  }
+  for (let i = start + HEX_DIGITS - 1; i < end; i += HEX_DIGITS) {
+    if (!hexAt(buf, i)) continue;
+    let lo = i;
+    while (lo > start && hexAt(buf, lo - 1)) lo--;
+    let hi = i + 1;
+    while (hi < end && hexAt(buf, hi)) hi++;
+    if (hi - lo >= HEX_DIGITS) return true;
+    i = hi;
+  }
+  return false;
+}
+
+/** What decoding a block learnt of its characters. */
+export interface DecodedBlock {
+  /** Bytes written. */
+  bytes: number;
+  /** Hex digits of one case only: a hash or an id, never the base64 of text, which mixes cases and digits. */
+  onlyHex: boolean;
+  /** Holds a run of hex digits long enough for a key (see hexRuns). */
+  hexRun: boolean;
+}
+
+/**
+ * Decodes a block's base64 straight from the scanned bytes into `out` at `at` (wraps and
+ * `\\` of `\\/` skipped, as `Buffer.from(blockText(...).text, 'base64')` would decode),
+ * classifying its characters as hex in the same pass. Lock files and bundles hold
+ * thousands of blocks, nearly all without a key: no string and no buffer per block.
+ */
+export function decodeBlock(buf: Buffer, block: Base64Block, out: Buffer, at: number): DecodedBlock {
+  let n = at;
+  let acc = 0;
+  let bits = 0;
+  let run = 0;
+  let longest = 0;
+  let cases = 0;
+  let other = false;
+  for (const seg of block.segments) {
+    for (let i = seg.start; i < seg.end; i++) {
+      const c = buf[i]!;
+      const v = DIGIT[c]!;
+      if (v < 0) {
+        // `=` pads the end; the only other byte here is the `\\` of `\\/`.
+        if (c === EQUALS) other = true;
+        continue;
+      }
+      acc = ((acc << 6) | v) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out[n++] = (acc >> bits) & 0xff;
+      }
+      const h = HEX_CLASS[c]!;
+      if (h === 0) {
+        other = true;
+        run = 0;
+      } else {
+        cases |= h;
+        if (++run > longest) longest = run;
+      }
+    }
+  }
+  return { bytes: n - at, onlyHex: !other && (cases & 6) !== 6, hexRun: longest >= HEX_DIGITS };
+}
+
 const HEX_RUN = /[0-9a-fA-F]{72,}/g;
-const SOME_HEX_RUN = /[0-9a-fA-F]{72}/;
-const ONLY_HEX = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
 
 /** Maximal runs of hex digits in `text` long enough to hold a key, as `[start, end)`. */
 export function hexRuns(text: string): Array<[number, number]> {
-  if (!SOME_HEX_RUN.test(text)) return [];
   return Array.from(text.matchAll(HEX_RUN), (m) => [m.index, m.index + m[0].length]);
-}
-
-/** Hex digits of one case only (hashes, ids): hex, never the base64 of text, which mixes cases and digits. */
-export function isHex(text: string): boolean {
-  return ONLY_HEX.test(text);
 }
 
 export type Utf16Encoding = 'utf-16le' | 'utf-16be';

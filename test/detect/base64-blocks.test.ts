@@ -1,0 +1,79 @@
+// The base64 block search decodes only blocks that can hold a key: whole quartets that
+// decode to ASCII, or a long hex run. These properties check the shortcut against the plain
+// definitions it replaces, on random blocks with ASCII text, hex and random bytes mixed in.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { blockText, decodeBlock, findBase64Blocks, hexRuns, worthDecoding } from '../../src/detect/encodings.js';
+
+const KEY_BYTES = 36;
+
+/** Bytes of three kinds, so blocks hold ASCII runs of every length, random stretches and their mixes. */
+const piece = fc.oneof(
+  fc.uint8Array({ minLength: 1, maxLength: 60 }).map((b) => Buffer.from(b)),
+  fc.stringMatching(/^[ -~]{1,60}$/).map((s) => Buffer.from(s, 'latin1')),
+  fc.stringMatching(/^[0-9a-f]{1,90}$/).map((s) => Buffer.from(s, 'latin1')),
+);
+const payload = fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => Buffer.concat(parts));
+
+/** The encoded form a scanned file may hold: one line, wrapped like `base64`, or JSON-escaped. */
+const layout = fc.constantFrom('line', 'wrapped', 'escaped', 'hex');
+
+function encode(data: Buffer, how: string): Buffer {
+  const b64 = data.toString('base64');
+  if (how === 'wrapped') return Buffer.from(`x: ${b64.replace(/.{1,76}/g, '$&\n')}`, 'latin1');
+  if (how === 'escaped') return Buffer.from(`{"v":"${b64.replaceAll('/', '\\/')}"}`, 'latin1');
+  if (how === 'hex') return Buffer.from(`h=${data.toString('hex')};`, 'latin1');
+  return Buffer.from(`k=${b64};`, 'latin1');
+}
+
+function longestAsciiRun(data: Buffer): number {
+  let run = 0;
+  let longest = 0;
+  for (const b of data) {
+    run = b < 0x80 ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+describe('base64 blocks', () => {
+  it('decode straight from the scanned bytes exactly as Buffer.from(text, "base64"), with the same hex findings as the text', () => {
+    fc.assert(
+      fc.property(payload, layout, (data, how) => {
+        const buf = encode(data, how);
+        for (const block of findBase64Blocks(buf, 48)) {
+          const { text } = blockText(buf, block);
+          const out = Buffer.alloc(text.length);
+          const decoded = decodeBlock(buf, block, out, 0);
+          expect(out.subarray(0, decoded.bytes)).toEqual(Buffer.from(text, 'base64'));
+          expect(decoded.hexRun).toBe(hexRuns(text).length > 0);
+          expect(decoded.onlyHex).toBe(/^(?:[0-9a-f]+|[0-9A-F]+)$/.test(text));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('are never passed over when their bytes hold a run of ASCII as long as a key, or a hex run', () => {
+    fc.assert(
+      fc.property(payload, layout, (data, how) => {
+        const buf = encode(data, how);
+        for (const block of findBase64Blocks(buf, 48)) {
+          const { text } = blockText(buf, block);
+          const holdsText = longestAsciiRun(Buffer.from(text, 'base64')) >= KEY_BYTES || hexRuns(text).length > 0;
+          if (holdsText) expect(worthDecoding(buf, block, KEY_BYTES)).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([
+    ['a sha512 integrity hash', Buffer.from('sha512-' + Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 200) & 0xff)).toString('base64'))],
+    ['random bytes', Buffer.from('x ' + Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 129) & 0xff)).toString('base64'))],
+  ])('%s is not decoded', (_name, buf) => {
+    const blocks = findBase64Blocks(buf, 48);
+    expect(blocks.length).toBe(1);
+    expect(worthDecoding(buf, blocks[0]!, KEY_BYTES)).toBe(false);
+  });
+});
