@@ -84,7 +84,7 @@ export class CatFile {
   /** Asks for objects in order; results arrive in the same order. */
   request(ids: string[]): Promise<CatFileResult>[] {
     const promises = ids.map(
-    (id) =>
+      (id) =>
         new Promise<CatFileResult>((resolve, reject) => {
           if (this.failure) reject(this.failure);
           else this.waiting.push({ id, resolve, reject });
