@@ -1,45 +1,106 @@
 // One long-lived `git cat-file --batch` process: objects go in by id, contents come
 // back as one stream, parsed without copying the stream into one big buffer.
+// git dies on an object it cannot inflate (a damaged pack or loose file); a reader
+// that can say so (`skipDamaged`) gets that object back as damaged and the rest from
+// a new process, so one bad object costs itself, not the scan.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { gitSpawnError } from './run.js';
+import { gitErrors, gitSpawnError } from './run.js';
 
-export type CatFileResult = { id: string; type: string; data: Buffer } | { id: string; missing: true };
+/** `missing`: git has no such object; with `damaged`, git's error on reading it (skipDamaged only). */
+export type CatFileResult = { id: string; type: string; data: Buffer } | { id: string; missing: true; damaged?: string };
+
+/** Why an object was not read, for a report. */
+export function notReadReason(result: { damaged?: string }): string {
+  return result.damaged ? `damaged, not read (${result.damaged})` : 'missing from the repository (damaged or partial clone)';
+}
+
+/**
+ * Deaths in a row, with no object answered between them, before the process is taken
+ * to be failing for a reason other than its objects (each death costs one object and
+ * one process start, so this bounds both).
+ */
+const BLIND_RESTARTS = 16;
+/** Bytes of git's stderr kept, for naming what it died on. */
+const STDERR_KEPT = 4096;
 
 export class CatFile {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private child!: ChildProcessWithoutNullStreams;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Requests not yet answered, from `next` on (an index, not shift(): tens of thousands may wait). */
-  private waiting: Array<{ resolve: (r: CatFileResult) => void; reject: (e: Error) => void }> = [];
+  private waiting: Array<{ id: string; resolve: (r: CatFileResult) => void; reject: (e: Error) => void }> = [];
   private next = 0;
   private header: { id: string; type: string; size: number } | null = null;
   private failure: Error | null = null;
+  private closing = false;
+  private stderr = '';
+  /** Objects answered by the current process, and deaths since one last was. */
+  private answered = 0;
+  private blindDeaths = 0;
 
-  constructor(cwd: string) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd });
-    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.child.on('error', (e: NodeJS.ErrnoException) => this.fail(gitSpawnError(e)));
-    this.child.stdin.on('error', () => undefined);
-    this.child.on('close', (code) => {
-      if (this.next < this.waiting.length) this.fail(new Error(`git cat-file stopped (exit code ${code})`));
+  constructor(
+    private readonly cwd: string,
+    private readonly opts: { skipDamaged?: boolean } = {},
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd });
+    this.child = child;
+    this.answered = 0;
+    this.stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr.on('data', (d: Buffer) => {
+      if (this.stderr.length < STDERR_KEPT) this.stderr += d.toString('utf8');
     });
+    child.on('error', (e: NodeJS.ErrnoException) => this.fail(gitSpawnError(e)));
+    child.stdin.on('error', () => undefined);
+    child.on('close', (code) => {
+      if (this.next < this.waiting.length && !this.failure) this.died(code);
+    });
+  }
+
+  /** The process ended with objects unanswered: the first is the one it died on. */
+  private died(code: number | null): void {
+    const why = gitErrors(this.stderr) ?? `git cat-file stopped (exit code ${code})`;
+    // Dying on an object whose header it wrote, or after answering some, is dying on that object.
+    this.blindDeaths = this.header || this.answered > 0 ? 0 : this.blindDeaths + 1;
+    if (!this.opts.skipDamaged || this.blindDeaths > BLIND_RESTARTS) {
+      this.fail(new Error(`git cat-file stopped (exit code ${code}): ${why}`));
+      return;
+    }
+    const { id } = this.waiting[this.next]!;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.header = null;
+    this.answer({ id, missing: true, damaged: why });
+    const rest = this.waiting.slice(this.next).map((w) => w.id);
+    this.start();
+    this.send(rest);
+    if (this.closing) this.child.stdin.end();
   }
 
   /** Asks for objects in order; results arrive in the same order. */
   request(ids: string[]): Promise<CatFileResult>[] {
     const promises = ids.map(
-      () =>
+      (id) =>
         new Promise<CatFileResult>((resolve, reject) => {
           if (this.failure) reject(this.failure);
-          else this.waiting.push({ resolve, reject });
+          else this.waiting.push({ id, resolve, reject });
         }),
     );
-    this.child.stdin.write(ids.map((id) => `${id}\n`).join(''));
+    this.send(ids);
     return promises;
   }
 
   close(): void {
+    this.closing = true;
     if (!this.child.stdin.writableEnded) this.child.stdin.end();
+  }
+
+  private send(ids: string[]): void {
+    if (ids.length > 0) this.child.stdin.write(ids.map((id) => `${id}\n`).join(''));
   }
 
   private fail(err: Error): void {
@@ -48,6 +109,7 @@ export class CatFile {
   }
 
   private answer(result: CatFileResult): void {
+    this.answered++;
     this.waiting[this.next++]!.resolve(result);
     // Drop the answered ones once they are half the list: amortised constant time.
     if (this.next >= 1024 && this.next * 2 >= this.waiting.length) {

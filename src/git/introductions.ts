@@ -10,7 +10,7 @@
 // the rest are counted, so one blob at a million paths is one key with a count.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { latin1ToUtf8 } from './lines.js';
-import { gitFailure, gitSpawnError, unquoteGitPath } from './run.js';
+import { gitErrors, gitSpawnError, unquoteGitPath } from './run.js';
 
 export interface CommitInfo {
   id: string;
@@ -61,7 +61,8 @@ export class ChangeLog {
   /** Set once analyse() runs: the output is parsed as it arrives. */
   private parse: ((chunk: Buffer) => void) | null = null;
   private readonly child: ChildProcess;
-  private readonly finished: Promise<void>;
+  /** Null once the walk is whole; git's error when it stopped early (a damaged repository). */
+  private readonly finished: Promise<string | null>;
   private stopped = false;
 
   constructor(cwd: string, revisions: string[]) {
@@ -82,8 +83,9 @@ export class ChangeLog {
     this.finished = new Promise((resolve, reject) => {
       this.child.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
       this.child.on('close', (code) => {
-        if (code === 0 || this.stopped) resolve();
-        else reject(gitFailure(Buffer.concat(err).toString('utf8'), args));
+        // A tree or commit git cannot read stops the walk: what it gave so far still counts.
+        if (code === 0 || this.stopped) resolve(null);
+        else resolve(gitErrors(Buffer.concat(err).toString('utf8')) ?? `git log stopped (exit code ${code})`);
       });
     });
     // Awaited only when keys turn up; until then a failure must not go unhandled.
@@ -101,7 +103,8 @@ export class ChangeLog {
    * history (`keysOf` gives the key hashes a blob holds; `blobsWith` every blob that
    * holds a given key); the blobs history names that the repository lacks; and a
    * path for each blob in `named` (blobs that were skipped, to say which file they are).
-   * `places` lets each key's first places through and counts the rest.
+   * `places` lets each key's first places through and counts the rest. `broken`: git's
+   * error when the walk stopped early (then `reached` and `commits` are partial).
    */
   async analyse(
     keysOf: (blob: string) => string[] | undefined,
@@ -110,7 +113,7 @@ export class ChangeLog {
     named: Set<string>,
     places: PlaceCap,
     newPaths?: NewPaths,
-  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string> }> {
+  ): Promise<{ introductions: Introduction[]; missing: Map<string, string>; paths: Map<string, string>; reached: Set<string>; commits: Set<string>; broken: string | null }> {
     const found: Introduction[] = [];
     const missing = new Map<string, string>();
     const paths = new Map<string, string>();
@@ -158,10 +161,11 @@ export class ChangeLog {
     for (const chunk of this.chunks.splice(0)) parse(chunk);
     this.parse = parse;
     this.child.stdout!.resume();
-    await this.finished;
+    const broken = await this.finished;
     wanted = newPaths?.wants(rest) ? newPaths : undefined;
-    if (rest) onLine(rest);
-    return { introductions: found, missing, paths, reached, commits };
+    // A walk that died may have left half a line.
+    if (rest && !broken) onLine(rest);
+    return { introductions: found, missing, paths, reached, commits, broken };
   }
 }
 

@@ -57,7 +57,7 @@ export class ObjectReader {
   }
 
   private sendTo(i: number, ids: string[]): void {
-    const cat = (this.streams[i] ??= new CatFile(this.cwd));
+    const cat = (this.streams[i] ??= new CatFile(this.cwd, { skipDamaged: true }));
     this.inFlight[i]!++;
     const results = cat.request(ids);
     // When the process fails every result fails with it; the first one awaited is reported.

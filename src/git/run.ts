@@ -33,9 +33,21 @@ export async function gitOk(args: string[], cwd: string, env?: NodeJS.ProcessEnv
 }
 
 export function gitFailure(stderr: string, args: string[]): UsageError {
-  const first = stderr.split('\n').find((l) => l.trim()) ?? 'no error message';
+  const first = gitErrors(stderr) ?? stderr.split('\n').find((l) => l.trim()) ?? 'no error message';
   if (/not a git repository/i.test(first)) return new UsageError('not a git repository (run this inside a repository, or use `spreeflo-scan scan`)');
-  return new UsageError(`git ${args[0]} failed: ${first.replace(/^fatal: /, '')}`);
+  // The subcommand, past any `-c name=value`.
+  const command = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-c');
+  return new UsageError(`git ${command} failed: ${first}`);
+}
+
+/**
+ * git's error lines (`error: …`, `fatal: …`) as one line without their prefixes, each
+ * once: a damaged object is often named by the first (`Could not read <id>`) and the
+ * command's giving up by the last. Null when git wrote none.
+ */
+export function gitErrors(stderr: string): string | null {
+  const lines = new Set(stderr.split('\n').filter((l) => /^(?:fatal|error): /.test(l)).map((l) => l.replace(/^(?:fatal|error): /, '')));
+  return lines.size > 0 ? [...lines].join('; ') : null;
 }
 
 /** Unquotes a path as git writes it when core.quotePath needs quoting ("a\"b", octal bytes). */

@@ -3,7 +3,7 @@
 // slow, and holding every such blob from the main stream until a reader is free
 // could take hundreds of megabytes. Git LFS pointers are read here too: for them,
 // the content the pointer names, when the local LFS store has it.
-import { CatFile } from '../git/cat-file.js';
+import { CatFile, notReadReason } from '../git/cat-file.js';
 import { LfsStore, lfsPointer } from '../git/lfs.js';
 import type { ContentResult, ContentScanner } from '../scan/content.js';
 
@@ -47,14 +47,14 @@ export class ContainerReads {
   }
 
   private async drain(): Promise<void> {
-    const cat = new CatFile(this.repoRoot);
+    const cat = new CatFile(this.repoRoot, { skipDamaged: true });
     try {
       while (this.queue.length > 0) {
         const batch = cat.request(this.queue.splice(0, AT_ONCE));
         await Promise.all(
           batch.map(async (pending) => {
             const obj = await pending;
-            if (!('missing' in obj)) this.onResult(obj.id, await this.scan(obj.data));
+            this.onResult(obj.id, 'missing' in obj ? { found: [], skipped: [{ reason: notReadReason(obj) }] } : await this.scan(obj.data));
           }),
         );
       }

@@ -8,7 +8,7 @@
 import type { Detector } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import type { Origin, Skipped } from '../model.js';
-import { CatFile } from '../git/cat-file.js';
+import { CatFile, notReadReason } from '../git/cat-file.js';
 import { messageStart, parseTag } from '../git/commit-object.js';
 import { gitLines } from '../git/lines.js';
 import { gitOk } from '../git/run.js';
@@ -94,14 +94,14 @@ export async function rangeNotes(cwd: string, commits: Set<string>, detector: De
     });
   }
   if (notes.length === 0) return [];
-  const cat = new CatFile(cwd);
+  const cat = new CatFile(cwd, { skipDamaged: true });
   const blobs = cat.request(notes.map((n) => n.blob));
   cat.close();
   const findings: Finding[] = [];
   for (const [i, note] of notes.entries()) {
     const blob = await blobs[i]!;
     if ('missing' in blob) {
-      skipped.push({ path: `note on ${note.target} (blob ${note.blob})`, reason: 'missing from the repository (damaged or partial clone)' });
+      skipped.push({ path: `note on ${note.target} (blob ${note.blob})`, reason: notReadReason(blob) });
       continue;
     }
     const candidates = detector.scan(blob.data);

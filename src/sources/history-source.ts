@@ -10,6 +10,7 @@ import { appendAll } from '../arrays.js';
 import { git } from '../git/run.js';
 import { eachObjectInPackOrder, reachableObjects, type ObjectInfo } from '../git/objects.js';
 import { ObjectReader } from '../git/read-objects.js';
+import { notReadReason } from '../git/cat-file.js';
 import { PackIndex } from '../git/pack-index.js';
 import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
@@ -44,6 +45,8 @@ interface BlobSkip {
   entry?: string;
   reason: string;
   unreadContent?: false;
+  /** The object itself (a blob, commit or tag) could not be read: listed by its id when no path names it. */
+  object?: true;
 }
 
 export class HistorySource implements Source {
@@ -126,11 +129,12 @@ export class HistorySource implements Source {
       if (++read % 512 === 0) ctx.onProgress?.(read, bytes);
       bytes += size;
     };
-    // Objects not in a pack (loose, in an alternate store) and any a pack could not give.
+    // Objects not in a pack (loose, in an alternate store) and any a pack could not give
+    // (git's reading of those says whether they are damaged).
     const reader = new ObjectReader(this.repoRoot, Math.max(1, availableParallelism()), (obj) => {
       if ('missing' in obj) {
         tally(0);
-        skipped.push({ path: `object ${obj.id}`, reason: 'missing from the repository (damaged or partial clone)' });
+        blobSkips.push({ blob: obj.id, reason: notReadReason(obj), object: true });
         return;
       }
       tally(obj.data.length);
@@ -220,7 +224,7 @@ export class HistorySource implements Source {
         blobsOfKey.get(sha)!.add(blob);
       }
     }
-    const { introductions, missing, paths, reached, commits } = await changes.analyse(
+    const { introductions, missing, paths, reached, commits, broken } = await changes.analyse(
       (blob) => keysOfBlob.get(blob),
       (sha) => blobsOfKey.get(sha) ?? new Set(),
       (blob) => blobs.has(blob),
@@ -228,13 +232,22 @@ export class HistorySource implements Source {
       places,
       names,
     );
-    for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: 'missing from the repository (damaged or partial clone)' });
+    for (const [blob, path] of missing) skipped.push({ path: `${path} (blob ${blob})`, reason: notReadReason({}) });
     for (const skip of blobSkips) {
-      // A blob no ref reaches has no path: it is not part of history.
+      // A blob no ref reaches has no path: it is not part of history. An object that
+      // could not be read may be anything, reached or not: it is listed either way.
       const path = paths.get(skip.blob);
-      if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.blob.slice(0, 12)})`, reason: skip.reason, ...unreadFlag(skip) });
+      if (path) skipped.push({ path: `${skipPath(path, skip)} (blob ${skip.object ? skip.blob : skip.blob.slice(0, 12)})`, reason: skip.reason, ...unreadFlag(skip) });
+      else if (skip.object) skipped.push({ path: `object ${skip.blob}`, reason: skip.reason });
     }
-    const findings = messages.commits.filter((f) => commits.has(f.commit!));
+    if (broken) {
+      skipped.push({
+        path: 'history walk (git log)',
+        reason: `stopped early: ${broken}; commits past it were not traced (\`git fsck\` lists what the repository lacks)`,
+      });
+    }
+    // A walk that stopped early has not met every commit history reaches: every message counts.
+    const findings = messages.commits.filter((f) => broken || commits.has(f.commit!));
     findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));
     if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx, skipped)));
     const notesHistory = introductions.length > 0 ? await notesCommits(this.repoRoot) : new Set<string>();
@@ -247,10 +260,15 @@ export class HistorySource implements Source {
         findings.push(toFinding(f.candidate, originOf(origin, f), ctx.ruleById));
       }
     }
-    const unreachable = [...blobKeys.keys()].filter((b) => !reached.has(b)).length;
-    if (unreachable > 0 && !this.opts.range) {
+    const unreached = [...blobKeys.keys()].filter((b) => !reached.has(b));
+    if (broken) {
+      // Whether a ref reaches them is not known: their keys are reported, each at its blob.
+      for (const blob of unreached) {
+        for (const f of blobKeys.get(blob)!) findings.push(toFinding(f.candidate, originOf({ source: 'history', path: `blob ${blob}` }, f), ctx.ruleById));
+      }
+    } else if (unreached.length > 0 && !this.opts.range) {
       notes.push(
-        `${unreachable} blob(s) holding keys are in the object store but no ref reaches them (left by a rebase, amend or reset); \`git gc --prune=now\` deletes them`,
+        `${unreached.length} blob(s) holding keys are in the object store but no ref reaches them (left by a rebase, amend or reset); \`git gc --prune=now\` deletes them`,
       );
     }
     return findings;
