@@ -111,6 +111,16 @@ function lineOf(text: string, from: number, to: number): string {
   return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
 }
 
+/** Characters of key alphabets (base64, base64url, hex, `_`-joined prefixes), by code. */
+const KEY_CHARACTER = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~') KEY_CHARACTER[c.charCodeAt(0)] = 1;
+
+/** Whether the `\\u00XX` at `at` stands for a character a key can hold. */
+function escapesKeyCharacter(buf: Buffer, at: number): boolean {
+  const code = parseInt(buf.toString('latin1', at + 4, at + 6), 16);
+  return code < 128 && KEY_CHARACTER[code] === 1;
+}
+
 export class Detector {
   private readonly prepared: PreparedRule[];
   private readonly reach: number;
@@ -253,7 +263,13 @@ export class Detector {
     while (at !== -1) {
       const from = Math.max(0, at - this.reach);
       let to = at + 6 + this.reach;
-      for (at = ESCAPE.next(buf, at + 1); at !== -1 && at < to; at = ESCAPE.next(buf, at + 1)) to = at + 6 + this.reach;
+      let inKey = escapesKeyCharacter(buf, at);
+      for (at = ESCAPE.next(buf, at + 1); at !== -1 && at < to; at = ESCAPE.next(buf, at + 1)) {
+        to = at + 6 + this.reach;
+        inKey ||= escapesKeyCharacter(buf, at);
+      }
+      // Escaped quotes, `<`, `&` (most escapes in JSON and bundles) cannot be inside a key.
+      if (!inKey) continue;
       const { bytes, offsets } = unescapeUnicode(buf, from, Math.min(to, buf.length));
       if (bytes.length === offsets[bytes.length]! - from) continue;
       let locator: ByteLocator | null = null;

@@ -353,11 +353,14 @@ export function sniffUtf16(buf: Buffer): Utf16Encoding | null {
   if (n < 16 || buf.subarray(0, n).indexOf(0) === -1) return null;
   let evenZero = 0;
   let oddZero = 0;
+  const pairs = n / 2;
+  // Binaries have zeros on both sides: once both pass 5% the answer is no.
+  const either = pairs * 0.05;
   for (let i = 0; i < n; i += 2) {
     if (buf[i] === 0) evenZero++;
     if (buf[i + 1] === 0) oddZero++;
+    if (evenZero >= either && oddZero >= either) return null;
   }
-  const pairs = n / 2;
   if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
   if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
   return null;

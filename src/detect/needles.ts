@@ -3,8 +3,10 @@
 // literal is searched by its rarest short piece, and every hit is then checked
 // against the whole literal.
 
-// Bytes ranked from commonest in source code, prose and logs; unlisted bytes are rarer.
-const COMMON = ' etaoinsrhldcumfpgwybvk0123456789-_.,:;/=()"\'\n\tEATSIONRLCDMPF{}[]<>xHBUGWVK';
+// Bytes ranked from commonest in source code, prose, logs and binaries (zero first: a
+// UTF-16 literal searched by a zero byte would stop all over every binary file); unlisted
+// bytes are rarer.
+const COMMON = '\0 etaoinsrhldcumfpgwybvk0123456789-_.,:;/=()"\'\n\tEATSIONRLCDMPF{}[]<>xHBUGWVK';
 const rarity = (byte: number) => {
   const i = COMMON.indexOf(String.fromCharCode(byte));
   return i === -1 ? COMMON.length : i;

@@ -64,6 +64,7 @@ const CASES: Case[] = [
   { name: 'hex of a v1 key', key: () => makeV1Key(9), content: (k) => `legacy=${Buffer.from(k).toString('hex')}\n`, line: 1, encoding: 'hex' },
   { name: 'base64 of hex', content: (k) => `${b64(Buffer.from(k).toString('hex'))}\n`, line: 1, encoding: 'base64>hex' },
   { name: '\\uXXXX escape inside a key', content: (k) => `{"apiKey": "${k.slice(0, 12)}\\u00${k.charCodeAt(12).toString(16)}${k.slice(13)}"}\n`, line: 1, column: 13, encoding: 'unicode-escape' },
+  { name: 'escaped quotes around a key: found as it is', content: (k) => `x = "\\u0022${k}\\u0022"\n`, line: 1, column: 12, encoding: undefined },
   { name: '\\uXXXX escape of the prefix', content: (k) => `{\n  "apiKey": "\\u0073fk_${k.slice(4)}"\n}\n`, line: 2, column: 14, encoding: 'unicode-escape' },
   {
     name: 'UTF-16 after 20 KB of binary (.NET assembly)',
