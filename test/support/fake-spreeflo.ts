@@ -32,6 +32,8 @@ export type FaultDelay = Map<string, number> | ((key: string, call: number) => n
 
 export interface FakeSpreefloOptions {
   keys: FakeKey[];
+  /** Port on 127.0.0.1; default: any free one. */
+  port?: number;
   /** Requests per second per client before 429 (sliding 1 s window). Default 10. */
   rateLimitPerSecond?: number;
   faults?: {
@@ -197,7 +199,7 @@ export async function startFakeSpreeflo(opts: FakeSpreefloOptions): Promise<Fake
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
