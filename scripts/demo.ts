@@ -14,9 +14,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const example = join(root, 'examples', 'leaky-project');
 const ACME = { id: 'acct_7Hq2', name: 'Acme Marketing', plan: 'professional' };
 
-// The example's keys are made up (the platform page's examples and a test screenshot's).
+// The example's keys are made up and never issued (not the documented examples, which
+// are never reported as leaks); the screenshot's is a test picture's.
 const screenshotKey = JSON.parse(readFileSync(join(root, 'test/fixtures/images/manifest.json'), 'utf8')).images[0].keys[0].key as string;
-const historyKey = 'sfk_pRA1eBHg09NLb4yhPCwGPSyq0llDCW1r450p';
+const historyKey = 'sfk_1K1VzaceMDhoYFRQ1B5Wt9hE1JOAoC13lqVH';
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -35,9 +36,9 @@ function git(cwd: string, ...args: string[]): void {
 
 const api = await startFakeSpreeflo({
   keys: [
-    { key: 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', state: 'live', name: 'Zapier sync', account: ACME },
-    { key: 'sfk_R8kHPquvZd4auhRSpwWtoJk0eZWPOM0ADeHq', state: 'plan_restricted', name: 'CRM export', account: { ...ACME, plan: 'starter' } },
-    { key: '25cb257fab5a20f4284a1675da214991-sf7', state: 'revoked', name: 'Legacy import' },
+    { key: 'sfk_nbhNS65s2rzv0KB4H92bvH5aD8KnoV2KsBuD', state: 'live', name: 'Zapier sync', account: ACME },
+    { key: 'sfk_Ggbpp9nFqv6WSCYBHesWPtUp55F8NI0y8BXN', state: 'plan_restricted', name: 'CRM export', account: { ...ACME, plan: 'starter' } },
+    { key: '29fe373cc3ebd4773b9b3e492a3e9e18-sf7', state: 'revoked', name: 'Legacy import' },
     { key: screenshotKey, state: 'live', name: 'Webhook relay', account: ACME },
     { key: historyKey, state: 'live', name: 'Old CI deploy', account: ACME },
   ],

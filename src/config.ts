@@ -27,11 +27,13 @@ export interface Config {
   inventory: InventoryEntry[];
   gitignore: boolean;
   followSymlinks: boolean;
+  /** `scan` reads dependency folders (node_modules, …) too. */
+  includeDeps: boolean;
   /** What unread content does; null: the command's default. */
   unread: UnreadMode | null;
 }
 
-const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'ocr', 'unread'];
+const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'includeDeps', 'ocr', 'unread'];
 export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 
 export function defaultConfig(): Config {
@@ -45,6 +47,7 @@ export function defaultConfig(): Config {
     inventory: [],
     gitignore: false,
     followSymlinks: false,
+    includeDeps: false,
     unread: null,
   };
 }
@@ -115,6 +118,7 @@ export async function parseConfig(text: string, file: string, base: string): Pro
   config.inventory = inventoryList(raw.inventory, file);
   config.gitignore = raw.gitignore === true;
   config.followSymlinks = raw.followSymlinks === true;
+  config.includeDeps = raw.includeDeps === true;
   if (raw.unread !== undefined && raw.unread !== 'fail' && raw.unread !== 'report') throw new UsageError(`${file}: unread must be fail or report`);
   config.unread = raw.unread ?? null;
   return config;

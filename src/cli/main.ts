@@ -25,6 +25,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
     .option('--gitignore', 'skip files that .gitignore files ignore')
     .option('--follow-symlinks', 'follow symlinks to folders')
+    .option('--include-deps', 'scan dependency folders (node_modules, bower_components, jspm_packages, Composer and Go vendor, Python virtual environments) too')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
     .option('--stdin-name <name>', 'the name standard input (-) has in the report (default: <stdin>)')
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')

@@ -9,6 +9,7 @@ import { defaultCacheDir } from '../scan/images.js';
 import { DEFAULT_LIMITS } from '../formats/types.js';
 import { existsSync, statSync } from 'node:fs';
 import { allowComment, baseline, baselineOf, configAllowlist, ignoreFile, unreadAcceptance, type Filter, type UnreadAcceptance } from '../filters/filters.js';
+import { documentedExamples } from '../filters/example-keys.js';
 import { UsageError } from '../errors.js';
 import type { UnreadMode } from '../model.js';
 import { baselineAt, type ApprovedSettings } from '../git/approved-settings.js';
@@ -68,7 +69,8 @@ export async function buildFilters(
   notes: string[] = [],
 ): Promise<{ filters: Filter[]; acceptUnread: UnreadAcceptance }> {
   const ignoreList = ignoreListFor(root, opts.ignoreFile, approved);
-  const filters: Filter[] = [allowComment(), await configAllowlist(config), await ignoreFile(ignoreList)];
+  // Example keys first: whatever else would also silence them, the report says they are examples.
+  const filters: Filter[] = [documentedExamples(), allowComment(), await configAllowlist(config), await ignoreFile(ignoreList)];
   if (opts.baseline) filters.push(await baselineFor(root, opts.baseline, approved, notes));
   return { filters, acceptUnread: await unreadAcceptance(config, ignoreList) };
 }

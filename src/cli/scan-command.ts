@@ -17,6 +17,7 @@ export interface ScanOptions extends CommonOptions {
   include?: string[];
   gitignore?: boolean;
   followSymlinks?: boolean;
+  includeDeps?: boolean;
   maxFileSize?: number;
   writeRedacted?: string;
   stdinName?: string;
@@ -44,6 +45,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     exclude: [...config.exclude, ...(opts.exclude ?? [])],
     gitignore: opts.gitignore ?? config.gitignore,
     followSymlinks: opts.followSymlinks ?? config.followSymlinks,
+    includeDeps: opts.includeDeps ?? config.includeDeps,
     // Left out even with --no-cache: it is the same folder, holding nothing to find.
     skipFolders: ownCacheFolder(opts.cacheDir ?? defaultCacheDir()),
   }, opts.stdinName);

@@ -4,6 +4,7 @@ import type { ScanResult } from '../scan/pipeline.js';
 import { groupByKey } from './keys.js';
 import { TOOL_VERSION } from '../version.js';
 import { isUnread, type Skipped } from '../model.js';
+import { exampleKeysIgnored } from '../filters/example-keys.js';
 
 export interface ReportOptions {
   showSecrets: boolean;
@@ -48,6 +49,8 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
       keys: groupByKey(result.findings).length,
       findings: result.findings.length,
       suppressed: result.suppressed.length,
+      /** Distinct documented example keys among the suppressed (reason "documented example key"). */
+      exampleKeys: exampleKeysIgnored(result.suppressed).keys,
       skipped: result.skipped.length,
       /** Skipped items that could hold a key: they fail a gate (`--unread fail`). */
       unread: result.skipped.filter(isUnread).length,

@@ -6,6 +6,7 @@ import type { ScanResult } from '../scan/pipeline.js';
 import { isUnread, type Skipped, type UnreadMode, type VerificationStatus } from '../model.js';
 import { groupByKey, placeOf, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
+import { EXAMPLE_KEY_REASON, exampleKeysIgnored } from '../filters/example-keys.js';
 
 export interface TextOptions {
   color: boolean;
@@ -160,9 +161,15 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     lines.push(c.yellow(c.bold(`Possible keys, low confidence: check by eye (they fail the scan only with --strict) (${low.length})`)));
     for (const g of low) describeGroup(lines, g, ++index, c, opts);
   }
-  if (result.suppressed.length > 0) {
+  const chosen = result.suppressed.filter((s) => s.reason !== EXAMPLE_KEY_REASON);
+  if (chosen.length > 0) {
     lines.push('');
-    lines.push(c.dim(`Suppressed ${plural(result.suppressed.length, 'finding')} (${countBy(result.suppressed, (s) => s.reason)})`));
+    lines.push(c.dim(`Suppressed ${plural(chosen.length, 'finding')} (${countBy(chosen, (s) => s.reason)})`));
+  }
+  const examples = exampleKeysIgnored(result.suppressed);
+  if (examples.keys > 0) {
+    lines.push('');
+    lines.push(c.dim(`${plural(examples.keys, 'documented example key')} ignored, in ${plural(examples.findings, 'place')} (never issued; see "Documented example keys" in the README)`));
   }
   const passed = result.skipped.filter((s) => !isUnread(s));
   if (passed.length > 0) {

@@ -1,6 +1,7 @@
 // The file source: which files under the scanned paths are read. Every file is
 // scanned (a gitignored .env still leaks in a published zip) except git's own folders,
-// excluded globs and, with --gitignore, ignored files. Nothing is dropped quietly:
+// dependency folders (unless --include-deps), excluded globs and, with --gitignore,
+// ignored files. Nothing is dropped quietly:
 // git's folders, unreadable folders, broken links and link loops become skipped
 // entries, and names fast-glob cannot walk (not UTF-8, control characters) are
 // walked by their bytes.
@@ -16,6 +17,7 @@ import type { Skipped } from '../model.js';
 import { UsageError } from '../errors.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NOT_PLAIN, printable, printableName } from './names.js';
+import { dependencyFolderReason } from './dependency-folders.js';
 
 export interface FileJob {
   /** Absolute path to read: bytes when the name is not UTF-8 or holds a control character; `-` for standard input. */
@@ -31,6 +33,8 @@ export interface WalkOptions {
   exclude: string[];
   gitignore: boolean;
   followSymlinks: boolean;
+  /** Scan dependency folders (node_modules, …) met in the walk too; they are listed as skipped otherwise. */
+  includeDeps: boolean;
   /** Folders never scanned, known by device and inode (found by name first: a stat only for those). */
   skipFolders?: SkipFolder[];
 }
@@ -99,7 +103,7 @@ interface ReaddirEvents {
   gitDir(dir: string): void;
   /** `dir` holds names fast-glob cannot walk: they are left out of its walk. */
   notPlain(dir: string): void;
-  /** Whether the folder `dir/name` is one never scanned (it is then listed). */
+  /** Whether the folder `dir/name` is one not scanned (it is then listed). */
   skips(dir: string, name: string): boolean;
 }
 
@@ -248,19 +252,23 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const isExcluded = opts.exclude.length ? picomatch(opts.exclude, { dot: true }) : () => false;
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
-  /** True (and listed as skipped) when `dir/name` is one of the folders never scanned. */
-  const skipsFolder = (dir: string, name: string): boolean => {
-    if (!skipFolders.some((f) => f.name === name)) return false;
-    const abs = join(dir, name);
-    let st: fs.Stats;
+  /**
+   * True (and listed as skipped) when the folder `abs`, named `name` and reported as
+   * `rel`, is one never scanned or, without --include-deps, a dependency folder.
+   */
+  const skipsFolder = (abs: string | Buffer, name: string, rel: string): boolean => {
+    const found = skipFolders.some((f) => f.name === name) ? skipOfPath(abs) : undefined;
+    const reason = found?.reason ?? (opts.includeDeps ? null : dependencyFolderReason(name, (file) => existsSync(inside(abs, file))));
+    if (!reason) return false;
+    skipped.push({ path: rel, reason, ...NOTHING_UNREAD });
+    return true;
+  };
+  const skipOfPath = (abs: string | Buffer): SkipFolder | undefined => {
     try {
-      st = statSync(abs);
+      return skipOf(statSync(abs));
     } catch {
-      return false;
+      return undefined;
     }
-    const found = skipOf(st);
-    if (found) skipped.push({ path: toPosix(relative(absRoot, abs)), reason: found.reason, ...NOTHING_UNREAD });
-    return found !== undefined;
   };
 
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
@@ -283,7 +291,11 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         error: (dir, err) => skipped.push({ path: relOf(dir).rel || '.', reason: `folder ${errorReason(err)}` }),
         gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
         notPlain: (dir) => notPlainDirs.push(dir),
-        skips: skipsFolder,
+        // A folder the user excluded is left to fast-glob's ignore, unlisted, as excluded files are.
+        skips: (dir, name) => {
+          const { local, rel } = relOf(dir);
+          return !isExcluded(joinRel(local, name)) && skipsFolder(join(dir, name), name, joinRel(rel, name));
+        },
       }),
     };
     /** What fast-glob left out, walked by its bytes. */
@@ -327,7 +339,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       const childLocal = joinRel(local, name);
       if (isExcluded(childLocal)) continue;
       if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON, ...NOTHING_UNREAD });
-      else if (entry.isDirectory()) await walkBytes(abs, childRel, childLocal, () => true);
+      else if (entry.isDirectory()) {
+        if (!skipsFolder(abs, name, childRel)) await walkBytes(abs, childRel, childLocal, () => true);
+      }
       else await visit(abs, childRel, entry);
     }
   };
@@ -395,6 +409,8 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
         skipped.push({ path: rel, reason: 'symlink to a folder, not followed (use --follow-symlinks)', ...NOTHING_UNREAD });
         return;
       }
+      // Known by the link's own name, as the tree shows it.
+      if (skipsFolder(abs, rel.slice(rel.lastIndexOf('/') + 1), rel)) return;
       const real = realKey(abs);
       if (seenDirs.has(real)) {
         skipped.push({ path: rel, reason: 'symlink loop (folder already scanned)', ...NOTHING_UNREAD });

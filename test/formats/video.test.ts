@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { NO_FFMPEG, clock, locateFfmpeg, sameFrame, videoReader } from '../../src/formats/video.js';
 import { DEFAULT_LIMITS } from '../../src/formats/types.js';
 import { scanJson, tempDir as makeTempDir } from '../support/cli.js';
+import { makeV2Key } from '../support/keys.js';
 
 const IMAGES = resolve('test/fixtures/images');
 const manifest = JSON.parse(readFileSync(join(IMAGES, 'manifest.json'), 'utf8'));
@@ -148,7 +149,7 @@ describe.skipIf(!FFMPEG)('scan reads videos', () => {
 
   it('without ffmpeg a video is listed as skipped, and its bytes are still searched', () => {
     const root = tempDir();
-    const key = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
+    const key = makeV2Key();
     // An MP4 header, so the file is taken for a video, then garbage with a key in it.
     const header = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom')]);
     writeFileSync(join(root, 'clip.mp4'), Buffer.concat([header, randomBytes(100), Buffer.from(`\u0000comment=${key}\u0000`), randomBytes(100)]));

@@ -1,7 +1,7 @@
 import requests
 
 # Legacy key from before the v2 format
-LEGACY_KEY = "25cb257fab5a20f4284a1675da214991-sf7"
+LEGACY_KEY = "29fe373cc3ebd4773b9b3e492a3e9e18-sf7"
 
 
 def ping():
