@@ -1,5 +1,7 @@
 // Filters decide which findings the user has deliberately accepted. Each returns
 // the reason a finding is suppressed, or null; suppressed findings stay countable.
+// One model for `scan`, `staged` and `history`: every form (allow comments, path globs,
+// fingerprints, include and exclude, a baseline) accepts the same findings in each.
 import { readSettingsFile } from '../settings-file.js';
 import type { Config, IgnoreList } from '../config.js';
 import type { Finding } from '../finding.js';
