@@ -13,6 +13,8 @@ export interface Finding extends Origin {
   confidence: Confidence;
   encoding?: string;
   snippet: string;
+  /** The line above holds `spreeflo-scan:allow-next-line`. */
+  allowedAbove?: true;
   box?: Candidate['box'];
   /** Picture with every key masked and this key outlined (PNG data URI; only with --format html). Never in JSON or SARIF. */
   thumbnail?: string;
@@ -48,5 +50,6 @@ export function toFinding(candidate: Candidate, origin: Origin, rules: Map<strin
   };
   if (candidate.encoding) finding.encoding = candidate.encoding;
   if (candidate.box) finding.box = candidate.box;
+  if (candidate.allowedAbove) finding.allowedAbove = true;
   return finding;
 }

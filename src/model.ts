@@ -38,6 +38,8 @@ export interface Candidate {
   encoding?: string;
   /** The line around the key, with every key-shaped token masked, for filters and reports. */
   snippet: string;
+  /** The line above holds `spreeflo-scan:allow-next-line`. */
+  allowedAbove?: true;
   /** Pixel box of the key in an image. */
   box?: { x: number; y: number; width: number; height: number };
 }

@@ -25,6 +25,7 @@ export async function historyCommand(range: string | undefined, opts: HistoryCom
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     onProgress: (n, bytes) => progress.update(n, bytes),
     gate: range !== undefined,
+    scoped: true,
     ...(base ? { approved: await settingsAt(root!, base) } : {}),
   });
   const result = await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup });

@@ -65,12 +65,13 @@ export async function buildFilters(
   root: string,
   opts: CommonOptions,
   config: Config,
+  scoped: boolean,
   approved?: ApprovedSettings,
   notes: string[] = [],
 ): Promise<{ filters: Filter[]; acceptUnread: UnreadAcceptance }> {
   const ignoreList = ignoreListFor(root, opts.ignoreFile, approved);
   // Example keys first: whatever else would also silence them, the report says they are examples.
-  const filters: Filter[] = [documentedExamples(), allowComment(), await configAllowlist(config), await ignoreFile(ignoreList)];
+  const filters: Filter[] = [documentedExamples(), allowComment(), await configAllowlist(config, scoped), await ignoreFile(ignoreList)];
   if (opts.baseline) filters.push(await baselineFor(root, opts.baseline, approved, notes));
   return { filters, acceptUnread: await unreadAcceptance(config, ignoreList) };
 }
@@ -123,6 +124,8 @@ export async function prepareScan(
     gate?: boolean;
     /** The suppression settings as approved (HEAD, the range's base), for a gate. */
     approved?: ApprovedSettings;
+    /** The source reads every path (`staged`, `history`): the config's include and exclude apply to its findings. */
+    scoped?: boolean;
   } = {},
 ): Promise<ScanSetup> {
   const { approved } = extra;
@@ -145,7 +148,7 @@ export async function prepareScan(
   };
   const verify = await buildVerifier(opts, config, rules);
   const notes = [...(approved?.notes ?? [])];
-  const { filters, acceptUnread } = await buildFilters(root, opts, config, approved, notes);
+  const { filters, acceptUnread } = await buildFilters(root, opts, config, extra.scoped === true, approved, notes);
   const unread = opts.unread ?? config.unread ?? (extra.gate ? 'fail' : 'report');
   return { config, rules, context, filters, acceptUnread, unread, notes, ...(verify ? { verify } : {}) };
 }

@@ -8,6 +8,7 @@ import type { Candidate, Confidence } from '../model.js';
 import { type CompiledRule, maskShapes } from './rules.js';
 import { ByteLocator, lineIndexOf } from './locate.js';
 import { LiteralFinder } from './needles.js';
+import { allowsNextLine } from './allow.js';
 import {
   blockText,
   decodeBlock,
@@ -330,6 +331,8 @@ export class Detector {
         confidence: h.confidence,
         snippet: this.mask(h.utf16Line ?? this.lineWithout(locator, h, hidden)),
         ...(h.encoding.length > 0 ? { encoding: h.encoding.join('>') } : {}),
+        // UTF-16 text found in place has its lines in code units: only its own line is looked at.
+        ...(h.utf16Line === undefined && allowedAbove(locator, h.at) ? { allowedAbove: true as const } : {}),
       };
     });
   }
@@ -354,4 +357,10 @@ export class Detector {
   mask(text: string): string {
     return maskShapes(this.rules, text);
   }
+}
+
+/** Whether the line above `at` holds `spreeflo-scan:allow-next-line`. */
+function allowedAbove(locator: ByteLocator, at: number): boolean {
+  const above = locator.lineAbove(at);
+  return above !== null && allowsNextLine(above);
 }

@@ -64,6 +64,13 @@ export class ByteLocator {
     return { line: idx + 1, column };
   }
 
+  /** The bytes of the line above the one holding `offset` (without its newline), or null on the first line. */
+  lineAbove(offset: number): Buffer | null {
+    const starts = this.lineStarts();
+    const idx = this.lineIndex(offset);
+    return idx === 0 ? null : this.buf.subarray(starts[idx - 1]!, starts[idx]! - 1);
+  }
+
   /** The text of the line around [from, to), whole if short, else a window. */
   lineAround(from: number, to: number): { text: string; offset: number; end: number } {
     const starts = this.lineStarts();

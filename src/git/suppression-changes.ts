@@ -1,7 +1,7 @@
 // In pull-request mode, a range that silences findings must say so: reviewers see
 // every change to the config or ignore file and every new allow comment.
 import { CONFIG_NAMES, IGNORE_FILE_NAME } from '../config.js';
-import { ALLOW_MARKER } from '../filters/filters.js';
+import { ALLOW_MARKER } from '../detect/allow.js';
 import { gitOk, unquoteGitPath } from './run.js';
 
 export async function suppressionChanges(root: string, range: string): Promise<string[]> {

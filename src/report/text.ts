@@ -85,7 +85,8 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
     }
   }
   lines.push(`   Found in ${plural(g.findings.length + g.morePlaces, 'place')}:`);
-  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
+  // Under each place, its fingerprint: the line that accepts it in .spreeflo-scan-ignore, in every command.
+  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}\n       ${c.dim(f.fingerprint)}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
   if (g.morePlaces > 0) lines.push(`     … and ${plural(g.morePlaces, 'more place')} in history, counted, not listed (see the note)`);
 }
 
@@ -123,6 +124,7 @@ function scanAdvice(): string[] {
   return [
     'Then remove each key from the places listed, and from git history',
     '(`spreeflo-scan history` finds every commit that holds it).',
+    'A place that is deliberate (a made-up key): add the fingerprint printed under it to .spreeflo-scan-ignore.',
   ];
 }
 

@@ -1,7 +1,8 @@
 // The file source: which files under the scanned paths are read. Every file is
 // scanned (a gitignored .env still leaks in a published zip) except git's own folders,
-// dependency folders (unless --include-deps), excluded globs and, with --gitignore,
-// ignored files. Nothing is dropped quietly:
+// dependency folders (unless --include-deps), what the include and exclude globs leave
+// out (gitignore's rules, as in every command: see filters/globs.ts) and, with
+// --gitignore, ignored files. Nothing is dropped quietly:
 // git's folders, unreadable folders, broken links and link loops become skipped
 // entries, and names fast-glob cannot walk (not UTF-8, control characters) are
 // walked by their bytes.
@@ -11,8 +12,8 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, sta
 import { join, relative, resolve, sep } from 'node:path';
 import { within } from '../paths.js';
 import fg from 'fast-glob';
-import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
+import { globMatcher } from '../filters/globs.js';
 import type { Skipped } from '../model.js';
 import { UsageError } from '../errors.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -105,6 +106,8 @@ interface ReaddirEvents {
   notPlain(dir: string): void;
   /** Whether the folder `dir/name` is one not scanned (it is then listed). */
   skips(dir: string, name: string): boolean;
+  /** Whether the folder `dir/name` is excluded: not walked, and not listed (the user chose). */
+  excludes(dir: string, name: string): boolean;
 }
 
 /**
@@ -125,6 +128,8 @@ function scanningFs(events: ReaddirEvents) {
     const kept = entries.filter((e) => {
       const name = typeof e === 'string' ? e : e.name;
       if (NOT_PLAIN.test(name)) return !(notPlain = true);
+      // Excluded first: a folder the user excluded is not listed as a dependency folder.
+      if (typeof e !== 'string' && e.isDirectory() && events.excludes(dir, name)) return false;
       if ((typeof e === 'string' || e.isDirectory()) && events.skips(dir, name)) return false;
       if (name !== GIT_DIR || !isGitsOwn(inside(dir, name))) return true;
       events.gitDir(dir);
@@ -248,8 +253,8 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   // The native realpath: the JavaScript one decodes a Buffer path as UTF-8 and loses bytes that are not.
   const realKey = (abs: string | Buffer) => realpathSync.native(abs, 'buffer').toString('latin1');
   const seenDirs = new Set<string>([realKey(absRoot)]);
-  const isIncluded = opts.include.length ? picomatch(opts.include, { dot: true }) : () => true;
-  const isExcluded = opts.exclude.length ? picomatch(opts.exclude, { dot: true }) : () => false;
+  const isIncluded = opts.include.length ? await globMatcher(opts.include) : () => true;
+  const isExcluded = await globMatcher(opts.exclude);
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
 
   /**
@@ -274,7 +279,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
     const relOf = (dir: string) => {
       const local = toPosix(relative(dirAbs, dir));
-      return { local, rel: relPrefix && local ? `${relPrefix}/${local}` : relPrefix || local };
+      return relPrefix && local ? `${relPrefix}/${local}` : relPrefix || local;
     };
     const notPlainDirs: string[] = [];
     const options: fg.Options & { objectMode: true } = {
@@ -286,23 +291,19 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       suppressErrors: true,
       // Without followed links no path can come twice: no need to track them.
       unique: false,
-      ignore: opts.exclude,
       fs: scanningFs({
-        error: (dir, err) => skipped.push({ path: relOf(dir).rel || '.', reason: `folder ${errorReason(err)}` }),
-        gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir).rel, GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
+        error: (dir, err) => skipped.push({ path: relOf(dir) || '.', reason: `folder ${errorReason(err)}` }),
+        gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir), GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
         notPlain: (dir) => notPlainDirs.push(dir),
-        // A folder the user excluded is left to fast-glob's ignore, unlisted, as excluded files are.
-        skips: (dir, name) => {
-          const { local, rel } = relOf(dir);
-          return !isExcluded(joinRel(local, name)) && skipsFolder(join(dir, name), name, joinRel(rel, name));
-        },
+        skips: (dir, name) => skipsFolder(join(dir, name), name, joinRel(relOf(dir), name)),
+        // A folder excluded as a whole (`vendor/`, `node_modules`) is never read from disk, nor listed.
+        excludes: (dir, name) => isExcluded(`${joinRel(relOf(dir), name)}/`),
       }),
     };
     /** What fast-glob left out, walked by its bytes. */
     const walkNotPlain = async () => {
       for (const dir of notPlainDirs.splice(0)) {
-        const { local, rel } = relOf(dir);
-        await walkBytes(Buffer.from(dir), rel, local, (name) => NOT_PLAIN.test(name.toString('utf8')));
+        await walkBytes(Buffer.from(dir), relOf(dir), (name) => NOT_PLAIN.test(name.toString('utf8')));
       }
     };
     // The top level, then each folder in it, with a turn of the event loop between:
@@ -320,10 +321,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
 
   /**
    * The walk for what fast-glob cannot name: the entries of `dir` that `wanted`
-   * picks, by their bytes, and everything below them. `local` is `dir` relative to
-   * the folder the exclude globs are relative to.
+   * picks, by their bytes, and everything below them.
    */
-  const walkBytes = async (dir: Buffer, rel: string, local: string, wanted: (name: Buffer) => boolean): Promise<void> => {
+  const walkBytes = async (dir: Buffer, rel: string, wanted: (name: Buffer) => boolean): Promise<void> => {
     let entries: fs.Dirent<Buffer>[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
@@ -336,11 +336,9 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       const name = printableName(entry.name);
       const abs = inside(dir, entry.name);
       const childRel = joinRel(rel, name);
-      const childLocal = joinRel(local, name);
-      if (isExcluded(childLocal)) continue;
       if (name === GIT_DIR && isGitsOwn(abs)) skipped.push({ path: childRel, reason: GIT_DIR_REASON, ...NOTHING_UNREAD });
       else if (entry.isDirectory()) {
-        if (!skipsFolder(abs, name, childRel)) await walkBytes(abs, childRel, childLocal, () => true);
+        if (!isExcluded(`${childRel}/`) && !skipsFolder(abs, name, childRel)) await walkBytes(abs, childRel, () => true);
       }
       else await visit(abs, childRel, entry);
     }
@@ -366,7 +364,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
 
   /** Anything but a folder met in the walk. */
   const visit = (abs: string | Buffer, rel: string, kind: Kind): Promise<void> | undefined => {
-    if (!isIncluded(rel)) return;
+    if (!isIncluded(rel) || isExcluded(rel)) return;
     if (gitignore?.ignores(rel)) return;
     if (kind.isFile()) add({ abs, rel });
     else if (kind.isSymbolicLink()) return followLink(abs, rel);
@@ -418,7 +416,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
       }
       seenDirs.add(real);
       if (typeof abs === 'string') await walkDir(abs, rel);
-      else await walkBytes(abs, rel, '', () => true);
+      else await walkBytes(abs, rel, () => true);
     } else {
       skipped.push({ path: rel, reason: 'symlink to something that is not a file or folder', ...NOTHING_UNREAD });
     }
