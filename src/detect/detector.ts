@@ -68,7 +68,7 @@ interface Hit {
   confidence: Confidence;
   /** Encodings from the outermost in; empty for plain text. */
   encoding: string[];
-  /** This layer's bytes that encode the key: shown as `[base64]` in the snippet, never as they are. */
+  /** This layer's bytes that encode the key: shown as `[base64]` (`[utf-16le]`, …) in every snippet, never as they are. */
   hidden?: { start: number; end: number };
   /** A key in UTF-16 text found in place: its decoded line. */
   utf16Line?: string;
@@ -171,6 +171,8 @@ export class Detector {
     const parts: Buffer[] = [];
     const starts: number[] = [];
     const which: number[] = [];
+    /** Characters of the block's text before the part decoded. */
+    const shifts: number[] = [];
     let size = 0;
     blocks.forEach((block, i) => {
       const text = texts[i]!.text;
@@ -183,17 +185,25 @@ export class Detector {
         for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.slice(skip), 'base64'), 'base64', depth, true, block, texts[i]!, (b) => skip + Math.floor((b * 4) / 3), out);
         return;
       }
-      const data = Buffer.from(text, 'base64');
-      starts.push(size);
-      which.push(i);
-      parts.push(data, SEPARATOR);
-      size += data.length + SEPARATOR.length;
+      const add = (from: number) => {
+        const data = Buffer.from(text.slice(from), 'base64');
+        starts.push(size);
+        which.push(i);
+        shifts.push(from);
+        parts.push(data, SEPARATOR);
+        size += data.length + SEPARATOR.length;
+      };
+      add(0);
+      // `-` and `_` are base64url's, or join a name to standard base64 (`secret-<base64>`),
+      // which is decoded in step only from after the last of them.
+      const joined = Math.max(text.lastIndexOf('-'), text.lastIndexOf('_')) + 1;
+      if (joined > 0 && text.length - joined >= MIN_BASE64_CHARS) add(joined);
     });
     if (parts.length === 0) return;
     for (const h of this.layer(Buffer.concat(parts, size), depth + 1, false)) {
       const j = lineIndexOf(starts, h.at);
       const i = which[j]!;
-      out.push(this.outer(h, 'base64', texts[i]!, Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
+      out.push(this.outer(h, 'base64', texts[i]!, shifts[j]! + Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
     }
   }
 
@@ -223,7 +233,9 @@ export class Detector {
             const matches = this.matchRule(p, window.bytes);
             for (const m of matches) {
               const line = lineOf(window.text, m.start, m.start + m.key.length);
-              out.push({ ...this.hit(m, line, from + 2 * m.start, [enc]), utf16Line: line });
+              // Hidden from other keys' snippets: a UTF-8 line around it would show it whole, a byte apart.
+              const start = from + 2 * m.start;
+              out.push({ ...this.hit(m, line, start, [enc]), utf16Line: line, hidden: { start, end: start + 2 * m.key.length } });
             }
             if (matches.length > 0) break;
           }

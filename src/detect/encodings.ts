@@ -3,9 +3,13 @@
 // UTF-16 text (Windows editors, PowerShell, strings inside .NET assemblies).
 import { lineIndexOf } from './locate.js';
 
-/** Bytes of the base64 alphabet; `\` too, for JSON's `\/`, checked by `runByteAt`. */
+/**
+ * Bytes of the base64 alphabet and of base64url's (`-_`: JWTs, URLs; Buffer decodes both);
+ * `\` too, for JSON's `\/`, checked by `runByteAt`. Without `-_` a base64url run would
+ * split where one falls inside a quartet, and the key after it would be decoded out of step.
+ */
 const RUN_BYTE = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\\') RUN_BYTE[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_\\') RUN_BYTE[c.charCodeAt(0)] = 1;
 const BACKSLASH = 0x5c;
 const SLASH = 0x2f;
 const EQUALS = 0x3d;
@@ -137,6 +141,24 @@ function lastWrapBefore(buf: Buffer, start: number): number {
   return i > 0 && buf[i - 1] !== BACKSLASH && (RUN_BYTE[buf[i - 1]!] === 1 || buf[i - 1] === EQUALS) ? i : -1;
 }
 
+/** `-` and `_` in base64url text are rare (bytes `>`, `?`, `~`, or over 0x7f); in names (`snake_case`, `kebab-case`) they are every few characters. */
+const NAME_JOINS_PER_CHAR = 1 / 16;
+const DASH = 0x2d;
+const UNDERSCORE = 0x5f;
+
+/** Where the base64 of a run starts: after its last `-` or `_` when they are as dense as in a name, else at `start`. */
+function outsideNames(buf: Buffer, start: number, end: number): number {
+  let joins = 0;
+  let last = -1;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === DASH || buf[i] === UNDERSCORE) {
+      joins++;
+      last = i;
+    }
+  }
+  return joins > (end - start) * NAME_JOINS_PER_CHAR ? last + 1 : start;
+}
+
 /**
  * Every base64 block with a run of at least MIN_SEGMENT bytes, in one pass that looks
  * at a few bytes in STRIDE of ordinary text.
@@ -152,8 +174,9 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
     let i = p + 1;
     while (i < p + STRIDE && t[buf[i]!] === 1) i++;
     if (i < p + STRIDE) continue;
-    const start = runStart(buf, p);
-    const end = runEnd(buf, start);
+    const from = runStart(buf, p);
+    const end = runEnd(buf, from);
+    const start = outsideNames(buf, from, end);
     if (end - start >= MIN_SEGMENT) {
       const block = blockAround(buf, start);
       let chars = 0;
