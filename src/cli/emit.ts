@@ -6,12 +6,19 @@ import type { CommonOptions } from './flags.js';
 import { writePrivateFile, writeStdout } from '../report/write-file.js';
 import { isUnread, type UnreadMode } from '../model.js';
 import type { ScanSetup } from './options.js';
-import { maskNames } from '../report/mask-names.js';
+import { forTerminal, jsonForLogs, shownAs } from '../report/printed.js';
+import { maskKeys } from '../detect/names.js';
+import { printable } from '../sources/names.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 
-/** Each format's reporter loads only when chosen; each gets names masked unless --show-secrets. */
+/**
+ * Each format's reporter loads only when chosen. Each gets the text from the repository
+ * and the API through one step (report/printed.ts): keys in it masked unless
+ * --show-secrets, escaped for a terminal in the text report and for a page in HTML; the
+ * JSON formats keep it exact, their serialised form made safe to print in a CI log.
+ */
 export async function render(
   scanned: ScanResult,
   rules: RuleDefinition[],
@@ -22,16 +29,16 @@ export async function render(
 ): Promise<string> {
   const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
-  const result = showSecrets ? scanned : maskNames(scanned, rules);
+  const mask = showSecrets ? (text: string) => text : (text: string) => maskKeys(text, rules);
   switch (opts.format) {
     case 'json':
-      return (await import('../report/json.js')).renderJson(result, { showSecrets, ruleNames });
+      return jsonForLogs((await import('../report/json.js')).renderJson(shownAs(scanned, mask), { showSecrets, ruleNames }));
     case 'sarif':
-      return (await import('../report/sarif.js')).renderSarif(result, rules);
+      return jsonForLogs((await import('../report/sarif.js')).renderSarif(shownAs(scanned, mask), rules));
     case 'html':
-      return (await import('../report/html.js')).renderHtml(result, { showSecrets, ruleNames });
+      return (await import('../report/html.js')).renderHtml(shownAs(scanned, (text) => printable(mask(text))), { showSecrets, ruleNames });
     default:
-      return (await import('../report/text.js')).renderText(result, {
+      return (await import('../report/text.js')).renderText(shownAs(scanned, (text) => forTerminal(mask(text))), {
         showSecrets,
         ruleNames,
         color: toTerminal && opts.color !== false && !process.env.NO_COLOR,

@@ -4,10 +4,11 @@ import { owned } from '../scan/stall.js';
 import { loadBuiltinRules } from '../detect/rule-files.js';
 import { maskKeys } from '../detect/names.js';
 import { sweepStaleTempDirs } from '../scan/temp-dirs.js';
+import { forTerminal } from '../report/printed.js';
 
 export const EXIT_ERROR = 2;
 
-/** Messages quote paths and arguments: a key in one is masked, as in reports. */
+/** Messages quote paths and arguments: a key in one is masked, and the whole escaped, as in the text report. */
 export async function fail(message: string): Promise<number> {
   let shown = message;
   try {
@@ -15,7 +16,7 @@ export async function fail(message: string): Promise<number> {
   } catch {
     // Without the rules (a broken install) the error itself is the news.
   }
-  process.stderr.write(`spreeflo-scan: ${shown}\n`);
+  process.stderr.write(`spreeflo-scan: ${forTerminal(shown)}\n`);
   return EXIT_ERROR;
 }
 

@@ -10,6 +10,7 @@ import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
 import { maskKeys } from '../detect/names.js';
+import { forTerminal } from '../report/printed.js';
 import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
 
 export interface ScanOptions extends CommonOptions {
@@ -64,7 +65,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     const lines = redact.describeOutcome(outcome, opts.writeRedacted!);
     result.notes.push(...lines);
     const shown = opts.showSecrets ? lines : lines.map((line) => maskKeys(line, setup.rules));
-    if (opts.output || opts.format !== 'text') for (const line of shown) process.stderr.write(`spreeflo-scan: ${line}\n`);
+    if (opts.output || opts.format !== 'text') for (const line of shown) process.stderr.write(`spreeflo-scan: ${forTerminal(line)}\n`);
   }
   return emitReport(result, setup, opts, undefined, roots);
 }

@@ -72,7 +72,7 @@ interface Hit {
   confidence: Confidence;
   /** Encodings from the outermost in; empty for plain text. */
   encoding: string[];
-  /** This layer's bytes that encode the key: shown as `[base64]` in the snippet, never as they are. */
+  /** This layer's bytes that encode the key: shown as `[base64]` (`[utf-16le]`, …) in every snippet, never as they are. */
   hidden?: { start: number; end: number };
   /** A key in UTF-16 text found in place: its decoded line. */
   utf16Line?: string;
@@ -185,11 +185,14 @@ export class Detector {
     // where it is needed: hex, a cut block, a hit.
     let capacity = 0;
     for (const block of blocks) capacity += block.end - block.start;
-    const data = Buffer.allocUnsafe(Math.ceil((capacity * 3) / 4) + blocks.length * SEPARATOR.length);
+    // Room for each block decoded twice: from its start and from after a `-` or `_`.
+    const data = Buffer.allocUnsafe(Math.ceil((capacity * 3) / 2) + 2 * blocks.length * SEPARATOR.length);
     const texts: Array<BlockText | undefined> = [];
     const textOf = (i: number): BlockText => (texts[i] ??= blockText(buf, blocks[i]!));
     const starts: number[] = [];
     const which: number[] = [];
+    /** Characters of the block's text before the part decoded. */
+    const shifts: number[] = [];
     let size = 0;
     blocks.forEach((block, i) => {
       const cut = midway && block.start === 0;
@@ -210,14 +213,26 @@ export class Detector {
       }
       starts.push(size);
       which.push(i);
+      shifts.push(0);
       size += decoded.bytes;
+      size += SEPARATOR.copy(data, size);
+      // `-` and `_` are base64url's, or join a name to standard base64 (`secret-<base64>`),
+      // which is decoded in step only from after the last of them.
+      if (!decoded.joined) return;
+      const text = textOf(i).text;
+      const joined = Math.max(text.lastIndexOf('-'), text.lastIndexOf('_')) + 1;
+      if (text.length - joined < MIN_BASE64_CHARS) return;
+      starts.push(size);
+      which.push(i);
+      shifts.push(joined);
+      size += data.write(text.slice(joined), size, 'base64');
       size += SEPARATOR.copy(data, size);
     });
     if (starts.length === 0) return;
     for (const h of this.layer(data.subarray(0, size), depth + 1, false)) {
       const j = lineIndexOf(starts, h.at);
       const i = which[j]!;
-      out.push(this.outer(h, 'base64', textOf(i), Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
+      out.push(this.outer(h, 'base64', textOf(i), shifts[j]! + Math.floor(((h.at - starts[j]!) * 4) / 3), blocks[i]!));
     }
   }
 
@@ -247,7 +262,9 @@ export class Detector {
             const matches = this.matchRule(p, window.bytes);
             for (const m of matches) {
               const line = lineOf(window.text, m.start, m.start + m.key.length);
-              out.push({ ...this.hit(m, line, from + 2 * m.start, [enc]), utf16Line: line });
+              // Hidden from other keys' snippets: a UTF-8 line around it would show it whole, a byte apart.
+              const start = from + 2 * m.start;
+              out.push({ ...this.hit(m, line, start, [enc]), utf16Line: line, hidden: { start, end: start + 2 * m.key.length } });
             }
             if (matches.length > 0) break;
           }

@@ -3,9 +3,13 @@
 // UTF-16 text (Windows editors, PowerShell, strings inside .NET assemblies).
 import { lineIndexOf } from './locate.js';
 
-/** Bytes of the base64 alphabet; `\` too, for JSON's `\/`, checked by `runByteAt`. */
+/**
+ * Bytes of the base64 alphabet and of base64url's (`-_`: JWTs, URLs; Buffer decodes both);
+ * `\` too, for JSON's `\/`, checked by `runByteAt`. Without `-_` a base64url run would
+ * split where one falls inside a quartet, and the key after it would be decoded out of step.
+ */
 const RUN_BYTE = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\\') RUN_BYTE[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_\\') RUN_BYTE[c.charCodeAt(0)] = 1;
 const BACKSLASH = 0x5c;
 const SLASH = 0x2f;
 const EQUALS = 0x3d;
@@ -137,6 +141,24 @@ function lastWrapBefore(buf: Buffer, start: number): number {
   return i > 0 && buf[i - 1] !== BACKSLASH && (RUN_BYTE[buf[i - 1]!] === 1 || buf[i - 1] === EQUALS) ? i : -1;
 }
 
+/** `-` and `_` in base64url text are rare (bytes `>`, `?`, `~`, or over 0x7f); in names (`snake_case`, `kebab-case`) they are every few characters. */
+const NAME_JOINS_PER_CHAR = 1 / 16;
+const DASH = 0x2d;
+const UNDERSCORE = 0x5f;
+
+/** Where the base64 of a run starts: after its last `-` or `_` when they are as dense as in a name, else at `start`. */
+function outsideNames(buf: Buffer, start: number, end: number): number {
+  let joins = 0;
+  let last = -1;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === DASH || buf[i] === UNDERSCORE) {
+      joins++;
+      last = i;
+    }
+  }
+  return joins > (end - start) * NAME_JOINS_PER_CHAR ? last + 1 : start;
+}
+
 /**
  * Every base64 block with a run of at least MIN_SEGMENT bytes, in one pass that looks
  * at a few bytes in STRIDE of ordinary text.
@@ -144,8 +166,9 @@ function lastWrapBefore(buf: Buffer, start: number): number {
 export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
   let blocks: Base64Block[] | null = null;
   for (let p = nextSample(buf, 0); p !== -1; p = nextSample(buf, p + STRIDE)) {
-    const start = runStart(buf, p);
-    const end = runEnd(buf, start);
+    const from = runStart(buf, p);
+    const end = runEnd(buf, from);
+    const start = outsideNames(buf, from, end);
     if (end - start >= MIN_SEGMENT) {
       const block = blockAround(buf, start);
       let chars = 0;
@@ -216,9 +239,12 @@ export function blockText(buf: Buffer, block: Base64Block): BlockText {
 /** Shortest hex text that can hold a whole key (36 bytes -> 72 digits). */
 const HEX_DIGITS = 72;
 
-/** Base64 digit values, -1 for other bytes. */
+/** Base64 digit values (base64url's `-_` too), -1 for other bytes. */
 const DIGIT = new Int8Array(256).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (DIGIT[c.charCodeAt(0)] = i));
+// base64url's digits, as Buffer.from(text, 'base64') reads them.
+DIGIT[0x2d] = 62;
+DIGIT[0x5f] = 63;
 /** Hex digit classes: 1 a digit, 2 a lower-case letter, 4 an upper-case letter, 0 not hex. */
 const HEX_CLASS = new Uint8Array(256);
 for (const c of '0123456789') HEX_CLASS[c.charCodeAt(0)] = 1;
@@ -256,6 +282,15 @@ function hexAt(buf: Buffer, i: number): boolean {
 export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number): boolean {
   if (block.segments.length > 1 || block.segments[0]!.escapes > 0) return true;
   const { start, end } = block;
+  if (asciiRun(buf, start, end, keyBytes) || hexRun(buf, start, end)) return true;
+  // Base64 joined to a name (`secret-<base64>`) is decoded again from after the join, in step.
+  const inside = buf.subarray(start, end);
+  const joined = Math.max(inside.lastIndexOf(DASH), inside.lastIndexOf(UNDERSCORE)) + 1;
+  return joined > 0 && asciiRun(buf, start + joined, end, keyBytes);
+}
+
+/** Whether the quartets from `start` hold a run decoding to `keyBytes` bytes below 0x80. */
+function asciiRun(buf: Buffer, start: number, end: number, keyBytes: number): boolean {
   // Whole triplets inside a run of keyBytes bytes, whatever its offset.
   const need = Math.floor((keyBytes - 2) / 3);
   const quartets = (end - start) >> 2;
@@ -269,6 +304,11 @@ export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number)
     if (hi - lo >= need) return true;
     q = hi;
   }
+  return false;
+}
+
+/** Whether `[start, end)` holds HEX_DIGITS hex digits in a row. */
+function hexRun(buf: Buffer, start: number, end: number): boolean {
   for (let i = start + HEX_DIGITS - 1; i < end; i += HEX_DIGITS) {
     if (!hexAt(buf, i)) continue;
     let lo = i;
@@ -289,6 +329,8 @@ export interface DecodedBlock {
   onlyHex: boolean;
   /** Holds a run of hex digits long enough for a key (see hexRuns). */
   hexRun: boolean;
+  /** Holds a `-` or `_`: base64url, or base64 joined to a name. */
+  joined: boolean;
 }
 
 /**
@@ -305,6 +347,7 @@ export function decodeBlock(buf: Buffer, block: Base64Block, out: Buffer, at: nu
   let longest = 0;
   let cases = 0;
   let other = false;
+  let joined = false;
   for (const seg of block.segments) {
     for (let i = seg.start; i < seg.end; i++) {
       const c = buf[i]!;
@@ -320,6 +363,7 @@ export function decodeBlock(buf: Buffer, block: Base64Block, out: Buffer, at: nu
         bits -= 8;
         out[n++] = (acc >> bits) & 0xff;
       }
+      if (v >= 62) joined ||= c === DASH || c === UNDERSCORE;
       const h = HEX_CLASS[c]!;
       if (h === 0) {
         other = true;
@@ -330,7 +374,7 @@ export function decodeBlock(buf: Buffer, block: Base64Block, out: Buffer, at: nu
       }
     }
   }
-  return { bytes: n - at, onlyHex: !other && (cases & 6) !== 6, hexRun: longest >= HEX_DIGITS };
+  return { bytes: n - at, onlyHex: !other && (cases & 6) !== 6, hexRun: longest >= HEX_DIGITS, joined };
 }
 
 const HEX_RUN = /[0-9a-fA-F]{72,}/g;

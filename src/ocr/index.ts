@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { ResultCache } from './cache.js';
+import { forTerminal } from '../report/printed.js';
 import { type Engines, engineVersion, startEngines } from './engine.js';
 import { recognizeGrey } from './pipeline.js';
 import { decode } from './preprocess.js';
@@ -22,7 +23,7 @@ const warned = new Set<string>();
 function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
-  process.stderr.write(`spreeflo-scan: ${message}\n`);
+  process.stderr.write(`spreeflo-scan: ${forTerminal(message)}\n`);
 }
 
 /**

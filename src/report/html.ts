@@ -5,7 +5,7 @@
 // piece of scanned or user-supplied text (paths, names, reasons) is escaped.
 import type { ScanResult } from '../scan/pipeline.js';
 import type { Finding } from '../finding.js';
-import type { Verification, VerificationStatus } from '../model.js';
+import { isUnread, type Skipped, type Verification, type VerificationStatus } from '../model.js';
 import { groupByKey, messageWhere, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
 import { TOOL_VERSION } from '../version.js';
@@ -226,6 +226,7 @@ function keyCard(g: KeyGroup, index: number, opts: HtmlOptions): string {
       `${g.confidence === 'low' ? ' <span class="badge unknown">low confidence</span>' : ''}</p>`,
   );
   out.push(`<p>${esc(describeStatus(v.status))}</p>`);
+  if (v.status === 'unknown' && v.detail) out.push(`<p><b>Why:</b> ${esc(v.detail)}</p>`);
   if (note) out.push(`<p class="muted">${esc(note)}</p>`);
   if (v.status === 'live' || v.status === 'plan_restricted') {
     out.push(revokeSteps(nameHtml));
@@ -248,6 +249,11 @@ function statusCounts(groups: KeyGroup[]): Map<VerificationStatus, number> {
     counts.set(s, (counts.get(s) ?? 0) + 1);
   }
   return counts;
+}
+
+function skippedTable(items: Skipped[]): string {
+  const rows = items.map((s) => `<tr><td class="path mono">${esc(s.path)}</td><td>${esc(s.reason)}</td></tr>`);
+  return `<table><thead><tr><th>Path</th><th>Reason</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function stat(n: string | number, label: string): string {
@@ -288,6 +294,14 @@ export function renderHtml(result: ScanResult, opts: HtmlOptions): string {
   body.push(stat(thousands(result.skipped.length), 'skipped'));
   body.push('</div></section>');
 
+  const unread = result.skipped.filter(isUnread);
+  if (unread.length > 0) {
+    // Right after the verdict, as in the text report: a clean verdict says nothing about these.
+    body.push(`<section class="unread"><h2>Not read (${unread.length})</h2>`);
+    body.push(`<p class="warn">${esc(plural(unread.length, 'item'))} could hold a key but ${unread.length === 1 ? 'was' : 'were'} not read.</p>`);
+    body.push(skippedTable(unread), '</section>');
+  }
+
   let index = 0;
   for (const section of SECTIONS) {
     const members = high.filter((g) => section.statuses.includes(g.findings[0]!.verification.status));
@@ -314,10 +328,10 @@ export function renderHtml(result: ScanResult, opts: HtmlOptions): string {
     for (const [reason, n] of byReason) body.push(`<tr><td>${esc(reason)}</td><td>${esc(n)}</td></tr>`);
     body.push('</tbody></table></section>');
   }
-  if (result.skipped.length > 0) {
-    body.push(`<section><h2>Skipped (${result.skipped.length})</h2><table><thead><tr><th>Path</th><th>Reason</th></tr></thead><tbody>`);
-    for (const s of result.skipped) body.push(`<tr><td class="path mono">${esc(s.path)}</td><td>${esc(s.reason)}</td></tr>`);
-    body.push('</tbody></table></section>');
+  const passed = result.skipped.filter((s) => !isUnread(s));
+  if (passed.length > 0) {
+    body.push(`<section><h2>Skipped (${passed.length})</h2><p>Nothing there could hold a key, or not read by choice.</p>`);
+    body.push(skippedTable(passed), '</section>');
   }
   if (result.notes.length > 0) {
     body.push('<section><h2>Notes</h2><ul>');

@@ -6,6 +6,7 @@ import type { ScanResult } from '../scan/pipeline.js';
 import { isUnread, type Skipped, type UnreadMode, type VerificationStatus } from '../model.js';
 import { groupByKey, placeOf, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
+import { forTerminal } from './printed.js';
 import { EXAMPLE_KEY_REASON, exampleKeysIgnored } from '../filters/example-keys.js';
 
 export interface TextOptions {
@@ -85,8 +86,9 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
     }
   }
   lines.push(`   Found in ${plural(g.findings.length + g.morePlaces, 'place')}:`);
-  // Under each place, its fingerprint: the line that accepts it in .spreeflo-scan-ignore, in every command.
-  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}\n       ${c.dim(f.fingerprint)}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
+  // Under each place, its fingerprint: the line that accepts it in .spreeflo-scan-ignore, in every command
+  // (its path escaped as paths are matched, so it is never raw repository text).
+  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}\n       ${c.dim(forTerminal(f.fingerprint))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
   if (g.morePlaces > 0) lines.push(`     … and ${plural(g.morePlaces, 'more place')} in history, counted, not listed (see the note)`);
 }
 

@@ -1,13 +1,16 @@
 // How file names are printed in every report: a name may hold any byte but `/`, and
 // none of them may break a report's lines or be lost. Control characters are written
-// as escapes (`\n`, `\r`, `\t`, `\x01`, `\x7f`, `\u0085`, `\u2028`), a byte that is not
-// part of valid UTF-8 as `\xNN` (80 to ff, so never one of the controls' escapes).
+// as escapes (`\n`, `\r`, `\t`, `\x01`, `\x7f`, `\u0085`, `\u2028`), and so are the bidi
+// controls (`\u202e`, `\u2066`), which make a name read as another on screen; a byte that
+// is not part of valid UTF-8 as `\xNN` (80 to ff, so never one of the controls' escapes).
 // A backslash is printed as it is: common names stay as they are, at the cost of a
 // name holding `\n` literally reading like one holding a newline.
 import { isUtf8 } from 'node:buffer';
 
 const CONTROLS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029';
-const CONTROL = new RegExp(`[${CONTROLS}]`, 'g');
+/** Bidi marks, embeddings, overrides and isolates: they reorder the text around them on screen. */
+const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[${CONTROLS}${BIDI}]`, 'g');
 /**
  * Names the glob walk would lose or misreport: control characters (its patterns never
  * match `\n` or `\r`) and U+FFFD, which is what a byte that is not UTF-8 decodes to.

@@ -271,6 +271,24 @@ describe('renderHtml (unit)', () => {
     expect(html).not.toContain('<img');
   });
 
+  it.each([
+    { what: 'unread content', skip: { path: 'big.log', reason: 'too large' }, section: 'Not read (1)' },
+    { what: 'a broken symlink', skip: { path: 'dead-link', reason: 'broken symbolic link', unreadContent: false as const }, section: 'Skipped (1)' },
+  ])('$what is listed under "$section", and only there', ({ skip, section }) => {
+    const html = renderHtml({ ...resultOf([]), skipped: [skip] }, { showSecrets: false, ruleNames });
+    expect(html).toContain(`<h2>${section}</h2>`);
+    expect(html.match(/<h2>(Not read|Skipped) \(/g)).toHaveLength(1);
+    expect(html.indexOf(skip.path)).toBeGreaterThan(html.indexOf(section));
+  });
+
+  it.each([
+    { status: 'unknown' as const, detail: 'no answer from api.spreeflo.com in 30 s', shown: true },
+    { status: 'live' as const, detail: 'ignored for a verdict', shown: false },
+  ])('a $status key shows why the check failed: $shown', ({ status, detail, shown }) => {
+    const html = renderHtml(resultOf([finding({ verification: { status, detail } })]), { showSecrets: false, ruleNames });
+    expect(html.includes(`<b>Why:</b> ${detail}`)).toBe(shown);
+  });
+
   it('clock and time ranges', () => {
     expect(clock(0)).toBe('00:00');
     expect(clock(59.6)).toBe('01:00');
