@@ -11,6 +11,7 @@ import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
 import { maskKeys } from '../detect/names.js';
 import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
+import { frameworkHookAdvice } from '../report/blocked.js';
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -20,6 +21,8 @@ export interface ScanOptions extends CommonOptions {
   maxFileSize?: number;
   writeRedacted?: string;
   stdinName?: string;
+  /** Run by the pre-commit framework: a blocked result is worded for its commit or push. */
+  hook?: boolean;
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
@@ -64,5 +67,5 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     const shown = opts.showSecrets ? lines : lines.map((line) => maskKeys(line, setup.rules));
     if (opts.output || opts.format !== 'text') for (const line of shown) process.stderr.write(`spreeflo-scan: ${line}\n`);
   }
-  return emitReport(result, setup, opts, undefined, roots);
+  return emitReport(result, setup, opts, opts.hook ? frameworkHookAdvice(process.env) : undefined, roots);
 }
