@@ -28,6 +28,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--include-deps', 'scan dependency folders (node_modules, bower_components, jspm_packages, Composer and Go vendor, Python virtual environments) too')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
     .option('--stdin-name <name>', 'the name standard input (-) has in the report (default: <stdin>)')
+    .option('--hook', "word a blocked result for the commit or push the pre-commit framework checks (its hook entry sets this)")
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
     .action((paths: string[], opts) =>
       run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { maskKeys } from '../detect/names.js';
 import { forTerminal } from '../report/printed.js';
 import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
+import { frameworkHookAdvice } from '../report/blocked.js';
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -22,6 +23,8 @@ export interface ScanOptions extends CommonOptions {
   maxFileSize?: number;
   writeRedacted?: string;
   stdinName?: string;
+  /** Run by the pre-commit framework: a blocked result is worded for its commit or push. */
+  hook?: boolean;
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
@@ -67,5 +70,5 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     const shown = opts.showSecrets ? lines : lines.map((line) => maskKeys(line, setup.rules));
     if (opts.output || opts.format !== 'text') for (const line of shown) process.stderr.write(`spreeflo-scan: ${forTerminal(line)}\n`);
   }
-  return emitReport(result, setup, opts, undefined, roots);
+  return emitReport(result, setup, opts, opts.hook ? frameworkHookAdvice(process.env) : undefined, roots);
 }

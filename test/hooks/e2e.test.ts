@@ -34,7 +34,8 @@ const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=er
 const huskyVersion = (JSON.parse(readFileSync('node_modules/husky/package.json', 'utf8')) as { version: string }).version;
 
 beforeAll(() => {
-  // `npm pack` runs `prepare` (the build). HUSKY=0 keeps husky from touching this repository's git config.
+  // The package holds dist/ as test/support/build-once.ts built it (npm pack builds nothing:
+  // there is no prepare script). HUSKY=0 keeps husky from touching this repository's git config.
   const dest = tempDir('sfscan-pack-');
   const pack = spawnSync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
     env: { ...process.env, HUSKY: '0' },

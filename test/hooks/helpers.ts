@@ -92,3 +92,26 @@ export function commit(root: string, files: Record<string, string>, env?: NodeJS
   }
   return run('git', ['commit', '-q', '-m', `add ${Object.keys(files).join(' ')}`], cwd, env);
 }
+
+/**
+ * A clone of this repository (its tracked files as they are in the work tree, committed) on
+ * which `scripts/release.js --tag TAG` has run, building with this checkout's node_modules.
+ */
+export function releasedClone(tag: string): { root: string; release: Run } {
+  const here = resolve('.');
+  const root = tempDir('sfscan-release-');
+  git(root, 'clone', '-q', here, '.');
+  git(root, 'config', 'user.name', 'Release Test');
+  git(root, 'config', 'user.email', 'release-test@example.invalid');
+  // Uncommitted edits are what is under test: `stash create` records them without touching the work tree.
+  const edits = git(here, 'stash', 'create');
+  if (edits) {
+    git(root, 'fetch', '-q', here, edits);
+    git(root, 'read-tree', '-u', '--reset', 'FETCH_HEAD');
+    git(root, 'commit', '-q', '-m', 'work tree under test');
+  }
+  symlinkSync(join(here, 'node_modules'), join(root, 'node_modules'));
+  // A symlink is not the folder `node_modules/` the .gitignore names.
+  writeFileSync(join(root, '.git', 'info', 'exclude'), 'node_modules\n');
+  return { root, release: run(process.execPath, ['scripts/release.js', '--tag', tag], root) };
+}

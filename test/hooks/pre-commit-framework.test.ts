@@ -1,8 +1,10 @@
-// .pre-commit-hooks.yaml: the pre-commit framework itself cannot run here (no PyPI),
-// so this checks the manifest and runs its entry the way pre-commit does: the entry's
-// words, then the file names, from the repository's top.
+// .pre-commit-hooks.yaml: the manifest, and its entry run the way pre-commit does: the
+// entry's words, then the file names, from the repository's top. The real framework's
+// install and run: pre-commit-install.test.ts (slow, opt-in).
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { makeV2Key } from '../support/keys.js';
 import { runCli, tempDir, writeTree } from '../support/cli.js';
@@ -12,6 +14,8 @@ interface ManifestHook {
   entry: string;
   language: string;
   pass_filenames?: boolean;
+  require_serial?: boolean;
+  stages?: string[];
 }
 
 const manifest = parse(readFileSync('.pre-commit-hooks.yaml', 'utf8')) as ManifestHook[];
@@ -29,6 +33,16 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(manifest[1]!.entry.split(' ')[1]).toBe('staged');
     expect(manifest[1]!.pass_filenames).toBe(false);
     expect(pkg.files).toContain('.pre-commit-hooks.yaml');
+    for (const hook of manifest) {
+      // One process: one report, one OCR pool.
+      expect(hook.require_serial).toBe(true);
+      // File names after `--` are never options.
+      expect(hook.entry.endsWith(' --')).toBe(true);
+      // Stage names differ before and after pre-commit 3.2: none is valid in both.
+      expect(hook.stages).toBeUndefined();
+    }
+    // bin/ sends exactly `staged --` to the one-file hook bundle.
+    expect(manifest[1]!.entry).toBe('spreeflo-scan staged --');
   });
 
   const key = makeV2Key();
@@ -58,5 +72,40 @@ describe('.pre-commit-hooks.yaml', () => {
     const json = runCli([entryArgs[0]!, '--format', 'json', ...entryArgs.slice(1), ...files], { cwd: root });
     const report = JSON.parse(json.stdout) as { findings: { path: string }[] };
     expect(report.findings.map((f) => f.path)).toEqual(paths);
+  });
+
+  it.each([
+    ['a commit', {}, ['Commit blocked: a Spreeflo API key is staged in config/prod/settings.env.', 'or list the path or finding in .spreeflo-scan-ignore.']],
+    [
+      'a push (pre-commit sets the refs)',
+      { PRE_COMMIT: '1', PRE_COMMIT_FROM_REF: 'a'.repeat(40), PRE_COMMIT_TO_REF: 'b'.repeat(40) },
+      ['Push blocked: a Spreeflo API key is in config/prod/settings.env, changed by the commits being pushed.', '`git push --no-verify`'],
+    ],
+  ] as const)('the blocked message for %s: the key has not left this machine', (_name, env, lines) => {
+    const root = tempDir();
+    writeTree(root, tree);
+    const [, ...entryArgs] = manifest[0]!.entry.split(' ');
+    const res = runCli([...entryArgs, 'config/prod/settings.env'], { cwd: root, env: { ...process.env, ...env } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('The key has not left this machine yet.');
+    for (const line of lines) expect(res.stdout).toContain(line);
+    expect(res.stdout).not.toContain(key);
+  });
+
+  it('without --hook, scan keeps its own advice', () => {
+    const root = tempDir();
+    writeTree(root, tree);
+    const res = runCli(['scan', '--no-progress', 'config/prod/settings.env'], { cwd: root });
+    expect(res.code).toBe(1);
+    expect(res.stdout).not.toContain('blocked');
+  });
+
+  it.each([['staged', '--'], ['scan', '--hook', '--', 'README.md']])('a copy without dist/ (a branch, not a release tag) says so: %s', (...args) => {
+    const copy = tempDir();
+    cpSync('bin', join(copy, 'bin'), { recursive: true });
+    const res = spawnSync(process.execPath, [join(copy, 'bin', 'spreeflo-scan.js'), ...args], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('this copy has no built dist/');
+    expect(res.stderr).toContain('release tag');
   });
 });
