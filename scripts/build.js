@@ -73,6 +73,8 @@ const pdfjsFiles = [
       .map((rel) => [rel, rel]),
   ),
 ];
+// A clean build starts the folder afresh, so a package never ships a file an older pdf.js had.
+if (STALE_AFTER_MS === 0) rmSync(join(root, 'dist', 'pdfjs'), { recursive: true, force: true });
 for (const [from, to] of pdfjsFiles) {
   const target = join(root, 'dist', 'pdfjs', to);
   mkdirSync(dirname(target), { recursive: true });
