@@ -3,7 +3,8 @@
 // Files are written to a temporary name and renamed, chunks before entry points,
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -53,6 +54,32 @@ for (const file of outputs) {
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
+}
+
+// pdf.js, copied into dist/pdfjs/ so users install neither pdfjs-dist (a devDependency) nor the
+// native @napi-rs/canvas it pulls in (74 MB together; src/formats/pdf.ts never renders). Only what
+// reading needs: the legacy (Node) build and its worker, already bundled and minified with their
+// Apache-2.0 notice, the CMaps (text in CID fonts), standard fonts (text in fonts a PDF does not
+// embed) and the wasm picture decoders (JPX, JBIG2), with pdf.js's LICENSE beside them.
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const pdfjsFiles = [
+  ['legacy/build/pdf.min.mjs', 'pdf.min.mjs'],
+  ['legacy/build/pdf.worker.min.mjs', 'pdf.worker.min.mjs'],
+  ['LICENSE', 'LICENSE'],
+  ...['cmaps', 'standard_fonts', 'wasm'].flatMap((dir) =>
+    readdirSync(join(pdfjsRoot, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(relative(pdfjsRoot, e.parentPath), e.name))
+      .map((rel) => [rel, rel]),
+  ),
+];
+// A clean build starts the folder afresh, so a package never ships a file an older pdf.js had.
+if (STALE_AFTER_MS === 0) rmSync(join(root, 'dist', 'pdfjs'), { recursive: true, force: true });
+for (const [from, to] of pdfjsFiles) {
+  const target = join(root, 'dist', 'pdfjs', to);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(join(pdfjsRoot, from), `${target}.${process.pid}.tmp`);
+  renameSync(`${target}.${process.pid}.tmp`, target);
 }
 
 // The built-in rules, parsed and checked once here, so start-up needs no YAML parser.

@@ -2,13 +2,15 @@
 // OCR, plus what a PDF carries beside its pages (document info and XMP metadata,
 // link targets and form values, attached files). pdf.js (legacy build, for Node)
 // does the parsing, in this thread (no worker), reading its CMaps, standard fonts
-// and wasm decoders from its own package folder: nothing is fetched, no font is
-// installed, no script runs, nothing is rendered (no canvas is needed).
-// See docs/documents.md.
+// and wasm decoders from its own folder: nothing is fetched, no font is installed,
+// no script runs, nothing is rendered (no canvas is needed: pictures come decoded
+// from the operator list's objects). See docs/documents.md.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { bundledFile } from '../bundled.js';
 import { boundStreams } from './pdf-streams.js';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 
@@ -28,32 +30,61 @@ const IMAGE_WAIT_MS = 30_000;
 /** Time one PDF may take: pdf.js is then stopped and the pages not reached are listed as not read. */
 const PDF_TIME_LIMIT_MS = 30_000;
 
-// Loaded from node_modules at run time, not bundled: pdf.js finds its worker code,
-// CMaps and wasm next to itself. The specifiers are built so the bundler leaves them be.
-const PDFJS_DIR = ['pdfjs-dist', 'legacy', 'build'].join('/');
+/**
+ * Where pdf.js is: the build copies it into dist/pdfjs/ (scripts/build.js), so users
+ * install neither pdfjs-dist nor the native canvas package it depends on; running
+ * from the TypeScript sources (tests), it is the devDependency in node_modules.
+ */
+function pdfjsFiles(): { main: string; worker: string; assets: string } {
+  const bundled = bundledFile('pdfjs');
+  if (bundled) return { main: join(bundled, 'pdf.min.mjs'), worker: join(bundled, 'pdf.worker.min.mjs'), assets: bundled };
+  const assets = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  return { main: join(assets, 'legacy/build/pdf.min.mjs'), worker: join(assets, 'legacy/build/pdf.worker.min.mjs'), assets };
+}
+
 let loading: Promise<{ pdfjs: PdfjsModule; assets: string }> | null = null;
 
 /**
- * pdf.js loads @napi-rs/canvas and, when Node lacks these rendering classes, takes them
- * from it; that wakes the package's native side, which indexes every system font
- * (0.3-0.5 s of CPU here). We only extract text and embedded pictures and never
- * render, so inert stand-ins do (the package itself still loads, ~40 ms).
+ * pdf.js takes these rendering classes from @napi-rs/canvas when Node lacks them. We
+ * only extract text and embedded pictures and never render, so inert stand-ins do
+ * (and where the package is installed, its native side, which indexes every system
+ * font, 0.3-0.5 s of CPU, is never woken).
  */
 function standInForRenderingClasses(): void {
   const g = globalThis as Record<string, unknown>;
   for (const name of ['DOMMatrix', 'ImageData', 'Path2D']) g[name] ??= class {};
 }
 
+/** What pdf.js prints while loading when @napi-rs/canvas is not installed (it never is for users). */
+const NO_CANVAS_WARNING = 'Warning: Cannot load "@napi-rs/canvas" package';
+
+/**
+ * Imports pdf.js's main module without its one load-time warning, which would reach
+ * the user's stderr on every run with a PDF: the canvas is only for rendering.
+ * Every other message goes through.
+ */
+async function importQuietly(file: string): Promise<unknown> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && args[0].startsWith(NO_CANVAS_WARNING))) warn(...args);
+  };
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    console.warn = warn;
+  }
+}
+
 function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; assets: string }> {
   loading ??= (async () => {
     standInForRenderingClasses();
-    const worker = (await import(`${PDFJS_DIR}/pdf.worker.min.mjs`)) as { WorkerMessageHandler: unknown };
+    const files = pdfjsFiles();
+    const worker = (await import(pathToFileURL(files.worker).href)) as { WorkerMessageHandler: unknown };
     // pdf.js runs its "worker" in this thread when it finds this global: no Worker, no import by URL.
     const g = globalThis as { pdfjsWorker?: unknown };
     g.pdfjsWorker ??= worker;
-    const pdfjs = (await import(`${PDFJS_DIR}/pdf.min.mjs`)) as PdfjsModule;
-    const assets = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-    return { pdfjs, assets };
+    const pdfjs = (await importQuietly(files.main)) as PdfjsModule;
+    return { pdfjs, assets: files.assets };
   })();
   loading.catch(() => (loading = null));
   return loading;
@@ -341,7 +372,7 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
     stopAtErrors: false,
     maxImageSize: PDFJS_MAX_IMAGE_PIXELS,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
-    // Read from disk, from pdf.js's own package (text in CID fonts needs the CMaps; JPX/JBIG2 pictures the wasm).
+    // Read from disk, from pdf.js's own folder (text in CID fonts needs the CMaps; JPX/JBIG2 pictures the wasm).
     cMapUrl: join(assets, 'cmaps') + '/',
     cMapPacked: true,
     standardFontDataUrl: join(assets, 'standard_fonts') + '/',

@@ -24,12 +24,16 @@ export const MAX_FRAME_SIDE = 1920;
 const BLOCK = 16;
 const BLOCK_CHANGE = 6;
 
-export const NO_FFMPEG = 'no ffmpeg available (install ffmpeg or the optional dependency @ffmpeg-installer/ffmpeg)';
+/**
+ * ffmpeg is an opt-in (66 MB, more than the rest of the install): without it a video is
+ * listed as not read, with the one command that lets it be read.
+ */
+export const NO_FFMPEG = 'video not read: no ffmpeg (run `npm i @ffmpeg-installer/ffmpeg` beside spreeflo-scan, or put ffmpeg on PATH)';
 
 export interface FfmpegLookup {
   /** `$SPREEFLO_SCAN_FFMPEG`: a binary to use instead of the others. */
   override?: string | undefined;
-  /** Whether to look for the optional npm package. */
+  /** Whether to look for the npm package (installed by the user, or as the repository's devDependency). */
   npm?: boolean;
   /** `$PATH`. */
   path?: string | undefined;
@@ -44,14 +48,14 @@ function executable(file: string): boolean {
   }
 }
 
-/** The npm package's static binary (resolved at run time, never bundled), or null. */
+/** The npm package's static binary (resolved from where spreeflo-scan is installed, at run time, never bundled), or null. */
 function npmFfmpeg(): string | null {
   try {
     const spec = ['@ffmpeg-installer', 'ffmpeg'].join('/');
     const found = (createRequire(import.meta.url)(spec) as { path?: unknown }).path;
     return typeof found === 'string' && executable(found) ? found : null;
   } catch {
-    // Not installed (optional), or no build for this platform: the package throws.
+    // Not installed (an opt-in), or no build for this platform: the package throws.
     return null;
   }
 }

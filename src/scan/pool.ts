@@ -8,7 +8,7 @@ import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { FileScanner, type FileScan, type ReadLimits, type ReadOptions } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
-import { workerScript } from './worker-script.js';
+import { bundledFile } from '../bundled.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { owned } from './stall.js';
 
@@ -96,7 +96,7 @@ export class ScanPool {
 
   private startWorkers(): void {
     this.workersTried = true;
-    const script = workerScript('scan-worker.js');
+    const script = bundledFile('scan-worker.js');
     const count = (this.opts.threads ?? availableParallelism()) - 1;
     if (!script || count < 1) return;
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits, read: this.opts.read };

@@ -5,7 +5,7 @@
 // would cost more than it saves.
 import { Worker } from 'node:worker_threads';
 import { PackedScanner, type PackedItem, type PackedResult, type PackedScanInit } from '../git/packed-scan.js';
-import { workerScript } from '../scan/worker-script.js';
+import { bundledFile } from '../bundled.js';
 import { owned } from '../scan/stall.js';
 
 const BATCH = 256;
@@ -97,7 +97,7 @@ export class PackedObjects {
   }
 
   private startWorkers(): void {
-    const script = workerScript('history-worker.js');
+    const script = bundledFile('history-worker.js');
     this.workers = [];
     if (!script) return;
     for (let i = 0; i < this.threads; i++) {

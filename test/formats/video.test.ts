@@ -63,7 +63,7 @@ describe('helpers', () => {
 
   it('looks for ffmpeg in the npm package, then on PATH, and says what to install when neither is there', () => {
     expect(locateFfmpeg({ npm: false, path: '' })).toEqual({ missing: NO_FFMPEG });
-    expect(NO_FFMPEG).toBe('no ffmpeg available (install ffmpeg or the optional dependency @ffmpeg-installer/ffmpeg)');
+    expect(NO_FFMPEG).toBe('video not read: no ffmpeg (run `npm i @ffmpeg-installer/ffmpeg` beside spreeflo-scan, or put ffmpeg on PATH)');
     expect(locateFfmpeg({ override: '/nonexistent/ffmpeg' })).toEqual({ missing: 'no ffmpeg at SPREEFLO_SCAN_FFMPEG=/nonexistent/ffmpeg' });
     const bin = tempDir('sfscan-bin-');
     writeFileSync(join(bin, 'ffmpeg'), '#!/bin/sh\n', { mode: 0o755 });
