@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActionError, parseArgs, planScan, renderSummary, runAction } from '../../scripts/action.mjs';
+import { ActionError, cliCommand, parseArgs, planScan, renderSummary, runAction } from '../../scripts/action.mjs';
 import { BIN, tempDir } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
 import { makeV2Key } from '../support/keys.js';
@@ -78,6 +78,14 @@ describe('planScan: what each event scans', () => {
     const range = eventName === 'push' && at === repo.dir ? `${GONE}..HEAD` : '';
     expect(() => plan(eventName, event(), { repo: at, range })).toThrow(ActionError);
     expect(() => plan(eventName, event(), { repo: at, range })).toThrow(message);
+  });
+
+  it.each([
+    ['the published package at the action\'s own version', {}, ['npx', '--yes', `spreeflo-scan@${JSON.parse(readFileSync('package.json', 'utf8')).version}`]],
+    ['another version', { INPUT_VERSION: '9.9.9' }, ['npx', '--yes', 'spreeflo-scan@9.9.9']],
+    ['an installed one', { INPUT_COMMAND: 'node_modules/.bin/spreeflo-scan' }, ['node_modules/.bin/spreeflo-scan']],
+  ])('runs %s', (_name, env, command) => {
+    expect(cliCommand(env)).toEqual(command);
   });
 
   it('args: one argument per line, spaces and globs kept', () => {
