@@ -64,6 +64,13 @@ export async function emitReport(
   const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
   if (opts.output) writePrivateFile(opts.output, text, scanned);
   else await writeStdout(text);
+  const extra = [
+    ['json', opts.jsonOutput],
+    ['sarif', opts.sarifOutput],
+  ] as const;
+  for (const [format, file] of extra) {
+    if (file) writePrivateFile(file, await render(result, setup.rules, { ...opts, format }, false, advice, setup.unread), scanned);
+  }
   return exitCodeFor(result, { ...opts, unread: setup.unread });
 }
 

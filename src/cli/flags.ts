@@ -8,6 +8,9 @@ import type { UnreadMode } from '../model.js';
 export interface CommonOptions {
   format: 'text' | 'json' | 'sarif' | 'html';
   output?: string;
+  /** Further reports of the same run, for tools that read one format while people read another (the GitHub Action). */
+  jsonOutput?: string;
+  sarifOutput?: string;
   showSecrets?: boolean;
   config?: string;
   ignoreFile?: string;
@@ -40,6 +43,8 @@ export function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'html']).default(DEFAULTS.format))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--json-output <file>', 'also write a JSON report to this file (besides the --format report)')
+    .option('--sarif-output <file>', 'also write a SARIF report to this file (besides the --format report)')
     .option('--show-secrets', 'print whole keys in the report (redacted by default)')
     .option('-c, --config <file>', 'configuration file (default: .spreeflo-scan.yaml in the scanned folder)')
     .option('--ignore-file <file>', 'ignore file (default: .spreeflo-scan-ignore in the scanned folder)')

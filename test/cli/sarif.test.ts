@@ -16,8 +16,18 @@ describe('sarif report', () => {
   const root = tempDir();
   const keys = [makeV2Key(), makeV1Key()];
   writeTree(root, { 'a.env': `A=${keys[0]}\n`, 'src/b.py': `\n\nB = "${keys[1]}"\n`, 'dir with space/c.txt': `${keys[0]}\n`, 'locked.zip': rawZip([entry('s.env', 'x', { flags: 1 })]) });
-  const run = runCli(['scan', '.', '--format', 'sarif'], { cwd: root });
+  // The same run also writes a JSON report (--json-output), as the GitHub Action asks.
+  const jsonFile = `${tempDir()}/report.json`;
+  const run = runCli(['scan', '.', '--format', 'sarif', '--json-output', jsonFile], { cwd: root });
   const log = JSON.parse(run.stdout);
+
+  it('--json-output writes the JSON report of the same run beside it', () => {
+    const text = readFileSync(jsonFile, 'utf8');
+    const report = JSON.parse(text);
+    expect(report.findings.map((f: { path: string }) => f.path).sort()).toEqual(['a.env', 'dir with space/c.txt', 'src/b.py']);
+    expect(report.keys).toHaveLength(2);
+    for (const k of keys) expect(text).not.toContain(k);
+  });
 
   it('is valid against the SARIF 2.1.0 schema', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });

@@ -1,14 +1,16 @@
 // action.yml, run the way the Actions runner runs a composite action's shell steps
 // (`bash --noprofile --norc -eo pipefail`, inputs substituted, GITHUB_ENV and
 // GITHUB_OUTPUT files carried from step to step). The `uses:` steps (setup-node,
-// upload-sarif) are GitHub's own and are only checked for their wiring.
+// upload-sarif) are GitHub's own and are only checked for their wiring. The events and
+// ranges are test/action/action-script.test.ts's; here, the steps' wiring and verdict.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { makeV2Key } from '../support/keys.js';
-import { tempDir } from '../support/cli.js';
+import { BIN, tempDir } from '../support/cli.js';
+import { readGithubFile } from '../support/github-files.js';
 import { cleanEnv, commit, gitRepo } from './helpers.js';
 
 interface Step {
@@ -28,16 +30,6 @@ interface Action {
 
 const action = parse(readFileSync('action.yml', 'utf8')) as Action;
 
-function parseKeyValues(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) out[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return out;
-}
-
 interface ActionRun {
   log: string;
   failed: boolean;
@@ -48,7 +40,8 @@ interface ActionRun {
 
 function runAction(workspace: string, given: Record<string, string>): ActionRun {
   const inputs: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) inputs[name] = given[name] ?? spec.default ?? '';
+  // This checkout's build stands in for `npx spreeflo-scan@VERSION`.
+  for (const [name, spec] of Object.entries(action.inputs)) inputs[name] = given[name] ?? (name === 'command' ? BIN : (spec.default ?? ''));
   const scratch = tempDir('sfscan-runner-');
   const envFile = join(scratch, 'env');
   const stepOutputs: Record<string, Record<string, string>> = {};
@@ -84,16 +77,17 @@ function runAction(workspace: string, given: Record<string, string>): ActionRun 
     const script = join(scratch, 'step.sh');
     writeFileSync(script, step.run!);
     const env = cleanEnv({
-      ...parseKeyValues(envFile),
+      ...readGithubFile(envFile),
       ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v))])),
       GITHUB_ACTION_PATH: resolve('.'),
       GITHUB_WORKSPACE: workspace,
       GITHUB_ENV: envFile,
       GITHUB_OUTPUT: outFile,
+      RUNNER_TEMP: scratch,
     });
     const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: workspace, env, encoding: 'utf8' });
     log += res.stdout + res.stderr;
-    if (step.id) stepOutputs[step.id] = parseKeyValues(outFile);
+    if (step.id) stepOutputs[step.id] = readGithubFile(outFile);
     if (res.status !== 0) failed = true;
   }
   const outputs: Record<string, string> = {};
@@ -111,17 +105,24 @@ function repoWithKey(key: string): string {
 }
 
 describe('action.yml', () => {
-  it('is a composite action that sets up node and uploads SARIF with codeql-action', () => {
+  it('is a composite action: node set up, the script run, SARIF uploaded with codeql-action; nothing installed or built', () => {
     expect(action.runs.using).toBe('composite');
     const uses = action.runs.steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0]);
     expect(uses).toEqual(['actions/setup-node', 'github/codeql-action/upload-sarif']);
+    const runs = action.runs.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('node "$GITHUB_ACTION_PATH/scripts/action.mjs"');
+    expect(runs).not.toMatch(/npm ci|build/);
+    // Every input reaches the script (INPUT_NAME, as for a JavaScript action) or a step of its own.
+    const scanEnv = action.runs.steps.find((s) => s.id === 'scan')!.env!;
+    for (const name of Object.keys(action.inputs)) {
+      if (!['fail-on-findings', 'sarif-category', 'node-version'].includes(name)) expect(scanEnv[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
+    }
     expect(JSON.parse(readFileSync('package.json', 'utf8')).files).toContain('action.yml');
   });
 
   const key = makeV2Key();
   it.each([
     ['a clean checkout passes', {}, false, 0, false],
-    ['a key fails the job', { key: true }, true, 1, false],
     ['fail-on-findings: false reports and passes', { key: true, 'fail-on-findings': 'false' }, false, 1, false],
     ['upload-sarif writes SARIF, annotates, uploads, then fails', { key: true, 'upload-sarif': 'true' }, true, 1, true],
   ] as const)('%s', (_name, opts, failed, code, sarif) => {
@@ -131,25 +132,25 @@ describe('action.yml', () => {
     expect(res.failed, res.log).toBe(failed);
     expect(res.outputs['exit-code']).toBe(String(code));
     expect(res.log).not.toContain(key);
-    if (code === 1) expect(res.log).toContain('deploy.env');
+    if (code === 1) expect(res.log).toMatch(/::error file=deploy\.env,line=1,title=Spreeflo API key::/);
     if (sarif) {
       expect(res.usesRun).toContain('github/codeql-action/upload-sarif@v3');
       const report = JSON.parse(readFileSync(join(root, 'spreeflo-scan.sarif'), 'utf8'));
       expect(report.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('deploy.env');
-      expect(res.log).toMatch(/::error file=deploy\.env,line=1::/);
+      expect(res.outputs['sarif-file']).toBe('spreeflo-scan.sarif');
     } else {
       expect(res.usesRun).not.toContain('github/codeql-action/upload-sarif@v3');
     }
   });
 
-  it('range mode scans the commits of a pull request (history RANGE), with a baseline', () => {
+  it('a range input scans those commits (history RANGE), with a baseline', () => {
     const root = gitRepo({ 'a.txt': 'a\n' });
     expect(commit(root, { 'a.txt': 'a\n' }).code).toBe(0);
     const base = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
     expect(commit(root, { 'src/config.ts': `export const k = "${key}";\n` }, cleanEnv({}), root).code).toBe(0);
     const res = runAction(root, { range: `${base}..HEAD` });
     expect(res.failed, res.log).toBe(true);
-    expect(res.outputs['exit-code']).toBe('1');
+    expect(res.outputs).toMatchObject({ 'exit-code': '1', range: `${base}..HEAD` });
     expect(res.log).toContain('src/config.ts');
     expect(res.log).not.toContain(key);
 
