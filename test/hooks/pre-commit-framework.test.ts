@@ -75,7 +75,7 @@ describe('.pre-commit-hooks.yaml', () => {
   });
 
   it.each([
-    ['a commit', {}, ['Commit blocked: a Spreeflo API key is staged in config/prod/settings.env.', 'or list the path or finding in .spreeflo-scan-ignore.']],
+    ['a commit', {}, ['Commit blocked: a Spreeflo API key is staged in config/prod/settings.env.', 'under the place (or a path glob) to .spreeflo-scan-ignore.']],
     [
       'a push (pre-commit sets the refs)',
       { PRE_COMMIT: '1', PRE_COMMIT_FROM_REF: 'a'.repeat(40), PRE_COMMIT_TO_REF: 'b'.repeat(40) },
