@@ -4,7 +4,9 @@
 // against the whole literal.
 
 // Bytes ranked from commonest in source code, prose and logs; unlisted bytes are rarer.
-const COMMON = ' etaoinsrhldcumfpgwybvk0123456789-_.,:;/=()"\'\n\tEATSIONRLCDMPF{}[]<>xHBUGWVK';
+// NUL comes first: binary files and sparse ones are mostly NULs, and a UTF-16 needle
+// that started with one stopped at every byte of them (900 MB of zeros took 40 s).
+const COMMON = '\0 etaoinsrhldcumfpgwybvk0123456789-_.,:;/=()"\'\n\tEATSIONRLCDMPF{}[]<>xHBUGWVK';
 const rarity = (byte: number) => {
   const i = COMMON.indexOf(String.fromCharCode(byte));
   return i === -1 ? COMMON.length : i;
