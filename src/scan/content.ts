@@ -9,6 +9,7 @@ import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/ty
 import { ImageScanner, type ImageScanOptions } from './images.js';
 import { owned, StallError } from './stall.js';
 import { NameScanner } from '../detect/names.js';
+import { formatBytes } from '../units.js';
 
 export interface Found {
   candidate: Candidate;
@@ -144,6 +145,21 @@ export class ContentScanner {
   /** The same, from the content itself (history blobs have no name). */
   needsReaderForData(data: Buffer): boolean {
     return needsReaderForData(data, this.ocr !== null);
+  }
+
+  /**
+   * Why a file of `size` bytes whose first bytes are `head` is not opened, or null when
+   * it may be: a container or picture is opened in memory, so one larger than the
+   * bytes a file's containers may expand to is not (its bytes are still searched, in
+   * chunks). A file only named like one is no container: nothing is left unread.
+   */
+  tooLargeToOpen(name: string, head: Buffer, size: number): ContentSkip | null {
+    if (size <= this.limits.maxTotalBytes) return null;
+    const kind = readerKind(name, head);
+    const what = kind ? KIND_LABEL[kind] : this.ocr !== null && isImageData(head) ? 'image' : null;
+    if (what) return { reason: `${what} not opened: ${formatBytes(size)}, over the ${formatBytes(this.limits.maxTotalBytes)} a container may take in memory; its bytes were searched as text` };
+    const claimed = readerKindByName(name);
+    return { reason: `${claimed ? `${KIND_LABEL[claimed]} not read: the content is not one; ` : ''}its bytes were searched as text, in chunks`, unreadContent: false };
   }
 
   async scan(name: string, data: Buffer): Promise<ContentResult> {
