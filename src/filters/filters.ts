@@ -13,14 +13,21 @@ export function allowComment(): Filter {
   return (f) => (f.snippet.includes(ALLOW_MARKER) ? `${ALLOW_MARKER} comment` : null);
 }
 
+/** Matchers by their list of globs: the ignore file's feed two filters and are compiled once. */
+const matchers = new WeakMap<string[], (path: string) => boolean>();
+
 async function pathMatcher(globs: string[]): Promise<(path: string) => boolean> {
   if (globs.length === 0) return () => false;
+  const known = matchers.get(globs);
+  if (known) return known;
   // Loaded only when there are globs: a pre-commit run usually has none.
   const { default: picomatch } = await import('picomatch');
   const match = picomatch(globs, { dot: true });
   // A bare folder name or glob also covers what is inside it.
   const inside = picomatch(globs.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
-  return (path) => match(path) || inside(path);
+  const matcher = (path: string) => match(path) || inside(path);
+  matchers.set(globs, matcher);
+  return matcher;
 }
 
 function matchesFingerprint(f: Finding, fingerprints: Set<string>): boolean {
