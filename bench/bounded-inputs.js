@@ -116,6 +116,12 @@ const INPUTS = {
     fs.writeFileSync(path.join(d, 'bomb.zip'), bomb());
     return ['scan', 'bomb.zip'];
   },
+  'three-zip-bombs': (d) => {
+    // Side by side, not nested: each file has its own budget, and files are read a few at once.
+    const data = bomb();
+    for (const name of ['a.zip', 'b.zip', 'c.zip']) fs.writeFileSync(path.join(d, name), data);
+    return ['scan', '.'];
+  },
   'zip-of-zips': (d) => {
     const inner = bomb();
     fs.writeFileSync(path.join(d, 'zips.zip'), zipOf([0, 1, 2].map((i) => deflated(`copy-${i}.zip`, inner))));

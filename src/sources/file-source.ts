@@ -11,7 +11,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
-import { isImagePath } from '../formats/kinds.js';
+import { isImagePath, readerKind } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { NameScanner } from '../detect/names.js';
@@ -142,6 +142,7 @@ function looksBig(root: string): boolean {
  */
 class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
+  private readonly oneContainer = pLimit(1);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
   readonly detector: Detector;
@@ -171,10 +172,22 @@ class ReaderFiles {
     this.jobs.push(this.limit(() => this.scan(file)));
   }
 
+  /**
+   * A container expands to up to the limit on a file's bytes (256 MiB), all in memory:
+   * one is open at a time, so that limit holds for the scan, not for each file in
+   * flight (three zip bombs side by side took 874 MB). Pictures go on in parallel.
+   */
   private async scan(file: FileJob): Promise<number> {
+    const first = file.stream ? null : await head(file.abs).catch(() => null);
+    if (first !== null && readerKind(file.rel, first) !== null) return this.oneContainer(() => this.read(file, first));
+    return this.read(file, first);
+  }
+
+  /** `first`: the file's first bytes, when they could be read. */
+  private async read(file: FileJob, first: Buffer | null): Promise<number> {
     let data: Buffer;
     try {
-      const read = file.stream ? await this.readStream(file) : await this.readFile(file);
+      const read = file.stream ? await this.readStream(file) : await this.readFile(file, first);
       if (!read) return 0;
       data = read;
     } catch (err) {
@@ -193,13 +206,13 @@ class ReaderFiles {
    * The whole file, or null when it is not read whole: over --max-file-size (a skipped
    * entry), or too large to open in memory (its bytes searched in chunks here).
    */
-  private async readFile(file: FileJob): Promise<Buffer | null> {
+  private async readFile(file: FileJob, first: Buffer | null): Promise<Buffer | null> {
     const info = await stat(file.abs);
     if (info.size > this.ctx.maxFileSize) {
       this.skipped.push({ path: file.rel, reason: `too large (${info.size} bytes > --max-file-size)` });
       return null;
     }
-    const large = this.scanner.tooLargeToOpen(file.rel, await head(file.abs), info.size);
+    const large = this.scanner.tooLargeToOpen(file.rel, first ?? (await head(file.abs)), info.size);
     if (!large) return readFile(file.abs);
     this.chunks ??= new FileScanner(this.detector, { maxFileSize: this.ctx.maxFileSize }, { images: this.ctx.ocr !== null });
     const read = this.chunks.scanInChunks(file.abs);
