@@ -18,7 +18,7 @@ export function which(cmd) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** @returns {Promise<{ms:number, code:number|null, signal:string|null, maxRssKb:number|null, stdout:string, stderr:string}>} */
+/** @returns {Promise<{ms:number, code:number|null, signal:string|null, maxRssKb:number|null, cpuMs:number|null, stdout:string, stderr:string}>} cpuMs: user + system time, from GNU time only. */
 export function run(cmd, args, { cwd, env, captureStdout = true } = {}) {
   return new Promise((resolve, reject) => {
     const useTime = !!GNU_TIME;
@@ -44,16 +44,20 @@ export function run(cmd, args, { cwd, env, captureStdout = true } = {}) {
       if (poll) clearInterval(poll);
       let stderr = Buffer.concat(err).toString('utf8');
       let maxRssKb = hwm;
+      let cpuMs = null;
       if (useTime) {
         const i = stderr.lastIndexOf('\tCommand being timed:');
         const tail = i >= 0 ? stderr.slice(i) : '';
         if (i >= 0) stderr = stderr.slice(0, i).replace(/Command (exited with non-zero status|terminated by signal) \d+\n$/, '');
         const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(tail);
         maxRssKb = m ? Number(m[1]) : null;
+        const user = /User time \(seconds\): ([\d.]+)/.exec(tail);
+        const sys = /System time \(seconds\): ([\d.]+)/.exec(tail);
+        if (user && sys) cpuMs = (Number(user[1]) + Number(sys[1])) * 1000;
         const sig = /Command terminated by signal (\d+)/.exec(Buffer.concat(err).toString('utf8'));
         if (sig) signal = `SIG#${sig[1]}`;
       }
-      resolve({ ms, code, signal, maxRssKb, stdout: Buffer.concat(out).toString('utf8'), stderr });
+      resolve({ ms, code, signal, maxRssKb, cpuMs, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
   });
 }

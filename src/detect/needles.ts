@@ -3,9 +3,9 @@
 // literal is searched by its rarest short piece, and every hit is then checked
 // against the whole literal.
 
-// Bytes ranked from commonest in source code, prose, logs and binaries (zero first: a
-// UTF-16 literal searched by a zero byte would stop all over every binary file); unlisted
-// bytes are rarer.
+// Bytes ranked from commonest in source code, prose and logs; unlisted bytes are rarer.
+// NUL comes first: binary files and sparse ones are mostly NULs, and a UTF-16 needle
+// that started with one stopped at every byte of them (900 MB of zeros took 40 s).
 const COMMON = '\0 etaoinsrhldcumfpgwybvk0123456789-_.,:;/=()"\'\n\tEATSIONRLCDMPF{}[]<>xHBUGWVK';
 const rarity = (byte: number) => {
   const i = COMMON.indexOf(String.fromCharCode(byte));

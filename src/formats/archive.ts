@@ -78,7 +78,8 @@ export class Budget {
       return `${formatBytes(declared)} uncompressed, over the ${formatBytes(this.limits.maxEntryBytes)} limit per entry (zip bomb?): not read`;
     }
     if (this.bytes + declared > this.limits.maxTotalBytes) {
-      return `the archive would expand past ${formatBytes(this.limits.maxTotalBytes)} in total (zip bomb?): not read`;
+      // The room left of the file's total: archives nested in it share one (see ContentScanner).
+      return `the archive would expand past ${formatBytes(this.limits.maxTotalBytes)} in total, the room left of the limit per file (zip bomb?): not read`;
     }
     return null;
   }
@@ -205,18 +206,27 @@ function unreadable(entry: yauzl.Entry): string | null {
   return null;
 }
 
-/** An entry's bytes; `error` says why they stopped early (the bytes before it are kept). */
-function collect(stream: Readable): Promise<{ data: Buffer; error?: NodeJS.ErrnoException }> {
+/**
+ * An entry's bytes, into one buffer of its declared size (yauzl refuses more): chunks
+ * joined at the end held the entry twice, and a 255 MiB entry cost 510 MiB.
+ * `error` says why they stopped early (the bytes before it are kept).
+ */
+function collect(stream: Readable, size: number): Promise<{ data: Buffer; error?: NodeJS.ErrnoException }> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
     let settled = false;
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       if (error) stream.destroy();
-      resolve({ data: Buffer.concat(chunks), ...(error ? { error } : {}) });
+      resolve({ data: data.subarray(0, filled), ...(error ? { error } : {}) });
     };
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('data', (chunk: Buffer) => {
+      if (filled + chunk.length > size) return finish(new Error(`too many bytes in the stream (more than ${size})`));
+      chunk.copy(data, filled);
+      filled += chunk.length;
+    });
     // Stays attached: an error yauzl forwards after the end is not left unhandled.
     stream.on('error', finish);
     stream.on('end', () => finish());
@@ -233,7 +243,7 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, e
     budget.skip(name, /local file header signature/.test(text) ? 'corrupt zip: no local header where the central directory points: not read' : `corrupt zip (${text}): not read`);
     return;
   }
-  const { data, error } = await collect(stream);
+  const { data, error } = await collect(stream, entry.uncompressedSize);
   // Deflated data cut short (zlib's Z_BUF_ERROR) or shorter than declared (yauzl's
   // "not enough bytes"): what it gave is kept.
   const short = error !== undefined && (error.code === 'Z_BUF_ERROR' || /not enough bytes/.test(error.message));

@@ -38,8 +38,12 @@ export interface ReadResult {
 export interface ContainerLimits {
   /** Containers inside containers, counting the file itself as depth 1. */
   maxDepth: number;
+  /** Entries of one file's containers, nesting included. */
   maxEntries: number;
-  /** Uncompressed bytes one container may expand to. */
+  /**
+   * Uncompressed bytes one file's containers may expand to, nesting included (a reader
+   * is given what is left of it). They are all in memory at once, so this bounds memory.
+   */
   maxTotalBytes: number;
   /** Uncompressed bytes of one entry. */
   maxEntryBytes: number;
@@ -53,6 +57,6 @@ export interface FormatReader {
 export const DEFAULT_LIMITS: ContainerLimits = {
   maxDepth: 3,
   maxEntries: 10_000,
-  maxTotalBytes: 1024 ** 3,
+  maxTotalBytes: 256 * 1024 ** 2,
   maxEntryBytes: 256 * 1024 ** 2,
 };

@@ -9,6 +9,7 @@ import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/ty
 import { ImageScanner, type ImageScanOptions } from './images.js';
 import { owned, StallError } from './stall.js';
 import { NameScanner } from '../detect/names.js';
+import { formatBytes } from '../units.js';
 
 export interface Found {
   candidate: Candidate;
@@ -42,6 +43,27 @@ interface Where {
   entry?: string;
   page?: number;
   time?: TimeRange;
+}
+
+/**
+ * What the containers of one file have used of its limits, nesting included: a zip of
+ * zips, or a zip of ten zips of ten zips, gets the entries and bytes of one file, not
+ * those of every container in it.
+ */
+interface Spent {
+  entries: number;
+  bytes: number;
+}
+
+/** The limits a container inside the file still has, after what the others used. */
+function leftOf(limits: ContainerLimits, spent: Spent): ContainerLimits {
+  return { ...limits, maxEntries: Math.max(0, limits.maxEntries - spent.entries), maxTotalBytes: Math.max(0, limits.maxTotalBytes - spent.bytes) };
+}
+
+/** Adds what a container gave (its parts, and the entries it listed as skipped) to what the file used. */
+function spend(spent: Spent, read: ReadResult): void {
+  for (const part of read.parts) spent.bytes += part.data.length;
+  spent.entries += read.parts.length + read.skipped.filter((s) => s.entry !== undefined).length;
 }
 
 /** A skip record's place inside its file. */
@@ -125,14 +147,29 @@ export class ContentScanner {
     return needsReaderForData(data, this.ocr !== null);
   }
 
+  /**
+   * Why a file of `size` bytes whose first bytes are `head` is not opened, or null when
+   * it may be: a container or picture is opened in memory, so one larger than the
+   * bytes a file's containers may expand to is not (its bytes are still searched, in
+   * chunks). A file only named like one is no container: nothing is left unread.
+   */
+  tooLargeToOpen(name: string, head: Buffer, size: number): ContentSkip | null {
+    if (size <= this.limits.maxTotalBytes) return null;
+    const kind = readerKind(name, head);
+    const what = kind ? KIND_LABEL[kind] : this.ocr !== null && isImageData(head) ? 'image' : null;
+    if (what) return { reason: `${what} not opened: ${formatBytes(size)}, over the ${formatBytes(this.limits.maxTotalBytes)} a container may take in memory; its bytes were searched as text` };
+    const claimed = readerKindByName(name);
+    return { reason: `${claimed ? `${KIND_LABEL[claimed]} not read: the content is not one; ` : ''}its bytes were searched as text, in chunks`, unreadContent: false };
+  }
+
   async scan(name: string, data: Buffer): Promise<ContentResult> {
     const result: ContentResult = { found: [], skipped: [] };
-    await this.scanAt(name, data, 1, {}, result);
+    await this.scanAt(name, data, 1, {}, result, { entries: 0, bytes: 0 });
     result.found = mergeFrames(result.found);
     return result;
   }
 
-  private async scanAt(name: string, data: Buffer, depth: number, where: Where, out: ContentResult): Promise<void> {
+  private async scanAt(name: string, data: Buffer, depth: number, where: Where, out: ContentResult, spent: Spent): Promise<void> {
     const kind = readerKind(name, data);
     const claimed = readerKindByName(name);
     if (claimed && claimed !== kind) {
@@ -143,9 +180,12 @@ export class ContentScanner {
       if (depth > this.limits.maxDepth) {
         out.skipped.push({ ...at(where), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
       } else {
-        const read = await readOwned(kind, data, name, this.limits);
+        const read = await readOwned(kind, data, name, leftOf(this.limits, spent));
         if ('failed' in read) out.skipped.push({ ...at(where), reason: read.failed });
-        else await this.scanParts(read, depth, where, out);
+        else {
+          spend(spent, read);
+          await this.scanParts(read, depth, where, out, spent);
+        }
         return;
       }
     }
@@ -182,7 +222,7 @@ export class ContentScanner {
     for (const candidate of this.detector.scan(data)) if (!inChunks.has(candidate.key)) out.found.push({ candidate, fromImage: false, ...where });
   }
 
-  private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult): Promise<void> {
+  private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult, spent: Spent): Promise<void> {
     this.scanEntryNames(read, where, out);
     for (const skip of read.skipped) {
       const entry = join(where.entry, skip.entry);
@@ -199,7 +239,7 @@ export class ContentScanner {
           out.skipped.push({ ...at(inner), ...NO_OCR });
         }
       } else {
-        await this.scanAt(part.name, part.data, depth + 1, inner, out);
+        await this.scanAt(part.name, part.data, depth + 1, inner, out, spent);
       }
     }
   }

@@ -90,7 +90,11 @@ export class FileScanner {
       if (read === this.buffer.length) {
         const { size } = fstatSync(fd);
         if (size > this.limits.maxFileSize) return tooLarge(size, this.limits);
-        if (size > WHOLE_FILE_LIMIT) return this.scanChunked(fd, size);
+        if (size > WHOLE_FILE_LIMIT) {
+          // A container or picture goes to the main thread, which opens it or says why not.
+          if (needsReaderFor(path, this.buffer.subarray(0, read), this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+          return this.scanChunked(fd, size);
+        }
         // One byte more than the size, so the read ends by meeting the end of the file.
         read = fill(fd, this.bufferOf(size + 1, read), read, 0);
       }
@@ -99,6 +103,26 @@ export class FileScanner {
       // The kind goes by the extension, which the whole path ends with.
       if (needsReaderFor(path, content, this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
+    } catch (err) {
+      return failed(err as NodeJS.ErrnoException);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * A file's bytes through the detector in chunks, whatever its size and name: a
+   * container too large to open in memory is still searched, never read whole.
+   */
+  scanInChunks(path: string | Buffer): FileScan {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (err) {
+      return failed(err as NodeJS.ErrnoException);
+    }
+    try {
+      return this.scanChunked(fd, fstatSync(fd).size);
     } catch (err) {
       return failed(err as NodeJS.ErrnoException);
     } finally {

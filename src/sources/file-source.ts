@@ -6,18 +6,21 @@ import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { walkFiles, type FileJob, type WalkOptions } from './files.js';
 import { printable } from './names.js';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
-import { isImagePath } from '../formats/kinds.js';
+import { isImagePath, readerKind } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { NameScanner } from '../detect/names.js';
+import { FileScanner } from '../scan/read-file.js';
 
 /** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
+/** Bytes read to tell what a file too large to open is (a PDF header may sit anywhere in the first KiB). */
+const HEAD_BYTES = 4096;
 
 export class FileSource implements Source {
   constructor(
@@ -111,6 +114,18 @@ async function readBounded(stream: Readable, limit: number): Promise<{ data: Buf
   return { data: Buffer.concat(chunks), whole: true };
 }
 
+/** The first bytes of a file: enough to tell what it is. */
+async function head(path: string | Buffer): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A folder with many entries or subfolders at its top: worth starting the workers before the walk. */
 function looksBig(root: string): boolean {
   try {
@@ -127,9 +142,14 @@ function looksBig(root: string): boolean {
  */
 class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
+  private readonly oneContainer = pLimit(1);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
   readonly detector: Detector;
+  /** Reads files too large to open in memory, in chunks. */
+  private chunks: FileScanner | null = null;
+  /** Bytes of those files. */
+  private large = 0;
   count = 0;
   /** Files the workers handed back because they turned out to need a reader. */
   deferred = 0;
@@ -152,10 +172,22 @@ class ReaderFiles {
     this.jobs.push(this.limit(() => this.scan(file)));
   }
 
+  /**
+   * A container expands to up to the limit on a file's bytes (256 MiB), all in memory:
+   * one is open at a time, so that limit holds for the scan, not for each file in
+   * flight (three zip bombs side by side took 874 MB). Pictures go on in parallel.
+   */
   private async scan(file: FileJob): Promise<number> {
+    const first = file.stream ? null : await head(file.abs).catch(() => null);
+    if (first !== null && readerKind(file.rel, first) !== null) return this.oneContainer(() => this.read(file, first));
+    return this.read(file, first);
+  }
+
+  /** `first`: the file's first bytes, when they could be read. */
+  private async read(file: FileJob, first: Buffer | null): Promise<number> {
     let data: Buffer;
     try {
-      const read = file.stream ? await this.readStream(file) : await this.readFile(file);
+      const read = file.stream ? await this.readStream(file) : await this.readFile(file, first);
       if (!read) return 0;
       data = read;
     } catch (err) {
@@ -170,14 +202,27 @@ class ReaderFiles {
     return data.length;
   }
 
-  /** The whole file, or null (and a skipped entry) when it is over --max-file-size. */
-  private async readFile(file: FileJob): Promise<Buffer | null> {
+  /**
+   * The whole file, or null when it is not read whole: over --max-file-size (a skipped
+   * entry), or too large to open in memory (its bytes searched in chunks here).
+   */
+  private async readFile(file: FileJob, first: Buffer | null): Promise<Buffer | null> {
     const info = await stat(file.abs);
     if (info.size > this.ctx.maxFileSize) {
       this.skipped.push({ path: file.rel, reason: `too large (${info.size} bytes > --max-file-size)` });
       return null;
     }
-    return readFile(file.abs);
+    const large = this.scanner.tooLargeToOpen(file.rel, first ?? (await head(file.abs)), info.size);
+    if (!large) return readFile(file.abs);
+    this.chunks ??= new FileScanner(this.detector, { maxFileSize: this.ctx.maxFileSize }, { images: this.ctx.ocr !== null });
+    const read = this.chunks.scanInChunks(file.abs);
+    if (read.ok) {
+      for (const c of read.candidates) this.findings.push(toFinding(c, { source: 'file', path: file.rel }, this.ctx.ruleById));
+      if (read.unread) this.skipped.push({ path: file.rel, reason: read.unread });
+      this.large += read.bytes;
+    } else if (!read.deferred) this.skipped.push({ path: file.rel, reason: read.reason, ...unreadFlag(read) });
+    this.skipped.push(skippedAt(file.rel, large));
+    return null;
   }
 
   /** A stream up to --max-file-size; what comes after it is listed as not read. */
@@ -190,7 +235,9 @@ class ReaderFiles {
   /** Waits for every file added so far; returns the bytes they held. */
   async settle(): Promise<number> {
     const sizes = await Promise.all(this.jobs.splice(0));
-    return sizes.reduce((a, b) => a + b, 0);
+    const large = this.large;
+    this.large = 0;
+    return sizes.reduce((a, b) => a + b, large);
   }
 
   async close(): Promise<void> {

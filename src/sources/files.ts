@@ -383,6 +383,12 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     return !within(real, realRoot) && !opts.followSymlinks ? 'symlink to a file outside the scanned folder, not followed (use --follow-symlinks)' : null;
   };
 
+  /**
+   * Files reached through links, by device and inode, with the first link's path: 200
+   * links to one 50 MB file read it once, not 200 times. (A plain file is not stat'ed,
+   * so the file itself, when the walk meets it too, is read once more.)
+   */
+  const linkedFiles = new Map<string, string>();
   const followLink = async (abs: string | Buffer, rel: string): Promise<void> => {
     let target: fs.Stats;
     try {
@@ -395,8 +401,14 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     }
     if (target.isFile()) {
       const why = fileLinkRefusal(realKey(abs));
+      const id = `${target.dev}:${target.ino}`;
+      const first = linkedFiles.get(id);
       if (why) skipped.push({ path: rel, reason: why, ...NOTHING_UNREAD });
-      else add({ abs, rel });
+      else if (first !== undefined) skipped.push({ path: rel, reason: `symlink to a file already read through ${first}`, ...NOTHING_UNREAD });
+      else {
+        linkedFiles.set(id, rel);
+        add({ abs, rel });
+      }
     } else if (target.isDirectory()) {
       const skip = skipOf(target);
       if (skip) {

@@ -1,6 +1,7 @@
 // The history source: every blob, commit message and tag message in the repository
 // (or new in a range), each read once in pack order; beside it, one `git log --raw` walk, from
 // which only the blobs that hold keys are traced to the commits that introduced them.
+import { formatBytes } from '../units.js';
 import { availableParallelism } from 'node:os';
 import { unreadFlag, type Candidate, type Skipped } from '../model.js';
 import { compileRule } from '../detect/rules.js';
@@ -166,6 +167,12 @@ export class HistorySource implements Source {
       blobs = await this.list((o) => {
         if (o.size > ctx.maxFileSize) {
           blobSkips.push({ blob: o.id, reason: `too large (${o.size} bytes > --max-file-size)` });
+          return;
+        }
+        // A blob is read whole, with its pack's bytes and delta bases beside it: one over the
+        // bytes a file's containers may take is not read (three 440 MiB blobs took 1.5 GB).
+        if (o.size > ctx.limits.maxTotalBytes) {
+          blobSkips.push({ blob: o.id, reason: `${formatBytes(o.size)}, over the ${formatBytes(ctx.limits.maxTotalBytes)} a blob may take in memory: not read` });
           return;
         }
         const at = o.type === 'blob' && o.size >= PACKED_FROM ? packIndex().find(o.id) : null;

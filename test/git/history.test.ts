@@ -259,6 +259,15 @@ describe('history: bad repositories and environments', () => {
     expect(report.skipped.some((s: any) => s.path.startsWith('huge.log') && /too large/.test(s.reason))).toBe(true);
   });
 
+  it('lists blobs over the 256 MiB a blob may take in memory as not read', () => {
+    const repo = new TestRepo();
+    repo.commit('big', { 'zeros.bin': Buffer.alloc(257 * 1024 * 1024), 'a.env': `KEY=${makeV2Key()}\n` });
+    const { report } = history(repo);
+    expect(report.findings.map((f: any) => f.path)).toEqual(['a.env']);
+    const skip = report.skipped.find((s: any) => s.path.startsWith('zeros.bin'));
+    expect(skip).toMatchObject({ reason: '257 MiB, over the 256 MiB a blob may take in memory: not read', unread: true });
+  });
+
   it('handles non-UTF-8 and odd paths', () => {
     const repo = new TestRepo();
     const key = makeV2Key();

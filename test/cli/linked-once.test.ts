@@ -1,0 +1,28 @@
+// Many links to one file read it once (issue 14: 200 links to a 50 MB file read 10 GB):
+// the first link is read, the others are listed, with nothing left unread.
+import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanJson, tempDir, writeTree } from '../support/cli.js';
+import { makeV2Key } from '../support/keys.js';
+
+const dir = tempDir('sfscan-links-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('links to one file', () => {
+  it('are read through the first link only', () => {
+    writeTree(dir, { 'data/target.env': `KEY=${makeV2Key()}\n`, 'other.env': `KEY=${makeV2Key()}\n` });
+    for (let i = 0; i < 5; i++) symlinkSync('data/target.env', join(dir, `link-${i}.env`));
+    symlinkSync('other.env', join(dir, 'other-link.env'));
+    const { report } = scanJson(['.', '--no-progress'], { cwd: dir });
+    const paths = report.findings.map((f) => f.path).sort();
+    // The target and other.env are plain files, read as met; one link to each is read.
+    expect(paths).toHaveLength(4);
+    expect(paths.filter((p) => p.startsWith('link-'))).toHaveLength(1);
+    expect(paths).toEqual(expect.arrayContaining(['data/target.env', 'other.env', 'other-link.env']));
+    const first = paths.find((p) => p.startsWith('link-'))!;
+    const listed = report.skipped.filter((s) => s.path.startsWith('link-'));
+    expect(listed).toHaveLength(4);
+    for (const s of listed) expect(s).toMatchObject({ reason: `symlink to a file already read through ${first}`, unread: false });
+  });
+});
