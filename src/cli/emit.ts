@@ -11,7 +11,12 @@ import { maskNames } from '../report/mask-names.js';
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 
-/** Each format's reporter loads only when chosen; each gets names masked unless --show-secrets. */
+/** What every reporter is given: names masked unless secrets are shown, and each rule's name. */
+export function reportView(scanned: ScanResult, rules: RuleDefinition[], showSecrets: boolean): { result: ScanResult; ruleNames: Map<string, string> } {
+  return { result: showSecrets ? scanned : maskNames(scanned, rules), ruleNames: new Map(rules.map((r) => [r.id, r.name])) };
+}
+
+/** Each format's reporter loads only when chosen. */
 export async function render(
   scanned: ScanResult,
   rules: RuleDefinition[],
@@ -20,9 +25,8 @@ export async function render(
   advice?: TextOptions['advice'],
   unread: UnreadMode = 'report',
 ): Promise<string> {
-  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
-  const result = showSecrets ? scanned : maskNames(scanned, rules);
+  const { result, ruleNames } = reportView(scanned, rules, showSecrets);
   switch (opts.format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(result, { showSecrets, ruleNames });
@@ -42,17 +46,16 @@ export async function render(
 }
 
 /**
- * The report of a scan set up by prepareScan: its notes joined to the result's, its unread mode deciding the exit code.
+ * The report of a scan set up by prepareScan, its unread mode deciding the exit code.
  * `scanned`: the paths the run read from disk, which `--output` must not replace.
  */
 export async function emitReport(
   result: ScanResult,
-  setup: Pick<ScanSetup, 'rules' | 'unread' | 'notes'>,
+  setup: Pick<ScanSetup, 'rules' | 'unread'>,
   opts: CommonOptions,
   advice?: TextOptions['advice'],
   scanned: readonly string[] = [],
 ): Promise<number> {
-  result.notes.unshift(...setup.notes);
   const toTerminal = !opts.output && process.stdout.isTTY === true;
   const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
   if (opts.output) writePrivateFile(opts.output, text, scanned);
