@@ -1,8 +1,9 @@
-// Bundles the CLI, the pre-commit hook's call and the scan and history workers into dist/ with esbuild. Code splitting keeps
+// Bundles the CLI, the library API (src/index.ts, with its .d.ts), the pre-commit hook's call and the scan and history workers into dist/ with esbuild. Code splitting keeps
 // each command's code in its own chunk, loaded only when that command runs.
 // Files are written to a temporary name and renamed, chunks before entry points,
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
@@ -28,7 +29,7 @@ const shared = {
 const results = await Promise.all([
   build({
     ...shared,
-    entryPoints: { cli: 'src/cli.ts', 'scan-worker': 'src/scan/worker.ts', 'history-worker': 'src/sources/history-worker.ts' },
+    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', 'scan-worker': 'src/scan/worker.ts', 'history-worker': 'src/sources/history-worker.ts' },
     outdir: 'dist',
     splitting: true,
     format: 'esm',
@@ -46,8 +47,27 @@ const results = await Promise.all([
   }),
 ]);
 
-const outputs = results
-  .flatMap((r) => r.outputFiles)
+/**
+ * The library's types: dist/index.d.ts and the declarations it imports, each made from its
+ * own source file alone (ts.transpileDeclaration: no type-checking, so exported functions
+ * spell their types out). Only the files the public types reach are emitted.
+ */
+function declarations() {
+  const files = [];
+  const queue = ['src/index.ts'];
+  for (const file of queue) {
+    const { outputText, diagnostics } = ts.transpileDeclaration(readFileSync(join(root, file), 'utf8'), { fileName: file, reportDiagnostics: true });
+    if (diagnostics.length) throw new Error(`${file}: ${diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+    files.push({ path: join(root, 'dist', relative('src', file).replace(/\.ts$/, '.d.ts')), contents: outputText });
+    for (const [, spec] of outputText.matchAll(/from '(\.[^']+)\.js'/g)) {
+      const next = join(dirname(file), `${spec}.ts`);
+      if (!queue.includes(next)) queue.push(next);
+    }
+  }
+  return files;
+}
+
+const outputs = [...results.flatMap((r) => r.outputFiles), ...declarations()]
   .sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });

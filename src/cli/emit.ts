@@ -13,6 +13,16 @@ import { printable } from '../sources/names.js';
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 
+/** Keys in text from the repository and the API masked, unless secrets are shown. */
+function maskFor(rules: RuleDefinition[], showSecrets: boolean): (text: string) => string {
+  return showSecrets ? (text) => text : (text) => maskKeys(text, rules);
+}
+
+/** What the JSON report (and the library API) is made of: the result as shown, and each rule's name. */
+export function reportView(scanned: ScanResult, rules: RuleDefinition[], showSecrets: boolean): { result: ScanResult; ruleNames: Map<string, string> } {
+  return { result: shownAs(scanned, maskFor(rules, showSecrets)), ruleNames: new Map(rules.map((r) => [r.id, r.name])) };
+}
+
 /**
  * Each format's reporter loads only when chosen. Each gets the text from the repository
  * and the API through one step (report/printed.ts): keys in it masked unless
@@ -27,9 +37,9 @@ export async function render(
   advice?: TextOptions['advice'],
   unread: UnreadMode = 'report',
 ): Promise<string> {
-  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const showSecrets = opts.showSecrets === true;
-  const mask = showSecrets ? (text: string) => text : (text: string) => maskKeys(text, rules);
+  const mask = maskFor(rules, showSecrets);
+  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   switch (opts.format) {
     case 'json':
       return jsonForLogs((await import('../report/json.js')).renderJson(shownAs(scanned, mask), { showSecrets, ruleNames }));
@@ -49,17 +59,16 @@ export async function render(
 }
 
 /**
- * The report of a scan set up by prepareScan: its notes joined to the result's, its unread mode deciding the exit code.
+ * The report of a scan set up by prepareScan, its unread mode deciding the exit code.
  * `scanned`: the paths the run read from disk, which `--output` must not replace.
  */
 export async function emitReport(
   result: ScanResult,
-  setup: Pick<ScanSetup, 'rules' | 'unread' | 'notes'>,
+  setup: Pick<ScanSetup, 'rules' | 'unread'>,
   opts: CommonOptions,
   advice?: TextOptions['advice'],
   scanned: readonly string[] = [],
 ): Promise<number> {
-  result.notes.unshift(...setup.notes);
   const toTerminal = !opts.output && process.stdout.isTTY === true;
   const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
   if (opts.output) writePrivateFile(opts.output, text, scanned);

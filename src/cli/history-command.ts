@@ -1,9 +1,9 @@
 // `spreeflo-scan history [REV-RANGE]`: keys anywhere in git history.
 import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
-import { prepareScan } from './options.js';
+import { prepareScan, type ScanSetup } from './options.js';
 import { HistorySource } from '../sources/history-source.js';
-import { runPipeline } from '../scan/pipeline.js';
+import { runPipeline, type ScanResult } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { git, gitOk } from '../git/run.js';
@@ -14,21 +14,31 @@ export interface HistoryCommandOptions extends CommonOptions {
   maxFileSize?: number;
 }
 
-export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
-  const [root, objects] = (await gitOk(['rev-parse', '--show-toplevel', '--git-path', 'objects'], process.cwd())).toString('utf8').trim().split('\n');
-  const objectsDir = resolve(process.cwd(), objects!);
+/** The scan of the history of the repository at `cwd`, reporting nothing: the command line's and the library's. */
+export async function scanHistory(
+  range: string | undefined,
+  opts: HistoryCommandOptions,
+  cwd: string,
+  onProgress?: (objects: number, bytes: number) => void,
+): Promise<{ result: ScanResult; setup: ScanSetup }> {
+  const [root, objects] = (await gitOk(['rev-parse', '--show-toplevel', '--git-path', 'objects'], cwd)).toString('utf8').trim().split('\n');
+  const objectsDir = resolve(cwd, objects!);
   // A range is a gate: checked with the settings its base approved, never with its own.
   if (range) await checkRange(root!, range);
   const base = range ? await rangeBase(root!, range) : null;
-  const progress = createProgress(opts.progress, 'objects');
   const setup = await prepareScan(root!, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
-    onProgress: (n, bytes) => progress.update(n, bytes),
+    ...(onProgress ? { onProgress } : {}),
     gate: range !== undefined,
     scoped: true,
     ...(base ? { approved: await settingsAt(root!, base) } : {}),
   });
-  const result = await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup });
+  return { result: await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup }), setup };
+}
+
+export async function historyCommand(range: string | undefined, opts: HistoryCommandOptions): Promise<number> {
+  const progress = createProgress(opts.progress, 'objects');
+  const { result, setup } = await scanHistory(range, opts, process.cwd(), (n, bytes) => progress.update(n, bytes));
   progress.stop();
   return emitReport(result, setup, opts);
 }

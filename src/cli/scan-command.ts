@@ -2,10 +2,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
-import { prepareScan } from './options.js';
+import { prepareScan, type ScanSetup } from './options.js';
 import { FileSource } from '../sources/file-source.js';
 import { checkRoot } from '../sources/files.js';
-import { runPipeline } from '../scan/pipeline.js';
+import { runPipeline, type ScanResult } from '../scan/pipeline.js';
 import { createProgress } from './progress.js';
 import { emitReport } from './emit.js';
 import { UsageError } from '../errors.js';
@@ -27,21 +27,24 @@ export interface ScanOptions extends CommonOptions {
   hook?: boolean;
 }
 
-export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
+/** The paths a scan reads: those named, else the current folder; `-` (standard input) at most once. */
+export function rootsOf(paths: string[]): string[] {
   const roots = paths.length ? paths : ['.'];
-  // `-` is standard input, which can be read once.
   if (roots.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be named once');
   for (const root of roots) if (root !== '-') checkRoot(root);
-  const home = roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
-  const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
-  if (redact) {
-    if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
-    redact.checkRedactDir(opts.writeRedacted!, roots);
-  }
-  const progress = createProgress(opts.progress);
-  const setup = await prepareScan(home, opts, {
+  return roots;
+}
+
+/** The folder whose config and ignore file apply: the first path when it is a folder, else the current one. */
+function homeOf(roots: string[]): string {
+  return roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+}
+
+/** The scan itself, reporting nothing: the command line's and the library's. */
+export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void): Promise<{ result: ScanResult; setup: ScanSetup }> {
+  const setup = await prepareScan(homeOf(roots), opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
-    onProgress: (files, bytes) => progress.update(files, bytes),
+    ...(onProgress ? { onProgress } : {}),
   });
   const { config } = setup;
   const source = new FileSource(roots, {
@@ -53,7 +56,19 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     // Left out even with --no-cache: it is the same folder, holding nothing to find.
     skipFolders: ownCacheFolder(opts.cacheDir ?? defaultCacheDir()),
   }, opts.stdinName);
-  const result = await runPipeline({ sources: [source], ...setup });
+  return { result: await runPipeline({ sources: [source], ...setup }), setup };
+}
+
+export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
+  const roots = rootsOf(paths);
+  const home = homeOf(roots);
+  const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
+  if (redact) {
+    if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
+    redact.checkRedactDir(opts.writeRedacted!, roots);
+  }
+  const progress = createProgress(opts.progress);
+  const { result, setup } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes));
   progress.stop();
   if (redact) {
     // Paths are relative to the one scanned folder, else to the current folder.

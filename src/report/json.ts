@@ -5,14 +5,15 @@ import { groupByKey } from './keys.js';
 import { TOOL_VERSION } from '../version.js';
 import { isUnread, type Skipped } from '../model.js';
 import { exampleKeysIgnored } from '../filters/example-keys.js';
+import { SCHEMA_VERSION, type Report, type ReportFinding, type ReportSkipped } from './report-types.js';
 
 export interface ReportOptions {
   showSecrets: boolean;
   ruleNames: Map<string, string>;
 }
 
-export function findingJson(f: Finding, opts: ReportOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function findingJson(f: Finding, opts: ReportOptions): ReportFinding {
+  const out: ReportFinding = {
     rule: f.rule,
     ruleName: opts.ruleNames.get(f.rule) ?? f.rule,
     keySha256: f.secret.sha256,
@@ -27,7 +28,7 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
     snippet: f.snippet,
   };
   for (const k of ['entry', 'inName', 'commit', 'tag', 'tagObject', 'author', 'date', 'page', 'time', 'encoding', 'box'] as const) {
-    if (f[k] !== undefined) out[k] = f[k];
+    if (f[k] !== undefined) Object.assign(out, { [k]: f[k] });
   }
   if (opts.showSecrets) out.key = f.secret.reveal();
   return out;
@@ -37,13 +38,15 @@ export function findingJson(f: Finding, opts: ReportOptions): Record<string, unk
 const KEY_PLACES = 1000;
 
 /** A skipped item says whether it is content that could hold a key and went unread. */
-function skippedJson(skip: Skipped): Record<string, unknown> {
+function skippedJson(skip: Skipped): ReportSkipped {
   const { unreadContent: _marker, ...rest } = skip;
   return { ...rest, unread: isUnread(skip) };
 }
 
-export function renderJson(result: ScanResult, opts: ReportOptions): string {
-  const report = {
+/** The report as an object: what the library API returns and `--format json` prints. */
+export function jsonReport(result: ScanResult, opts: ReportOptions): Report {
+  return {
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'spreeflo-scan', version: TOOL_VERSION },
     summary: {
       keys: groupByKey(result.findings).length,
@@ -85,5 +88,8 @@ export function renderJson(result: ScanResult, opts: ReportOptions): string {
     skipped: result.skipped.map(skippedJson),
     notes: result.notes,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function renderJson(result: ScanResult, opts: ReportOptions): string {
+  return `${JSON.stringify(jsonReport(result, opts), null, 2)}\n`;
 }

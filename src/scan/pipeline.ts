@@ -50,6 +50,8 @@ export interface PipelineOptions {
   /** Unread content at paths the user set aside is listed as accepted, not failing. */
   acceptUnread?: UnreadAcceptance;
   verify?: Verifier;
+  /** Known before the run (how the suppression settings were chosen): the report's first notes. */
+  notes?: string[];
 }
 
 function accepting(skip: Skipped, accept: UnreadAcceptance): Skipped {
@@ -59,7 +61,7 @@ function accepting(skip: Skipped, accept: UnreadAcceptance): Skipped {
 
 export async function runPipeline(opts: PipelineOptions): Promise<ScanResult> {
   const started = Date.now();
-  const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [], stats: { files: 0, bytes: 0, seconds: 0 } };
+  const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [...(opts.notes ?? [])], stats: { files: 0, bytes: 0, seconds: 0 } };
   const all: Finding[] = [];
   for (const source of opts.sources) {
     const out = await source.run(opts.context);

@@ -3,12 +3,13 @@
 // real `git commit`s. npm works from its cache (--prefer-offline): everything the
 // tarball needs was cached when this repository was installed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
 import { tempDir } from '../support/cli.js';
-import { cleanEnv, gitRepo, type Run } from './helpers.js';
+import { gitRepo, type Run } from './helpers.js';
+import { NPM_FLAGS, npmEnvironment, packTarball } from '../support/pack.js';
 
 function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -30,23 +31,12 @@ async function must(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
 
 let tarball = '';
 let npmEnv: NodeJS.ProcessEnv = {};
-const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 const huskyVersion = (JSON.parse(readFileSync('node_modules/husky/package.json', 'utf8')) as { version: string }).version;
 
 beforeAll(() => {
-  // The package holds dist/ as test/support/build-once.ts built it (npm pack builds nothing:
-  // there is no prepare script). HUSKY=0 keeps husky from touching this repository's git config.
-  const dest = tempDir('sfscan-pack-');
-  const pack = spawnSync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
-    env: { ...process.env, HUSKY: '0' },
-    encoding: 'utf8',
-  });
-  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stdout}${pack.stderr}`);
-  const file = readdirSync(dest).find((f) => f.endsWith('.tgz'));
-  if (!file) throw new Error(`npm pack wrote no tarball:\n${pack.stdout}`);
-  tarball = join(dest, file);
-  const cache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
-  npmEnv = cleanEnv({ npm_config_cache: cache, npm_config_update_notifier: 'false' });
+  // The package holds dist/ as test/support/build-once.ts built it (npm pack builds nothing).
+  tarball = packTarball();
+  npmEnv = npmEnvironment();
 }, 120_000);
 
 /** Commits a made-up key (must fail, naming the file, never printing the key), then a clean file (must pass). */

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { checkCliReport } from './report-schema.js';
 
 export const BIN = resolve('bin/spreeflo-scan.js');
 
@@ -20,7 +21,9 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     input: opts.input ?? '',
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+  const run = { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+  checkCliReport(args, run, opts.cwd);
+  return run;
 }
 
 export function tempDir(prefix = 'sfscan-'): string {
@@ -58,12 +61,20 @@ export function scanJson(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 
 /** Like runCli, but without blocking this process (for tests that serve HTTP to the CLI). */
 export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  return new Promise((resolvePromise) => {
+  return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      const run = { code: code ?? -1, stdout, stderr };
+      try {
+        checkCliReport(args, run, opts.cwd);
+        resolvePromise(run);
+      } catch (err) {
+        reject(err);
+      }
+    });
   });
 }

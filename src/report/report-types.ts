@@ -1,0 +1,95 @@
+// The JSON report's shape, as published: the library API returns it and its .d.ts ships in
+// the package, so this file imports nothing but model.ts's plain types (the declaration
+// build follows these imports only). schema/report.schema.json says the same for other languages.
+import type { Confidence, SourceKind, Verification } from '../model.js';
+
+/** Bumped only when a field is renamed, removed or changes type; added fields keep it. */
+export const SCHEMA_VERSION = 1;
+
+export interface ReportFinding {
+  rule: string;
+  ruleName: string;
+  keySha256: string;
+  /** `sfk_ZSXN…cF8u`: never the whole key. */
+  redacted: string;
+  source: SourceKind;
+  /** Relative to the scanned folder; null for a commit or tag message. */
+  path: string | null;
+  line: number;
+  column: number;
+  confidence: Confidence;
+  verification: Verification;
+  /** `<keySha256>:<place>[:<commit>]`, for ignore files, `allow.fingerprints` and baselines. */
+  fingerprint: string;
+  snippet: string;
+  entry?: string;
+  inName?: true;
+  commit?: string;
+  tag?: string;
+  tagObject?: string;
+  author?: string;
+  date?: string;
+  page?: number;
+  time?: { start: number; end: number };
+  encoding?: string;
+  box?: { x: number; y: number; width: number; height: number };
+  /** The whole key: only with `showSecrets`. */
+  key?: string;
+}
+
+export interface ReportPlace {
+  source: SourceKind;
+  path: string | null;
+  line: number;
+  inName?: true;
+  commit?: string;
+  tag?: string;
+}
+
+export interface ReportKey {
+  keySha256: string;
+  redacted: string;
+  rule: string;
+  confidence: Confidence;
+  verification: Verification;
+  occurrences: number;
+  places: ReportPlace[];
+  placesOmitted?: number;
+  key?: string;
+}
+
+export interface ReportSuppressed {
+  fingerprint: string;
+  redacted: string;
+  path: string | null;
+  line: number;
+  reason: string;
+}
+
+export interface ReportSkipped {
+  path: string;
+  reason: string;
+  /** Content that could hold a key and was not read: it fails a gate. */
+  unread: boolean;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'spreeflo-scan'; version: string };
+  summary: {
+    keys: number;
+    findings: number;
+    suppressed: number;
+    exampleKeys: number;
+    skipped: number;
+    unread: number;
+    files: number;
+    bytes: number;
+    seconds: number;
+  };
+  findings: ReportFinding[];
+  keys: ReportKey[];
+  suppressed: ReportSuppressed[];
+  skipped: ReportSkipped[];
+  notes: string[];
+}
