@@ -1,8 +1,14 @@
 // Turns byte offsets in a UTF-8 (or Latin-1) buffer into 1-based line and column,
 // where the column counts characters of the decoded line, as an editor shows it.
 
+/** Lines up to this long are shown whole in a snippet. */
 const SNIPPET_WHOLE_LINE = 2000;
-const SNIPPET_RADIUS = 500;
+/**
+ * Around a key in a longer line (minified bundles, dumps, JSON Lines), this many bytes each
+ * side: two terminal lines of context, and a report of 64k keys on one line stays in tens of
+ * megabytes (at 500 it took 740 MB as JSON: every snippet is copied several times on its way).
+ */
+const SNIPPET_RADIUS = 160;
 
 const NEWLINE = 0x0a;
 
