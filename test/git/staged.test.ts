@@ -63,7 +63,8 @@ describe('staged', () => {
     // The hook's exact call (its own CommonJS bundle) decides the same, and says where.
     const hook = runCli(['staged'], { cwd: repo.dir });
     expect(hook.code).toBe(code);
-    for (const e of c.expect) expect(hook.stdout).toContain(`${e.path}:${e.line}`);
+    // The text report shows a path's control characters escaped (a tab as \t).
+    for (const e of c.expect) expect(hook.stdout).toContain(`${e.path.replaceAll('\t', '\\t')}:${e.line}`);
     expect(hook.stdout + hook.stderr).not.toContain(key);
   });
 
