@@ -1,5 +1,5 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
-import { statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
@@ -13,6 +13,39 @@ import { maskKeys } from '../detect/names.js';
 import { forTerminal } from '../report/printed.js';
 import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
 import { frameworkHookAdvice } from '../report/blocked.js';
+import { printable } from '../sources/names.js';
+
+const MISSING = 'listed in --files-from but not found (a deleted file? git diff --diff-filter=d leaves those out)';
+
+/**
+ * The paths a --files-from list names, split into those that exist and those that do not:
+ * a missing one is not read, which fails the run (a gate), never a silent skip. A listed
+ * `-` is a file of that name; empty entries (a trailing newline) name nothing.
+ */
+function readList(file: string, nul: boolean): { found: string[]; missing: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --files-from ${printable(file)}: ${(err as Error).message}`);
+  }
+  const entries = text.split(nul ? '\0' : '\n').filter((p) => p !== '').map((p) => (p === '-' ? './-' : p));
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const path of entries) (isMissing(path) ? missing : found).push(path);
+  return { found, missing };
+}
+
+/** Not there at all (a broken symlink is there: the scan reports it); other errors are checkRoot's to word. */
+function isMissing(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
+}
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -23,16 +56,22 @@ export interface ScanOptions extends CommonOptions {
   maxFileSize?: number;
   writeRedacted?: string;
   stdinName?: string;
+  /** A file listing more paths to scan (`-`: standard input), one a line, or NUL-separated with `null`. */
+  filesFrom?: string;
+  null?: boolean;
   /** Run by the pre-commit framework: a blocked result is worded for its commit or push. */
   hook?: boolean;
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
-  const roots = paths.length ? paths : ['.'];
+  const listed = opts.filesFrom === undefined ? null : readList(opts.filesFrom, opts.null === true);
+  // A list (of changed files) that is empty scans nothing, never the whole folder.
+  const named = listed ? [...paths, ...listed.found] : paths;
+  const roots = named.length || listed ? named : ['.'];
   // `-` is standard input, which can be read once.
-  if (roots.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+  if (roots.filter((r) => r === '-').length + Number(opts.filesFrom === '-') > 1) throw new UsageError('standard input (-) can be named once');
   for (const root of roots) if (root !== '-') checkRoot(root);
-  const home = roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+  const home = roots[0] !== undefined && roots[0] !== '-' && statSync(roots[0]).isDirectory() ? roots[0] : '.';
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
   if (redact) {
     if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
@@ -41,6 +80,8 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   const progress = createProgress(opts.progress);
   const setup = await prepareScan(home, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
+    // A list of changed files is a gate, as `staged` is: what was not read fails it.
+    gate: listed !== null,
     onProgress: (files, bytes) => progress.update(files, bytes),
   });
   const { config } = setup;
@@ -55,6 +96,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   }, opts.stdinName);
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();
+  for (const path of listed?.missing ?? []) result.skipped.push({ path: printable(path), reason: MISSING });
   if (redact) {
     // Paths are relative to the one scanned folder, else to the current folder.
     const locate = (path: string) => (roots.length === 1 && home === roots[0] ? resolve(home, path) : resolve(path));
