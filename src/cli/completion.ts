@@ -110,7 +110,12 @@ _spreeflo_scan() {
 ${cases.join('\n')}
   esac
 }
-compdef _spreeflo_scan ${BIN}
+# Autoloaded from $fpath as _${BIN}: complete now; sourced: register.
+if [[ $funcstack[1] == _${BIN} ]]; then
+  _spreeflo_scan "$@"
+else
+  compdef _spreeflo_scan ${BIN}
+fi
 `;
 }
 
