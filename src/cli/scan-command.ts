@@ -27,7 +27,8 @@ function readList(file: string, nul: boolean): { found: string[]; missing: strin
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read --files-from ${printable(file)}: ${(err as Error).message}`);
+    const { code, message } = err as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read --files-from ${printable(file)}: ${code === 'ENOENT' ? 'not found' : message}`);
   }
   const entries = text.split(nul ? '\0' : '\n').filter((p) => p !== '').map((p) => (p === '-' ? './-' : p));
   const found: string[] = [];
@@ -64,6 +65,7 @@ export interface ScanOptions extends CommonOptions {
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
+  if (opts.null && opts.filesFrom === undefined) throw new UsageError('-z (--null) says how a --files-from list is separated: give --files-from too');
   const listed = opts.filesFrom === undefined ? null : readList(opts.filesFrom, opts.null === true);
   // A list (of changed files) that is empty scans nothing, never the whole folder.
   const named = listed ? [...paths, ...listed.found] : paths;

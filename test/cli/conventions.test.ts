@@ -132,8 +132,9 @@ describe('--files-from', () => {
   });
 
   it.each([
-    ['an unreadable list', ['--files-from', 'nope'], /^spreeflo-scan: cannot read --files-from nope/],
+    ['an unreadable list', ['--files-from', 'nope'], /^spreeflo-scan: cannot read --files-from nope: not found\n$/],
     ['stdin twice', ['-', '--files-from', '-'], /standard input \(-\) can be named once/],
+    ['-z without a list', ['-z'], /-z \(--null\) says how a --files-from list is separated/],
   ])('%s is a usage error', (_name, args, message) => {
     const run = runCli(['scan', ...args], { cwd: tempDir() });
     expect(run.code).toBe(2);
