@@ -1,6 +1,7 @@
 // Writes the chosen report and turns the result into the exit code.
 import type { RuleDefinition } from '../detect/rules.js';
 import type { ScanResult } from '../scan/pipeline.js';
+import { createColors } from 'picocolors';
 import type { TextOptions } from '../report/text.js';
 import type { CommonOptions } from './flags.js';
 import { writePrivateFile, writeStdout } from '../report/write-file.js';
@@ -9,6 +10,7 @@ import type { ScanSetup } from './options.js';
 import { forTerminal, jsonForLogs, shownAs } from '../report/printed.js';
 import { maskKeys } from '../detect/names.js';
 import { printable } from '../sources/names.js';
+import { useColor } from './color.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
@@ -33,7 +35,7 @@ export async function render(
   scanned: ScanResult,
   rules: RuleDefinition[],
   opts: CommonOptions,
-  toTerminal: boolean,
+  toStdout: boolean,
   advice?: TextOptions['advice'],
   unread: UnreadMode = 'report',
 ): Promise<string> {
@@ -51,8 +53,10 @@ export async function render(
       return (await import('../report/text.js')).renderText(shownAs(scanned, (text) => forTerminal(mask(text))), {
         showSecrets,
         ruleNames,
-        color: toTerminal && opts.color !== false && !process.env.NO_COLOR,
+        // A file never gets colours; stdout as the terminal, FORCE_COLOR or NO_COLOR say.
+        color: toStdout && useColor(process.stdout, opts.color),
         unread,
+        ...(toStdout && opts.quiet ? { quiet: true } : {}),
         ...(advice ? { advice } : {}),
       });
   }
@@ -69,10 +73,15 @@ export async function emitReport(
   advice?: TextOptions['advice'],
   scanned: readonly string[] = [],
 ): Promise<number> {
-  const toTerminal = !opts.output && process.stdout.isTTY === true;
-  const text = await render(result, setup.rules, opts, toTerminal, advice, setup.unread);
-  if (opts.output) writePrivateFile(opts.output, text, scanned);
-  else await writeStdout(text);
+  const code = exitCodeFor(result, { ...opts, unread: setup.unread });
+  // --quiet: a run that passes says nothing, unless a format for tools was asked for.
+  const silent = opts.quiet === true && code === EXIT_CLEAN;
+  const toStdout = !opts.output;
+  if (!(silent && toStdout && opts.format === 'text')) {
+    const text = await render(result, setup.rules, opts, toStdout, advice, setup.unread);
+    if (opts.output) writePrivateFile(opts.output, text, scanned);
+    else await writeStdout(text);
+  }
   const extra = [
     ['json', opts.jsonOutput],
     ['sarif', opts.sarifOutput],
@@ -80,7 +89,15 @@ export async function emitReport(
   for (const [format, file] of extra) {
     if (file) writePrivateFile(file, await render(result, setup.rules, { ...opts, format }, false, advice, setup.unread), scanned);
   }
-  return exitCodeFor(result, { ...opts, unread: setup.unread });
+  if (opts.output && !silent) {
+    // The report is in a file: a CI log still shows the outcome.
+    const files = [opts.output, ...extra.map(([, file]) => file).filter((f) => f !== undefined)];
+    const { headline } = await import('../report/text.js');
+    const outcome = headline(result, setup.unread, createColors(useColor(process.stderr, opts.color)));
+    const named = files.map((f) => forTerminal(maskKeys(f, setup.rules))).join(', ');
+    process.stderr.write(`${outcome}; report${files.length > 1 ? 's' : ''} written to ${named}\n`);
+  }
+  return code;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface CommonOptions {
   baseline?: string;
   strict?: boolean;
   progress: boolean;
+  /** Nothing on stdout when the run passes, only what fails it otherwise; no progress. */
+  quiet?: boolean;
   color?: boolean;
   verify?: boolean;
   verifyTimeout?: number;
@@ -51,7 +53,8 @@ export function addReportOptions(cmd: Command): Command {
     .option('--baseline <report.json>', 'only report findings that are not in this earlier JSON report')
     .option('--strict', 'low-confidence findings fail the scan too')
     .option('--no-progress', 'never show progress on stderr')
-    .option('--no-color', 'no colours in the text report')
+    .option('-q, --quiet', 'print nothing when the run passes; when it fails, only the keys, the places and what to do (no progress)')
+    .option('--no-color', 'no colours in the text report and on stderr (also NO_COLOR; FORCE_COLOR forces them)')
     .option('--verify', 'ask Spreeflo (Ping API) whether each key is live, and its name; sends the keys to Spreeflo only')
     .addOption(new Option('--verify-timeout <ms>', 'timeout of one Ping API request').argParser(positiveInt).default(DEFAULTS.verifyTimeout))
     .addOption(new Option('--verify-rate <n>', 'Ping API requests per second (Spreeflo allows 10)').argParser(positiveInt).default(DEFAULTS.verifyRate))

@@ -1,11 +1,12 @@
 // The command line. Each command's module is loaded only when that command runs,
 // so a pre-commit hook pays for nothing it does not use.
 import { lstatSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT_ERROR, runTask } from './run.js';
 import { TOOL_VERSION } from '../version.js';
 import { addOcrOptions, addReportOptions, collect, sizeOption } from './flags.js';
 import { startStagedGit } from '../git/staged-start.js';
+import { SHELLS, type Shell } from './shells.js';
 
 
 function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Command {
@@ -27,6 +28,8 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--follow-symlinks', 'follow symlinks to folders')
     .option('--include-deps', 'scan dependency folders (node_modules, bower_components, jspm_packages, Composer and Go vendor, Python virtual environments) too')
     .addOption(new Option('--max-file-size <size>', 'skip (and report) files larger than this').argParser(sizeOption))
+    .option('--files-from <file>', 'also scan the paths listed in this file, one a line (- reads standard input); a listed path that does not exist fails the run')
+    .option('-z, --null', 'the --files-from list is NUL-separated (git diff -z, find -print0)')
     .option('--stdin-name <name>', 'the name standard input (-) has in the report (default: <stdin>)')
     .option('--hook', "word a blocked result for the commit or push the pre-commit framework checks (its hook entry sets this)")
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
@@ -64,6 +67,24 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .action((range: string | undefined, opts) =>
       run(async () => (await import('./history-command.js')).historyCommand(range, opts)),
     );
+
+  program
+    .command('version')
+    .description('print the version (as --version)')
+    .action(() => {
+      process.stdout.write(`${TOOL_VERSION}\n`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (see the README for where to put it)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .action((shell: Shell) => run(async () => (await import('./completion.js')).completionCommand(program, shell)));
+
+  // --quiet means no progress either: one place for every scanning command.
+  program.hook('preAction', (_program, command) => {
+    if (command.opts().quiet) command.setOptionValue('progress', false);
+  });
 
   return program;
 }

@@ -1,5 +1,5 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
-import { statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan, type ScanSetup } from './options.js';
@@ -13,6 +13,40 @@ import { maskKeys } from '../detect/names.js';
 import { forTerminal } from '../report/printed.js';
 import { defaultCacheDir, ownCacheFolder } from '../scan/images.js';
 import { frameworkHookAdvice } from '../report/blocked.js';
+import { printable } from '../sources/names.js';
+
+const MISSING = 'listed in --files-from but not found (a deleted file? git diff --diff-filter=d leaves those out)';
+
+/**
+ * The paths a --files-from list names, split into those that exist and those that do not:
+ * a missing one is not read, which fails the run (a gate), never a silent skip. A listed
+ * `-` is a file of that name; empty entries (a trailing newline) name nothing.
+ */
+function readList(file: string, nul: boolean): { found: string[]; missing: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read --files-from ${printable(file)}: ${code === 'ENOENT' ? 'not found' : message}`);
+  }
+  const entries = text.split(nul ? '\0' : '\n').filter((p) => p !== '').map((p) => (p === '-' ? './-' : p));
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const path of entries) (isMissing(path) ? missing : found).push(path);
+  return { found, missing };
+}
+
+/** Not there at all (a broken symlink is there: the scan reports it); other errors are checkRoot's to word. */
+function isMissing(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
+}
 
 export interface ScanOptions extends CommonOptions {
   exclude?: string[];
@@ -23,28 +57,37 @@ export interface ScanOptions extends CommonOptions {
   maxFileSize?: number;
   writeRedacted?: string;
   stdinName?: string;
+  /** A file listing more paths to scan (`-`: standard input), one a line, or NUL-separated with `null`. */
+  filesFrom?: string;
+  null?: boolean;
   /** Run by the pre-commit framework: a blocked result is worded for its commit or push. */
   hook?: boolean;
 }
 
-/** The paths a scan reads: those named, else the current folder; `-` (standard input) at most once. */
-export function rootsOf(paths: string[]): string[] {
-  const roots = paths.length ? paths : ['.'];
-  if (roots.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+/**
+ * The paths a scan reads: those named and those a --files-from list holds, else (no list)
+ * the current folder; `-` (standard input, which can be read once) at most once.
+ */
+export function rootsOf(paths: string[], listed: string[] | null = null, stdinList = false): string[] {
+  // A list (of changed files) that is empty scans nothing, never the whole folder.
+  const named = listed ? [...paths, ...listed] : paths;
+  const roots = named.length || listed ? named : ['.'];
+  if (roots.filter((r) => r === '-').length + Number(stdinList) > 1) throw new UsageError('standard input (-) can be named once');
   for (const root of roots) if (root !== '-') checkRoot(root);
   return roots;
 }
 
 /** The folder whose config and ignore file apply: the first path when it is a folder, else the current one. */
 function homeOf(roots: string[]): string {
-  return roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
+  return roots[0] !== undefined && roots[0] !== '-' && statSync(roots[0]).isDirectory() ? roots[0] : '.';
 }
 
-/** The scan itself, reporting nothing: the command line's and the library's. */
-export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void): Promise<{ result: ScanResult; setup: ScanSetup }> {
+/** The scan itself, reporting nothing: the command line's and the library's. `gate`: what was not read fails it. */
+export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void, gate = false): Promise<{ result: ScanResult; setup: ScanSetup }> {
   const setup = await prepareScan(homeOf(roots), opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     ...(onProgress ? { onProgress } : {}),
+    gate,
   });
   const { config } = setup;
   const source = new FileSource(roots, {
@@ -60,7 +103,9 @@ export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?:
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
-  const roots = rootsOf(paths);
+  if (opts.null && opts.filesFrom === undefined) throw new UsageError('-z (--null) says how a --files-from list is separated: give --files-from too');
+  const listed = opts.filesFrom === undefined ? null : readList(opts.filesFrom, opts.null === true);
+  const roots = rootsOf(paths, listed?.found ?? null, opts.filesFrom === '-');
   const home = homeOf(roots);
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
   if (redact) {
@@ -68,8 +113,10 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
     redact.checkRedactDir(opts.writeRedacted!, roots);
   }
   const progress = createProgress(opts.progress);
-  const { result, setup } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes));
+  // A list of changed files is a gate, as `staged` is: what was not read fails it.
+  const { result, setup } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes), listed !== null);
   progress.stop();
+  for (const path of listed?.missing ?? []) result.skipped.push({ path: printable(path), reason: MISSING });
   if (redact) {
     // Paths are relative to the one scanned folder, else to the current folder.
     const locate = (path: string) => (roots.length === 1 && home === roots[0] ? resolve(home, path) : resolve(path));

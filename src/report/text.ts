@@ -17,6 +17,8 @@ export interface TextOptions {
   advice?: (result: ScanResult) => string[];
   /** `fail`: what could hold a key but was not read fails the run, and the report says so first. */
   unread?: UnreadMode;
+  /** `--quiet` on a failed run: what fails it and what to do, without the counts, skips and notes. */
+  quiet?: boolean;
 }
 
 type Colors = ReturnType<typeof createColors>;
@@ -130,41 +132,19 @@ function scanAdvice(): string[] {
   ];
 }
 
-export function renderText(result: ScanResult, opts: TextOptions): string {
-  const c = createColors(opts.color);
-  const lines: string[] = [];
-  const groups = groupByKey(result.findings);
-  const high = groups.filter((g) => g.confidence === 'high');
-  const low = groups.filter((g) => g.confidence === 'low');
-  const scanned = `${plural(result.stats.files, 'file')}, ${sizeText(result.stats.bytes)} in ${result.stats.seconds.toFixed(2)} s`;
-  const unread = result.skipped.filter(isUnread);
-  const unreadFails = opts.unread === 'fail' && unread.length > 0;
-
-  if (high.length === 0 && unreadFails) {
-    lines.push(c.red(c.bold('✖ No Spreeflo keys found in what was read, but not everything was read')) + c.dim(`  (${scanned})`));
-  } else if (high.length === 0) {
-    lines.push(c.green('✔ No Spreeflo keys found') + c.dim(`  (${scanned})`));
-  } else {
-    const places = high.reduce((n, g) => n + g.findings.length + g.morePlaces, 0);
-    lines.push(c.red(c.bold(`✖ ${plural(high.length, 'Spreeflo key')} found in ${plural(places, 'place')}`)) + c.dim(`  (${scanned})`));
+/** The report's first line without its counts: the run's outcome, also said on stderr when the report goes to a file. */
+export function headline(result: ScanResult, unreadMode: UnreadMode | undefined, c: Colors): string {
+  const high = groupByKey(result.findings).filter((g) => g.confidence === 'high');
+  if (high.length === 0 && unreadMode === 'fail' && result.skipped.some(isUnread)) {
+    return c.red(c.bold('✖ No Spreeflo keys found in what was read, but not everything was read'));
   }
-  describeUnread(lines, unread, unreadFails, c);
+  if (high.length === 0) return c.green('✔ No Spreeflo keys found');
+  const places = high.reduce((n, g) => n + g.findings.length + g.morePlaces, 0);
+  return c.red(c.bold(`✖ ${plural(high.length, 'Spreeflo key')} found in ${plural(places, 'place')}`));
+}
 
-  let index = 0;
-  for (const section of SECTIONS) {
-    const members = high.filter((g) => section.statuses.includes(statusOf(g)));
-    if (members.length === 0) continue;
-    lines.push('');
-    lines.push(c.bold(c.underline(`${section.title} (${members.length})`)));
-    if (section.intro) lines.push(section.intro);
-    for (const g of members) describeGroup(lines, g, ++index, c, opts);
-  }
-
-  if (low.length > 0) {
-    lines.push('');
-    lines.push(c.yellow(c.bold(`Possible keys, low confidence: check by eye (they fail the scan only with --strict) (${low.length})`)));
-    for (const g of low) describeGroup(lines, g, ++index, c, opts);
-  }
+/** What the run set aside or noted: suppressed findings, example keys, skips that fail nothing, notes. */
+function describeAside(lines: string[], result: ScanResult, c: Colors): void {
   const chosen = result.suppressed.filter((s) => s.reason !== EXAMPLE_KEY_REASON);
   if (chosen.length > 0) {
     lines.push('');
@@ -182,6 +162,37 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     listCapped(lines, passed, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
   }
   for (const note of result.notes) lines.push(c.dim(`Note: ${note}`));
+}
+
+export function renderText(result: ScanResult, opts: TextOptions): string {
+  const c = createColors(opts.color);
+  const lines: string[] = [];
+  const groups = groupByKey(result.findings);
+  const high = groups.filter((g) => g.confidence === 'high');
+  const low = groups.filter((g) => g.confidence === 'low');
+  const scanned = `${plural(result.stats.files, 'file')}, ${sizeText(result.stats.bytes)} in ${result.stats.seconds.toFixed(2)} s`;
+  const unread = result.skipped.filter(isUnread);
+  const unreadFails = opts.unread === 'fail' && unread.length > 0;
+
+  lines.push(headline(result, opts.unread, c) + c.dim(`  (${scanned})`));
+  describeUnread(lines, unread, unreadFails, c);
+
+  let index = 0;
+  for (const section of SECTIONS) {
+    const members = high.filter((g) => section.statuses.includes(statusOf(g)));
+    if (members.length === 0) continue;
+    lines.push('');
+    lines.push(c.bold(c.underline(`${section.title} (${members.length})`)));
+    if (section.intro) lines.push(section.intro);
+    for (const g of members) describeGroup(lines, g, ++index, c, opts);
+  }
+
+  if (low.length > 0) {
+    lines.push('');
+    lines.push(c.yellow(c.bold(`Possible keys, low confidence: check by eye (they fail the scan only with --strict) (${low.length})`)));
+    for (const g of low) describeGroup(lines, g, ++index, c, opts);
+  }
+  if (!opts.quiet) describeAside(lines, result, c);
   const advice = high.length > 0 ? (opts.advice ?? scanAdvice)(result) : [];
   if (advice.length > 0) {
     lines.push('');
