@@ -26,6 +26,7 @@ export async function historyCommand(range: string | undefined, opts: HistoryCom
     onProgress: (n, bytes) => progress.update(n, bytes),
     gate: range !== undefined,
     scoped: true,
+    ocrByDefault: false,
     ...(base ? { approved: await settingsAt(root!, base) } : {}),
   });
   const result = await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup });

@@ -34,15 +34,16 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   for (const root of roots) if (root !== '-') checkRoot(root);
   const home = roots[0] !== '-' && statSync(roots[0]!).isDirectory() ? roots[0]! : '.';
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
-  if (redact) {
-    if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
-    redact.checkRedactDir(opts.writeRedacted!, roots);
-  }
+  if (redact) redact.checkRedactDir(opts.writeRedacted!, roots);
   const progress = createProgress(opts.progress);
   const setup = await prepareScan(home, opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     onProgress: (files, bytes) => progress.update(files, bytes),
+    ...(opts.hook ? { hook: true } : {}),
   });
+  if (redact && setup.context.ocr === null) {
+    throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr, or give --ocr over the config\'s `ocr: false`');
+  }
   const { config } = setup;
   const source = new FileSource(roots, {
     include: [...config.include, ...(opts.include ?? [])],
