@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseSize } from './units.js';
+import { closest } from './edit-distance.js';
 import type { UnreadMode } from './model.js';
 
 export const CONFIG_NAMES = ['.spreeflo-scan.yaml', '.spreeflo-scan.yml'];
@@ -31,9 +32,13 @@ export interface Config {
   includeDeps: boolean;
   /** What unread content does; null: the command's default. */
   unread: UnreadMode | null;
+  /** Read pictures with OCR; null: the command's default (on in scan and staged, off in history). */
+  ocr: boolean | null;
 }
 
-const KNOWN_KEYS = ['rules', 'include', 'exclude', 'allow', 'maxFileSize', 'inventory', 'gitignore', 'followSymlinks', 'includeDeps', 'ocr', 'unread'];
+/** Every setting the file may hold, as the README's Configuration section lists them (a test holds the two equal). */
+export const CONFIG_KEYS = ['rules', 'include', 'exclude', 'gitignore', 'followSymlinks', 'includeDeps', 'maxFileSize', 'ocr', 'unread', 'allow', 'inventory'] as const;
+export const ALLOW_KEYS = ['keys', 'paths', 'fingerprints'] as const;
 export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 
 export function defaultConfig(): Config {
@@ -49,12 +54,36 @@ export function defaultConfig(): Config {
     followSymlinks: false,
     includeDeps: false,
     unread: null,
+    ocr: null,
   };
+}
+
+/** A value as an error message quotes it: short, one line. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Names in `raw` that `known` lacks, as an error: each quoted, with the nearest known name when one is close (a typo). */
+function checkNames(raw: object, known: readonly string[], what: string): void {
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (!unknown.length) return;
+  const named = unknown.map((k) => {
+    const near = closest(k, known);
+    return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+  });
+  throw new UsageError(`${what}: unknown setting${unknown.length > 1 ? 's' : ''} ${named.join(', ')}; known: ${known.join(', ')}`);
+}
+
+function bool(raw: unknown, what: string): boolean | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'boolean') throw new UsageError(`${what} must be true or false, not ${shown(raw)}`);
+  return raw;
 }
 
 function stringList(raw: unknown, what: string): string[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) throw new UsageError(`${what} must be a list of strings`);
+  if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) throw new UsageError(`${what} must be a list of strings, not ${shown(raw)}`);
   return raw as string[];
 }
 
@@ -101,25 +130,28 @@ export async function parseConfig(text: string, file: string, base: string): Pro
     throw new UsageError(`config file ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config file ${file}: expected a mapping at the top`);
-  const unknown = Object.keys(raw).filter((k) => !KNOWN_KEYS.includes(k));
-  if (unknown.length) throw new UsageError(`config file ${file}: unknown setting ${unknown.join(', ')} (known: ${KNOWN_KEYS.join(', ')})`);
+  checkNames(raw, CONFIG_KEYS, `config file ${file}`);
+  const allow = raw.allow ?? {};
+  if (typeof allow !== 'object' || Array.isArray(allow)) throw new UsageError(`${file}: allow must be a mapping of keys, paths and fingerprints, not ${shown(allow)}`);
+  checkNames(allow, ALLOW_KEYS, `config file ${file}: allow`);
   config.file = file;
   config.rules = stringList(raw.rules, `${file}: rules`).map((r) => (isAbsolute(r) ? r : resolve(base, r)));
   config.include = stringList(raw.include, `${file}: include`);
   config.exclude = stringList(raw.exclude, `${file}: exclude`);
   config.allow = {
-    keys: stringList(raw.allow?.keys, `${file}: allow.keys`).map((k) => k.toLowerCase()),
-    paths: stringList(raw.allow?.paths, `${file}: allow.paths`),
-    fingerprints: stringList(raw.allow?.fingerprints, `${file}: allow.fingerprints`),
+    keys: stringList(allow.keys, `${file}: allow.keys`).map((k) => k.toLowerCase()),
+    paths: stringList(allow.paths, `${file}: allow.paths`),
+    fingerprints: stringList(allow.fingerprints, `${file}: allow.fingerprints`),
   };
   const badKey = config.allow.keys.find((k) => !/^[0-9a-f]{64}$/.test(k));
   if (badKey) throw new UsageError(`${file}: allow.keys takes SHA-256 hashes of keys (keySha256 in the JSON report), not keys`);
   if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize, `${file}: maxFileSize`);
   config.inventory = inventoryList(raw.inventory, file);
-  config.gitignore = raw.gitignore === true;
-  config.followSymlinks = raw.followSymlinks === true;
-  config.includeDeps = raw.includeDeps === true;
-  if (raw.unread !== undefined && raw.unread !== 'fail' && raw.unread !== 'report') throw new UsageError(`${file}: unread must be fail or report`);
+  config.gitignore = bool(raw.gitignore, `${file}: gitignore`) ?? false;
+  config.followSymlinks = bool(raw.followSymlinks, `${file}: followSymlinks`) ?? false;
+  config.includeDeps = bool(raw.includeDeps, `${file}: includeDeps`) ?? false;
+  config.ocr = bool(raw.ocr, `${file}: ocr`);
+  if (raw.unread !== undefined && raw.unread !== 'fail' && raw.unread !== 'report') throw new UsageError(`${file}: unread must be fail or report, not ${shown(raw.unread)}`);
   config.unread = raw.unread ?? null;
   return config;
 }

@@ -10,6 +10,5 @@ export const DEFAULTS = {
   verifyRate: 9,
   verifyConcurrency: 8,
   failOn: 'any',
-  ocr: true,
   cache: true,
 } as const satisfies Partial<StagedOptions>;

@@ -34,9 +34,14 @@ export interface CommonOptions {
   unread?: UnreadMode;
 }
 
-/** OCR of images: on by default for files and staged content, off for history (`--ocr`). */
-export function addOcrOptions(cmd: Command, onByDefault: boolean): Command {
-  return (onByDefault ? cmd.option('--no-ocr', 'do not read images with OCR') : cmd.option('--ocr', 'read image blobs with OCR too'))
+/**
+ * OCR of images. Both `--ocr` and `--no-ocr`, so either overrides the config's `ocr`;
+ * given neither, the config decides, else the command (on in scan and staged, off in history).
+ */
+export function addOcrOptions(cmd: Command): Command {
+  return cmd
+    .option('--ocr', "read images with OCR, whatever the config's ocr says (default in scan and staged)")
+    .option('--no-ocr', "do not read images with OCR, whatever the config's ocr says (default in history)")
     .option('--no-cache', 'do not use or fill the OCR result cache')
     .option('--cache-dir <dir>', 'where OCR results are cached (default: $XDG_CACHE_HOME/spreeflo-scan or ~/.cache/spreeflo-scan)');
 }

@@ -31,6 +31,7 @@ export async function scanHistory(
     ...(onProgress ? { onProgress } : {}),
     gate: range !== undefined,
     scoped: true,
+    ocrByDefault: false,
     ...(base ? { approved: await settingsAt(root!, base) } : {}),
   });
   return { result: await runPipeline({ sources: [new HistorySource(root!, { range: range ?? null, objectsDir })], ...setup }), setup };

@@ -21,7 +21,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       .command('scan')
       .description('scan files and folders (default: the current folder)')
       .argument('[paths...]', 'files or folders to scan; - reads standard input'),
-  ), true)
+  ))
     .option('-e, --exclude <glob>', 'skip paths matching this glob (repeatable)', collect)
     .option('-i, --include <glob>', 'only scan paths matching this glob (repeatable)', collect)
     .option('--gitignore', 'skip files that .gitignore files ignore')
@@ -41,7 +41,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     program
       .command('staged')
       .description('scan what is staged for the next commit (the pre-commit check)'),
-  ), true)
+  ))
     .option('--all-staged', 'scan whole staged files, not only the lines the commit adds')
     .action((opts) =>
       run(async () => {
@@ -62,7 +62,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       .command('history')
       .description('scan git history: everything reachable from all refs, or the commits of a range')
       .argument('[range]', 'a revision range, for example origin/main..HEAD (pull-request mode)'),
-  ), false)
+  ))
     .addOption(new Option('--max-file-size <size>', 'skip (and report) blobs larger than this').argParser(sizeOption))
     .action((range: string | undefined, opts) =>
       run(async () => (await import('./history-command.js')).historyCommand(range, opts)),

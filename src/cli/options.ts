@@ -114,6 +114,21 @@ export interface ScanSetup {
   notes: string[];
 }
 
+/**
+ * One line on stderr as the OCR engine starts in a hook, where a commit waits on it: a cold
+ * start takes seconds, which would otherwise look like a hang. Said once (each picture
+ * source has its own pool), with no file name (a name may hold a key), and always: not
+ * only on a terminal, since git clients and the pre-commit framework show a hook's output
+ * in their own windows or logs, where it explains the pause as well; and with
+ * --no-progress too (the framework's entry gives it), as it is one line, never redrawn.
+ */
+let ocrAnnounced = false;
+function announceOcr(): void {
+  if (ocrAnnounced) return;
+  ocrAnnounced = true;
+  process.stderr.write('spreeflo-scan: reading pictures with OCR (a few seconds while the engine loads; `ocr: false` in the config turns it off)…\n');
+}
+
 export async function prepareScan(
   root: string,
   opts: CommonOptions,
@@ -126,6 +141,10 @@ export async function prepareScan(
     approved?: ApprovedSettings;
     /** The source reads every path (`staged`, `history`): the config's include and exclude apply to its findings. */
     scoped?: boolean;
+    /** OCR when neither the flags nor the config say: `history` reads no pixels unless asked. */
+    ocrByDefault?: boolean;
+    /** A commit waits on this run (`staged`, `scan --hook`): say so when OCR makes it wait. */
+    hook?: boolean;
   } = {},
 ): Promise<ScanSetup> {
   const { approved } = extra;
@@ -135,11 +154,12 @@ export async function prepareScan(
     rules,
     ruleById: new Map(rules.map((r) => [r.id, r])),
     maxFileSize: extra.maxFileSize ?? config.maxFileSize,
-    ocr: opts.ocr
+    ocr: (opts.ocr ?? config.ocr ?? extra.ocrByDefault ?? true)
       ? {
           cacheDir: opts.cache === false ? null : (opts.cacheDir ?? defaultCacheDir()),
           // The HTML report shows pictures with the key masked: made now, while their bytes are in hand.
           ...(opts.format === 'html' ? { thumbnails: true } : {}),
+          ...(extra.hook ? { onEngineStart: announceOcr } : {}),
         }
       : null,
     // An entry is held in memory while it is read: bounded tighter than files on disk.

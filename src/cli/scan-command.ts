@@ -88,6 +88,7 @@ export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?:
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     ...(onProgress ? { onProgress } : {}),
     gate,
+    ...(opts.hook ? { hook: true } : {}),
   });
   const { config } = setup;
   const source = new FileSource(roots, {
@@ -108,14 +109,14 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   const roots = rootsOf(paths, listed?.found ?? null, opts.filesFrom === '-');
   const home = homeOf(roots);
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
-  if (redact) {
-    if (opts.ocr === false) throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr');
-    redact.checkRedactDir(opts.writeRedacted!, roots);
-  }
+  if (redact) redact.checkRedactDir(opts.writeRedacted!, roots);
   const progress = createProgress(opts.progress);
   // A list of changed files is a gate, as `staged` is: what was not read fails it.
   const { result, setup } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes), listed !== null);
   progress.stop();
+  if (redact && setup.context.ocr === null) {
+    throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr, or give --ocr over the config\'s `ocr: false`');
+  }
   for (const path of listed?.missing ?? []) result.skipped.push({ path: printable(path), reason: MISSING });
   if (redact) {
     // Paths are relative to the one scanned folder, else to the current folder.

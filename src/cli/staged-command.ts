@@ -16,7 +16,7 @@ export async function scanStaged(opts: StagedOptions, git: StagedGit): Promise<{
   // The root first: outside a repository its error ("not a git repository") is the one to show.
   const root = await git.root;
   const files = await git.files;
-  const setup = await prepareScan(root, opts, { gate: true, scoped: true, approved: await git.settings });
+  const setup = await prepareScan(root, opts, { gate: true, scoped: true, hook: true, approved: await git.settings });
   return { result: await runPipeline({ sources: [new StagedSource(root, files, opts.allStaged === true)], ...setup }), setup };
 }
 

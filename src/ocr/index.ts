@@ -51,6 +51,7 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   function acquire(): Promise<Engines> {
     const w = idle.pop();
     if (w) return Promise.resolve(w);
+    if (all.length === 0) opts.onEngineStart?.();
     const started = startEngines();
     all.push(started);
     return started;

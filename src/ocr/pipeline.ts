@@ -5,6 +5,7 @@ import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.j
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import type { ImageCandidate, ImageResult } from './types.js';
+import { editDistance } from '../edit-distance.js';
 
 type Box = ImageCandidate['box'];
 
@@ -475,17 +476,6 @@ function pageScale(g: Grey): number {
 
 /** A v1 reading: LSTM (`hex`: with the hex-only whitelist) or the legacy engine's (always hex-only). */
 export type V1Read = V1Hit & { hex?: boolean; legacy?: boolean };
-
-/** Edit distance between two strings. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j]! + 1, cur[j - 1]! + 1);
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /**
  * The exact (32-digit) reading the others are aligned on: the one nearest

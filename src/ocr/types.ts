@@ -27,4 +27,6 @@ export interface OcrPoolOptions {
   cacheDir?: string | null;
   /** The tool's own folder holding `cacheDir`: checked and tightened to 0700 as `cacheDir` is. */
   cacheRoot?: string;
+  /** Called when the first engine starts (seconds, cold): not for pictures the cache holds or that do not decode. */
+  onEngineStart?: () => void;
 }

@@ -17,6 +17,8 @@ export interface ImageScanOptions {
   workers?: number;
   /** Make a thumbnail (key masked) of each picture holding a key, for the HTML report. */
   thumbnails?: boolean;
+  /** Called as the OCR engine first starts (a picture the cache did not hold). */
+  onEngineStart?: () => void;
 }
 
 export interface ImageScan {
@@ -63,6 +65,7 @@ export class ImageScanner {
       m.createOcrPool({
         ...(this.opts.cacheDir === null ? { cacheDir: null } : { cacheDir: join(this.opts.cacheDir, 'ocr'), cacheRoot: this.opts.cacheDir }),
         ...(this.opts.workers ? { workers: this.opts.workers } : {}),
+        ...(this.opts.onEngineStart ? { onEngineStart: this.opts.onEngineStart } : {}),
       }),
     );
     return this.pool;

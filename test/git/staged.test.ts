@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
-import { runCli } from '../support/cli.js';
+import { runCli, tempDir } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
 import { docx, zip } from '../fixtures/documents/make.js';
+
+const OCR_NOTICE = 'spreeflo-scan: reading pictures with OCR (a few seconds while the engine loads; `ocr: false` in the config turns it off)…\n';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -81,11 +83,29 @@ describe('staged', () => {
     const key = fixedKey ?? makeV2Key();
     repo.write(files(key));
     repo.git('add', '-A');
-    const hook = runCli(['staged'], { cwd: repo.dir });
-    expect(hook.stderr).toBe('');
+    // A cache that has not seen the picture: the engine starts, and the hook says so in one line.
+    const hook = runCli(['staged'], { cwd: repo.dir, env: { SPREEFLO_SCAN_CACHE_DIR: tempDir() } });
+    expect(hook.stderr).toBe(path.endsWith('.png') ? OCR_NOTICE : '');
     expect(hook.code).toBe(1);
     expect(hook.stdout).toContain(path);
     expect(hook.stdout).not.toContain(key);
+  });
+
+  it("scan --hook says when OCR starts too (the framework's entry gives --no-progress); committed ocr: false skips the pixels, and the wait", () => {
+    const repo = new TestRepo();
+    repo.commit('init', { 'README.md': '# x\n' });
+    repo.write({ 'docs/shot.png': readFileSync(join(IMAGES, shot.file)) });
+    repo.git('add', '-A');
+    const framework = runCli(['scan', '--no-progress', '--unread=fail', '--hook', '--', 'docs/shot.png'], { cwd: repo.dir, env: { SPREEFLO_SCAN_CACHE_DIR: tempDir() } });
+    expect(framework.stderr).toBe(OCR_NOTICE);
+    expect(framework.code).toBe(1);
+    repo.commit('a fast hook', { '.spreeflo-scan.yaml': 'ocr: false\n' });
+    repo.write({ 'docs/other.png': readFileSync(join(IMAGES, shot.file)) });
+    repo.git('add', '-A');
+    const fast = runCli(['staged'], { cwd: repo.dir, env: { SPREEFLO_SCAN_CACHE_DIR: tempDir() } });
+    expect(fast.stderr).toBe('');
+    expect(fast.code).toBe(0);
+    expect(fast.stdout).toContain('docs/other.png: pixels not read (OCR is off)');
   });
 
   it('by default a key already committed in a modified file does not block; --all-staged reports it', () => {
