@@ -1,6 +1,5 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan } from './options.js';
 import { FileSource } from '../sources/file-source.js';
@@ -56,12 +55,10 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   const result = await runPipeline({ sources: [source], ...setup });
   progress.stop();
   if (redact) {
-    // Paths are relative to the one scanned folder, else to the current folder.
-    const locate = (path: string) => (roots.length === 1 && home === roots[0] ? resolve(home, path) : resolve(path));
     const outcome = await redact.writeRedactedCopies({
       findings: result.findings,
       suppressed: result.suppressed.map((s) => s.finding),
-      locate,
+      locate: (path) => source.locate(path),
       copyName: (path) => maskKeys(path, setup.rules),
       dir: opts.writeRedacted!,
     });
