@@ -195,6 +195,11 @@ function writeHook(repo: Repo, file: string, kind: HookKind): boolean {
   return edit.changed;
 }
 
+/** In a workspace package, which install the hook runs (git runs it from the top, not from here). */
+function fromWhere(repo: Repo): string {
+  return repo.packages.length ? ` (${repo.packages[0]}'s own install, else the top's)` : '';
+}
+
 export async function installHook(cwd: string): Promise<HookReport> {
   const repo = await openRepo(cwd);
   const pkg = readPackageJson(repo.top);
@@ -212,7 +217,7 @@ export async function installHook(cwd: string): Promise<HookReport> {
     const active = targetFor(hooksDir(repo, await hooksPathConfig(repo))).file === file;
     const lines = [
       changed
-        ? `Added the key check to ${display(repo, file)} (husky): every commit now runs \`spreeflo-scan staged\`.`
+        ? `Added the key check to ${display(repo, file)} (husky): every commit now runs \`spreeflo-scan staged\`${fromWhere(repo)}.`
         : `The key check is already in ${display(repo, file)} (husky); nothing to add.`,
     ];
     if (!active) {
@@ -229,7 +234,7 @@ export async function installHook(cwd: string): Promise<HookReport> {
   const where = kind === 'plain' && configured ? ` (core.hooksPath)` : kind === 'plain' ? '' : ' (husky)';
   const lines = [
     changed
-      ? `Added the key check to ${display(repo, file)}${where}: every commit now runs \`spreeflo-scan staged\`.`
+      ? `Added the key check to ${display(repo, file)}${where}: every commit now runs \`spreeflo-scan staged\`${fromWhere(repo)}.`
       : `The key check is already in ${display(repo, file)}${where}; nothing to add.`,
   ];
   if (changed && pkg && kind === 'plain' && !configured) {

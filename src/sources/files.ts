@@ -9,7 +9,7 @@
 import { readSettingsFile } from '../settings-file.js';
 import fs from 'node:fs';
 import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { within } from '../paths.js';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
@@ -95,9 +95,10 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** How a scanned path (a root) is reported from `base`: `` for the base itself. */
+/** How a scanned path (a root) is reported from `base`: `` for the base itself; as named when outside it. */
 export function pathFrom(base: string, root: string): string {
-  return printable(toPosix(relative(base, resolve(root))));
+  const rel = relative(base, resolve(root));
+  return printable(toPosix(rel.startsWith('..') || isAbsolute(rel) ? root.replace(/(.)\/+$/, '$1') : rel));
 }
 
 function joinRel(dir: string, name: string): string {

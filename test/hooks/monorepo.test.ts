@@ -36,6 +36,7 @@ describe('a workspace package', () => {
     const cwd = join(root, WEB);
     const installed = init(cwd);
     expect(installed.code, installed.out).toBe(0);
+    expect(installed.stdout).toContain(`${WEB}'s own install, else the top's`);
     const hook = readFileSync(join(root, '.git', 'hooks', 'pre-commit'), 'utf8');
     // The package's own install first, then the top's (where npm hoists it).
     expect(hook).toContain(`if [ -x ${WEB}/node_modules/.bin/spreeflo-scan ]; then`);
