@@ -4,6 +4,7 @@ import { readSettingsFile } from './settings-file.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { foldersUpTo, workTreeTop } from './paths.js';
 import { parseSize } from './units.js';
 import { closest } from './edit-distance.js';
 import type { UnreadMode } from './model.js';
@@ -100,12 +101,28 @@ function inventoryList(raw: unknown, file: string): InventoryEntry[] {
   });
 }
 
-export function findConfigFile(root: string): string | null {
-  for (const name of CONFIG_NAMES) {
-    const file = join(root, name);
-    if (existsSync(file)) return file;
+/**
+ * The nearest settings file of one of `names`: in `start` or the first folder above it
+ * that has one, up to the top of its git work tree (outside a repository, `start`
+ * only: a file in a home folder must not steer every scan below it). Nearest wins,
+ * nothing merges: a package's own file replaces the repository's, as a whole.
+ */
+function findNearest(start: string, names: readonly string[]): string | null {
+  for (const dir of foldersUpTo(start, workTreeTop(start))) {
+    for (const name of names) {
+      const file = join(dir, name);
+      if (existsSync(file)) return file;
+    }
   }
   return null;
+}
+
+export function findConfigFile(start: string): string | null {
+  return findNearest(start, CONFIG_NAMES);
+}
+
+export function findIgnoreFile(start: string): string | null {
+  return findNearest(start, [IGNORE_FILE_NAME]);
 }
 
 export async function loadConfig(file: string | null): Promise<Config> {

@@ -1,6 +1,6 @@
 // Turning the shared options into what a scan needs: config, rules, filters.
 import { resolve } from 'node:path';
-import { IGNORE_FILE_NAME, defaultConfig, findConfigFile, loadConfig, loadIgnoreFile, parseConfig, parseIgnoreFile, type Config, type IgnoreList } from '../config.js';
+import { defaultConfig, findConfigFile, findIgnoreFile, loadConfig, loadIgnoreFile, parseConfig, parseIgnoreFile, type Config, type IgnoreList } from '../config.js';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { loadBuiltinRules, loadRuleDir, parseRuleFile } from '../detect/rule-files.js';
 import type { CommonOptions } from './flags.js';
@@ -36,7 +36,9 @@ export async function loadRules(config: Config): Promise<RuleDefinition[]> {
 
 /**
  * The config: a file named on the command line as given (the user's choice); else the
- * approved one from git when a gate has it; else the one in the scanned folder.
+ * approved one from git when a gate has it; else the nearest one at or above the
+ * scanned folder, up to the repository's top (a scan inside a workspace package finds
+ * the repository's).
  */
 export function loadConfigFor(root: string, explicit: string | undefined, approved?: ApprovedSettings): Promise<Config> {
   if (explicit) return loadConfig(resolve(explicit));
@@ -50,7 +52,7 @@ function ignoreListFor(root: string, explicit: string | undefined, approved?: Ap
     return loadIgnoreFile(resolve(explicit));
   }
   if (approved) return parseIgnoreFile(approved.ignore?.text ?? '', approved.ignore?.name ?? null);
-  return loadIgnoreFile(resolve(root, IGNORE_FILE_NAME));
+  return loadIgnoreFile(findIgnoreFile(root));
 }
 
 /** A gate reads a tracked baseline as approved (and says when the change edits it); any other applies as given. */

@@ -1,6 +1,5 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan, type ScanSetup } from './options.js';
 import { FileSource } from '../sources/file-source.js';
@@ -83,7 +82,7 @@ function homeOf(roots: string[]): string {
 }
 
 /** The scan itself, reporting nothing: the command line's and the library's. `gate`: what was not read fails it. */
-export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void, gate = false): Promise<{ result: ScanResult; setup: ScanSetup }> {
+export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void, gate = false): Promise<{ result: ScanResult; setup: ScanSetup; source: FileSource }> {
   const setup = await prepareScan(homeOf(roots), opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
     ...(onProgress ? { onProgress } : {}),
@@ -100,31 +99,28 @@ export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?:
     // Left out even with --no-cache: it is the same folder, holding nothing to find.
     skipFolders: ownCacheFolder(opts.cacheDir ?? defaultCacheDir()),
   }, opts.stdinName);
-  return { result: await runPipeline({ sources: [source], ...setup }), setup };
+  return { result: await runPipeline({ sources: [source], ...setup }), setup, source };
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions): Promise<number> {
   if (opts.null && opts.filesFrom === undefined) throw new UsageError('-z (--null) says how a --files-from list is separated: give --files-from too');
   const listed = opts.filesFrom === undefined ? null : readList(opts.filesFrom, opts.null === true);
   const roots = rootsOf(paths, listed?.found ?? null, opts.filesFrom === '-');
-  const home = homeOf(roots);
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
   if (redact) redact.checkRedactDir(opts.writeRedacted!, roots);
   const progress = createProgress(opts.progress);
   // A list of changed files is a gate, as `staged` is: what was not read fails it.
-  const { result, setup } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes), listed !== null);
+  const { result, setup, source } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes), listed !== null);
   progress.stop();
   if (redact && setup.context.ocr === null) {
     throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr, or give --ocr over the config\'s `ocr: false`');
   }
   for (const path of listed?.missing ?? []) result.skipped.push({ path: printable(path), reason: MISSING });
   if (redact) {
-    // Paths are relative to the one scanned folder, else to the current folder.
-    const locate = (path: string) => (roots.length === 1 && home === roots[0] ? resolve(home, path) : resolve(path));
     const outcome = await redact.writeRedactedCopies({
       findings: result.findings,
       suppressed: result.suppressed.map((s) => s.finding),
-      locate,
+      locate: (path) => source.locate(path),
       copyName: (path) => maskKeys(path, setup.rules),
       dir: opts.writeRedacted!,
     });

@@ -4,30 +4,39 @@
 export const BEGIN_MARKER = '# >>> spreeflo-scan pre-commit check (added by `spreeflo-scan init`; remove with `spreeflo-scan init --uninstall`) >>>';
 export const END_MARKER = '# <<< spreeflo-scan pre-commit check <<<';
 
+/** A path as one shell word: plain ones as they are, any other in single quotes. */
+function shellWord(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * POSIX sh, run from the top of the work tree (git runs hooks there). Finds the
- * scanner in this order: the project's own install (node_modules/.bin, the version
- * the project pins), then PATH (a global install; under husky PATH also starts with
- * node_modules/.bin), then npx without installing (workspaces that hoist it to a
- * parent folder). If none works the commit is stopped with a message, so a missing
+ * scanner in this order: the project's own install (`node_modules/.bin`, the version
+ * the project pins), first in each workspace package `packageDirs` names (paths from
+ * the top, nearest first: where `init` ran, as npm, yarn and pnpm may install there)
+ * then at the top (where npm workspaces hoist it); then PATH (a global install; under
+ * husky PATH also starts with the top's node_modules/.bin), then npx without
+ * installing. If none works the commit is stopped with a message, so a missing
  * scanner never silently lets keys through.
  */
-export const HOOK_BLOCK = [
-  BEGIN_MARKER,
-  'if [ -x node_modules/.bin/spreeflo-scan ]; then',
-  '  node_modules/.bin/spreeflo-scan staged || exit $?',
-  'elif command -v spreeflo-scan >/dev/null 2>&1; then',
-  '  spreeflo-scan staged || exit $?',
-  'elif command -v npx >/dev/null 2>&1 && npx --no-install spreeflo-scan --version >/dev/null 2>&1; then',
-  '  npx --no-install spreeflo-scan staged || exit $?',
-  'else',
-  '  echo "spreeflo-scan: the pre-commit key check cannot run: spreeflo-scan is not installed here." >&2',
-  '  echo "  Install it (npm install --save-dev spreeflo-scan, or npm install -g spreeflo-scan), or remove" >&2',
-  '  echo "  the spreeflo-scan lines from $0. This commit was stopped." >&2',
-  '  exit 1',
-  'fi',
-  END_MARKER,
-].join('\n');
+export function hookBlock(packageDirs: readonly string[]): string {
+  const bins = [...packageDirs.map((dir) => `${dir}/node_modules/.bin/spreeflo-scan`), 'node_modules/.bin/spreeflo-scan'].map(shellWord);
+  return [
+    BEGIN_MARKER,
+    ...bins.flatMap((bin, i) => [`${i === 0 ? 'if' : 'elif'} [ -x ${bin} ]; then`, `  ${bin} staged || exit $?`]),
+    'elif command -v spreeflo-scan >/dev/null 2>&1; then',
+    '  spreeflo-scan staged || exit $?',
+    'elif command -v npx >/dev/null 2>&1 && npx --no-install spreeflo-scan --version >/dev/null 2>&1; then',
+    '  npx --no-install spreeflo-scan staged || exit $?',
+    'else',
+    '  echo "spreeflo-scan: the pre-commit key check cannot run: spreeflo-scan is not installed here." >&2',
+    '  echo "  Install it (npm install --save-dev spreeflo-scan, or npm install -g spreeflo-scan), or remove" >&2',
+    '  echo "  the spreeflo-scan lines from $0. This commit was stopped." >&2',
+    '  exit 1',
+    'fi',
+    END_MARKER,
+  ].join('\n');
+}
 
 const SHELLS = /^#!\s*(?:\/usr\/bin\/env\s+(?:-S\s+)?)?(?:\S*\/)?(?:sh|bash|dash|zsh|ksh|ash)(?:\s|$)/;
 const HUSKY_V8_SOURCE = /^\.\s+"?\$\(dirname\s+(?:--\s+)?"\$0"\)\/_\/husky\.sh"?\s*$/;
@@ -64,18 +73,18 @@ export function notShellReason(text: string): string | undefined {
 }
 
 /**
- * Adds the block to a hook's text (empty for a new file: then `header` starts it). It goes first, after the
+ * Adds the block (`text`, from hookBlock) to a hook's text (empty for a new file: then `header` starts it). It goes first, after the
  * shebang and husky 8's set-up line, so the check runs even when the hook's own
  * commands end with `exit` or `exec`. An existing block is brought up to date in place.
  */
-export function addBlock(existing: string, header: string[] = []): BlockEdit {
+export function addBlock(existing: string, text: string, header: string[] = []): BlockEdit {
   const { lines, eol } = splitLines(existing);
-  const block = HOOK_BLOCK.split('\n');
+  const block = text.split('\n');
   const found = findBlock(lines);
   if (found) {
     const [begin, end] = found;
     const current = lines.slice(begin, end + 1);
-    if (current.join('\n') === HOOK_BLOCK) return { text: existing, changed: false };
+    if (current.join('\n') === text) return { text: existing, changed: false };
     lines.splice(begin, end - begin + 1, ...block);
     return { text: lines.join(eol) + eol, changed: true };
   }

@@ -7,7 +7,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import type { SimpleGit } from 'simple-git';
 import { UsageError } from '../errors.js';
 import { gitFailure } from '../git/run.js';
-import { addBlock, hasBlock, notShellReason, removeBlock } from './hook-block.js';
+import { addBlock, hasBlock, hookBlock, notShellReason, removeBlock } from './hook-block.js';
+import { foldersUpTo } from '../paths.js';
 
 const PLAIN_HEADER = ['#!/bin/sh'];
 const HUSKY8_HEADER = ['#!/usr/bin/env sh', '. "$(dirname -- "$0")/_/husky.sh"'];
@@ -16,6 +17,8 @@ interface Repo {
   git: SimpleGit;
   top: string;
   commonDir: string;
+  /** The workspace packages from where init runs up to the top (see packageDirs). */
+  packages: string[];
 }
 
 export interface HookReport {
@@ -43,7 +46,8 @@ async function openRepo(cwd: string): Promise<Repo> {
   }
   const [top, commonDir] = out.split('\n').map((l) => l.trim());
   if (!top || !commonDir) throw new UsageError('not inside the work tree of a git repository (run this inside a repository)');
-  return { git, top: resolve(cwd, top), commonDir: resolve(cwd, commonDir) };
+  const repo = { git, top: resolve(cwd, top), commonDir: resolve(cwd, commonDir) };
+  return { ...repo, packages: packageDirs(repo.top, cwd) };
 }
 
 async function hooksPathConfig(repo: Repo): Promise<string | undefined> {
@@ -164,6 +168,17 @@ function makeExecutable(file: string): void {
   if (wanted !== mode) chmodSync(file, wanted);
 }
 
+/**
+ * The workspace packages between `cwd` and the top (folders with a package.json, nearest
+ * first, as paths from the top): where the hook looks for the scanner before the top's
+ * node_modules, so `init` run in `packages/web` finds the install it was run from.
+ */
+function packageDirs(top: string, cwd: string): string[] {
+  return foldersUpTo(cwd, top)
+    .filter((dir) => dir !== top && existsSync(join(dir, 'package.json')))
+    .map((dir) => relative(top, dir).split(sep).join('/'));
+}
+
 function writeHook(repo: Repo, file: string, kind: HookKind): boolean {
   const existing = readHook(file);
   if (existing !== undefined) {
@@ -171,13 +186,18 @@ function writeHook(repo: Repo, file: string, kind: HookKind): boolean {
     if (reason) throw new UsageError(`${display(repo, file)} exists and ${reason}: add \`spreeflo-scan staged\` to it yourself`);
   }
   const header = kind === 'plain' ? PLAIN_HEADER : kind === 'husky8' ? HUSKY8_HEADER : [];
-  const edit = addBlock(existing ?? '', header);
+  const edit = addBlock(existing ?? '', hookBlock(repo.packages), header);
   if (edit.changed) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, edit.text, { mode: 0o755 });
   }
   makeExecutable(file);
   return edit.changed;
+}
+
+/** In a workspace package, which install the hook runs (git runs it from the top, not from here). */
+function fromWhere(repo: Repo): string {
+  return repo.packages.length ? ` (${repo.packages[0]}'s own install, else the top's)` : '';
 }
 
 export async function installHook(cwd: string): Promise<HookReport> {
@@ -197,7 +217,7 @@ export async function installHook(cwd: string): Promise<HookReport> {
     const active = targetFor(hooksDir(repo, await hooksPathConfig(repo))).file === file;
     const lines = [
       changed
-        ? `Added the key check to ${display(repo, file)} (husky): every commit now runs \`spreeflo-scan staged\`.`
+        ? `Added the key check to ${display(repo, file)} (husky): every commit now runs \`spreeflo-scan staged\`${fromWhere(repo)}.`
         : `The key check is already in ${display(repo, file)} (husky); nothing to add.`,
     ];
     if (!active) {
@@ -214,7 +234,7 @@ export async function installHook(cwd: string): Promise<HookReport> {
   const where = kind === 'plain' && configured ? ` (core.hooksPath)` : kind === 'plain' ? '' : ' (husky)';
   const lines = [
     changed
-      ? `Added the key check to ${display(repo, file)}${where}: every commit now runs \`spreeflo-scan staged\`.`
+      ? `Added the key check to ${display(repo, file)}${where}: every commit now runs \`spreeflo-scan staged\`${fromWhere(repo)}.`
       : `The key check is already in ${display(repo, file)}${where}; nothing to add.`,
   ];
   if (changed && pkg && kind === 'plain' && !configured) {

@@ -4,10 +4,12 @@ import { unreadFlag, type Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
 import { ScanPool } from '../scan/pool.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
-import { walkFiles, type FileJob, type WalkOptions } from './files.js';
+import { pathFrom, walkFiles, type FileJob, type WalkOptions } from './files.js';
 import { printable } from './names.js';
 import { open, readFile, stat } from 'node:fs/promises';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { workTreeTop } from '../paths.js';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
@@ -22,13 +24,41 @@ const IMAGES_IN_FLIGHT = 8;
 /** Bytes read to tell what a file too large to open is (a PDF header may sit anywhere in the first KiB). */
 const HEAD_BYTES = 4096;
 
+/**
+ * The folder a root's paths are reported relative to: the top of its git work tree,
+ * as `staged` and `history` report them and as code scanning maps SARIF to files, so
+ * a scan inside a workspace package says `packages/web/.env` and its fingerprints
+ * match the commit check's. Outside a repository: the scanned folder, or with several
+ * roots, or a file, the current folder.
+ */
+function reportBase(root: string, several: boolean): string {
+  const abs = resolve(root);
+  const folder = statSync(abs).isDirectory();
+  return workTreeTop(folder ? abs : dirname(abs)) ?? (folder && !several ? abs : process.cwd());
+}
+
 export class FileSource implements Source {
+  /** Each root with the folder its paths are relative to (none for standard input). */
+  private readonly bases: (string | null)[];
+
   constructor(
     private readonly roots: string[],
     private readonly walk: WalkOptions,
     /** The name standard input (the root `-`) has in the report. */
     private readonly stdinName = '<stdin>',
-  ) {}
+  ) {
+    this.bases = roots.map((root) => (root === '-' ? null : reportBase(root, roots.length > 1)));
+  }
+
+  /** The file on disk a reported path names. */
+  locate(path: string): string {
+    for (const [i, base] of this.bases.entries()) {
+      if (base === null) continue;
+      const prefix = pathFrom(base, this.roots[i]!);
+      if (!prefix || path === prefix || path.startsWith(`${prefix}/`)) return resolve(base, path);
+    }
+    return resolve(path);
+  }
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
     const files: FileJob[] = [];
@@ -58,32 +88,26 @@ export class FileSource implements Source {
       },
     );
     if (this.roots.some(looksBig)) pool.warmUp();
-    for (const root of this.roots) {
+    for (const [i, root] of this.roots.entries()) {
       if (root === '-') {
         readers.add({ abs: '-', rel: printable(this.stdinName), stream: true });
         continue;
       }
-      // With several roots, paths are reported relative to the current folder.
-      // A file root is already reported relative to the current folder.
-      const prefix = this.roots.length > 1 && statSync(root).isDirectory() ? printable(root.replace(/\/+$/, '')) : '';
-      const rebase = (rel: string) => (prefix && prefix !== '.' ? `${prefix}/${rel}` : rel);
-      const walked = await walkFiles(root, this.walk, (f) => {
-        const file = { ...f, rel: rebase(f.rel) };
+      const walked = await walkFiles(root, this.bases[i]!, this.walk, (file) => {
         scanName(file.rel);
         // Pictures the workers search as bytes: listed, by name, as not read for their pixels.
         if (ctx.ocr === null && isImagePath(file.rel)) skipped.push({ path: file.rel, ...NO_OCR });
         // A name that is not UTF-8 goes by its bytes, which the workers' protocol does not carry.
-        if (f.stream || typeof f.abs !== 'string' || readers.wants(file.rel)) {
+        if (file.stream || typeof file.abs !== 'string' || readers.wants(file.rel)) {
           readers.add(file);
           return;
         }
         files.push(file);
-        pool.add(f.abs);
+        pool.add(file.abs);
       });
       for (const s of walked.skipped) {
-        const path = rebase(s.path);
-        scanName(path);
-        skipped.push({ ...s, path });
+        scanName(s.path);
+        skipped.push(s);
       }
     }
     // Readers first: the main thread opens documents and pictures while the workers

@@ -9,7 +9,7 @@
 import { readSettingsFile } from '../settings-file.js';
 import fs from 'node:fs';
 import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { within } from '../paths.js';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
@@ -25,7 +25,7 @@ export interface FileJob {
   abs: string | Buffer;
   /** Read as a stream, up to --max-file-size: standard input, or a FIFO or device named on the command line. */
   stream?: boolean;
-  /** Path reported to the user: relative to the scan root, forward slashes. */
+  /** Path reported to the user: relative to the walk's `base`, forward slashes. */
   rel: string;
 }
 
@@ -95,6 +95,12 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
+/** How a scanned path (a root) is reported from `base`: `` for the base itself; as named when outside it. */
+export function pathFrom(base: string, root: string): string {
+  const rel = relative(base, resolve(root));
+  return printable(toPosix(rel.startsWith('..') || isAbsolute(rel) ? root.replace(/(.)\/+$/, '$1') : rel));
+}
+
 function joinRel(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
@@ -158,10 +164,14 @@ function errorReason(err: NodeJS.ErrnoException): string {
 /** Skips that leave nothing unread: a link to nothing or to itself, a special file, a link not followed by choice. */
 const NOTHING_UNREAD = { unreadContent: false } as const;
 
+/** The .gitignore files in the scanned folder and below it; paths come with the walk's `prefix` (the folder's own path). */
 class GitignoreFilter {
   private readonly byDir = new Map<string, Ignore | null>();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly prefix: string,
+  ) {}
 
   private rulesFor(dirRel: string): Ignore | null {
     if (!this.byDir.has(dirRel)) {
@@ -173,7 +183,7 @@ class GitignoreFilter {
 
   /** True when a .gitignore in any folder above `rel` ignores it. */
   ignores(rel: string): boolean {
-    const parts = rel.split('/');
+    const parts = (this.prefix ? rel.slice(this.prefix.length + 1) : rel).split('/');
     for (let depth = 0; depth < parts.length; depth++) {
       const dirRel = parts.slice(0, depth).join('/');
       const rules = this.rulesFor(dirRel);
@@ -223,11 +233,13 @@ export function checkRoot(root: string): void {
 
 /**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
- * `onFile`. fast-glob's synchronous walk is several times cheaper than its stream
+ * `onFile`. Paths are relative to `base` (absolute), both as reported and as globs
+ * match them. fast-glob's synchronous walk is several times cheaper than its stream
  * (no per-entry promises); it runs as one call per top-level folder.
  */
-export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
+export async function walkFiles(root: string, base: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
   const absRoot = resolve(root);
+  const prefix = pathFrom(base, absRoot);
   let rootStat: fs.Stats;
   try {
     rootStat = statSync(absRoot);
@@ -237,11 +249,11 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const skipFolders = opts.skipFolders ?? [];
   const skipOf = (st: fs.Stats) => skipFolders.find((f) => f.dev === st.dev && f.ino === st.ino);
   const rootSkip = skipOf(rootStat);
-  if (rootSkip) return { files: 0, skipped: [{ path: '.', reason: rootSkip.reason, ...NOTHING_UNREAD }] };
+  if (rootSkip) return { files: 0, skipped: [{ path: prefix || '.', reason: rootSkip.reason, ...NOTHING_UNREAD }] };
   if (!rootStat.isDirectory()) {
     // A stream (a FIFO, a device) has no place in a tree: it is reported as named.
     if (!rootStat.isFile()) onFile({ abs: isStandardInput(rootStat) ? '-' : absRoot, rel: printable(root), stream: true });
-    else onFile({ abs: absRoot, rel: printable(toPosix(relative(process.cwd(), absRoot)) || absRoot) });
+    else onFile({ abs: absRoot, rel: prefix || printable(absRoot) });
     return { files: 1, skipped: [] };
   }
   let files = 0;
@@ -255,7 +267,7 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
   const seenDirs = new Set<string>([realKey(absRoot)]);
   const isIncluded = opts.include.length ? await globMatcher(opts.include) : () => true;
   const isExcluded = await globMatcher(opts.exclude);
-  const gitignore = opts.gitignore ? new GitignoreFilter(absRoot) : null;
+  const gitignore = opts.gitignore ? new GitignoreFilter(absRoot, prefix) : null;
 
   /**
    * True (and listed as skipped) when the folder `abs`, named `name` and reported as
@@ -434,6 +446,6 @@ export async function walkFiles(root: string, opts: WalkOptions, onFile: (file: 
     }
   };
 
-  await walkDir(absRoot, '');
+  await walkDir(absRoot, prefix);
   return { files, skipped };
 }
