@@ -4,7 +4,8 @@
 // tarball needs was cached when this repository was installed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
 import { tempDir } from '../support/cli.js';
@@ -39,18 +40,23 @@ beforeAll(() => {
   npmEnv = npmEnvironment();
 }, 120_000);
 
-/** Commits a made-up key (must fail, naming the file, never printing the key), then a clean file (must pass). */
-async function expectHookBlocksKeys(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Commits a made-up key (must fail, naming the file and printing its fingerprint, never
+ * the key), then a clean file (must pass). `dir`: where the key file goes, from the root.
+ */
+async function expectHookBlocksKeys(root: string, env: NodeJS.ProcessEnv, dir = ''): Promise<void> {
   const key = makeV2Key();
-  writeFileSync(join(root, 'settings.env'), `SPREEFLO_API_KEY=${key}\n`);
-  await must('git', ['add', 'settings.env'], root, env);
+  const file = dir ? `${dir}/settings.env` : 'settings.env';
+  writeFileSync(join(root, file), `SPREEFLO_API_KEY=${key}\n`);
+  await must('git', ['add', file], root, env);
   const blocked = await runAsync('git', ['commit', '-m', 'add settings'], root, env);
   expect(blocked.code, blocked.out).not.toBe(0);
-  expect(blocked.out).toContain('settings.env');
   expect(blocked.out).toContain('Commit blocked');
+  // The fingerprint, ready to paste into the ignore file: the key's SHA-256 and its path from the top.
+  expect(blocked.out).toContain(`${createHash('sha256').update(key).digest('hex')}:${file}`);
   expect(blocked.out).not.toContain(key);
 
-  await must('git', ['rm', '-q', '--cached', 'settings.env'], root, env);
+  await must('git', ['rm', '-q', '--cached', file], root, env);
   writeFileSync(join(root, 'notes.md'), 'nothing secret here\n');
   await must('git', ['add', 'notes.md'], root, env);
   const clean = await runAsync('git', ['commit', '-m', 'add notes'], root, env);
@@ -58,6 +64,19 @@ async function expectHookBlocksKeys(root: string, env: NodeJS.ProcessEnv): Promi
   const files = (await must('git', ['ls-tree', '-r', '--name-only', 'HEAD'], root, env)).stdout;
   expect(files).toContain('notes.md');
   expect(files).not.toContain('settings.env');
+}
+
+/** The first scan of a project that installed the tool: its own rules and bundle are not leaks. */
+async function expectFirstScanClean(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const first = await runAsync('npx', ['--no-install', 'spreeflo-scan', 'scan', '--no-progress'], root, env);
+  expect(first.code, first.out).toBe(0);
+  // In a workspace package npm hoists the install to the top, outside this scan.
+  if (!existsSync(join(root, 'node_modules'))) return;
+  expect(first.out).toMatch(/node_modules/);
+  // Dependencies read too: the documented example keys in the tool's own files are ignored, and said so.
+  const deps = await runAsync('npx', ['--no-install', 'spreeflo-scan', 'scan', '--no-progress', '--include-deps'], root, env);
+  expect(deps.code, deps.out).toBe(0);
+  expect(deps.out).toMatch(/documented example keys? ignored/);
 }
 
 function nodeProject(): string {
@@ -81,9 +100,24 @@ describe('installed from the packed tarball', () => {
   it.concurrent('a Node project without husky: a plain hook that runs node_modules/.bin/spreeflo-scan', async () => {
     const root = nodeProject();
     await must('npm', ['install', ...NPM_FLAGS, '--save-dev', tarball], root, npmEnv);
+    await expectFirstScanClean(root, npmEnv);
     const init = await must('npx', ['--no-install', 'spreeflo-scan', 'init'], root, npmEnv);
     expect(init.stdout).toMatch(/\.git\/hooks\/pre-commit/);
     await expectHookBlocksKeys(root, npmEnv);
+  }, 180_000);
+
+  it.concurrent('a workspace package of a monorepo: init there, a commit from there is blocked', async () => {
+    const root = gitRepo();
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }, null, 2) + '\n');
+    writeFileSync(join(root, '.gitignore'), 'node_modules/\n');
+    const web = join(root, 'packages', 'web');
+    mkdirSync(web, { recursive: true });
+    writeFileSync(join(web, 'package.json'), JSON.stringify({ name: 'web', version: '1.0.0', private: true }, null, 2) + '\n');
+    await must('npm', ['install', ...NPM_FLAGS, '--save-dev', '--workspace', 'packages/web', tarball], root, npmEnv);
+    await expectFirstScanClean(web, npmEnv);
+    await expectFirstScanClean(root, npmEnv);
+    await must('npx', ['--no-install', 'spreeflo-scan', 'init'], web, npmEnv);
+    await expectHookBlocksKeys(root, npmEnv, 'packages/web');
   }, 180_000);
 
   it.concurrent('a global install (npm install -g) in a repository without package.json', async () => {
