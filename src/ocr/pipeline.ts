@@ -1,10 +1,11 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
+import { type Grey, type Style, crop, decode, eraseRules, isolateLine, mayShowText, normalize, normalizeCrop, tileStats, toPng } from './preprocess.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import type { ImageCandidate, ImageResult } from './types.js';
+import { NO_TEXT } from '../formats/image-header.js';
 
 type Box = ImageCandidate['box'];
 
@@ -559,8 +560,11 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
 export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace): Promise<ImageResult> {
   const worker = engines.lstm;
   const t0 = performance.now();
-  const tiled = normalize(grey);
-  const norm = eraseRules(tiled, 56, 72);
+  const stats = tileStats(grey);
+  // Nothing drawn on a background (noise, grain): no text to read, and tesseract
+  // would spend tens of seconds finding "words" in it.
+  if (!mayShowText(stats)) return { candidates: [], skipped: NO_TEXT };
+  const norm = eraseRules(normalize(grey, stats), 56, 72);
   const scale = pageScale(norm);
   const t1 = performance.now();
   let page = await read(worker, await toPng(norm, scale), { psm: '11', choices: false });
