@@ -85,10 +85,13 @@ export interface Engines { lstm: Worker; legacy: () => Promise<Worker>; terminat
 export async function startEngines(): Promise<Engines> {
   const lstm = await startWorker();
   let legacy: Promise<Worker> | undefined;
+  let ended = false;
   return {
     lstm,
-    legacy: () => (legacy ??= startLegacyWorker()),
+    // Never started after terminate: a read abandoned at its time limit must not leave a worker running.
+    legacy: () => (ended ? Promise.reject(new Error('OCR engines terminated')) : (legacy ??= startLegacyWorker())),
     terminate: async () => {
+      ended = true;
       await lstm.terminate().catch(() => undefined);
       if (legacy) await legacy.then((w) => w.terminate()).catch(() => undefined);
     },
