@@ -182,6 +182,22 @@ const INPUTS = {
     await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toFile(path.join(d, 'noise.png'));
     return ['scan', 'noise.png', '--no-cache'];
   },
+  // Text-like to the no-text check (mostly background), so it goes through OCR: strokes of
+  // glyph size in 16 px rows that tesseract cannot read. Bounded by the OCR time limit.
+  'clutter-png-40mp': async (d) => {
+    const { default: sharp } = await import('sharp');
+    const [w, h] = [8000, 5000];
+    const px = Buffer.alloc(w * h, 245);
+    for (let y = 8; y + 12 < h; y += 16) {
+      for (let x = 4; x + 3 < w; x += 3 + (rng.u32() % 4)) {
+        if (rng.u32() % 10 < 3) continue;
+        const y0 = y + (rng.u32() % 3);
+        for (let k = 5 + (rng.u32() % 5); k-- > 0; ) px[(y0 + k) * w + x] = px[(y0 + k) * w + x + 1] = 20;
+      }
+    }
+    await sharp(px, { raw: { width: w, height: h, channels: 1 } }).png({ compressionLevel: 1 }).toFile(path.join(d, 'clutter.png'));
+    return ['scan', 'clutter.png', '--no-cache'];
+  },
   'keys-64k-line': (d) => {
     fs.writeFileSync(path.join(d, 'keys.txt'), Array.from({ length: 65_536 }, key).join(' ') + '\n');
     return ['scan', 'keys.txt'];

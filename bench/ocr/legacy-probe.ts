@@ -32,7 +32,7 @@ for (const dir of dirs) {
         const png = await toPng(region, Math.min(8, t / h), 12);
         for (const [name, w] of [['lstm', lstm], ['legacy', leg]] as const) {
           const t1 = performance.now();
-          const words = await read(w, png, { psm: '7', choices: false, whitelist: '0123456789abcdef-s ' });
+          const words = await read(() => w, png, { psm: '7', choices: false, whitelist: '0123456789abcdef-s ' });
           ms[name] = (ms[name] ?? 0) + performance.now() - t1;
           const txt = words.map((x) => x.text).join('');
           const m = /([0-9a-f]{32})-?s/.exec(txt);

@@ -22,7 +22,7 @@ await Promise.all(workers.map(async (w) => {
     const px = norm.width * norm.height;
     const scale = px <= 1_300_000 ? Number(values.scale) : 1;
     const t0 = performance.now();
-    const page = await read(w, await toPng(norm, scale), { psm: '11', choices: false });
+    const page = await read(() => w, await toPng(norm, scale), { psm: '11', choices: false });
     ms += performance.now() - t0;
     const regions = findRegions(page, scale);
     nRegions += regions.length;

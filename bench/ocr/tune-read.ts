@@ -76,7 +76,7 @@ for (const e of manifest.images) {
     const row: string[] = [];
     for (const v of variants) {
       const s = Math.min(8, Math.max(0.5, v.target / h));
-      const words = await read(worker, await render(v.spaced ? spaceOut(region, Math.max(1, Math.round((h * v.spaced) / 10))) : region, s, v.style), { psm: v.psm, choices: false, ...(v.wl ? { whitelist: v.hex ? '0123456789abcdef-s ' : WL } : {}) });
+      const words = await read(() => worker, await render(v.spaced ? spaceOut(region, Math.max(1, Math.round((h * v.spaced) / 10))) : region, s, v.style), { psm: v.psm, choices: false, ...(v.wl ? { whitelist: v.hex ? '0123456789abcdef-s ' : WL } : {}) });
       const text = words.map((w) => w.text).join(' ');
       // Best substring distance: compare against the text stripped to key chars.
       const flat = text.replace(/[^A-Za-z0-9_-]/g, '');

@@ -14,6 +14,8 @@ export const MAX_PIXELS = 40_000_000;
 export type HeaderSize = { width: number; height: number } | { defect: string };
 
 export const TOO_SMALL = 'too small to hold a readable key';
+/** Said by the OCR pipeline of a picture with nothing drawn on a background: it cannot show a key either. */
+export const NO_TEXT = 'no text (nothing in it is drawn on a background: noise or grain)';
 
 /** Why a picture of this size is not read, or null when it is worth reading. */
 export function sizeProblem(width: number, height: number): string | null {

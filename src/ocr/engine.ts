@@ -78,17 +78,31 @@ export async function startLegacyWorker(): Promise<Worker> {
   return worker;
 }
 
-/** The engines one image is read with: the LSTM worker, and the legacy one, started on first use. */
-export interface Engines { lstm: Worker; legacy: () => Promise<Worker>; terminate: () => Promise<void> }
+/**
+ * The engines one image is read with: the LSTM worker, and the legacy one,
+ * started on first use. `live(w)` is `w` while they run, and throws once they
+ * are terminated: a read abandoned at its time limit must stop there, since
+ * tesseract.js's call into a terminated worker rejects a promise nobody holds,
+ * which ends the process.
+ */
+export interface Engines { lstm: Worker; legacy: () => Promise<Worker>; live: (w: Worker) => Worker; terminate: () => Promise<void> }
 
 /** An LSTM worker now, a legacy one when first asked for (most images never need it). */
 export async function startEngines(): Promise<Engines> {
   const lstm = await startWorker();
   let legacy: Promise<Worker> | undefined;
+  let ended = false;
+  const gone = () => new Error('OCR engines terminated');
   return {
     lstm,
-    legacy: () => (legacy ??= startLegacyWorker()),
+    // After terminate no legacy worker is started either: nothing would terminate it.
+    legacy: () => (ended ? Promise.reject(gone()) : (legacy ??= startLegacyWorker())),
+    live: (w) => {
+      if (ended) throw gone();
+      return w;
+    },
     terminate: async () => {
+      ended = true;
       await lstm.terminate().catch(() => undefined);
       if (legacy) await legacy.then((w) => w.terminate()).catch(() => undefined);
     },
@@ -138,14 +152,17 @@ export interface ReadOptions {
   whitelist?: string;
 }
 
-/** OCR one prepared PNG; words with symbol boxes and, if asked, LSTM alternatives. */
-export async function read(worker: Worker, png: Buffer, opts: ReadOptions): Promise<OcrWord[]> {
-  await worker.setParameters({
+/**
+ * OCR one prepared PNG; words with symbol boxes and, if asked, LSTM alternatives.
+ * `worker` is asked for before each call (see Engines.live).
+ */
+export async function read(worker: () => Worker, png: Buffer, opts: ReadOptions): Promise<OcrWord[]> {
+  await worker().setParameters({
     tessedit_pageseg_mode: opts.psm,
     lstm_choice_mode: opts.choices ? '2' : '0',
     tessedit_char_whitelist: opts.whitelist ?? '',
   } as never);
-  const { data } = await worker.recognize(png, {}, { text: false, blocks: true, hocr: opts.choices });
+  const { data } = await worker().recognize(png, {}, { text: false, blocks: true, hocr: opts.choices });
   const blocks = (data.blocks ?? []) as unknown as JsonBlock[];
   const choices = opts.choices && data.hocr ? parseChoices(data.hocr) : [];
   const words: OcrWord[] = [];

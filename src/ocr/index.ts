@@ -13,9 +13,23 @@ export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './typ
 export { isImagePath } from '../formats/kinds.js';
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
-export const PIPELINE_VERSION = 'ocr-pipeline-14';
+export const PIPELINE_VERSION = 'ocr-pipeline-15';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
+
+/**
+ * How long one picture may hold its engines, wall time: 60 s, or
+ * SPREEFLO_SCAN_OCR_SECONDS (tests set a tiny one). A picture tesseract cannot
+ * finish in that time (tens of megapixels of clutter it takes for words) is
+ * listed as not read, and its engines are terminated and replaced: a call into
+ * the WebAssembly cannot be interrupted. Not 20 s: on a 2-core machine shared
+ * with other work (load 7 to 12) a fixture screenshot of 0.4 megapixels took
+ * 10 s, and over 20 s, and a gate must not fail on a busy runner.
+ */
+export function ocrBudgetSeconds(): number {
+  const set = Number(process.env.SPREEFLO_SCAN_OCR_SECONDS);
+  return set > 0 ? set : 60;
+}
 
 const warned = new Set<string>();
 
@@ -45,16 +59,22 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   // decoded images are in memory; engines start only for images that decode.
   const slots = pLimit(size);
   const idle: Engines[] = [];
-  const all: Promise<Engines>[] = [];
+  const all = new Set<Promise<Engines>>();
   let closed = false;
 
   function acquire(): Promise<Engines> {
     const w = idle.pop();
     if (w) return Promise.resolve(w);
-    if (all.length === 0) opts.onEngineStart?.();
+    if (all.size === 0) opts.onEngineStart?.();
     const started = startEngines();
-    all.push(started);
+    all.add(started);
     return started;
+  }
+
+  /** The engines of a picture that ran out of time: busy in a call that cannot be stopped. */
+  async function discard(engines: Engines): Promise<void> {
+    for (const started of all) if ((await started.catch(() => null)) === engines) all.delete(started);
+    await engines.terminate();
   }
 
   async function recognize(image: Buffer, _name: string): Promise<ImageResult> {
@@ -80,20 +100,33 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
     } catch (err) {
       return { candidates: [], skipped: `OCR engine failed to start: ${(err as Error).message ?? String(err)}` };
     }
+    const seconds = ocrBudgetSeconds();
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), seconds * 1000)));
+    const reading = recognizeGrey(worker, decoded.grey);
+    // Once abandoned at the limit it fails (its engines are gone) with nobody waiting.
+    reading.catch(() => undefined);
     try {
-      return await recognizeGrey(worker, decoded.grey);
+      const result = await Promise.race([reading, outOfTime]);
+      if (result) {
+        idle.push(worker);
+        return result;
+      }
     } catch (err) {
+      idle.push(worker);
       return { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
     } finally {
-      idle.push(worker);
+      clearTimeout(timer);
     }
+    await discard(worker);
+    return { candidates: [], skipped: `OCR stopped after ${seconds} s (the limit per picture; SPREEFLO_SCAN_OCR_SECONDS sets it)` };
   }
 
   async function close(): Promise<void> {
     closed = true;
     const workers = await Promise.allSettled(all);
     await Promise.all(workers.map((r) => (r.status === 'fulfilled' ? r.value.terminate() : undefined)));
-    all.length = 0;
+    all.clear();
     idle.length = 0;
   }
 

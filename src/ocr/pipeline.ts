@@ -1,11 +1,12 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, crop, decode, eraseRules, isolateLine, normalize, normalizeCrop, toPng } from './preprocess.js';
+import { type Grey, type Style, crop, decode, eraseRules, isolateLine, mayShowText, normalize, normalizeCrop, tileStats, toPng } from './preprocess.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
+import { NO_TEXT } from '../formats/image-header.js';
 
 type Box = ImageCandidate['box'];
 
@@ -547,19 +548,22 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
 
 /** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
 export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace): Promise<ImageResult> {
-  const worker = engines.lstm;
+  const lstm = () => engines.live(engines.lstm);
   const t0 = performance.now();
-  const tiled = normalize(grey);
-  const norm = eraseRules(tiled, 56, 72);
+  const stats = tileStats(grey);
+  // Nothing drawn on a background (noise, grain): no text to read, and tesseract
+  // would spend tens of seconds finding "words" in it.
+  if (!mayShowText(stats)) return { candidates: [], skipped: NO_TEXT };
+  const norm = eraseRules(normalize(grey, stats), 56, 72);
   const scale = pageScale(norm);
   const t1 = performance.now();
-  let page = await read(worker, await toPng(norm, scale), { psm: '11', choices: false });
+  let page = await read(lstm, await toPng(norm, scale), { psm: '11', choices: false });
   if (trace) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = findRegions(page, scale);
   if (!regions.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it.
-    page = await read(worker, await toPng(norm, scale), { psm: '6', choices: false });
+    page = await read(lstm, await toPng(norm, scale), { psm: '6', choices: false });
     regions = findRegions(page, scale);
   }
   if (trace) { trace.regions = regions.length; trace.pageWords = page.map((w) => w.text); }
@@ -634,7 +638,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       const pad = 12;
       const png = await toPng(view.local ? localView() : region, s, pad, view.style);
       if (trace?.dump) await trace.dump(`r${Math.round(r.x)}_${Math.round(r.y)}_t${target}`, png);
-      const words = await read(worker, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+      const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
       const toOrig = (b: OcrBox): Box => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
       for (const seq of lineSymbols(words, toOrig)) {
@@ -667,7 +671,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
         for (const target of [34, 46]) {
           const s2 = Math.min(8, Math.max(1, target / h));
           const png2 = await toPng(v1View, s2, 12);
-          const words2 = await read(worker, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
+          const words2 = await read(lstm, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
           if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
           const toOrig2 = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s2, y: oy + (b.y0 - 12) / s2, width: (b.x1 - b.x0) / s2, height: (b.y1 - b.y0) / s2 });
           for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
@@ -679,7 +683,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       const legacy = await engines.legacy();
       for (const target of LEGACY_TARGETS) {
         const s = Math.min(8, Math.max(1, target / h));
-        const words = await read(legacy, await toPng(v1View, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
+        const words = await read(() => engines.live(legacy), await toPng(v1View, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
         if (trace) { trace.reads++; trace.texts.push(`legacy t${target}: ${words.map((w) => w.text).join(' ')} (conf ${words.flatMap((w) => w.symbols.map((x) => Math.round(x.conf))).join(',')})`); }
         const toOrigL = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s, y: oy + (b.y0 - 12) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
         // The legacy engine splits a hex key into words at wider gaps (`cf51 7da`); a hex-only read has no text to keep apart.

@@ -44,14 +44,18 @@ export async function decode(image: Buffer): Promise<Decoded> {
 
 const TILE = 16;
 
-/**
- * Dark text on a light background everywhere. Each tile's background is its
- * median grey level; its text polarity is whichever side of the background
- * carries more ink (summed over the tile and its neighbours), so white text on
- * a mid-blue chat bubble counts as light-on-dark. Ink is then stretched to
- * full contrast against the tile's local ink range.
- */
-export function normalize(src: Grey): Grey {
+/** Per 16x16 tile: its background (median grey) and the ink on each side of it. */
+export interface TileStats {
+  tw: number;
+  th: number;
+  bg: Uint8Array;
+  bright: Float64Array;
+  dark: Float64Array;
+  /** Tiles where at least 60% of the pixels are the background (within 25 grey levels of it). */
+  backed: number;
+}
+
+export function tileStats(src: Grey): TileStats {
   const { width, height, data } = src;
   const tw = Math.ceil(width / TILE);
   const th = Math.ceil(height / TILE);
@@ -60,6 +64,7 @@ export function normalize(src: Grey): Grey {
   const bright = new Float64Array(n);
   const dark = new Float64Array(n);
   const hist = new Uint32Array(256);
+  let backed = 0;
   for (let ty = 0; ty < th; ty++) {
     for (let tx = 0; tx < tw; tx++) {
       hist.fill(0);
@@ -68,27 +73,58 @@ export function normalize(src: Grey): Grey {
       const x1 = Math.min(width, x0 + TILE);
       const y1 = Math.min(height, y0 + TILE);
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) hist[data[y * width + x]!]!++;
-      const half = ((x1 - x0) * (y1 - y0)) / 2;
+      const pixels = (x1 - x0) * (y1 - y0);
       let acc = 0;
       let v = 0;
       for (; v < 256; v++) {
         acc += hist[v]!;
-        if (acc >= half) break;
+        if (acc >= pixels / 2) break;
       }
       const t = ty * tw + tx;
       bg[t] = v;
       let b = 0;
       let d = 0;
+      let near = 0;
       for (let u = 0; u < 256; u++) {
         const c = hist[u]!;
         if (!c) continue;
         if (u > v + 25) b += c * (u - v);
         else if (u < v - 25) d += c * (v - u);
+        else near += c;
       }
       bright[t] = b;
       dark[t] = d;
+      if (near >= pixels * 0.6) backed++;
     }
   }
+  return { tw, th, bg, bright, dark, backed };
+}
+
+/** Below this many tiles (about a quarter megapixel) a picture is always read: it may be text cropped tight, and OCR of it is quick. */
+const JUDGED_FROM_TILES = 1024;
+
+/**
+ * Whether a picture can show text at all. Glyphs are drawn on a background:
+ * in a page of text, whatever the theme, the font or the camera's noise, most
+ * tiles (16x16) are mostly one grey, the background between strokes and lines.
+ * In noise, or a photo's grain, no tile is. Four such tiles is less than one
+ * short word; a key's line at the smallest readable size spans more.
+ */
+export function mayShowText(stats: TileStats): boolean {
+  return stats.tw * stats.th < JUDGED_FROM_TILES || stats.backed >= 4;
+}
+
+/**
+ * Dark text on a light background everywhere. Each tile's background is its
+ * median grey level; its text polarity is whichever side of the background
+ * carries more ink (summed over the tile and its neighbours), so white text on
+ * a mid-blue chat bubble counts as light-on-dark. Ink is then stretched to
+ * full contrast against the tile's local ink range.
+ */
+export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
+  const { width, height, data } = src;
+  const { tw, th, bg, bright, dark } = stats;
+  const n = tw * th;
   const invert = new Uint8Array(n);
   const range = new Float64Array(n);
   for (let ty = 0; ty < th; ty++) {
@@ -215,12 +251,25 @@ export function isolateLine(src: Grey, band?: { from: number; to: number }): Gre
  * row (or `maxColumnRun` in a column). No glyph of a key-sized font is that long, but bubble
  * edges, separators, selection bars and the dark seams that theme detection
  * leaves at a box's border are, and they make tesseract take a line for an
- * image.
+ * image. In place: a 40-megapixel page is 40 MB a copy. Both passes judge the
+ * image as it was: columns are measured before the rows are erased.
  */
 export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Grey {
   const { width, height, data } = src;
-  const out = new Uint8Array(data);
   const INK = 128;
+  // Long column runs as [x, from, to) triples: few on any page, none in noise.
+  const columnRuns: number[] = [];
+  for (let x = 0; x < width; x++) {
+    let y = 0;
+    while (y < height) {
+      if (data[y * width + x]! >= INK) { y++; continue; }
+      let e = y;
+      while (e < height && data[e * width + x]! < INK) e++;
+      if (e - y > maxColumnRun) columnRuns.push(x, y, e);
+      y = e;
+    }
+  }
+  // A row's run is measured before it is erased, and erasing it touches no other row.
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let x = 0;
@@ -228,21 +277,15 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
       if (data[row + x]! >= INK) { x++; continue; }
       let e = x;
       while (e < width && data[row + e]! < INK) e++;
-      if (e - x > maxRun) out.fill(255, row + x, row + e);
+      if (e - x > maxRun) data.fill(255, row + x, row + e);
       x = e;
     }
   }
-  for (let x = 0; x < width; x++) {
-    let y = 0;
-    while (y < height) {
-      if (data[y * width + x]! >= INK) { y++; continue; }
-      let e = y;
-      while (e < height && data[e * width + x]! < INK) e++;
-      if (e - y > maxColumnRun) for (let k = y; k < e; k++) out[k * width + x] = 255;
-      y = e;
-    }
+  for (let i = 0; i < columnRuns.length; i += 3) {
+    const x = columnRuns[i]!;
+    for (let k = columnRuns[i + 1]!; k < columnRuns[i + 2]!; k++) data[k * width + x] = 255;
   }
-  return { data: out, width, height };
+  return src;
 }
 
 /**

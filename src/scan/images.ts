@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Candidate } from '../model.js';
 import type { ContentSkip } from './content.js';
 import type { OcrPool } from '../ocr/index.js';
-import { TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
+import { NO_TEXT, TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
 import { owned, StallError } from './stall.js';
 import type { SkipFolder } from '../sources/files.js';
 
@@ -28,7 +28,7 @@ export interface ImageScan {
 }
 
 /** What the decoder says of pictures that cannot show a key; anything else it fails on might (a viewer may draw part of it). */
-const SHOWS_NO_KEY = new Set(['empty file', TOO_SMALL]);
+const SHOWS_NO_KEY = new Set(['empty file', TOO_SMALL, NO_TEXT]);
 
 /** Pixels left unread when they could show a key; listed, not failing, when they could not. */
 function pixelSkip(problem: string, fromHeader: boolean): ContentSkip {

@@ -78,6 +78,31 @@ describe('scan reads images', () => {
   });
 });
 
+describe('a picture OCR cannot finish in time', () => {
+  it('is listed as not read once its time limit passes, and fails a gate', () => {
+    const { root } = imageTree();
+    // 0.05 s: the engine is still reading the page when the limit passes.
+    const env = { SPREEFLO_SCAN_OCR_SECONDS: '0.05' };
+    const reason = 'image not read: OCR stopped after 0.05 s (the limit per picture; SPREEFLO_SCAN_OCR_SECONDS sets it)';
+    for (const [args, code] of [[[], 0], [['--unread', 'fail'], 1]] as const) {
+      const { run, report } = scanJson(['shot.png', '--no-cache', ...args], { cwd: root, env });
+      expect(run.code).toBe(code);
+      expect(report.findings.filter((f) => f.source === 'image')).toEqual([]);
+      expect(report.skipped).toEqual([{ path: 'shot.png', reason, unread: true }]);
+      expect(report.summary.unread).toBe(1);
+    }
+  });
+
+  it('noise: nothing drawn on a background, listed as holding no key without OCR', async () => {
+    const root = tempDir();
+    const [width, height] = [800, 600];
+    await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } }).png().toFile(join(root, 'noise.png'));
+    const { run, report } = scanJson([root, '--no-cache', '--unread', 'fail']);
+    expect(run.code).toBe(0);
+    expect(report.skipped).toEqual([{ path: 'noise.png', reason: 'image not read: no text (nothing in it is drawn on a background: noise or grain)', unread: false }]);
+  });
+});
+
 describe('staged and history read images', () => {
   it('staged blocks a committed screenshot', () => {
     const repo = new TestRepo();

@@ -1,0 +1,59 @@
+// The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
+import { describe, expect, it } from 'vitest';
+import { eraseRules, mayShowText, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+
+function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = px(x, y);
+  return { data, width, height };
+}
+
+// A deterministic noise source (xorshift), so the table does not depend on luck.
+function noise(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    return (s >>> 0) & 255;
+  };
+}
+
+describe('mayShowText', () => {
+  const n = noise(7);
+  const g = noise(11);
+  const cases: [string, Grey, boolean][] = [
+    // Glyph-like strokes: 2 px dark bars every 5 px in 10 px lines, on white.
+    ['dark text on light', grey(640, 480, (x, y) => (y % 16 < 10 && x % 5 < 2 ? 20 : 245)), true],
+    ['light text on dark', grey(640, 480, (x, y) => (y % 16 < 10 && x % 5 < 2 ? 230 : 30)), true],
+    // A photo of a screen: the same text with camera grain (±20) on it.
+    ['text with grain', grey(640, 480, (x, y) => (y % 16 < 10 && x % 5 < 2 ? 40 : 220) + ((g() % 41) - 20)), true],
+    // Text cropped tight, half of it ink: no tile is mostly background, but so small a picture is always read.
+    ['a small picture of dense text', grey(400, 160, (x) => (x % 4 < 2 ? 0 : 255)), true],
+    ['a larger one of the same', grey(640, 480, (x) => (x % 4 < 2 ? 0 : 255)), false],
+    ['uniform noise', grey(640, 480, () => n()), false],
+    // Greyscale of RGB noise: a weighted sum, bunched towards the middle.
+    ['greyscale of RGB noise', grey(640, 480, () => Math.round(0.299 * n() + 0.587 * n() + 0.114 * n())), false],
+  ];
+  it.each(cases)('%s', (_name, picture, expected) => {
+    expect(mayShowText(tileStats(picture))).toBe(expected);
+  });
+});
+
+describe('eraseRules', () => {
+  // A 100 px rule on row 5, a 90 px bar in column 7 crossing it, and a 10 px glyph stroke.
+  const picture = () =>
+    grey(120, 100, (x, y) => ((y === 5 && x < 100) || (x === 7 && y < 90) || (x === 50 && y >= 40 && y < 50) ? 0 : 255));
+  it('erases long runs of ink in rows and columns, in place, and keeps glyph strokes', () => {
+    const src = picture();
+    const out = eraseRules(src, 56, 72);
+    expect(out).toBe(src);
+    const ink = (x: number, y: number) => out.data[y * out.width + x]! < 128;
+    expect([ink(20, 5), ink(7, 60), ink(7, 5)]).toEqual([false, false, false]);
+    expect(ink(50, 45)).toBe(true);
+  });
+  it('judges columns on the picture as it was: a bar crossed by a rule is still one run', () => {
+    // Row 40's rule would cut column 7's bar into two runs of 40 and 49 (both under 72).
+    const src = grey(120, 100, (x, y) => ((y === 40 && x < 100) || (x === 7 && y < 90) ? 0 : 255));
+    const out = eraseRules(src, 56, 72);
+    expect(out.data[10 * 120 + 7]).toBe(255);
+  });
+});
