@@ -57,6 +57,23 @@ function tooLarge(size: number, limits: ReadLimits): FileScan {
   return { ok: false, reason: `too large (${mib(size)} > --max-file-size ${mib(limits.maxFileSize)})`, bytes: 0 };
 }
 
+/** `use` on the file opened read-only, closed after; a failure to open or read is the scan's result. */
+function withFile(path: string | Buffer, use: (fd: number) => FileScan): FileScan {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY);
+  } catch (err) {
+    return failed(err as NodeJS.ErrnoException);
+  }
+  try {
+    return use(fd);
+  } catch (err) {
+    return failed(err as NodeJS.ErrnoException);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class FileScanner {
   private buffer = Buffer.allocUnsafe(1024 * 1024);
 
@@ -77,13 +94,7 @@ export class FileScanner {
   }
 
   scan(path: string): FileScan {
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_RDONLY);
-    } catch (err) {
-      return failed(err as NodeJS.ErrnoException);
-    }
-    try {
+    return withFile(path, (fd) => {
       // Most files fit the reused buffer, and reading to the end tells their size:
       // no fstat, whose Stats object cost more than the read of a small file.
       let read = fill(fd, this.buffer, 0, 0);
@@ -103,11 +114,7 @@ export class FileScanner {
       // The kind goes by the extension, which the whole path ends with.
       if (needsReaderFor(path, content, this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
-    } catch (err) {
-      return failed(err as NodeJS.ErrnoException);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   /**
@@ -115,19 +122,7 @@ export class FileScanner {
    * container too large to open in memory is still searched, never read whole.
    */
   scanInChunks(path: string | Buffer): FileScan {
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_RDONLY);
-    } catch (err) {
-      return failed(err as NodeJS.ErrnoException);
-    }
-    try {
-      return this.scanChunked(fd, fstatSync(fd).size);
-    } catch (err) {
-      return failed(err as NodeJS.ErrnoException);
-    } finally {
-      closeSync(fd);
-    }
+    return withFile(path, (fd) => this.scanChunked(fd, fstatSync(fd).size));
   }
 
   private scanChunked(fd: number, size: number): FileScan {
