@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeV2Key } from '../support/keys.js';
 import { tempDir } from '../support/cli.js';
@@ -66,6 +66,20 @@ async function expectHookBlocksKeys(root: string, env: NodeJS.ProcessEnv, dir = 
   expect(files).not.toContain('settings.env');
 }
 
+/** Made-up keys marked as deliberate (a comment on the line, or on the line above in JSON) pass the hook, scan and history. */
+async function expectAllowFormsPass(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // The key the hook blocked is still in the work tree: it goes, as its message says.
+  rmSync(join(root, 'settings.env'));
+  writeFileSync(join(root, 'fixture.env'), `KEY=${makeV2Key()} # spreeflo-scan:allow\n`);
+  writeFileSync(join(root, 'fixture.json'), `{\n  "//": "spreeflo-scan:allow-next-line",\n  "key": "${makeV2Key()}"\n}\n`);
+  await must('git', ['add', 'fixture.env', 'fixture.json'], root, env);
+  await must('git', ['commit', '-m', 'test fixtures'], root, env);
+  for (const command of ['scan', 'history']) {
+    const run = await runAsync('npx', ['--no-install', 'spreeflo-scan', command, '--no-progress'], root, env);
+    expect(run.code, run.out).toBe(0);
+  }
+}
+
 /** The first scan of a project that installed the tool: its own rules and bundle are not leaks. */
 async function expectFirstScanClean(root: string, env: NodeJS.ProcessEnv): Promise<void> {
   const first = await runAsync('npx', ['--no-install', 'spreeflo-scan', 'scan', '--no-progress'], root, env);
@@ -104,6 +118,7 @@ describe('installed from the packed tarball', () => {
     const init = await must('npx', ['--no-install', 'spreeflo-scan', 'init'], root, npmEnv);
     expect(init.stdout).toMatch(/\.git\/hooks\/pre-commit/);
     await expectHookBlocksKeys(root, npmEnv);
+    await expectAllowFormsPass(root, npmEnv);
   }, 180_000);
 
   it.concurrent('a workspace package of a monorepo: init there, a commit from there is blocked', async () => {
