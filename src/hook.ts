@@ -10,4 +10,6 @@ import { startStagedGit } from './git/staged-start.js';
 import { stagedCommand } from './cli/staged-command.js';
 
 const git = startStagedGit(process.cwd());
-void runTask(() => stagedCommand({ ...DEFAULTS }, git)).then(exitWhenFlushed);
+// No sweep of stale temporary folders here: the hook runs at every commit, and a readdir of
+// a busy /tmp costs it milliseconds; the next other command sweeps them.
+void runTask(() => stagedCommand({ ...DEFAULTS }, git), false).then(exitWhenFlushed);

@@ -20,9 +20,9 @@ export async function fail(message: string): Promise<number> {
   return EXIT_ERROR;
 }
 
-export async function runTask(task: () => Promise<number>): Promise<number> {
-  // What a run killed outright left behind (a video's copy) goes while this one works.
-  const swept = sweepStaleTempDirs();
+/** `sweep`: also remove what runs killed outright left behind (a video's copy), while this one works. */
+export async function runTask(task: () => Promise<number>, sweep = true): Promise<number> {
+  const swept = sweep ? sweepStaleTempDirs() : undefined;
   try {
     // A wait nobody can settle would otherwise end the process with code 0 and no report.
     return await owned('the scan', task(), { outer: true });
