@@ -168,7 +168,8 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
   for (let p = nextSample(buf, 0); p !== -1; p = nextSample(buf, p + STRIDE)) {
     const from = runStart(buf, p);
     const end = runEnd(buf, from);
-    const start = outsideNames(buf, from, end);
+    // Runs too short for a key (most, in snake_case code) need no look at their joins.
+    const start = end - from >= MIN_SEGMENT ? outsideNames(buf, from, end) : from;
     if (end - start >= MIN_SEGMENT) {
       const block = blockAround(buf, start);
       let chars = 0;
