@@ -3,7 +3,6 @@
 // leaves a half-written file behind (a full disk), never replaces one of the files it
 // scanned, and always leaves the file readable by its owner only.
 import { closeSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { within } from '../paths.js';
 import { UsageError } from '../errors.js';
@@ -48,9 +47,13 @@ function checkTarget(path: string, scanned: readonly string[]): void {
  * Writes `data` to `path` through a temporary file beside it (mode 0600) renamed over
  * the target once every byte is on disk. `scanned`: the paths this run read.
  */
+/** Temporary files this process made: their names need only be unique, as they are opened exclusively. */
+let temps = 0;
+
 export function writePrivateFile(path: string, data: string | Buffer, scanned: readonly string[]): void {
   checkTarget(path, scanned);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Not node:crypto's random bytes: loading crypto costs every run (the hook included) about 10 ms.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}${temps++}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx', 0o600);
