@@ -293,30 +293,27 @@ export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number)
 /** Whether the quartets from `start` hold a run decoding to `keyBytes` bytes below 0x80. */
 function asciiRun(buf: Buffer, start: number, end: number, keyBytes: number): boolean {
   // Whole triplets inside a run of keyBytes bytes, whatever its offset.
-  const need = Math.floor((keyBytes - 2) / 3);
-  const quartets = (end - start) >> 2;
-  const quartet = (q: number) => asciiQuartet(buf, start + 4 * q);
-  for (let q = need - 1; q < quartets; q += need) {
-    if (!quartet(q)) continue;
-    let lo = q;
-    while (lo > 0 && quartet(lo - 1)) lo--;
-    let hi = q + 1;
-    while (hi < quartets && quartet(hi)) hi++;
-    if (hi - lo >= need) return true;
-    q = hi;
-  }
-  return false;
+  return hasRun((end - start) >> 2, Math.floor((keyBytes - 2) / 3), (q) => asciiQuartet(buf, start + 4 * q));
 }
 
 /** Whether `[start, end)` holds HEX_DIGITS hex digits in a row. */
 function hexRun(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start + HEX_DIGITS - 1; i < end; i += HEX_DIGITS) {
-    if (!hexAt(buf, i)) continue;
+  return hasRun(end - start, HEX_DIGITS, (i) => hexAt(buf, start + i));
+}
+
+/**
+ * Whether `ok` holds for `need` indexes in a row in `[0, count)`. Only every `need`th index
+ * is tried first, as any such run covers one; around each that passes, the run is measured.
+ */
+function hasRun(count: number, need: number, ok: (i: number) => boolean): boolean {
+  for (let i = need - 1; i < count; i += need) {
+    if (!ok(i)) continue;
     let lo = i;
-    while (lo > start && hexAt(buf, lo - 1)) lo--;
+    while (lo > 0 && ok(lo - 1)) lo--;
     let hi = i + 1;
-    while (hi < end && hexAt(buf, hi)) hi++;
-    if (hi - lo >= HEX_DIGITS) return true;
+    while (hi < count && ok(hi)) hi++;
+    if (hi - lo >= need) return true;
+    // The next run starts after `hi`; the step lands inside it if it is long enough.
     i = hi;
   }
   return false;
