@@ -20,9 +20,13 @@ function maskFor(rules: RuleDefinition[], showSecrets: boolean): (text: string) 
   return showSecrets ? (text) => text : (text) => maskKeys(text, rules);
 }
 
+function ruleNamesOf(rules: RuleDefinition[]): Map<string, string> {
+  return new Map(rules.map((r) => [r.id, r.name]));
+}
+
 /** What the JSON report (and the library API) is made of: the result as shown, and each rule's name. */
 export function reportView(scanned: ScanResult, rules: RuleDefinition[], showSecrets: boolean): { result: ScanResult; ruleNames: Map<string, string> } {
-  return { result: shownAs(scanned, maskFor(rules, showSecrets)), ruleNames: new Map(rules.map((r) => [r.id, r.name])) };
+  return { result: shownAs(scanned, maskFor(rules, showSecrets)), ruleNames: ruleNamesOf(rules) };
 }
 
 /**
@@ -41,7 +45,7 @@ export async function render(
 ): Promise<string> {
   const showSecrets = opts.showSecrets === true;
   const mask = maskFor(rules, showSecrets);
-  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
+  const ruleNames = ruleNamesOf(rules);
   switch (opts.format) {
     case 'json':
       return jsonForLogs((await import('../report/json.js')).renderJson(shownAs(scanned, mask), { showSecrets, ruleNames }));
