@@ -81,14 +81,23 @@ function homeOf(roots: string[]): string {
   return roots[0] !== undefined && roots[0] !== '-' && statSync(roots[0]).isDirectory() ? roots[0] : '.';
 }
 
-/** The scan itself, reporting nothing: the command line's and the library's. `gate`: what was not read fails it. */
-export async function scanRoots(roots: string[], opts: ScanOptions, onProgress?: (files: number, bytes: number) => void, gate = false): Promise<{ result: ScanResult; setup: ScanSetup; source: FileSource }> {
+export interface ScanRun {
+  onProgress?: (files: number, bytes: number) => void;
+  /** What was not read fails the run. */
+  gate?: boolean;
+  /** Told the settings before anything is read: it may refuse them (throw). */
+  check?: (setup: ScanSetup) => void;
+}
+
+/** The scan itself, reporting nothing: the command line's and the library's. */
+export async function scanRoots(roots: string[], opts: ScanOptions, run: ScanRun = {}): Promise<{ result: ScanResult; setup: ScanSetup; source: FileSource }> {
   const setup = await prepareScan(homeOf(roots), opts, {
     ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}),
-    ...(onProgress ? { onProgress } : {}),
-    gate,
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    gate: run.gate === true,
     ...(opts.hook ? { hook: true } : {}),
   });
+  run.check?.(setup);
   const { config } = setup;
   const source = new FileSource(roots, {
     include: [...config.include, ...(opts.include ?? [])],
@@ -109,12 +118,17 @@ export async function scanCommand(paths: string[], opts: ScanOptions): Promise<n
   const redact = opts.writeRedacted ? await import('../report/redact-images.js') : null;
   if (redact) redact.checkRedactDir(opts.writeRedacted!, roots);
   const progress = createProgress(opts.progress);
-  // A list of changed files is a gate, as `staged` is: what was not read fails it.
-  const { result, setup, source } = await scanRoots(roots, opts, (files, bytes) => progress.update(files, bytes), listed !== null);
-  progress.stop();
-  if (redact && setup.context.ocr === null) {
-    throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr, or give --ocr over the config\'s `ocr: false`');
-  }
+  // Stopped even when the settings are refused: no progress line is left on the terminal.
+  const { result, setup, source } = await scanRoots(roots, opts, {
+    onProgress: (files, bytes) => progress.update(files, bytes),
+    // A list of changed files is a gate, as `staged` is: what was not read fails it.
+    gate: listed !== null,
+    check: (settings) => {
+      if (redact && settings.context.ocr === null) {
+        throw new UsageError('--write-redacted needs OCR to find the keys in pictures: drop --no-ocr, or give --ocr over the config\'s `ocr: false`');
+      }
+    },
+  }).finally(() => progress.stop());
   for (const path of listed?.missing ?? []) result.skipped.push({ path: printable(path), reason: MISSING });
   if (redact) {
     const outcome = await redact.writeRedactedCopies({
