@@ -1,20 +1,18 @@
 // The JSON report's shape, as published: the library API returns it and its .d.ts ships in
 // the package, so this file imports nothing but model.ts's plain types (the declaration
 // build follows these imports only). schema/report.schema.json says the same for other languages.
-import type { Confidence, SourceKind, Verification } from '../model.js';
+import type { Candidate, Confidence, Origin, Verification } from '../model.js';
 
 /** Bumped only when a field is renamed, removed or changes type; added fields keep it. */
 export const SCHEMA_VERSION = 1;
 
-export interface ReportFinding {
+/** Where it is (source, path, entry, commit, tag, page, time…), as the pipeline's Origin says. */
+export interface ReportFinding extends Origin {
   rule: string;
   ruleName: string;
   keySha256: string;
   /** `sfk_ZSXN…cF8u`: never the whole key. */
   redacted: string;
-  source: SourceKind;
-  /** Relative to the scanned folder; null for a commit or tag message. */
-  path: string | null;
   line: number;
   column: number;
   confidence: Confidence;
@@ -22,28 +20,14 @@ export interface ReportFinding {
   /** `<keySha256>:<place>[:<commit>]`, for ignore files, `allow.fingerprints` and baselines. */
   fingerprint: string;
   snippet: string;
-  entry?: string;
-  inName?: true;
-  commit?: string;
-  tag?: string;
-  tagObject?: string;
-  author?: string;
-  date?: string;
-  page?: number;
-  time?: { start: number; end: number };
   encoding?: string;
-  box?: { x: number; y: number; width: number; height: number };
+  box?: Candidate['box'];
   /** The whole key: only with `showSecrets`. */
   key?: string;
 }
 
-export interface ReportPlace {
-  source: SourceKind;
-  path: string | null;
+export interface ReportPlace extends Pick<Origin, 'source' | 'path' | 'inName' | 'commit' | 'tag'> {
   line: number;
-  inName?: true;
-  commit?: string;
-  tag?: string;
 }
 
 export interface ReportKey {
