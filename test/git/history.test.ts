@@ -51,6 +51,12 @@ describe('history: every hiding place in one repository', () => {
   expected.push({ key: renamedKey, commit: beforeRename, path: 'legacy/a.txt', line: 1 });
   repo.git('mv', 'legacy/a.txt', 'legacy/b.txt');
   repo.commit('rename');
+  // Renamed again with an edit in the same commit: still the key of 'add legacy'.
+  repo.git('mv', 'legacy/b.txt', 'legacy/c.txt');
+  repo.commit('rename and edit', { 'legacy/c.txt': `# moved\nkey ${renamedKey}\n` });
+  // A copy beside the original is a new place of the key.
+  const copied = repo.commit('copy', { 'copy/c.txt': `# moved\nkey ${renamedKey}\n` });
+  expected.push({ key: renamedKey, commit: copied, path: 'copy/c.txt', line: 2 });
 
   const messageKey = k();
   const withMessage = repo.commit(`debug\n\nused ${messageKey} for testing`);
