@@ -1,17 +1,29 @@
 // Streams a git command's output line by line (as Latin-1, so any path bytes survive).
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { gitFailure, gitSpawnError } from './run.js';
 
 /**
  * Each line as its byte range in a buffer, undecoded: for outputs of hundreds of
  * thousands of lines that the caller mostly skips on their first byte.
  */
-export function gitRawLines(args: string[], cwd: string, onLine: (buf: Buffer, start: number, end: number) => void): Promise<void> {
+export function gitRawLines(
+  args: string[],
+  cwd: string,
+  onLine: (buf: Buffer, start: number, end: number) => void,
+  /** git's standard input: text, or another process's output. */
+  input?: string | Readable,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : typeof input === 'string' ? 'pipe' : input, 'pipe', 'pipe'] });
+    if (typeof input === 'string') {
+      // git may exit before reading all of it: that is reported by its exit code, not by a pipe error.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(input);
+    }
     let rest: Buffer | null = null;
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
@@ -20,7 +32,7 @@ export function gitRawLines(args: string[], cwd: string, onLine: (buf: Buffer, s
       }
       rest = start < buf.length ? buf.subarray(start) : null;
     });
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
     child.on('close', (code) => {
       if (rest) onLine(rest, 0, rest.length);

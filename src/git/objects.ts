@@ -1,6 +1,8 @@
 // Which objects a history scan reads: blobs (file contents), commits and annotated
 // tags (messages), each once, in pack order so cat-file streams through its packs.
+import { spawn } from 'node:child_process';
 import { gitLines, gitRawLines } from './lines.js';
+import { gitFailure, gitSpawnError } from './run.js';
 
 export interface ObjectInfo {
   id: string;
@@ -28,26 +30,58 @@ export function eachObjectInPackOrder(cwd: string, onObject: (o: ObjectInfo) => 
   );
 }
 
-export interface Reachable {
-  /** Blob id -> the first path it was seen at (Latin-1 text of the path's bytes). */
-  blobPaths: Map<string, string>;
-  commits: Set<string>;
+/** The header cat-file writes for each object asked for by id (`<id> missing` when the store lacks it). */
+const CHECK_FORMAT = '--batch-check=%(objecttype) %(objectname) %(objectsize)';
+
+/** One line of CHECK_FORMAT output: the object, or its id into `missing`. */
+function checkedObject(buf: Buffer, start: number, end: number, onObject: (o: ObjectInfo) => void, missing: Set<string>): void {
+  if (buf[start] === T && buf[start + 1] === R) return;
+  const [type, id, size] = buf.toString('latin1', start, end).split(' ');
+  // rev-list names a missing object `?<id>`; cat-file answers `<name> missing`.
+  if (id === 'missing') missing.add(type!.replace(/^\?/, ''));
+  else if (type === 'blob' || type === 'commit' || type === 'tag') onObject({ id: id!, type, size: Number(size) });
 }
 
 /**
- * Objects reachable from the given revisions (`--all`, or a range such as
- * `origin/main..HEAD`, which leaves out what the range's base already had).
+ * The blobs and commits a range's commits added (not what its base already had),
+ * with their sizes, as git lists them: rev-list's output goes straight into
+ * cat-file, so the first objects arrive while the walk goes on. Ids named but not in
+ * the store go to `missing`.
  */
-export async function reachableObjects(cwd: string, revisions: string[]): Promise<Reachable> {
-  const blobPaths = new Map<string, string>();
-  const commits = new Set<string>();
-  // --missing=print keeps a damaged repository walkable; the change log reports what is missing.
-  await gitLines(['rev-list', '--objects', '--missing=print', ...revisions, '--'], cwd, (line) => {
-    if (line.startsWith('?')) return;
-    const space = line.indexOf(' ');
-    if (space === -1) commits.add(line);
-    else blobPaths.set(line.slice(0, space), line.slice(space + 1));
+export function rangeObjects(cwd: string, revisions: string[], onObject: (o: ObjectInfo) => void, missing: Set<string>): Promise<void> {
+  // --missing=print keeps a damaged repository walkable.
+  const args = ['rev-list', '--objects', '--no-object-names', '--missing=print', ...revisions, '--'];
+  const walk = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  walk.stderr.on('data', (d: Buffer) => err.push(d));
+  const walked = new Promise<void>((resolve, reject) => {
+    walk.on('error', (e: NodeJS.ErrnoException) => reject(gitSpawnError(e)));
+    walk.on('close', (code) => (code === 0 ? resolve() : reject(gitFailure(Buffer.concat(err).toString('utf8'), args))));
   });
-  // Trees are listed with their paths too; the caller keeps only ids that are blobs.
-  return { blobPaths, commits };
+  walked.catch(() => undefined);
+  const checked = gitRawLines(['cat-file', CHECK_FORMAT], cwd, (buf, start, end) => checkedObject(buf, start, end, onObject, missing), walk.stdout);
+  // cat-file has the pipe now; this process's end of it would hold back the walk's 'close'.
+  walk.stdout.destroy();
+  return Promise.all([walked, checked]).then(() => undefined);
+}
+
+/**
+ * The blobs, commits and tags among `ids`, with their sizes, as git's store has
+ * them; ids it lacks go to `missing`.
+ */
+export async function objectsByIds(cwd: string, ids: Iterable<string>, onObject: (o: ObjectInfo) => void, missing: Set<string>): Promise<void> {
+  const input = [...ids].join('\n');
+  if (!input) return;
+  await gitRawLines(['cat-file', CHECK_FORMAT], cwd, (buf, start, end) => checkedObject(buf, start, end, onObject, missing), input + '\n');
+}
+
+/** The annotated tags refs point at, and the tags those tag (a tag of a tag), as ids. */
+export async function refTags(cwd: string): Promise<Set<string>> {
+  const tags = new Set<string>();
+  await gitLines(['for-each-ref', '--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)'], cwd, (line) => {
+    const [type, id, targetType, target] = line.split(' ');
+    if (type === 'tag') tags.add(id!);
+    if (targetType === 'tag') tags.add(target!);
+  });
+  return tags;
 }

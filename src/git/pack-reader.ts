@@ -18,6 +18,8 @@ const WINDOW = 4 * 1024 * 1024;
 /** Built objects kept as delta bases (git's core.deltaBaseCacheLimit is 96 MiB for its one process). */
 const CACHE_BYTES = 16 * 1024 * 1024;
 const CACHE_ONE_MAX = 8 * 1024 * 1024;
+/** Copies up to this many bytes go byte by byte (see copyBytes). */
+const SMALL_COPY = 64;
 
 export class PackError extends Error {}
 
@@ -195,16 +197,29 @@ export function applyDelta(base: Buffer, delta: Buffer, out: Buffer): void {
       from >>>= 0;
       if (n === 0) n = 0x10000;
       if (from + n > base.length || o + n > out.length) throw new PackError('delta copies outside its base');
-      base.copy(out, o, from, from + n);
+      copyBytes(base, from, n, out, o);
       o += n;
     } else if (op !== 0) {
       if (p + op > delta.length || o + op > out.length) throw new PackError('delta inserts past its end');
-      delta.copy(out, o, p, p + op);
+      copyBytes(delta, p, op, out, o);
       p += op;
       o += op;
     } else throw new PackError('delta has a reserved instruction');
   }
   if (o !== out.length) throw new PackError('delta result has the wrong size');
+}
+
+/**
+ * Copies `n` bytes. Most delta instructions move a few dozen bytes, and for those a
+ * loop beats Buffer#copy, whose checks and view cost more than the bytes (3.7 s of a
+ * history worker's 17 s on git/git went to them).
+ */
+function copyBytes(from: Buffer, start: number, n: number, to: Buffer, at: number): void {
+  if (n > SMALL_COPY) {
+    to.set(from.subarray(start, start + n), at);
+    return;
+  }
+  for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
 }
 
 /** Every pack of a repository, each opened on its first read. */
