@@ -12,6 +12,11 @@ const BATCH = 256;
 /** Batches a worker holds at once: one being read, more so it never waits on the main thread. */
 const AHEAD = 3;
 const INLINE_BELOW = 2 * BATCH;
+/**
+ * A worker's young generation (MB). Inflated blobs are garbage at once; V8's default
+ * lets them pile up to tens of MB per thread before a scavenge frees them.
+ */
+const YOUNG_MB = 8;
 
 export interface PackedRequest {
   items: PackedItem[];
@@ -101,7 +106,7 @@ export class PackedObjects {
     this.workers = [];
     if (!script) return;
     for (let i = 0; i < this.threads; i++) {
-      const worker: PackedWorker = { thread: new Worker(script, { workerData: (this.init ??= this.initOf()) }), inFlight: [] };
+      const worker: PackedWorker = { thread: new Worker(script, { workerData: (this.init ??= this.initOf()), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } }), inFlight: [] };
       worker.thread.on('message', (reply: PackedReply) => {
         worker.inFlight.shift();
         if (worker.inFlight.length === 0) worker.thread.unref();
