@@ -21,6 +21,18 @@ function runByteAt(buf: Buffer, i: number): boolean {
 }
 
 /**
+ * The bytes the samples look for: base64's standard alphabet and `\`, without base64url's
+ * `-_`, which join the words of names (`snake_case`, `kebab-case`, paths) every few
+ * characters. The base64 of a key never holds them: in the base64 of ASCII text they
+ * stand only for `>`, `?`, `~` and DEL, which no key holds, so the key's own stretch
+ * (at least 48 characters) is found by the samples as before, and the run around it is
+ * then measured with `-_` (RUN_BYTE): a base64url block is still read whole.
+ */
+const SAMPLE_BYTE = RUN_BYTE.slice();
+SAMPLE_BYTE[0x2d] = 0;
+SAMPLE_BYTE[0x5f] = 0;
+
+/**
  * A run of at least 2 * STRIDE base64 bytes always holds two samples STRIDE apart with
  * nothing but base64 between them. Testing every third byte from one sample to the
  * next, with no branch between the tests, keeps ordinary text (short words, spaces)
@@ -185,12 +197,12 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
 }
 
 /**
- * The first point of the STRIDE grid at or after `from` with STRIDE base64 bytes from it, or -1.
+ * The first point of the STRIDE grid at or after `from` with STRIDE base64 bytes (SAMPLE_BYTE) from it, or -1.
  * It calls nothing: a call reached only on rare input would, when first reached, send the
  * optimised loop back to the interpreter for the rest of the file.
  */
 function nextSample(buf: Buffer, from: number): number {
-  const t = RUN_BYTE;
+  const t = SAMPLE_BYTE;
   const last = buf.length - STRIDE;
   for (let p = from; p < last; p += STRIDE) {
     // One branch for nine samples; written out, as this loop runs over every byte read.

@@ -6,13 +6,13 @@
 // checked against the limits before anything is inflated, and the bytes actually
 // inflated are capped too (a header may lie), so a bomb costs at most the limit.
 // Zips are read with yauzl, which refuses an entry that inflates past its declared size.
-import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { constants as Z, gunzip, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
 import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
 import { formatBytes } from '../units.js';
+import { gunzippedName, looksLikeTar } from './kinds.js';
 
 /** Skipped entries listed one by one; beyond this, one line says how many more. */
 const MAX_LISTED_SKIPS = 100;
@@ -423,16 +423,6 @@ export const zipReader: FormatReader = {
 // ---------------------------------------------------------------------------
 // Tar
 
-/** A tar header: 512 bytes whose checksum adds up (any tar dialect). */
-export function looksLikeTar(buf: Buffer): boolean {
-  if (buf.length < 512) return false;
-  if (buf.toString('latin1', 257, 262) === 'ustar') return true;
-  const field = buf.toString('latin1', 148, 156).replace(/[\0 ]+$/g, '').trim();
-  if (!/^[0-7]+$/.test(field)) return false;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : buf[i]!;
-  return sum === parseInt(field, 8) && buf[0] !== 0;
-}
 
 /**
  * Lets an entry's bytes flow past unread. Not an awaited loop: tar-stream never ends
@@ -515,14 +505,6 @@ export const tarReader: FormatReader = {
 
 // ---------------------------------------------------------------------------
 // Gzip
-
-/** `logs.tar.gz` -> `logs.tar`, `x.tgz` -> `x.tar`, `app.log.gz` -> `app.log`. */
-export function gunzippedName(name: string): string {
-  const base = basename(name);
-  if (/\.tgz$/i.test(base)) return base.slice(0, -4) + '.tar';
-  if (/\.gz$/i.test(base) && base.length > 3) return base.slice(0, -3);
-  return base || 'gunzipped';
-}
 
 export const gzipReader: FormatReader = {
   async read(data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult> {

@@ -1,6 +1,6 @@
 // What a file is, from its name and first bytes: cheap checks that decide which
 // reader it needs without loading any reader.
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif']);
 
@@ -192,4 +192,23 @@ export function needsReaderForData(data: Buffer, images: boolean): boolean {
 export function readerKindByName(name: string): ReaderKind | null {
   const kind = BY_EXTENSION[extname(name).toLowerCase()] ?? null;
   return kind === 'html' ? null : kind;
+}
+
+/** A tar header: 512 bytes whose checksum adds up (any tar dialect). */
+export function looksLikeTar(buf: Buffer): boolean {
+  if (buf.length < 512) return false;
+  if (buf.toString('latin1', 257, 262) === 'ustar') return true;
+  const field = buf.toString('latin1', 148, 156).replace(/[\0 ]+$/g, '').trim();
+  if (!/^[0-7]+$/.test(field)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : buf[i]!;
+  return sum === parseInt(field, 8) && buf[0] !== 0;
+}
+
+/** `logs.tar.gz` -> `logs.tar`, `x.tgz` -> `x.tar`, `app.log.gz` -> `app.log`. */
+export function gunzippedName(name: string): string {
+  const base = basename(name);
+  if (/\.tgz$/i.test(base)) return base.slice(0, -4) + '.tar';
+  if (/\.gz$/i.test(base) && base.length > 3) return base.slice(0, -3);
+  return base || 'gunzipped';
 }

@@ -3,7 +3,7 @@
 // are read the same way, nested up to the depth limit.
 import { unreadFlag, type Candidate, type Origin, type Skipped } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { hasPngText, isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
+import { gunzippedName, hasPngText, isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
 import type { ContainerLimits, Part, ReadResult, TimeRange } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
@@ -137,9 +137,14 @@ export class ContentScanner {
     private readonly limits: ContainerLimits,
   ) {}
 
-  /** Whether a file of this name needs more than the detector (OCR or a reader). */
+  /**
+   * Whether a file of this name goes straight to a reader (OCR, a container). A gzip
+   * whose name says nothing of its content (`x.1.gz`, not `x.tar.gz`) goes to the scan
+   * workers first: most hold plain text, which they read themselves (see plain-gzip.ts).
+   */
   needsReader(name: string): boolean {
-    return (this.ocr !== null && isImagePath(name)) || readerKindByName(name) !== null;
+    const kind = readerKindByName(name);
+    return (this.ocr !== null && isImagePath(name)) || (kind !== null && (kind !== 'gzip' || readerKindByName(gunzippedName(name)) !== null));
   }
 
   /** The same, from the content itself (history blobs have no name). */

@@ -4,7 +4,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { needsReaderFor } from '../formats/kinds.js';
+import { needsReaderFor, readerKind } from '../formats/kinds.js';
+import { NameScanner } from '../detect/names.js';
+import { plainGzip } from './plain-gzip.js';
 
 /**
  * Overlap between chunks: each chunk owns the keys starting in its middle, half an
@@ -19,8 +21,11 @@ const CHUNK_SIZE = CHUNK_OVERRIDE ? Math.max(CHUNK_OVERRIDE, 2 * OVERLAP) : 16 *
 export const WHOLE_FILE_LIMIT = CHUNK_OVERRIDE ? CHUNK_SIZE : 64 * 1024 * 1024;
 
 export type FileScan =
-  /** `unread`: the read failed midway; the keys found before are kept, this says what was not read. */
-  | { ok: true; candidates: Candidate[]; bytes: number; unread?: string }
+  /**
+   * `unread`: the read failed midway; the keys found before are kept, this says what was not read.
+   * `entry`: the candidates are in this entry of the file (a gzip's plain content, read by the worker).
+   */
+  | { ok: true; candidates: Candidate[]; bytes: number; unread?: string; entry?: string }
   /** unreadContent false: nothing there to read (a link loop, a file gone), as in Skipped. */
   | { ok: false; reason: string; bytes: number; deferred?: false; unreadContent?: false }
   /** The content turned out to need a reader (a zip without .zip, Markdown with pictures, a screenshot saved as .dat): the main thread reads it. */
@@ -28,6 +33,11 @@ export type FileScan =
 
 export interface ReadLimits {
   maxFileSize: number;
+  /**
+   * Bytes a gzip file's plain content may inflate to here (its container limits; past
+   * them the gzip reader says why not). Absent: gzip files go to the readers.
+   */
+  inflateBytes?: number;
 }
 
 export interface ReadOptions {
@@ -42,6 +52,8 @@ function describeError(err: NodeJS.ErrnoException): string {
   if (err.code === 'ENOENT') return 'vanished while scanning';
   return `unreadable (${err.code ?? err.message})`;
 }
+
+const DEFERRED: FileScan = { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
 
 /** A file that could not be opened or read; only a link loop or a file gone holds nothing unread. */
 function failed(err: NodeJS.ErrnoException): FileScan {
@@ -76,6 +88,7 @@ function withFile(path: string | Buffer, use: (fd: number) => FileScan): FileSca
 
 export class FileScanner {
   private buffer = Buffer.allocUnsafe(1024 * 1024);
+  private names: NameScanner | null = null;
 
   constructor(
     private readonly detector: Detector,
@@ -103,7 +116,7 @@ export class FileScanner {
         if (size > this.limits.maxFileSize) return tooLarge(size, this.limits);
         if (size > WHOLE_FILE_LIMIT) {
           // A container or picture goes to the main thread, which opens it or says why not.
-          if (needsReaderFor(path, this.buffer.subarray(0, read), this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+          if (needsReaderFor(path, this.buffer.subarray(0, read), this.opts.images)) return DEFERRED;
           return this.scanChunked(fd, size);
         }
         // One byte more than the size, so the read ends by meeting the end of the file.
@@ -112,9 +125,19 @@ export class FileScanner {
       if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
       const content = this.buffer.subarray(0, read);
       // The kind goes by the extension, which the whole path ends with.
-      if (needsReaderFor(path, content, this.opts.images)) return { ok: false, reason: 'needs a reader', bytes: 0, deferred: true };
+      if (needsReaderFor(path, content, this.opts.images)) return this.scanPlainGzip(path, content) ?? DEFERRED;
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
     });
+  }
+
+  /** A gzip of plain content, searched here; null when the main thread's readers must read it. */
+  private scanPlainGzip(path: string, content: Buffer): FileScan | null {
+    const cap = this.limits.inflateBytes;
+    if (cap === undefined || readerKind(path, content) !== 'gzip') return null;
+    const inner = plainGzip(path, content, cap);
+    // A key in the entry's name is the gzip reader's to report, as an entry of the file.
+    if (!inner || (this.names ??= new NameScanner(this.detector)).mayHold(inner.entry)) return null;
+    return { ok: true, candidates: this.detector.scan(inner.data), bytes: content.length, entry: inner.entry };
   }
 
   /**

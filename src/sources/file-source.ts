@@ -71,7 +71,7 @@ export class FileSource implements Source {
       for (const { name, candidate } of names.scan(path)) findings.push(toFinding(candidate, { source: 'file', path: name, inName: true }, ctx.ruleById));
     };
     const pool = new ScanPool(
-      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
+      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize, inflateBytes: Math.min(ctx.limits.maxEntryBytes, ctx.limits.maxTotalBytes) }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
         bytes += result.bytes;
@@ -83,7 +83,8 @@ export class FileSource implements Source {
           else skipped.push({ path: file.rel, reason: result.reason, ...unreadFlag(result) });
           return;
         }
-        for (const c of result.candidates) findings.push(toFinding(c, { source: 'file', path: file.rel }, ctx.ruleById));
+        const entry = result.entry !== undefined ? { entry: result.entry } : {};
+        for (const c of result.candidates) findings.push(toFinding(c, originOf({ source: 'file', path: file.rel }, { candidate: c, fromImage: false, ...entry }), ctx.ruleById));
         if (result.unread) skipped.push({ path: file.rel, reason: result.unread });
       },
     );

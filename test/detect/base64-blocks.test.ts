@@ -4,8 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { blockText, decodeBlock, findBase64Blocks, hexRuns, worthDecoding } from '../../src/detect/encodings.js';
+import { Detector } from '../../src/detect/detector.js';
+import { compileRule } from '../../src/detect/rules.js';
+import { loadBuiltinRules } from '../../src/detect/rule-files.js';
+import { makeV1Key, makeV2Key } from '../support/keys.js';
 
 const KEY_BYTES = 36;
+const detector = new Detector((await loadBuiltinRules()).map(compileRule));
 
 /** Bytes of three kinds, so blocks hold ASCII runs of every length, random stretches and their mixes. */
 const piece = fc.oneof(
@@ -76,4 +81,20 @@ describe('base64 blocks', () => {
     expect(blocks.length).toBe(1);
     expect(worthDecoding(buf, blocks[0]!, KEY_BYTES)).toBe(false);
   });
+
+  // The samples skip base64url's `-_` (names are full of them); in the base64 of text they
+  // stand only for `>`, `?`, `~` and DEL, or for a byte over 0x7f right after a key: the
+  // key's own 48 characters hold none, so it is found whatever surrounds it.
+  // (Sparse: where `-_` are as dense as in a name, the block is decoded from after the last.)
+  const around = ['?', '>\u00e9', '~\u2026'];
+  const keys = [makeV1Key(3), makeV1Key(7), makeV2Key()];
+  it.each(around.flatMap((text) => keys.flatMap((key) => [0, 1, 2].map((shift) => ({ text, key, shift })))))(
+    'base64url of a key between $text, shifted by $shift, is found',
+    ({ text, key, shift }) => {
+      const plain = Buffer.from(`${'~'.repeat(shift)}${text}${key}${text}`, 'utf8');
+      const encoded = Buffer.from(`t=${plain.toString('base64url')};`, 'latin1');
+      expect(detector.scan(encoded).map((c) => c.key)).toEqual([key]);
+    },
+  );
 });
+

@@ -1,0 +1,67 @@
+// A gzip file of plain content is inflated and searched by the scan worker that read
+// it; anything else (a tar, picture or container inside, a corrupt or truncated
+// stream, content past what a worker inflates at once, a key in the entry's name) goes
+// to the gzip reader. Either way a scan reports what the reader alone reports: the
+// same findings at the same entry, line and column, and the same skipped entries.
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compileRule } from '../../src/detect/rules.js';
+import { loadBuiltinRules } from '../../src/detect/rule-files.js';
+import { Detector } from '../../src/detect/detector.js';
+import { ContentScanner } from '../../src/scan/content.js';
+import { DEFAULT_LIMITS } from '../../src/formats/types.js';
+import { scanJson, tempDir, writeTree } from '../support/cli.js';
+import { makeV1Key, makeV2Key } from '../support/keys.js';
+import { gzip, tar, zip } from '../fixtures/documents/make.js';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const key = makeV2Key();
+const v1 = makeV1Key();
+const SHOT = readFileSync(resolve('test/fixtures/images/000-settings-light.png'));
+
+const cases: Array<{ name: string; file: string; data: () => Buffer | Promise<Buffer>; keys: number }> = [
+  { name: 'a gzipped log', file: 'logs/app.log.gz', data: () => gzip(`start\nauth ok\nKEY=${key}\n`), keys: 1 },
+  { name: 'a man page, key on a long line after UTF-8', file: 'man/tool.1.gz', data: () => gzip(`.TH TOOL 1\nété ${'x'.repeat(500)} ${v1}\n`), keys: 1 },
+  { name: 'base64 inside', file: 'secret.yaml.gz', data: () => gzip(`data:\n  token: ${Buffer.from(`SPREEFLO_API_KEY=${key}`).toString('base64')}\n`), keys: 1 },
+  { name: 'two gzip members', file: 'rotated.log.gz', data: () => Buffer.concat([gzip('first member\n'), gzip(`second ${key}\n`)]), keys: 1 },
+  { name: 'gzip known by its bytes only', file: 'blob.dat', data: () => gzip(`k=${key}\n`), keys: 1 },
+  { name: 'empty content', file: 'empty.txt.gz', data: () => gzip(''), keys: 0 },
+  { name: 'a tar inside', file: 'release.tar.gz', data: () => tar([{ name: 'app/.env', body: `KEY=${key}\n` }]).then(gzip), keys: 1 },
+  { name: 'a tar inside, named .gz only', file: 'bundle.gz', data: () => tar([{ name: '.env', body: `KEY=${key}\n` }]).then(gzip), keys: 1 },
+  { name: 'a zip inside', file: 'inner.gz', data: () => gzip(zip({ '.env': `KEY=${key}\n` })), keys: 1 },
+  { name: 'a picture inside', file: 'shot.gz', data: () => gzip(SHOT), keys: 0 },
+  { name: 'a truncated stream', file: 'cut.log.gz', data: () => gzip(`KEY=${key}\n${'filler line\n'.repeat(5000)}`).subarray(0, 2000), keys: 1 },
+  { name: 'a corrupt stream', file: 'bad.log.gz', data: () => Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(64, 0xff)]), keys: 0 },
+  { name: 'a gzip named as a zip', file: 'not-a.zip', data: () => gzip(`KEY=${key}\n`), keys: 1 },
+  { name: 'a key in the entry name', file: `leak-${key}.txt.gz`, data: () => gzip('nothing here\n'), keys: 1 },
+  { name: 'content larger than a worker inflates at once (9 MiB)', file: 'big.log.gz', data: () => gzip(`${'0123456789abcdef '.repeat(9 * 65536)}\nKEY=${key}\n`), keys: 1 },
+];
+
+const detector = new Detector((await loadBuiltinRules()).map(compileRule));
+const reader = new ContentScanner(detector, null, DEFAULT_LIMITS);
+const place = (f: { entry?: string; line: number; column: number }, sha256: string) => `${f.entry}:${f.line}:${f.column}:${sha256}`;
+
+describe('gzip files read by the scan workers', () => {
+  it('report what the gzip reader reports, on a tree large enough for the worker threads', async () => {
+    const root = tempDir();
+    const files: Record<string, Buffer> = {};
+    for (const c of cases) files[c.file] = await c.data();
+    // Enough gzip files that the pool starts its worker threads (it scans small trees itself).
+    for (let i = 0; i < 300; i++) files[`filler/${i}.txt.gz`] = gzip(`line ${i}\n`);
+    writeTree(root, files);
+    const { report } = scanJson([root, '--no-ocr', '--show-secrets']);
+    for (const c of cases) {
+      const expected = await reader.scan(c.file, files[c.file]!);
+      const inFile = report.findings.filter((f) => f.path === c.file && f.entry !== undefined);
+      expect(inFile.map((f) => place(f as never, f.keySha256)).sort(), c.name).toEqual(expected.found.map((f) => place({ ...f.candidate, entry: f.entry }, sha(f.candidate.key))).sort());
+      expect(inFile.every((f) => f.source === 'document'), c.name).toBe(true);
+      expect(new Set(inFile.map((f) => f.keySha256)).size, c.name).toBe(c.keys);
+      const skipped = report.skipped.filter((s) => s.path === c.file || s.path.startsWith(`${c.file}!`)).map((s) => `${s.path}: ${s.reason}`);
+      expect(skipped.sort(), c.name).toEqual(expected.skipped.map((s) => `${s.entry ? `${c.file}!${s.entry}` : c.file}: ${s.reason}`).sort());
+    }
+    expect(report.findings.filter((f) => f.path.startsWith('filler/'))).toEqual([]);
+    expect(report.summary.files).toBe(cases.length + 300);
+  });
+});
