@@ -109,6 +109,30 @@ function repeatedText(file, size, line) {
   fs.closeSync(fd);
 }
 
+/** 8000x5000 random pixels (127 MB as PNG): no text, judged so after decoding. */
+async function noisePng(file) {
+  const { default: sharp } = await import('sharp');
+  const [w, h] = [8000, 5000];
+  const pixels = Buffer.allocUnsafe(w * h * 3);
+  for (let i = 0; i < pixels.length; i += 4) pixels.writeUInt32LE(rng.u32(), i);
+  await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toFile(file);
+}
+
+/** 8000x5000 light grey with dark strokes of glyph size in 16 px rows: text to the no-text check, so it goes through OCR. */
+async function clutterPng(file) {
+  const { default: sharp } = await import('sharp');
+  const [w, h] = [8000, 5000];
+  const px = Buffer.alloc(w * h, 245);
+  for (let y = 8; y + 12 < h; y += 16) {
+    for (let x = 4; x + 3 < w; x += 3 + (rng.u32() % 4)) {
+      if (rng.u32() % 10 < 3) continue;
+      const y0 = y + (rng.u32() % 3);
+      for (let k = 5 + (rng.u32() % 5); k-- > 0; ) px[(y0 + k) * w + x] = px[(y0 + k) * w + x + 1] = 20;
+    }
+  }
+  await sharp(px, { raw: { width: w, height: h, channels: 1 } }).png({ compressionLevel: 1 }).toFile(file);
+}
+
 const bomb = () => zipOf([0, 1, 2, 3].map((i) => zeros(`zeros-${i}.bin`, 255 * MIB)));
 
 const INPUTS = {
@@ -175,28 +199,25 @@ const INPUTS = {
     return ['scan', '.'];
   },
   'noise-png-40mp': async (d) => {
-    const { default: sharp } = await import('sharp');
-    const [w, h] = [8000, 5000];
-    const pixels = Buffer.allocUnsafe(w * h * 3);
-    for (let i = 0; i < pixels.length; i += 4) pixels.writeUInt32LE(rng.u32(), i);
-    await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toFile(path.join(d, 'noise.png'));
+    await noisePng(path.join(d, 'noise.png'));
     return ['scan', 'noise.png', '--no-cache'];
   },
   // Text-like to the no-text check (mostly background), so it goes through OCR: strokes of
   // glyph size in 16 px rows that tesseract cannot read. Bounded by the OCR time limit.
   'clutter-png-40mp': async (d) => {
-    const { default: sharp } = await import('sharp');
-    const [w, h] = [8000, 5000];
-    const px = Buffer.alloc(w * h, 245);
-    for (let y = 8; y + 12 < h; y += 16) {
-      for (let x = 4; x + 3 < w; x += 3 + (rng.u32() % 4)) {
-        if (rng.u32() % 10 < 3) continue;
-        const y0 = y + (rng.u32() % 3);
-        for (let k = 5 + (rng.u32() % 5); k-- > 0; ) px[(y0 + k) * w + x] = px[(y0 + k) * w + x + 1] = 20;
-      }
-    }
-    await sharp(px, { raw: { width: w, height: h, channels: 1 } }).png({ compressionLevel: 1 }).toFile(path.join(d, 'clutter.png'));
+    await clutterPng(path.join(d, 'clutter.png'));
     return ['scan', 'clutter.png', '--no-cache'];
+  },
+  // Two at once, one per core unless bounded: each holds its file, its grey picture and its copies.
+  'two-png-40mp': async (d) => {
+    await clutterPng(path.join(d, 'a-clutter.png'));
+    await noisePng(path.join(d, 'b-noise.png'));
+    return ['scan', '.', '--no-cache'];
+  },
+  'two-clutter-png-40mp': async (d) => {
+    await clutterPng(path.join(d, 'a.png'));
+    await clutterPng(path.join(d, 'b.png'));
+    return ['scan', '.', '--no-cache'];
   },
   'keys-64k-line': (d) => {
     fs.writeFileSync(path.join(d, 'keys.txt'), Array.from({ length: 65_536 }, key).join(' ') + '\n');

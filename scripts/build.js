@@ -42,6 +42,10 @@ const results = await Promise.all([
     entryPoints: ['src/hook.ts'],
     outfile: 'dist/hook.cjs',
     format: 'cjs',
+    // Read and compiled at every commit: whitespace and syntax minified (names kept, for
+    // stack traces and error names): 563 KB became 395 KB to read and parse.
+    minifyWhitespace: true,
+    minifySyntax: true,
     define: { ...shared.define, 'import.meta.url': '__importMetaUrl' },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),

@@ -91,8 +91,7 @@ function sizeOf(value: number | string | undefined): { maxFileSize?: number } {
 /** The JSON report of a finished scan; a scan that can never finish rejects instead of hanging. */
 async function reportOf(work: Promise<{ result: ScanResult; setup: ScanSetup }>, showSecrets: boolean | undefined): Promise<Report> {
   const { result, setup } = await owned('the scan', work, { outer: true });
-  const view = reportView(result, setup.rules, showSecrets === true);
-  return jsonReport(view.result, { showSecrets: showSecrets === true, ruleNames: view.ruleNames });
+  return jsonReport(result, { showSecrets: showSecrets === true, ...reportView(setup.rules, showSecrets === true) });
 }
 
 /** `spreeflo-scan scan PATHS…`: files and folders (default: the current folder). */

@@ -24,16 +24,18 @@ function ruleNamesOf(rules: RuleDefinition[]): Map<string, string> {
   return new Map(rules.map((r) => [r.id, r.name]));
 }
 
-/** What the JSON report (and the library API) is made of: the result as shown, and each rule's name. */
-export function reportView(scanned: ScanResult, rules: RuleDefinition[], showSecrets: boolean): { result: ScanResult; ruleNames: Map<string, string> } {
-  return { result: shownAs(scanned, maskFor(rules, showSecrets)), ruleNames: ruleNamesOf(rules) };
+/** What the JSON report (and the library API) is made of: how text is shown, and each rule's name. */
+export function reportView(rules: RuleDefinition[], showSecrets: boolean): { show: (text: string) => string; ruleNames: Map<string, string> } {
+  return { show: maskFor(rules, showSecrets), ruleNames: ruleNamesOf(rules) };
 }
 
 /**
- * Each format's reporter loads only when chosen. Each gets the text from the repository
- * and the API through one step (report/printed.ts): keys in it masked unless
- * --show-secrets, escaped for a terminal in the text report and for a page in HTML; the
- * JSON formats keep it exact, their serialised form made safe to print in a CI log.
+ * The report in pieces, written as they are made: the JSON and text reports one
+ * finding at a time (a report of 64k findings is never one string); SARIF and HTML
+ * whole. Each format's reporter loads only when chosen. Each gets the text from the
+ * repository and the API through one step (report/printed.ts): keys in it masked
+ * unless --show-secrets, escaped for a terminal in the text report and for a page in
+ * HTML; the JSON formats keep it exact, their serialised form made safe to print in a CI log.
  */
 export async function render(
   scanned: ScanResult,
@@ -42,21 +44,24 @@ export async function render(
   toStdout: boolean,
   advice?: TextOptions['advice'],
   unread: UnreadMode = 'report',
-): Promise<string> {
+): Promise<Iterable<string>> {
   const showSecrets = opts.showSecrets === true;
   const mask = maskFor(rules, showSecrets);
   const ruleNames = ruleNamesOf(rules);
   switch (opts.format) {
-    case 'json':
-      return jsonForLogs((await import('../report/json.js')).renderJson(shownAs(scanned, mask), { showSecrets, ruleNames }));
+    case 'json': {
+      const pieces = (await import('../report/json.js')).jsonPieces(scanned, { showSecrets, ruleNames, show: mask });
+      return mapPieces(pieces, jsonForLogs);
+    }
     case 'sarif':
-      return jsonForLogs((await import('../report/sarif.js')).renderSarif(shownAs(scanned, mask), rules));
+      return [jsonForLogs((await import('../report/sarif.js')).renderSarif(shownAs(scanned, mask), rules))];
     case 'html':
-      return (await import('../report/html.js')).renderHtml(shownAs(scanned, (text) => printable(mask(text))), { showSecrets, ruleNames });
+      return [(await import('../report/html.js')).renderHtml(shownAs(scanned, (text) => printable(mask(text))), { showSecrets, ruleNames })];
     default:
-      return (await import('../report/text.js')).renderText(shownAs(scanned, (text) => forTerminal(mask(text))), {
+      return (await import('../report/text.js')).textPieces(scanned, {
         showSecrets,
         ruleNames,
+        show: (text) => forTerminal(mask(text)),
         // A file never gets colours; stdout as the terminal, FORCE_COLOR or NO_COLOR say.
         color: toStdout && useColor(process.stdout, opts.color),
         unread,
@@ -64,6 +69,10 @@ export async function render(
         ...(advice ? { advice } : {}),
       });
   }
+}
+
+function* mapPieces(pieces: Iterable<string>, change: (piece: string) => string): Generator<string> {
+  for (const piece of pieces) yield change(piece);
 }
 
 /**
@@ -82,9 +91,9 @@ export async function emitReport(
   const silent = opts.quiet === true && code === EXIT_CLEAN;
   const toStdout = !opts.output;
   if (!(silent && toStdout && opts.format === 'text')) {
-    const text = await render(result, setup.rules, opts, toStdout, advice, setup.unread);
-    if (opts.output) writePrivateFile(opts.output, text, scanned);
-    else await writeStdout(text);
+    const pieces = await render(result, setup.rules, opts, toStdout, advice, setup.unread);
+    if (opts.output) writePrivateFile(opts.output, pieces, scanned);
+    else await writeStdout(pieces);
   }
   const extra = [
     ['json', opts.jsonOutput],

@@ -3,7 +3,7 @@
 // author, snippet, key name, skip reason or note goes through the same steps in every
 // format: key-shaped tokens redacted (unless --show-secrets), and, for what a terminal
 // or a CI log shows, control characters escaped and CI commands defused.
-import type { Finding } from '../finding.js';
+import { findingAt, type Finding } from '../finding.js';
 import type { Verification } from '../model.js';
 import type { ScanResult } from '../scan/pipeline.js';
 import { printable } from '../sources/names.js';
@@ -41,7 +41,7 @@ export function jsonForLogs(json: string): string {
   return json.replace(JSON_UNSAFE, hex).replace(INLINE_COMMAND, hex);
 }
 
-function showVerification(v: Verification, show: Show): Verification {
+export function showVerification(v: Verification, show: Show): Verification {
   const out = { ...v };
   if (v.keyName !== undefined) out.keyName = show(v.keyName);
   if (v.probableName !== undefined) out.probableName = show(v.probableName);
@@ -50,8 +50,12 @@ function showVerification(v: Verification, show: Show): Verification {
   return out;
 }
 
-function showFinding(f: Finding, show: Show): Finding {
-  const out: Finding = { ...f, path: f.path === null ? null : show(f.path), snippet: show(f.snippet), verification: showVerification(f.verification, show) };
+/** A copy made by findingAt, not by spread: spread copies do not share V8's hidden classes. */
+export function showFinding(f: Finding, show: Show): Finding {
+  const out = findingAt(f, f);
+  out.path = f.path === null ? null : show(f.path);
+  out.snippet = show(f.snippet);
+  out.verification = showVerification(f.verification, show);
   for (const k of ['entry', 'tag', 'author'] as const) {
     const text = f[k];
     if (text !== undefined) out[k] = show(text);

@@ -6,7 +6,7 @@ import type { ScanResult } from '../scan/pipeline.js';
 import { isUnread, type Skipped, type UnreadMode, type VerificationStatus } from '../model.js';
 import { groupByKey, placeOf, type KeyGroup } from './keys.js';
 import { describeStatus } from './status.js';
-import { forTerminal } from './printed.js';
+import { forTerminal, showFinding, showVerification } from './printed.js';
 import { EXAMPLE_KEY_REASON, exampleKeysIgnored } from '../filters/example-keys.js';
 
 export interface TextOptions {
@@ -19,7 +19,11 @@ export interface TextOptions {
   unread?: UnreadMode;
   /** `--quiet` on a failed run: what fails it and what to do, without the counts, skips and notes. */
   quiet?: boolean;
+  /** Text from the repository or the API as printed (masked, escaped: report/printed.ts), applied to each item as it is written. */
+  show?: (text: string) => string;
 }
+
+const asIs = (text: string): string => text;
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -66,7 +70,8 @@ function statusOf(g: KeyGroup): VerificationStatus {
 }
 
 function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, opts: TextOptions): void {
-  const v = g.findings[0]!.verification;
+  const show = opts.show ?? asIs;
+  const v = showVerification(g.findings[0]!.verification, show);
   const shown = opts.showSecrets ? g.findings[0]!.secret.reveal() : g.redacted;
   const kind = c.dim(opts.ruleNames.get(g.rule) ?? g.rule);
   const account = v.account?.name ? ` (account ${v.account.name})` : '';
@@ -90,7 +95,7 @@ function describeGroup(lines: string[], g: KeyGroup, index: number, c: Colors, o
   lines.push(`   Found in ${plural(g.findings.length + g.morePlaces, 'place')}:`);
   // Under each place, its fingerprint: the line that accepts it in .spreeflo-scan-ignore, in every command
   // (its path escaped as paths are matched, so it is never raw repository text).
-  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(f))}\n       ${c.dim(forTerminal(f.fingerprint))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
+  listCapped(lines, g.findings, PLACES_SHOWN, (f) => `     ${c.cyan(placeOf(showFinding(f, show)))}\n       ${c.dim(forTerminal(f.fingerprint))}`, (n) => `     … and ${plural(n, 'more place')} (the JSON report lists them)`);
   if (g.morePlaces > 0) lines.push(`     … and ${plural(g.morePlaces, 'more place')} in history, counted, not listed (see the note)`);
 }
 
@@ -110,12 +115,12 @@ function listCapped<T>(lines: string[], items: readonly T[], cap: number, show: 
  * Right after the summary: what could hold a key but was not read. In a gate it fails
  * the run, and the report says why and how to let it through.
  */
-function describeUnread(lines: string[], unread: Skipped[], fails: boolean, c: Colors): void {
+function describeUnread(lines: string[], unread: Skipped[], fails: boolean, c: Colors, show: (text: string) => string): void {
   if (unread.length === 0) return;
   lines.push('');
   const what = `${plural(unread.length, 'item')} could hold a key but ${unread.length === 1 ? 'was' : 'were'} not read`;
   lines.push(fails ? c.red(c.bold(`✖ ${what}: this check fails`)) : c.yellow(c.bold(`Not read (${unread.length}): ${what}`)));
-  listCapped(lines, unread, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
+  listCapped(lines, unread, SKIPPED_SHOWN, (s) => `   ${show(s.path)}: ${show(s.reason)}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
   if (!fails) return;
   lines.push(
     c.yellow('Read them (raise the limit that stopped them, e.g. --max-file-size; decrypt; split the archive), remove them,'),
@@ -144,11 +149,11 @@ export function headline(result: ScanResult, unreadMode: UnreadMode | undefined,
 }
 
 /** What the run set aside or noted: suppressed findings, example keys, skips that fail nothing, notes. */
-function describeAside(lines: string[], result: ScanResult, c: Colors): void {
+function describeAside(lines: string[], result: ScanResult, c: Colors, show: (text: string) => string): void {
   const chosen = result.suppressed.filter((s) => s.reason !== EXAMPLE_KEY_REASON);
   if (chosen.length > 0) {
     lines.push('');
-    lines.push(c.dim(`Suppressed ${plural(chosen.length, 'finding')} (${countBy(chosen, (s) => s.reason)})`));
+    lines.push(c.dim(`Suppressed ${plural(chosen.length, 'finding')} (${countBy(chosen, (s) => show(s.reason))})`));
   }
   const examples = exampleKeysIgnored(result.suppressed);
   if (examples.keys > 0) {
@@ -159,12 +164,22 @@ function describeAside(lines: string[], result: ScanResult, c: Colors): void {
   if (passed.length > 0) {
     lines.push('');
     lines.push(c.yellow(`Skipped ${plural(passed.length, 'item')} (nothing there could hold a key, or not read by choice):`));
-    listCapped(lines, passed, SKIPPED_SHOWN, (s) => `   ${s.path}: ${s.reason}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
+    listCapped(lines, passed, SKIPPED_SHOWN, (s) => `   ${show(s.path)}: ${show(s.reason)}`, (n) => `   … and ${plural(n, 'more item')} (the JSON report lists them)`);
   }
-  for (const note of result.notes) lines.push(c.dim(`Note: ${note}`));
+  for (const note of result.notes) lines.push(c.dim(`Note: ${show(note)}`));
 }
 
-export function renderText(result: ScanResult, opts: TextOptions): string {
+/** The lines so far as text, each ending in a newline; `lines` is emptied. */
+function flush(lines: string[]): string {
+  return lines.length === 0 ? '' : `${lines.splice(0).join('\n')}\n`;
+}
+
+/**
+ * The report in pieces, one key at a time as it is written: a report of 64k keys is
+ * never one string. Text from the repository is shown (opts.show) as each item is.
+ */
+export function* textPieces(result: ScanResult, opts: TextOptions): Generator<string> {
+  const show = opts.show ?? asIs;
   const c = createColors(opts.color);
   const lines: string[] = [];
   const groups = groupByKey(result.findings);
@@ -175,7 +190,8 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const unreadFails = opts.unread === 'fail' && unread.length > 0;
 
   lines.push(headline(result, opts.unread, c) + c.dim(`  (${scanned})`));
-  describeUnread(lines, unread, unreadFails, c);
+  describeUnread(lines, unread, unreadFails, c, show);
+  yield flush(lines);
 
   let index = 0;
   for (const section of SECTIONS) {
@@ -184,19 +200,26 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     lines.push('');
     lines.push(c.bold(c.underline(`${section.title} (${members.length})`)));
     if (section.intro) lines.push(section.intro);
-    for (const g of members) describeGroup(lines, g, ++index, c, opts);
+    for (const g of members) {
+      describeGroup(lines, g, ++index, c, opts);
+      yield flush(lines);
+    }
   }
 
   if (low.length > 0) {
     lines.push('');
     lines.push(c.yellow(c.bold(`Possible keys, low confidence: check by eye (they fail the scan only with --strict) (${low.length})`)));
-    for (const g of low) describeGroup(lines, g, ++index, c, opts);
+    for (const g of low) {
+      describeGroup(lines, g, ++index, c, opts);
+      yield flush(lines);
+    }
   }
-  if (!opts.quiet) describeAside(lines, result, c);
-  const advice = high.length > 0 ? (opts.advice ?? scanAdvice)(result) : [];
+  if (!opts.quiet) describeAside(lines, result, c, show);
+  // The advice names the files that hold keys: it sees them as the report shows them.
+  const advice = high.length > 0 ? (opts.advice ?? scanAdvice)({ ...result, findings: result.findings.filter((f) => f.confidence === 'high').map((f) => showFinding(f, show)) }) : [];
   if (advice.length > 0) {
     lines.push('');
     for (const line of advice) lines.push(c.yellow(line));
   }
-  return `${lines.join('\n')}\n`;
+  yield flush(lines);
 }

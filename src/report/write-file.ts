@@ -43,22 +43,49 @@ function checkTarget(path: string, scanned: readonly string[]): void {
   }
 }
 
-/**
- * Writes `data` to `path` through a temporary file beside it (mode 0600) renamed over
- * the target once every byte is on disk. `scanned`: the paths this run read.
- */
 /** Temporary files this process made: their names need only be unique, as they are opened exclusively. */
 let temps = 0;
 
-export function writePrivateFile(path: string, data: string | Buffer, scanned: readonly string[]): void {
+/** Pieces of a report joined into writes of about this many characters: few system calls, little held at once. */
+const WRITE_CHARS = 64 * 1024;
+
+/** The pieces joined into strings of at least WRITE_CHARS (the last may be shorter). */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let held: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    held.push(piece);
+    size += piece.length;
+    if (size < WRITE_CHARS) continue;
+    yield held.join('');
+    held = [];
+    size = 0;
+  }
+  if (size > 0) yield held.join('');
+}
+
+/** A report comes in pieces as it is made; a redacted copy is one buffer. */
+function buffersOf(data: string | Buffer | Iterable<string>): Iterable<Buffer> {
+  if (Buffer.isBuffer(data)) return [data];
+  const pieces = typeof data === 'string' ? [data] : data;
+  return { *[Symbol.iterator]() { for (const text of batched(pieces)) yield Buffer.from(text, 'utf8'); } };
+}
+
+/**
+ * Writes `data` to `path` through a temporary file beside it (mode 0600) renamed over
+ * the target once every byte is on disk; a report is written piece by piece as it is
+ * made. `scanned`: the paths this run read.
+ */
+export function writePrivateFile(path: string, data: string | Buffer | Iterable<string>, scanned: readonly string[]): void {
   checkTarget(path, scanned);
   // Not node:crypto's random bytes: loading crypto costs every run (the hook included) about 10 ms.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}${temps++}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx', 0o600);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    for (const bytes of buffersOf(data)) {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
@@ -74,15 +101,40 @@ export function writePrivateFile(path: string, data: string | Buffer, scanned: r
   }
 }
 
-/** Writes to stdout and waits until it is flushed: a full disk or a closed pipe is an error, not a silent short report. */
-export function writeStdout(text: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const failed = (err: Error) => reject(new UsageError(`cannot write the report to standard output: ${describe(err as NodeJS.ErrnoException)}`));
-    // Without a listener, the stream's 'error' event (emitted after the callback) would end the process with a stack trace.
-    process.stdout.once('error', failed);
-    process.stdout.write(text, (err) => {
-      if (err) failed(err);
-      else resolvePromise();
-    });
+function stdoutError(err: Error): UsageError {
+  return new UsageError(`cannot write the report to standard output: ${describe(err as NodeJS.ErrnoException)}`);
+}
+
+/**
+ * Writes to stdout, piece by piece as the report is made, waiting when the reader is
+ * slower, then until it is flushed: a full disk or a closed pipe is an error, not a
+ * silent short report.
+ */
+export async function writeStdout(data: string | Iterable<string>): Promise<void> {
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  // Without a listener, the stream's 'error' event (emitted after the callback) would end the process with a stack trace.
+  process.stdout.once('error', (err) => {
+    failure ??= err;
+    wake?.();
   });
+  const settled = () => new Promise<void>((resolve) => (wake = resolve));
+  for (const text of batched(typeof data === 'string' ? [data] : data)) {
+    if (failure) break;
+    if (!process.stdout.write(text)) {
+      const waiting = settled();
+      process.stdout.once('drain', wake!);
+      await waiting;
+      process.stdout.off('drain', wake!);
+    }
+  }
+  if (!failure) {
+    const flushed = settled();
+    process.stdout.write('', (err) => {
+      if (err) failure ??= err;
+      wake?.();
+    });
+    await flushed;
+  }
+  if (failure) throw stdoutError(failure);
 }

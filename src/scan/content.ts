@@ -303,7 +303,7 @@ export function originOf(base: Origin, f: Found): Origin & { thumbnail?: string 
     ...(f.page !== undefined ? { page: f.page } : {}),
     ...(f.time !== undefined ? { time: f.time } : {}),
     ...(f.inName ? { inName: true } : {}),
-    // Carried into the Finding by toFinding's spread; only the HTML report reads it.
+    // Carried into the Finding by toFinding; only the HTML report reads it.
     ...(f.thumbnail !== undefined ? { thumbnail: f.thumbnail } : {}),
   };
 }

@@ -7,7 +7,8 @@ import { basename, join, resolve } from 'node:path';
 import type { Candidate } from '../model.js';
 import type { ContentSkip } from './content.js';
 import type { OcrPool } from '../ocr/index.js';
-import { NO_TEXT, TOO_SMALL, couldShowKey, headerProblem } from '../formats/image-header.js';
+import { Semaphore } from 'async-mutex';
+import { MAX_PIXELS, NO_TEXT, TOO_SMALL, couldShowKey, headerProblem, headerSize } from '../formats/image-header.js';
 import { owned, StallError } from './stall.js';
 import type { SkipFolder } from '../sources/files.js';
 
@@ -55,8 +56,25 @@ export function ownCacheFolder(dir: string): SkipFolder[] {
   }
 }
 
+/**
+ * Pixels read at once: as many as the largest picture decoded (40 MP). The OCR pool
+ * reads a picture per core, and a 40 MP one holds about 300 MB while it is read (its
+ * grey copy, its normalised copy, the decoder's and the engine's buffers): two at
+ * once went past 400 MB. A picture of that size is read alone; screenshots (1 to 8 MP)
+ * still share the cores.
+ */
+const PIXELS_IN_FLIGHT = MAX_PIXELS;
+
+/** What a picture weighs against that budget: its pixels when its header says, else the whole budget (the decoder will tell). */
+function pixelWeight(data: Buffer): number {
+  const size = headerSize(data);
+  const pixels = size && 'width' in size ? size.width * size.height : PIXELS_IN_FLIGHT;
+  return Math.max(1, Math.min(PIXELS_IN_FLIGHT, pixels));
+}
+
 export class ImageScanner {
   private pool: Promise<OcrPool> | null = null;
+  private readonly pixels = new Semaphore(PIXELS_IN_FLIGHT);
 
   constructor(private readonly opts: ImageScanOptions) {}
 
@@ -76,7 +94,7 @@ export class ImageScanner {
     if (problem) return { inPixels: [], skipped: pixelSkip(problem, true) };
     let result: Awaited<ReturnType<OcrPool['recognize']>>;
     try {
-      result = await owned('OCR', this.ocr().then((pool) => pool.recognize(data, name)));
+      result = await owned('OCR', this.pixels.runExclusive(() => this.ocr().then((pool) => pool.recognize(data, name)), pixelWeight(data)));
     } catch (err) {
       // The bytes were searched; the pixels were not.
       return { inPixels: [], skipped: { reason: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` } };

@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { workTreeTop } from '../paths.js';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
+import { Semaphore } from 'async-mutex';
 import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
 import { isImagePath, readerKind } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
@@ -21,6 +22,12 @@ import { FileScanner } from '../scan/read-file.js';
 
 /** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
+/**
+ * Bytes of those files held at once: each is whole in memory from its read to the end
+ * of its scan (a 40-megapixel noise PNG is 127 MB), so eight at once are bounded by
+ * size too. A file larger than this is read alone.
+ */
+const BYTES_IN_FLIGHT = 128 * 1024 * 1024;
 /** Bytes read to tell what a file too large to open is (a PDF header may sit anywhere in the first KiB). */
 const HEAD_BYTES = 4096;
 
@@ -168,6 +175,7 @@ function looksBig(root: string): boolean {
 class ReaderFiles {
   private readonly limit = pLimit(IMAGES_IN_FLIGHT);
   private readonly oneContainer = pLimit(1);
+  private readonly inMemory = new Semaphore(BYTES_IN_FLIGHT);
   private readonly jobs: Promise<number>[] = [];
   private readonly scanner: ContentScanner;
   readonly detector: Detector;
@@ -204,8 +212,15 @@ class ReaderFiles {
    */
   private async scan(file: FileJob): Promise<number> {
     const first = file.stream ? null : await head(file.abs).catch(() => null);
-    if (first !== null && readerKind(file.rel, first) !== null) return this.oneContainer(() => this.read(file, first));
-    return this.read(file, first);
+    const read = async () => this.inMemory.runExclusive(() => this.read(file, first), await this.weight(file));
+    if (first !== null && readerKind(file.rel, first) !== null) return this.oneContainer(read);
+    return read();
+  }
+
+  /** What a file weighs against BYTES_IN_FLIGHT: its size, at most all of it; a stream (up to --max-file-size), all of it. */
+  private async weight(file: FileJob): Promise<number> {
+    const size = file.stream ? BYTES_IN_FLIGHT : ((await stat(file.abs).catch(() => null))?.size ?? 1);
+    return Math.max(1, Math.min(BYTES_IN_FLIGHT, size));
   }
 
   /** `first`: the file's first bytes, when they could be read. */
