@@ -35,12 +35,12 @@ function cloneEnv(): NodeJS.ProcessEnv {
  * History: a mirror (every ref, notes and pull-request refs included) whose `.git` is not
  * bare, so `history` finds the repository's top; nothing is checked out, so no config or
  * ignore file of the repository is read unless --config names one. Files: the default
- * branch, shallow, checked out.
+ * branch, shallow, checked out. No template: hook samples are files to copy and nothing to run.
  */
 async function clone(repo: Repo, dir: string, opts: RepoScanOptions): Promise<string | null> {
   const args = opts.files
-    ? ['clone', '--quiet', '--depth', '1', '--no-tags', '--', repo.cloneFrom, dir]
-    : ['clone', '--quiet', '--mirror', '--', repo.cloneFrom, join(dir, '.git')];
+    ? ['clone', '--quiet', '--template=', '--depth', '1', '--no-tags', '--', repo.cloneFrom, dir]
+    : ['clone', '--quiet', '--template=', '--mirror', '--', repo.cloneFrom, join(dir, '.git')];
   const res = await git(args, process.cwd(), cloneEnv(), opts.cloneTimeout * 1000);
   if (res.code === -1) return `git clone stopped after ${opts.cloneTimeout} s (--clone-timeout)`;
   if (res.code !== 0) return `git clone failed: ${gitErrors(res.stderr) ?? (res.stderr.trim() || `exit code ${res.code}`)}`;

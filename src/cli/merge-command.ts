@@ -24,7 +24,9 @@ function missingKeys(keyless: number, unopened: number, flag: string): string {
 /**
  * The report of an audit's results files, the merged one or a single run's; the exit code:
  * 2 when a repository could not be read or a shard is missing or unfinished (the audit
- * covers less than its list), else 1 when keys were found, else 0.
+ * covers less than its list), else 1 when keys were found or (unless `--unread report`)
+ * content that could hold one was not read (a damaged object, a blob over the size limit),
+ * else 0. An audit answers "is it anywhere?": what it could not look at is not a clean answer.
  */
 export async function reportAudit(files: string[], opts: CommonOptions, config: Config, rules: RuleDefinition[]): Promise<number> {
   const wantKeys = opts.verify === true || opts.showSecrets === true;
@@ -35,7 +37,7 @@ export async function reportAudit(files: string[], opts: CommonOptions, config: 
   }
   const verify = await buildVerifier(opts, config, rules);
   if (verify) await verify(merged.result.findings);
-  const code = await emitReport(merged.result, { rules, unread: 'report' }, opts);
+  const code = await emitReport(merged.result, { rules, unread: opts.unread ?? 'fail' }, opts);
   if (merged.incomplete.length === 0 && merged.failed === 0) return code;
   for (const s of merged.incomplete) await fail(`${s.path}: ${s.reason}`);
   if (merged.failed > 0) await fail(`${merged.failed} repositor${merged.failed === 1 ? 'y' : 'ies'} could not be read (listed in the report)`);
