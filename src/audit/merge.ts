@@ -194,7 +194,7 @@ export async function mergeResults(files: string[], sealing: Buffer | null): Pro
   result.notes.unshift(
     `audit of ${first.list.repos} repositories (${first.shard.count === 1 ? 'one run' : `${merger.shards.size} of ${first.shard.count} shards`}): ${merger.scanned} scanned, ${merger.failed} could not be read`,
     ...(rules ? [rules] : []),
-    ...(merger.repeated > 0 ? [`${merger.repeated} repositories were in more than one report: each is reported once`] : []),
+    ...(merger.repeated > 0 ? [`${merger.repeated} ${merger.repeated === 1 ? 'repository was' : 'repositories were'} in more than one report: each is reported once`] : []),
   );
   return { result, keyless: merger.keyless, unopened: merger.unopened, incomplete, scanned: merger.scanned, failed: merger.failed };
 }
