@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeRepos, type RepoSpec } from '../test/support/many-repos.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { makeRepos, type CommitFiles, type RepoSpec } from '../test/support/many-repos.js';
 import { makeV2Key } from '../test/support/keys.js';
 import { parseArgs } from './lib/args.js';
 import { run } from './lib/measure.js';
@@ -24,15 +25,14 @@ const args = parseArgs(process.argv.slice(2), {
 
 /** Small repositories shaped like the e2e test's: three commits, one in ten with a key. */
 function specs(n: number): RepoSpec[] {
-  return Array.from({ length: n }, (_, i) => ({
-    name: `r${String(i).padStart(5, '0')}.git`,
-    kind: 'commits' as const,
-    commits: [
+  return Array.from({ length: n }, (_, i) => {
+    const commits: CommitFiles[] = [
       { 'README.md': `repository ${i}\n`, 'src/app.js': `export const n = ${i};\n`, 'package.json': '{"name":"x","version":"1.0.0"}\n' },
       i % 10 === 0 ? { '.env': `SPREEFLO_KEY=${makeV2Key()}\n` } : { 'CHANGELOG.md': `- change ${i}\n` },
       { 'src/util.js': `export const m = ${i * 2};\n` },
-    ],
-  }));
+    ];
+    return { name: `r${String(i).padStart(5, '0')}.git`, kind: 'commits', commits };
+  });
 }
 
 /** The list of `n` repositories under `out`, generated once (git fast-import) and reused. */
@@ -70,11 +70,10 @@ async function historyLoop(list: string) {
   try {
     for (const name of names) {
       const dir = join(work, name);
-      const clone = await run('git', ['clone', '--quiet', '--mirror', join(list, '..', name), join(dir, '.git')]);
-      if (clone.code !== 0) throw new Error(clone.stderr);
-      await run('git', ['-C', join(dir, '.git'), 'config', 'core.bare', 'false']);
-      const res = await run(process.execPath, [BIN, 'history', '--no-progress', '--format', 'json'], { cwd: dir });
-      if (res.code !== 0 && res.code !== 1) throw new Error(`history exited ${res.code}: ${res.stderr}`);
+      execFileSync('git', ['clone', '--quiet', '--mirror', join(list, '..', name), join(dir, '.git')]);
+      execFileSync('git', ['-C', join(dir, '.git'), 'config', 'core.bare', 'false']);
+      const res = spawnSync(process.execPath, [BIN, 'history', '--no-progress', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+      if (res.status !== 0 && res.status !== 1) throw new Error(`history exited ${res.status}: ${res.stderr}`);
       keys += JSON.parse(res.stdout).summary.keys;
       rmSync(dir, { recursive: true, force: true });
     }

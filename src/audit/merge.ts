@@ -145,14 +145,15 @@ class Merger {
 }
 
 /** Shards not given and shards that stopped early: an audit that covers less than its list must say so. */
-function incompleteness(shards: Map<number, { header: AuditHeader; repos: number }>): Skipped[] {
+function incompleteness(shards: Map<number, { header: AuditHeader; repos: number }>, allShards: boolean): Skipped[] {
   const count = [...shards.values()][0]!.header.shard.count;
   const problems: Skipped[] = [];
   for (let i = 0; i < count; i++) {
     const shard = shards.get(i);
     const path = `shard ${i}/${count}`;
-    if (!shard) problems.push({ path, reason: 'not among the merged reports: its repositories were not audited' });
-    else if (shard.repos < shard.header.repos) {
+    if (!shard) {
+      if (allShards) problems.push({ path, reason: 'not among the merged reports: its repositories were not audited' });
+    } else if (shard.repos < shard.header.repos) {
       problems.push({ path, reason: `unfinished: ${shard.repos} of ${shard.header.repos} repositories (run it again with the same --state to finish it)` });
     }
   }
@@ -170,8 +171,11 @@ function differingRules(shards: Map<number, { header: AuditHeader }>): string | 
   return `the shards ran with different rules: ${which}. Every key any of them found is reported, but a repository scanned with older rules may hold keys only newer rules find: audit those shards again with one version`;
 }
 
-/** The merged audit of the results files (one per shard, in any order). */
-export async function mergeResults(files: string[], sealing: Buffer | null): Promise<MergedAudit> {
+/**
+ * The merged audit of the results files (one per shard, in any order). `allShards`: every
+ * shard of the list is expected (a merge), not only those given (one shard's own report).
+ */
+export async function mergeResults(files: string[], sealing: Buffer | null, allShards = true): Promise<MergedAudit> {
   const merger = new Merger(sealing);
   for (const file of files) {
     let shard = -1;
@@ -186,13 +190,14 @@ export async function mergeResults(files: string[], sealing: Buffer | null): Pro
       }
     }
   }
-  const incomplete = incompleteness(merger.shards);
+  const incomplete = incompleteness(merger.shards, allShards);
   const first = [...merger.shards.values()][0]!.header;
   const { result } = merger;
   result.skipped.unshift(...incomplete);
   const rules = differingRules(merger.shards);
   result.notes.unshift(
     `audit of ${first.list.repos} repositories (${first.shard.count === 1 ? 'one run' : `${merger.shards.size} of ${first.shard.count} shards`}): ${merger.scanned} scanned, ${merger.failed} could not be read`,
+    ...(allShards || first.shard.count === 1 ? [] : ['one shard of the list: `spreeflo-scan merge` its results.jsonl with the other shards\' for the whole audit']),
     ...(rules ? [rules] : []),
     ...(merger.repeated > 0 ? [`${merger.repeated} ${merger.repeated === 1 ? 'repository was' : 'repositories were'} in more than one report: each is reported once`] : []),
   );

@@ -68,5 +68,5 @@ export async function auditCommand(opts: AuditOptions): Promise<number> {
     state.close();
   }
   if (repeated > 0) process.stderr.write(`spreeflo-scan: --repos lists ${repeated} repositor${repeated === 1 ? 'y' : 'ies'} more than once: each is audited once\n`);
-  return reportAudit([state.resultsFile], opts, config, rules);
+  return reportAudit([state.resultsFile], opts, config, rules, false);
 }

@@ -22,16 +22,17 @@ function missingKeys(keyless: number, unopened: number, flag: string): string {
 }
 
 /**
- * The report of an audit's results files, the merged one or a single run's; the exit code:
+ * The report of an audit's results files, the merged one or a single run's (`allShards`
+ * false: one shard's own report, which the other shards' absence does not make incomplete); the exit code:
  * 2 when a repository could not be read or a shard is missing or unfinished (the audit
  * covers less than its list), else 1 when keys were found or (unless `--unread report`)
  * content that could hold one was not read (a damaged object, a blob over the size limit),
  * else 0. An audit answers "is it anywhere?": what it could not look at is not a clean answer.
  */
-export async function reportAudit(files: string[], opts: CommonOptions, config: Config, rules: RuleDefinition[]): Promise<number> {
+export async function reportAudit(files: string[], opts: CommonOptions, config: Config, rules: RuleDefinition[], allShards = true): Promise<number> {
   const wantKeys = opts.verify === true || opts.showSecrets === true;
   const sealing = wantKeys && process.env[SECRET_ENV] ? sealingKey('opening sealed keys') : null;
-  const merged = await mergeResults(files, sealing);
+  const merged = await mergeResults(files, sealing, allShards);
   if (wantKeys && merged.keyless.size > 0) {
     throw new UsageError(missingKeys(merged.keyless.size, merged.unopened.size, opts.verify ? '--verify' : '--show-secrets'));
   }
