@@ -4,7 +4,7 @@ import { lstatSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT_ERROR, runTask } from './run.js';
 import { TOOL_VERSION } from '../version.js';
-import { addOcrOptions, addReportOptions, collect, sizeOption } from './flags.js';
+import { addOcrOptions, addReportOptions, collect, positiveInt, positiveNumber, sizeOption } from './flags.js';
 import { startStagedGit } from '../git/staged-start.js';
 import { SHELLS, type Shell } from './shells.js';
 
@@ -67,6 +67,28 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .action((range: string | undefined, opts) =>
       run(async () => (await import('./history-command.js')).historyCommand(range, opts)),
     );
+
+  addOcrOptions(addReportOptions(
+    program
+      .command('audit')
+      .description("scan the history of many repositories (a list of paths and clone URLs), resumably, one shard of them at a time"),
+  ))
+    .requiredOption('--repos <file>', 'the repositories, one a line: a local path (from the list\'s folder) or a clone URL')
+    .addOption(new Option('--jobs <n>', 'repositories scanned at once').argParser(positiveInt).default(2))
+    .option('--state <dir>', 'where results and clones go; a run with the same folder continues where one stopped', 'spreeflo-scan-audit')
+    .option('--shard <i/n>', 'audit only shard I of N (0 <= I < N), chosen by a hash of each repository\'s name; merge the shards with `merge`')
+    .option('--files', "scan each repository's default branch's files (as `scan` does) instead of its history")
+    .option('--carry-keys', 'seal each key into the results (under SPREEFLO_SCAN_AUDIT_SECRET) so `merge --verify` can check it')
+    .addOption(new Option('--clone-timeout <seconds>', 'give up a clone that takes longer (the repository is listed as not read)').argParser(positiveNumber).default(3600))
+    .addOption(new Option('--max-file-size <size>', 'skip (and report) blobs larger than this').argParser(sizeOption))
+    .action((opts) => run(async () => (await import('./audit-command.js')).auditCommand(opts)));
+
+  addReportOptions(
+    program
+      .command('merge')
+      .description("combine audit shards' results (each --state folder's results.jsonl) into one report; --verify checks each unique key once")
+      .argument('<results...>', "results files of an audit's shards"),
+  ).action((files: string[], opts) => run(async () => (await import('./merge-command.js')).mergeCommand(files, opts)));
 
   program
     .command('version')

@@ -9,9 +9,10 @@ export interface GitResult {
   code: number;
 }
 
-export function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GitResult> {
+/** `timeoutMs`: git is stopped after this long (a stalled clone), and the result's code is -1. */
+export function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv, timeoutMs?: number): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...(timeoutMs ? { timeout: timeoutMs } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -28,8 +28,10 @@ export function groupByKey(findings: Finding[]): KeyGroup[] {
 
 /** Where a key in a message is, in words; null for a key in a file. */
 export function messageWhere(f: Finding): string | null {
-  if (f.source === 'commit-message') return 'commit message';
-  if (f.source === 'tag-message') return `message of tag ${f.tag}`;
+  // An audit's messages carry their repository as the path.
+  const repo = f.path === null ? '' : ` in ${f.path}`;
+  if (f.source === 'commit-message') return `commit message${repo}`;
+  if (f.source === 'tag-message') return `message of tag ${f.tag}${repo}`;
   if (f.source === 'note') return `note on ${f.path}`;
   return null;
 }

@@ -143,8 +143,8 @@ describe('--files-from', () => {
 });
 
 describe('completion', () => {
-  const commands = ['scan', 'staged', 'init', 'history', 'version', 'completion'];
-  const options = ['--format', '--quiet', '--files-from', '--no-ocr', '--uninstall', '--all-staged'];
+  const commands = ['scan', 'staged', 'init', 'history', 'audit', 'merge', 'version', 'completion'];
+  const options = ['--format', '--quiet', '--files-from', '--no-ocr', '--uninstall', '--all-staged', '--repos', '--shard', '--carry-keys'];
   it.each([
     // [shell, how a command's own completions start, lines the script holds]
     ['bash', (name: string) => `      ${name}) COMPREPLY=`, ['complete -o default -F _spreeflo_scan spreeflo-scan', "'text json sarif html'"]],
