@@ -97,13 +97,12 @@ export async function auditRepo(repo: Repo, workDir: string, opts: RepoScanOptio
     if (cloneProblem) return failed(cloneProblem);
     const { result, setup } = await scan(dir, opts);
     const showSecrets = opts.showSecrets === true;
-    const view = reportView(result, setup.rules, showSecrets);
     return {
       type: 'repo',
       repo: repo.name,
       status: 'scanned',
       seconds: seconds(),
-      report: jsonReport(view.result, { showSecrets, ruleNames: view.ruleNames }),
+      report: jsonReport(result, { showSecrets, ...reportView(setup.rules, showSecrets) }),
       ...(opts.sealing && result.findings.length > 0 ? { sealedKeys: sealedKeysOf(result.findings, opts.sealing) } : {}),
     };
   } catch (err) {
