@@ -705,6 +705,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         for (const hit of findV2(seq)) {
           sawV2 = true;
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
+          // A wrapped key's last piece is read with what follows it on its line, and
+          // the space between is often lost (`…aJcvthanks`): its first 36 too.
+          if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36));
         }
         for (const hit of findV1(seq)) {
           if (!sawV1 && view.local) v1View = localView();

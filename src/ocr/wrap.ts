@@ -26,14 +26,22 @@ const PREFIX = /[s5S$][fktFTl1i|][kKxXh]/g;
 
 const height = (w: OcrWord) => w.box.y1 - w.box.y0;
 
-/** Do two words share a row: they overlap by half of the shorter, neither much taller. */
+/**
+ * Do two words share a row: the shorter's middle is inside the taller's
+ * height. (Not a ratio of heights: `use` before a key is half its height.)
+ */
 function sameRow(a: OcrWord, b: OcrWord): boolean {
-  const ha = height(a), hb = height(b);
-  return Math.max(ha, hb) <= 1.6 * Math.min(ha, hb) && Math.min(a.box.y1, b.box.y1) - Math.max(a.box.y0, b.box.y0) >= Math.min(ha, hb) / 2;
+  const [lo, hi] = height(a) <= height(b) ? [a, b] : [b, a];
+  const mid = (lo.box.y0 + lo.box.y1) / 2;
+  return mid > hi.box.y0 && mid < hi.box.y1;
 }
 
-/** Characters of a key as the page pass reads them: letters, digits and the punctuation glyphs are misread as (`l` as `|`, `0` as `@`). */
-const KEYISH_RUN = /^[A-Za-z0-9_|$@()[\]{}!]+/;
+/**
+ * A run of what the page pass reads a key's characters as: anything but
+ * spaces and quotes (`0` comes out `@`, `®` or `¢`, `l` as `|`); the
+ * checksum, not this, tells a key.
+ */
+const KEYISH_RUN = /^[^\s'"<>=]+/;
 
 /**
  * Whether the key-ish text of a chain runs over its pieces' boundaries and is
@@ -54,10 +62,8 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     const run = all.slice(m.index).match(KEYISH_RUN)?.[0] ?? '';
     if (run.length >= 30 && m.index + run.length > head) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
   }
-  const v1 = all.match(/([0-9a-fA-FOolISsBZgqGT]{24,})[-–_~]?[s5S][fFT1]?\d/);
+  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFT1]?\d/);
   if (v1 && v1.index! < head && v1.index! + v1[1]!.length > head) return { keyish: true, complete: true };
-  const hex = all.match(/[0-9a-fA-FOolISsBZgqGT]{24,}$/);
-  if (hex && hex.index! < head) return { keyish: false, complete: false };
   return no;
 }
 
@@ -113,15 +119,29 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const next = more ? below(last, chain.length === 1 ? rowStart(last) : words[last]!.box.x0) : [];
     const before = joins.length;
     for (const j of next) if (joins.length < MAX_JOINS) walk([...chain, j]);
-    // A key-ish chain that no longer one reads further is a join of its own.
-    if (look.keyish && joins.length === before && joins.length < MAX_JOINS) joins.push(chain);
+    // A key-ish chain that no longer one reads further is a join of its own;
+    // when its key still lacks its end and no word starts the next line, that
+    // line is taken anyway (the page pass drops a lone glyph: `T`, the last of
+    // a key, on a line of its own).
+    if (look.keyish && joins.length === before && joins.length < MAX_JOINS) joins.push(look.complete || next.length || chain.length >= MAX_PIECES ? chain : [...chain, -1]);
   };
   for (let i = 0; i < n && joins.length < MAX_JOINS; i++) {
     // A line's last word that ends in key characters: a key's start, `s` of `sfk` or one hex digit at least.
-    if (ends[i] && /[A-Za-z0-9_|$@()[\]{}!]$/.test(words[i]!.text)) walk([i]);
+    if (ends[i] && /[^\s.,:'"]$/.test(words[i]!.text)) walk([i]);
   }
+  /** The next line's start below a chain's last piece, as wide as the rest of a key at its pitch: the piece the page pass did not read. */
+  const unread = (chain: number[]): OcrWord['box'] => {
+    const last = words[chain[chain.length - 2]!]!;
+    const prev = chain.length >= 3 ? words[chain[chain.length - 3]!]! : undefined;
+    const h = height(last);
+    const pitch = prev ? last.box.y0 - prev.box.y0 : 1.45 * h;
+    const left = prev ? last.box.x0 : rowStart(chain[0]!);
+    const charW = (last.box.x1 - last.box.x0) / Math.max(1, last.text.length);
+    const chars = chain.slice(0, -1).reduce((a, k) => a + words[k]!.text.length, 0);
+    return { x0: left, y0: last.box.y0 + pitch, x1: left + Math.max(2, 42 - chars) * charW, y1: last.box.y1 + pitch };
+  };
   return joins.map((chain) => chain.map((k, idx) => {
-    const b = words[k]!.box;
+    const b = k < 0 ? unread(chain) : words[k]!.box;
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
     const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;
