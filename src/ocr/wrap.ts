@@ -60,7 +60,8 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
   for (const m of all.matchAll(PREFIX)) {
     if (m.index >= head) break;
     const run = all.slice(m.index).match(KEYISH_RUN)?.[0] ?? '';
-    if (run.length >= 30 && m.index + run.length > head) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
+    // (A head holding 40 key characters from the prefix on is a whole key: nothing runs over.)
+    if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
   }
   const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFT1]?\d/);
   if (v1 && v1.index! < head && v1.index! + v1[1]!.length > head) return { keyish: true, complete: true };
