@@ -14,7 +14,7 @@ for (const file of positionals) {
   const trace: Trace = { regions: 0, reads: 0, texts: [], ...(dumpDir ? { dump: (n: string, png: Buffer) => writeFile(join(dumpDir, `${n}.png`), png) } : {}) };
   const t0 = performance.now();
   const res = await recognizeImage(worker, await readFile(file), trace);
-  console.log(`${file}: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${trace.regions} regions, ${trace.reads} reads`, JSON.stringify(trace.ms));
+  console.log(`${file}: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${trace.regions} regions, ${trace.reads} reads, skew ${trace.skew?.toFixed(2)}`, JSON.stringify(trace.ms));
   if (values.page) console.log('  page:', trace.pageWords?.join(' | '));
   for (const t of trace.texts) console.log('  read:', t);
   for (const c of res.candidates) console.log('  found', c.confidence, c.key, JSON.stringify(c.box));

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOcrPool, type ImageResult } from '../../src/ocr/index.js';
 
-interface Entry { file: string; keys: { ruleId: string; key: string }[]; decoys: { type: string; text: string }[] }
+/** `family`, `hidden`: the wild sets (scripts/render-screenshots/wild.ts); a key with characters hidden is only expected flagged. */
+interface Entry { file: string; family?: string; keys: { ruleId: string; key: string; hidden?: number }[]; decoys: { type: string; text: string }[] }
 
 const { values } = parseArgs({
   options: {
@@ -45,19 +46,29 @@ const cold = await pass();
 const warm = await pass();
 await rm(cacheDir, { recursive: true, force: true });
 
+/** Keys the image shows whole enough to read exactly: a v2 key with at most one character covered (the checksum fills it in), a v1 key with none. */
+const readable = (k: Entry['keys'][number]) => !k.hidden || (k.ruleId.endsWith('v2') && k.hidden <= 1);
+const families = new Map<string, { v2: number; v2Exact: number; v1: number; v1Exact: number; withKey: number; flagged: number; inventedHigh: number; negatives: number }>();
 const stats = { v2: 0, v2Exact: 0, v2High: 0, v1: 0, v1Exact: 0, v1High: 0, inventedHigh: 0, inventedLow: 0, withKey: 0, flagged: 0, negatives: 0, negFlagged: 0, skipped: 0 };
 for (const [i, e] of images.entries()) {
   const res = cold.results[i]!;
   const expected = new Set(e.keys.map((k) => k.key));
   if (res.skipped) stats.skipped++;
+  const fam = families.get(e.family ?? 'all') ?? { v2: 0, v2Exact: 0, v1: 0, v1Exact: 0, withKey: 0, flagged: 0, inventedHigh: 0, negatives: 0 };
+  families.set(e.family ?? 'all', fam);
   for (const k of e.keys) {
     const c = res.candidates.find((x) => x.key === k.key);
+    if (readable(k)) {
+      if (k.ruleId.endsWith('v2')) { fam.v2++; if (c) fam.v2Exact++; } else { fam.v1++; if (c) fam.v1Exact++; }
+    }
     if (k.ruleId.endsWith('v2')) { stats.v2++; if (c) stats.v2Exact++; if (c?.confidence === 'high') stats.v2High++; }
     else { stats.v1++; if (c) stats.v1Exact++; if (c?.confidence === 'high') stats.v1High++; }
   }
   const invented = res.candidates.filter((c) => !expected.has(c.key));
   stats.inventedHigh += invented.filter((c) => c.confidence === 'high').length;
   stats.inventedLow += invented.filter((c) => c.confidence === 'low').length;
+  fam.inventedHigh += invented.filter((c) => c.confidence === 'high').length;
+  if (e.keys.length) { fam.withKey++; if (res.candidates.length) fam.flagged++; } else fam.negatives++;
   if (e.keys.length) { stats.withKey++; if (res.candidates.length) stats.flagged++; }
   else { stats.negatives++; if (res.candidates.length) stats.negFlagged++; }
   const missed = e.keys.filter((k) => !res.candidates.some((c) => c.key === k.key && (k.ruleId.endsWith('v1') || c.confidence === 'high')));
@@ -83,4 +94,8 @@ const summary = {
   totalCold: +cold.seconds.toFixed(1),
 };
 console.log(JSON.stringify(summary, null, 2));
+if (families.size > 1 || !families.has('all')) {
+  console.log('| family | v2 exact | v1 exact | images with a key flagged | invented high (negatives) |');
+  for (const [name, f] of families) console.log(`| ${name} | ${f.v2Exact}/${f.v2} (${pct(f.v2Exact, f.v2)}) | ${f.v1Exact}/${f.v1} (${pct(f.v1Exact, f.v1)}) | ${f.flagged}/${f.withKey} | ${f.inventedHigh} (${f.negatives}) |`);
+}
 if (values.json) await (await import('node:fs/promises')).writeFile(values.json, JSON.stringify(summary, null, 2));

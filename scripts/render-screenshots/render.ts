@@ -10,57 +10,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { type Rng, makeRng, pick, int, v1Key, v2Key, v2WrongChecksum, maskedKey, hexNoise } from './keys.js';
-import { type Kind, KINDS, MONO_FONTS, PROP_FONTS, render } from './templates.js';
-
-type SecretType = 'v2' | 'v1' | 'masked' | 'wrong-checksum' | 'hex';
-
-export interface Spec {
-  kind: Kind;
-  theme: 'light' | 'dark';
-  keyFont: string;
-  uiFont: string;
-  size: number;
-  dsf: 1 | 2;
-  format: 'png' | 'jpeg';
-  quality?: number;
-  secrets: SecretType[];
-}
+import { type Box, launch, shoot } from './shoot.js';
+import { makeRng, int } from './keys.js';
+import { type Kind, render } from './templates.js';
+import { type SecretType, type Spec, randomSpec, secretText } from './spec.js';
 
 export interface ManifestEntry extends Omit<Spec, 'secrets'> {
   file: string;
   keys: { ruleId: 'spreeflo-api-key-v2' | 'spreeflo-api-key-v1'; key: string; box: Box | null }[];
   decoys: { type: SecretType; text: string }[];
-}
-interface Box { x: number; y: number; width: number; height: number }
-
-const MONO_ONLY: readonly Kind[] = ['editor', 'terminal', 'docs'];
-
-function randomSpec(rng: Rng): Spec {
-  const kind = pick(rng, KINDS);
-  const monoKey = MONO_ONLY.includes(kind) || rng() < 0.5;
-  const r = rng();
-  const secrets: SecretType[] =
-    r < 0.42 ? ['v2']
-    : r < 0.57 ? ['v2', 'v1']
-    : r < 0.72 ? ['v1']
-    : r < 0.79 ? []
-    : r < 0.86 ? ['masked']
-    : r < 0.93 ? ['wrong-checksum']
-    : ['hex'];
-  const format = rng() < 0.5 ? 'png' : 'jpeg';
-  return {
-    kind,
-    theme: rng() < 0.5 ? 'light' : 'dark',
-    keyFont: monoKey ? pick(rng, MONO_FONTS) : pick(rng, PROP_FONTS),
-    uiFont: pick(rng, PROP_FONTS),
-    size: int(rng, 11, 18),
-    dsf: rng() < 0.6 ? 1 : 2,
-    format,
-    ...(format === 'jpeg' ? { quality: int(rng, 70, 92) } : {}),
-    secrets,
-  };
 }
 
 /** The committed fixture set: every UI kind, both themes, every font, the negatives. */
@@ -87,18 +45,6 @@ function fixtureSpecs(): Spec[] {
   ];
 }
 
-function secretText(rng: Rng, t: SecretType): string {
-  switch (t) {
-    case 'v2': return v2Key(rng);
-    case 'v1': return v1Key(rng);
-    case 'masked': return maskedKey(rng);
-    case 'wrong-checksum': return v2WrongChecksum(rng);
-    case 'hex': return `${hexNoise(rng, 32)}-${hexNoise(rng, 4)}`;
-  }
-}
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -116,8 +62,7 @@ async function main(): Promise<void> {
   const specs = preset === 'fixtures' ? fixtureSpecs() : Array.from({ length: Number(values.count) }, () => randomSpec(rng));
 
   await mkdir(out, { recursive: true });
-  // launch() gives Chromium a fresh temporary profile (user-data-dir) and removes it on close.
-  const browser = await chromium.launch({ executablePath: values.chromium!, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launch(values.chromium!);
   const entries: ManifestEntry[] = [];
   try {
     for (const [i, spec] of specs.entries()) {
@@ -125,36 +70,10 @@ async function main(): Promise<void> {
       const html = render(spec.kind, secrets.map((s) => s.text), spec, rng);
       const cssWidth = Math.max(760, Math.ceil(spec.size * 0.62 * 92)) + int(rng, 0, 80);
       const cssHeight = int(rng, 330, 420) + spec.size * 6;
-      const context = await browser.newContext({ viewport: { width: cssWidth, height: cssHeight }, deviceScaleFactor: spec.dsf });
-      const pg = await context.newPage();
-      await pg.setContent(html, { waitUntil: 'load' });
-      await pg.evaluate(() => document.fonts.ready.then(() => undefined));
-      const boxes: (Box | null)[] = await pg.evaluate((texts: string[]) => {
-        const found: (Box | null)[] = [];
-        for (const text of texts) {
-          let box: Box | null = null;
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          for (let n = walker.nextNode(); n && !box; n = walker.nextNode()) {
-            const at = (n.textContent ?? '').indexOf(text);
-            if (at < 0) continue;
-            const range = document.createRange();
-            range.setStart(n, at);
-            range.setEnd(n, at + text.length);
-            const r = range.getBoundingClientRect();
-            box = { x: r.left, y: r.top, width: r.width, height: r.height };
-          }
-          found.push(box);
-        }
-        return found;
-      }, secrets.map((s) => s.text));
-      const fits = boxes.every((b) => b === null || (b.x >= 0 && b.y >= 0 && b.x + b.width <= cssWidth && b.y + b.height <= cssHeight));
+      const { image: shot, boxes, fits } = await shoot(browser, html, { width: cssWidth, height: cssHeight, dsf: spec.dsf }, secrets.map((s) => s.text),
+        spec.format === 'jpeg' ? { type: 'jpeg', quality: spec.quality ?? 80 } : { type: 'png' });
       const file = `${String(i).padStart(3, '0')}-${spec.kind}-${spec.theme}.${spec.format === 'png' ? 'png' : 'jpg'}`;
-      const shot = await pg.screenshot({
-        type: spec.format,
-        ...(spec.format === 'jpeg' ? { quality: spec.quality ?? 80 } : {}),
-      });
       await writeFile(join(out, file), shot);
-      await context.close();
       if (!fits) console.warn(`${file}: a secret does not fit in the viewport`);
       if (boxes.some((b) => b === null)) throw new Error(`${file}: a secret is missing from the rendered page`);
       const { secrets: _s, ...rest } = spec;

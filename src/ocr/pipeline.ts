@@ -1,9 +1,10 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, crop, decode, eraseRules, isolateLine, mayShowText, normalize, normalizeCrop, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, crop, decode, eraseRules, isolateLine, mayShowText, normalize, normalizeCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
+import { type Piece, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
 import { NO_TEXT } from '../formats/image-header.js';
@@ -37,6 +38,12 @@ const VIEWS: { target: number; local: boolean; style: Style }[] = [
 const LEGACY_TARGETS = [34, 46, 58];
 
 const ALNUM = /[A-Za-z0-9]/;
+
+/**
+ * Tilts (degrees) from which a page is turned straight before it is read:
+ * see docs/ocr.md ("Tilted pages") for what the unrotated sets measure.
+ */
+const MIN_SKEW = 0.5;
 
 /** Punctuation a key character is sometimes read as, and the characters it then stands for. */
 const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
@@ -538,7 +545,53 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   return { ruleId: 'spreeflo-api-key-v1', key, confidence: 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } };
 }
 
-export interface Trace { v2?: Sym[][][]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+/**
+ * What the close-ups of one region read: the line cropped from the page's
+ * normalisation (`view`), the same from the crop normalised on its own
+ * (`local`), and the map from a close-up's pixels (scaled by `s`, padded by
+ * `pad`) back to the original image. `area`: the page-pass region, whose own
+ * readings count too; none for a wrapped key's joined pieces.
+ */
+interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+
+/** A region's line, with 1.2 line heights of margin on the left and 3.5 on the right (a `-sf12` suffix the page pass split off). */
+function regionStrip(norm: Grey, grey: Grey, r: Region): Strip {
+  const h = Math.max(6, r.h);
+  const cx = r.x - h * 1.2;
+  const cy = r.y - h * 0.5;
+  const ox = Math.max(0, Math.floor(cx));
+  const oy = Math.max(0, Math.floor(cy));
+  const band = { from: r.y - h * 0.25 - oy, to: r.y + h * 1.25 - oy };
+  let local: Grey | undefined;
+  return {
+    name: `r${Math.round(r.x)}_${Math.round(r.y)}`,
+    h,
+    area: r,
+    view: isolateLine(crop(norm, cx, cy, r.w + h * 4.7, h * 2), band),
+    local: () => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band)),
+    toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
+  };
+}
+
+/** A wrapped key's pieces side by side (see wrap.ts); a box maps back through the piece its centre falls in. */
+function joinStrip(norm: Grey, grey: Grey, pieces: Piece[]): Strip {
+  const { strip, origins } = stitch(norm, pieces, (c, band) => isolateLine(c, band));
+  let local: Grey | undefined;
+  return {
+    name: `j${Math.round(pieces[0]!.x)}_${Math.round(pieces[0]!.y)}`,
+    h: Math.max(6, ...pieces.map((p) => p.h)),
+    view: strip,
+    local: () => (local ??= stitch(grey, pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
+    toOrig: (b, s, pad) => {
+      const x = (b.x0 - pad) / s;
+      const mid = x + (b.x1 - b.x0) / s / 2;
+      const o = origins.find((g) => mid < g.x0 + g.w) ?? origins[origins.length - 1]!;
+      return { x: o.sx + x - o.x0, y: o.sy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s };
+    },
+  };
+}
+
+export interface Trace { skew?: number; v2?: Sym[][][]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -547,26 +600,40 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
 }
 
 /** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
-export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace): Promise<ImageResult> {
+export async function recognizeGrey(engines: Engines, original: Grey, trace?: Trace): Promise<ImageResult> {
   const lstm = () => engines.live(engines.lstm);
   const t0 = performance.now();
-  const stats = tileStats(grey);
+  let grey = original;
+  let stats = tileStats(grey);
   // Nothing drawn on a background (noise, grain): no text to read, and tesseract
   // would spend tens of seconds finding "words" in it.
   if (!mayShowText(stats)) return { candidates: [], skipped: NO_TEXT };
-  const norm = eraseRules(normalize(grey, stats), 56, 72);
+  let norm = eraseRules(normalize(grey, stats), 56, 72);
+  // A tilted page (a scan, a photo held crooked) is turned straight before it is read.
+  const skew = skewAngle(norm);
+  let back: ((x: number, y: number) => [number, number]) | undefined;
+  if (Math.abs(skew) >= MIN_SKEW) {
+    const turned = rotateGrey(grey, -skew);
+    grey = turned.grey;
+    back = turned.back;
+    stats = tileStats(grey);
+    norm = eraseRules(normalize(grey, stats), 56, 72);
+  }
+  if (trace) trace.skew = skew;
   const scale = pageScale(norm);
   const t1 = performance.now();
   let page = await read(lstm, await toPng(norm, scale), { psm: '11', choices: false });
   if (trace) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = findRegions(page, scale);
-  if (!regions.length) {
+  let joins = findJoins(page, scale);
+  if (!regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it.
     page = await read(lstm, await toPng(norm, scale), { psm: '6', choices: false });
     regions = findRegions(page, scale);
+    joins = findJoins(page, scale);
   }
-  if (trace) { trace.regions = regions.length; trace.pageWords = page.map((w) => w.text); }
+  if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
 
   // The page pass's own readings of keys count as readings too.
   const toOrigPage = (b: OcrBox): Box => ({ x: b.x0 / scale, y: b.y0 / scale, width: (b.x1 - b.x0) / scale, height: (b.y1 - b.y0) / scale });
@@ -582,18 +649,11 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
 
   const found = new Map<string, ImageCandidate>();
   const lows: ImageCandidate[] = [];
-  for (const r of regions) {
-    const h = Math.max(6, r.h);
-    // 1.2 line heights of margin on the left, 3.5 on the right (a `-sf12` suffix the page pass split off).
-    const cx = r.x - h * 1.2;
-    const cy = r.y - h * 0.5;
-    const oyc = Math.max(0, Math.floor(cy));
-    const band = { from: r.y - h * 0.25 - oyc, to: r.y + h * 1.25 - oyc };
-    const region = isolateLine(crop(norm, cx, cy, r.w + h * 4.7, h * 2), band);
-    let local: Grey | undefined;
-    const localView = (): Grey => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band));
-    const ox = Math.max(0, Math.floor(cx));
-    const oy = Math.max(0, Math.floor(cy));
+  const strips = [...regions.map((r) => regionStrip(norm, grey, r)), ...joins.map((pieces) => joinStrip(norm, grey, pieces))];
+  for (const strip of strips) {
+    const { h, area: r } = strip;
+    const region = strip.view;
+    const localView = strip.local;
     const v2Readings: PSym[][] = [];
     const v1Readings: V1Read[] = [];
     let v2Done = false;
@@ -627,8 +687,8 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       v2Done = true;
       if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
     };
-    for (const hit of pageV2) if (inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
-    for (const hit of pageV1) if (inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
+    for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
+    for (const hit of pageV1) if (r && inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
     if (v2Readings.length) acceptV2(resolveV2(false));
     // A key the page pass already read with a holding checksum needs no close-up.
     const skipCloseUps = v2Done && !sawV1;
@@ -637,14 +697,17 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
       const s = Math.min(8, Math.max(1, target / h));
       const pad = 12;
       const png = await toPng(view.local ? localView() : region, s, pad, view.style);
-      if (trace?.dump) await trace.dump(`r${Math.round(r.x)}_${Math.round(r.y)}_t${target}`, png);
+      if (trace?.dump) await trace.dump(`${strip.name}_t${target}`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
-      const toOrig = (b: OcrBox): Box => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
+      const toOrig = (b: OcrBox): Box => strip.toOrig(b, s, pad);
       for (const seq of lineSymbols(words, toOrig)) {
         for (const hit of findV2(seq)) {
           sawV2 = true;
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
+          // A wrapped key's last piece is read with what follows it on its line, and
+          // the space between is often lost (`…aJcvthanks`): its first 36 too.
+          if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36));
         }
         for (const hit of findV1(seq)) {
           if (!sawV1 && view.local) v1View = localView();
@@ -673,7 +736,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
           const png2 = await toPng(v1View, s2, 12);
           const words2 = await read(lstm, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
           if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
-          const toOrig2 = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s2, y: oy + (b.y0 - 12) / s2, width: (b.x1 - b.x0) / s2, height: (b.y1 - b.y0) / s2 });
+          const toOrig2 = (b: OcrBox): Box => strip.toOrig(b, s2, 12);
           for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
         }
       }
@@ -685,7 +748,7 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
         const s = Math.min(8, Math.max(1, target / h));
         const words = await read(() => engines.live(legacy), await toPng(v1View, s, 12), { psm: '7', choices: false, whitelist: V1_WHITELIST });
         if (trace) { trace.reads++; trace.texts.push(`legacy t${target}: ${words.map((w) => w.text).join(' ')} (conf ${words.flatMap((w) => w.symbols.map((x) => Math.round(x.conf))).join(',')})`); }
-        const toOrigL = (b: OcrBox): Box => ({ x: ox + (b.x0 - 12) / s, y: oy + (b.y0 - 12) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s });
+        const toOrigL = (b: OcrBox): Box => strip.toOrig(b, s, 12);
         // The legacy engine splits a hex key into words at wider gaps (`cf51 7da`); a hex-only read has no text to keep apart.
         for (const seq of lineSymbols(words, toOrigL, true)) {
           // Joined words can run text before the key into its hex (`key=` read as `e`); the `-sf` anchors the end.
@@ -714,5 +777,13 @@ export async function recognizeGrey(engines: Engines, grey: Grey, trace?: Trace)
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates };
+}
+
+/** A box on the turned page, as the box around its corners on the original. */
+function boxBack(b: Box, back: (x: number, y: number) => [number, number]): Box {
+  const pts = [back(b.x, b.y), back(b.x + b.width, b.y), back(b.x + b.width, b.y + b.height), back(b.x, b.y + b.height)];
+  const x0 = Math.min(...pts.map((p) => p[0]));
+  const y0 = Math.min(...pts.map((p) => p[1]));
+  return { x: Math.round(x0), y: Math.round(y0), width: Math.round(Math.max(...pts.map((p) => p[0])) - x0), height: Math.round(Math.max(...pts.map((p) => p[1])) - y0) };
 }

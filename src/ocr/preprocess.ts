@@ -348,3 +348,94 @@ function strokeInk(src: Grey, bg: number): { bright: number; dark: number } {
   }
   return { bright, dark };
 }
+
+/** Tilts searched (degrees either way): a scan or a photo held crooked, up to 5, and some margin. */
+const SKEW_RANGE = 6;
+/** Ink points the tilt is measured on, at most: spread over the page, enough for its lines. */
+const SKEW_POINTS = 60_000;
+
+/**
+ * The tilt of a page's text lines, in degrees (positive: lines fall to the
+ * right, y down). Ink points (dark in the normalised page) are projected
+ * across each candidate direction into one-pixel bins; along the lines' own
+ * direction the bins are sharpest (ink in the lines, none between), which the
+ * sum of squared bin counts measures. Coarse steps of 0.25 degrees, then 0.05
+ * around the best.
+ */
+export function skewAngle(norm: Grey): number {
+  const { width, height, data } = norm;
+  let ink = 0;
+  for (let i = 0; i < data.length; i += 7) if (data[i]! < 128) ink++;
+  const stride = Math.max(1, Math.ceil((ink * 7) / SKEW_POINTS));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < data.length; i += stride) {
+    if (data[i]! < 128) { xs.push(i % width); ys.push((i / width) | 0); }
+  }
+  if (xs.length < 50) return 0;
+  const span = Math.ceil(width + height) + 2;
+  const bins = new Float64Array(span * 2);
+  const score = (deg: number): number => {
+    const a = (deg * Math.PI) / 180;
+    const c = Math.cos(a);
+    const s = Math.sin(a);
+    bins.fill(0);
+    for (let k = 0; k < xs.length; k++) bins[Math.round(ys[k]! * c - xs[k]! * s) + span]! += 1;
+    let sum = 0;
+    for (let b = 0; b < bins.length; b++) sum += bins[b]! * bins[b]!;
+    return sum;
+  };
+  let best = 0;
+  let bestScore = score(0);
+  for (let d = -SKEW_RANGE; d <= SKEW_RANGE + 1e-9; d += 0.25) {
+    const v = score(d);
+    if (v > bestScore) { best = d; bestScore = v; }
+  }
+  const coarse = best;
+  for (let d = coarse - 0.2; d <= coarse + 0.2 + 1e-9; d += 0.05) {
+    const v = score(d);
+    if (v > bestScore) { best = d; bestScore = v; }
+  }
+  return best;
+}
+
+/**
+ * The page turned by `degrees` about its centre onto a canvas big enough to
+ * hold all of it (bilinear; outside is the median of its border), and the map
+ * from the turned page's pixels back to the original's.
+ */
+export function rotateGrey(src: Grey, degrees: number): { grey: Grey; back: (x: number, y: number) => [number, number] } {
+  const { width: W, height: H, data } = src;
+  const a = (degrees * Math.PI) / 180;
+  const c = Math.cos(a);
+  const s = Math.sin(a);
+  const W2 = Math.ceil(Math.abs(W * c) + Math.abs(H * s));
+  const H2 = Math.ceil(Math.abs(W * s) + Math.abs(H * c));
+  const border: number[] = [];
+  for (let x = 0; x < W; x += 4) border.push(data[x]!, data[(H - 1) * W + x]!);
+  for (let y = 0; y < H; y += 4) border.push(data[y * W]!, data[y * W + W - 1]!);
+  border.sort((p, q) => p - q);
+  const fill = border[border.length >> 1] ?? 255;
+  // Output (u, v) -> source: turn back by -degrees about the centres.
+  const back = (u: number, v: number): [number, number] => {
+    const du = u - W2 / 2;
+    const dv = v - H2 / 2;
+    return [W / 2 + du * c + dv * s, H / 2 - du * s + dv * c];
+  };
+  const out = new Uint8Array(W2 * H2);
+  for (let v = 0; v < H2; v++) {
+    for (let u = 0; u < W2; u++) {
+      const [x, y] = back(u + 0.5, v + 0.5);
+      const fx = x - 0.5;
+      const fy = y - 0.5;
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      if (x0 < 0 || y0 < 0 || x0 + 1 >= W || y0 + 1 >= H) { out[v * W2 + u] = fill; continue; }
+      const ax = fx - x0;
+      const ay = fy - y0;
+      const i = y0 * W + x0;
+      out[v * W2 + u] = (data[i]! * (1 - ax) + data[i + 1]! * ax) * (1 - ay) + (data[i + W]! * (1 - ax) + data[i + W + 1]! * ax) * ay;
+    }
+  }
+  return { grey: { data: out, width: W2, height: H2 }, back };
+}

@@ -1,6 +1,6 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
-import { eraseRules, mayShowText, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { eraseRules, mayShowText, rotateGrey, skewAngle, tileStats, type Grey } from '../../src/ocr/preprocess.js';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -55,5 +55,26 @@ describe('eraseRules', () => {
     const src = grey(120, 100, (x, y) => ((y === 40 && x < 100) || (x === 7 && y < 90) ? 0 : 255));
     const out = eraseRules(src, 56, 72);
     expect(out.data[10 * 120 + 7]).toBe(255);
+  });
+});
+
+describe('skewAngle and rotateGrey', () => {
+  // Lines of glyph-like strokes on white, tilted by `deg` (y down: positive falls to the right).
+  const page = (deg: number) => {
+    const t = Math.tan((deg * Math.PI) / 180);
+    return grey(600, 400, (x, y) => {
+      const yy = y - x * t;
+      return ((yy % 24) + 24) % 24 < 10 && x % 6 < 3 && x > 40 && x < 560 ? 20 : 245;
+    });
+  };
+  it.each([0, 1.5, -3, 5])('measures a page tilted %s degrees', (deg) => {
+    expect(Math.abs(skewAngle(page(deg)) - deg)).toBeLessThanOrEqual(0.1);
+  });
+  it('turns a tilted page straight, and maps its pixels back', () => {
+    const { grey: straight, back } = rotateGrey(page(3), -3);
+    expect(Math.abs(skewAngle(straight))).toBeLessThanOrEqual(0.1);
+    const [x, y] = back(straight.width / 2, straight.height / 2);
+    expect(Math.abs(x - 300)).toBeLessThan(1);
+    expect(Math.abs(y - 200)).toBeLessThan(1);
   });
 });

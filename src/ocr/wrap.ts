@@ -1,0 +1,184 @@
+// Keys wrapped over two or more lines: a chat bubble with `word-break:
+// break-all`, a narrow documentation column, a table cell, a terminal at its
+// window's width. The key's start ends one line and the rest starts the next
+// ones at the box's left edge, broken at any character. Candidate pieces on
+// consecutive lines are joined into one strip and read as one line; for a v2
+// key the checksum decides which joins are real (see docs/ocr.md, "Wrapped keys").
+import type { OcrWord } from './engine.js';
+import { type Grey, crop } from './preprocess.js';
+
+/** A piece of a key on one line, in original pixels. */
+export interface Piece { x: number; y: number; w: number; h: number }
+
+/**
+ * At most this many pieces in a join: a 40-character key over lines of 8 or
+ * more characters (the narrowest column of the wild sets held 9 of DejaVu
+ * Sans Mono 18 px at 170 px wide).
+ */
+const MAX_PIECES = 6;
+/** Per image, at most this many joins are read: each costs the reads of one region. */
+export const MAX_JOINS = 6;
+/** Per piece, at most this many next-line pieces are followed. */
+const BRANCH = 2;
+
+/** `sfk` as the page pass reads it (as in pipeline.ts). */
+const PREFIX = /[s5S$][fktFTl1i|][kKxXh]/g;
+
+const height = (w: OcrWord) => w.box.y1 - w.box.y0;
+
+/**
+ * Do two words share a row: the shorter's middle is inside the taller's
+ * height. (Not a ratio of heights: `use` before a key is half its height.)
+ */
+function sameRow(a: OcrWord, b: OcrWord): boolean {
+  const [lo, hi] = height(a) <= height(b) ? [a, b] : [b, a];
+  const mid = (lo.box.y0 + lo.box.y1) / 2;
+  return mid > hi.box.y0 && mid < hi.box.y1;
+}
+
+/**
+ * A run of what the page pass reads a key's characters as: anything but
+ * spaces and quotes (`0` comes out `@`, `®` or `¢`, `l` as `|`); the
+ * checksum, not this, tells a key.
+ */
+const KEYISH_RUN = /^[^\s'"<>=]+/;
+
+/**
+ * Whether the key-ish text of a chain runs over its pieces' boundaries and is
+ * long enough for a key: an `sfk`-like start in the first piece and 30 or more
+ * key characters from there, or a hex-like run starting in the first piece of
+ * 24 or more before a `-s` (the page pass drops and merges glyphs, so the
+ * counts are below a key's 40 and 32). `complete`: the key's end is in the
+ * chain (its run stops before the chain's end, or reaches 40; a v1 key's
+ * `-s<dc>` is there); when not, the chain is worth following one line further.
+ */
+export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: boolean } {
+  const no = { keyish: false, complete: false };
+  if (texts.length < 2) return no;
+  const head = texts[0]!.length;
+  const all = texts.join('');
+  for (const m of all.matchAll(PREFIX)) {
+    if (m.index >= head) break;
+    const run = all.slice(m.index).match(KEYISH_RUN)?.[0] ?? '';
+    // (A head holding 40 key characters from the prefix on is a whole key: nothing runs over.)
+    if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
+  }
+  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFT1]?\d/);
+  if (v1 && v1.index! < head && v1.index! + v1[1]!.length > head) return { keyish: true, complete: true };
+  return no;
+}
+
+/**
+ * Chains of words on consecutive lines that may be one wrapped key: a word
+ * ending its line (nothing within 0.8 of its height to its right: a space in
+ * a monospaced font is 0.5-0.65), then the word starting the next line at or
+ * left of its start (within the row's own left edge), and so on while each
+ * piece again ends its line. Branching is bounded (BRANCH next words per
+ * piece, MAX_PIECES, MAX_JOINS); the text must look like a key across the
+ * joins (joinLooksKeyish). Pieces in original pixels (`scale`: page pass).
+ */
+export function findJoins(words: OcrWord[], scale: number): Piece[][] {
+  const n = words.length;
+  const rowMates = words.map((w, i) => words.flatMap((o, j) => (j !== i && sameRow(o, w) ? [j] : [])));
+  const ends = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
+  const starts = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
+  // The row's left edge: walk left through words of the row at gaps under 1.2 heights.
+  const rowStart = (i: number): number => {
+    let x = words[i]!.box.x0;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const j of rowMates[i]!) {
+        const o = words[j]!;
+        if (o.box.x1 <= x + 1 && x - o.box.x1 < 1.2 * height(words[i]!) && o.box.x0 < x) { x = o.box.x0; moved = true; }
+      }
+    }
+    return x;
+  };
+  /** Words starting the line below word i, at or left of its start and not left of `left`; the nearest first. */
+  const below = (i: number, left: number): number[] => {
+    const w = words[i]!;
+    const h = height(w);
+    const cands: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const o = words[j]!;
+      if (j === i || !starts[j] || !KEYISH_RUN.test(o.text)) continue;
+      const dy = o.box.y0 - w.box.y0;
+      if (dy < 0.6 * h || dy > 2.2 * h || Math.max(h, height(o)) > 1.6 * Math.min(h, height(o))) continue;
+      if (o.box.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
+      cands.push(j);
+    }
+    // The nearest line first, then the rightmost start (the key's own box, not the page's margin).
+    return cands.sort((a, b) => words[a]!.box.y0 - words[b]!.box.y0 || words[b]!.box.x0 - words[a]!.box.x0).slice(0, BRANCH);
+  };
+  const joins: number[][] = [];
+  const walk = (chain: number[]): void => {
+    const look = joinLooksKeyish(chain.map((k) => words[k]!.text));
+    const last = chain[chain.length - 1]!;
+    // A line in the middle of a key is key characters from edge to edge.
+    const through = chain.length === 1 || (ends[last]! && KEYISH_RUN.exec(words[last]!.text)?.[0].length === words[last]!.text.length);
+    const more = !look.complete && chain.length < MAX_PIECES && through;
+    const next = more ? below(last, chain.length === 1 ? rowStart(last) : words[last]!.box.x0) : [];
+    const before = joins.length;
+    for (const j of next) if (joins.length < MAX_JOINS) walk([...chain, j]);
+    // A key-ish chain that no longer one reads further is a join of its own;
+    // when its key still lacks its end and no word starts the next line, that
+    // line is taken anyway (the page pass drops a lone glyph: `T`, the last of
+    // a key, on a line of its own).
+    if (look.keyish && joins.length === before && joins.length < MAX_JOINS) joins.push(look.complete || next.length || chain.length >= MAX_PIECES ? chain : [...chain, -1]);
+  };
+  for (let i = 0; i < n && joins.length < MAX_JOINS; i++) {
+    // A line's last word that ends in key characters: a key's start, `s` of `sfk` or one hex digit at least.
+    if (ends[i] && /[^\s.,:'"]$/.test(words[i]!.text)) walk([i]);
+  }
+  /** The next line's start below a chain's last piece, as wide as the rest of a key at its pitch: the piece the page pass did not read. */
+  const unread = (chain: number[]): OcrWord['box'] => {
+    const last = words[chain[chain.length - 2]!]!;
+    const prev = chain.length >= 3 ? words[chain[chain.length - 3]!]! : undefined;
+    const h = height(last);
+    const pitch = prev ? last.box.y0 - prev.box.y0 : 1.45 * h;
+    const left = prev ? last.box.x0 : rowStart(chain[0]!);
+    const charW = (last.box.x1 - last.box.x0) / Math.max(1, last.text.length);
+    const chars = chain.slice(0, -1).reduce((a, k) => a + words[k]!.text.length, 0);
+    return { x0: left, y0: last.box.y0 + pitch, x1: left + Math.max(2, 42 - chars) * charW, y1: last.box.y1 + pitch };
+  };
+  return joins.map((chain) => chain.map((k, idx) => {
+    const b = k < 0 ? unread(chain) : words[k]!.box;
+    const h = b.y1 - b.y0;
+    // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
+    const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;
+    return { x: b.x0 / scale, y: b.y0 / scale, w: (x1 - b.x0) / scale, h: h / scale };
+  }));
+}
+
+/** Where a strip's columns came from: from strip column `x0`, `w` columns of the crop at (`sx`, `sy`) of the original. */
+export interface Origin { x0: number; sx: number; sy: number; w: number }
+
+/**
+ * Several pieces side by side as one line: each cropped on a band two line
+ * heights tall around it and prepared by `prepare` (given the band of its own
+ * line: dark-on-light and the neighbouring lines blanked, as for a region),
+ * then placed on white a tenth of a line apart (a glyph's spacing, not a
+ * word's), so the key reads as one word.
+ */
+export function stitch(src: Grey, pieces: Piece[], prepare: (crop: Grey, band: { from: number; to: number }) => Grey): { strip: Grey; origins: Origin[] } {
+  const lineH = Math.max(...pieces.map((p) => p.h));
+  const bandH = Math.ceil(lineH * 2);
+  const gap = Math.max(1, Math.round(lineH * 0.1));
+  const crops = pieces.map((p) => {
+    const cy = p.y + p.h / 2 - bandH / 2;
+    const oy = Math.max(0, Math.floor(cy));
+    const band = { from: cy + bandH / 2 - lineH * 0.75 - oy, to: cy + bandH / 2 + lineH * 0.75 - oy };
+    return { grey: prepare(crop(src, p.x - 1, cy, p.w + 2, bandH), band), ox: Math.max(0, Math.floor(p.x - 1)), oy };
+  });
+  const width = crops.reduce((a, c) => a + c.grey.width, 0) + gap * (crops.length - 1);
+  const h = Math.max(...crops.map((c) => c.grey.height));
+  const data = new Uint8Array(width * h).fill(255);
+  const origins: Origin[] = [];
+  let x = 0;
+  for (const c of crops) {
+    for (let y = 0; y < c.grey.height; y++) data.set(c.grey.data.subarray(y * c.grey.width, (y + 1) * c.grey.width), y * width + x);
+    origins.push({ x0: x, sx: c.ox, sy: c.oy, w: c.grey.width });
+    x += c.grey.width + gap;
+  }
+  return { strip: { data, width, height: h }, origins };
+}

@@ -1,0 +1,45 @@
+// Wrapped keys: which page-pass words on consecutive lines are joined (no OCR:
+// words as the page pass gave them for screenshots of the wild sets).
+import { describe, expect, it } from 'vitest';
+import type { OcrWord } from '../../src/ocr/engine.js';
+import { findJoins, joinLooksKeyish } from '../../src/ocr/wrap.js';
+
+const word = (text: string, x0: number, y0: number, x1: number, y1: number, line: number): OcrWord => ({ text, conf: 90, box: { x0, y0, x1, y1 }, symbols: [], line });
+
+describe('joinLooksKeyish', () => {
+  const cases: [string, string[], { keyish: boolean; complete: boolean }][] = [
+    ['a v2 key over two lines (`0` read `@`)', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv'], { keyish: true, complete: true }],
+    ['a v2 key whose last line is still to come', ['sfk_U', '036bniH8Y1j1Q', 'myGF3CJazRcL'], { keyish: true, complete: false }],
+    ['a v1 key over two lines', ['3c4aeb4ac@3664b411f9', '4db6efb38f92-sf9'], { keyish: true, complete: true }],
+    ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
+    ['prose', ['Send the key in', 'the header with every call'], { keyish: false, complete: false }],
+    ['one piece', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u'], { keyish: false, complete: false }],
+  ];
+  it.each(cases)('%s', (_name, texts, want) => expect(joinLooksKeyish(texts)).toEqual(want));
+});
+
+describe('findJoins', () => {
+  it('joins a chat bubble line ending in a key start to the next line at the bubble edge (short `use` before it)', () => {
+    const words = [word('use', 598, 372, 651, 391, 7), word('stk_dUSBFP1vYFjvXe7YQ7uC', 664, 364, 1149, 399, 7), word('A4yNXm8m21@3aJcv', 597, 416, 921, 451, 8), word('thanks', 932, 418, 1032, 443, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([332, 299]);
+  });
+
+  it('follows a narrow column over every line of the key', () => {
+    const words = [word('he', 756, 458, 821, 505, 7), word('header:', 846, 458, 1053, 505, 7), word('sfk_U', 1080, 456, 1243, 520, 7), word('036bniH8Y1j1Q', 756, 556, 1247, 619, 8), word('myGF3CJazRcL', 758, 652, 1232, 715, 9), word('p5BK3BNGDf', 758, 748, 1175, 811, 10), word('wi', 1191, 750, 1248, 797, 10)];
+    expect(findJoins(words, 2)[0]).toHaveLength(4);
+  });
+
+  it('takes the next line when the page pass read no word there and the key lacks its end', () => {
+    const words = [word('sfk_GwqToH71cN', 354, 128, 624, 161, 3), word('WPvD4bLVh7RM', 354, 174, 612, 199, 4), word('04H4eOvR1aknt', 355, 222, 652, 247, 5)];
+    const pieces = findJoins(words, 2)[0]!;
+    expect(pieces).toHaveLength(4);
+    expect(pieces[3]!.y).toBeGreaterThan(pieces[2]!.y);
+  });
+
+  it('joins nothing where lines hold prose or a whole key', () => {
+    const words = [word('Send', 378, 154, 437, 173, 6), word('the', 445, 154, 480, 173, 6), word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 489, 154, 980, 179, 6), word('with', 378, 192, 412, 211, 7), word('every', 421, 192, 507, 211, 7)];
+    expect(findJoins(words, 2)).toEqual([]);
+  });
+});
