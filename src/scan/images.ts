@@ -65,16 +65,19 @@ export function ownCacheFolder(dir: string): SkipFolder[] {
  */
 const PIXELS_IN_FLIGHT = MAX_PIXELS;
 
-/** What a picture weighs against that budget: its pixels when its header says, else the whole budget (the decoder will tell). */
+/** The semaphore counts megapixels: async-mutex walks every unit of its value on each release. */
+const MEGAPIXEL = 1_000_000;
+
+/** What a picture weighs against that budget, in megapixels: its pixels when its header says, else the whole budget (the decoder will tell). */
 function pixelWeight(data: Buffer): number {
   const size = headerSize(data);
   const pixels = size && 'width' in size ? size.width * size.height : PIXELS_IN_FLIGHT;
-  return Math.max(1, Math.min(PIXELS_IN_FLIGHT, pixels));
+  return Math.max(1, Math.ceil(Math.min(PIXELS_IN_FLIGHT, pixels) / MEGAPIXEL));
 }
 
 export class ImageScanner {
   private pool: Promise<OcrPool> | null = null;
-  private readonly pixels = new Semaphore(PIXELS_IN_FLIGHT);
+  private readonly pixels = new Semaphore(PIXELS_IN_FLIGHT / MEGAPIXEL);
 
   constructor(private readonly opts: ImageScanOptions) {}
 
