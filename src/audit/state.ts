@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { printable } from '../sources/names.js';
 import { cutUnfinishedLine, readResults, ResultsWriter, type AuditHeader } from './results.js';
 import { shardText } from './repo-list.js';
+import { alive } from '../processes.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 
@@ -52,15 +53,6 @@ function lock(dir: string): () => void {
     }
     if (host !== hostname()) throw new UsageError(`--state ${printable(dir)} is locked by host ${printable(host ?? '')}: one audit run per state folder (remove ${printable(file)} if that run is gone)`);
     unlinkSync(file);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

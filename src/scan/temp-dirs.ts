@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../processes.js';
 
 const PREFIX = 'spreeflo-scan-';
 const NAME = /^spreeflo-scan-(\d+)-[A-Za-z0-9]{6}$/;
@@ -46,16 +47,6 @@ export async function removeTempDir(dir: string): Promise<void> {
 /** With no folder left, the signals do what they did before. */
 function release(): void {
   if (--pending === 0) for (const s of SIGNALS) process.off(s, onSignal);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, as another user's process.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
