@@ -23,6 +23,8 @@ export interface Finding extends Origin {
   verification: Verification;
   /** Places of this key not listed as findings (history lists a key's first places, then counts). */
   morePlaces?: number;
+  /** An audit's repository (`merge`): `path` is then `repo:path`, or `repo` for a message. */
+  repo?: string;
 }
 
 /** Names that hold keys are masked: fingerprints go into ignore files and baselines, which are committed. */
@@ -62,6 +64,7 @@ export function findingAt(origin: Origin, fields: Omit<Finding, keyof Origin>): 
   if (fields.box !== undefined) finding.box = fields.box;
   if (fields.thumbnail !== undefined) finding.thumbnail = fields.thumbnail;
   if (fields.morePlaces !== undefined) finding.morePlaces = fields.morePlaces;
+  if (fields.repo !== undefined) finding.repo = fields.repo;
   return finding;
 }
 

@@ -48,6 +48,7 @@ function findingOf(repo: string, f: ReportFinding, key: string | null, morePlace
     ...(encoding ? { encoding } : {}),
     ...(box ? { box } : {}),
     ...(morePlaces > 0 ? { morePlaces } : {}),
+    repo,
   };
 }
 

@@ -18,7 +18,11 @@ function duration(ms: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-/** `before`: repositories a killed run already finished (they count as done, not in the rate). */
+/**
+ * `before`: repositories a killed run already finished (they count as done, not in the rate).
+ * `enabled` false (`--no-progress`) drops the progress lines only: a repository that could not be
+ * read is still said on stderr.
+ */
 export function createAuditProgress(
   enabled: boolean,
   total: number,
@@ -27,7 +31,6 @@ export function createAuditProgress(
   mask: (text: string) => string,
   stream: NodeJS.WriteStream = process.stderr,
 ): AuditProgress {
-  if (!enabled) return { done() {}, stop() {} };
   const started = performance.now();
   let done = before.done;
   let failed = before.failed;
@@ -48,6 +51,7 @@ export function createAuditProgress(
         stream.write(`${drawn ? '\r\x1b[2K' : ''}spreeflo-scan: ${forTerminal(mask(result.repo))}: ${forTerminal(mask(result.reason ?? ''))}\n`);
         drawn = false;
       }
+      if (!enabled) return;
       if (stream.isTTY) {
         stream.write(`\r\x1b[2K${line(keys)}`);
         drawn = true;

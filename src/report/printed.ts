@@ -56,7 +56,7 @@ export function showFinding(f: Finding, show: Show): Finding {
   out.path = f.path === null ? null : show(f.path);
   out.snippet = show(f.snippet);
   out.verification = showVerification(f.verification, show);
-  for (const k of ['entry', 'tag', 'author'] as const) {
+  for (const k of ['entry', 'tag', 'author', 'repo'] as const) {
     const text = f[k];
     if (text !== undefined) out[k] = show(text);
   }

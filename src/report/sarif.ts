@@ -1,6 +1,8 @@
 // SARIF 2.1.0 for code-scanning services (GitHub accepts it as uploaded).
 import { createHash } from 'node:crypto';
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
 import type { RuleDefinition } from '../detect/rules.js';
 import type { Finding } from '../finding.js';
 import type { ScanResult } from '../scan/pipeline.js';
@@ -30,9 +32,43 @@ function message(f: Finding): string {
   return `Spreeflo API key ${f.secret.redacted}${name ? ` named '${name}'` : ''}${status} is exposed here.`;
 }
 
-function result(f: Finding): Result {
-  // A note's path is the id of the commit it annotates, not a file.
-  const where = f.source === 'note' ? null : f.entry ? `${f.path}!${f.entry}` : f.path;
+/**
+ * An audit's findings are in many repositories, none of them the checkout %SRCROOT% names:
+ * each repository is a base of its own (REPO1, REPO2, …), its URL or folder given once in the
+ * run's originalUriBaseIds, and a file's uri is its path inside it.
+ */
+class RepoBases {
+  readonly ids = new Map<string, string>();
+
+  idOf(repo: string): string {
+    let id = this.ids.get(repo);
+    if (!id) this.ids.set(repo, (id = `REPO${this.ids.size + 1}`));
+    return id;
+  }
+
+  /** SARIF wants absolute URIs ending in `/`; a clone URL git alone understands (`git@host:x`) is only described. */
+  originalUriBaseIds(): Record<string, ArtifactLocation> | undefined {
+    if (this.ids.size === 0) return undefined;
+    const bases: Record<string, ArtifactLocation> = {};
+    for (const [repo, id] of this.ids) {
+      const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) ? repo : isAbsolute(repo) ? pathToFileURL(repo).href : undefined;
+      bases[id] = { ...(uri ? { uri: uri.endsWith('/') ? uri : `${uri}/` } : {}), description: { text: repo } };
+    }
+    return bases;
+  }
+}
+
+/** Where a finding is, as a SARIF artifact: none for a message (a note's path is the commit it annotates). */
+function artifactOf(f: Finding, bases: RepoBases): ArtifactLocation | null {
+  if (f.source === 'note' || f.path === null) return null;
+  const where = f.entry ? `${f.path}!${f.entry}` : f.path;
+  if (f.repo === undefined) return { uri: encodeURI(where), uriBaseId: '%SRCROOT%' };
+  if (!where.startsWith(`${f.repo}:`)) return null;
+  return { uri: encodeURI(where.slice(f.repo.length + 1)), uriBaseId: bases.idOf(f.repo) };
+}
+
+function result(f: Finding, bases: RepoBases): Result {
+  const artifactLocation = artifactOf(f, bases);
   const r: Result = {
     ruleId: f.rule,
     level: f.confidence === 'high' ? 'error' : 'warning',
@@ -48,13 +84,14 @@ function result(f: Finding): Result {
       ...(f.commit ? { commit: f.commit } : {}),
       ...(f.tag ? { tag: f.tag, tagObject: f.tagObject } : {}),
       ...(f.source === 'note' ? { annotated: f.path } : {}),
+      ...(f.repo !== undefined ? { repository: f.repo } : {}),
     },
   };
-  if (where) {
+  if (artifactLocation) {
     r.locations = [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(where), uriBaseId: '%SRCROOT%' },
+          artifactLocation,
           region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) },
         },
       },
@@ -73,6 +110,9 @@ function unreadNotifications(result_: ScanResult): Log['runs'][number]['invocati
 
 export function renderSarif(result_: ScanResult, rules: RuleDefinition[]): string {
   const invocations = unreadNotifications(result_);
+  const bases = new RepoBases();
+  const results = result_.findings.map((f) => result(f, bases));
+  const originalUriBaseIds = bases.originalUriBaseIds();
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -86,7 +126,8 @@ export function renderSarif(result_: ScanResult, rules: RuleDefinition[]): strin
             rules: rules.map(ruleDescriptor),
           },
         },
-        results: result_.findings.map(result),
+        ...(originalUriBaseIds ? { originalUriBaseIds } : {}),
+        results,
         ...(invocations ? { invocations } : {}),
       },
     ],

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runCli, tempDir } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
 import { makeV2Key } from '../support/keys.js';
@@ -63,16 +64,33 @@ describe('what each repository is read for', () => {
 });
 
 describe('a repository that cannot be cloned', () => {
-  it('is a result with the reason, its password never shown; the others are still scanned; exit 2', () => {
+  it('is a result with the reason, said on stderr even with --no-progress, its password never shown; the others are still scanned; exit 2', () => {
     const good = new TestRepo();
     good.commit('key', { '.env': `K=${makeV2Key()}\n` });
     const cwd = listOf(['https://auditor:hunter2-token@127.0.0.1:1/org/x.git', good.dir]);
-    const run = runCli(['audit', '--repos', 'repos.txt', '--format', 'json'], { cwd });
+    const run = runCli(['audit', '--repos', 'repos.txt', '--format', 'json', '--no-progress'], { cwd });
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout);
     expect(report.keys).toHaveLength(1);
     expect(report.skipped[0]).toMatchObject({ path: 'https://127.0.0.1:1/org/x.git', reason: expect.stringMatching(/^repository not scanned: git clone failed/), unread: true });
     expect(run.stdout + run.stderr).not.toContain('hunter2');
     expect(run.stderr).toMatch(/https:\/\/127\.0\.0\.1:1\/org\/x\.git: git clone failed/);
+  });
+});
+
+describe('SARIF of an audit', () => {
+  it('places each file inside its own repository, never under the checkout (%SRCROOT%)', () => {
+    const repo = new TestRepo();
+    repo.commit(`oops ${makeV2Key()}`, { 'conf/app.env': `K=${makeV2Key()}\n` });
+    const cwd = listOf([repo.dir]);
+    const run = runCli(['audit', '--repos', 'repos.txt', '--no-progress', '--format', 'sarif'], { cwd });
+    expect(run.code, run.stderr).toBe(1);
+    const sarif = JSON.parse(run.stdout).runs[0];
+    expect(sarif.originalUriBaseIds).toEqual({ REPO1: { uri: pathToFileURL(repo.dir).href + '/', description: { text: repo.dir } } });
+    const places = sarif.results.map((r: { locations?: { physicalLocation: { artifactLocation: unknown } }[] }) => r.locations?.[0]?.physicalLocation.artifactLocation ?? null);
+    expect(places).toContainEqual({ uri: 'conf/app.env', uriBaseId: 'REPO1' });
+    // The commit message's key has no file to point at.
+    expect(places).toContain(null);
+    expect(JSON.stringify(sarif)).not.toContain('%SRCROOT%');
   });
 });
