@@ -48,6 +48,12 @@ const INIT_CONFIG = {
   load_bigram_dawg: '0',
 };
 
+/**
+ * Tesseract prints its diagnostics ("Detected 12 diacritics", "Image too small to scale!!")
+ * to stderr unless a debug file is set: they would bury the scan's own messages.
+ */
+const QUIET = { debug_file: '/dev/null' };
+
 export async function startWorker(): Promise<Worker> {
   // Loaded with the first worker: an image that turns out unreadable never pays for the engine.
   const { createWorker } = await import('tesseract.js');
@@ -56,6 +62,7 @@ export async function startWorker(): Promise<Worker> {
     user_defined_dpi: '300',
     tessedit_do_invert: '0',
     preserve_interword_spaces: '1',
+    ...QUIET,
   } as never);
   return worker;
 }
@@ -74,6 +81,7 @@ export async function startLegacyWorker(): Promise<Worker> {
     tessedit_do_invert: '0',
     preserve_interword_spaces: '1',
     classify_enable_learning: '0',
+    ...QUIET,
   } as never);
   return worker;
 }

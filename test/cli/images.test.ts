@@ -126,3 +126,15 @@ describe('staged and history read images', () => {
     expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ source: 'image', path: 'shot.png', commit: added, keySha256: KEY_SHA });
   });
 });
+
+// Tesseract writes its own diagnostics ("Detected 16 diacritics") to stderr; this picture
+// (share-icons.html rendered by Chromium at 860x300) made it do so. They buried the scan's messages.
+describe('the OCR engine is quiet', () => {
+  it('prints nothing of its own on stderr', () => {
+    const root = tempDir();
+    copyFileSync(resolve('test/fixtures/ocr-chatter/share-icons.png'), join(root, 'share.png'));
+    const run = runCli(['scan', root, '--no-cache', '--no-progress', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/diacritics|Image too small|cannot be recognized|Warning:/);
+  });
+});
