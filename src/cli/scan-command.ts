@@ -1,5 +1,6 @@
 // `spreeflo-scan scan [PATH…]`: files on disk.
 import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CommonOptions } from './flags.js';
 import { prepareScan, type ScanSetup } from './options.js';
 import { FileSource } from '../sources/file-source.js';
@@ -73,7 +74,28 @@ export function rootsOf(paths: string[], listed: string[] | null = null, stdinLi
   const roots = named.length || listed ? named : ['.'];
   if (roots.filter((r) => r === '-').length + Number(stdinList) > 1) throw new UsageError('standard input (-) can be named once');
   for (const root of roots) if (root !== '-') checkRoot(root);
-  return roots;
+  return outermost(roots);
+}
+
+/**
+ * The roots less those inside another root or named twice (`scan /usr/share
+ * /usr/share/go-1.19/src`): their files would be read, counted and reported twice.
+ * Ancestors are looked up in a set, as a --files-from list can hold many thousands.
+ */
+function outermost(roots: string[]): string[] {
+  const named = new Set(roots.filter((r) => r !== '-').map((r) => resolve(r)));
+  const kept = new Set<string>();
+  return roots.filter((root) => {
+    if (root === '-') return true;
+    const abs = resolve(root);
+    if (kept.has(abs)) return false;
+    for (let up = abs; up !== dirname(up); ) {
+      up = dirname(up);
+      if (named.has(up)) return false;
+    }
+    kept.add(abs);
+    return true;
+  });
 }
 
 /** The folder whose config and ignore file apply: the first path when it is a folder, else the current one. */

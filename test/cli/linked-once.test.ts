@@ -26,3 +26,23 @@ describe('links to one file', () => {
     for (const s of listed) expect(s).toMatchObject({ reason: `symlink to a file already read through ${first}`, unread: false });
   });
 });
+
+// A folder named inside another named folder (`scan /usr/share /usr/share/go-1.19/src`)
+// was walked twice: every finding and every skipped entry of it appeared twice.
+describe('roots inside other roots', () => {
+  it.each([
+    ['a folder inside another', ['.', 'nested']],
+    ['the inner one first', ['nested', '.']],
+    ['a file inside a named folder', ['.', 'nested/deep/app.env']],
+    ['the same folder twice', ['nested', './nested/']],
+  ])('%s: each file once', (_name, args) => {
+    const root = tempDir('sfscan-nested-');
+    writeTree(root, { 'nested/deep/app.env': `KEY=${makeV2Key()}\n`, 'top.env': `KEY=${makeV2Key()}\n` });
+    const { report } = scanJson([...args, '--no-progress'], { cwd: root });
+    const paths = report.findings.map((f) => f.path);
+    expect(paths).toEqual([...new Set(paths)]);
+    // One folder scanned alone reports its paths from inside it.
+    expect(paths.filter((p) => p.endsWith('deep/app.env'))).toHaveLength(1);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
