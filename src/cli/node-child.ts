@@ -10,8 +10,9 @@ import { constants } from 'node:os';
 /** Set in the child: it runs the command itself. */
 const CHILD_ENV = 'SPREEFLO_SCAN_LEAN_CHILD';
 /**
- * On git/git's history the scan's process peaked at 303-306 MB with the second flag
- * alone, 259-268 MB with both, against 323-388 MB with neither (bench/README.md).
+ * On git/git's history node peaked at 259-264 MB with both, 303-306 MB with the
+ * second alone, no lower with the first alone, 323-388 MB with neither; for about
+ * 1 s more of an 18 s scan (bench/README.md, "Field benchmark").
  */
 const LEAN_HEAP = ['--max-semi-space-size=1', '--heap-growing-percent=20'];
 /** Signals that end the child with the parent; a terminal's Ctrl-C reaches both already, a kill only the parent. */
