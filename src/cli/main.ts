@@ -65,7 +65,12 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
   ))
     .addOption(new Option('--max-file-size <size>', 'skip (and report) blobs larger than this').argParser(sizeOption))
     .action((range: string | undefined, opts) =>
-      run(async () => (await import('./history-command.js')).historyCommand(range, opts)),
+      run(async () => {
+        // The whole history reads every object in the store: in a lean node (node-child.ts).
+        // A range is a pull request's few commits, done before a second node would start.
+        const child = range === undefined ? (await import('./node-child.js')).inLeanNode() : null;
+        return (await child) ?? (await import('./history-command.js')).historyCommand(range, opts);
+      }),
     );
 
   addOcrOptions(addReportOptions(

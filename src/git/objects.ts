@@ -14,13 +14,21 @@ const T = 't'.charCodeAt(0);
 const R = 'r'.charCodeAt(0);
 
 /**
+ * Listing every object touches every page of every pack, and git maps packs in 1 GiB
+ * windows up to 8 GiB: on git/git the listing's RSS was the whole 304 MB pack (337 MB,
+ * the scan's largest process). Small windows keep 64 MiB mapped at a time, for about
+ * 0.1 s more of a 1 s listing.
+ */
+const SMALL_PACK_WINDOWS = ['-c', 'core.packedGitWindowSize=16m', '-c', 'core.packedGitLimit=64m'];
+
+/**
  * Every blob, commit and tag in the object store (reachable or not), in pack order,
  * as git lists them. Trees (about three in four objects) are dropped on their first
  * bytes, before any text is made of them.
  */
 export function eachObjectInPackOrder(cwd: string, onObject: (o: ObjectInfo) => void): Promise<void> {
   return gitRawLines(
-    ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objecttype) %(objectname) %(objectsize)'],
+    [...SMALL_PACK_WINDOWS, 'cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objecttype) %(objectname) %(objectsize)'],
     cwd,
     (buf, start, end) => {
       if (buf[start] === T && buf[start + 1] === R) return;

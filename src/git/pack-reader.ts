@@ -4,7 +4,7 @@
 // go through a sliding window of the file, not one system call per object. An
 // object read lives in the cache's ring: use or copy it before the next read.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
+import { constants as zlib, inflateSync } from 'node:zlib';
 import { PackIndex, type PackFile, type PackedAt } from './pack-index.js';
 import { DeltaBaseCache, type PackObject } from './delta-base-cache.js';
 
@@ -157,7 +157,10 @@ export class PackReader {
   }
 
   private inflate(e: Entry): Buffer {
-    const data = inflateSync(this.bytes(e.dataStart, e.end));
+    // Into one buffer of the size the header gives (and a byte, so zlib ends without
+    // asking for another): by default zlib fills 16 KiB chunks and joins them, so each
+    // small object held a 16 KiB chunk and each large one was built twice.
+    const data = inflateSync(this.bytes(e.dataStart, e.end), { chunkSize: Math.max(zlib.Z_MIN_CHUNK, e.size + 1) });
     if (data.length !== e.size) throw new PackError(`entry at ${e.dataStart} inflates to ${data.length} bytes, not ${e.size}`);
     return data;
   }
