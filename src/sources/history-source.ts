@@ -17,7 +17,7 @@ import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
 import { ChangeLog, PLACES_PER_KEY, PlaceCap, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
 import { NameScanner, type NameHit } from '../detect/names.js';
-import { suppressionChanges } from '../git/suppression-changes.js';
+import { holdsAllowMarker, suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import { ContainerReads } from './history-containers.js';
 import { lfsPointer } from '../git/lfs.js';
@@ -66,13 +66,13 @@ export class HistorySource implements Source {
     return this.opts.range ? [this.opts.range] : ['--all'];
   }
 
-  private async notes(): Promise<string[]> {
+  private async notes(withoutMarker: Promise<Set<string>>): Promise<string[]> {
     const shallow = await git(['rev-parse', '--is-shallow-repository'], this.repoRoot);
     const notes =
       shallow.stdout.toString().trim() === 'true'
         ? ['shallow clone: only the commits present were scanned (fetch with --unshallow for the whole history)']
         : [];
-    if (this.opts.range) notes.push(...(await suppressionChanges(this.repoRoot, this.opts.range)));
+    if (this.opts.range) notes.push(...(await suppressionChanges(this.repoRoot, this.opts.range, withoutMarker)));
     return notes;
   }
 
@@ -116,7 +116,11 @@ export class HistorySource implements Source {
   }
 
   private async scan(ctx: SourceContext, changes: ChangeLog): Promise<SourceOutput> {
-    const notes = this.notes();
+    // A range's blobs read through cat-file without an allow comment: the diff for new
+    // comments need not look at them.
+    const noMarker = new Set<string>();
+    let markersRead!: (blobs: Set<string>) => void;
+    const notes = this.notes(new Promise((resolve) => (markersRead = resolve)));
     notes.catch(() => undefined);
     const skipped: Skipped[] = [];
     const detector = new Detector(ctx.rules.map(compileRule));
@@ -153,6 +157,7 @@ export class HistorySource implements Source {
       else if (obj.type === 'tag') tags.add(obj.id, obj.data, detector, ctx);
       else if (content.needsReaderForData(obj.data) || lfsPointer(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
+      if (this.opts.range && obj.type === 'blob' && !holdsAllowMarker(obj.data)) noMarker.add(obj.id);
     });
     // Loaded at the first blob large enough to read from its pack.
     let index: PackIndex | undefined;
@@ -192,6 +197,7 @@ export class HistorySource implements Source {
       await packed.finish();
       await reader.finish();
       await containers.settled();
+      markersRead(noMarker);
     } finally {
       packed.close();
       reader.close();
