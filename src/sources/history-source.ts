@@ -9,7 +9,7 @@ import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import { appendAll } from '../arrays.js';
 import { git } from '../git/run.js';
-import { eachObjectInPackOrder, objectsByIds, rangeObjects, refTags, type ObjectInfo } from '../git/objects.js';
+import { eachObjectInPackOrder, objectsByIds, rangeObjects, refFacts, type ObjectInfo, type RefFacts } from '../git/objects.js';
 import { ObjectReader } from '../git/read-objects.js';
 import { notReadReason } from '../git/cat-file.js';
 import { PackIndex } from '../git/pack-index.js';
@@ -62,6 +62,13 @@ export class HistorySource implements Source {
     private readonly opts: HistoryOptions,
   ) {}
 
+  private refs: Promise<RefFacts> | undefined;
+
+  /** For a range: its tags and its notes refs, from one read of the refs. */
+  private rangeRefs(): Promise<RefFacts> {
+    return (this.refs ??= refFacts(this.repoRoot));
+  }
+
   private revisions(): string[] {
     return this.opts.range ? [this.opts.range] : ['--all'];
   }
@@ -91,10 +98,10 @@ export class HistorySource implements Source {
       let bytes = 0;
       // Blobs go through cat-file until the range proves large enough to be worth its packs.
       const listed = (o: ObjectInfo) => read(o, (bytes += o.size) >= RANGE_PACKED_FROM_BYTES);
-      const tags = refTags(this.repoRoot);
-      tags.catch(() => undefined);
+      const refs = this.rangeRefs();
+      refs.catch(() => undefined);
       await rangeObjects(this.repoRoot, this.revisions(), listed, missing);
-      await objectsByIds(this.repoRoot, await tags, listed, missing);
+      await objectsByIds(this.repoRoot, (await refs).tags, listed, missing);
       return (blob) => !missing.has(blob);
     }
     const blobs = new Set<string>();
@@ -272,7 +279,7 @@ export class HistorySource implements Source {
     // A walk that stopped early has not met every commit history reaches: every message counts.
     const findings = messages.commits.filter((f) => broken || commits.has(f.commit!));
     findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));
-    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx, skipped)));
+    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, (await this.rangeRefs()).notes, commits, messages.detector, ctx, skipped)));
     const notesHistory = introductions.length > 0 ? await notesCommits(this.repoRoot) : new Set<string>();
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);
