@@ -83,13 +83,22 @@ export async function objectsByIds(cwd: string, ids: Iterable<string>, onObject:
   await gitRawLines(['cat-file', CHECK_FORMAT], cwd, (buf, start, end) => checkedObject(buf, start, end, onObject, missing), input + '\n');
 }
 
-/** The annotated tags refs point at, and the tags those tag (a tag of a tag), as ids. */
-export async function refTags(cwd: string): Promise<Set<string>> {
-  const tags = new Set<string>();
-  await gitLines(['for-each-ref', '--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)'], cwd, (line) => {
-    const [type, id, targetType, target] = line.split(' ');
-    if (type === 'tag') tags.add(id!);
-    if (targetType === 'tag') tags.add(target!);
+/** What a range scan needs of the refs, from one `for-each-ref`. */
+export interface RefFacts {
+  /** The annotated tags refs point at, and the tags those tag (a tag of a tag), as ids. */
+  tags: Set<string>;
+  /** The notes refs (refs/notes/*) by name. */
+  notes: string[];
+}
+
+export async function refFacts(cwd: string): Promise<RefFacts> {
+  const facts: RefFacts = { tags: new Set(), notes: [] };
+  // A ref name holds no space (git check-ref-format), so it leads the line.
+  await gitLines(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname) %(*objecttype) %(*objectname)'], cwd, (line) => {
+    const [ref, type, id, targetType, target] = line.split(' ');
+    if (type === 'tag') facts.tags.add(id!);
+    if (targetType === 'tag') facts.tags.add(target!);
+    if (ref!.startsWith('refs/notes/')) facts.notes.push(ref!);
   });
-  return tags;
+  return facts;
 }

@@ -82,9 +82,8 @@ interface Note {
   target: string;
 }
 
-/** The notes on `commits` in every notes ref, each attributed to the notes commit that last wrote it. */
-export async function rangeNotes(cwd: string, commits: Set<string>, detector: Detector, ctx: SourceContext, skipped: Skipped[]): Promise<Finding[]> {
-  const refs = (await gitOk(['for-each-ref', '--format=%(refname)', 'refs/notes/'], cwd)).toString('utf8').split('\n').filter(Boolean);
+/** The notes on `commits` in every notes ref (`refs`), each attributed to the notes commit that last wrote it. */
+export async function rangeNotes(cwd: string, refs: string[], commits: Set<string>, detector: Detector, ctx: SourceContext, skipped: Skipped[]): Promise<Finding[]> {
   const notes: Note[] = [];
   for (const ref of refs) {
     await gitLines(['ls-tree', '-r', ref], cwd, (line) => {

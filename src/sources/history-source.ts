@@ -9,7 +9,7 @@ import { Detector, sha256Hex } from '../detect/detector.js';
 import { toFinding, type Finding } from '../finding.js';
 import { appendAll } from '../arrays.js';
 import { git } from '../git/run.js';
-import { eachObjectInPackOrder, objectsByIds, rangeObjects, refTags, type ObjectInfo } from '../git/objects.js';
+import { eachObjectInPackOrder, objectsByIds, rangeObjects, refFacts, type ObjectInfo, type RefFacts } from '../git/objects.js';
 import { ObjectReader } from '../git/read-objects.js';
 import { notReadReason } from '../git/cat-file.js';
 import { PackIndex } from '../git/pack-index.js';
@@ -17,7 +17,7 @@ import { PackedObjects } from './history-packed.js';
 import { messageStart, parseCommit } from '../git/commit-object.js';
 import { ChangeLog, PLACES_PER_KEY, PlaceCap, type CommitInfo, type MorePlaces, type NewPaths } from '../git/introductions.js';
 import { NameScanner, type NameHit } from '../detect/names.js';
-import { suppressionChanges } from '../git/suppression-changes.js';
+import { holdsAllowMarker, suppressionChanges } from '../git/suppression-changes.js';
 import { ContentScanner, originOf, skipPath, type Found } from '../scan/content.js';
 import { ContainerReads } from './history-containers.js';
 import { lfsPointer } from '../git/lfs.js';
@@ -62,17 +62,24 @@ export class HistorySource implements Source {
     private readonly opts: HistoryOptions,
   ) {}
 
+  private refs: Promise<RefFacts> | undefined;
+
+  /** For a range: its tags and its notes refs, from one read of the refs. */
+  private rangeRefs(): Promise<RefFacts> {
+    return (this.refs ??= refFacts(this.repoRoot));
+  }
+
   private revisions(): string[] {
     return this.opts.range ? [this.opts.range] : ['--all'];
   }
 
-  private async notes(): Promise<string[]> {
+  private async notes(withoutMarker: Promise<Set<string>>): Promise<string[]> {
     const shallow = await git(['rev-parse', '--is-shallow-repository'], this.repoRoot);
     const notes =
       shallow.stdout.toString().trim() === 'true'
         ? ['shallow clone: only the commits present were scanned (fetch with --unshallow for the whole history)']
         : [];
-    if (this.opts.range) notes.push(...(await suppressionChanges(this.repoRoot, this.opts.range)));
+    if (this.opts.range) notes.push(...(await suppressionChanges(this.repoRoot, this.opts.range, withoutMarker)));
     return notes;
   }
 
@@ -91,10 +98,10 @@ export class HistorySource implements Source {
       let bytes = 0;
       // Blobs go through cat-file until the range proves large enough to be worth its packs.
       const listed = (o: ObjectInfo) => read(o, (bytes += o.size) >= RANGE_PACKED_FROM_BYTES);
-      const tags = refTags(this.repoRoot);
-      tags.catch(() => undefined);
+      const refs = this.rangeRefs();
+      refs.catch(() => undefined);
       await rangeObjects(this.repoRoot, this.revisions(), listed, missing);
-      await objectsByIds(this.repoRoot, await tags, listed, missing);
+      await objectsByIds(this.repoRoot, (await refs).tags, listed, missing);
       return (blob) => !missing.has(blob);
     }
     const blobs = new Set<string>();
@@ -116,7 +123,11 @@ export class HistorySource implements Source {
   }
 
   private async scan(ctx: SourceContext, changes: ChangeLog): Promise<SourceOutput> {
-    const notes = this.notes();
+    // A range's blobs read through cat-file without an allow comment: the diff for new
+    // comments need not look at them.
+    const noMarker = new Set<string>();
+    let markersRead!: (blobs: Set<string>) => void;
+    const notes = this.notes(new Promise((resolve) => (markersRead = resolve)));
     notes.catch(() => undefined);
     const skipped: Skipped[] = [];
     const detector = new Detector(ctx.rules.map(compileRule));
@@ -153,6 +164,7 @@ export class HistorySource implements Source {
       else if (obj.type === 'tag') tags.add(obj.id, obj.data, detector, ctx);
       else if (content.needsReaderForData(obj.data) || lfsPointer(obj.data)) containers.add(obj.id);
       else onBlob(obj.id, detector.scan(obj.data));
+      if (this.opts.range && obj.type === 'blob' && !holdsAllowMarker(obj.data)) noMarker.add(obj.id);
     });
     // Loaded at the first blob large enough to read from its pack.
     let index: PackIndex | undefined;
@@ -192,6 +204,7 @@ export class HistorySource implements Source {
       await packed.finish();
       await reader.finish();
       await containers.settled();
+      markersRead(noMarker);
     } finally {
       packed.close();
       reader.close();
@@ -266,7 +279,7 @@ export class HistorySource implements Source {
     // A walk that stopped early has not met every commit history reaches: every message counts.
     const findings = messages.commits.filter((f) => broken || commits.has(f.commit!));
     findings.push(...(await messages.tags.inScope(this.repoRoot, this.opts.range ? commits : null)));
-    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, commits, messages.detector, ctx, skipped)));
+    if (this.opts.range) findings.push(...(await rangeNotes(this.repoRoot, (await this.rangeRefs()).notes, commits, messages.detector, ctx, skipped)));
     const notesHistory = introductions.length > 0 ? await notesCommits(this.repoRoot) : new Set<string>();
     for (const intro of introductions) {
       const introduced = new Set(intro.keys);

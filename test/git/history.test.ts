@@ -187,6 +187,32 @@ describe('history: a pull request that silences findings', () => {
     expect(report.notes).toContain('review: this range changes .spreeflo-scan-ignore, which can silence findings');
     expect(report.notes).toContain('review: this range adds a spreeflo-scan:allow comment at src/app.ts:2');
   });
+
+  // The diff for new allow comments runs only when a changed file holds one: a file the
+  // scan does not read (brought back from before the base) or reads on a worker counts too.
+  it.each([
+    ['through cat-file', {}],
+    ['from its pack', { SPREEFLO_SCAN_PACKED_FROM: '0', SPREEFLO_SCAN_RANGE_PACKED_FROM: '0' }],
+  ])('an allow comment in a copy of a file the base already had, read %s', (_name, env) => {
+    const repo = new TestRepo();
+    const allowed = `const k = "${makeV2Key()}"; // spreeflo-scan:allow\n`.repeat(400);
+    repo.commit('old', { 'old.ts': allowed });
+    const base = repo.commit('base', { 'a.txt': 'x\n' });
+    repo.commit('copy', { 'src/copy.ts': allowed, 'src/new.ts': `// spreeflo-scan:allow\n${'filler line\n'.repeat(1000)}` });
+    repo.git('repack', '-a', '-d', '-q');
+    const { report } = history(repo, [`${base}..HEAD`], env);
+    expect(report.notes).toContain('review: this range adds a spreeflo-scan:allow comment at src/copy.ts:1');
+    expect(report.notes).toContain('review: this range adds a spreeflo-scan:allow comment at src/new.ts:1');
+  });
+
+  it('a range that adds no allow comment has no such note', () => {
+    const repo = new TestRepo();
+    repo.commit('old', { 'old.ts': '// spreeflo-scan:allow\n' });
+    const base = repo.commit('base', { 'a.txt': 'x\n' });
+    repo.commit('edit', { 'a.txt': 'y\n', 'old.ts': '// spreeflo-scan:allow\nmore\n' });
+    const { report } = history(repo, [`${base}..HEAD`]);
+    expect(report.notes.filter((n: string) => n.includes('allow comment'))).toEqual([]);
+  });
 });
 
 describe('history: bad repositories and environments', () => {
