@@ -14,6 +14,7 @@ import {
   decodeBlock,
   findBase64Blocks,
   hexRuns,
+  joinedPieces,
   sniffUtf16,
   unescapeUnicode,
   utf16Needle,
@@ -185,8 +186,8 @@ export class Detector {
     // where it is needed: hex, a cut block, a hit.
     let capacity = 0;
     for (const block of blocks) capacity += block.end - block.start;
-    // Room for each block decoded twice: from its start and from after a `-` or `_`.
-    const data = Buffer.allocUnsafe(Math.ceil((capacity * 3) / 2) + 2 * blocks.length * SEPARATOR.length);
+    // Room for each block decoded four times: from its start and from after a `-` or `_` at each other place in a quartet.
+    const data = Buffer.allocUnsafe(3 * capacity + 4 * blocks.length * SEPARATOR.length);
     const texts: Array<BlockText | undefined> = [];
     const textOf = (i: number): BlockText => (texts[i] ??= blockText(buf, blocks[i]!));
     const starts: number[] = [];
@@ -216,17 +217,17 @@ export class Detector {
       shifts.push(0);
       size += decoded.bytes;
       size += SEPARATOR.copy(data, size);
-      // `-` and `_` are base64url's, or join a name to standard base64 (`secret-<base64>`),
-      // which is decoded in step only from after the last of them.
+      // `-` and `_` are base64url's, or join a name to base64 (`secret-<base64>`), which is
+      // decoded in step only from after the join.
       if (!decoded.joined) return;
       const text = textOf(i).text;
-      const joined = Math.max(text.lastIndexOf('-'), text.lastIndexOf('_')) + 1;
-      if (text.length - joined < MIN_BASE64_CHARS) return;
-      starts.push(size);
-      which.push(i);
-      shifts.push(joined);
-      size += data.write(text.slice(joined), size, 'base64');
-      size += SEPARATOR.copy(data, size);
+      for (const joined of joinedPieces(text, MIN_BASE64_CHARS)) {
+        starts.push(size);
+        which.push(i);
+        shifts.push(joined);
+        size += data.write(text.slice(joined), size, 'base64');
+        size += SEPARATOR.copy(data, size);
+      }
     });
     if (starts.length === 0) return;
     for (const h of this.layer(data.subarray(0, size), depth + 1, false)) {
