@@ -184,10 +184,17 @@ export class Detector {
     // of random bytes), into one buffer searched as one, between separators that end a key and
     // join no lines: a few searches per layer, not a few per block. A block's text is made only
     // where it is needed: hex, a cut block, a hit.
+    const chosen: number[] = [];
     let capacity = 0;
-    for (const block of blocks) capacity += block.end - block.start;
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!;
+      if (!(midway && block.start === 0) && !worthDecoding(buf, block, KEY_BYTES)) continue;
+      chosen.push(i);
+      capacity += block.end - block.start;
+    }
+    if (chosen.length === 0) return;
     // Room for each block decoded four times: from its start and from after a `-` or `_` at each other place in a quartet.
-    const data = Buffer.allocUnsafe(3 * capacity + 4 * blocks.length * SEPARATOR.length);
+    const data = Buffer.allocUnsafe(3 * capacity + 4 * chosen.length * SEPARATOR.length);
     const texts: Array<BlockText | undefined> = [];
     const textOf = (i: number): BlockText => (texts[i] ??= blockText(buf, blocks[i]!));
     const starts: number[] = [];
@@ -195,9 +202,9 @@ export class Detector {
     /** Characters of the block's text before the part decoded. */
     const shifts: number[] = [];
     let size = 0;
-    blocks.forEach((block, i) => {
+    for (const i of chosen) {
+      const block = blocks[i]!;
       const cut = midway && block.start === 0;
-      if (!cut && !worthDecoding(buf, block, KEY_BYTES)) return;
       const decoded = decodeBlock(buf, block, data, size);
       if (decoded.hexRun) {
         const text = textOf(i);
@@ -205,12 +212,12 @@ export class Detector {
           for (const from of [start, start + 1]) this.decoded(Buffer.from(text.text.slice(from, end), 'hex'), 'hex', depth, false, block, text, (b) => from + 2 * b, out);
         }
       }
-      if (decoded.onlyHex) return;
+      if (decoded.onlyHex) continue;
       if (cut) {
         // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
         const text = textOf(i);
         for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.text.slice(skip), 'base64'), 'base64', depth, true, block, text, (b) => skip + Math.floor((b * 4) / 3), out);
-        return;
+        continue;
       }
       starts.push(size);
       which.push(i);
@@ -219,7 +226,7 @@ export class Detector {
       size += SEPARATOR.copy(data, size);
       // `-` and `_` are base64url's, or join a name to base64 (`secret-<base64>`), which is
       // decoded in step only from after the join.
-      if (!decoded.joined) return;
+      if (!decoded.joined) continue;
       const text = textOf(i).text;
       for (const joined of joinedPieces(text, MIN_BASE64_CHARS)) {
         starts.push(size);
@@ -228,7 +235,7 @@ export class Detector {
         size += data.write(text.slice(joined), size, 'base64');
         size += SEPARATOR.copy(data, size);
       }
-    });
+    }
     if (starts.length === 0) return;
     for (const h of this.layer(data.subarray(0, size), depth + 1, false)) {
       const j = lineIndexOf(starts, h.at);

@@ -312,38 +312,50 @@ function hexAt(buf: Buffer, i: number): boolean {
 export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number): boolean {
   if (block.segments.length > 1 || block.segments[0]!.escapes > 0) return true;
   const { start, end } = block;
-  if (asciiRun(buf, start, end, keyBytes) || hexRun(buf, start, end)) return true;
+  const need = Math.floor((keyBytes - 2) / 3);
+  if (asciiRun(buf, start, end, need) || hexRun(buf, start, end)) return true;
   // After a join the base64 may start at any place in the block's quartets (joinedPieces).
-  const inside = buf.subarray(start, end);
-  if (inside.indexOf(DASH) === -1 && inside.indexOf(UNDERSCORE) === -1) return false;
-  for (let place = 1; place < 4; place++) if (asciiRun(buf, start + place, end, keyBytes)) return true;
+  if (!hasJoin(buf, start, end)) return false;
+  for (let place = 1; place < 4; place++) if (asciiRun(buf, start + place, end, need)) return true;
   return false;
 }
 
-/** Whether the quartets from `start` hold a run decoding to `keyBytes` bytes below 0x80. */
-function asciiRun(buf: Buffer, start: number, end: number, keyBytes: number): boolean {
-  // Whole triplets inside a run of keyBytes bytes, whatever its offset.
-  return hasRun((end - start) >> 2, Math.floor((keyBytes - 2) / 3), (q) => asciiQuartet(buf, start + 4 * q));
+function hasJoin(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === DASH || buf[i] === UNDERSCORE) return true;
+  return false;
+}
+
+/*
+ * The two searches below find `need` items in a row by trying every `need`th item first,
+ * as any such run covers one; around each that passes, the run is measured, and the next
+ * try is after it. Written out twice, without a callback: every block of every file is
+ * asked, and a closure per call cost more than the test.
+ */
+
+/** Whether the quartets from `start` hold `need` in a row decoding to bytes below 0x80 (whole triplets of a key at any offset). */
+function asciiRun(buf: Buffer, start: number, end: number, need: number): boolean {
+  const count = (end - start) >> 2;
+  for (let q = need - 1; q < count; q += need) {
+    if (!asciiQuartet(buf, start + 4 * q)) continue;
+    let lo = q;
+    while (lo > 0 && asciiQuartet(buf, start + 4 * (lo - 1))) lo--;
+    let hi = q + 1;
+    while (hi < count && asciiQuartet(buf, start + 4 * hi)) hi++;
+    if (hi - lo >= need) return true;
+    q = hi;
+  }
+  return false;
 }
 
 /** Whether `[start, end)` holds HEX_DIGITS hex digits in a row. */
 function hexRun(buf: Buffer, start: number, end: number): boolean {
-  return hasRun(end - start, HEX_DIGITS, (i) => hexAt(buf, start + i));
-}
-
-/**
- * Whether `ok` holds for `need` indexes in a row in `[0, count)`. Only every `need`th index
- * is tried first, as any such run covers one; around each that passes, the run is measured.
- */
-function hasRun(count: number, need: number, ok: (i: number) => boolean): boolean {
-  for (let i = need - 1; i < count; i += need) {
-    if (!ok(i)) continue;
+  for (let i = start + HEX_DIGITS - 1; i < end; i += HEX_DIGITS) {
+    if (!hexAt(buf, i)) continue;
     let lo = i;
-    while (lo > 0 && ok(lo - 1)) lo--;
+    while (lo > start && hexAt(buf, lo - 1)) lo--;
     let hi = i + 1;
-    while (hi < count && ok(hi)) hi++;
-    if (hi - lo >= need) return true;
-    // The next run starts after `hi`; the step lands inside it if it is long enough.
+    while (hi < end && hexAt(buf, hi)) hi++;
+    if (hi - lo >= HEX_DIGITS) return true;
     i = hi;
   }
   return false;
