@@ -315,8 +315,8 @@ export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number)
   const need = Math.floor((keyBytes - 2) / 3);
   if (asciiRun(buf, start, end, need) || hexRun(buf, start, end)) return true;
   // After a join the base64 may start at any place in the block's quartets (joinedPieces).
-  if (!hasJoin(buf, start, end)) return false;
-  for (let place = 1; place < 4; place++) if (asciiRun(buf, start + place, end, need)) return true;
+  // The sampled runs first: the join is looked for, over every byte, only where one passes.
+  for (let place = 1; place < 4; place++) if (asciiRun(buf, start + place, end, need)) return hasJoin(buf, start, end);
   return false;
 }
 
