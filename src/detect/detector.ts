@@ -138,11 +138,13 @@ export class Detector {
 
   /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */
   scan(buf: Buffer, part?: ScanPart): Candidate[] {
-    let hits = this.layer(buf, 0, part?.midway ?? false);
+    // One look for a NUL serves both UTF-16 checks: most files hold none.
+    const nul = buf.indexOf(0);
+    let hits = this.layer(buf, 0, part?.midway ?? false, nul !== -1);
     if (part) hits = hits.filter((h) => h.at >= part.from && h.at < part.to);
     const found = this.candidates(buf, hits);
     // Text that is UTF-16 from its start is read decoded too, for the encodings inside it.
-    const utf16 = part ? null : sniffUtf16(buf);
+    const utf16 = part || !mayStartUtf16(buf, nul) ? null : sniffUtf16(buf);
     if (utf16) {
       const text = utf16ToUtf8(buf, utf16);
       const decoded = this.candidates(text, this.layer(text, 0, false)).map((c) => ({ ...c, encoding: c.encoding ? `${utf16}>${c.encoding}` : utf16 }));
@@ -155,7 +157,7 @@ export class Detector {
   }
 
   /** Keys in one layer of bytes: as they are, in the base64 and hex inside, in UTF-16, behind `\u` escapes. */
-  private layer(buf: Buffer, depth: number, midway: boolean): Hit[] {
+  private layer(buf: Buffer, depth: number, midway: boolean, nul = buf.indexOf(0) !== -1): Hit[] {
     let hits: Hit[] = [];
     let locator: ByteLocator | null = null;
     for (const p of this.prepared) {
@@ -168,7 +170,7 @@ export class Detector {
       const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS);
       if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
     }
-    if (buf.indexOf(0) !== -1) hits = hits.concat(this.inUtf16(buf));
+    if (nul) hits = hits.concat(this.inUtf16(buf));
     if (ESCAPE.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf));
     return hits.length > 1 ? unique(hits) : hits;
   }
@@ -382,6 +384,11 @@ export class Detector {
   mask(text: string): string {
     return maskShapes(this.rules, text);
   }
+}
+
+/** Whether sniffUtf16 could say yes: a byte-order mark, or a NUL (first at `nul`) in the 4 KB it looks at. */
+function mayStartUtf16(buf: Buffer, nul: number): boolean {
+  return (nul !== -1 && nul < 4096) || (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
 }
 
 /** Whether the line above `at` holds `spreeflo-scan:allow-next-line`. */
