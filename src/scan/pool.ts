@@ -16,12 +16,6 @@ const INLINE_BELOW_FILES = 200;
 const BATCH_FILES = 64;
 /** Batches a worker holds at once: enough to keep it scanning while the main thread is busy (opening a PDF takes ~0.2 s). */
 const BATCHES_AHEAD = 8;
-/**
- * Batches a worker holds once the walk is over and the main thread scans too: at the end
- * the main thread waits for what the workers hold (8 batches are 512 files, scanned by one
- * thread while the other has nothing left).
- */
-const BATCHES_AHEAD_AT_END = 2;
 
 export interface PoolOptions {
   rules: RuleDefinition[];
@@ -50,7 +44,6 @@ export class ScanPool {
   private batchId = 0;
   private wake: (() => void) | null = null;
   private scanner: FileScanner | null = null;
-  private walkOver = false;
 
   constructor(
     private readonly opts: PoolOptions,
@@ -70,7 +63,6 @@ export class ScanPool {
 
   /** Called after the last add(): the main thread scans too; resolves once every file has a result. */
   async finish(): Promise<void> {
-    this.walkOver = true;
     // A warmed-up pool that got only a handful of files scans on the main thread alone.
     if (this.queue.length < INLINE_BELOW_FILES) this.stop();
     this.feedWorkers(true);
@@ -138,7 +130,7 @@ export class ScanPool {
   /** Sends whole batches while the walk goes on; once it is over (`ended`), the rest too. */
   private feedWorkers(ended: boolean): void {
     for (const worker of this.workers) {
-      while (worker.inFlight.size < (this.walkOver ? BATCHES_AHEAD_AT_END : BATCHES_AHEAD)) {
+      while (worker.inFlight.size < BATCHES_AHEAD) {
         const waiting = this.queue.length - this.nextToSend;
         if (waiting === 0 || (waiting < BATCH_FILES && !ended)) return;
         const start = this.take(BATCH_FILES);
