@@ -14,6 +14,7 @@ import {
   decodeBlock,
   findBase64Blocks,
   hexRuns,
+  joinedPieces,
   sniffUtf16,
   unescapeUnicode,
   utf16Needle,
@@ -137,11 +138,13 @@ export class Detector {
 
   /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */
   scan(buf: Buffer, part?: ScanPart): Candidate[] {
-    let hits = this.layer(buf, 0, part?.midway ?? false);
+    // One look for a NUL serves both UTF-16 checks: most files hold none.
+    const nul = buf.indexOf(0);
+    let hits = this.layer(buf, 0, part?.midway ?? false, nul !== -1);
     if (part) hits = hits.filter((h) => h.at >= part.from && h.at < part.to);
     const found = this.candidates(buf, hits);
     // Text that is UTF-16 from its start is read decoded too, for the encodings inside it.
-    const utf16 = part ? null : sniffUtf16(buf);
+    const utf16 = part || !mayStartUtf16(buf, nul) ? null : sniffUtf16(buf);
     if (utf16) {
       const text = utf16ToUtf8(buf, utf16);
       const decoded = this.candidates(text, this.layer(text, 0, false)).map((c) => ({ ...c, encoding: c.encoding ? `${utf16}>${c.encoding}` : utf16 }));
@@ -154,7 +157,7 @@ export class Detector {
   }
 
   /** Keys in one layer of bytes: as they are, in the base64 and hex inside, in UTF-16, behind `\u` escapes. */
-  private layer(buf: Buffer, depth: number, midway: boolean): Hit[] {
+  private layer(buf: Buffer, depth: number, midway: boolean, nul = buf.indexOf(0) !== -1): Hit[] {
     let hits: Hit[] = [];
     let locator: ByteLocator | null = null;
     for (const p of this.prepared) {
@@ -167,7 +170,7 @@ export class Detector {
       const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS);
       if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
     }
-    if (buf.indexOf(0) !== -1) hits = hits.concat(this.inUtf16(buf));
+    if (nul) hits = hits.concat(this.inUtf16(buf));
     if (ESCAPE.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf));
     return hits.length > 1 ? unique(hits) : hits;
   }
@@ -183,10 +186,17 @@ export class Detector {
     // of random bytes), into one buffer searched as one, between separators that end a key and
     // join no lines: a few searches per layer, not a few per block. A block's text is made only
     // where it is needed: hex, a cut block, a hit.
+    const chosen: number[] = [];
     let capacity = 0;
-    for (const block of blocks) capacity += block.end - block.start;
-    // Room for each block decoded twice: from its start and from after a `-` or `_`.
-    const data = Buffer.allocUnsafe(Math.ceil((capacity * 3) / 2) + 2 * blocks.length * SEPARATOR.length);
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!;
+      if (!(midway && block.start === 0) && !worthDecoding(buf, block, KEY_BYTES)) continue;
+      chosen.push(i);
+      capacity += block.end - block.start;
+    }
+    if (chosen.length === 0) return;
+    // Room for each block decoded four times: from its start and from after a `-` or `_` at each other place in a quartet.
+    const data = Buffer.allocUnsafe(3 * capacity + 4 * chosen.length * SEPARATOR.length);
     const texts: Array<BlockText | undefined> = [];
     const textOf = (i: number): BlockText => (texts[i] ??= blockText(buf, blocks[i]!));
     const starts: number[] = [];
@@ -194,9 +204,9 @@ export class Detector {
     /** Characters of the block's text before the part decoded. */
     const shifts: number[] = [];
     let size = 0;
-    blocks.forEach((block, i) => {
+    for (const i of chosen) {
+      const block = blocks[i]!;
       const cut = midway && block.start === 0;
-      if (!cut && !worthDecoding(buf, block, KEY_BYTES)) return;
       const decoded = decodeBlock(buf, block, data, size);
       if (decoded.hexRun) {
         const text = textOf(i);
@@ -204,30 +214,30 @@ export class Detector {
           for (const from of [start, start + 1]) this.decoded(Buffer.from(text.text.slice(from, end), 'hex'), 'hex', depth, false, block, text, (b) => from + 2 * b, out);
         }
       }
-      if (decoded.onlyHex) return;
+      if (decoded.onlyHex) continue;
       if (cut) {
         // A block cut by the start of a chunk may begin anywhere in a quartet: each start is tried.
         const text = textOf(i);
         for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.text.slice(skip), 'base64'), 'base64', depth, true, block, text, (b) => skip + Math.floor((b * 4) / 3), out);
-        return;
+        continue;
       }
       starts.push(size);
       which.push(i);
       shifts.push(0);
       size += decoded.bytes;
       size += SEPARATOR.copy(data, size);
-      // `-` and `_` are base64url's, or join a name to standard base64 (`secret-<base64>`),
-      // which is decoded in step only from after the last of them.
-      if (!decoded.joined) return;
+      // `-` and `_` are base64url's, or join a name to base64 (`secret-<base64>`), which is
+      // decoded in step only from after the join.
+      if (!decoded.joined) continue;
       const text = textOf(i).text;
-      const joined = Math.max(text.lastIndexOf('-'), text.lastIndexOf('_')) + 1;
-      if (text.length - joined < MIN_BASE64_CHARS) return;
-      starts.push(size);
-      which.push(i);
-      shifts.push(joined);
-      size += data.write(text.slice(joined), size, 'base64');
-      size += SEPARATOR.copy(data, size);
-    });
+      for (const joined of joinedPieces(text, MIN_BASE64_CHARS)) {
+        starts.push(size);
+        which.push(i);
+        shifts.push(joined);
+        size += data.write(text.slice(joined), size, 'base64');
+        size += SEPARATOR.copy(data, size);
+      }
+    }
     if (starts.length === 0) return;
     for (const h of this.layer(data.subarray(0, size), depth + 1, false)) {
       const j = lineIndexOf(starts, h.at);
@@ -374,6 +384,11 @@ export class Detector {
   mask(text: string): string {
     return maskShapes(this.rules, text);
   }
+}
+
+/** Whether sniffUtf16 could say yes: a byte-order mark, or a NUL (first at `nul`) in the 4 KB it looks at. */
+function mayStartUtf16(buf: Buffer, nul: number): boolean {
+  return (nul !== -1 && nul < 4096) || (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
 }
 
 /** Whether the line above `at` holds `spreeflo-scan:allow-next-line`. */

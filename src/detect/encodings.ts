@@ -114,9 +114,19 @@ function segmentAt(buf: Buffer, start: number): Segment {
   return { start, end, escapes: escapesSeen };
 }
 
-/** A segment continues on the next line only if it is whole quartets without padding: the wrap keeps the alignment. */
+/**
+ * A segment continues on the next line only if it is whole quartets without padding: the
+ * wrap keeps the alignment. Counted from its start or, for base64 joined to a name on its
+ * first line (`token-<base64>`), from after a `-` or `_`.
+ */
 function wraps(buf: Buffer, seg: Segment): boolean {
-  return buf[seg.end - 1] !== EQUALS && charCount(seg) % 4 === 0;
+  if (buf[seg.end - 1] === EQUALS) return false;
+  if (charCount(seg) % 4 === 0) return true;
+  if (seg.escapes > 0) return false;
+  for (let i = seg.end - 1; i >= seg.start; i--) {
+    if ((buf[i] === DASH || buf[i] === UNDERSCORE) && (seg.end - i - 1) % 4 === 0) return true;
+  }
+  return false;
 }
 
 /** The block around the run `[start, end)`: earlier and later lines joined while the wrap keeps the alignment. */
@@ -153,22 +163,31 @@ function lastWrapBefore(buf: Buffer, start: number): number {
   return i > 0 && buf[i - 1] !== BACKSLASH && (RUN_BYTE[buf[i - 1]!] === 1 || buf[i - 1] === EQUALS) ? i : -1;
 }
 
-/** `-` and `_` in base64url text are rare (bytes `>`, `?`, `~`, or over 0x7f); in names (`snake_case`, `kebab-case`) they are every few characters. */
-const NAME_JOINS_PER_CHAR = 1 / 16;
+/**
+ * `-` and `_` are base64url's digits (text dense in `>`, `?`, `~`) or join base64 to a
+ * name (`api-token-<base64>`): which, the bytes cannot tell, so a block holding them is
+ * decoded from its start and from after its joins (joinedPieces).
+ */
 const DASH = 0x2d;
 const UNDERSCORE = 0x5f;
 
-/** Where the base64 of a run starts: after its last `-` or `_` when they are as dense as in a name, else at `start`. */
-function outsideNames(buf: Buffer, start: number, end: number): number {
-  let joins = 0;
-  let last = -1;
-  for (let i = start; i < end; i++) {
-    if (buf[i] === DASH || buf[i] === UNDERSCORE) {
-      joins++;
-      last = i;
-    }
+/**
+ * Where in a block's text, besides its start, decoding may find base64 in step: after the
+ * first `-` or `_` of each other place in a quartet (decoding from a later join of the same
+ * place gives the same bytes, later), with a key's worth of text after it. At most three.
+ */
+export function joinedPieces(text: string, minChars: number): number[] {
+  const found: number[] = [];
+  let places = 1; // bit p: a piece starting at place p of the block's quartets is known; place 0 is the block's start.
+  for (let i = 0; i < text.length - minChars && places !== 0b1111; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== DASH && c !== UNDERSCORE) continue;
+    const place = (i + 1) & 3;
+    if ((places & (1 << place)) !== 0) continue;
+    places |= 1 << place;
+    found.push(i + 1);
   }
-  return joins > (end - start) * NAME_JOINS_PER_CHAR ? last + 1 : start;
+  return found;
 }
 
 /**
@@ -178,10 +197,8 @@ function outsideNames(buf: Buffer, start: number, end: number): number {
 export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
   let blocks: Base64Block[] | null = null;
   for (let p = nextSample(buf, 0); p !== -1; p = nextSample(buf, p + STRIDE)) {
-    const from = runStart(buf, p);
-    const end = runEnd(buf, from);
-    // Runs too short for a key (most, in snake_case code) need no look at their joins.
-    const start = end - from >= MIN_SEGMENT ? outsideNames(buf, from, end) : from;
+    const start = runStart(buf, p);
+    const end = runEnd(buf, start);
     if (end - start >= MIN_SEGMENT) {
       const block = blockAround(buf, start);
       let chars = 0;
@@ -295,37 +312,50 @@ function hexAt(buf: Buffer, i: number): boolean {
 export function worthDecoding(buf: Buffer, block: Base64Block, keyBytes: number): boolean {
   if (block.segments.length > 1 || block.segments[0]!.escapes > 0) return true;
   const { start, end } = block;
-  if (asciiRun(buf, start, end, keyBytes) || hexRun(buf, start, end)) return true;
-  // Base64 joined to a name (`secret-<base64>`) is decoded again from after the join, in step.
-  const inside = buf.subarray(start, end);
-  const joined = Math.max(inside.lastIndexOf(DASH), inside.lastIndexOf(UNDERSCORE)) + 1;
-  return joined > 0 && asciiRun(buf, start + joined, end, keyBytes);
+  const need = Math.floor((keyBytes - 2) / 3);
+  if (asciiRun(buf, start, end, need) || hexRun(buf, start, end)) return true;
+  // After a join the base64 may start at any place in the block's quartets (joinedPieces).
+  // The sampled runs first: the join is looked for, over every byte, only where one passes.
+  for (let place = 1; place < 4; place++) if (asciiRun(buf, start + place, end, need)) return hasJoin(buf, start, end);
+  return false;
 }
 
-/** Whether the quartets from `start` hold a run decoding to `keyBytes` bytes below 0x80. */
-function asciiRun(buf: Buffer, start: number, end: number, keyBytes: number): boolean {
-  // Whole triplets inside a run of keyBytes bytes, whatever its offset.
-  return hasRun((end - start) >> 2, Math.floor((keyBytes - 2) / 3), (q) => asciiQuartet(buf, start + 4 * q));
+function hasJoin(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === DASH || buf[i] === UNDERSCORE) return true;
+  return false;
+}
+
+/*
+ * The two searches below find `need` items in a row by trying every `need`th item first,
+ * as any such run covers one; around each that passes, the run is measured, and the next
+ * try is after it. Written out twice, without a callback: every block of every file is
+ * asked, and a closure per call cost more than the test.
+ */
+
+/** Whether the quartets from `start` hold `need` in a row decoding to bytes below 0x80 (whole triplets of a key at any offset). */
+function asciiRun(buf: Buffer, start: number, end: number, need: number): boolean {
+  const count = (end - start) >> 2;
+  for (let q = need - 1; q < count; q += need) {
+    if (!asciiQuartet(buf, start + 4 * q)) continue;
+    let lo = q;
+    while (lo > 0 && asciiQuartet(buf, start + 4 * (lo - 1))) lo--;
+    let hi = q + 1;
+    while (hi < count && asciiQuartet(buf, start + 4 * hi)) hi++;
+    if (hi - lo >= need) return true;
+    q = hi;
+  }
+  return false;
 }
 
 /** Whether `[start, end)` holds HEX_DIGITS hex digits in a row. */
 function hexRun(buf: Buffer, start: number, end: number): boolean {
-  return hasRun(end - start, HEX_DIGITS, (i) => hexAt(buf, start + i));
-}
-
-/**
- * Whether `ok` holds for `need` indexes in a row in `[0, count)`. Only every `need`th index
- * is tried first, as any such run covers one; around each that passes, the run is measured.
- */
-function hasRun(count: number, need: number, ok: (i: number) => boolean): boolean {
-  for (let i = need - 1; i < count; i += need) {
-    if (!ok(i)) continue;
+  for (let i = start + HEX_DIGITS - 1; i < end; i += HEX_DIGITS) {
+    if (!hexAt(buf, i)) continue;
     let lo = i;
-    while (lo > 0 && ok(lo - 1)) lo--;
+    while (lo > start && hexAt(buf, lo - 1)) lo--;
     let hi = i + 1;
-    while (hi < count && ok(hi)) hi++;
-    if (hi - lo >= need) return true;
-    // The next run starts after `hi`; the step lands inside it if it is long enough.
+    while (hi < end && hexAt(buf, hi)) hi++;
+    if (hi - lo >= HEX_DIGITS) return true;
     i = hi;
   }
   return false;

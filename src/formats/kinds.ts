@@ -134,13 +134,22 @@ const isZip = (d: Buffer) => d.length >= 4 && d[0] === 0x50 && d[1] === 0x4b && 
 const isGzip = (d: Buffer) => d.length >= 2 && d[0] === 0x1f && d[1] === 0x8b;
 /** PDF readers accept the header anywhere in the first kilobyte. */
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
-const isPdf = (d: Buffer) => d.subarray(0, 1024).indexOf(PDF_MAGIC) !== -1;
+// Every file is asked: a loop over its first kilobyte, not a view and a search per file.
+const isPdf = (d: Buffer) => {
+  const end = Math.min(d.length, 1024) - PDF_MAGIC.length;
+  for (let i = 0; i <= end; i++) {
+    if (d[i] === 0x25 && d[i + 1] === 0x50 && d[i + 2] === 0x44 && d[i + 3] === 0x46 && d[i + 4] === 0x2d) return true;
+  }
+  return false;
+};
 // Every file is asked: the first byte is compared before any string is made.
 const isUstar = (d: Buffer) => d.length >= 262 && d[257] === 0x75 && d.toString('latin1', 257, 262) === 'ustar';
 /** Encrypted Office documents are OLE compound files, not zips. */
 const isOle = (d: Buffer) => d.length >= 4 && d.readUInt32BE(0) === 0xd0cf11e0;
+const VIDEO_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free']);
+// The box name's string is made only when its first byte could start one (f, m, w).
 const isVideo = (d: Buffer) =>
-  (d.length >= 4 && d.readUInt32BE(0) === 0x1a45dfa3) || ['ftyp', 'moov', 'mdat', 'wide', 'free'].includes(d.toString('latin1', 4, 8));
+  (d.length >= 4 && d.readUInt32BE(0) === 0x1a45dfa3) || (d.length >= 8 && (d[4] === 0x66 || d[4] === 0x6d || d[4] === 0x77) && VIDEO_BOXES.has(d.toString('latin1', 4, 8)));
 
 /**
  * What a kind's content must look like. A file named .pdf or .png that is not one

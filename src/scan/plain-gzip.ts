@@ -4,7 +4,6 @@
 // (formats/archive.ts) gets only the rest: a tar, picture or container inside, a
 // corrupt or truncated stream, content past what a worker inflates at once, a name
 // that may hold a key. It reports those with their limits and reasons, as before.
-import { gunzipSync } from 'node:zlib';
 import { gunzippedName, hasPngText, isImageData, isImagePath, looksLikeTar, readerKind, readerKindByName } from '../formats/kinds.js';
 
 /** Inflated bytes a worker holds at once: a bound on its memory, not on what is read. */
@@ -26,6 +25,8 @@ export function plainGzip(name: string, data: Buffer, cap: number): PlainGzip | 
   if ((claimed !== null && claimed !== 'gzip') || readerKindByName(entry) !== null || isImagePath(entry)) return null;
   let inflated: Buffer;
   try {
+    // Loaded on first use: node:zlib (and the streams under it) took a scan worker's start ~10 ms to compile, for the few .gz files.
+    const { gunzipSync } = process.getBuiltinModule('node:zlib');
     inflated = gunzipSync(data, { maxOutputLength: Math.max(1, Math.min(cap, WORKER_INFLATE_BYTES)) });
   } catch {
     return null;
