@@ -5,7 +5,8 @@ import { ResultCache } from './cache.js';
 import { forTerminal } from '../report/printed.js';
 import { type Engines, engineVersion, startEngines } from './engine.js';
 import { recognizeGrey } from './pipeline.js';
-import { decode } from './preprocess.js';
+import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
+import { type Grey, decode } from './preprocess.js';
 import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
@@ -30,6 +31,15 @@ export function ocrBudgetSeconds(): number {
   const set = Number(process.env.SPREEFLO_SCAN_OCR_SECONDS);
   return set > 0 ? set : 60;
 }
+
+/**
+ * Pictures of this many pixels or more end their engines once read. tesseract's
+ * WebAssembly memory grows to the largest page it was given and never shrinks: after
+ * a 40-megapixel picture (its page pass at 4 MP) the engine holds the high-water mark
+ * until the process ends. Starting a new one costs about a second, next to the
+ * several seconds such a picture takes.
+ */
+const RECYCLE_PIXELS = 16_000_000;
 
 const warned = new Set<string>();
 
@@ -85,35 +95,48 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
       const hit = await results.get(key);
       if (hit) return hit;
     }
-    const result = await slots(() => decodeAndRead(image));
+    const { result, pixels } = await slots(() => decodeAndRead(image));
+    // Its copies are garbage now; collected before the next big picture is decoded beside them.
+    if (pixels > COLLECT_AFTER_PIXELS) collectGarbage();
     // Engine failures are not cached: the next scan should try again.
     if (results && key && !(result.skipped ?? '').startsWith('OCR')) await results.set(key, result);
     return result;
   }
 
-  async function decodeAndRead(image: Buffer): Promise<ImageResult> {
+  /** The picture's result, and its pixels (0 when it did not decode). */
+  async function decodeAndRead(image: Buffer): Promise<{ result: ImageResult; pixels: number }> {
     const decoded = await decode(image);
-    if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
+    if (!decoded.ok) return { result: { candidates: [], skipped: decoded.reason }, pixels: 0 };
+    const pixels = decoded.grey.width * decoded.grey.height;
+    return { result: await read(decoded.grey, pixels >= RECYCLE_PIXELS), pixels };
+  }
+
+  /** A decoded picture through a slot's engines; `recycle`: ended after it rather than kept for the next. */
+  async function read(grey: Grey, recycle: boolean): Promise<ImageResult> {
     let worker: Engines;
     try {
       worker = await acquire();
     } catch (err) {
       return { candidates: [], skipped: `OCR engine failed to start: ${(err as Error).message ?? String(err)}` };
     }
+    const done = async (): Promise<void> => {
+      if (recycle) await discard(worker);
+      else idle.push(worker);
+    };
     const seconds = ocrBudgetSeconds();
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), seconds * 1000)));
-    const reading = recognizeGrey(worker, decoded.grey);
+    const reading = recognizeGrey(worker, grey);
     // Once abandoned at the limit it fails (its engines are gone) with nobody waiting.
     reading.catch(() => undefined);
     try {
       const result = await Promise.race([reading, outOfTime]);
       if (result) {
-        idle.push(worker);
+        await done();
         return result;
       }
     } catch (err) {
-      idle.push(worker);
+      await done();
       return { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
     } finally {
       clearTimeout(timer);
