@@ -32,15 +32,6 @@ export function ocrBudgetSeconds(): number {
   return set > 0 ? set : 60;
 }
 
-/**
- * Pictures of this many pixels or more end their engines once read. tesseract's
- * WebAssembly memory grows to the largest page it was given and never shrinks: after
- * a 40-megapixel picture (its page pass at 4 MP) the engine holds the high-water mark
- * until the process ends. Starting a new one costs about a second, next to the
- * several seconds such a picture takes.
- */
-const RECYCLE_PIXELS = 16_000_000;
-
 const warned = new Set<string>();
 
 /** A cache that cannot be trusted is said once per process, however many pools meet it. */
@@ -108,21 +99,17 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
     const decoded = await decode(image);
     if (!decoded.ok) return { result: { candidates: [], skipped: decoded.reason }, pixels: 0 };
     const pixels = decoded.grey.width * decoded.grey.height;
-    return { result: await read(decoded.grey, pixels >= RECYCLE_PIXELS), pixels };
+    return { result: await read(decoded.grey), pixels };
   }
 
-  /** A decoded picture through a slot's engines; `recycle`: ended after it rather than kept for the next. */
-  async function read(grey: Grey, recycle: boolean): Promise<ImageResult> {
+  /** A decoded picture through a slot's engines. */
+  async function read(grey: Grey): Promise<ImageResult> {
     let worker: Engines;
     try {
       worker = await acquire();
     } catch (err) {
       return { candidates: [], skipped: `OCR engine failed to start: ${(err as Error).message ?? String(err)}` };
     }
-    const done = async (): Promise<void> => {
-      if (recycle) await discard(worker);
-      else idle.push(worker);
-    };
     const seconds = ocrBudgetSeconds();
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), seconds * 1000)));
@@ -132,11 +119,11 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
     try {
       const result = await Promise.race([reading, outOfTime]);
       if (result) {
-        await done();
+        idle.push(worker);
         return result;
       }
     } catch (err) {
-      await done();
+      idle.push(worker);
       return { candidates: [], skipped: `OCR failed: ${(err as Error)?.message ?? String(err)}` };
     } finally {
       clearTimeout(timer);
