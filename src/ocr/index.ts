@@ -5,7 +5,8 @@ import { ResultCache } from './cache.js';
 import { forTerminal } from '../report/printed.js';
 import { type Engines, engineVersion, startEngines } from './engine.js';
 import { recognizeGrey } from './pipeline.js';
-import { decode } from './preprocess.js';
+import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
+import { type Grey, decode } from './preprocess.js';
 import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
@@ -85,15 +86,24 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
       const hit = await results.get(key);
       if (hit) return hit;
     }
-    const result = await slots(() => decodeAndRead(image));
+    const { result, pixels } = await slots(() => decodeAndRead(image));
+    // Its copies are garbage now; collected before the next big picture is decoded beside them.
+    if (pixels > COLLECT_AFTER_PIXELS) collectGarbage();
     // Engine failures are not cached: the next scan should try again.
     if (results && key && !(result.skipped ?? '').startsWith('OCR')) await results.set(key, result);
     return result;
   }
 
-  async function decodeAndRead(image: Buffer): Promise<ImageResult> {
+  /** The picture's result, and its pixels (0 when it did not decode). */
+  async function decodeAndRead(image: Buffer): Promise<{ result: ImageResult; pixels: number }> {
     const decoded = await decode(image);
-    if (!decoded.ok) return { candidates: [], skipped: decoded.reason };
+    if (!decoded.ok) return { result: { candidates: [], skipped: decoded.reason }, pixels: 0 };
+    const pixels = decoded.grey.width * decoded.grey.height;
+    return { result: await read(decoded.grey), pixels };
+  }
+
+  /** A decoded picture through a slot's engines. */
+  async function read(grey: Grey): Promise<ImageResult> {
     let worker: Engines;
     try {
       worker = await acquire();
@@ -103,7 +113,7 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
     const seconds = ocrBudgetSeconds();
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), seconds * 1000)));
-    const reading = recognizeGrey(worker, decoded.grey);
+    const reading = recognizeGrey(worker, grey);
     // Once abandoned at the limit it fails (its engines are gone) with nobody waiting.
     reading.catch(() => undefined);
     try {

@@ -1,6 +1,7 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, crop, decode, eraseRules, isolateLine, mayShowText, normalize, normalizeCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
@@ -554,8 +555,11 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
  */
 interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; toOrig: (b: OcrBox, s: number, pad: number) => Box }
 
+/** Cuts of the page view (see pageViewCrop), in original pixels. */
+type PageCut = (x: number, y: number, w: number, h: number) => Grey;
+
 /** A region's line, with 1.2 line heights of margin on the left and 3.5 on the right (a `-sf12` suffix the page pass split off). */
-function regionStrip(norm: Grey, grey: Grey, r: Region): Strip {
+function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
   const h = Math.max(6, r.h);
   const cx = r.x - h * 1.2;
   const cy = r.y - h * 0.5;
@@ -567,21 +571,21 @@ function regionStrip(norm: Grey, grey: Grey, r: Region): Strip {
     name: `r${Math.round(r.x)}_${Math.round(r.y)}`,
     h,
     area: r,
-    view: isolateLine(crop(norm, cx, cy, r.w + h * 4.7, h * 2), band),
+    view: isolateLine(view(cx, cy, r.w + h * 4.7, h * 2), band),
     local: () => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band)),
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
   };
 }
 
 /** A wrapped key's pieces side by side (see wrap.ts); a box maps back through the piece its centre falls in. */
-function joinStrip(norm: Grey, grey: Grey, pieces: Piece[]): Strip {
-  const { strip, origins } = stitch(norm, pieces, (c, band) => isolateLine(c, band));
+function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
+  const { strip, origins } = stitch(view, pieces, (c, band) => isolateLine(c, band));
   let local: Grey | undefined;
   return {
     name: `j${Math.round(pieces[0]!.x)}_${Math.round(pieces[0]!.y)}`,
     h: Math.max(6, ...pieces.map((p) => p.h)),
     view: strip,
-    local: () => (local ??= stitch(grey, pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
+    local: () => (local ??= stitch((x, y, w, h) => crop(grey, x, y, w, h), pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
     toOrig: (b, s, pad) => {
       const x = (b.x0 - pad) / s;
       const mid = x + (b.x1 - b.x0) / s / 2;
@@ -599,37 +603,54 @@ export async function recognizeImage(engines: Engines, image: Buffer, trace?: Tr
   return recognizeGrey(engines, decoded.grey, trace);
 }
 
-/** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
-export async function recognizeGrey(engines: Engines, original: Grey, trace?: Trace): Promise<ImageResult> {
-  const lstm = () => engines.live(engines.lstm);
-  const t0 = performance.now();
+interface PreparedPage { grey: Grey; stats: TileStats; skew: number; back?: (x: number, y: number) => [number, number]; scale: number; pagePng: Buffer }
+
+/**
+ * The page turned straight if tilted, and the PNG the page pass reads; null when it
+ * shows no text. The normalised page is made here and left here: only its PNG goes on.
+ */
+async function preparePage(original: Grey): Promise<PreparedPage | null> {
   let grey = original;
   let stats = tileStats(grey);
   // Nothing drawn on a background (noise, grain): no text to read, and tesseract
   // would spend tens of seconds finding "words" in it.
-  if (!mayShowText(stats)) return { candidates: [], skipped: NO_TEXT };
-  let norm = eraseRules(normalize(grey, stats), 56, 72);
+  if (!mayShowText(stats)) return null;
+  let norm = pageView(grey, stats);
   // A tilted page (a scan, a photo held crooked) is turned straight before it is read.
   const skew = skewAngle(norm);
-  let back: ((x: number, y: number) => [number, number]) | undefined;
+  let back: PreparedPage['back'];
   if (Math.abs(skew) >= MIN_SKEW) {
     const turned = rotateGrey(grey, -skew);
     grey = turned.grey;
     back = turned.back;
     stats = tileStats(grey);
-    norm = eraseRules(normalize(grey, stats), 56, 72);
+    norm = pageView(grey, stats);
   }
-  if (trace) trace.skew = skew;
   const scale = pageScale(norm);
+  return { grey, stats, skew, ...(back ? { back } : {}), scale, pagePng: await toPng(norm, scale) };
+}
+
+/** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
+export async function recognizeGrey(engines: Engines, original: Grey, trace?: Trace): Promise<ImageResult> {
+  const lstm = () => engines.live(engines.lstm);
+  const t0 = performance.now();
+  const prepared = await preparePage(original);
+  if (!prepared) return { candidates: [], skipped: NO_TEXT };
+  const { grey, stats, skew, back, scale, pagePng } = prepared;
+  if (trace) trace.skew = skew;
+  // The whole normalised page is garbage now (the close-ups cut their views from
+  // `grey`): for a big page, 40 MB given back before the engine grows to read it.
+  if (grey.width * grey.height > COLLECT_AFTER_PIXELS) collectGarbage();
+  const view = pageViewCrop(grey, stats);
   const t1 = performance.now();
-  let page = await read(lstm, await toPng(norm, scale), { psm: '11', choices: false });
+  let page = await read(lstm, pagePng, { psm: '11', choices: false });
   if (trace) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = findRegions(page, scale);
   let joins = findJoins(page, scale);
   if (!regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it.
-    page = await read(lstm, await toPng(norm, scale), { psm: '6', choices: false });
+    page = await read(lstm, pagePng, { psm: '6', choices: false });
     regions = findRegions(page, scale);
     joins = findJoins(page, scale);
   }
@@ -649,7 +670,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
 
   const found = new Map<string, ImageCandidate>();
   const lows: ImageCandidate[] = [];
-  const strips = [...regions.map((r) => regionStrip(norm, grey, r)), ...joins.map((pieces) => joinStrip(norm, grey, pieces))];
+  const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
   for (const strip of strips) {
     const { h, area: r } = strip;
     const region = strip.view;

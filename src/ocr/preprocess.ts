@@ -114,15 +114,10 @@ export function mayShowText(stats: TileStats): boolean {
   return stats.tw * stats.th < JUDGED_FROM_TILES || stats.backed >= 4;
 }
 
-/**
- * Dark text on a light background everywhere. Each tile's background is its
- * median grey level; its text polarity is whichever side of the background
- * carries more ink (summed over the tile and its neighbours), so white text on
- * a mid-blue chat bubble counts as light-on-dark. Ink is then stretched to
- * full contrast against the tile's local ink range.
- */
-export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
-  const { width, height, data } = src;
+/** Per tile: whether its text is light on dark, and how far its ink can go from the background. */
+interface TileInk { invert: Uint8Array; range: Float64Array }
+
+function tileInk(stats: TileStats): TileInk {
   const { tw, th, bg, bright, dark } = stats;
   const n = tw * th;
   const invert = new Uint8Array(n);
@@ -150,21 +145,70 @@ export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
       range[t] = invert[t] ? 255 - bg[t]! : bg[t]!;
     }
   }
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
+  return { invert, range };
+}
+
+/** The rectangle [x0, x1) x [y0, y1) of the page as normalize() makes it. */
+function normalizeRect(src: Grey, stats: TileStats, ink: TileInk, x0: number, y0: number, x1: number, y1: number): Grey {
+  const { width, data } = src;
+  const { tw, bg } = stats;
+  const { invert, range } = ink;
+  const w = x1 - x0;
+  const out = new Uint8Array(w * (y1 - y0));
+  for (let y = y0; y < y1; y++) {
     const ty = (y / TILE) | 0;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
+    for (let x = x0; x < x1; x++) {
       const t = ty * tw + ((x / TILE) | 0);
       const b = bg[t]!;
-      const v = data[i]!;
-      const ink = invert[t] ? v - b : b - v;
+      const v = data[y * width + x]!;
+      const inkV = invert[t] ? v - b : b - v;
       const r = Math.max(60, range[t]! * 0.85);
-      const s = 255 - (ink * 255) / r;
-      out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
+      const s = 255 - (inkV * 255) / r;
+      out[(y - y0) * w + x - x0] = s < 0 ? 0 : s > 255 ? 255 : s;
     }
   }
-  return { data: out, width, height };
+  return { data: out, width: w, height: y1 - y0 };
+}
+
+/**
+ * Dark text on a light background everywhere. Each tile's background is its
+ * median grey level; its text polarity is whichever side of the background
+ * carries more ink (summed over the tile and its neighbours), so white text on
+ * a mid-blue chat bubble counts as light-on-dark. Ink is then stretched to
+ * full contrast against the tile's local ink range.
+ */
+export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
+  return normalizeRect(src, stats, tileInk(stats), 0, 0, src.width, src.height);
+}
+
+/** Runs of ink longer than these (px, in a row and in a column) are rules, not glyphs: see eraseRules. */
+export const RULE_RUN = 56;
+export const RULE_COLUMN_RUN = 72;
+
+/** The page as the page pass sees it: normalised, rules erased. */
+export function pageView(src: Grey, stats: TileStats): Grey {
+  return eraseRules(normalize(src, stats), RULE_RUN, RULE_COLUMN_RUN);
+}
+
+/**
+ * Cuts of pageView(src, stats), each what crop() would cut from it, made
+ * without the whole page: a 40-megapixel page is 40 MB a copy, held through
+ * every close-up otherwise. Each cut is normalised and rule-erased with a margin
+ * one run longer than a rule: a run that reaches into the cut from outside is
+ * then longer than a rule inside the margin too, so it is erased as on the page.
+ */
+export function pageViewCrop(src: Grey, stats: TileStats): (x: number, y: number, w: number, h: number) => Grey {
+  const ink = tileInk(stats);
+  return (x, y, w, h) => {
+    const x0 = Math.max(0, Math.floor(x));
+    const y0 = Math.max(0, Math.floor(y));
+    const x1 = Math.max(x0 + 1, Math.min(src.width, Math.ceil(x + w)));
+    const y1 = Math.max(y0 + 1, Math.min(src.height, Math.ceil(y + h)));
+    const mx0 = Math.max(0, x0 - RULE_RUN - 1);
+    const my0 = Math.max(0, y0 - RULE_COLUMN_RUN - 1);
+    const rect = normalizeRect(src, stats, ink, mx0, my0, Math.min(src.width, x1 + RULE_RUN + 1), Math.min(src.height, y1 + RULE_COLUMN_RUN + 1));
+    return crop(eraseRules(rect, RULE_RUN, RULE_COLUMN_RUN), x0 - mx0, y0 - my0, x1 - x0, y1 - y0);
+  };
 }
 
 export function crop(src: Grey, x: number, y: number, w: number, h: number): Grey {

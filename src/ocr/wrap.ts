@@ -5,7 +5,7 @@
 // consecutive lines are joined into one strip and read as one line; for a v2
 // key the checksum decides which joins are real (see docs/ocr.md, "Wrapped keys").
 import type { OcrWord } from './engine.js';
-import { type Grey, crop } from './preprocess.js';
+import type { Grey } from './preprocess.js';
 
 /** A piece of a key on one line, in original pixels. */
 export interface Piece { x: number; y: number; w: number; h: number }
@@ -160,7 +160,7 @@ export interface Origin { x0: number; sx: number; sy: number; w: number }
  * then placed on white a tenth of a line apart (a glyph's spacing, not a
  * word's), so the key reads as one word.
  */
-export function stitch(src: Grey, pieces: Piece[], prepare: (crop: Grey, band: { from: number; to: number }) => Grey): { strip: Grey; origins: Origin[] } {
+export function stitch(cut: (x: number, y: number, w: number, h: number) => Grey, pieces: Piece[], prepare: (crop: Grey, band: { from: number; to: number }) => Grey): { strip: Grey; origins: Origin[] } {
   const lineH = Math.max(...pieces.map((p) => p.h));
   const bandH = Math.ceil(lineH * 2);
   const gap = Math.max(1, Math.round(lineH * 0.1));
@@ -168,7 +168,7 @@ export function stitch(src: Grey, pieces: Piece[], prepare: (crop: Grey, band: {
     const cy = p.y + p.h / 2 - bandH / 2;
     const oy = Math.max(0, Math.floor(cy));
     const band = { from: cy + bandH / 2 - lineH * 0.75 - oy, to: cy + bandH / 2 + lineH * 0.75 - oy };
-    return { grey: prepare(crop(src, p.x - 1, cy, p.w + 2, bandH), band), ox: Math.max(0, Math.floor(p.x - 1)), oy };
+    return { grey: prepare(cut(p.x - 1, cy, p.w + 2, bandH), band), ox: Math.max(0, Math.floor(p.x - 1)), oy };
   });
   const width = crops.reduce((a, c) => a + c.grey.width, 0) + gap * (crops.length - 1);
   const h = Math.max(...crops.map((c) => c.grey.height));

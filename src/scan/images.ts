@@ -57,27 +57,28 @@ export function ownCacheFolder(dir: string): SkipFolder[] {
 }
 
 /**
- * Pixels read at once: as many as the largest picture decoded (40 MP). The OCR pool
- * reads a picture per core, and a 40 MP one holds about 300 MB while it is read (its
- * grey copy, its normalised copy, the decoder's and the engine's buffers): two at
- * once went past 400 MB. A picture of that size is read alone; screenshots (1 to 8 MP)
- * still share the cores.
+ * Memory the pictures being read at once may take, in MB: the OCR pool reads one
+ * picture per core, and each holds an engine (about 140 MB of tesseract's
+ * WebAssembly memory once it has read a page) and about 3.5 bytes per pixel while
+ * it is read (the grey picture, its normalised copy, the 4-megapixel page and
+ * sharp's buffers). 340 MB: two screenshots (141 MB each) still share the cores, a
+ * picture over 8.5 MP is read alone (two 20 MP ones at once went past 400 MB).
  */
-const PIXELS_IN_FLIGHT = MAX_PIXELS;
+const MB_IN_FLIGHT = 340;
+const ENGINE_MB = 140;
+const MB_PER_PIXEL = 3.5 / 1_000_000;
 
-/** The semaphore counts megapixels: async-mutex walks every unit of its value on each release. */
-const MEGAPIXEL = 1_000_000;
-
-/** What a picture weighs against that budget, in megapixels: its pixels when its header says, else the whole budget (the decoder will tell). */
-function pixelWeight(data: Buffer): number {
+/** What a picture weighs against that budget, in MB: by its header's size, else the whole budget (the decoder will tell). */
+function memoryWeight(data: Buffer): number {
   const size = headerSize(data);
-  const pixels = size && 'width' in size ? size.width * size.height : PIXELS_IN_FLIGHT;
-  return Math.max(1, Math.ceil(Math.min(PIXELS_IN_FLIGHT, pixels) / MEGAPIXEL));
+  const pixels = size && 'width' in size ? Math.min(MAX_PIXELS, size.width * size.height) : MAX_PIXELS;
+  return Math.min(MB_IN_FLIGHT, Math.ceil(ENGINE_MB + pixels * MB_PER_PIXEL));
 }
 
 export class ImageScanner {
   private pool: Promise<OcrPool> | null = null;
-  private readonly pixels = new Semaphore(PIXELS_IN_FLIGHT / MEGAPIXEL);
+  /** Counted in MB: async-mutex walks every unit of its value on each release. */
+  private readonly memory = new Semaphore(MB_IN_FLIGHT);
 
   constructor(private readonly opts: ImageScanOptions) {}
 
@@ -97,7 +98,7 @@ export class ImageScanner {
     if (problem) return { inPixels: [], skipped: pixelSkip(problem, true) };
     let result: Awaited<ReturnType<OcrPool['recognize']>>;
     try {
-      result = await owned('OCR', this.pixels.runExclusive(() => this.ocr().then((pool) => pool.recognize(data, name)), pixelWeight(data)));
+      result = await owned('OCR', this.memory.runExclusive(() => this.ocr().then((pool) => pool.recognize(data, name)), memoryWeight(data)));
     } catch (err) {
       // The bytes were searched; the pixels were not.
       return { inPixels: [], skipped: { reason: `image not read: ${err instanceof StallError ? err.message : `OCR failed (${(err as Error).message})`}` } };

@@ -1,6 +1,7 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
-import { eraseRules, mayShowText, rotateGrey, skewAngle, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { readFileSync } from 'node:fs';
+import { crop, decode, eraseRules, mayShowText, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, type Grey } from '../../src/ocr/preprocess.js';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -76,5 +77,29 @@ describe('skewAngle and rotateGrey', () => {
     const [x, y] = back(straight.width / 2, straight.height / 2);
     expect(Math.abs(x - 300)).toBeLessThan(1);
     expect(Math.abs(y - 200)).toBeLessThan(1);
+  });
+});
+
+describe('pageViewCrop', () => {
+  // Rules (long runs) cross the cuts' edges at every offset: the margin must erase them as the whole page does.
+  const ruled = grey(400, 300, (x, y) => (y === 100 || x === 150 || (y % 16 < 10 && x % 5 < 2) ? 20 : 245));
+  it.each([
+    ['a ruled page', ruled],
+    ['a screenshot', null],
+  ] as const)('cuts %s as crop() cuts the whole page view', async (_name, page) => {
+    let src = page;
+    if (!src) {
+      const d = await decode(readFileSync(new URL('../fixtures/images/010-apiclient-light.png', import.meta.url)));
+      if (!d.ok) throw new Error(d.reason);
+      src = d.grey;
+    }
+    const stats = tileStats(src);
+    const whole = pageView(src, stats);
+    const cut = pageViewCrop(src, stats);
+    const n = noise(3);
+    for (let i = 0; i < 60; i++) {
+      const [x, y, w, h] = [(n() / 255) * src.width - 20, (n() / 255) * src.height - 20, 5 + (n() % 200), 5 + (n() % 80)];
+      expect(cut(x, y, w, h)).toEqual(crop(whole, x, y, w, h));
+    }
   });
 });
