@@ -258,16 +258,22 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
 /**
  * Key characters after `sfk_` that make a key worth flagging even when it
  * cannot be completed (a tooltip over part of it, a key cut by a box edge):
- * a masked key shows at most 4 (`sfk_ZSXN••••`), and on the negatives of the
- * wild and bench sets no reading of anything that is not a key had more than
- * 6 (docs/ocr.md, "Partly hidden keys").
+ * a masked key shows at most 4 of its own (`sfk_ZSXN••••`). Its mask, though,
+ * is read as letters (`sTk_rrxrrxrxrixfyhy` for `sfk_******…fyhy`: 15 on two
+ * of four masked negatives, bench/ocr/partial-probe.ts), so a run must also
+ * hold at least half as many different characters as it is long: a mask
+ * repeats a few (6 of 15 there), while 8 or more random base62 characters
+ * fall under half in none of 200,000 draws per length (8, 12, 16, 36).
  */
 export const PARTIAL_MIN = 8;
 
-/** The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer. */
+/** The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer and not a mask. */
 export function partialV2(seq: PSym[]): PSym[] | null {
   let best: PSym[] | null = null;
-  for (const hit of findV2(seq, PARTIAL_MIN)) if (hit.sep && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
+  for (const hit of findV2(seq, PARTIAL_MIN)) {
+    const distinct = new Set(hit.syms.map(top)).size;
+    if (hit.sep && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
+  }
   return best;
 }
 

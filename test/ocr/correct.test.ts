@@ -229,6 +229,8 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(partialV2(line(`sfk_${body.slice(0, 11)} Copied to clipboard`))!.map((x) => x.choices[0]!.ch).join('')).toBe(body.slice(0, 11));
     expect(partialV2(line(`sfk_${body.slice(0, PARTIAL_MIN - 1)} Copied`))).toBeNull();
     expect(partialV2(line('sfk_ZSXN.....cF8u'))).toBeNull();
+    // A mask read as letters (fixture 012's `sfk_******…fyhy`) repeats a few.
+    expect(partialV2(line('sTk_rrxrrxrxrixfyhy Copy'))).toBeNull();
     // Only after the separator: `sfk` run into a word is not a key's start.
     expect(partialV2(line(`sfkZSXNAbCdEfGh`))).toBeNull();
   });
