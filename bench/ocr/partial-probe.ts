@@ -23,6 +23,9 @@ for (const dir of process.argv.slice(2)) {
     const texts = [...trace.texts, (trace.pageWords ?? []).join(' ')];
     // As partialV2 counts: a run holding fewer different characters than half its length is a mask read as letters.
     const run = Math.max(0, ...texts.flatMap((t) => [...t.matchAll(START)].map((m) => m[1]!).filter((r) => new Set(r).size * 2 >= r.length).map((r) => r.length)));
+    // A v1 key's start hidden: hex digits before `-sf<dc>` (PARTIAL_V1_MIN).
+    const hex = Math.max(0, ...texts.flatMap((t) => [...t.matchAll(/([0-9a-f]+)-?s[fT][0-9]/g)].map((m) => m[1]!.length)));
+    if (hex && kind !== 'key') console.log(`${dir}/${e.file} (${kind}): ${hex} hex digits before -sf<dc>`);
     (longest[kind] ??= []).push(run);
     if (run >= 5 && kind !== 'key') console.log(`${dir}/${e.file} (${kind}): ${run}`);
   }

@@ -277,8 +277,16 @@ export function partialV2(seq: PSym[]): PSym[] | null {
   return best;
 }
 
-/** Every place a line reads like `<hex>-sf<dc>`. */
-function findV1(seq: PSym[]): V1Hit[] {
+/**
+ * Hex digits before a `-sf<dc>` that make a v1 key worth flagging when the
+ * rest of it is hidden (a tooltip over its start): as for PARTIAL_MIN, and
+ * `<8 hex>-sf<1-24>` is not something prose, hashes or ids end in (on the
+ * negatives of bench/ocr/partial-probe.ts, none).
+ */
+export const PARTIAL_V1_MIN = 8;
+
+/** Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits (31: a whole key, a digit lost). */
+export function findV1(seq: PSym[], min = 31): V1Hit[] {
   const hits: V1Hit[] = [];
   for (let q = 1; q + 2 < seq.length; q++) {
     let d = q;
@@ -297,7 +305,7 @@ function findV1(seq: PSym[]): V1Hit[] {
     }
     if (d === q && hex.length > 32) hex.pop(); // no dash: the last symbol may be a misread dash
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
-    if (hex.length < 31) continue;
+    if (hex.length < min) continue;
     let dc = '';
     let dcSure = !fLost;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
@@ -741,11 +749,14 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     };
     // The longest `sfk_` start read in this region: flagged `low` if nothing better comes of it.
     let partial: PSym[] | null = null;
-    const notePartial = (seq: PSym[], inside: boolean): void => {
+    // And of a v1 key, the longest hex run before `-sf<dc>` (a tooltip over its start).
+    let partial1: V1Hit | null = null;
+    const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
-      if (p && inside && p.length > (partial?.length ?? 0)) partial = p;
+      if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
+      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
-    for (const seq of pageSeqs) if (r) notePartial(seq, !!partialV2(seq) && inRegion(partialV2(seq)!, r));
+    for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
     for (const hit of pageV1) if (r && inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
     if (v2Readings.length) acceptV2(resolveV2(false));
@@ -761,7 +772,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
       const toOrig = (b: OcrBox): Box => strip.toOrig(b, s, pad);
       for (const seq of lineSymbols(words, toOrig)) {
-        notePartial(seq, true);
+        notePartial(seq);
         for (const hit of findV2(seq)) {
           sawV2 = true;
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
@@ -836,6 +847,11 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const v1 = settleV1(v1Readings, grey);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
+    else if (partial1) {
+      // Flagged as what was read of it: its hex, `-sf`, its data centre.
+      const hit = partial1 as V1Hit;
+      lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
+    }
   }
   const candidates = [...found.values()];
   for (const l of lows) {

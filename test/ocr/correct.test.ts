@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { PARTIAL_MIN, caseBySize, cutAtEnd, findRegions, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, cutAtEnd, findRegions, findV1, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -233,6 +233,13 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(partialV2(line('sTk_rrxrrxrxrixfyhy Copy'))).toBeNull();
     // Only after the separator: `sfk` run into a word is not a key's start.
     expect(partialV2(line(`sfkZSXNAbCdEfGh`))).toBeNull();
+  });
+
+  it(`finds ${PARTIAL_V1_MIN}+ hex digits before a v1 key's -sf<dc>, not fewer`, () => {
+    const hex = '27403a1b9c0d4e5f';
+    expect(findV1(line(`Copy ${hex}-sf12`))).toHaveLength(0);
+    expect(findV1(line(`Copy ${hex}-sf12`), PARTIAL_V1_MIN)[0]!.syms).toHaveLength(16);
+    expect(findV1(line(`Copy ${hex.slice(0, PARTIAL_V1_MIN - 1)}-sf12`), PARTIAL_V1_MIN)).toHaveLength(0);
   });
 });
 
