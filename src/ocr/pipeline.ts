@@ -181,7 +181,8 @@ const has = (s: Sym | undefined, set: string) => !!s && s.choices.some((c) => c.
 
 /** `sep`: the body starts after a separator read as one (`sfk_`, `sfk-`), not right after `sfk`. */
 interface V2Hit { syms: PSym[]; sep: boolean }
-interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean }
+/** `plain`: the suffix read as written, `-sf` (no lost dash or `f`, no `5` for `s`). */
+interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean; plain?: boolean }
 
 /**
  * Letters and digits of the word starting at `q` (a key character read as
@@ -279,9 +280,11 @@ export function partialV2(seq: PSym[]): PSym[] | null {
 
 /**
  * Hex digits before a `-sf<dc>` that make a v1 key worth flagging when the
- * rest of it is hidden (a tooltip over its start): as for PARTIAL_MIN, and
- * `<8 hex>-sf<1-24>` is not something prose, hashes or ids end in (on the
- * negatives of bench/ocr/partial-probe.ts, none).
+ * rest of it is hidden (a tooltip over its start), as PARTIAL_MIN for v2. Only
+ * with the suffix read as written (`plain`): findV1's tolerance (`5` for `s`,
+ * a lost dash or `f`) found `-sf` inside three of the four hex-noise negatives
+ * of bench seed 5813 (`…401d1594…` as `401d1-s` `f9`); `<8 hex>-sf<1-24>` as
+ * written is what no prose, hash or id of the sets holds.
  */
 export const PARTIAL_V1_MIN = 8;
 
@@ -322,7 +325,8 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
       dcSure = false;
     }
     if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32 });
+    const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
   }
   return hits;
 }
@@ -754,7 +758,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
