@@ -18,12 +18,15 @@ export interface Shot {
   boxes: (Box | null)[];
   /** Whether every box found lies inside the viewport. */
   fits: boolean;
+  /** What `decorate` returned (wild.ts: how many of the key's characters its overlay touches). */
+  decorated: unknown;
 }
 
 /**
  * Render `html` at a viewport of `width` x `height` CSS pixels and device
  * scale `dsf`, then run `decorate` in the page (after fonts load, before the
- * shot: an overlay placed over a key) and screenshot it.
+ * shot: an overlay placed over a key, which may return a measure of it) and
+ * screenshot it.
  */
 export async function shoot(
   browser: Browser,
@@ -58,10 +61,10 @@ export async function shoot(
       }
       return found;
     }, texts);
-    if (decorate) await pg.evaluate(decorate);
+    const decorated: unknown = decorate ? await pg.evaluate(decorate) : undefined;
     const fits = boxes.every((b) => b === null || (b.x >= 0 && b.y >= 0 && b.x + b.width <= view.width && b.y + b.height <= view.height));
     const image = await pg.screenshot({ type: format.type, ...(format.type === 'jpeg' ? { quality: format.quality } : {}) });
-    return { image, boxes, fits };
+    return { image, boxes, fits, decorated };
   } finally {
     await context.close();
   }

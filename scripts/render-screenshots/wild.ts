@@ -105,7 +105,10 @@ type Cover = 'cursor' | 'pointer' | 'selection' | 'tooltip-edge' | 'tooltip';
 
 /**
  * In-page script placing something over characters [from, to) of the key:
- * a text cursor, a mouse pointer, a selection highlight, or a tooltip.
+ * a text cursor, a mouse pointer, a selection highlight, or a tooltip. It
+ * returns how many of the key's characters the overlay's box touches (0 for a
+ * selection, which hides nothing): a `Copy` tooltip placed over one character
+ * is wider than it (its text and padding), and a pointer's arrow spans two.
  */
 function coverScript(secret: string, cover: Cover, from: number, to: number, dark: boolean): string {
   return `(() => {
@@ -125,7 +128,7 @@ function coverScript(secret: string, cover: Cover, from: number, to: number, dar
         const span = document.createElement('span');
         span.style.background = ${JSON.stringify(dark ? '#264f78' : '#b4d5fe')};
         range.surroundContents(span);
-        return;
+        return 0;
       }
       if (kind === 'cursor') {
         Object.assign(el.style, { left: (r.left + r.width / 2 - 1) + 'px', top: (r.top - r.height * 0.15) + 'px', width: '2px', height: (r.height * 1.3) + 'px', background: ${JSON.stringify(dark ? '#f0f0f0' : '#111111')} });
@@ -138,8 +141,20 @@ function coverScript(secret: string, cover: Cover, from: number, to: number, dar
         Object.assign(el.style, { left: r.left + 'px', top: (r.top - 2) + 'px', minWidth: r.width + 'px', height: (r.height + 4) + 'px', padding: '0 6px', boxSizing: 'border-box', background: '#333842', color: '#fff', font: (r.height * 0.55) + 'px sans-serif', lineHeight: (r.height + 4) + 'px', borderRadius: '4px', boxShadow: '0 2px 6px rgba(0,0,0,.3)' });
       }
       document.body.appendChild(el);
-      return;
+      const c = el.getBoundingClientRect();
+      let touched = 0;
+      for (let i = 0; i < text.length; i++) {
+        const g = document.createRange();
+        g.setStart(n, at + i);
+        g.setEnd(n, at + i + 1);
+        // A wrapped key's character may have two rects (the break); the last is where it is drawn.
+        const rs = g.getClientRects();
+        const b = rs[rs.length - 1];
+        if (b && Math.min(b.right, c.right) - Math.max(b.left, c.left) >= 1 && Math.min(b.bottom, c.bottom) - Math.max(b.top, c.top) >= 1) touched++;
+      }
+      return touched;
     }
+    return -1;
   })()`;
 }
 
@@ -235,14 +250,18 @@ async function main(): Promise<void> {
             const n = c === 'tooltip' ? int(rng, 5, 12) : c === 'selection' ? int(rng, 4, 20) : 1;
             const from = int(rng, 5, secret.length - n);
             cover = coverScript(secret, c, from, from + n, style.theme === 'dark');
-            // A cursor or pointer over a glyph hides part of it; a selection hides nothing.
-            hidden = c === 'selection' ? 0 : n;
             variant += ` ${c} ${from}+${n}`;
           }
         }
         const height = int(rng, 330, 420) + style.size * 6;
         const shot = await shoot(browser, html, { width, height, dsf: style.dsf }, [secret], { type: 'png' }, cover);
         if (!shot.boxes[0]) throw new Error(`${family} ${i}: the secret is missing from the rendered page`);
+        if (cover) {
+          // Measured in the page, not assumed from what the cover was placed over.
+          if (typeof shot.decorated !== 'number' || shot.decorated < 0) throw new Error(`${family} ${i}: the cover found no key to cover`);
+          hidden = shot.decorated;
+          variant += ` touches ${hidden}`;
+        }
         const d = await degrade(family, await toRgb(shot.image), rng);
         const file = `${family}-${String(i).padStart(3, '0')}.${d.ext}`;
         await writeFile(join(out, file), d.image);

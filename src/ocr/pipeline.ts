@@ -180,11 +180,35 @@ function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box, joined = fals
 const top = (s: Sym) => s.choices[0]?.ch ?? '';
 const has = (s: Sym | undefined, set: string) => !!s && s.choices.some((c) => c.ch.length === 1 && set.includes(c.ch) && (c === s.choices[0] || c.conf >= 20));
 
-interface V2Hit { syms: PSym[] }
-interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean }
+/** `sep`: the body starts after a separator read as one (`sfk_`, `sfk-`), not right after `sfk`. */
+interface V2Hit { syms: PSym[]; sep: boolean }
+/** `plain`: the suffix read as written, `-sf` (no lost dash or `f`, no `5` for `s`). */
+interface V1Hit { syms: PSym[]; run: PSym[]; dc: string; dcSure: boolean; exact: boolean; plain?: boolean }
 
-/** Every place a line reads like `sfk_` followed by key characters. */
-export function findV2(seq: PSym[]): V2Hit[] {
+/**
+ * Letters and digits of the word starting at `q` (a key character read as
+ * punctuation counts, see PUNCT_AS), up to the next space or other punctuation.
+ */
+function wordLength(seq: PSym[], q: number): number {
+  let n = 0;
+  while (seq[q + n] && !seq[q + n]!.space && (ALNUM.test(top(seq[q + n]!)) || PUNCT_AS[top(seq[q + n]!)])) n++;
+  return n;
+}
+
+/**
+ * Pieces of a key split by a space and read together (`CURSOR_JOIN`): a text
+ * cursor or caret drawn inside a key is blanked from a close-up (a column
+ * inked over the whole line) or read as a gap, so the key comes out as two
+ * words. Joined when the key so far is short of a whole one (fewer than 33,
+ * what a reading needs to be searched) and the two words together are 34-37
+ * long (the glyph under the cursor lost, kept, or the cursor read as one
+ * more): prose after a whole key does not qualify, and the checksum decides
+ * whether the join is a key.
+ */
+const CURSOR_JOIN = { below: 33, from: 34, upto: 37 };
+
+/** Every place a line reads like `sfk_` followed by `min` or more key characters. */
+export function findV2(seq: PSym[], min = 30): V2Hit[] {
   const hits: V2Hit[] = [];
   for (let p = 0; p + 3 < seq.length; p++) {
     let score = 0;
@@ -201,9 +225,16 @@ export function findV2(seq: PSym[]): V2Hit[] {
     for (const start of starts) {
       let q = start;
       const body: PSym[] = [];
+      let joined = false;
       while (q < seq.length && body.length < 40) {
         const s = seq[q]!;
-        if (s.space) break;
+        if (s.space) {
+          const after = body.length + wordLength(seq, q + 1);
+          if (joined || body.length >= CURSOR_JOIN.below || after < CURSOR_JOIN.from || after > CURSOR_JOIN.upto) break;
+          joined = true;
+          q++;
+          continue;
+        }
         if (!ALNUM.test(top(s))) {
           // A letter read as punctuation inside the key (`J` as `)`, `l` as `|`):
           // it stands for the letters it looks like, when the key goes on after it;
@@ -220,14 +251,46 @@ export function findV2(seq: PSym[]): V2Hit[] {
         body.push(s);
         q++;
       }
-      if (body.length >= 30) { hits.push({ syms: body }); break; }
+      if (body.length >= min) { hits.push({ syms: body, sep: start === p + 4 }); break; }
     }
   }
   return hits;
 }
 
-/** Every place a line reads like `<hex>-sf<dc>`. */
-function findV1(seq: PSym[]): V1Hit[] {
+/**
+ * Key characters after `sfk_` that make a key worth flagging even when it
+ * cannot be completed (a tooltip over part of it, a key cut by a box edge):
+ * a masked key shows at most 4 of its own (`sfk_ZSXN••••`). Its mask, though,
+ * is read as letters (`sTk_rrxrrxrxrixfyhy` for `sfk_******…fyhy`: 15 on two
+ * of four masked negatives, bench/ocr/partial-probe.ts), so a run must also
+ * hold at least half as many different characters as it is long: a mask
+ * repeats a few (6 of 15 there), while 8 or more random base62 characters
+ * fall under half in none of 200,000 draws per length (8, 12, 16, 36).
+ */
+export const PARTIAL_MIN = 8;
+
+/** The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer and not a mask. */
+export function partialV2(seq: PSym[]): PSym[] | null {
+  let best: PSym[] | null = null;
+  for (const hit of findV2(seq, PARTIAL_MIN)) {
+    const distinct = new Set(hit.syms.map(top)).size;
+    if (hit.sep && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
+  }
+  return best;
+}
+
+/**
+ * Hex digits before a `-sf<dc>` that make a v1 key worth flagging when the
+ * rest of it is hidden (a tooltip over its start), as PARTIAL_MIN for v2. Only
+ * with the suffix read as written (`plain`): findV1's tolerance (`5` for `s`,
+ * a lost dash or `f`) found `-sf` inside three of the four hex-noise negatives
+ * of bench seed 5813 (`…401d1594…` as `401d1-s` `f9`); `<8 hex>-sf<1-24>` as
+ * written is what no prose, hash or id of the sets holds.
+ */
+export const PARTIAL_V1_MIN = 8;
+
+/** Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits (31: a whole key, a digit lost). */
+export function findV1(seq: PSym[], min = 31): V1Hit[] {
   const hits: V1Hit[] = [];
   for (let q = 1; q + 2 < seq.length; q++) {
     let d = q;
@@ -246,7 +309,7 @@ function findV1(seq: PSym[]): V1Hit[] {
     }
     if (d === q && hex.length > 32) hex.pop(); // no dash: the last symbol may be a misread dash
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
-    if (hex.length < 31) continue;
+    if (hex.length < min) continue;
     let dc = '';
     let dcSure = !fLost;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
@@ -263,7 +326,8 @@ function findV1(seq: PSym[]): V1Hit[] {
       dcSure = false;
     }
     if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32 });
+    const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
   }
   return hits;
 }
@@ -708,6 +772,16 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       v2Done = true;
       if (!found.has(res.key)) found.set(res.key, { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'high', box: full });
     };
+    // The longest `sfk_` start read in this region: flagged `low` if nothing better comes of it.
+    let partial: PSym[] | null = null;
+    // And of a v1 key, the longest hex run before `-sf<dc>` (a tooltip over its start).
+    let partial1: V1Hit | null = null;
+    const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
+      const p = partialV2(seq);
+      if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
+      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+    };
+    for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
     for (const hit of pageV1) if (r && inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
     if (v2Readings.length) acceptV2(resolveV2(false));
@@ -723,6 +797,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
       const toOrig = (b: OcrBox): Box => strip.toOrig(b, s, pad);
       for (const seq of lineSymbols(words, toOrig)) {
+        notePartial(seq);
         for (const hit of findV2(seq)) {
           sawV2 = true;
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
@@ -783,14 +858,25 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       acceptV2(res);
     }
     if (!v2Done && guess) lows.push(guess);
-    else if (!v2Done && v2Readings.length) {
-      const res = solveV2(v2Readings, 0);
-      const best = `sfk_${res.best}`;
-      if (/^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
+    else if (!v2Done) {
+      const res = v2Readings.length ? solveV2(v2Readings, 0) : null;
+      const best = `sfk_${res?.best ?? ''}`;
+      if (res && /^sfk_[0-9A-Za-z]{36}$/.test(best)) lows.push({ ruleId: 'spreeflo-api-key-v2', key: best, confidence: 'low', box: boxOf(res.ref) });
+      else if (partial) {
+        // A key that cannot be completed (part of it hidden, or read too badly to
+        // be searched) is still flagged, as what was read of it.
+        const syms = (partial as PSym[]).slice(0, 36);
+        lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${syms.map((x) => (ALNUM.test(top(x)) ? top(x) : '')).join('')}`, confidence: 'low', box: boxOf(syms) });
+      }
     }
     const v1 = settleV1(v1Readings, grey);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
+    else if (partial1) {
+      // Flagged as what was read of it: its hex, `-sf`, its data centre.
+      const hit = partial1 as V1Hit;
+      lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
+    }
   }
   const candidates = [...found.values()];
   for (const l of lows) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { caseBySize, cutAtEnd, findRegions, findV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, cutAtEnd, findRegions, findV1, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -204,6 +204,44 @@ describe('punctuation inside a key as read', () => {
     expect(hits).toHaveLength(1);
     expect(hits[0]!.syms).toHaveLength(36);
     expect(hits[0]!.syms[at]!.choices.map((c) => c.ch).join('')).toBe(choices);
+  });
+});
+
+describe('keys split or cut by what is drawn over them', () => {
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: ch === ' ' ? [{ ch, conf: 100 }] : [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const body = KEY.slice(4);
+
+  it('joins a key a text cursor split into two words', () => {
+    // The glyph under the cursor lost (35), or read (36).
+    for (const shown of [`sfk_${body.slice(0, 12)} ${body.slice(13)}`, `sfk_${body.slice(0, 20)} ${body.slice(20)}`]) {
+      const hits = findV2(line(`key: ${shown} thanks`));
+      expect(hits).toHaveLength(1);
+      expect(hits[0]!.syms.map((x) => x.choices[0]!.ch).join('')).toBe(shown.slice(4).replace(' ', ''));
+    }
+  });
+
+  it('joins no prose: not after a whole key, nor a word that would make it too long', () => {
+    expect(findV2(line(`sfk_${body} thanks`))[0]!.syms).toHaveLength(36);
+    expect(findV2(line(`sfk_${body.slice(0, 12)} for the sync job`))).toHaveLength(0);
+  });
+
+  it(`flags a key start of ${PARTIAL_MIN}+ characters, not a masked key`, () => {
+    expect(partialV2(line(`sfk_${body.slice(0, 11)} Copied to clipboard`))!.map((x) => x.choices[0]!.ch).join('')).toBe(body.slice(0, 11));
+    expect(partialV2(line(`sfk_${body.slice(0, PARTIAL_MIN - 1)} Copied`))).toBeNull();
+    expect(partialV2(line('sfk_ZSXN.....cF8u'))).toBeNull();
+    // A mask read as letters (fixture 012's `sfk_******…fyhy`) repeats a few.
+    expect(partialV2(line('sTk_rrxrrxrxrixfyhy Copy'))).toBeNull();
+    // Only after the separator: `sfk` run into a word is not a key's start.
+    expect(partialV2(line(`sfkZSXNAbCdEfGh`))).toBeNull();
+  });
+
+  it(`finds ${PARTIAL_V1_MIN}+ hex digits before a v1 key's -sf<dc>, not fewer`, () => {
+    const hex = '27403a1b9c0d4e5f';
+    expect(findV1(line(`Copy ${hex}-sf12`))).toHaveLength(0);
+    expect(findV1(line(`Copy ${hex}-sf12`), PARTIAL_V1_MIN)[0]!.syms).toHaveLength(16);
+    expect(findV1(line(`Copy ${hex.slice(0, PARTIAL_V1_MIN - 1)}-sf12`), PARTIAL_V1_MIN)).toHaveLength(0);
+    // Hex noise read with a `5` taken for `s`: found, but not as written.
+    expect(findV1(line('73a7b0ac43f507e8401d1594daf611bf'), PARTIAL_V1_MIN).every((h) => !h.plain)).toBe(true);
   });
 });
 
