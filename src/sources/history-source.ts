@@ -204,8 +204,9 @@ export class HistorySource implements Source {
       await packed.finish();
       await reader.finish();
       await containers.settled();
-      markersRead(noMarker);
     } finally {
+      // Settled however the scan ends: a set cut short only makes the diff run.
+      markersRead(noMarker);
       packed.close();
       reader.close();
       await content.close();
