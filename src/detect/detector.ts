@@ -14,7 +14,9 @@ import {
   decodeBlock,
   findBase64Blocks,
   hexRuns,
+  holdsAsciiRun,
   joinedPieces,
+  plainOffsetOf,
   sniffUtf16,
   unescapeUnicode,
   utf16Needle,
@@ -221,21 +223,24 @@ export class Detector {
         for (let skip = 0; skip < 4; skip++) this.decoded(Buffer.from(text.text.slice(skip), 'base64'), 'base64', depth, true, block, text, (b) => skip + Math.floor((b * 4) / 3), out);
         continue;
       }
-      starts.push(size);
-      which.push(i);
-      shifts.push(0);
-      size += decoded.bytes;
-      size += SEPARATOR.copy(data, size);
+      // Decoded bytes are kept for the search only where a key can be in them: PEM bundles
+      // (certifi's cacert.pem) decode to certificates, and their pieces after the armor's
+      // `-----` (below) to bytes out of step.
+      const keep = (shift: number, bytes: number) => {
+        if (!holdsAsciiRun(data, size, size + bytes, KEY_BYTES)) return;
+        starts.push(size);
+        which.push(i);
+        shifts.push(shift);
+        size += bytes;
+        size += SEPARATOR.copy(data, size);
+      };
+      keep(0, decoded.bytes);
       // `-` and `_` are base64url's, or join a name to base64 (`secret-<base64>`), which is
       // decoded in step only from after the join.
       if (!decoded.joined) continue;
-      const text = textOf(i).text;
-      for (const joined of joinedPieces(text, MIN_BASE64_CHARS)) {
-        starts.push(size);
-        which.push(i);
-        shifts.push(joined);
-        size += data.write(text.slice(joined), size, 'base64');
-        size += SEPARATOR.copy(data, size);
+      for (const joined of joinedPieces(buf, block, MIN_BASE64_CHARS)) {
+        const from = plainOffsetOf(buf, block, joined);
+        keep(joined, data.write(from === -1 ? textOf(i).text.slice(joined) : buf.toString('latin1', from, block.end), size, 'base64'));
       }
     }
     if (starts.length === 0) return;

@@ -175,17 +175,44 @@ const UNDERSCORE = 0x5f;
  * Where in a block's text, besides its start, decoding may find base64 in step: after the
  * first `-` or `_` of each other place in a quartet (decoding from a later join of the same
  * place gives the same bytes, later), with a key's worth of text after it. At most three.
+ * Read from the scanned bytes: the block's text is made only where a piece needs it.
  */
-export function joinedPieces(text: string, minChars: number): number[] {
+export function joinedPieces(buf: Buffer, block: Base64Block, minChars: number): number[] {
+  let total = 0;
+  for (const seg of block.segments) total += charCount(seg);
   const found: number[] = [];
   let places = 1; // bit p: a piece starting at place p of the block's quartets is known; place 0 is the block's start.
-  for (let i = 0; i < text.length - minChars && places !== 0b1111; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== DASH && c !== UNDERSCORE) continue;
-    const place = (i + 1) & 3;
-    if ((places & (1 << place)) !== 0) continue;
-    places |= 1 << place;
-    found.push(i + 1);
+  let char = 0;
+  for (const seg of block.segments) {
+    for (let i = seg.start; i < seg.end && char < total - minChars && places !== 0b1111; i++) {
+      const c = buf[i]!;
+      // The `\` of `\/` is not in the text.
+      if (c === BACKSLASH) continue;
+      char++;
+      if (c !== DASH && c !== UNDERSCORE) continue;
+      const place = char & 3;
+      if ((places & (1 << place)) !== 0) continue;
+      places |= 1 << place;
+      found.push(char);
+    }
+  }
+  return found;
+}
+
+/**
+ * Where character `char` of a block's text is in the scanned bytes when nothing but line
+ * breaks and indentation, which base64 decoding skips, stand between its segments (no `\/`,
+ * no JSON `\n`): the bytes from there decode as the text from there. Otherwise -1.
+ */
+export function plainOffsetOf(buf: Buffer, block: Base64Block, char: number): number {
+  let found = -1;
+  let before = 0;
+  for (let k = 0; k < block.segments.length; k++) {
+    const seg = block.segments[k]!;
+    if (seg.escapes > 0) return -1;
+    if (k > 0) for (let i = block.segments[k - 1]!.end; i < seg.start; i++) if (buf[i] === BACKSLASH) return -1;
+    if (found === -1 && char < before + charCount(seg)) found = seg.start + (char - before);
+    before += charCount(seg);
   }
   return found;
 }
@@ -356,6 +383,24 @@ function hexRun(buf: Buffer, start: number, end: number): boolean {
     let hi = i + 1;
     while (hi < end && hexAt(buf, hi)) hi++;
     if (hi - lo >= HEX_DIGITS) return true;
+    i = hi;
+  }
+  return false;
+}
+
+/**
+ * Whether `buf[start, end)` holds `need` bytes below 0x80 in a row: decoded bytes without
+ * such a run hold no key in any encoding searched for (each is ASCII, at least a key's
+ * length), so they need no search. Found as asciiRun finds its quartets.
+ */
+export function holdsAsciiRun(buf: Buffer, start: number, end: number, need: number): boolean {
+  for (let i = start + need - 1; i < end; i += need) {
+    if (buf[i]! >= 0x80) continue;
+    let lo = i;
+    while (lo > start && buf[lo - 1]! < 0x80) lo--;
+    let hi = i + 1;
+    while (hi < end && buf[hi]! < 0x80) hi++;
+    if (hi - lo >= need) return true;
     i = hi;
   }
   return false;

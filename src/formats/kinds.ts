@@ -134,11 +134,13 @@ const isZip = (d: Buffer) => d.length >= 4 && d[0] === 0x50 && d[1] === 0x4b && 
 const isGzip = (d: Buffer) => d.length >= 2 && d[0] === 0x1f && d[1] === 0x8b;
 /** PDF readers accept the header anywhere in the first kilobyte. */
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
-// Every file is asked: a loop over its first kilobyte, not a view and a search per file.
+// Every file is asked: memchr for each `%` in its first kilobyte (a byte needle; a Buffer one sets up a
+// string search per call), the rest compared where one is. A loop over every byte cost four times more.
 const isPdf = (d: Buffer) => {
-  const end = Math.min(d.length, 1024) - PDF_MAGIC.length;
-  for (let i = 0; i <= end; i++) {
-    if (d[i] === 0x25 && d[i + 1] === 0x50 && d[i + 2] === 0x44 && d[i + 3] === 0x46 && d[i + 4] === 0x2d) return true;
+  const head = d.length > 1024 ? d.subarray(0, 1024) : d;
+  const end = head.length - PDF_MAGIC.length;
+  for (let i = head.indexOf(0x25); i !== -1 && i <= end; i = head.indexOf(0x25, i + 1)) {
+    if (d[i + 1] === 0x50 && d[i + 2] === 0x44 && d[i + 3] === 0x46 && d[i + 4] === 0x2d) return true;
   }
   return false;
 };

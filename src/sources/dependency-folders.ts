@@ -22,6 +22,11 @@ const FOLDERS = new Map<string, DependencyFolder>([
   ['venv', { tool: 'a Python virtual environment', markers: ['pyvenv.cfg'] }],
 ]);
 
+/** Whether `name` is one a package manager fills (with its marker file, for some names). */
+export function isDependencyFolderName(name: string): boolean {
+  return FOLDERS.has(name);
+}
+
 /**
  * Why the folder `name` is left out, or null. `has(file)` tells whether the folder holds
  * `file`; it is asked only for the few names that need a marker.

@@ -18,7 +18,7 @@ import type { Skipped } from '../model.js';
 import { UsageError } from '../errors.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NOT_PLAIN, printable, printableName } from './names.js';
-import { dependencyFolderReason } from './dependency-folders.js';
+import { dependencyFolderReason, isDependencyFolderName } from './dependency-folders.js';
 
 export interface FileJob {
   /** Absolute path to read: bytes when the name is not UTF-8 or holds a control character; `-` for standard input. */
@@ -110,10 +110,14 @@ interface ReaddirEvents {
   gitDir(dir: string): void;
   /** `dir` holds names fast-glob cannot walk: they are left out of its walk. */
   notPlain(dir: string): void;
-  /** Whether the folder `dir/name` is one not scanned (it is then listed). */
-  skips(dir: string, name: string): boolean;
-  /** Whether the folder `dir/name` is excluded: not walked, and not listed (the user chose). */
-  excludes(dir: string, name: string): boolean;
+  /** Whether a folder of this name may be skipped or excluded: only those have their path made. */
+  mayLeaveOut(name: string): boolean;
+  /** Whether the folder `dir/name` (reported as `rel`) is one not scanned (it is then listed). */
+  skips(dir: string, name: string, rel: string): boolean;
+  /** Whether the folder reported as `rel` is excluded: not walked, and not listed (the user chose). */
+  excludes(rel: string): boolean;
+  /** How `dir` is reported. */
+  relOf(dir: string): string;
 }
 
 /**
@@ -131,12 +135,18 @@ function scanningFs(events: ReaddirEvents) {
       throw err;
     }
     let notPlain = false;
+    // The folder's reported path: made once per folder, and only when a name needs it.
+    let dirRel: string | null = null;
+    const relIn = (name: string) => joinRel((dirRel ??= events.relOf(dir)), name);
     const kept = entries.filter((e) => {
       const name = typeof e === 'string' ? e : e.name;
       if (NOT_PLAIN.test(name)) return !(notPlain = true);
-      // Excluded first: a folder the user excluded is not listed as a dependency folder.
-      if (typeof e !== 'string' && e.isDirectory() && events.excludes(dir, name)) return false;
-      if ((typeof e === 'string' || e.isDirectory()) && events.skips(dir, name)) return false;
+      if ((typeof e === 'string' || e.isDirectory()) && events.mayLeaveOut(name)) {
+        const rel = relIn(name);
+        // Excluded first: a folder the user excluded is not listed as a dependency folder.
+        if (typeof e !== 'string' && events.excludes(rel)) return false;
+        if (events.skips(dir, name, rel)) return false;
+      }
       if (name !== GIT_DIR || !isGitsOwn(inside(dir, name))) return true;
       events.gitDir(dir);
       return false;
@@ -267,6 +277,9 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
   const seenDirs = new Set<string>([realKey(absRoot)]);
   const isIncluded = opts.include.length ? await globMatcher(opts.include) : () => true;
   const isExcluded = await globMatcher(opts.exclude);
+  const excluding = opts.exclude.length > 0;
+  /** Whether a folder named `name` may be one skipFolder lists: most names are neither that nor a dependency folder. */
+  const mayBeSkipped = (name: string) => skipFolders.some((f) => f.name === name) || (!opts.includeDeps && isDependencyFolderName(name));
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot, prefix) : null;
 
   /**
@@ -289,8 +302,10 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
   };
 
   const walkDir = async (dirAbs: string, relPrefix: string): Promise<void> => {
+    // fast-glob reads the folders below `dirAbs` by their absolute paths: a slice, not path.relative.
+    const below = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
     const relOf = (dir: string) => {
-      const local = toPosix(relative(dirAbs, dir));
+      const local = toPosix(dir.startsWith(below) ? dir.slice(below.length) : relative(dirAbs, dir));
       return relPrefix && local ? `${relPrefix}/${local}` : relPrefix || local;
     };
     const notPlainDirs: string[] = [];
@@ -307,9 +322,11 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
         error: (dir, err) => skipped.push({ path: relOf(dir) || '.', reason: `folder ${errorReason(err)}` }),
         gitDir: (dir) => skipped.push({ path: joinRel(relOf(dir), GIT_DIR), reason: GIT_DIR_REASON, ...NOTHING_UNREAD }),
         notPlain: (dir) => notPlainDirs.push(dir),
-        skips: (dir, name) => skipsFolder(join(dir, name), name, joinRel(relOf(dir), name)),
+        mayLeaveOut: (name) => excluding || mayBeSkipped(name),
+        skips: (dir, name, rel) => skipsFolder(join(dir, name), name, rel),
         // A folder excluded as a whole (`vendor/`, `node_modules`) is never read from disk, nor listed.
-        excludes: (dir, name) => isExcluded(`${joinRel(relOf(dir), name)}/`),
+        excludes: (rel) => isExcluded(`${rel}/`),
+        relOf,
       }),
     };
     /** What fast-glob left out, walked by its bytes. */
