@@ -93,6 +93,8 @@ export class ScanPool {
   }
 
   private record(index: number, result: FileScan): void {
+    // Read and sent: the path is no longer needed (a tree's paths are tens of MB).
+    this.queue[index] = '';
     this.bytes += result.bytes;
     this.done++;
     this.onResult(index, result);

@@ -74,7 +74,8 @@ export class FileSource implements Source {
   }
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
-    const files: FileJob[] = [];
+    /** Each file the workers read, until its result is recorded (then dropped: a tree's paths are tens of MB). */
+    const files: (FileJob | null)[] = [];
     const skipped: Skipped[] = [];
     const findings: Finding[] = [];
     let bytes = 0;
@@ -87,6 +88,7 @@ export class FileSource implements Source {
       { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize, inflateBytes: Math.min(ctx.limits.maxEntryBytes, ctx.limits.maxTotalBytes) }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
+        files[index] = null;
         bytes += result.bytes;
         if (!result.ok) {
           if (result.deferred) {
