@@ -34,7 +34,10 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
     .option('--hook', "word a blocked result for the commit or push the pre-commit framework checks (its hook entry sets this)")
     .option('--write-redacted <dir>', 'write a copy of each leaking image file to this folder (outside the scanned one) with every key box filled')
     .action((paths: string[], opts) =>
-      run(async () => (await import('./scan-command.js')).scanCommand(paths, opts)),
+      run(async () => {
+        (await import('./node-child.js')).growHeapInSteps();
+        return (await import('./scan-command.js')).scanCommand(paths, opts);
+      }),
     );
 
   addOcrOptions(addReportOptions(

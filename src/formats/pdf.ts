@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { bundledFile } from '../bundled.js';
 import { boundStreams } from './pdf-streams.js';
-import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
+import type { ContainerLimits, FormatReader, Part, PartSkip, ReaderOptions, ReadResult } from './types.js';
 
 type PdfjsModule = typeof Pdfjs;
 type PdfDocument = Awaited<ReturnType<PdfjsModule['getDocument']>['promise']>;
@@ -354,7 +354,21 @@ function failureReason(pdfjs: PdfjsModule | null, err: unknown): string {
   return `PDF not read: ${message(err)}`;
 }
 
-async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits: ContainerLimits, timeLimitMs: number, out: ReadResult): Promise<void> {
+/**
+ * Whether the bytes hold a picture XObject's dictionary (`/Subtype /Image`): never
+ * inside an object stream, since a picture is a stream itself.
+ */
+function hasPictures(data: Buffer): boolean {
+  for (let at = data.indexOf('/Image'); at !== -1; at = data.indexOf('/Image', at + 6)) {
+    if (/\/Subtype\s*$/.test(data.toString('latin1', Math.max(0, at - 16), at)) && !/[A-Za-z]/.test(String.fromCharCode(data[at + 6] ?? 0x20))) return true;
+  }
+  return false;
+}
+
+/** With OCR off, a PDF's pictures are listed, once, instead of decoded (pdf.js and sharp held tens of MB per document for them). */
+const PICTURES_NOT_DECODED: PartSkip = { entry: 'pictures', reason: 'pictures not decoded (OCR is off)', unreadContent: false };
+
+async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits: ContainerLimits, timeLimitMs: number, pictures: boolean, out: ReadResult): Promise<void> {
   const task = pdfjs.getDocument({
     // A copy: pdf.js transfers (detaches) the buffer it is given.
     data: new Uint8Array(data),
@@ -421,6 +435,7 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
       out.skipped.push({ entry: 'attachments', reason: `not read: ${failed(err)}` });
     }
 
+    if (!pictures && hasPictures(data)) out.skipped.push(PICTURES_NOT_DECODED);
     const seen = new Set<string>();
     const leftOut = (n: number): void => {
       out.skipped.push({ entry: pagesFrom(n, doc.numPages), reason: `${budget.stopped}: not read` });
@@ -460,7 +475,7 @@ async function readPdf(pdfjs: PdfjsModule, assets: string, data: Buffer, limits:
 
         let refs: PictureRef[] = [];
         try {
-          refs = await clock.within(pagePictures(pdfjs, page));
+          if (pictures) refs = await clock.within(pagePictures(pdfjs, page));
         } catch (err) {
           out.skipped.push({ entry, reason: `pictures not read: ${failed(err)}` });
         }
@@ -516,7 +531,7 @@ function hasObject(data: Buffer): boolean {
 
 /** A PDF reader that gives each document `timeLimitMs` (tests shorten it). */
 export const makePdfReader = (timeLimitMs: number): FormatReader => ({
-  async read(data: Buffer, _name: string, limits: ContainerLimits): Promise<ReadResult> {
+  async read(data: Buffer, _name: string, limits: ContainerLimits, opts: ReaderOptions = { pictures: true }): Promise<ReadResult> {
     const out: ReadResult = { parts: [], skipped: [] };
     let pdfjs: PdfjsModule | null = null;
     try {
@@ -526,7 +541,7 @@ export const makePdfReader = (timeLimitMs: number): FormatReader => ({
       // Streams that expand past the limits are blanked first: pdf.js has no bound of its own.
       const bounded = await boundStreams(data, limits);
       out.skipped.push(...bounded.skipped);
-      await readPdf(pdfjs, loaded.assets, bounded.data, limits, timeLimitMs, out);
+      await readPdf(pdfjs, loaded.assets, bounded.data, limits, timeLimitMs, opts.pictures, out);
     } catch (err) {
       const skip: PartSkip = { reason: failureReason(pdfjs, err) };
       out.skipped.push(skip);

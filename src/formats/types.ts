@@ -49,9 +49,17 @@ export interface ContainerLimits {
   maxEntryBytes: number;
 }
 
+export interface ReaderOptions {
+  /**
+   * Pictures are OCR'd. When not, a reader that must decode a picture to hand it over
+   * (a PDF's) lists it instead: decoded pixels hold no text for the detector.
+   */
+  pictures: boolean;
+}
+
 export interface FormatReader {
   /** Never throws: what cannot be read becomes a skipped entry with the reason. */
-  read(data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult>;
+  read(data: Buffer, name: string, limits: ContainerLimits, opts?: ReaderOptions): Promise<ReadResult>;
 }
 
 export const DEFAULT_LIMITS: ContainerLimits = {

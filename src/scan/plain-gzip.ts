@@ -4,10 +4,19 @@
 // (formats/archive.ts) gets only the rest: a tar, picture or container inside, a
 // corrupt or truncated stream, content past what a worker inflates at once, a name
 // that may hold a key. It reports those with their limits and reasons, as before.
+// Plain content past what a worker inflates at once is inflated as a stream on the
+// main thread and searched through one chunk, never held whole (streamPlainGzip).
+import { createReadStream } from 'node:fs';
+import type { Candidate } from '../model.js';
+import type { Detector } from '../detect/detector.js';
 import { gunzippedName, hasPngText, isImageData, isImagePath, looksLikeTar, readerKind, readerKindByName } from '../formats/kinds.js';
+import { formatBytes } from '../units.js';
+import { ChunkWindow } from './read-file.js';
 
 /** Inflated bytes a worker holds at once: a bound on its memory, not on what is read. */
 const WORKER_INFLATE_BYTES = 8 * 1024 * 1024;
+/** Inflated bytes looked at before a stream is searched, to tell plain content from a tar, container or picture. */
+const HEAD_BYTES = 64 * 1024;
 
 export interface PlainGzip {
   /** The content's name, as the gzip reader names its entry (`app.log.gz` -> `app.log`). */
@@ -15,14 +24,25 @@ export interface PlainGzip {
   data: Buffer;
 }
 
+/** The entry name of the gzip file `name` when its name leaves its content to be plain (`x.1.gz`, not `x.tar.gz`), or null. */
+export function plainGzipEntry(name: string): string | null {
+  const claimed = readerKindByName(name);
+  const entry = gunzippedName(name);
+  return (claimed !== null && claimed !== 'gzip') || readerKindByName(entry) !== null || isImagePath(entry) ? null : entry;
+}
+
+/** Whether inflated content that begins with `head` is plain: no tar, container or picture. */
+function plainInside(entry: string, head: Buffer): boolean {
+  return !(looksLikeTar(head) || readerKind(entry, head) !== null || isImageData(head) || hasPngText(head));
+}
+
 /**
  * The content of the gzip file `name` when it is plain and at most `cap` bytes (the
  * file's container limits), or null when the gzip reader must read it.
  */
 export function plainGzip(name: string, data: Buffer, cap: number): PlainGzip | null {
-  const claimed = readerKindByName(name);
-  const entry = gunzippedName(name);
-  if ((claimed !== null && claimed !== 'gzip') || readerKindByName(entry) !== null || isImagePath(entry)) return null;
+  const entry = plainGzipEntry(name);
+  if (entry === null) return null;
   let inflated: Buffer;
   try {
     // Loaded on first use: node:zlib (and the streams under it) took a scan worker's start ~10 ms to compile, for the few .gz files.
@@ -31,6 +51,52 @@ export function plainGzip(name: string, data: Buffer, cap: number): PlainGzip | 
   } catch {
     return null;
   }
-  if (looksLikeTar(inflated) || readerKind(entry, inflated) !== null || isImageData(inflated) || hasPngText(inflated)) return null;
-  return { entry, data: inflated };
+  return plainInside(entry, inflated) ? { entry, data: inflated } : null;
+}
+
+export interface StreamedGzip {
+  candidates: Candidate[];
+  /** Why the content was not read to its end (past `cap`, a stream that fails midway); the keys before are kept. */
+  unread?: string;
+}
+
+/**
+ * The gzip file at `path`, whose content is named `entry` (see plainGzipEntry),
+ * inflated as a stream and searched in chunks, up to `cap` inflated bytes: memory
+ * stays at one chunk whatever the content's size. Null when the gzip reader must read
+ * it: its first bytes say a tar, container or picture is inside, it is shorter than
+ * HEAD_BYTES, or the stream fails before then (the reader says why).
+ */
+export async function streamPlainGzip(path: string | Buffer, entry: string, detector: Detector, cap: number): Promise<StreamedGzip | null> {
+  const input = createReadStream(path);
+  const inflate = process.getBuiltinModule('node:zlib').createGunzip();
+  input.once('error', (err) => inflate.destroy(err));
+  input.pipe(inflate);
+  const head: Buffer[] = [];
+  let window: ChunkWindow | null = null;
+  try {
+    for await (const piece of inflate as AsyncIterable<Buffer>) {
+      let data = piece;
+      if (!window) {
+        head.push(piece);
+        if (head.reduce((n, b) => n + b.length, 0) < HEAD_BYTES) continue;
+        data = Buffer.concat(head);
+        if (!plainInside(entry, data)) return null;
+        window = new ChunkWindow(detector);
+      }
+      const room = cap - window.bytes;
+      if (data.length > room) {
+        window.write(data.subarray(0, room));
+        return { candidates: window.end(), unread: `expands past the ${formatBytes(cap)} limit (gzip bomb?): only the first ${formatBytes(cap)} read` };
+      }
+      window.write(data);
+    }
+  } catch (err) {
+    if (!window) return null;
+    return { candidates: window.end(), unread: `gzip stream failed after ${formatBytes(window.bytes)} (${(err as Error).message}): the rest not read` };
+  } finally {
+    input.destroy();
+    inflate.destroy();
+  }
+  return window ? { candidates: window.end() } : null;
 }

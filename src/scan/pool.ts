@@ -16,6 +16,11 @@ const INLINE_BELOW_FILES = 200;
 const BATCH_FILES = 64;
 /** Batches a worker holds at once: enough to keep it scanning while the main thread is busy (opening a PDF takes ~0.2 s). */
 const BATCHES_AHEAD = 8;
+/**
+ * A worker's young generation (MB): the buffers of a batch (inflated gzip, decoded
+ * base64) are garbage at once, and V8's default let them pile up to tens of MB.
+ */
+const YOUNG_MB = 8;
 
 export interface PoolOptions {
   rules: RuleDefinition[];
@@ -88,6 +93,8 @@ export class ScanPool {
   }
 
   private record(index: number, result: FileScan): void {
+    // Read and sent: the path is no longer needed (a tree's paths are tens of MB).
+    this.queue[index] = '';
     this.bytes += result.bytes;
     this.done++;
     this.onResult(index, result);
@@ -101,7 +108,7 @@ export class ScanPool {
     if (!script || count < 1) return;
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits, read: this.opts.read };
     for (let i = 0; i < count; i++) {
-      const worker: PoolWorker = { thread: new Worker(script, { workerData: init }), inFlight: new Map() };
+      const worker: PoolWorker = { thread: new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } }), inFlight: new Map() };
       worker.thread.on('message', (reply: WorkerReply) => {
         const [start] = worker.inFlight.get(reply.batch)!;
         worker.inFlight.delete(reply.batch);

@@ -19,6 +19,7 @@ import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { NameScanner } from '../detect/names.js';
 import { FileScanner } from '../scan/read-file.js';
+import { plainGzipEntry, streamPlainGzip } from '../scan/plain-gzip.js';
 
 /** Files read at once: enough to keep every OCR worker busy, few enough to bound memory. */
 const IMAGES_IN_FLIGHT = 8;
@@ -73,7 +74,8 @@ export class FileSource implements Source {
   }
 
   async run(ctx: SourceContext): Promise<SourceOutput> {
-    const files: FileJob[] = [];
+    /** Each file the workers read, until its result is recorded (then dropped: a tree's paths are tens of MB). */
+    const files: (FileJob | null)[] = [];
     const skipped: Skipped[] = [];
     const findings: Finding[] = [];
     let bytes = 0;
@@ -86,6 +88,7 @@ export class FileSource implements Source {
       { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize, inflateBytes: Math.min(ctx.limits.maxEntryBytes, ctx.limits.maxTotalBytes) }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
+        files[index] = null;
         bytes += result.bytes;
         if (!result.ok) {
           if (result.deferred) {
@@ -186,7 +189,8 @@ class ReaderFiles {
   readonly detector: Detector;
   /** Reads files too large to open in memory, in chunks. */
   private chunks: FileScanner | null = null;
-  /** Bytes of those files. */
+  private names: NameScanner | null = null;
+  /** Bytes of the files read here without being held whole (in chunks, or a gzip inflated as a stream). */
   private large = 0;
   count = 0;
   /** Files the workers handed back because they turned out to need a reader. */
@@ -258,7 +262,7 @@ class ReaderFiles {
       return null;
     }
     const large = this.scanner.tooLargeToOpen(file.rel, first ?? (await head(file.abs)), info.size);
-    if (!large) return readFile(file.abs);
+    if (!large) return (await this.streamGzip(file, first, info.size)) ? null : readFile(file.abs);
     this.chunks ??= new FileScanner(this.detector, { maxFileSize: this.ctx.maxFileSize }, { images: this.ctx.ocr !== null });
     const read = this.chunks.scanInChunks(file.abs);
     if (read.ok) {
@@ -268,6 +272,23 @@ class ReaderFiles {
     } else if (!read.deferred) this.skipped.push({ path: file.rel, reason: read.reason, ...unreadFlag(read) });
     this.skipped.push(skippedAt(file.rel, large));
     return null;
+  }
+
+  /**
+   * A gzip file of plain content (the scan workers hand back those that inflate past
+   * what they hold at once) inflated and searched as a stream: true once done.
+   */
+  private async streamGzip(file: FileJob, first: Buffer | null, size: number): Promise<boolean> {
+    const entry = first !== null && readerKind(file.rel, first) === 'gzip' ? plainGzipEntry(file.rel) : null;
+    // A key in the entry's name is the gzip reader's to report, as an entry of the file.
+    if (entry === null || (this.names ??= new NameScanner(this.detector)).mayHold(entry)) return false;
+    const { limits } = this.ctx;
+    const read = await streamPlainGzip(file.abs, entry, this.detector, Math.min(limits.maxEntryBytes, limits.maxTotalBytes));
+    if (!read) return false;
+    for (const c of read.candidates) this.findings.push(toFinding(c, originOf({ source: 'file', path: file.rel }, { candidate: c, fromImage: false, entry }), this.ctx.ruleById));
+    if (read.unread) this.skipped.push({ path: file.rel, reason: read.unread });
+    this.large += size;
+    return true;
   }
 
   /** A stream up to --max-file-size; what comes after it is listed as not read. */

@@ -242,6 +242,23 @@ describe('pdfReader', () => {
     expect(r.parts.find((p) => p.entry === 'page 2')!.data.toString()).toBe('The settings page:');
   });
 
+  it('with OCR off, lists its pictures once instead of decoding them, and reads the rest as before', async () => {
+    const key = makeV2Key();
+    const shot = await rgbOf(join(IMAGES, SHOT.file));
+    const withPicture = buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 650 Td (KEY=${key}) Tj ET\nq ${shot.width} 0 0 ${shot.height} 20 100 cm /Im1 Do Q`, images: [shot] }] });
+    const textOnly = buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 650 Td (KEY=${key}) Tj ET` }] });
+    const cases: Array<[string, Buffer, ReadResult['skipped']]> = [
+      ['a picture', withPicture, [{ entry: 'pictures', reason: 'pictures not decoded (OCR is off)', unreadContent: false }]],
+      ['no picture', textOnly, []],
+    ];
+    for (const [name, pdf, skipped] of cases) {
+      const r = await pdfReader.read(pdf, 'doc.pdf', DEFAULT_LIMITS, { pictures: false });
+      expect(r.skipped, name).toEqual(skipped);
+      expect(r.parts.filter((p) => p.kind === 'image'), name).toEqual([]);
+      expect(texts(r), name).toContain(key);
+    }
+  });
+
   it('a password-protected PDF is skipped with the reason', async () => {
     const r = await read(buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (secret) Tj ET' }], encrypted: true }));
     expect(r.skipped).toEqual([{ reason: 'encrypted PDF (a password is needed to open it): not read' }]);

@@ -21,6 +21,26 @@ const key = makeV2Key();
 const v1 = makeV1Key();
 const SHOT = readFileSync(resolve('test/fixtures/images/000-settings-light.png'));
 
+const MiB = 1024 * 1024;
+/** The chunk a streamed gzip is searched through (src/scan/read-file.ts), and the bytes two chunks share. */
+const CHUNK = 4 * MiB;
+const OVERLAP = 64 * 1024;
+
+/**
+ * `size` bytes of 80-column lines with ` KEY=<key> ` written over them at each offset,
+ * a fresh key each; `longLineAt`: the lines around that offset joined into one 200 KiB
+ * line, so a key there has a column past what a chunk holds.
+ */
+function keysAt(size: number, offsets: number[], longLineAt?: number): Buffer {
+  const data = Buffer.alloc(size, `${'0123456789abcdef '.repeat(4)}${'x'.repeat(11)}\n`);
+  if (longLineAt !== undefined) data.fill(0x2e, longLineAt - 100 * 1024, longLineAt + 100 * 1024);
+  for (const at of offsets) data.write(` KEY=${makeV2Key()} `, at);
+  return data;
+}
+
+/** Keys on and around the places chunks meet: the end of one, the middle of their overlap, the start of the owned part. */
+const BOUNDARIES = [CHUNK - 30, CHUNK - OVERLAP / 2 - 20, CHUNK - OVERLAP + 5, 2 * CHUNK - OVERLAP - 30, 2 * CHUNK - 3 * OVERLAP / 2 - 10];
+
 const cases: Array<{ name: string; file: string; data: () => Buffer | Promise<Buffer>; keys: number }> = [
   { name: 'a gzipped log', file: 'logs/app.log.gz', data: () => gzip(`start\nauth ok\nKEY=${key}\n`), keys: 1 },
   { name: 'a man page, key on a long line after UTF-8', file: 'man/tool.1.gz', data: () => gzip(`.TH TOOL 1\nété ${'x'.repeat(500)} ${v1}\n`), keys: 1 },
@@ -37,6 +57,10 @@ const cases: Array<{ name: string; file: string; data: () => Buffer | Promise<Bu
   { name: 'a gzip named as a zip', file: 'not-a.zip', data: () => gzip(`KEY=${key}\n`), keys: 1 },
   { name: 'a key in the entry name', file: `leak-${key}.txt.gz`, data: () => gzip('nothing here\n'), keys: 1 },
   { name: 'content larger than a worker inflates at once (9 MiB)', file: 'big.log.gz', data: () => gzip(`${'0123456789abcdef '.repeat(9 * 65536)}\nKEY=${key}\n`), keys: 1 },
+  // Past what a worker inflates at once: inflated as a stream and searched through one chunk.
+  { name: 'streamed: keys where chunks meet, and at the very end', file: 'streamed.log.gz', data: () => gzip(Buffer.concat([keysAt(9 * MiB, [10, ...BOUNDARIES]), Buffer.from(` ${makeV2Key()}`)])), keys: BOUNDARIES.length + 2 },
+  { name: 'streamed: a key on a 200 KiB line across a chunk end', file: 'long-line.log.gz', data: () => gzip(keysAt(9 * MiB, [CHUNK - 20], CHUNK)), keys: 1 },
+  { name: 'streamed: base64 of a key across a chunk end', file: 'b64.log.gz', data: () => gzip(Buffer.concat([keysAt(CHUNK - 40, []), Buffer.from(`token: ${Buffer.from(`SPREEFLO_API_KEY=${key}`).toString('base64')}\n`), keysAt(5 * MiB, [])])), keys: 1 },
 ];
 
 const detector = new Detector((await loadBuiltinRules()).map(compileRule));
@@ -63,5 +87,24 @@ describe('gzip files read by the scan workers', () => {
     }
     expect(report.findings.filter((f) => f.path.startsWith('filler/'))).toEqual([]);
     expect(report.summary.files).toBe(cases.length + 300);
+  });
+});
+
+describe('a gzip file inflated as a stream', () => {
+  it('keeps the keys before a limit or a cut, and lists the rest as not read', () => {
+    const whole = gzip(keysAt(9 * MiB, [100, 5 * MiB, 8 * MiB]));
+    const run = (files: Record<string, Buffer>, ...args: string[]) => {
+      const root = tempDir();
+      writeTree(root, files);
+      const { report } = scanJson([root, '--no-ocr', ...args]);
+      const file = Object.keys(files)[0]!;
+      return { keys: new Set(report.findings.filter((f) => f.path === file).map((f) => f.keySha256)).size, skipped: report.skipped.filter((s) => s.path === file).map((s) => [s.reason, s.unreadContent]) };
+    };
+    // The limit per entry is --max-file-size: the key at 5 MiB is read, the one at 8 MiB is not (the gzip reader read neither).
+    expect(run({ 'capped.log.gz': whole }, '--max-file-size', '6MB')).toEqual({ keys: 2, skipped: [['expands past the 6 MiB limit (gzip bomb?): only the first 6 MiB read', undefined]] });
+    // Cut in its last tenth: the stream fails before its end; what it gave before is searched.
+    const cut = run({ 'cut.log.gz': whole.subarray(0, Math.floor(whole.length * 0.9)) });
+    expect(cut.keys).toBeGreaterThanOrEqual(2);
+    expect(cut.skipped).toEqual([[expect.stringMatching(/^gzip stream failed after .* \(unexpected end of file\): the rest not read$/), undefined]]);
   });
 });
