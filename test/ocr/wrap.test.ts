@@ -38,6 +38,14 @@ describe('findJoins', () => {
     expect(pieces[3]!.y).toBeGreaterThan(pieces[2]!.y);
   });
 
+  it('takes the key start the page pass split off before the head (`_` lost: `stk` then the rest)', () => {
+    // wild-606 wrapped-004 (chat bubble, DejaVu Sans Mono 16 px at scale 2): `…one was stk LcBd2gjp8Ks`, the rest on the next line.
+    const words = [word('was', 1040, 700, 1110, 730, 5), word('stk', 1130, 700, 1200, 730, 5), word('LcBd2gjp8Ks', 1222, 700, 1480, 736, 5), word('oVMGHQgT6DZIHG553RD4XcVqgD', 1040, 752, 1640, 788, 6), word('Maya', 1040, 820, 1140, 850, 7)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([565, 520]);
+  });
+
   it('joins nothing where lines hold prose or a whole key', () => {
     const words = [word('Send', 378, 154, 437, 173, 6), word('the', 445, 154, 480, 173, 6), word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 489, 154, 980, 179, 6), word('with', 378, 192, 412, 211, 7), word('every', 421, 192, 507, 211, 7)];
     expect(findJoins(words, 2)).toEqual([]);
