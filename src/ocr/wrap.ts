@@ -86,8 +86,10 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
 export function findJoins(words: OcrWord[], scale: number): Piece[][] {
   const n = words.length;
   const rowMates = words.map((w, i) => words.flatMap((o, j) => (j !== i && sameRow(o, w) ? [j] : [])));
-  const ends = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
-  const starts = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
+  // (A word without a letter or digit is no text going on: a table's border read as `=` beside a key's head, wild-607 wrapped-003.)
+  const text = words.map((w) => /[A-Za-z0-9]/.test(w.text));
+  const ends = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
+  const starts = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
   // The row's left edge: walk left through words of the row at gaps under 1.2 heights.
   const rowStart = (i: number): number => {
     let x = words[i]!.box.x0;

@@ -220,6 +220,11 @@ describe('keys split or cut by what is drawn over them', () => {
     }
   });
 
+  it('reads a key whose `_` was read as a space, only when the word after it is a whole key', () => {
+    expect(findV2(line(`Bearer sfk ${body}`))[0]!.syms).toHaveLength(36);
+    expect(findV2(line(`sfk ${body.slice(0, 20)} and more`))).toHaveLength(0);
+  });
+
   it('joins no prose: not after a whole key, nor a word that would make it too long', () => {
     expect(findV2(line(`sfk_${body} thanks`))[0]!.syms).toHaveLength(36);
     expect(findV2(line(`sfk_${body.slice(0, 12)} for the sync job`))).toHaveLength(0);
@@ -348,6 +353,12 @@ describe('regions around key-like words of the page pass', () => {
       name: 'a gap as wide as what the key still lacks is crossed, the button after it is not',
       words: [word('ere:', 949, 999), word('six_VH86piny3sMBinuuas', 1008, 1221), word('1', 1302, 1310), word('Esp7NTCFI3DHk', 1312, 1564), word('Copy', 1700, 1760)],
       spans: [[1008, 1626]],
+    },
+    {
+      // wild-606 photo-002, a photo of a dark API client: `sfk` alone (its `_` lost), the body broken at misread glyphs (no run of 14).
+      name: 'an `sfk`-like word alone with a long word after it starts a region (the word touching it, as for any); prose after `stk` does not',
+      words: [word('Bearer', 300, 420), word('stk', 434, 490), word('m6cly@9agsyTGT-QlLKqFWG7Bapy', 506, 1040), word('SNF', 1050, 1110), word('2weyZV', 1122, 1240), word('stk', 100, 150, 2, 140, 168), word('and', 164, 220, 2, 140, 168)],
+      spans: [[300, 1272]],
     },
     {
       name: 'after a whole key, only the word touching it',

@@ -46,6 +46,12 @@ describe('findJoins', () => {
     expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([565, 520]);
   });
 
+  it('a table border read as `=` beside a head does not keep it from ending its line', () => {
+    // wild-607 wrapped-003 (table cell, Roboto 15 px): the next column's date is 2 heights away.
+    const words = [word('CRM', 40, 61, 80, 78, 2), word('sTk_W6HaMZu9wWaROhidAqOLTwhgh', 199, 61, 478, 78, 2), word('=', 484, 66, 492, 72, 2), word('2025-03-09', 520, 61, 610, 78, 2), word('MS2Wf3Gurxv', 199, 84, 300, 101, 3)];
+    expect(findJoins(words, 1)).toHaveLength(1);
+  });
+
   it('joins nothing where lines hold prose or a whole key', () => {
     const words = [word('Send', 378, 154, 437, 173, 6), word('the', 445, 154, 480, 173, 6), word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 489, 154, 980, 179, 6), word('with', 378, 192, 412, 211, 7), word('every', 421, 192, 507, 211, 7)];
     expect(findJoins(words, 2)).toEqual([]);
