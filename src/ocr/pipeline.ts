@@ -49,8 +49,13 @@ const MIN_SKEW = 0.5;
 /** Punctuation a key character is sometimes read as, and the characters it then stands for. */
 const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
 
-/** Other punctuation that, inside a key, is a glyph misread (not a separator such as `_`, `-`, `=`, `/`). */
-const LOST_AS = `:,.'"\`~`;
+/**
+ * Other punctuation that, inside a key, is a glyph misread (not a separator
+ * such as `_`, `-`, `/`). `=` too: it separates a name from a key
+ * (`KEY=sfk_…`), never a key's body, and a blurred `e` is read as it
+ * (wild-606 recompressed-004, every view).
+ */
+const LOST_AS = `:,.'"\`~=`;
 
 /** Close-up reads only choose among key characters and the punctuation around keys. */
 const V1_WHITELIST = '0123456789abcdef-s ';
