@@ -319,8 +319,12 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     if (!has(seq[d], 's5S')) continue;
     // `-sf<dc>`; an `f` lost at a box edge (`-s8`) still counts, never as sure.
     // (Liberation Mono's small `f` reads `T`: `-sT1`.)
-    const fLost = !has(seq[d + 1], 'ftFT');
-    if (fLost && !(seq[d + 1] && /[0-9]/.test(top(seq[d + 1]!)))) continue;
+    // (An `f` read as `1`, `-s122` or `-5122`, is told by the three digits after
+    // the `s`: no data centre has three. wild-606's `-sf22` keys, read so in most views.)
+    const digitAt = (i: number) => !!seq[i] && !seq[i]!.space && /[0-9]/.test(top(seq[i]!));
+    const fAsOne = !!seq[d + 1] && /^[1lIi|t]$/.test(top(seq[d + 1]!)) && digitAt(d + 2) && digitAt(d + 3) && !digitAt(d + 4);
+    const fLost = !fAsOne && !has(seq[d + 1], 'ftFT');
+    if (fLost && !digitAt(d + 1)) continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
     for (let i = q - 1; i >= 0; i--) {
@@ -332,7 +336,7 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
     if (hex.length < min) continue;
     let dc = '';
-    let dcSure = !fLost;
+    let dcSure = !fLost && !fAsOne;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
       const s = seq[i]!;
       if (s.space) break;
