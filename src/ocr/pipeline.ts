@@ -325,6 +325,9 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     const fAsOne = !!seq[d + 1] && /^[1lIi|t]$/.test(top(seq[d + 1]!)) && digitAt(d + 2) && digitAt(d + 3) && !digitAt(d + 4);
     const fLost = !fAsOne && !has(seq[d + 1], 'ftFT');
     if (fLost && !digitAt(d + 1)) continue;
+    // Neither a dash nor an `f`, and the `s` a `5`: that is hex going on (`…e851` then a
+    // lost `-sf` and the data centre on the next line read `…e8` `5` `1`), not a suffix.
+    if (fLost && d === q && top(seq[d]!) === '5') continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
     for (let i = q - 1; i >= 0; i--) {

@@ -185,6 +185,11 @@ describe('the suffix of a v1 key as read', () => {
     expect(hits.map((h) => h.dc)).toEqual([dc]);
     expect(hits[0]!.dcSure).toBe(text.includes('-sf'));
   });
+
+  it('takes no suffix from hex going on: neither dash nor f, and the s a 5', () => {
+    // wild-606 wrapped-002: the `-sf` lost at a line's end, `…e9379e851` read as `…e8` and a suffix `51`.
+    expect(findV1(line(`ecf10${hex.slice(0, 30)}51`))).toEqual([]);
+  });
 });
 
 describe('a last glyph cut by the edge of its box', () => {

@@ -11,6 +11,7 @@ describe('joinLooksKeyish', () => {
     ['a v2 key over two lines (`0` read `@`)', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv'], { keyish: true, complete: true }],
     ['a v2 key whose last line is still to come', ['sfk_U', '036bniH8Y1j1Q', 'myGF3CJazRcL'], { keyish: true, complete: false }],
     ['a v1 key over two lines', ['3c4aeb4ac@3664b411f9', '4db6efb38f92-sf9'], { keyish: true, complete: true }],
+    ['a v1 key whose data centre wrapped alone (a terminal)', ['69a4d5e720d0c251aa80e20e9379e851-sf', '20'], { keyish: true, complete: true }],
     ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
     ['prose', ['Send the key in', 'the header with every call'], { keyish: false, complete: false }],
     ['one piece', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u'], { keyish: false, complete: false }],
