@@ -49,8 +49,13 @@ const MIN_SKEW = 0.5;
 /** Punctuation a key character is sometimes read as, and the characters it then stands for. */
 const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
 
-/** Other punctuation that, inside a key, is a glyph misread (not a separator such as `_`, `-`, `=`, `/`). */
-const LOST_AS = `:,.'"\`~`;
+/**
+ * Other punctuation that, inside a key, is a glyph misread (not a separator
+ * such as `_`, `-`, `/`). `=` too: it separates a name from a key
+ * (`KEY=sfk_…`), never a key's body, and a blurred `e` is read as it
+ * (wild-606 recompressed-004, every view).
+ */
+const LOST_AS = `:,.'"\`~=`;
 
 /** Close-up reads only choose among key characters and the punctuation around keys. */
 const V1_WHITELIST = '0123456789abcdef-s ';
@@ -70,6 +75,20 @@ export function keyish(text: string): boolean {
   const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
   if (V2_PREFIX_LIKE.test(t) && run >= 8) return true;
   return run >= 14;
+}
+
+/**
+ * A word that is `sfk` alone, its `_` lost, with 8 or more letters and digits
+ * right after it on its line: the page pass split the key there and broke the
+ * rest at misread glyphs (wild-606 photo-002: `stk` then
+ * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14).
+ */
+function prefixAlone(words: OcrWord[], i: number): boolean {
+  const w = words[i]!;
+  const next = words[i + 1];
+  if (!next || next.line !== w.line || !new RegExp(`^${V2_PREFIX_LIKE.source}$`).test(w.text)) return false;
+  const run = Math.max(0, ...(next.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
+  return run >= 8 && next.box.x0 - w.box.x1 < 1.2 * (w.box.y1 - w.box.y0);
 }
 
 interface Region { x: number; y: number; w: number; h: number }
@@ -114,7 +133,7 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (!keyish(w.text)) continue;
+    if (!keyish(w.text) && !prefixAlone(words, i)) continue;
     let box = w.box;
     const h = w.box.y1 - w.box.y0;
     // A word beside this one: on its line; or, while the key's end is missing, in its row
@@ -219,6 +238,8 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
     if (score >= 4) {
       if (has(seq[p + 3], '_-.~')) starts.push(p + 4);
       else if (seq[p + 3] && !seq[p + 3]!.space) starts.push(p + 3);
+      // The `_` read as a space (`sfk n6c1y09…`): the body is the next word, when it is a whole key's.
+      else if (seq[p + 3]?.space && wordLength(seq, p + 4) >= min) starts.push(p + 4);
     }
     // The `k` read as two glyphs (`ti`, `lc`): the underscore marks where the body starts.
     if (has(seq[p], 'sS5$') && has(seq[p + 1], 'f') && seq[p + 2] && !seq[p + 2]!.space && seq[p + 3] && !seq[p + 3]!.space && seq[p + 4] && top(seq[p + 4]!) === '_') starts.push(p + 5);
@@ -298,8 +319,15 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     if (!has(seq[d], 's5S')) continue;
     // `-sf<dc>`; an `f` lost at a box edge (`-s8`) still counts, never as sure.
     // (Liberation Mono's small `f` reads `T`: `-sT1`.)
-    const fLost = !has(seq[d + 1], 'ftFT');
-    if (fLost && !(seq[d + 1] && /[0-9]/.test(top(seq[d + 1]!)))) continue;
+    // (An `f` read as `1`, `-s122` or `-5122`, is told by the three digits after
+    // the `s`: no data centre has three. wild-606's `-sf22` keys, read so in most views.)
+    const digitAt = (i: number) => !!seq[i] && !seq[i]!.space && /[0-9]/.test(top(seq[i]!));
+    const fAsOne = !!seq[d + 1] && /^[1lIi|t]$/.test(top(seq[d + 1]!)) && digitAt(d + 2) && digitAt(d + 3) && !digitAt(d + 4);
+    const fLost = !fAsOne && !has(seq[d + 1], 'ftFT');
+    if (fLost && !digitAt(d + 1)) continue;
+    // Neither a dash nor an `f`, and the `s` a `5`: that is hex going on (`…e851` then a
+    // lost `-sf` and the data centre on the next line read `…e8` `5` `1`), not a suffix.
+    if (fLost && d === q && top(seq[d]!) === '5') continue;
     // The hex part: symbols before the dash, back to a space or punctuation.
     const hex: PSym[] = [];
     for (let i = q - 1; i >= 0; i--) {
@@ -311,7 +339,7 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
     if (hex.length < min) continue;
     let dc = '';
-    let dcSure = !fLost;
+    let dcSure = !fLost && !fAsOne;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
       const s = seq[i]!;
       if (s.space) break;
@@ -879,8 +907,13 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     }
   }
   const candidates = [...found.values()];
-  for (const l of lows) {
-    if (found.has(l.key) || candidates.some((c) => c.key === l.key)) continue;
+  // Whole keys before partial ones: a wrapped key's join comes after the region
+  // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`) overlaps it
+  // and would keep the whole key out.
+  const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-/.test(c.key));
+  for (const l of [...lows.filter(whole), ...lows.filter((c) => !whole(c))]) {
+    const body = l.key.replace(/^sfk_/, '').replace(/-sf\d+$/, '');
+    if (found.has(l.key) || candidates.some((c) => c.key === l.key || (!whole(l) && c.key.includes(body)))) continue;
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }

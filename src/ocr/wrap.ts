@@ -24,7 +24,13 @@ const BRANCH = 2;
 /** `sfk` as the page pass reads it (as in pipeline.ts). */
 const PREFIX = /[s5S$][fktFTl1i|][kKxXh]/g;
 
+/** An `sfk`-like start followed by a key character or its separator: where a key can begin in a word. */
+const PREFIX_AT = /[s5S$][fktFTl1i|][kKxXh][_\-.~A-Za-z0-9]/;
+/** Words before a head searched for the key's start (see `lead`): `sfk` and one piece of noise the page pass split off. */
+const LEAD_WORDS = 2;
+
 const height = (w: OcrWord) => w.box.y1 - w.box.y0;
+const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 
 /**
  * Do two words share a row: the shorter's middle is inside the taller's
@@ -63,8 +69,9 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     // (A head holding 40 key characters from the prefix on is a whole key: nothing runs over.)
     if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
   }
+  // (Over the boundary with its hex, or only with its suffix: a terminal wrapped `…e851-sf` and `20`.)
   const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFT1]?\d/);
-  if (v1 && v1.index! < head && v1.index! + v1[1]!.length > head) return { keyish: true, complete: true };
+  if (v1 && v1.index! < head && v1.index! + v1[0].length > head) return { keyish: true, complete: true };
   return no;
 }
 
@@ -80,8 +87,10 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
 export function findJoins(words: OcrWord[], scale: number): Piece[][] {
   const n = words.length;
   const rowMates = words.map((w, i) => words.flatMap((o, j) => (j !== i && sameRow(o, w) ? [j] : [])));
-  const ends = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
-  const starts = words.map((w, i) => !rowMates[i]!.some((j) => words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
+  // (A word without a letter or digit is no text going on: a table's border read as `=` beside a key's head, wild-607 wrapped-003.)
+  const text = words.map((w) => /[A-Za-z0-9]/.test(w.text));
+  const ends = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
+  const starts = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
   // The row's left edge: walk left through words of the row at gaps under 1.2 heights.
   const rowStart = (i: number): number => {
     let x = words[i]!.box.x0;
@@ -110,9 +119,30 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // The nearest line first, then the rightmost start (the key's own box, not the page's margin).
     return cands.sort((a, b) => words[a]!.box.y0 - words[b]!.box.y0 || words[b]!.box.x0 - words[a]!.box.x0).slice(0, BRANCH);
   };
+  /**
+   * The words before a head that hold the key's `sfk`-like start, when the head
+   * lacks it: the page pass splits a key where its `_` is lost (`stk` then
+   * `LcBd2gjp8Ks` at the line's end, the rest on the next line). Leftwards
+   * through words of the row at gaps under 0.8 heights (a lost glyph or a
+   * space), at most LEAD_WORDS, and only up to the first that gives a start.
+   */
+  const lead = words.map((w, i): number[] => {
+    if (PREFIX_AT.test(w.text)) return [];
+    const taken: number[] = [];
+    for (let at = i; taken.length < LEAD_WORDS; ) {
+      const x0 = words[at]!.box.x0;
+      const prev = rowMates[i]!.filter((j) => words[j]!.box.x1 <= x0 + 1 && x0 - words[j]!.box.x1 < 0.8 * height(w)).sort((a, b) => words[b]!.box.x1 - words[a]!.box.x1)[0];
+      if (prev === undefined) return [];
+      taken.unshift(prev);
+      at = prev;
+      if (PREFIX_AT.test(taken.map((k) => words[k]!.text).join('') + w.text)) return taken;
+    }
+    return [];
+  });
+  const textOf = (chain: number[]): string[] => chain.map((k, idx) => (idx === 0 ? lead[k]!.map((j) => words[j]!.text).join('') : '') + words[k]!.text);
   const joins: number[][] = [];
   const walk = (chain: number[]): void => {
-    const look = joinLooksKeyish(chain.map((k) => words[k]!.text));
+    const look = joinLooksKeyish(textOf(chain));
     const last = chain[chain.length - 1]!;
     // A line in the middle of a key is key characters from edge to edge.
     const through = chain.length === 1 || (ends[last]! && KEYISH_RUN.exec(words[last]!.text)?.[0].length === words[last]!.text.length);
@@ -138,11 +168,11 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const pitch = prev ? last.box.y0 - prev.box.y0 : 1.45 * h;
     const left = prev ? last.box.x0 : rowStart(chain[0]!);
     const charW = (last.box.x1 - last.box.x0) / Math.max(1, last.text.length);
-    const chars = chain.slice(0, -1).reduce((a, k) => a + words[k]!.text.length, 0);
+    const chars = textOf(chain.slice(0, -1)).reduce((a, t) => a + t.length, 0);
     return { x0: left, y0: last.box.y0 + pitch, x1: left + Math.max(2, 42 - chars) * charW, y1: last.box.y1 + pitch };
   };
   return joins.map((chain) => chain.map((k, idx) => {
-    const b = k < 0 ? unread(chain) : words[k]!.box;
+    const b = k < 0 ? unread(chain) : (idx === 0 ? lead[k]! : []).reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
     const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;

@@ -11,6 +11,7 @@ describe('joinLooksKeyish', () => {
     ['a v2 key over two lines (`0` read `@`)', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv'], { keyish: true, complete: true }],
     ['a v2 key whose last line is still to come', ['sfk_U', '036bniH8Y1j1Q', 'myGF3CJazRcL'], { keyish: true, complete: false }],
     ['a v1 key over two lines', ['3c4aeb4ac@3664b411f9', '4db6efb38f92-sf9'], { keyish: true, complete: true }],
+    ['a v1 key whose data centre wrapped alone (a terminal)', ['69a4d5e720d0c251aa80e20e9379e851-sf', '20'], { keyish: true, complete: true }],
     ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
     ['prose', ['Send the key in', 'the header with every call'], { keyish: false, complete: false }],
     ['one piece', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u'], { keyish: false, complete: false }],
@@ -36,6 +37,20 @@ describe('findJoins', () => {
     const pieces = findJoins(words, 2)[0]!;
     expect(pieces).toHaveLength(4);
     expect(pieces[3]!.y).toBeGreaterThan(pieces[2]!.y);
+  });
+
+  it('takes the key start the page pass split off before the head (`_` lost: `stk` then the rest)', () => {
+    // wild-606 wrapped-004 (chat bubble, DejaVu Sans Mono 16 px at scale 2): `…one was stk LcBd2gjp8Ks`, the rest on the next line.
+    const words = [word('was', 1040, 700, 1110, 730, 5), word('stk', 1130, 700, 1200, 730, 5), word('LcBd2gjp8Ks', 1222, 700, 1480, 736, 5), word('oVMGHQgT6DZIHG553RD4XcVqgD', 1040, 752, 1640, 788, 6), word('Maya', 1040, 820, 1140, 850, 7)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([565, 520]);
+  });
+
+  it('a table border read as `=` beside a head does not keep it from ending its line', () => {
+    // wild-607 wrapped-003 (table cell, Roboto 15 px): the next column's date is 2 heights away.
+    const words = [word('CRM', 40, 61, 80, 78, 2), word('sTk_W6HaMZu9wWaROhidAqOLTwhgh', 199, 61, 478, 78, 2), word('=', 484, 66, 492, 72, 2), word('2025-03-09', 520, 61, 610, 78, 2), word('MS2Wf3Gurxv', 199, 84, 300, 101, 3)];
+    expect(findJoins(words, 1)).toHaveLength(1);
   });
 
   it('joins nothing where lines hold prose or a whole key', () => {
