@@ -1,12 +1,16 @@
 // Pre-commit latency: `spreeflo-scan staged` with 10 staged text files against a bare
 // `node -e 0`, alternating runs, medians. Run: node bench/staged-latency.js [--runs N]
+// [--scanner BIN]... : with two builds or more (an A/B), each round runs `node -e 0` then
+// every build in turn, and each build's time over `node -e 0` and minus the first build's
+// are taken within the round (the machine's speed drifts between rounds), then medians.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 40;
-const bin = resolve('bin/spreeflo-scan.js');
+const scanners = process.argv.flatMap((a, i) => (a === '--scanner' && process.argv[i + 1] ? [resolve(process.argv[i + 1])] : []));
+if (scanners.length === 0) scanners.push(resolve('bin/spreeflo-scan.js'));
 const repo = mkdtempSync(join(tmpdir(), 'staged-latency-'));
 const git = (...args) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
 git('init', '-q');
@@ -27,16 +31,19 @@ function time(cmd, args) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-time(process.execPath, [bin, 'staged']);
+for (const bin of scanners) time(process.execPath, [bin, 'staged']);
 time(process.execPath, ['-e', '0']);
-const scanner = [];
 const bare = [];
+const scanner = scanners.map(() => []);
 for (let i = 0; i < runs; i++) {
-  scanner.push(time(process.execPath, [bin, 'staged']));
   bare.push(time(process.execPath, ['-e', '0']));
+  scanners.forEach((bin, j) => scanner[j].push(time(process.execPath, [bin, 'staged'])));
 }
-const s = median(scanner);
-const b = median(bare);
-console.log(`staged, 10 files: median ${s.toFixed(1)} ms over ${runs} runs`);
-console.log(`node -e 0:        median ${b.toFixed(1)} ms`);
-console.log(`ratio: ${(s / b).toFixed(2)}x (target 1.5x, never over 2.5x)`);
+console.log(`node -e 0:        median ${median(bare).toFixed(1)} ms over ${runs} runs`);
+scanners.forEach((bin, j) => {
+  const ratio = median(scanner[j].map((t, i) => t / bare[i]));
+  const vsFirst = j > 0 ? `, ${median(scanner[j].map((t, i) => t - scanner[0][i])).toFixed(1)} ms vs the first build` : '';
+  if (scanners.length > 1) console.log(bin);
+  console.log(`staged, 10 files: median ${median(scanner[j]).toFixed(1)} ms`);
+  console.log(`ratio: ${ratio.toFixed(2)}x (target 1.5x, never over 2.5x)${vsFirst}`);
+});

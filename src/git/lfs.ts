@@ -1,7 +1,6 @@
 // Git LFS: a tracked file's blob is a small pointer naming its content by SHA-256;
 // the content itself is in the LFS store (`git add` puts it there, a fetch brings it).
 // Pointers are known by their content, not by .gitattributes, which a commit can change.
-import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { git } from './run.js';
 
@@ -43,6 +42,8 @@ export class LfsStore {
   /** The content a pointer names, or why it was not read. */
   async read(pointer: LfsPointer, maxFileSize: number): Promise<LfsRead> {
     const { oid } = pointer;
+    // Loaded here, not at the top: a commit with no pointer (nearly all) never pays for node:fs/promises.
+    const { readFile, stat } = process.getBuiltinModule('node:fs/promises');
     const path = join(await this.objectsDir(), oid.slice(0, 2), oid.slice(2, 4), oid);
     const size = await stat(path).then(
       (s) => (s.isFile() ? s.size : null),

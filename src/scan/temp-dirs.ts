@@ -4,10 +4,15 @@
 // killed outright (SIGKILL, a crash) is removed by the next run to start, once
 // its pid is gone.
 import { rmSync } from 'node:fs';
-import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive } from '../processes.js';
+
+/**
+ * Loaded on first use: the pre-commit hook makes no folder unless a commit holds a video,
+ * and node:fs/promises brings readline and the fs watchers with it (milliseconds at every commit).
+ */
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 
 const PREFIX = 'spreeflo-scan-';
 const NAME = /^spreeflo-scan-(\d+)-[A-Za-z0-9]{6}$/;
@@ -28,7 +33,7 @@ export async function makeTempDir(): Promise<string> {
   // (the folder it was making, not yet known here, goes with the next run's sweep).
   if (pending++ === 0) for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    const dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
+    const dir = await fsp().mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
     live.add(dir);
     return dir;
   } catch (err) {
@@ -39,7 +44,7 @@ export async function makeTempDir(): Promise<string> {
 
 /** Removes a folder made by makeTempDir. */
 export async function removeTempDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  await fsp().rm(dir, { recursive: true, force: true }).catch(() => undefined);
   live.delete(dir);
   release();
 }
@@ -56,7 +61,7 @@ function release(): void {
 export async function sweepStaleTempDirs(): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(tmpdir());
+    names = await fsp().readdir(tmpdir());
   } catch {
     return;
   }
@@ -66,8 +71,8 @@ export async function sweepStaleTempDirs(): Promise<void> {
     if (!(pid > 0) || pid === process.pid || alive(pid)) continue;
     const dir = join(tmpdir(), name);
     try {
-      const st = await lstat(dir);
-      if (st.isDirectory() && (uid === undefined || st.uid === uid)) await rm(dir, { recursive: true, force: true });
+      const st = await fsp().lstat(dir);
+      if (st.isDirectory() && (uid === undefined || st.uid === uid)) await fsp().rm(dir, { recursive: true, force: true });
     } catch {
       // Gone already, or not ours to remove.
     }
