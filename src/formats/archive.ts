@@ -1,16 +1,18 @@
 // Archives opened in memory: zip (and zip-based formats: jar, apk, whl, epub...),
 // tar, and gzip (.gz, .tgz). Nothing is ever written to disk. Every entry becomes an
 // 'auto' part, so nested archives, documents and pictures are read again by name.
+// A tar (gzipped or not) is streamed: each entry is read (and searched by the scanner)
+// before the next is inflated, so it costs one entry of memory, not the whole tar.
 //
 // Zip bombs: sizes the format declares (the zip central directory, tar headers) are
 // checked against the limits before anything is inflated, and the bytes actually
 // inflated are capped too (a header may lie), so a bomb costs at most the limit.
 // Zips are read with yauzl, which refuses an entry that inflates past its declared size.
-import type { Readable } from 'node:stream';
-import { constants as Z, gunzip, inflateRawSync, type ZlibOptions } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { constants as Z, createGunzip, gunzip, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
-import type { ContainerLimits, FormatReader, Part, PartSkip, ReadResult } from './types.js';
+import type { ContainerLimits, FormatReader, Part, PartSink, PartSkip, ReadResult, Used } from './types.js';
 import { formatBytes } from '../units.js';
 import { gunzippedName, looksLikeTar } from './kinds.js';
 
@@ -91,6 +93,12 @@ export class Budget {
 
   take(n: number): void {
     this.bytes += n;
+  }
+
+  /** What the containers nested in an entry used: they share this container's limits. */
+  absorb(used: Used): void {
+    this.entries += used.entries;
+    this.bytes += used.bytes;
   }
 
   /** The skip records, with a last one counting those not listed. */
@@ -432,13 +440,17 @@ function drain(entry: { resume(): unknown }): void {
   entry.resume();
 }
 
-async function readTarEntries(data: Buffer, limits: ContainerLimits): Promise<ArchiveContents> {
+/**
+ * The tar fed by `feed`, entry by entry: each entry is handed to `each` and awaited
+ * before the next is read, so one entry is held at a time. `stopped` says why the
+ * input was cut before its end (past a limit, a corrupt gzip), if it was.
+ */
+async function streamTarEntries(feed: (extract: NodeJS.WritableStream) => void, limits: ContainerLimits, each: PartSink, stopped: () => string | null = () => null): Promise<PartSkip[]> {
   const budget = new Budget(limits);
-  const out: ArchiveContents = { entries: [], skipped: [] };
   // Old (v7) tars have no ustar magic: their header checksum is enough.
   const extract = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tarStream.extract>[0]);
   extract.on('error', () => {});
-  extract.end(data);
+  feed(extract);
   try {
     for await (const entry of extract) {
       const header = entry.header;
@@ -481,55 +493,128 @@ async function readTarEntries(data: Buffer, limits: ContainerLimits): Promise<Ar
         continue;
       }
       budget.take(got);
-      out.entries.push({ path: name, data: Buffer.concat(chunks, got) });
+      budget.absorb(await each({ name, entry: name, data: Buffer.concat(chunks, got), kind: 'auto' }));
     }
+    const why = stopped();
+    if (why) budget.skip(undefined, why);
   } catch (err) {
     const text = message(err);
-    const cut = /unexpected end/i.test(text);
-    budget.skip(undefined, cut ? `truncated tar archive: entries after the cut not read` : `corrupt tar archive (${text})`);
+    budget.skip(undefined, stopped() ?? (/unexpected end/i.test(text) ? `truncated tar archive: entries after the cut not read` : `corrupt tar archive (${text})`));
   }
-  out.skipped = budget.finish();
-  return out;
+  return budget.finish();
+}
+
+/** A reader's `read` from its `stream`: every part collected, nothing nested spent. */
+async function collected(stream: (each: PartSink) => Promise<ReadResult>): Promise<ReadResult> {
+  const parts: Part[] = [];
+  const read = await stream(async (part) => {
+    parts.push(part);
+    return { entries: 0, bytes: 0 };
+  });
+  return { parts: [...parts, ...read.parts], skipped: read.skipped };
+}
+
+async function streamTar(data: Buffer, limits: ContainerLimits, each: PartSink): Promise<ReadResult> {
+  try {
+    return { parts: [], skipped: await streamTarEntries((extract) => extract.end(data), limits, each) };
+  } catch (err) {
+    return { parts: [], skipped: [{ reason: `corrupt tar archive (${message(err)})` }] };
+  }
 }
 
 export const tarReader: FormatReader = {
-  async read(data: Buffer, _name: string, limits: ContainerLimits): Promise<ReadResult> {
-    try {
-      const { entries, skipped } = await readTarEntries(data, limits);
-      return { parts: asParts(entries), skipped };
-    } catch (err) {
-      return { parts: [], skipped: [{ reason: `corrupt tar archive (${message(err)})` }] };
-    }
-  },
+  read: (data, _name, limits) => collected((each) => streamTar(data, limits, each)),
+  stream: (data, _name, limits, each) => streamTar(data, limits, each),
 };
 
 // ---------------------------------------------------------------------------
 // Gzip
 
-export const gzipReader: FormatReader = {
-  async read(data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult> {
-    const cap = Math.min(limits.maxEntryBytes, limits.maxTotalBytes);
-    let inflated: Inflated;
+/**
+ * Reads a gzip whole (`read`) or, when a tar is inside, streams it: inflated a chunk at a
+ * time into the tar reader, never held whole (a 2 MB .tar.gz of logs inflated to 19 MB).
+ */
+async function readGzip(data: Buffer, name: string, limits: ContainerLimits): Promise<ReadResult> {
+  const cap = Math.min(limits.maxEntryBytes, limits.maxTotalBytes);
+  let inflated: Inflated;
+  try {
+    inflated = await gunzipCapped(data, cap);
+  } catch (err) {
+    return { parts: [], skipped: [{ reason: `corrupt gzip (${message(err)}): not read` }] };
+  }
+  if (!inflated.ok) {
+    const reason = inflated.tooLarge
+      ? `expands past the ${formatBytes(cap)} limit (gzip bomb?): not read`
+      : `corrupt gzip (${inflated.reason}): not read`;
+    return { parts: [], skipped: [{ reason }] };
+  }
+  const inner = gunzippedName(name);
+  const skipped: PartSkip[] = inflated.truncated ? [{ reason: `truncated gzip: only the first ${inflated.data.length} bytes read`, unreadContent: false }] : [];
+  if (looksLikeTar(inflated.data)) {
+    const tar = await tarReader.read(inflated.data, inner, limits);
+    return { parts: tar.parts, skipped: [...skipped, ...tar.skipped] };
+  }
+  if (inflated.data.length === 0) return { parts: [], skipped };
+  // A .tar.gz without a tar inside is read as plain content, not reported as a corrupt tar.
+  const kind = /\.tar$/i.test(inner) ? 'text' : 'auto';
+  return { parts: [{ name: inner, entry: inner, data: inflated.data, kind }], skipped };
+}
+
+/** Inflated bytes looked at to tell a tar inside from anything else. */
+const TAR_BLOCK = 512;
+
+async function streamGzip(data: Buffer, name: string, limits: ContainerLimits, each: PartSink): Promise<ReadResult> {
+  const cap = Math.min(limits.maxEntryBytes, limits.maxTotalBytes);
+  const inflate = createGunzip();
+  inflate.end(data);
+  const chunks = (inflate as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let inflated = 0;
+  try {
+    while (inflated < TAR_BLOCK) {
+      const next = await chunks.next();
+      if (next.done) break;
+      head.push(next.value);
+      inflated += next.value.length;
+    }
+  } catch {
+    inflated = -1;
+  }
+  // No tar inside, or a stream that fails or outgrows the limit before one is seen: read whole, as the reader says.
+  if (inflated < TAR_BLOCK || inflated > cap || !looksLikeTar(Buffer.concat(head))) {
+    inflate.destroy();
+    return readGzip(data, name, limits);
+  }
+  let truncated = false;
+  let stop: string | null = null;
+  async function* input(): AsyncGenerator<Buffer> {
+    yield* head.splice(0);
     try {
-      inflated = await gunzipCapped(data, cap);
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        inflated += next.value.length;
+        if (inflated > cap) {
+          stop = `expands past the ${formatBytes(cap)} limit (gzip bomb?): the rest not read`;
+          return;
+        }
+        yield next.value;
+      }
     } catch (err) {
-      return { parts: [], skipped: [{ reason: `corrupt gzip (${message(err)}): not read` }] };
+      // Cut short (an incomplete download): the tar reader reads what came before.
+      if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') truncated = true;
+      else stop = `corrupt gzip (${message(err)}): the rest not read`;
     }
-    if (!inflated.ok) {
-      const reason = inflated.tooLarge
-        ? `expands past the ${formatBytes(cap)} limit (gzip bomb?): not read`
-        : `corrupt gzip (${inflated.reason}): not read`;
-      return { parts: [], skipped: [{ reason }] };
-    }
-    const inner = gunzippedName(name);
-    const skipped: PartSkip[] = inflated.truncated ? [{ reason: `truncated gzip: only the first ${inflated.data.length} bytes read`, unreadContent: false }] : [];
-    if (looksLikeTar(inflated.data)) {
-      const tar = await tarReader.read(inflated.data, inner, limits);
-      return { parts: tar.parts, skipped: [...skipped, ...tar.skipped] };
-    }
-    if (inflated.data.length === 0) return { parts: [], skipped };
-    // A .tar.gz without a tar inside is read as plain content, not reported as a corrupt tar.
-    const kind = /\.tar$/i.test(inner) ? 'text' : 'auto';
-    return { parts: [{ name: inner, entry: inner, data: inflated.data, kind }], skipped };
-  },
+  }
+  const source = Readable.from(input());
+  try {
+    const skipped = await streamTarEntries((extract) => source.pipe(extract), limits, each, () => stop);
+    return { parts: [], skipped: truncated ? [{ reason: `truncated gzip: only the first ${inflated} bytes read`, unreadContent: false }, ...skipped] : skipped };
+  } finally {
+    source.destroy();
+    inflate.destroy();
+  }
+}
+
+export const gzipReader: FormatReader = {
+  read: (data, name, limits) => collected((each) => streamGzip(data, name, limits, each)),
+  stream: (data, name, limits, each) => streamGzip(data, name, limits, each),
 };

@@ -42,7 +42,8 @@ export interface ContainerLimits {
   maxEntries: number;
   /**
    * Uncompressed bytes one file's containers may expand to, nesting included (a reader
-   * is given what is left of it). They are all in memory at once, so this bounds memory.
+   * is given what is left of it). A zip's entries are all in memory at once, so this
+   * bounds memory (a tar's are read one at a time).
    */
   maxTotalBytes: number;
   /** Uncompressed bytes of one entry. */
@@ -57,9 +58,25 @@ export interface ReaderOptions {
   pictures: boolean;
 }
 
+/** What reading one part used of the file's limits beyond the part itself: the containers nested in it. */
+export interface Used {
+  entries: number;
+  bytes: number;
+}
+
+/** Reads one part of a streamed container; the reader waits for it before reading the next. */
+export type PartSink = (part: Part) => Promise<Used>;
+
 export interface FormatReader {
   /** Never throws: what cannot be read becomes a skipped entry with the reason. */
   read(data: Buffer, name: string, limits: ContainerLimits, opts?: ReaderOptions): Promise<ReadResult>;
+  /**
+   * The same, with the parts read entry by entry handed to `each` as they are read and
+   * dropped before the next, so a container costs one entry of memory, not all of them
+   * (a tar of 186 logs held 61 MB at once). What `each` says the nested containers used
+   * counts against this container's limits. Parts it could not stream are returned.
+   */
+  stream?(data: Buffer, name: string, limits: ContainerLimits, each: PartSink): Promise<ReadResult>;
 }
 
 export const DEFAULT_LIMITS: ContainerLimits = {

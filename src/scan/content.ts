@@ -5,7 +5,7 @@ import { unreadFlag, type Candidate, type Origin, type Skipped } from '../model.
 import type { Detector } from '../detect/detector.js';
 import { gunzippedName, hasPngText, isImageData, isImagePath, needsReaderForData, readerKind, readerKindByName, type ReaderKind } from '../formats/kinds.js';
 import { loadReader } from '../formats/readers.js';
-import type { ContainerLimits, Part, ReaderOptions, ReadResult, TimeRange } from '../formats/types.js';
+import type { ContainerLimits, Part, PartSink, ReaderOptions, ReadResult, TimeRange, Used } from '../formats/types.js';
 import { ImageScanner, type ImageScanOptions } from './images.js';
 import { owned, StallError } from './stall.js';
 import { NameScanner } from '../detect/names.js';
@@ -94,10 +94,10 @@ function describeNotAnImage(data: Buffer): string {
  * A container's parts, or why it could not be opened. A reader that throws or stalls
  * costs that container, never the scan: it becomes an unread item with the reason.
  */
-async function readOwned(kind: ReaderKind, data: Buffer, name: string, limits: ContainerLimits, opts: ReaderOptions): Promise<ReadResult | { failed: string }> {
+async function readOwned(kind: ReaderKind, data: Buffer, name: string, limits: ContainerLimits, opts: ReaderOptions, each: PartSink): Promise<ReadResult | { failed: string }> {
   try {
     const reader = await loadReader(kind);
-    return await owned(`${kind} reader`, reader.read(data, name, limits, opts));
+    return await owned(`${kind} reader`, reader.stream ? reader.stream(data, name, limits, each) : reader.read(data, name, limits, opts));
   } catch (err) {
     const why = err instanceof StallError ? err.message : `${kind} reader failed (${(err as Error).message ?? String(err)})`;
     return { failed: `${KIND_LABEL[kind]} not read: ${why}` };
@@ -185,7 +185,14 @@ export class ContentScanner {
       if (depth > this.limits.maxDepth) {
         out.skipped.push({ ...at(where), reason: `nested deeper than ${this.limits.maxDepth} containers: not opened` });
       } else {
-        const read = await readOwned(kind, data, name, leftOf(this.limits, spent), { pictures: this.ocr !== null });
+        // A streamed part is spent and read as it comes; what its nested containers use counts for the reader too.
+        const each = async (part: Part): Promise<Used> => {
+          spend(spent, { parts: [part], skipped: [] });
+          const before = { ...spent };
+          await this.scanParts({ parts: [part], skipped: [] }, depth, where, out, spent);
+          return { entries: spent.entries - before.entries, bytes: spent.bytes - before.bytes };
+        };
+        const read = await readOwned(kind, data, name, leftOf(this.limits, spent), { pictures: this.ocr !== null }, each);
         if ('failed' in read) out.skipped.push({ ...at(where), reason: read.failed });
         else {
           spend(spent, read);
