@@ -2,15 +2,13 @@
 // Generate the deterministic benchmark corpus (see bench/README.md).
 //   node bench/gen-corpus.js [--out DIR] [--mb N] [--seed S] [--force]
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from './lib/args.js';
-import { ensureCorpus, generate, filesRoot, manifestPath } from './lib/corpus.js';
+import { CORPUS_DIR, ensureCorpus, generate, filesRoot, manifestPath } from './lib/corpus.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 let args;
 try {
   args = parseArgs(process.argv.slice(2), {
-    out: { default: path.join(here, '.corpus') },
+    out: { default: CORPUS_DIR },
     mb: { type: 'number', default: 120 },
     seed: { default: '1' },
     force: { type: 'boolean', default: false },
@@ -21,7 +19,7 @@ try {
 }
 if (args.help) {
   console.log('usage: node bench/gen-corpus.js [--out DIR] [--mb N] [--seed S] [--force]\n' +
-    '  --out DIR  output directory (default bench/.corpus); the tree is DIR/files, the manifest DIR/manifest.json\n' +
+    '  --out DIR  output directory (default $TMPDIR/spreeflo-bench-corpus); the tree is DIR/files, the manifest DIR/manifest.json\n' +
     '  --mb N     approximate corpus size in MB (10^6 bytes), default 120\n' +
     '  --seed S   PRNG seed, default 1\n' +
     '  --force    regenerate even when the manifest already has these parameters');

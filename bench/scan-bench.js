@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './lib/args.js';
-import { ensureCorpus, filesRoot, MB } from './lib/corpus.js';
+import { CORPUS_DIR, ensureCorpus, filesRoot, MB } from './lib/corpus.js';
 import { run, median, which, GNU_TIME } from './lib/measure.js';
 import { checkRecall } from './lib/recall.js';
 
@@ -33,9 +33,9 @@ try {
 if (args.help) {
   console.log(`usage: node bench/scan-bench.js [options]
   --runs N            timed runs per command, median reported (default 7; one extra warm-up each)
-  --mb N              corpus size in MB (default 120; corpus in bench/.corpus)
+  --mb N              corpus size in MB (default 120; corpus in $TMPDIR/spreeflo-bench-corpus)
   --seed S            corpus seed (default 1)
-  --small-mb N        size of the second corpus for the memory-flatness check (default 30; bench/.work)
+  --small-mb N        size of the second corpus for the memory-flatness check (default 30; $TMPDIR/spreeflo-bench-corpus-30mb)
   --no-flat           skip the memory-flatness check
   --stub              benchmark bench/lib/stub-scanner.js instead of bin/spreeflo-scan.js
   --scanner PATH      scanner entry point (default bin/spreeflo-scan.js)
@@ -59,11 +59,9 @@ if (!fs.existsSync(scanner)) {
 const scannerLabel = args.stub ? 'stub-scanner (naive)' : 'spreeflo-scan';
 const extra = args['scanner-args'].split(/\s+/).filter(Boolean);
 
-const mainOut = path.join(here, '.corpus');
+const mainOut = CORPUS_DIR;
 const manifest = ensureCorpus({ out: mainOut, mb: args.mb, seed: args.seed, log: err });
 const root = filesRoot(mainOut);
-const workDir = path.join(here, '.work');
-fs.mkdirSync(workDir, { recursive: true });
 const reportFile = path.join(os.tmpdir(), `spreeflo-bench-${process.pid}.json`);
 
 const RG_ARGS = ['-c', '--no-ignore', '--hidden',
@@ -161,7 +159,7 @@ for (const d of [root, repo]) if (fs.existsSync(path.join(d, '.spreeflo-scan-cac
 
 // ---------------------------------------------------------------- memory flatness
 if (args.flat && !args['no-flat'] && args['small-mb'] < args.mb) {
-  const smallOut = path.join(workDir, `corpus-${args['small-mb']}mb`);
+  const smallOut = `${CORPUS_DIR}-${args['small-mb']}mb`;
   const small = ensureCorpus({ out: smallOut, mb: args['small-mb'], seed: args.seed, log: err });
   const sroot = filesRoot(smallOut);
   await runScanner(sroot); // warm-up

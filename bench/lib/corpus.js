@@ -1,6 +1,7 @@
 // Deterministic benchmark corpus: OUT/files/** (the tree to scan) + OUT/manifest.json
 // (where real keys and decoys were planted; keys themselves are stored only as sha256 + last4).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
@@ -11,6 +12,10 @@ import { makeV1, makeV2, makeDecoy, DECOY_KINDS, selfTest, isValidV1, isValidV2 
 
 export const GEN_VERSION = 4; // bump when the output for a given (mb, seed) changes
 export const MB = 1e6;
+// Outside this repository: its configuration allows bench/** (made-up keys live there), and a
+// scan applies the configuration of the repository that holds the scanned folder, so a corpus
+// under bench/ had every planted key suppressed (recall 0, unseen in the timings).
+export const CORPUS_DIR = path.join(os.tmpdir(), 'spreeflo-bench-corpus');
 
 const TYPE_WEIGHTS = [[18, 'ts'], [8, 'js'], [12, 'py'], [8, 'go'], [7, 'java'], [8, 'yaml'], [10, 'json'],
   [8, 'md'], [3, 'env'], [3, 'ini'], [4, 'log'], [4, 'csv'], [6, 'html']];
