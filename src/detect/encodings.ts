@@ -353,10 +353,10 @@ function hasJoin(buf: Buffer, start: number, end: number): boolean {
 }
 
 /*
- * The two searches below find `need` items in a row by trying every `need`th item first,
- * as any such run covers one; around each that passes, the run is measured, and the next
- * try is after it. Written out twice, without a callback: every block of every file is
- * asked, and a closure per call cost more than the test.
+ * The three searches below (asciiRun, hexRun, holdsAsciiRun) find `need` items in a row by
+ * trying every `need`th item first, as any such run covers one; around each that passes, the
+ * run is measured, and the next try is after it. Written out for each test, without a
+ * callback: every block of every file is asked, and a closure per call cost more than the test.
  */
 
 /** Whether the quartets from `start` hold `need` in a row decoding to bytes below 0x80 (whole triplets of a key at any offset). */

@@ -5,7 +5,7 @@ import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
-import { type Piece, findJoins, stitch } from './wrap.js';
+import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
 import { NO_TEXT } from '../formats/image-header.js';
@@ -62,10 +62,12 @@ const V1_WHITELIST = '0123456789abcdef-s ';
 const CROP_WHITELIST = `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-.:;,="'()[]{}<>/$`;
 
 /** `sfk` as the page pass reads it (`s1k` at 11 px). */
-const V2_PREFIX_LIKE = /[s5S$][fktFTl1i|][kKxXh]/;
+const V2_PREFIX_LIKE = SFK_LIKE;
 
 /** A word that starts like `sfk_`, underscore included: the rest of the key may be the next words. */
 const V2_PREFIX_WORD = new RegExp(`^${V2_PREFIX_LIKE.source}_`);
+/** A word that is `sfk`-like and nothing else (prefixAlone). */
+const V2_PREFIX_ALONE = new RegExp(`^${V2_PREFIX_LIKE.source}$`);
 
 /** Does a page-pass word look like it could be (part of) a key? */
 export function keyish(text: string): boolean {
@@ -86,7 +88,7 @@ export function keyish(text: string): boolean {
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
   const next = words[i + 1];
-  if (!next || next.line !== w.line || !new RegExp(`^${V2_PREFIX_LIKE.source}$`).test(w.text)) return false;
+  if (!next || next.line !== w.line || !V2_PREFIX_ALONE.test(w.text)) return false;
   const run = Math.max(0, ...(next.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
   return run >= 8 && next.box.x0 - w.box.x1 < 1.2 * (w.box.y1 - w.box.y0);
 }

@@ -21,11 +21,12 @@ export const MAX_JOINS = 6;
 /** Per piece, at most this many next-line pieces are followed. */
 const BRANCH = 2;
 
-/** `sfk` as the page pass reads it (as in pipeline.ts). */
-const PREFIX = /[s5S$][fktFTl1i|][kKxXh]/g;
+/** `sfk` as the page pass reads it (pipeline.ts uses it too). */
+export const SFK_LIKE = /[s5S$][fktFTl1i|][kKxXh]/;
+const PREFIX = new RegExp(SFK_LIKE.source, 'g');
 
 /** An `sfk`-like start followed by a key character or its separator: where a key can begin in a word. */
-const PREFIX_AT = /[s5S$][fktFTl1i|][kKxXh][_\-.~A-Za-z0-9]/;
+const PREFIX_AT = new RegExp(`${SFK_LIKE.source}[_\\-.~A-Za-z0-9]`);
 /** Words before a head searched for the key's start (see `lead`): `sfk` and one piece of noise the page pass split off. */
 const LEAD_WORDS = 2;
 

@@ -180,7 +180,7 @@ export class FileScanner {
  * as a stream go through it alike.
  */
 export class ChunkWindow {
-  readonly candidates: Candidate[] = [];
+  private readonly candidates: Candidate[] = [];
   private readonly chunk: Buffer;
   /** Where `chunk` starts in the content, the lines before it, the characters of its first line before it. */
   private start = 0;
