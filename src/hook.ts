@@ -6,7 +6,7 @@
 // handing it the git work already done. Compiling the full scan's 400 KB was a quarter
 // of a clean commit's time.
 import { DEFAULTS } from './cli/defaults.js';
-import { runTask } from './cli/run.js';
+import { fail, runTask } from './cli/run.js';
 import { exitWhenFlushed } from './cli/exit.js';
 import { startStagedGit } from './git/staged-start.js';
 import { loadBuiltinRules } from './detect/rule-files.js';
@@ -36,6 +36,10 @@ async function glance(): Promise<number> {
 
 // No sweep of stale temporary folders here: the hook runs at every commit, and a readdir of
 // a busy /tmp costs it milliseconds; the next other command sweeps them.
+// The full scan runs outside this bundle's runTask: each bundle has its own stall watch,
+// and this one's would fail the whole scan where the full scan's fails one stalled reader.
 void runTask(glance, false)
   .then((code) => (code === SCAN ? (require('./hook-scan.cjs') as typeof import('./hook-scan.js')).runStaged(git) : code))
+  // Only loading the full scan can throw here (a broken install): runStaged reports its own errors.
+  .catch((err: Error) => fail(`error: ${err.message}`))
   .then(exitWhenFlushed);
