@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CommonJS on purpose (bin/package.json): the pre-commit hook's exact call,
-// `spreeflo-scan staged`, loads one CommonJS bundle, which Node starts in less time
+// `spreeflo-scan staged`, loads one small CommonJS bundle, which Node starts in less time
 // than a graph of ES modules; everything else goes to the ES module CLI. `staged --`
 // (the end of options, as hook entries write it) is the same call.
 const { existsSync } = require('node:fs');

@@ -3,8 +3,8 @@
 // ES modules, and it holds no argument parser. git starts before anything else runs.
 // A commit of plain text in which the detector finds nothing (sources/staged-glance.ts) is reported
 // clean from here; any other loads the full scan (dist/hook-scan.cjs, src/hook-scan.ts),
-// handing it the git work already done. Compiling the full scan's 400 KB was a quarter
-// of a clean commit's time.
+// handing it the git work already done. Loading the full scan's 400 KB cost a clean
+// commit 28.6 ms of its 178 (bench/README.md).
 import { DEFAULTS } from './cli/defaults.js';
 import { fail, runTask } from './cli/run.js';
 import { exitWhenFlushed } from './cli/exit.js';
