@@ -11,7 +11,8 @@ import { exitWhenFlushed } from './cli/exit.js';
 import { startStagedGit } from './git/staged-start.js';
 import { loadBuiltinRules } from './detect/rule-files.js';
 import { nothingFound } from './sources/staged-glance.js';
-import { emitReport } from './cli/emit.js';
+import { EXIT_CLEAN, textReport } from './cli/emit.js';
+import { writeStdout } from './report/write-file.js';
 import { blockedCommitAdvice } from './report/blocked.js';
 import type { ScanResult } from './scan/pipeline.js';
 
@@ -30,8 +31,10 @@ async function glance(): Promise<number> {
   const bytes = nothingFound(files, settings, rules);
   if (bytes === null) return SCAN;
   const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [], stats: { files: files.length, bytes, seconds: (Date.now() - started) / 1000 } };
-  // Nothing skipped: the gate's unread mode changes nothing in a clean report.
-  return emitReport(result, { rules, unread: 'fail' }, { ...DEFAULTS }, blockedCommitAdvice);
+  // The report emitReport writes for the hook's call (text, to stdout) when nothing was found
+  // or skipped; the gate's unread mode changes nothing in it. Only the text report is bundled here.
+  await writeStdout(await textReport(result, rules, { ...DEFAULTS }, true, blockedCommitAdvice, 'fail'));
+  return EXIT_CLEAN;
 }
 
 // No sweep of stale temporary folders here: the hook runs at every commit, and a readdir of

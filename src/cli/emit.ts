@@ -58,17 +58,30 @@ export async function render(
     case 'html':
       return [(await import('../report/html.js')).renderHtml(shownAs(scanned, (text) => printable(mask(text))), { showSecrets, ruleNames })];
     default:
-      return (await import('../report/text.js')).textPieces(scanned, {
-        showSecrets,
-        ruleNames,
-        show: (text) => forTerminal(mask(text)),
-        // A file never gets colours; stdout as the terminal, FORCE_COLOR or NO_COLOR say.
-        color: toStdout && useColor(process.stdout, opts.color),
-        unread,
-        ...(toStdout && opts.quiet ? { quiet: true } : {}),
-        ...(advice ? { advice } : {}),
-      });
+      return textReport(scanned, rules, opts, toStdout, advice, unread);
   }
+}
+
+/** The text report, the default format: the only one the pre-commit hook's entry holds. */
+export async function textReport(
+  scanned: ScanResult,
+  rules: RuleDefinition[],
+  opts: CommonOptions,
+  toStdout: boolean,
+  advice?: TextOptions['advice'],
+  unread: UnreadMode = 'report',
+): Promise<Iterable<string>> {
+  const mask = maskFor(rules, opts.showSecrets === true);
+  return (await import('../report/text.js')).textPieces(scanned, {
+    showSecrets: opts.showSecrets === true,
+    ruleNames: ruleNamesOf(rules),
+    show: (text) => forTerminal(mask(text)),
+    // A file never gets colours; stdout as the terminal, FORCE_COLOR or NO_COLOR say.
+    color: toStdout && useColor(process.stdout, opts.color),
+    unread,
+    ...(toStdout && opts.quiet ? { quiet: true } : {}),
+    ...(advice ? { advice } : {}),
+  });
 }
 
 function* mapPieces(pieces: Iterable<string>, change: (piece: string) => string): Generator<string> {
