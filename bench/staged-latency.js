@@ -1,6 +1,6 @@
 // Pre-commit latency: `spreeflo-scan staged` with 10 staged text files against a bare
 // `node -e 0`, alternating runs, medians. Run: node bench/staged-latency.js [--runs N]
-// [--scanner BIN]... : with two builds or more (an A/B), each round runs `node -e 0` then
+// [--scanner BIN]... [--full-scan]: with two builds or more (an A/B), each round runs `node -e 0` then
 // every build in turn, and each build's time over `node -e 0` and minus the first build's
 // are taken within the round (the machine's speed drifts between rounds), then medians.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,6 +21,9 @@ writeFileSync(join(repo, 'base.txt'), 'base\n');
 git('add', '.');
 git('commit', '-qm', 'base');
 for (let i = 0; i < 10; i++) writeFileSync(join(repo, `file${i}.md`), text.slice(i * 2000, i * 2000 + 4000));
+// --full-scan: an eleventh file holds the legacy rule's documented example key, a candidate
+// the hook's entry hands to the full scan (whose filters set it aside: the commit passes).
+if (process.argv.includes('--full-scan')) writeFileSync(join(repo, 'example.txt'), 'SPREEFLO_KEY=25cb257fab5a20f4284a1675da214991-sf7\n');
 git('add', '.');
 
 function time(cmd, args) {
