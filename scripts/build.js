@@ -52,7 +52,6 @@ const results = await Promise.all([
       external: [...shared.external, ...external],
       minifyWhitespace: true,
       minifySyntax: true,
-      metafile: true,
       define: { ...shared.define, 'import.meta.url': '__importMetaUrl' },
       banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
