@@ -20,8 +20,37 @@ function lev(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Besides the pipeline's own styles: binarised at mid grey, or at a higher bar for ink (thinner strokes). */
-type TuneStyle = Style | 'binary' | 'thin';
+/**
+ * Besides the pipeline's own styles: binarised at mid grey, or at a higher bar
+ * for ink (thinner strokes); Sauvola's local threshold after scaling (a window
+ * of one text height: uneven light, moiré); sharpened after scaling (a
+ * photo's blur).
+ */
+type TuneStyle = Style | 'binary' | 'thin' | 'sauvola' | 'sharpen';
+
+/** Sauvola: ink where a pixel is under mean * (1 + k (sd / 128 - 1)) of its window. */
+async function sauvola(png: Buffer, win: number, k = 0.2): Promise<Buffer> {
+  const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const W = info.width, H = info.height;
+  const S = new Float64Array((W + 1) * (H + 1));
+  const Q = new Float64Array((W + 1) * (H + 1));
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const v = data[y * W + x]!, i = (y + 1) * (W + 1) + x + 1;
+    S[i] = v + S[i - 1]! + S[i - W - 1]! - S[i - W - 2]!;
+    Q[i] = v * v + Q[i - 1]! + Q[i - W - 1]! - Q[i - W - 2]!;
+  }
+  const r = Math.max(2, Math.round(win / 2));
+  const out = Buffer.alloc(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const x0 = Math.max(0, x - r), x1 = Math.min(W, x + r + 1), y0 = Math.max(0, y - r), y1 = Math.min(H, y + r + 1);
+    const n = (x1 - x0) * (y1 - y0);
+    const sum = (T: Float64Array) => T[y1 * (W + 1) + x1]! - T[y0 * (W + 1) + x1]! - T[y1 * (W + 1) + x0]! + T[y0 * (W + 1) + x0]!;
+    const m = sum(S) / n;
+    const sd = Math.sqrt(Math.max(0, sum(Q) / n - m * m));
+    out[y * W + x] = data[y * W + x]! < m * (1 + k * (sd / 128 - 1)) ? 0 : 255;
+  }
+  return sharp(out, { raw: { width: W, height: H, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+}
 type Variant = { name: string; target: number; wl: boolean; psm: '7' | '13' | '6'; style?: TuneStyle; hex?: boolean; spaced?: number };
 
 /**
@@ -44,7 +73,9 @@ function spaceOut(src: Grey, gap: number): Grey {
   return { data: out, width: w, height };
 }
 
-async function render(region: Grey, scale: number, style: TuneStyle = 'plain'): Promise<Buffer> {
+async function render(region: Grey, scale: number, style: TuneStyle = 'plain', target = 34): Promise<Buffer> {
+  if (style === 'sauvola') return sauvola(await toPng(region, scale, 12), target);
+  if (style === 'sharpen') return sharp(await toPng(region, scale, 12)).sharpen({ sigma: Math.max(0.5, scale * 0.5) }).png({ compressionLevel: 1 }).toBuffer();
   if (style !== 'binary' && style !== 'thin') return toPng(region, scale, 12, style);
   // The border is white, so binarising after it is the same as before it.
   return sharp(await toPng(region, scale, 12)).threshold(style === 'binary' ? 128 : 80).png({ compressionLevel: 1 }).toBuffer();
@@ -58,7 +89,7 @@ for (const sp of [1, 2, 3]) all.push({ name: `t30-sp${sp}`, target: 30, wl: true
 all.push({ name: 't30-psm13', target: 30, wl: true, psm: '13' });
 all.push({ name: 't30-hex', target: 30, wl: true, psm: '7', hex: true });
 all.push({ name: 't30-hex13', target: 30, wl: true, psm: '13', hex: true });
-for (const style of ['binary', 'bold', 'thin'] as const) for (const target of [28, 34, 46]) all.push({ name: `t${target}-${style}`, target, wl: true, psm: '7', style });
+for (const style of ['binary', 'bold', 'thin', 'sauvola', 'sharpen'] as const) for (const target of [28, 34, 46, 58]) all.push({ name: `t${target}-${style}`, target, wl: true, psm: '7', style });
 const variants = values.variants ? all.filter((v) => values.variants!.split(',').includes(v.name)) : all;
 const worker = await startWorker();
 const errs: Record<string, number[]> = {};
@@ -76,7 +107,7 @@ for (const e of manifest.images) {
     const row: string[] = [];
     for (const v of variants) {
       const s = Math.min(8, Math.max(0.5, v.target / h));
-      const words = await read(() => worker, await render(v.spaced ? spaceOut(region, Math.max(1, Math.round((h * v.spaced) / 10))) : region, s, v.style), { psm: v.psm, choices: false, ...(v.wl ? { whitelist: v.hex ? '0123456789abcdef-s ' : WL } : {}) });
+      const words = await read(() => worker, await render(v.spaced ? spaceOut(region, Math.max(1, Math.round((h * v.spaced) / 10))) : region, s, v.style, v.target), { psm: v.psm, choices: false, ...(v.wl ? { whitelist: v.hex ? '0123456789abcdef-s ' : WL } : {}) });
       const text = words.map((w) => w.text).join(' ');
       // Best substring distance: compare against the text stripped to key chars.
       const flat = text.replace(/[^A-Za-z0-9_-]/g, '');

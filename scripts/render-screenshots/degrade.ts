@@ -53,21 +53,22 @@ function quadToQuad(from: [number, number][], to: [number, number][]): H {
 }
 
 /**
- * Warp by the map taking the image's corners to `corners` (output pixels),
- * bilinear, `fill` outside. Returns the warped image and the map for boxes.
+ * Warp by the map taking the image's corners to `corners` (output pixels, on
+ * a canvas of `outW` x `outH`), bilinear, `fill` outside. Returns the warped
+ * image and the map for boxes.
  */
-function warp(img: Rgb, corners: [number, number][], fill: [number, number, number]): { img: Rgb; map: (x: number, y: number) => [number, number] } {
+function warp(img: Rgb, corners: [number, number][], fill: [number, number, number], outW = img.width, outH = img.height): { img: Rgb; map: (x: number, y: number) => [number, number] } {
   const { width: W, height: Hh, data } = img;
   const src: [number, number][] = [[0, 0], [W, 0], [W, Hh], [0, Hh]];
   const fwd = quadToQuad(src, corners);
   const back = invert3(fwd);
-  const out = new Uint8Array(W * Hh * 3);
-  for (let y = 0; y < Hh; y++) {
-    for (let x = 0; x < W; x++) {
+  const out = new Uint8Array(outW * outH * 3);
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
       const [sx, sy] = apply(back, x + 0.5, y + 0.5);
       const fx = sx - 0.5, fy = sy - 0.5;
       const x0 = Math.floor(fx), y0 = Math.floor(fy);
-      const o = (y * W + x) * 3;
+      const o = (y * outW + x) * 3;
       if (x0 < 0 || y0 < 0 || x0 + 1 >= W || y0 + 1 >= Hh) { out[o] = fill[0]; out[o + 1] = fill[1]; out[o + 2] = fill[2]; continue; }
       const ax = fx - x0, ay = fy - y0;
       for (let c = 0; c < 3; c++) {
@@ -76,7 +77,7 @@ function warp(img: Rgb, corners: [number, number][], fill: [number, number, numb
       }
     }
   }
-  return { img: { data: out, width: W, height: Hh }, map: (x, y) => apply(fwd, x, y) };
+  return { img: { data: out, width: outW, height: outH }, map: (x, y) => apply(fwd, x, y) };
 }
 
 /** The box around a box's four corners after `map`. */
@@ -101,14 +102,18 @@ export function rotate(img: Rgb, degrees: number): { img: Rgb; map: (x: number, 
 }
 
 /**
- * A monitor photographed at an angle: the screen shrunk into a dark frame,
- * one side shorter than the other by `keystone` (a fraction of the side),
- * turned by `degrees`.
+ * A monitor photographed at an angle: the screen in a dark frame, one side
+ * shorter than the other by `keystone` (a fraction of the side), turned by
+ * `degrees`. The frame is added around the screen, which keeps its pixel
+ * size: issue 17 lists no downscale for photos (it does for recompression),
+ * and until branch h17w the frame was cut out of the screen, which shrank
+ * every photo's text to 92% before the keystone (docs/ocr.md, test data).
  */
 export function keystone(img: Rgb, rng: Rng, amount: number, degrees: number): { img: Rgb; map: (x: number, y: number) => [number, number] } {
   const W = img.width, H = img.height;
-  const m = 0.04;
-  let c: [number, number][] = [[W * m, H * m], [W * (1 - m), H * m], [W * (1 - m), H * (1 - m)], [W * m, H * (1 - m)]];
+  const mx = Math.round(W * 0.04), my = Math.round(H * 0.04);
+  const CW = W + 2 * mx, CH = H + 2 * my;
+  let c: [number, number][] = [[mx, my], [mx + W, my], [mx + W, my + H], [mx, my + H]];
   const side = Math.floor(rng() * 4);
   const k = amount / 2;
   // Pull the two corners of one side towards each other.
@@ -117,8 +122,8 @@ export function keystone(img: Rgb, rng: Rng, amount: number, degrees: number): {
   if (side === 2) { c[3]![0] += W * k; c[2]![0] -= W * k; }
   if (side === 3) { c[0]![1] += H * k; c[3]![1] -= H * k; }
   const a = (degrees * Math.PI) / 180;
-  c = c.map(([x, y]) => [W / 2 + (x - W / 2) * Math.cos(a) - (y - H / 2) * Math.sin(a), H / 2 + (x - W / 2) * Math.sin(a) + (y - H / 2) * Math.cos(a)]);
-  return warp(img, c, [24, 24, 26]);
+  c = c.map(([x, y]) => [CW / 2 + (x - CW / 2) * Math.cos(a) - (y - CH / 2) * Math.sin(a), CH / 2 + (x - CW / 2) * Math.sin(a) + (y - CH / 2) * Math.cos(a)]);
+  return warp(img, c, [24, 24, 26], CW, CH);
 }
 
 /** Light falling off across the picture (a lamp to one side) and towards the corners. */

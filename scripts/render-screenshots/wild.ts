@@ -184,7 +184,9 @@ async function degrade(family: Family, img: Rgb, rng: Rng): Promise<{ image: Buf
       const m = 2 + rng() * 6;
       const n = 3 + rng() * 5;
       const q = int(rng, 75, 80);
-      const out = noise(moire(unevenLight(await blur(w.img, sigma), rng, light), rng, m), rng, n);
+      // Noise draws a number per pixel: from a stream of its own, so the picture's size
+      // (the frame) does not change the images drawn after it.
+      const out = noise(moire(unevenLight(await blur(w.img, sigma), rng, light), rng, m), makeRng(Math.floor(rng() * 2 ** 32)), n);
       return { image: await jpeg(out, q), ext: 'jpg', map: w.map, variant: `keystone ${(ks * 100).toFixed(1)}% ${deg.toFixed(1)}deg blur ${sigma.toFixed(2)} light ${light.toFixed(2)} moire ${m.toFixed(1)} noise ${n.toFixed(1)} q${q}` };
     }
     case 'recompressed': {
