@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Node's floor for a tree scan, timed beside spreeflo-scan and rg by `trees-bench.js`:
-// the scanner's walk and read with no search at all. The same walker (fast-glob's
-// synchronous walk, one call for the top level and one per folder in it, with a turn
-// of the event loop between), the same thread layout (one worker thread per core but
+// the scanner's walk and read with no search at all. The same walk (readdirSync, the
+// folder's files, then each folder in it breadth first, a turn of the event loop every
+// 256 files; `--walker fast-glob`: the scanner's walk before branch h16speed, one
+// fast-glob call per top-level folder), the same thread layout (one worker thread per core but
 // one, fed batches of 64 paths, 8 batches ahead, while the walk goes on; the main
 // thread reads what is left once the walk is over), the same reads (open, readSync
 // into a reused 1 MiB buffer until it is full or the file ends, fstat only past it,
 // close; a file past 4 MiB in 4 MiB chunks). What the scanner costs above this is ours; this is Node's.
-//   node bench/lib/walk-read-floor.js [--walker fast-glob|readdir] [--skip-ext gz,zip,…] ROOT…
+//   node bench/lib/walk-read-floor.js [--walker readdir|fast-glob] [--skip-ext gz,zip,…] ROOT…
 // prints "<files> files, <bytes> bytes".
 import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -74,7 +75,7 @@ function fill(fd, buf, from, position) {
 }
 
 function parse(argv) {
-  const opts = { walker: 'fast-glob', skip: [], roots: [] };
+  const opts = { walker: 'readdir', skip: [], roots: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--walker') opts.walker = argv[++i];
     else if (argv[i] === '--skip-ext') opts.skip = argv[++i].split(',').map((x) => `.${x}`);
@@ -123,7 +124,7 @@ if (!isMainThread) {
     feed(false);
   };
 
-  /** The scanner's walk (src/sources/files.ts walkDir), without its checks. */
+  /** The scanner's walk before h16speed: fast-glob, a call per top-level folder. */
   const fastGlob = async (root) => {
     const base = root.endsWith('/') ? root : `${root}/`;
     const options = { cwd: root, dot: true, onlyFiles: false, objectMode: true, followSymbolicLinks: false, suppressErrors: true, unique: false };
@@ -140,16 +141,34 @@ if (!isMainThread) {
       handle(fg.sync(`${fg.escapePath(folder)}/**`, options), null);
     }
   };
-  /** Plain readdirSync, depth first: what fast-glob's walk costs above it. */
-  const readdir = async (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+  /** The scanner's walk (src/sources/files.ts walkDir), without its checks. */
+  let listed = 0;
+  const list = async (dir, folders) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
       const p = `${dir}/${e.name}`;
-      if (e.isDirectory()) await readdir(p);
-      else if (e.isFile() && kept(e.name)) add(p);
+      if (e.isDirectory()) folders.push(p);
+      else if (e.isFile() && kept(e.name)) {
+        add(p);
+        if (++listed % 256 === 0) await nextTurn();
+      }
+    }
+  };
+  const readdir = async (root) => {
+    const top = [];
+    await list(root, top);
+    for (const folder of top) {
+      const queue = [folder];
+      for (let i = 0; i < queue.length; i++) await list(queue[i], queue);
     }
   };
 
-  for (const root of roots) await (walker === 'readdir' ? readdir(root.replace(/\/+$/, '')) : fastGlob(root));
+  for (const root of roots) await (walker === 'fast-glob' ? fastGlob(root) : readdir(root.replace(/\/+$/, '')));
   feed(true);
   while (sent < queue.length) {
     const end = Math.min(queue.length, sent + BATCH_FILES);
