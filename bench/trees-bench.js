@@ -8,7 +8,9 @@
 // at its first NUL, as for any binary), while the scanner opens it and reads what is
 // inside; so the comparison leaves the files the scanner opens as containers out of both
 // (by name: CONTAINERS). Beside it: .gz alone left out (the issue's figure), and
-// everything, containers opened by the scanner only. Pixels are not read (`--no-ocr`): rg reads
+// everything, containers opened by the scanner only. Beside the scanner and rg, Node's floor
+// (lib/walk-read-floor.js: the scanner's walk, threads and reads with no search) and the
+// start-up (`node -e 0`, the scanner on an empty folder): what of the gap is Node's. Pixels are not read (`--no-ocr`): rg reads
 // none; the bytes of pictures are still searched. Dependency folders are read
 // (`--include-deps`), as rg reads them.
 //
@@ -55,6 +57,9 @@ export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, 
   const report = path.join(os.tmpdir(), `spreeflo-trees-${process.pid}.json`);
   const scan = (roots, extra) => ({ cmd: process.execPath, args: [scanner, 'scan', ...roots, '--no-ocr', '--no-progress', '--format', 'json', '--output', report, ...extra], scanner: true });
   const rgc = (roots, extra) => ({ cmd: rg, args: ['-c', '--no-ignore', '--hidden', ...extra, '-e', V2, '-e', V1, ...roots] });
+  // Node's floor: the scanner's walk, threads and reads, no search (lib/walk-read-floor.js).
+  const floor = (roots, extra) => ({ cmd: process.execPath, args: [path.join(here, 'lib', 'walk-read-floor.js'), ...extra, ...roots] });
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'spreeflo-trees-empty-'));
   const rows = [];
 
   /** Interleaved rounds (order rotating), one warm-up each; medians. */
@@ -82,12 +87,18 @@ export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, 
     return stat;
   };
 
+  // Start-up: what every run pays before its first file (Node itself, then the scanner's modules, configuration and report).
+  const start = await measure('start-up', { 'node -e 0': { cmd: process.execPath, args: ['-e', '0'] }, 'scan, empty folder': scan([empty], []) });
+  log(`scanner start-up above Node's: ${(start['scan, empty folder'].s - start['node -e 0'].s).toFixed(2)} s`);
+  rows.push({ set: 'start-up', stat: start });
   if (only !== 'include') {
     const trees = systemTrees(nodeModules).filter((t) => fs.existsSync(t));
     log(`system trees: ${trees.join(' ')} (${runs} runs)`);
     const st = await measure('system trees', {
       'scan, containers left out': scan(trees, ['--include-deps', ...CONTAINERS.flatMap((x) => ['-e', `*.${x}`])]),
       'rg, containers left out': rgc(trees, CONTAINERS.flatMap((x) => ['-g', `!*.${x}`])),
+      'node floor, containers left out': floor(trees, ['--skip-ext', CONTAINERS.join(',')]),
+      'node floor, fast-glob walk': floor(trees, ['--skip-ext', CONTAINERS.join(','), '--walker', 'fast-glob']),
       'scan, .gz left out': scan(trees, ['--include-deps', '-e', '*.gz']),
       'rg, .gz left out': rgc(trees, ['-g', '!*.gz']),
       'scan, everything': scan(trees, ['--include-deps']),
@@ -98,20 +109,23 @@ export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, 
     const noGz = st['scan, .gz left out'].s / st['rg, .gz left out'].s;
     const full = st['scan, everything'].s / st['rg, .gz as raw bytes'].s;
     const summary = st['scan, everything'].last.report.summary;
+    const floorS = st['node floor, containers left out'].s;
     log(`like with like (what both read as bytes: containers left out of both): ${like.toFixed(2)}x rg; .gz left out of both (the issue's figure): ${noGz.toFixed(2)}x rg; everything (containers opened by the scanner only): ${full.toFixed(2)}x rg`);
+    log(`Node's floor (the scanner's walk and reads, no search) ${(floorS / st['rg, containers left out'].s).toFixed(2)}x rg (with the walk before h16speed, fast-glob's: ${(st['node floor, fast-glob walk'].s / st['rg, containers left out'].s).toFixed(2)}x); the scan like with like ${(st['scan, containers left out'].s / floorS).toFixed(2)}x that floor`);
     log(`scanner read ${summary.files} files, ${(summary.bytes / 1e6).toFixed(0)} MB; ${summary.findings} findings (none expected: no tree here holds a key), ${summary.unread} not read`);
-    rows.push({ set: 'system', like, noGz, full, stat: st });
+    rows.push({ set: 'system', like, noGz, full, floor: floorS / st['rg, containers left out'].s, stat: st });
   }
   if (only !== 'system') {
     // Outside this repository, whose configuration allows bench/** (made-up keys live there).
     const { manifest, root } = ensureIncludeTree({ out: path.join(os.tmpdir(), 'spreeflo-bench-include-tree'), log: progress });
     log(`\ninclude tree: ${root}: ${manifest.fileCount} files, ${(manifest.totalBytes / 1e6).toFixed(0)} MB, ${manifest.keys.length} planted keys (${runs} runs)`);
-    const st = await measure('/usr/include with planted keys', { scan: scan([root], []), rg: rgc([root], []) });
+    const st = await measure('/usr/include with planted keys', { scan: scan([root], []), rg: rgc([root], []), 'node floor': floor([root], []) });
     const rc = checkRecall(st.scan.last.report, manifest, root);
-    log(`ratio ${(st.scan.s / st.rg.s).toFixed(2)}x rg; recall ${rc.found}/${rc.total}, false positives ${rc.fpElsewhere.length}${rc.missed.length ? `; missed ${rc.missed.map((m) => m.where).join(', ')}` : ''}`);
-    rows.push({ set: 'include', ratio: st.scan.s / st.rg.s, recall: `${rc.found}/${rc.total}`, fp: rc.fpElsewhere.length, stat: st });
+    log(`ratio ${(st.scan.s / st.rg.s).toFixed(2)}x rg; Node's floor ${(st['node floor'].s / st.rg.s).toFixed(2)}x rg, the scan ${(st.scan.s / st['node floor'].s).toFixed(2)}x it; recall ${rc.found}/${rc.total}, false positives ${rc.fpElsewhere.length}${rc.missed.length ? `; missed ${rc.missed.map((m) => m.where).join(', ')}` : ''}`);
+    rows.push({ set: 'include', ratio: st.scan.s / st.rg.s, floor: st['node floor'].s / st.rg.s, recall: `${rc.found}/${rc.total}`, fp: rc.fpElsewhere.length, stat: st });
   }
   fs.rmSync(report, { force: true });
+  fs.rmSync(empty, { recursive: true, force: true });
   return rows;
 }
 

@@ -12,8 +12,9 @@ const CONTROLS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029';
 const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 const CONTROL = new RegExp(`[${CONTROLS}${BIDI}]`, 'g');
 /**
- * Names the glob walk would lose or misreport: control characters (its patterns never
- * match `\n` or `\r`) and U+FFFD, which is what a byte that is not UTF-8 decodes to.
+ * Names the walk takes by their bytes: U+FFFD, which is what a byte that is not UTF-8
+ * decodes to (the string has lost it), and control characters (walked the same way,
+ * as they always were, so their reported form does not depend on the walk).
  */
 export const NOT_PLAIN = new RegExp(`[${CONTROLS}\\ufffd]`);
 

@@ -27,6 +27,26 @@ describe('links to one file', () => {
   });
 });
 
+// Which link is read decides what the report lists; the walk's order (a folder's own
+// files, then each folder in it breadth first) is the one fast-glob had, whatever order
+// readdir gives: pinned, so that a faster walk reports the same.
+describe('the link read is the one the walk meets first', () => {
+  it.each([
+    ['a link beside the scanned folder\'s files, before any in its folders', ['top-link.env', 'pkg/shallow/link.env', 'pkg/1/2/3/link.env'], 'top-link.env'],
+    ['the shallower of two in one folder', ['pkg/1/2/3/link.env', 'pkg/shallow/link.env', 'pkg/1/2/deeper.env'], 'pkg/shallow/link.env'],
+  ])('%s', (_name, links, first) => {
+    const root = tempDir('sfscan-link-order-');
+    writeTree(root, { 'target/key.env': `KEY=${makeV2Key()}\n`, ...Object.fromEntries(links.map((l) => [`${l}.keep`, ''])) });
+    for (const link of links) symlinkSync(join(root, 'target/key.env'), join(root, link));
+    const { report } = scanJson(['.', '--no-progress'], { cwd: root });
+    expect(report.findings.map((f) => f.path).sort()).toEqual([first, 'target/key.env'].sort());
+    const listed = report.skipped.filter((s) => links.includes(s.path));
+    expect(listed.map((s) => s.path).sort()).toEqual(links.filter((l) => l !== first).sort());
+    for (const s of listed) expect(s.reason).toBe(`symlink to a file already read through ${first}`);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
 // A folder named inside another named folder (`scan /usr/share /usr/share/go-1.19/src`)
 // was walked twice: every finding and every skipped entry of it appeared twice.
 describe('roots inside other roots', () => {

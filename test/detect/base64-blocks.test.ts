@@ -59,6 +59,32 @@ describe('base64 blocks', () => {
     );
   });
 
+  // Past 4,096 characters a block of one line goes to Buffer's own decoder: the same bytes and findings.
+  it.each([
+    ['the base64 of mixed bytes', (data: Buffer) => data.toString('base64')],
+    ['base64url', (data: Buffer) => data.toString('base64url')],
+    ['hex of one case', (data: Buffer) => data.toString('hex')],
+    ['hex of both cases', (data: Buffer) => `${data.toString('hex')}${data.toString('hex').toUpperCase()}`],
+    ['joined to a name', (data: Buffer) => `api_token-${data.toString('base64')}`],
+  ])('long lines decode as short ones do: %s', (_name, form) => {
+    fc.assert(
+      fc.property(payload, fc.integer({ min: 1, max: 40 }), (data, times) => {
+        const text = form(Buffer.concat(Array.from({ length: Math.ceil(5000 / data.length) + times }, () => data)));
+        const buf = Buffer.from(`k="${text}";`, 'latin1');
+        const [block] = findBase64Blocks(buf, 48);
+        // base64url dense in `-` or `_` is not sampled as base64 (SAMPLE_BYTE): no block to decode.
+        if (!block) return;
+        expect(block.end - block.start).toBeGreaterThan(4096);
+        const out = Buffer.alloc(text.length);
+        const decoded = decodeBlock(buf, block, out, 0);
+        const own = blockText(buf, block).text;
+        expect(out.subarray(0, decoded.bytes)).toEqual(Buffer.from(own, 'base64'));
+        expect(decoded).toEqual({ bytes: decoded.bytes, hexRun: hexRuns(own).length > 0, onlyHex: /^(?:[0-9a-f]+|[0-9A-F]+)$/.test(own), joined: /[-_]/.test(own) });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('are never passed over when their bytes hold a run of ASCII as long as a key, or a hex run', () => {
     fc.assert(
       fc.property(payload, layout, (data, how) => {
