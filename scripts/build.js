@@ -1,4 +1,4 @@
-// Bundles the CLI, the library API (src/index.ts, with its .d.ts), the pre-commit hook's call the scan and history workers and the PDF thread into dist/ with esbuild. Code splitting keeps
+// Bundles the CLI, the library API (src/index.ts, with its .d.ts), the pre-commit hook's call and the scan and history workers into dist/ with esbuild. Code splitting keeps
 // each command's code in its own chunk, loaded only when that command runs.
 // Files are written to a temporary name and renamed, chunks before entry points,
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
@@ -29,7 +29,7 @@ const shared = {
 const results = await Promise.all([
   build({
     ...shared,
-    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', 'scan-worker': 'src/scan/worker.ts', 'history-worker': 'src/sources/history-worker.ts', 'pdf-worker': 'src/formats/pdf-worker.ts' },
+    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', 'scan-worker': 'src/scan/worker.ts', 'history-worker': 'src/sources/history-worker.ts' },
     outdir: 'dist',
     splitting: true,
     format: 'esm',

@@ -1,9 +1,8 @@
 // PDFs: each page's text as a reader sees it, every embedded picture as a PNG for
 // OCR, plus what a PDF carries beside its pages (document info and XMP metadata,
 // link targets and form values, attached files). pdf.js (legacy build, for Node)
-// does the parsing, in the thread that calls this reader (the PDF thread of
-// pdf-host.ts, in a built CLI), its own "worker" included, reading its CMaps,
-// standard fonts and wasm decoders from its own folder: nothing is fetched, no font is installed,
+// does the parsing, in this thread (no worker), reading its CMaps, standard fonts
+// and wasm decoders from its own folder: nothing is fetched, no font is installed,
 // no script runs, nothing is rendered (no canvas is needed: pictures come decoded
 // from the operator list's objects). See docs/documents.md.
 import { createHash } from 'node:crypto';

@@ -7,7 +7,7 @@ const LOADERS: Record<ReaderKind, () => Promise<FormatReader>> = {
   tar: async () => (await import('./archive.js')).tarReader,
   gzip: async () => (await import('./archive.js')).gzipReader,
   office: async () => (await import('./office.js')).officeReader,
-  pdf: async () => (await import('./pdf-host.js')).pdfReader,
+  pdf: async () => (await import('./pdf.js')).pdfReader,
   video: async () => (await import('./video.js')).videoReader,
   html: async () => (await import('./html.js')).htmlReader,
 };

@@ -8,7 +8,6 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { makePdfReader, pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
-import { makePdfThreadReader, type PdfThreadOptions } from '../../src/formats/pdf-host.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/formats/types.js';
 import { makeV2Key } from '../support/keys.js';
 import { scanJson, tempDir, writeTree } from '../support/cli.js';
@@ -385,79 +384,6 @@ describe('text layout', () => {
   });
 });
 
-// ---- the PDF thread ----------------------------------------------------------
-
-/** The built worker (the suite's set-up builds dist/). */
-const PDF_WORKER = resolve('dist/pdf-worker.js');
-const thread = (opts: Partial<PdfThreadOptions> = {}) => makePdfThreadReader({ script: PDF_WORKER, heapMb: 128, recycleMb: 24, idleMs: 2000, ...opts });
-/**
- * A one-page PDF whose cross-reference table lists `count` objects (all but the first few
- * the catalog again): pdf.js holds an entry per object, about 90 MB of heap for a million.
- */
-function longXref(count: number): Buffer {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'];
-  let out = '%PDF-1.4\n';
-  const at = objects.map((body, i) => {
-    const offset = out.length;
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return `${String(offset).padStart(10, '0')} 00000 n \n`;
-  });
-  const entries = ['0000000000 65535 f \n', ...at, ...Array<string>(count - at.length - 1).fill(at[0]!)];
-  return Buffer.from(`${out}xref\n0 ${count}\n${entries.join('')}trailer\n<< /Size ${count} /Root 1 0 R >>\nstartxref\n${out.length}\n%%EOF\n`, 'latin1');
-}
-
-describe('the PDF thread', () => {
-  it('reads what this thread reads: pages, pictures, attachments, skips, limits, the bytes of a broken one', async () => {
-    const key = makeV2Key();
-    const shot = await rgbOf(join(IMAGES, SHOT.file));
-    const picture = buildPdf({
-      title: 'Setup guide',
-      pages: [{ content: `BT /F1 12 Tf 72 650 Td (KEY=${key}) Tj ET\nq ${shot.width} 0 0 ${shot.height} 20 100 cm /Im1 Do Q`, images: [shot], links: [`https://x.example/?k=${key}`] }],
-      attachments: [{ name: 'a.env', data: `K=${key}\n` }],
-    });
-    const six = buildPdf({ pages: Array.from({ length: 6 }, (_, i) => ({ content: `BT /F1 12 Tf 72 650 Td (page ${i + 1}) Tj ET` })) });
-    const reader = thread();
-    const cases: Array<[string, Buffer, typeof DEFAULT_LIMITS, { pictures: boolean }]> = [
-      ['text, a link, an attachment and a picture for OCR', picture, DEFAULT_LIMITS, { pictures: true }],
-      ['the same with OCR off', picture, DEFAULT_LIMITS, { pictures: false }],
-      ['encrypted', buildPdf({ pages: [{ content: 'BT /F1 12 Tf 72 650 Td (x) Tj ET' }], encrypted: true }), DEFAULT_LIMITS, { pictures: true }],
-      ['not a PDF', Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2000)]), DEFAULT_LIMITS, { pictures: true }],
-      ['past the entry limit', six, { ...DEFAULT_LIMITS, maxEntries: 4 }, { pictures: true }],
-    ];
-    for (const [name, pdf, limits, opts] of cases) {
-      expect(await reader.read(pdf, 'doc.pdf', limits, opts), name).toEqual(await pdfReader.read(pdf, 'doc.pdf', limits, opts));
-    }
-  });
-
-  it('a document that takes the thread past its heap limit is listed as not read, its bytes searched; the next one gets a new thread', async () => {
-    const key = makeV2Key();
-    const crowded = longXref(1_000_000);
-    const plain = buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 650 Td (KEY=${key}) Tj ET` }] });
-    const reader = thread({ heapMb: 32 });
-    const [lost, next] = await Promise.all([reader.read(crowded, 'crowded.pdf', DEFAULT_LIMITS), reader.read(plain, 'plain.pdf', DEFAULT_LIMITS)]);
-    expect(lost.skipped).toEqual([{ reason: 'PDF not read: reading it took more than the 32 MB of memory the PDF reader may use' }]);
-    // (Not compared with toEqual: a failure's diff of 20 MB would take the test process down.)
-    expect(lost.parts.map((p) => [p.name, p.kind, p.data === crowded])).toEqual([['raw.bin', 'text', true]]);
-    expect(texts(next)).toContain(key);
-  });
-
-  it.each([
-    { name: 'a thread left with a large heap is ended after its document', opts: { recycleMb: 24 }, waitMs: 0, ended: true },
-    { name: 'one with a small heap is kept for the next document', opts: { recycleMb: 1024 }, waitMs: 0, ended: false },
-    { name: 'and ended once idle', opts: { recycleMb: 1024, idleMs: 100 }, waitMs: 1000, ended: true },
-  ])('$name: its memory goes back to the system', async ({ opts, waitMs, ended }) => {
-    const crowded = longXref(1_000_000);
-    const reader = thread(opts);
-    const before = process.memoryUsage().rss;
-    await reader.read(crowded, 'crowded.pdf', DEFAULT_LIMITS);
-    await new Promise((r) => setTimeout(r, waitMs));
-    const grown = (process.memoryUsage().rss - before) / 1024 ** 2;
-    // The thread's heap is about 90 MB after this document; an ended thread gives it back.
-    if (ended) expect(grown).toBeLessThan(40);
-    else expect(grown).toBeGreaterThan(60);
-  });
-});
-
 // ---- the whole CLI ----------------------------------------------------------
 
 describe('scan reads PDFs', () => {
@@ -500,20 +426,6 @@ describe('scan reads PDFs', () => {
     expect(report.findings.filter((f) => f.path === 'docs/clean.pdf')).toEqual([]);
     expect(Object.keys(reasons).filter((p) => !/locked|broken/.test(p))).toEqual([]);
     console.log(`scan of 5 PDFs (2 pictures read by OCR): ${seconds.toFixed(1)} s`);
-  });
-
-  it.each([
-    { name: 'beside a PDF with a key', withKey: true, flags: [], code: 1 },
-    { name: 'alone: listed as not read, the run passes', withKey: false, flags: [], code: 0 },
-    { name: 'alone, with --unread fail: the run fails', withKey: false, flags: ['--unread', 'fail'], code: 1 },
-  ])('a PDF past the PDF thread\'s heap limit is not read, and the scan goes on: $name', ({ withKey, flags, code }) => {
-    const key = makeV2Key();
-    const root = tempDir();
-    writeTree(root, { 'huge.pdf': longXref(1_000_000), ...(withKey ? { 'guide.pdf': buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 650 Td (KEY=${key}) Tj ET` }] }) } : {}) });
-    const { run, report } = scanJson([root, '--no-ocr', '--no-progress', ...flags], { env: { SPREEFLO_SCAN_PDF_HEAP_MB: '32' } });
-    expect(run.code, run.stderr).toBe(code);
-    expect(report.findings.map((f) => [f.path, f.entry, f.keySha256])).toEqual(withKey ? [['guide.pdf', 'page 1', sha(key)]] : []);
-    expect(report.skipped).toEqual([{ path: 'huge.pdf', reason: 'PDF not read: reading it took more than the 32 MB of memory the PDF reader may use', unread: true }]);
   });
 
   it('an attachment named after a key is a finding, its name masked', () => {

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, releasedClone, run } from './helpers.js';
 
-const BUILT = ['dist/cli.js', 'dist/history-worker.js', 'dist/hook.cjs', 'dist/pdf-worker.js', 'dist/rules.json', 'dist/scan-worker.js'];
+const BUILT = ['dist/cli.js', 'dist/history-worker.js', 'dist/hook.cjs', 'dist/rules.json', 'dist/scan-worker.js'];
 
 describe('scripts/release.js', () => {
   const { root, release } = releasedClone('v9.9.9-test');
