@@ -3,12 +3,12 @@
 // going; small jobs (a handful of files) are scanned on the main thread alone,
 // since starting a worker would cost more than it saves.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { compileRule, type RuleDefinition } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { FileScanner, type FileScan, type ReadLimits, type ReadOptions } from './read-file.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
-import { bundledFile } from '../bundled.js';
+import { startWorker, takeStarted } from './prestart.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { owned } from './stall.js';
 
@@ -22,11 +22,6 @@ const BATCH_FILES = 64;
 const MAIN_FILES = 8;
 /** Batches a worker holds at once: enough to keep it scanning while the main thread is busy (opening a PDF takes ~0.2 s). */
 const BATCHES_AHEAD = 8;
-/**
- * A worker's young generation (MB): the buffers of a batch (inflated gzip, decoded
- * base64) are garbage at once, and V8's default let them pile up to tens of MB.
- */
-const YOUNG_MB = 8;
 
 export interface PoolOptions {
   rules: RuleDefinition[];
@@ -109,12 +104,14 @@ export class ScanPool {
 
   private startWorkers(): void {
     this.workersTried = true;
-    const script = bundledFile('scan-worker.js');
     const count = (this.opts.threads ?? availableParallelism()) - 1;
-    if (!script || count < 1) return;
+    const started = takeStarted(Math.max(0, count));
     const init: WorkerInit = { rules: this.opts.rules, limits: this.opts.limits, read: this.opts.read };
     for (let i = 0; i < count; i++) {
-      const worker: PoolWorker = { thread: new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } }), inFlight: new Map() };
+      const thread = started[i] ?? startWorker();
+      if (!thread) return;
+      thread.postMessage(init);
+      const worker: PoolWorker = { thread, inFlight: new Map() };
       worker.thread.on('message', (reply: WorkerReply) => {
         const [start] = worker.inFlight.get(reply.batch)!;
         worker.inFlight.delete(reply.batch);
