@@ -10,4 +10,7 @@ import { exitWhenFlushed } from './cli/exit.js';
 // tiering", has the figures.
 setFlagsFromString('--interrupt-budget=1000000');
 
+// A scan of a large tree starts its workers first: they boot while the CLI loads.
+if (process.argv[2] === 'scan') (await import('./scan/prestart.js')).prestartWorkers(process.argv.slice(3));
+
 exitWhenFlushed(await (await import('./cli/main.js')).main(process.argv));

@@ -1,5 +1,5 @@
 // Progress on stderr for long scans, only when stderr is a terminal.
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { VerifyProgress } from '../verify/ping.js';
 
 const SHOW_AFTER_MS = 400;
@@ -14,17 +14,20 @@ const SILENT: Progress = { update() {}, stop() {} };
 export function createProgress(enabled: boolean, totalLabel = 'files'): Progress {
   if (!enabled || !process.stderr.isTTY) return SILENT;
   const started = performance.now();
+  // Loaded only for a terminal (most scans run with stderr elsewhere), while the bar waits its SHOW_AFTER_MS.
+  let lib: typeof cliProgress | null = null;
+  void import('cli-progress').then((m) => (lib = m.default));
   let bar: cliProgress.SingleBar | null = null;
   return {
     update(files, bytes) {
       const elapsed = performance.now() - started;
-      if (elapsed < SHOW_AFTER_MS) return;
+      if (elapsed < SHOW_AFTER_MS || lib === null) return;
       const mb = bytes / 1024 / 1024;
       const payload = { mb: mb.toFixed(1), rate: (mb / (elapsed / 1000)).toFixed(1) };
       if (!bar) {
-        bar = new cliProgress.SingleBar(
+        bar = new lib.SingleBar(
           { format: `scanning {value} ${totalLabel} | {mb} MB | {rate} MB/s`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
-          cliProgress.Presets.shades_classic,
+          lib.Presets.shades_classic,
         );
         bar.start(0, files, payload);
       }

@@ -109,9 +109,14 @@ function escapesIn(buf: Buffer, seg: Segment): number[] {
 
 /** Where a segment that starts at `start` ends, its `=` padding included. */
 function segmentAt(buf: Buffer, start: number): Segment {
-  let end = runEnd(buf, start);
-  for (let pad = 0; pad < 2 && buf[end] === EQUALS; pad++) end++;
-  return { start, end, escapes: escapesSeen };
+  return paddedSegment(buf, start, runEnd(buf, start), escapesSeen);
+}
+
+/** The segment of the run `[start, end)` (which holds `escapes` `\\/`), with the `=` padding after it. */
+function paddedSegment(buf: Buffer, start: number, end: number, escapes: number): Segment {
+  let padded = end;
+  for (let pad = 0; pad < 2 && buf[padded] === EQUALS; pad++) padded++;
+  return { start, end: padded, escapes };
 }
 
 /**
@@ -123,15 +128,24 @@ function wraps(buf: Buffer, seg: Segment): boolean {
   if (buf[seg.end - 1] === EQUALS) return false;
   if (charCount(seg) % 4 === 0) return true;
   if (seg.escapes > 0) return false;
-  for (let i = seg.end - 1; i >= seg.start; i--) {
-    if ((buf[i] === DASH || buf[i] === UNDERSCORE) && (seg.end - i - 1) % 4 === 0) return true;
+  // Native searches: a line of plain base64 (megabytes, in bundles) holds neither.
+  return joinAligned(buf, seg, DASH) || joinAligned(buf, seg, UNDERSCORE);
+}
+
+/** Whether `seg` holds `join` with whole quartets after it. */
+function joinAligned(buf: Buffer, seg: Segment, join: number): boolean {
+  for (let i = buf.indexOf(join, seg.start); i !== -1 && i < seg.end; i = buf.indexOf(join, i + 1)) {
+    if ((seg.end - i - 1) % 4 === 0) return true;
   }
   return false;
 }
 
-/** The block around the run `[start, end)`: earlier and later lines joined while the wrap keeps the alignment. */
-function blockAround(buf: Buffer, start: number): Base64Block {
-  const segments = [segmentAt(buf, start)];
+/**
+ * The block around the run `[start, end)` (which holds `escapes` `\\/`, as runEnd measured it):
+ * earlier and later lines joined while the wrap keeps the alignment.
+ */
+function blockAround(buf: Buffer, start: number, end: number, escapes: number): Base64Block {
+  const segments = [paddedSegment(buf, start, end, escapes)];
   for (;;) {
     const first = segments[0]!;
     const lineEnd = lastWrapBefore(buf, first.start);
@@ -227,7 +241,7 @@ export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
     const start = runStart(buf, p);
     const end = runEnd(buf, start);
     if (end - start >= MIN_SEGMENT) {
-      const block = blockAround(buf, start);
+      const block = blockAround(buf, start, end, escapesSeen);
       let chars = 0;
       for (const seg of block.segments) chars += charCount(seg);
       if (chars >= minChars) (blocks ??= []).push(block);

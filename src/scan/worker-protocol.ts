@@ -2,6 +2,7 @@
 import type { RuleDefinition } from '../detect/rules.js';
 import type { FileScan, ReadLimits, ReadOptions } from './read-file.js';
 
+/** A worker's first message. */
 export interface WorkerInit {
   rules: RuleDefinition[];
   limits: ReadLimits;

@@ -3,11 +3,12 @@
 import { unreadFlag, type Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
 import { ScanPool } from '../scan/pool.js';
+import { looksBig } from '../scan/prestart.js';
 import type { Source, SourceContext, SourceOutput } from '../scan/pipeline.js';
 import { pathFrom, walkFiles, type FileJob, type WalkOptions } from './files.js';
 import { printable } from './names.js';
 import { open, readFile, stat } from 'node:fs/promises';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { workTreeTop } from '../paths.js';
 import type { Readable } from 'node:stream';
@@ -163,16 +164,6 @@ async function head(path: string | Buffer): Promise<Buffer> {
     return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
-  }
-}
-
-/** A folder with many entries or subfolders at its top: worth starting the workers before the walk. */
-function looksBig(root: string): boolean {
-  try {
-    const entries = readdirSync(root, { withFileTypes: true });
-    return entries.length >= 16 || entries.filter((e) => e.isDirectory()).length >= 4;
-  } catch {
-    return false;
   }
 }
 
