@@ -87,13 +87,36 @@ export function keyish(text: string): boolean {
  */
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
-  const next = words[i + 1];
-  if (!next || next.line !== w.line || !V2_PREFIX_ALONE.test(w.text)) return false;
-  const run = Math.max(0, ...(next.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
-  return run >= 8 && next.box.x0 - w.box.x1 < 1.2 * (w.box.y1 - w.box.y0);
+  if (!V2_PREFIX_ALONE.test(w.text)) return false;
+  const h = w.box.y1 - w.box.y0;
+  let chars = 0;
+  for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+    chars += words[j]!.text.replace(/[^A-Za-z0-9]/g, '').length;
+    if (chars >= 8) return true;
+  }
+  return false;
 }
 
 interface Region { x: number; y: number; w: number; h: number }
+
+/**
+ * A word as tall as its line: when a key-ish word is more than 1.5 times as
+ * tall as the words of its line whose middle it spans, the page pass took the
+ * line above into it (wild-1203 rotated-001: a chat bubble's sender `Tom` over
+ * its white-on-blue text, read as one word three lines tall), and a close-up
+ * scaled to that height reads the key at a third of its size. It takes their
+ * band instead.
+ */
+function onItsLine(words: OcrWord[], i: number): OcrWord {
+  const w = words[i]!;
+  const h = w.box.y1 - w.box.y0;
+  const mates = words.filter((o, j) => {
+    const mid = (o.box.y0 + o.box.y1) / 2;
+    return j !== i && o.line === w.line && ALNUM.test(o.text) && 1.5 * (o.box.y1 - o.box.y0) < h && mid > w.box.y0 && mid < w.box.y1;
+  });
+  if (!mates.length) return w;
+  return { ...w, box: { ...w.box, y0: Math.min(...mates.map((o) => o.box.y0)), y1: Math.max(...mates.map((o) => o.box.y1)) } };
+}
 
 /**
  * Whether words taken for a region still lack the key's end on this side: too few
@@ -134,8 +157,8 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
 export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (!keyish(w.text) && !prefixAlone(words, i)) continue;
+    if (!keyish(words[i]!.text) && !prefixAlone(words, i)) continue;
+    const w = onItsLine(words, i);
     let box = w.box;
     const h = w.box.y1 - w.box.y0;
     // A word beside this one: on its line; or, while the key's end is missing, in its row
