@@ -80,19 +80,24 @@ export function keyish(text: string): boolean {
 }
 
 /**
- * A word that is `sfk` alone, its `_` lost, with 8 or more letters and digits
- * right after it on its line: the page pass split the key there and broke the
- * rest at misread glyphs (wild-606 photo-002: `stk` then
- * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14).
+ * A word that is `sfk` alone, its `_` lost, with the key's body right after
+ * it on its line (each word at a gap under 1.2 heights): one word with a run
+ * of 8 or more letters and digits (wild-606 photo-002: `stk` then
+ * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14), or shorter words holding 8
+ * together with a digit or a capital inside a word (wild-1203
+ * recompressed-005, white on a blue bubble at 0.8x: `sTk TR TGA IN JES TRS ae
+ * a2k`). Prose after `six` or `Stk` has neither.
  */
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
   if (!V2_PREFIX_ALONE.test(w.text)) return false;
   const h = w.box.y1 - w.box.y0;
-  let chars = 0;
+  let after = '';
   for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
-    chars += words[j]!.text.replace(/[^A-Za-z0-9]/g, '').length;
-    if (chars >= 8) return true;
+    const text = words[j]!.text;
+    if (j === i + 1 && Math.max(0, ...(text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
+    after += ` ${text}`;
+    if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
   }
   return false;
 }
