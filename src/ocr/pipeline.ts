@@ -105,22 +105,29 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
 interface Region { x: number; y: number; w: number; h: number }
 
 /**
- * A word as tall as its line: when a key-ish word is more than 1.5 times as
- * tall as the words of its line whose middle it spans, the page pass took the
- * line above into it (wild-1203 rotated-001: a chat bubble's sender `Tom` over
- * its white-on-blue text, read as one word three lines tall), and a close-up
- * scaled to that height reads the key at a third of its size. It takes their
- * band instead.
+ * A word as tall as its line: when a key-ish word is more than three times
+ * as tall as the median word of its line whose middle it spans, the page pass
+ * took the line above into it (wild-1203 rotated-001: a chat bubble's sender
+ * `Tom` over its white-on-blue text, read with the key as one word 97 px
+ * tall, the median of its line 30), and a close-up scaled to that height
+ * reads the key at a third of its size. It takes their band instead (of
+ * those no taller than 1.5 times the median: a bubble's edge read `I=`). Three
+ * times: a text cursor over a key makes its word taller too (wild-607
+ * occluded-008, 59 px against 23), and that region read at its own height
+ * resolved the key (`high`); taken to the line's band (a limit of 1.5 times
+ * each word) it stayed `low`.
  */
 function onItsLine(words: OcrWord[], i: number): OcrWord {
   const w = words[i]!;
-  const h = w.box.y1 - w.box.y0;
   const mates = words.filter((o, j) => {
     const mid = (o.box.y0 + o.box.y1) / 2;
-    return j !== i && o.line === w.line && ALNUM.test(o.text) && 1.5 * (o.box.y1 - o.box.y0) < h && mid > w.box.y0 && mid < w.box.y1;
+    return j !== i && o.line === w.line && ALNUM.test(o.text) && mid > w.box.y0 && mid < w.box.y1;
   });
-  if (!mates.length) return w;
-  return { ...w, box: { ...w.box, y0: Math.min(...mates.map((o) => o.box.y0)), y1: Math.max(...mates.map((o) => o.box.y1)) } };
+  const median = mates.map((o) => o.box.y1 - o.box.y0).sort((a, b) => a - b)[(mates.length - 1) >> 1];
+  if (median === undefined || w.box.y1 - w.box.y0 <= 3 * median) return w;
+  // (Not the band of a bubble's edge read as a tall `I=` beside the key.)
+  const band = mates.filter((o) => o.box.y1 - o.box.y0 <= 1.5 * median);
+  return { ...w, box: { ...w.box, y0: Math.min(...band.map((o) => o.box.y0)), y1: Math.max(...band.map((o) => o.box.y1)) } };
 }
 
 /**

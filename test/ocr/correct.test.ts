@@ -414,14 +414,20 @@ describe('regions around key-like words of the page pass', () => {
   // wild-1203 rotated-001: a chat bubble's sender `Tom` over its white-on-blue text, read with the key as one word three lines tall.
   const tall: { name: string; words: OcrWord[]; rows: [number, number][] }[] = [
     {
-      name: 'a key-ish word three times as tall as its line takes the line\'s band',
-      words: [word('here:', 983, 1036, 4, 290, 320), word('er', 1045, 1069, 4, 294, 311), word('sosmtesnemgsieres', 1097, 1567, 4, 246, 343)],
+      name: 'a key-ish word over three times as tall as its line takes the band of its line\'s words (not of a bubble edge read `I=`)',
+      words: [word('I=', 896, 980, 4, 250, 339), word('here:', 983, 1036, 4, 290, 320), word('er', 1045, 1069, 4, 294, 311), word('sosmtesnemgsieres', 1097, 1567, 4, 246, 343)],
       rows: [[290, 320]],
     },
     {
       name: 'a key-ish word as tall as its line keeps its own',
       words: [word('here:', 983, 1036, 4, 290, 320), word('sosmtesnemgsieres', 1097, 1567, 4, 288, 322)],
       rows: [[288, 322]],
+    },
+    {
+      // wild-607 occluded-008: a text cursor over the key, its word 59 px against the line's 21-31.
+      name: 'a key-ish word made taller by a cursor keeps its own',
+      words: [word('"Authorization:', 300, 560, 3, 262, 285), word('Bearer', 575, 680, 3, 264, 285), word('sk_SOFNOYgSSKXHI', 695, 990, 3, 262, 293), word('jWIMLUTHROLMefi20', 1000, 1300, 3, 244, 303), word('foo', 1400, 1450, 3, 262, 285)],
+      rows: [[244, 303]],
     },
   ];
   it.each(tall)('$name', ({ words, rows }) => {
