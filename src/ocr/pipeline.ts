@@ -80,20 +80,55 @@ export function keyish(text: string): boolean {
 }
 
 /**
- * A word that is `sfk` alone, its `_` lost, with 8 or more letters and digits
- * right after it on its line: the page pass split the key there and broke the
- * rest at misread glyphs (wild-606 photo-002: `stk` then
- * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14).
+ * A word that is `sfk` alone, its `_` lost, with the key's body right after
+ * it on its line (each word at a gap under 1.2 heights): one word with a run
+ * of 8 or more letters and digits (wild-606 photo-002: `stk` then
+ * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14), or shorter words holding 8
+ * together with a digit or a capital inside a word (wild-1203
+ * recompressed-005, white on a blue bubble at 0.8x: `sTk TR TGA IN JES TRS ae
+ * a2k`). Prose after `six` or `Stk` has neither.
  */
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
-  const next = words[i + 1];
-  if (!next || next.line !== w.line || !V2_PREFIX_ALONE.test(w.text)) return false;
-  const run = Math.max(0, ...(next.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
-  return run >= 8 && next.box.x0 - w.box.x1 < 1.2 * (w.box.y1 - w.box.y0);
+  if (!V2_PREFIX_ALONE.test(w.text)) return false;
+  const h = w.box.y1 - w.box.y0;
+  let after = '';
+  for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+    const text = words[j]!.text;
+    if (j === i + 1 && Math.max(0, ...(text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
+    after += ` ${text}`;
+    if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
+  }
+  return false;
 }
 
 interface Region { x: number; y: number; w: number; h: number }
+
+/**
+ * A word as tall as its line: when a key-ish word is more than three times
+ * as tall as the median word of its line whose middle it spans, the page pass
+ * took the line above into it (wild-1203 rotated-001: a chat bubble's sender
+ * `Tom` over its white-on-blue text, read with the key as one word 97 px
+ * tall, the median of its line 30), and a close-up scaled to that height
+ * reads the key at a third of its size. It takes their band instead (of
+ * those no taller than 1.5 times the median: a bubble's edge read `I=`). Three
+ * times: a text cursor over a key makes its word taller too (wild-607
+ * occluded-008, 59 px against 23), and that region read at its own height
+ * resolved the key (`high`); taken to the line's band (a limit of 1.5 times
+ * each word) it stayed `low`.
+ */
+function onItsLine(words: OcrWord[], i: number): OcrWord {
+  const w = words[i]!;
+  const mates = words.filter((o, j) => {
+    const mid = (o.box.y0 + o.box.y1) / 2;
+    return j !== i && o.line === w.line && ALNUM.test(o.text) && mid > w.box.y0 && mid < w.box.y1;
+  });
+  const median = mates.map((o) => o.box.y1 - o.box.y0).sort((a, b) => a - b)[(mates.length - 1) >> 1];
+  if (median === undefined || w.box.y1 - w.box.y0 <= 3 * median) return w;
+  // (Not the band of a bubble's edge read as a tall `I=` beside the key.)
+  const band = mates.filter((o) => o.box.y1 - o.box.y0 <= 1.5 * median);
+  return { ...w, box: { ...w.box, y0: Math.min(...band.map((o) => o.box.y0)), y1: Math.max(...band.map((o) => o.box.y1)) } };
+}
 
 /**
  * Whether words taken for a region still lack the key's end on this side: too few
@@ -134,8 +169,8 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
 export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (!keyish(w.text) && !prefixAlone(words, i)) continue;
+    if (!keyish(words[i]!.text) && !prefixAlone(words, i)) continue;
+    const w = onItsLine(words, i);
     let box = w.box;
     const h = w.box.y1 - w.box.y0;
     // A word beside this one: on its line; or, while the key's end is missing, in its row

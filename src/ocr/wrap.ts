@@ -71,7 +71,7 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
   }
   // (Over the boundary with its hex, or only with its suffix: a terminal wrapped `…e851-sf` and `20`.)
-  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFT1]?\d/);
+  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?[\dlI|]/);
   if (v1 && v1.index! < head && v1.index! + v1[0].length > head) return { keyish: true, complete: true };
   return no;
 }

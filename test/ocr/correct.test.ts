@@ -386,6 +386,17 @@ describe('regions around key-like words of the page pass', () => {
       spans: [[300, 1272]],
     },
     {
+      // wild-1203 recompressed-005, white on a blue chat bubble at 0.8x: `sfk` alone, the body as short words.
+      name: 'an `sfk`-like word alone with short words after it holding 8 with a digit or an inner capital starts a region (as wide as a key)',
+      words: [word('here:', 300, 360), word('sTk', 370, 400), word('TR', 410, 430), word('TGA', 440, 470), word('IN', 478, 496), word('JES', 504, 534), word('a2k', 544, 574)],
+      spans: [[370, 880]],
+    },
+    {
+      name: 'prose after `six` or `Stk` does not start one',
+      words: [word('six', 100, 130), word('of', 140, 160), word('them', 170, 210), word('were', 220, 260), word('Stk', 100, 130, 2, 140, 168), word('Sales', 140, 190, 2, 140, 168), word('Team', 200, 240, 2, 140, 168)],
+      spans: [],
+    },
+    {
       name: 'after a whole key, only the word touching it',
       words: [word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 100, 900), word('and', 908, 960), word('more', 968, 1030)],
       spans: [[100, 960]],
@@ -398,5 +409,28 @@ describe('regions around key-like words of the page pass', () => {
   ];
   it.each(cases)('$name', ({ words, spans }) => {
     expect(findRegions(words, 1).map((r) => [Math.round(r.x), Math.round(r.x + r.w)])).toEqual(spans);
+  });
+
+  // wild-1203 rotated-001: a chat bubble's sender `Tom` over its white-on-blue text, read with the key as one word three lines tall.
+  const tall: { name: string; words: OcrWord[]; rows: [number, number][] }[] = [
+    {
+      name: 'a key-ish word over three times as tall as its line takes the band of its line\'s words (not of a bubble edge read `I=`)',
+      words: [word('I=', 896, 980, 4, 250, 339), word('here:', 983, 1036, 4, 290, 320), word('er', 1045, 1069, 4, 294, 311), word('sosmtesnemgsieres', 1097, 1567, 4, 246, 343)],
+      rows: [[290, 320]],
+    },
+    {
+      name: 'a key-ish word as tall as its line keeps its own',
+      words: [word('here:', 983, 1036, 4, 290, 320), word('sosmtesnemgsieres', 1097, 1567, 4, 288, 322)],
+      rows: [[288, 322]],
+    },
+    {
+      // wild-607 occluded-008: a text cursor over the key, its word 59 px against the line's 21-31.
+      name: 'a key-ish word made taller by a cursor keeps its own',
+      words: [word('"Authorization:', 300, 560, 3, 262, 285), word('Bearer', 575, 680, 3, 264, 285), word('sk_SOFNOYgSSKXHI', 695, 990, 3, 262, 293), word('jWIMLUTHROLMefi20', 1000, 1300, 3, 244, 303), word('foo', 1400, 1450, 3, 262, 285)],
+      rows: [[244, 303]],
+    },
+  ];
+  it.each(tall)('$name', ({ words, rows }) => {
+    expect(findRegions(words, 1).map((r) => [Math.round(r.y), Math.round(r.y + r.h)])).toEqual(rows);
   });
 });

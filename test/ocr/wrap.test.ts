@@ -12,6 +12,12 @@ describe('joinLooksKeyish', () => {
     ['a v2 key whose last line is still to come', ['sfk_U', '036bniH8Y1j1Q', 'myGF3CJazRcL'], { keyish: true, complete: false }],
     ['a v1 key over two lines', ['3c4aeb4ac@3664b411f9', '4db6efb38f92-sf9'], { keyish: true, complete: true }],
     ['a v1 key whose data centre wrapped alone (a terminal)', ['69a4d5e720d0c251aa80e20e9379e851-sf', '20'], { keyish: true, complete: true }],
+    // wild-1203 wrapped-000, a docs column: the `f` of `-sf10` read `t`.
+    ['a v1 key over three lines, its suffix read `-st10`', ['440f50c7753', 'f259f6ef37456e6a', '06240-st10'], { keyish: true, complete: true }],
+    // wild-1203 wrapped-011, a terminal: the hex and its dash end the line, `sf1` read `stl` on the next.
+    ['a v1 key whose suffix wrapped alone, read `stl`', ['SPREEFLO_API_KEY=c55f7ad6e040a4b0364d88f6919eb0d2c-', 'stl'], { keyish: true, complete: true }],
+    ['a hash at a line end, `-style` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8-', 'style'], { keyish: false, complete: false }],
+    ['a hash at a line end, `-stash` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8', '-stash'], { keyish: false, complete: false }],
     ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
     ['prose', ['Send the key in', 'the header with every call'], { keyish: false, complete: false }],
     ['one piece', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u'], { keyish: false, complete: false }],
