@@ -45,6 +45,7 @@ export async function render(
   advice?: TextOptions['advice'],
   unread: UnreadMode = 'report',
 ): Promise<Iterable<string>> {
+  if (opts.format === 'text') return textReport(scanned, rules, opts, toStdout, advice, unread);
   const showSecrets = opts.showSecrets === true;
   const mask = maskFor(rules, showSecrets);
   const ruleNames = ruleNamesOf(rules);
@@ -57,20 +58,11 @@ export async function render(
       return [jsonForLogs((await import('../report/sarif.js')).renderSarif(shownAs(scanned, mask), rules))];
     case 'html':
       return [(await import('../report/html.js')).renderHtml(shownAs(scanned, (text) => printable(mask(text))), { showSecrets, ruleNames })];
-    default:
-      return textReport(scanned, rules, opts, toStdout, advice, unread);
   }
 }
 
 /** The text report, the default format: the only one the pre-commit hook's entry holds. */
-export async function textReport(
-  scanned: ScanResult,
-  rules: RuleDefinition[],
-  opts: CommonOptions,
-  toStdout: boolean,
-  advice?: TextOptions['advice'],
-  unread: UnreadMode = 'report',
-): Promise<Iterable<string>> {
+export async function textReport(...[scanned, rules, opts, toStdout, advice, unread = 'report']: Parameters<typeof render>): Promise<Iterable<string>> {
   const mask = maskFor(rules, opts.showSecrets === true);
   return (await import('../report/text.js')).textPieces(scanned, {
     showSecrets: opts.showSecrets === true,

@@ -201,7 +201,8 @@ const FILES_PER_TURN = 256;
 /**
  * Lists the files to scan under `root` (a folder or a single file), handing each to
  * `onFile`. Paths are relative to `base` (absolute), both as reported and as globs
- * match them. The walk is readdirSync's, depth first: no promise per entry.
+ * match them. The walk is readdirSync's (no promise per entry): a root's own files, then
+ * each of its folders breadth first (walkDir).
  */
 export async function walkFiles(root: string, base: string, opts: WalkOptions, onFile: (file: FileJob) => void): Promise<WalkResult> {
   const absRoot = resolve(root);
