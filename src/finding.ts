@@ -1,21 +1,14 @@
 // A finding: one key at one place, with its origin and, later, its live status.
-import type { Candidate, Confidence, Origin, Verification } from './model.js';
+import type { Candidate, Origin, Verification } from './model.js';
 import { Secret } from './secret.js';
 import { sha256Hex } from './detect/detector.js';
 import { redactWith, type RuleDefinition } from './detect/rules.js';
 import { maskKeys } from './detect/names.js';
 
-export interface Finding extends Origin {
+/** A candidate placed in its origin: the rule by name and the key only as a `Secret`. */
+export interface Finding extends Origin, Omit<Candidate, 'ruleId' | 'key'> {
   rule: string;
   secret: Secret;
-  line: number;
-  column: number;
-  confidence: Confidence;
-  encoding?: string;
-  snippet: string;
-  /** The line above holds `spreeflo-scan:allow-next-line`. */
-  allowedAbove?: true;
-  box?: Candidate['box'];
   /** Picture with every key masked and this key outlined (PNG data URI; only with --format html). Never in JSON or SARIF. */
   thumbnail?: string;
   /** Stable id of this key at this place (key hash, path, commit): for ignore files and baselines. */
