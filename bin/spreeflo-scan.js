@@ -21,8 +21,8 @@ function unbuilt(err) {
  * Runs dist/hook.cjs as require() would, compiled from a V8 code cache of an earlier run when
  * one is there: a commit then skips compiling the entry and the functions it runs (bench/README.md).
  * The cache, dist/hook-<id>.v8cache, is keyed by the build's id of the entry (its first line),
- * since V8 checks only the source's length, its own version and its flags; one V8 rejects is
- * not used. A run without a usable cache writes one at exit, when dist/ is writable; a
+ * since V8 checks only the source's length, its own version and its flags. One V8 rejects is
+ * not used; a run without a usable cache writes one at exit when dist/ is writable, and a
  * read-only install runs without. The entry holds no import() (the build turns it into
  * require()), which a script compiled by node:vm cannot run on Node 20 without a flag.
  */
@@ -44,7 +44,9 @@ function runHook() {
   }
   // On a line of its own, so that stack traces keep the file's line numbers.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(script, cachePath));
+  // Made from a run that scanned (clean or blocked), not one that stopped at an error, so it
+  // holds the functions a commit runs: V8 keeps taking the first cache it accepts.
+  if (!cachedData || script.cachedDataRejected) process.once('exit', (code) => (code === 0 || code === 1) && writeCache(script, cachePath));
   const Module = require('node:module');
   const mod = new Module(file, module);
   mod.filename = file;

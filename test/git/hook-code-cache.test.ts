@@ -21,8 +21,8 @@ function packageCopy(): { root: string; dist: string; cache: string } {
   return { root, dist: join(root, 'dist'), cache: join(root, 'dist', `hook-${id}.v8cache`) };
 }
 
-function hook(root: string, repo: TestRepo) {
-  const res = spawnSync(process.execPath, [join(root, 'bin', 'spreeflo-scan.js'), 'staged'], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function hook(root: string, cwd: string) {
+  const res = spawnSync(process.execPath, [join(root, 'bin', 'spreeflo-scan.js'), 'staged'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -42,10 +42,10 @@ function repos(key: string) {
 }
 
 function expectAnswers(root: string, clean: TestRepo, leak: TestRepo, key: string): void {
-  const passed = hook(root, clean);
+  const passed = hook(root, clean.dir);
   expect([passed.code, passed.stderr]).toEqual([0, '']);
   expect(passed.stdout).toMatch(/^✔ No Spreeflo keys found {2}\(1 file,/);
-  const blocked = hook(root, leak);
+  const blocked = hook(root, leak.dir);
   expect(blocked.code).toBe(1);
   expect(blocked.stdout).toContain('config/prod.env:1');
   expect(blocked.stdout + blocked.stderr).not.toContain(key);
@@ -62,6 +62,13 @@ describe('the hook entry from a V8 code cache', () => {
     expectAnswers(pkg.root, clean, leak, key);
     expect(statSync(pkg.cache).ino).toBe(made.ino);
     expect(leftovers(pkg.dist)).toEqual([]);
+  });
+
+  it('is not made by a run that stops at an error', () => {
+    const pkg = packageCopy();
+    const outside = hook(pkg.root, join(new TestRepo().dir, '..'));
+    expect(outside.code).toBe(2);
+    expect(readdirSync(pkg.dist).filter((f) => f.endsWith('.v8cache') || f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('one that V8 rejects is not used, and is written again', () => {
