@@ -152,8 +152,9 @@ try {
   rmSync(parserFile, { force: true });
 }
 
-// Code caches of the hook's entry (written by its runs) go with the build they were made from.
-for (const name of readdirSync(join(root, 'dist'))) if (name.endsWith('.v8cache')) rmSync(join(root, 'dist', name), { force: true });
+// Code caches of the hook's entry (written by its runs), and any a killed run left half
+// written, go with the build they were made from.
+for (const name of readdirSync(join(root, 'dist'))) if (/\.v8cache(?:\.\d+\.tmp)?$/.test(name)) rmSync(join(root, 'dist', name), { force: true });
 
 // Old chunks go once no run could still be loading them.
 const written = new Set(outputs.map((f) => basename(f.path)));
