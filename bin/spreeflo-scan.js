@@ -29,7 +29,7 @@ function unbuilt(err) {
 function runHook() {
   const file = join(__dirname, '..', 'dist', 'hook.cjs');
   const source = readFileSync(file, 'utf8');
-  const id = /^\/\/ spreeflo-scan hook ([0-9a-f]{16})\n/.exec(source)?.[1];
+  const id = /^\/\/ spreeflo-scan hook ([0-9a-f]{16})\r?\n/.exec(source)?.[1];
   if (!id) {
     require(file);
     return;

@@ -91,6 +91,18 @@ describe('the hook entry from a V8 code cache', () => {
     expect(leftovers(pkg.dist)).toEqual([]);
   });
 
+  it('a checkout with CRLF line ends (core.autocrlf) still names and uses its cache', () => {
+    const key = makeV2Key();
+    const { clean, leak } = repos(key);
+    const pkg = packageCopy();
+    const entry = join(pkg.dist, 'hook.cjs');
+    writeFileSync(entry, readFileSync(entry, 'utf8').replace(/\n/g, '\r\n'));
+    expectAnswers(pkg.root, clean, leak, key);
+    const made = statSync(pkg.cache);
+    expectAnswers(pkg.root, clean, leak, key);
+    expect(statSync(pkg.cache).ino).toBe(made.ino);
+  });
+
   it('the entry runs without import(): rule files parsed from rules/ when dist/rules.json is missing', () => {
     const key = makeV2Key();
     const { clean, leak } = repos(key);
