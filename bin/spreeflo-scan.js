@@ -3,8 +3,8 @@
 // `spreeflo-scan staged`, loads one small CommonJS bundle, which Node starts in less time
 // than a graph of ES modules; everything else goes to the ES module CLI. `staged --`
 // (the end of options, as hook entries write it) is the same call.
-const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 
 // A checkout that was never built (a branch, not a release tag, installed from git) has no dist/:
 // say so instead of a module-not-found stack. Checked only after a load fails: a run pays nothing.
@@ -17,10 +17,74 @@ function unbuilt(err) {
   process.exit(2);
 }
 
+/**
+ * Runs dist/hook.cjs as require() would, compiled from a V8 code cache of an earlier run when
+ * one is there: a commit then skips compiling the entry and the functions it runs (bench/README.md).
+ * The cache, dist/hook-<id>.v8cache, is keyed by the build's id of the entry (its first line),
+ * since V8 checks only the source's length, its own version and its flags. One V8 rejects is
+ * not used; a run without a usable cache writes one at exit when dist/ is writable, and a
+ * read-only install runs without. The entry holds no import() (the build turns it into
+ * require()), which a script compiled by node:vm cannot run on Node 20 without a flag.
+ */
+function runHook() {
+  const file = join(__dirname, '..', 'dist', 'hook.cjs');
+  const source = readFileSync(file, 'utf8');
+  const id = /^\/\/ spreeflo-scan hook ([0-9a-f]{16})\r?\n/.exec(source)?.[1];
+  if (!id) {
+    require(file);
+    return;
+  }
+  const vm = require('node:vm');
+  const cachePath = join(dirname(file), `hook-${id}.v8cache`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    // None yet.
+  }
+  // On a line of its own, so that stack traces keep the file's line numbers.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
+  // Made from a run that scanned (clean or blocked), not one that stopped at an error, so it
+  // holds the functions a commit runs: V8 keeps taking the first cache it accepts.
+  if (!cachedData || script.cachedDataRejected) process.once('exit', (code) => (code === 0 || code === 1) && writeCache(script, cachePath));
+  const Module = require('node:module');
+  const mod = new Module(file, module);
+  mod.filename = file;
+  // As require() would: a later require() of the entry finds it, and tests see what loaded.
+  require.cache[file] = mod;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+}
+
+/** Made after the run, the cache holds every function the run compiled. Failing to write it is no error. */
+function writeCache(script, path) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  let fd;
+  try {
+    // Opened first: where dist/ is read-only, nothing is serialised for nothing.
+    fd = openSync(tmp, 'wx');
+  } catch {
+    return;
+  }
+  try {
+    writeFileSync(fd, script.createCachedData());
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch {
+    try {
+      if (fd !== undefined) closeSync(fd);
+      unlinkSync(tmp);
+    } catch {
+      // Left for the next build, which removes every cache.
+    }
+  }
+}
+
 const args = process.argv.slice(2);
 if (args[0] === 'staged' && (args.length === 1 || (args.length === 2 && args[1] === '--'))) {
   try {
-    require('../dist/hook.cjs');
+    runHook();
   } catch (err) {
     unbuilt(err);
   }

@@ -4,6 +4,7 @@
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
@@ -40,15 +41,18 @@ const results = await Promise.all([
   // require(), and the full scan it loads only when a commit needs one (src/hook-scan.ts).
   // Read and compiled at every commit: whitespace and syntax minified (names kept, for
   // stack traces and error names): 563 KB became 395 KB to read and parse.
+  // bin/ runs the entry from a V8 code cache through node:vm, where Node 20 has no import():
+  // the entry's (yaml, for rule files) become require().
   ...[
-    { entry: 'src/hook.ts', outfile: 'dist/hook.cjs', external: ['./hook-scan.cjs'] },
-    { entry: 'src/hook-scan.ts', outfile: 'dist/hook-scan.cjs', external: [] },
-  ].map(({ entry, outfile, external }) =>
+    { entry: 'src/hook.ts', outfile: 'dist/hook.cjs', external: ['./hook-scan.cjs'], supported: { 'dynamic-import': false } },
+    { entry: 'src/hook-scan.ts', outfile: 'dist/hook-scan.cjs', external: [], supported: {} },
+  ].map(({ entry, outfile, external, supported }) =>
     build({
       ...shared,
       entryPoints: [entry],
       outfile,
       format: 'cjs',
+      supported,
       external: [...shared.external, ...external],
       minifyWhitespace: true,
       minifySyntax: true,
@@ -78,7 +82,17 @@ function declarations() {
   return files;
 }
 
-const outputs = [...results.flatMap((r) => r.outputFiles), ...declarations()]
+/**
+ * The hook's entry begins with an id of its content, which keys its V8 code cache
+ * (bin/spreeflo-scan.js): V8 would take a cache made for another build of the same length.
+ */
+function withHookId(file) {
+  if (basename(file.path) !== 'hook.cjs') return file;
+  const id = createHash('sha256').update(file.contents).digest('hex').slice(0, 16);
+  return { path: file.path, contents: `// spreeflo-scan hook ${id}\n${file.text}` };
+}
+
+const outputs = [...results.flatMap((r) => r.outputFiles).map(withHookId), ...declarations()]
   .sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });
@@ -137,6 +151,10 @@ try {
 } finally {
   rmSync(parserFile, { force: true });
 }
+
+// Code caches of the hook's entry (written by its runs), and any a killed run left half
+// written, go with the build they were made from.
+for (const name of readdirSync(join(root, 'dist'))) if (/\.v8cache(?:\.\d+\.tmp)?$/.test(name)) rmSync(join(root, 'dist', name), { force: true });
 
 // Old chunks go once no run could still be loading them.
 const written = new Set(outputs.map((f) => basename(f.path)));

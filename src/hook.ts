@@ -22,13 +22,16 @@ const git = startStagedGit(process.cwd());
 const SCAN = -1;
 
 async function glance(): Promise<number> {
+  // Made while git starts; awaited after git's answers, whose errors come first.
+  const ready = loadBuiltinRules().then((rules) => ({ rules, check: nothingFound(rules) }));
+  ready.catch(() => undefined);
   // In scanStaged's order: outside a repository the root's error is the one to show.
   await git.root;
   const files = await git.files;
   const settings = await git.settings;
   const started = Date.now();
-  const rules = await loadBuiltinRules();
-  const bytes = nothingFound(files, settings, rules);
+  const { rules, check } = await ready;
+  const bytes = check(files, settings);
   if (bytes === null) return SCAN;
   const result: ScanResult = { findings: [], suppressed: [], skipped: [], notes: [], stats: { files: files.length, bytes, seconds: (Date.now() - started) / 1000 } };
   // The report emitReport writes for the hook's call (text, to stdout) when nothing was found

@@ -14,21 +14,27 @@ import { hasPngText, isImageData, isImagePath, readerKind, readerKindByName } fr
 import { lfsPointer } from '../git/lfs.js';
 import { defaultConfig } from '../config.js';
 
-/** The bytes the staged files hold when the detector finds nothing in them, for the report's counts; null: scan them. */
-export function nothingFound(files: StagedFile[], settings: ApprovedSettings, rules: RuleDefinition[]): number | null {
-  // Settings may add rules, change what is read, turn OCR off: the full scan reads them.
-  if (settings.config || settings.ignore || settings.notes.length > 0) return null;
-  const { maxFileSize } = defaultConfig();
-  for (const { path, content, large } of files) {
-    if (!content || large || content.length > maxFileSize || lfsPointer(content)) return null;
-    if (readerKind(path, content) || readerKindByName(path) || isImageData(content) || isImagePath(path) || hasPngText(content)) return null;
-  }
+/**
+ * The check, made ready before git answers (the hook's main thread has nothing else to do
+ * then): given what is staged, the bytes the files hold when the detector finds nothing in
+ * them, for the report's counts; null: scan them.
+ */
+export function nothingFound(rules: RuleDefinition[]): (files: StagedFile[], settings: ApprovedSettings) => number | null {
   const detector = new Detector(rules.map(compileRule));
   const names = new NameScanner(detector);
-  let bytes = 0;
-  for (const { path, content } of files) {
-    if (names.scan(path).length > 0 || detector.scan(content!).length > 0) return null;
-    bytes += content!.length;
-  }
-  return bytes;
+  const { maxFileSize } = defaultConfig();
+  return (files, settings) => {
+    // Settings may add rules, change what is read, turn OCR off: the full scan reads them.
+    if (settings.config || settings.ignore || settings.notes.length > 0) return null;
+    for (const { path, content, large } of files) {
+      if (!content || large || content.length > maxFileSize || lfsPointer(content)) return null;
+      if (readerKind(path, content) || readerKindByName(path) || isImageData(content) || isImagePath(path) || hasPngText(content)) return null;
+    }
+    let bytes = 0;
+    for (const { path, content } of files) {
+      if (names.scan(path).length > 0 || detector.scan(content!).length > 0) return null;
+      bytes += content!.length;
+    }
+    return bytes;
+  };
 }
