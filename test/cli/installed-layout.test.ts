@@ -49,10 +49,12 @@ describe('the installed package', () => {
     // An MP4 header, so the file is taken for a video.
     writeFileSync(join(files, 'clip.mp4'), Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(64)]));
 
-    // PATH holds only node: no ffmpeg there either.
+    // PATH holds only node (a link in a folder of its own: /usr/bin may hold an ffmpeg): no ffmpeg there either.
     const { SPREEFLO_SCAN_FFMPEG: _, ...inherited } = process.env;
-    const env = { ...inherited, NO_COLOR: '1', PATH: dirname(process.execPath) };
-    expect(existsSync(join(dirname(process.execPath), 'ffmpeg'))).toBe(false);
+    const nodeOnly = join(project, 'node-only');
+    mkdirSync(nodeOnly);
+    symlinkSync(process.execPath, join(nodeOnly, 'node'));
+    const env = { ...inherited, NO_COLOR: '1', PATH: nodeOnly };
     const run = spawnSync(process.execPath, [join(pkg, 'bin/spreeflo-scan.js'), 'scan', 'files', '--no-cache', '--no-progress', '--format', 'json'], { cwd: project, env, encoding: 'utf8' });
 
     expect(run.status, run.stderr).toBe(1);
