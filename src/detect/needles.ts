@@ -31,12 +31,15 @@ export class LiteralFinder {
 
   /** Start of the next whole literal at or after `from`, or -1. */
   next(buf: Buffer, from: number): number {
+    const literal = this.literal;
     for (let i = buf.indexOf(this.needle, from + this.offset); i !== -1; i = buf.indexOf(this.needle, i + 1)) {
       const start = i - this.offset;
-      const end = start + this.literal.length;
-      if (start >= from && end <= buf.length && buf.compare(this.literal, 0, this.literal.length, start, end) === 0) {
-        return start;
-      }
+      if (start < from || start + literal.length > buf.length) continue;
+      // Compared here, not by Buffer#compare: its checks and native call cost more than the few
+      // bytes, and C headers hit `sfk_`'s needle (`k_`: `lock_t`, `mask_`) every few hundred bytes.
+      let k = 0;
+      while (k < literal.length && buf[start + k] === literal[k]) k++;
+      if (k === literal.length) return start;
     }
     return -1;
   }
