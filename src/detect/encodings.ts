@@ -502,11 +502,28 @@ function decodeLine(buf: Buffer, block: Base64Block, out: Buffer, at: number): D
   return { bytes, onlyHex: onlyHex && (cases & 6) !== 6, hexRun: hexRun(buf, start, end), joined };
 }
 
-const HEX_RUN = /[0-9a-fA-F]{72,}/g;
-
-/** Maximal runs of hex digits in `text` long enough to hold a key, as `[start, end)`. */
+/**
+ * Maximal runs of hex digits in `text` long enough to hold a key, as `[start, end)`. Found as
+ * hexRun finds one, from every HEX_DIGITS-th character: a regular expression looked at every
+ * character of the long lines of base64 that hold hex runs (a WebAssembly module's zeros are
+ * `AAAA…`), 50 ms of the system trees.
+ */
 export function hexRuns(text: string): Array<[number, number]> {
-  return Array.from(text.matchAll(HEX_RUN), (m) => [m.index, m.index + m[0].length]);
+  const runs: Array<[number, number]> = [];
+  for (let i = HEX_DIGITS - 1; i < text.length; i += HEX_DIGITS) {
+    if (!hexCode(text.charCodeAt(i))) continue;
+    let lo = i;
+    while (lo > 0 && hexCode(text.charCodeAt(lo - 1))) lo--;
+    let hi = i + 1;
+    while (hi < text.length && hexCode(text.charCodeAt(hi))) hi++;
+    if (hi - lo >= HEX_DIGITS) runs.push([lo, hi]);
+    i = hi;
+  }
+  return runs;
+}
+
+function hexCode(c: number): boolean {
+  return c < 256 && HEX_CLASS[c] !== 0;
 }
 
 export type Utf16Encoding = 'utf-16le' | 'utf-16be';

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
 import { FileScanner } from './read-file.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { BY_WORKER, FREE, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** Made from the first message: a worker may start before the scan knows its rules (prestart.ts). */
 let scanner: FileScanner | null = null;
@@ -15,6 +15,6 @@ parentPort!.on('message', (msg: WorkerInit | WorkerRequest) => {
     return;
   }
   const req = msg as WorkerRequest;
-  const reply: WorkerReply = { batch: req.batch, results: req.paths.map((p) => scanner!.scan(p)) };
+  const reply: WorkerReply = { batch: req.batch, results: req.paths.map((p, j) => (Atomics.compareExchange(req.claims, j, FREE, BY_WORKER) === FREE ? scanner!.scan(p) : null)) };
   parentPort!.postMessage(reply);
 });

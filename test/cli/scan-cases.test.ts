@@ -180,4 +180,17 @@ describe('scan: the summary counts every file and byte read', () => {
       ['edge/under.txt', 2, 1],
     ]);
   });
+
+  // Once its own files are done the main thread takes files the worker holds and has not
+  // begun (from the last sent): each is read by one thread, its keys reported once.
+  it('each file read once, by whichever thread claims it first', () => {
+    const root = tempDir();
+    const tree: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) tree[`f/${String(i).padStart(4, '0')}.env`] = `${'# filler\n'.repeat(i % 50)}KEY=${makeV2Key()}\n`;
+    writeTree(root, tree);
+    const { run, report } = scanJson([root, '--no-progress']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(report.summary).toMatchObject({ files: 1000, bytes: Object.values(tree).reduce((n, c) => n + Buffer.byteLength(c), 0) });
+    expect(report.findings.map((f) => f.path)).toEqual(Object.keys(tree).sort());
+  });
 });

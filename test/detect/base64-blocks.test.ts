@@ -42,6 +42,17 @@ function longestAsciiRun(data: Buffer): number {
 }
 
 describe('base64 blocks', () => {
+  it('hex runs are the maximal runs of 72 hex digits or more, as a regular expression finds them', () => {
+    const run = fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{1,200}$/), fc.stringMatching(/^[g-zG-Z+\/=\u0100]{1,3}$/));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(hexRuns(text)).toEqual(Array.from(text.matchAll(/[0-9a-fA-F]{72,}/g), (m) => [m.index, m.index + m[0].length]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('decode straight from the scanned bytes exactly as Buffer.from(text, "base64"), with the same hex findings as the text', () => {
     fc.assert(
       fc.property(payload, layout, (data, how) => {
