@@ -10,7 +10,17 @@ import { exitWhenFlushed } from './cli/exit.js';
 // tiering", has the figures.
 setFlagsFromString('--interrupt-budget=1000000');
 
-// A scan of a large tree starts its workers first: they boot while the CLI loads.
-if (process.argv[2] === 'scan') (await import('./scan/prestart.js')).prestartWorkers(process.argv.slice(3));
+// A scan of a large tree runs in a lean child node (cli/node-child.ts); there it starts
+// its workers first: they boot while the CLI loads.
+let childCode: number | null = null;
+if (process.argv[2] === 'scan') {
+  const prestart = await import('./scan/prestart.js');
+  if (prestart.namesBigTree(process.argv.slice(3))) {
+    const child = (await import('./cli/node-child.js')).inLeanNode('scan');
+    // A child that cannot start costs only the memory it would have saved: the scan runs here.
+    childCode = child && (await child.catch(() => null));
+    if (childCode === null) prestart.prestartWorkers();
+  }
+}
 
-exitWhenFlushed(await (await import('./cli/main.js')).main(process.argv));
+exitWhenFlushed(childCode ?? (await (await import('./cli/main.js')).main(process.argv)));

@@ -71,7 +71,7 @@ function buildProgram(run: (task: () => Promise<number>) => Promise<void>): Comm
       run(async () => {
         // The whole history reads every object in the store: in a lean node (node-child.ts).
         // A range is a pull request's few commits, done before a second node would start.
-        const childCode = range === undefined ? await (await import('./node-child.js')).inLeanNode() : null;
+        const childCode = range === undefined ? await (await import('./node-child.js')).inLeanNode('history') : null;
         return childCode ?? (await import('./history-command.js')).historyCommand(range, opts);
       }),
     );

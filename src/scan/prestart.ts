@@ -29,9 +29,13 @@ export function startWorker(): Worker | null {
 /** Workers started before, and ended before a pool took them (so it does not send them files). */
 const ended = new WeakSet<Worker>();
 
-/** Starts one worker per core but one, for the next pool to take, when one of `args` (the scan's roots, its options too) is a large folder. */
-export function prestartWorkers(args: readonly string[]): void {
-  if (!args.some((arg) => !arg.startsWith('-') && looksBig(arg))) return;
+/** Whether one of `args` (the scan's roots, its options too) is a large folder. */
+export function namesBigTree(args: readonly string[]): boolean {
+  return args.some((arg) => !arg.startsWith('-') && looksBig(arg));
+}
+
+/** Starts one worker per core but one, for the next pool to take. */
+export function prestartWorkers(): void {
   for (let i = waiting.length; i < availableParallelism() - 1; i++) {
     const worker = startWorker();
     if (!worker) return;

@@ -2,40 +2,10 @@
 // (src/cli/node-child.ts): its report, exit code and signals are the command's.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { makeV2Key } from '../support/keys.js';
 import { BIN, runCli } from '../support/cli.js';
 import { TestRepo } from '../support/git.js';
-
-/** The command line of each process `pid` started (Linux); one forked but not yet started shows `pid`'s own. */
-function children(pid: number): { pid: number; args: string[] }[] {
-  const found: { pid: number; args: string[] }[] = [];
-  try {
-    const own = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number)) {
-        try {
-          const args = readFileSync(`/proc/${child}/cmdline`, 'utf8');
-          if (args !== own) found.push({ pid: child, args: args.split('\0') });
-        } catch {
-          // Gone already.
-        }
-      }
-    }
-  } catch {
-    // The parent is gone.
-  }
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive, children, runWatchingForNodeChild } from '../support/processes.js';
 
 describe('history: the whole history in a lean child node', () => {
   const repo = new TestRepo();
@@ -71,16 +41,6 @@ describe('history: the whole history in a lean child node', () => {
   });
 
   it('scans a range in the process itself', async () => {
-    const parent = spawn(process.execPath, [BIN, 'history', 'HEAD~1..HEAD', '--no-progress'], { cwd: repo.dir, stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => parent.on('exit', (code) => resolve(code)));
-    let nodeChild = false;
-    let done = false;
-    void exited.then(() => (done = true));
-    while (!done) {
-      nodeChild ||= children(parent.pid!).some((c) => c.args.includes(BIN));
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    expect(await exited).toBe(0);
-    expect(nodeChild).toBe(false);
+    expect(await runWatchingForNodeChild(BIN, ['history', 'HEAD~1..HEAD', '--no-progress'], repo.dir)).toEqual({ code: 0, nodeChild: false });
   });
 });
