@@ -59,6 +59,8 @@ export class ScanPool {
   private bytes = 0;
   private workers: PoolWorker[] = [];
   private workersTried = false;
+  /** No more files will be added: each worker gets the rest at once, and ends once it has no batch left. */
+  private walked = false;
   private batchId = 0;
   private wake: (() => void) | null = null;
   private scanner: FileScanner | null = null;
@@ -79,11 +81,24 @@ export class ScanPool {
     if (this.queue.length >= INLINE_BELOW_FILES) this.feedWorkers(false);
   }
 
-  /** Called after the last add(): the main thread scans too; resolves once every file has a result. */
-  async finish(): Promise<void> {
+  /**
+   * Called after the last add(), before the main thread opens its documents and archives
+   * (seconds, on a tree of them): the workers scan what is left meanwhile, and each ends
+   * once it has nothing more to do. An idle worker keeps its garbage (a tree's large
+   * files leave tens of MB of buffers and strings that no collection reclaims while it
+   * waits); an ended one gives its memory back.
+   */
+  walkDone(): void {
+    if (this.walked) return;
+    this.walked = true;
     // A warmed-up pool that got only a handful of files scans on the main thread alone.
     if (this.queue.length < INLINE_BELOW_FILES) this.stop();
     this.feedWorkers(true);
+  }
+
+  /** Called after the last add(): the main thread scans too; resolves once every file has a result. */
+  async finish(): Promise<void> {
+    this.walkDone();
     while (this.nextToSend < this.queue.length) {
       const start = this.take(this.workers.length > 0 ? MAIN_FILES : BATCH_FILES);
       const scanner = this.mainScanner();
@@ -153,7 +168,7 @@ export class ScanPool {
         worker.inFlight.delete(reply.batch);
         if (worker.inFlight.size === 0) worker.thread.unref();
         reply.results.forEach((result, j) => result && this.record(start + j, result));
-        this.feedWorkers(false);
+        this.feedWorkers(this.walked);
         this.wake?.();
       });
       // A worker that fails or exits while holding batches loses only their files: each is recorded as not read.
@@ -173,12 +188,13 @@ export class ScanPool {
     }
   }
 
-  /** Sends whole batches while the walk goes on; once it is over (`ended`), the rest too. */
+  /** Sends whole batches while the walk goes on; once it is over (`ended`), the rest too, and ends the workers left with nothing. */
   private feedWorkers(ended: boolean): void {
     for (const worker of this.workers) {
       while (worker.inFlight.size < BATCHES_AHEAD) {
         const waiting = this.queue.length - this.nextToSend;
-        if (waiting === 0 || (waiting < BATCH_FILES && !ended)) return;
+        if (waiting === 0 && ended && worker.inFlight.size === 0) this.end(worker);
+        if (waiting === 0 || (waiting < BATCH_FILES && !ended)) break;
         const start = this.take(BATCH_FILES);
         const claims = new Int32Array(new SharedArrayBuffer(4 * (this.nextToSend - start)));
         const req: WorkerRequest = { batch: this.batchId, paths: this.queue.slice(start, this.nextToSend), claims };
@@ -195,11 +211,12 @@ export class ScanPool {
   }
 
   private stop(): void {
-    const workers = this.workers;
-    this.workers = [];
-    for (const w of workers) {
-      w.thread.removeAllListeners('exit');
-      void w.thread.terminate();
-    }
+    for (const w of this.workers) this.end(w);
+  }
+
+  private end(worker: PoolWorker): void {
+    this.workers = this.workers.filter((w) => w !== worker);
+    worker.thread.removeAllListeners('exit');
+    void worker.thread.terminate();
   }
 }

@@ -131,6 +131,7 @@ export class FileSource implements Source {
     // scan, then helps them with what is left; files a worker hands back come last.
     // Not `bytes += await …`: that reads `bytes` before the await and drops
     // whatever the workers' results added meanwhile.
+    pool.walkDone();
     const early = await readers.settle();
     await pool.finish();
     const late = await readers.settle();
