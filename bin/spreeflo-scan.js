@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CommonJS on purpose (bin/package.json): the pre-commit hook's exact call,
 // `spreeflo-scan staged`, loads one small CommonJS bundle, which Node starts in less time
-// than a graph of ES modules; everything else goes to the ES module CLI. `staged --`
+// than a graph of ES modules; everything else goes to the CLI, one CommonJS bundle too. `staged --`
 // (the end of options, as hook entries write it) is the same call.
 const { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -9,7 +9,7 @@ const { dirname, join } = require('node:path');
 // A checkout that was never built (a branch, not a release tag, installed from git) has no dist/:
 // say so instead of a module-not-found stack. Checked only after a load fails: a run pays nothing.
 function unbuilt(err) {
-  if (existsSync(join(__dirname, '..', 'dist', 'cli.js'))) throw err;
+  if (existsSync(join(__dirname, '..', 'dist', 'cli.cjs'))) throw err;
   process.stderr.write(
     'spreeflo-scan: this copy has no built dist/. In a checkout: npm install && npm run build.\n' +
       'With the pre-commit framework: set `rev:` to a release tag (vX.Y.Z), whose commit carries dist/.\n',
@@ -88,4 +88,10 @@ if (args[0] === 'staged' && (args.length === 1 || (args.length === 2 && args[1] 
   } catch (err) {
     unbuilt(err);
   }
-} else import('../dist/cli.js').catch(unbuilt);
+} else {
+  try {
+    require('../dist/cli.cjs');
+  } catch (err) {
+    unbuilt(err);
+  }
+}
