@@ -10,8 +10,13 @@ import { exitWhenFlushed } from './cli/exit.js';
 // tiering", has the figures.
 setFlagsFromString('--interrupt-budget=1000000');
 
-// A scan of a large tree starts its workers first: they boot while the CLI loads. No
-// top-level await: the build makes this one CommonJS file (dist/cli.cjs), whose
-// import()s of its own modules only run their code, in this order.
-const started = process.argv[2] === 'scan' ? import('./scan/prestart.js').then((m) => m.prestartWorkers(process.argv.slice(3))) : Promise.resolve();
-void started.then(() => import('./cli/main.js')).then((m) => m.main(process.argv)).then(exitWhenFlushed);
+/** The command line's exit code. */
+async function run(): Promise<number> {
+  // A scan of a large tree starts its workers first: they boot while the CLI loads.
+  if (process.argv[2] === 'scan') (await import('./scan/prestart.js')).prestartWorkers(process.argv.slice(3));
+  return (await import('./cli/main.js')).main(process.argv);
+}
+
+// No top-level await: the build makes this file and all it imports one CommonJS file
+// (dist/cli.cjs), where an import() of its own modules only runs their code.
+void run().then(exitWhenFlushed);
