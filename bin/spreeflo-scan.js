@@ -48,8 +48,8 @@ function runCached(name, atExit) {
   // On a line of its own, so that stack traces keep the file's line numbers.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
   if (!cachedData || script.cachedDataRejected) {
-    // Made from a run that scanned (clean or blocked), not one that stopped at an error, so it
-    // holds the functions a commit runs: V8 keeps taking the first cache it accepts.
+    // At exit, from a run that scanned (clean or blocked), not one that stopped at an error, so
+    // it holds the functions a commit runs: V8 keeps taking the first cache it accepts.
     if (atExit) process.once('exit', (code) => (code === 0 || code === 1) && writeCache(script, cachePath));
     else writeCache(script, cachePath);
   }
@@ -65,7 +65,7 @@ function runCached(name, atExit) {
 /** '' for node started without flags, else a short hash of them (FNV-1a), for the cache's name. */
 function flagsKey() {
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0');
-  if (flags === '\0' || flags === '') return '';
+  if (flags === '') return '';
   let h = 0x811c9dc5;
   for (const c of flags) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return `-${h.toString(16).padStart(8, '0')}`;
