@@ -33,7 +33,7 @@ if (args.help) {
   console.log('node bench/bounded-inputs.js [--only NAME[,NAME]] [--keep] [--dir DIR]');
   process.exit(0);
 }
-if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
+if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.cjs'))) {
   console.error('build first: npm run build');
   process.exit(2);
 }

@@ -41,7 +41,7 @@ if (args.help) {
 }
 const only = new Set(args.only.split(','));
 const scanner = path.resolve(args.scanner);
-if (!fs.existsSync(path.join(repo, 'dist', 'cli.js')) && scanner === path.join(repo, 'bin', 'spreeflo-scan.js')) {
+if (!fs.existsSync(path.join(repo, 'dist', 'cli.cjs')) && scanner === path.join(repo, 'bin', 'spreeflo-scan.js')) {
   err('dist/ is missing: run `npm run build` first');
   process.exit(2);
 }

@@ -53,8 +53,8 @@ for (const tool of ['git', 'rg', 'bash']) {
 }
 const scanner = path.resolve(args.scanner);
 if (!fs.existsSync(scanner)) { err(`scanner not found: ${scanner}`); process.exit(2); }
-if (scanner === path.join(repo, 'bin', 'spreeflo-scan.js') && !fs.existsSync(path.join(repo, 'dist', 'cli.js'))) {
-  err('dist/ is missing: run `npm run build` first (bin/spreeflo-scan.js loads dist/cli.js)');
+if (scanner === path.join(repo, 'bin', 'spreeflo-scan.js') && !fs.existsSync(path.join(repo, 'dist', 'cli.cjs'))) {
+  err('dist/ is missing: run `npm run build` first (bin/spreeflo-scan.js loads dist/cli.cjs)');
   process.exit(2);
 }
 const GNU_TIME = (() => {

@@ -53,7 +53,7 @@ export function systemTrees(nodeModules = path.join(repo, 'node_modules')) {
 export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, scanner = path.join(repo, 'bin', 'spreeflo-scan.js'), log = console.log, progress = (m) => process.stderr.write(m + '\n') } = {}) {
   const rg = which('rg');
   if (!rg) throw new Error('ripgrep (rg) is not installed: apt-get install ripgrep');
-  if (!fs.existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: npm run build');
+  if (!fs.existsSync(path.join(repo, 'dist', 'cli.cjs'))) throw new Error('dist/ is missing: npm run build');
   const report = path.join(os.tmpdir(), `spreeflo-trees-${process.pid}.json`);
   const scan = (roots, extra) => ({ cmd: process.execPath, args: [scanner, 'scan', ...roots, '--no-ocr', '--no-progress', '--format', 'json', '--output', report, ...extra], scanner: true });
   const rgc = (roots, extra) => ({ cmd: rg, args: ['-c', '--no-ignore', '--hidden', ...extra, '-e', V2, '-e', V1, ...roots] });

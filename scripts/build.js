@@ -1,5 +1,5 @@
 // Bundles the CLI, the library API (src/index.ts, with its .d.ts), the pre-commit hook's call and the scan and history workers into dist/ with esbuild. Code splitting keeps
-// each command's code in its own chunk, loaded only when that command runs.
+// the library's and the workers' shared code in chunks, each loaded only when used.
 // Files are written to a temporary name and renamed, chunks before entry points,
 // so a CLI started while a build runs (parallel test runs) never sees half a file.
 import { build } from 'esbuild';
@@ -30,7 +30,7 @@ const shared = {
 const results = await Promise.all([
   build({
     ...shared,
-    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', 'scan-worker': 'src/scan/worker.ts', 'history-worker': 'src/sources/history-worker.ts' },
+    entryPoints: { index: 'src/index.ts', 'history-worker': 'src/sources/history-worker.ts' },
     outdir: 'dist',
     splitting: true,
     format: 'esm',
@@ -43,7 +43,13 @@ const results = await Promise.all([
   // stack traces and error names): 563 KB became 395 KB to read and parse.
   // bin/ runs the entry from a V8 code cache through node:vm, where Node 20 has no import():
   // the entry's (yaml, for rule files) become require().
+  // The command line (src/cli.ts), every command in it, and the scan worker are one CommonJS
+  // file each too: Node starts them sooner than the graphs of ES modules and chunks they were
+  // (bench/README.md, "Start-up of the scan"). bin/ runs the CLI from a code cache as well;
+  // pdf.js, an ES module, it imports through dist/import.cjs (src/formats/pdf.ts).
   ...[
+    { entry: 'src/cli.ts', outfile: 'dist/cli.cjs', external: [], supported: { 'dynamic-import': false } },
+    { entry: 'src/scan/worker.ts', outfile: 'dist/scan-worker.cjs', external: [], supported: {} },
     { entry: 'src/hook.ts', outfile: 'dist/hook.cjs', external: ['./hook-scan.cjs'], supported: { 'dynamic-import': false } },
     { entry: 'src/hook-scan.ts', outfile: 'dist/hook-scan.cjs', external: [], supported: {} },
   ].map(({ entry, outfile, external, supported }) =>
@@ -83,16 +89,20 @@ function declarations() {
 }
 
 /**
- * The hook's entry begins with an id of its content, which keys its V8 code cache
- * (bin/spreeflo-scan.js): V8 would take a cache made for another build of the same length.
+ * The hook's entry and the CLI begin with an id of their content, which keys their V8 code
+ * caches (bin/spreeflo-scan.js): V8 would take a cache made for another build of the same length.
  */
-function withHookId(file) {
-  if (basename(file.path) !== 'hook.cjs') return file;
+function withId(file) {
+  const name = /^(hook|cli)\.cjs$/.exec(basename(file.path))?.[1];
+  if (!name) return file;
   const id = createHash('sha256').update(file.contents).digest('hex').slice(0, 16);
-  return { path: file.path, contents: `// spreeflo-scan hook ${id}\n${file.text}` };
+  return { path: file.path, contents: `// spreeflo-scan ${name} ${id}\n${file.text}` };
 }
 
-const outputs = [...results.flatMap((r) => r.outputFiles).map(withHookId), ...declarations()]
+/** What the CLI imports ES modules through: a module Node compiles itself has import(). */
+const importer = { path: join(root, 'dist', 'import.cjs'), contents: 'module.exports = (href) => import(href);\n' };
+
+const outputs = [...results.flatMap((r) => r.outputFiles).map(withId), importer, ...declarations()]
   .sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });
@@ -152,7 +162,7 @@ try {
   rmSync(parserFile, { force: true });
 }
 
-// Code caches of the hook's entry (written by its runs), and any a killed run left half
+// Code caches of the hook's entry and the CLI (written by their runs), and any a killed run left half
 // written, go with the build they were made from.
 for (const name of readdirSync(join(root, 'dist'))) if (/\.v8cache(?:\.\d+\.tmp)?$/.test(name)) rmSync(join(root, 'dist', name), { force: true });
 

@@ -10,17 +10,23 @@ import { exitWhenFlushed } from './cli/exit.js';
 // tiering", has the figures.
 setFlagsFromString('--interrupt-budget=1000000');
 
-// A scan of a large tree runs in a lean child node (cli/node-child.ts); there it starts
-// its workers first: they boot while the CLI loads.
-let childCode: number | null = null;
-if (process.argv[2] === 'scan') {
-  const prestart = await import('./scan/prestart.js');
-  if (prestart.namesBigTree(process.argv.slice(3))) {
-    const child = (await import('./cli/node-child.js')).inLeanNode('scan');
-    // A child that cannot start costs only the memory it would have saved: the scan runs here.
-    childCode = child && (await child.catch(() => null));
-    if (childCode === null) prestart.prestartWorkers();
+/** The command line's exit code. */
+async function run(): Promise<number> {
+  if (process.argv[2] === 'scan') {
+    const prestart = await import('./scan/prestart.js');
+    if (prestart.namesBigTree(process.argv.slice(3))) {
+      // A scan of a large tree runs in a lean child node (cli/node-child.ts).
+      const child = (await import('./cli/node-child.js')).inLeanNode('scan');
+      // A child that cannot start costs only the memory it would have saved: the scan runs here.
+      const code = child && (await child.catch(() => null));
+      if (code !== null) return code;
+      // Here (the child, or a process that could not start one) the workers start first: they boot while the CLI loads.
+      prestart.prestartWorkers();
+    }
   }
+  return (await import('./cli/main.js')).main(process.argv);
 }
 
-exitWhenFlushed(childCode ?? (await (await import('./cli/main.js')).main(process.argv)));
+// No top-level await: the build makes this file and all it imports one CommonJS file
+// (dist/cli.cjs), where an import() of its own modules only runs their code.
+void run().then(exitWhenFlushed);

@@ -55,6 +55,16 @@ function standInForRenderingClasses(): void {
   for (const name of ['DOMMatrix', 'ImageData', 'Path2D']) g[name] ??= class {};
 }
 
+/**
+ * An ES module by its file. The CLI's bundle runs from a V8 code cache (bin/spreeflo-scan.js),
+ * whose code has no import() on Node 20: there it goes through dist/import.cjs, which Node loads.
+ */
+function importFile(file: string): Promise<unknown> {
+  const href = pathToFileURL(file).href;
+  const importer = bundledFile('import.cjs');
+  return importer ? (createRequire(import.meta.url)(importer) as (href: string) => Promise<unknown>)(href) : import(href);
+}
+
 /** What pdf.js prints while loading when @napi-rs/canvas is not installed (it never is for users). */
 const NO_CANVAS_WARNING = 'Warning: Cannot load "@napi-rs/canvas" package';
 
@@ -69,7 +79,7 @@ async function importQuietly(file: string): Promise<unknown> {
     if (!(typeof args[0] === 'string' && args[0].startsWith(NO_CANVAS_WARNING))) warn(...args);
   };
   try {
-    return await import(pathToFileURL(file).href);
+    return await importFile(file);
   } finally {
     console.warn = warn;
   }
@@ -79,7 +89,7 @@ function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; assets: string }> {
   loading ??= (async () => {
     standInForRenderingClasses();
     const files = pdfjsFiles();
-    const worker = (await import(pathToFileURL(files.worker).href)) as { WorkerMessageHandler: unknown };
+    const worker = (await importFile(files.worker)) as { WorkerMessageHandler: unknown };
     // pdf.js runs its "worker" in this thread when it finds this global: no Worker, no import by URL.
     const g = globalThis as { pdfjsWorker?: unknown };
     g.pdfjsWorker ??= worker;

@@ -18,7 +18,7 @@ let waiting: Worker[] = [];
 
 /** A new scan worker (none when the script is not built: tests run the sources), waiting for its WorkerInit. */
 export function startWorker(): Worker | null {
-  const script = bundledFile('scan-worker.js');
+  const script = bundledFile('scan-worker.cjs');
   if (!script) return null;
   const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
   // Not yet the pool's: it must not keep the process alive.

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, releasedClone, run } from './helpers.js';
 
-const BUILT = ['dist/cli.js', 'dist/history-worker.js', 'dist/hook.cjs', 'dist/hook-scan.cjs', 'dist/rules.json', 'dist/scan-worker.js'];
+const BUILT = ['dist/cli.cjs', 'dist/history-worker.js', 'dist/hook.cjs', 'dist/hook-scan.cjs', 'dist/rules.json', 'dist/scan-worker.cjs'];
 
 describe('scripts/release.js', () => {
   const { root, release } = releasedClone('v9.9.9-test');
