@@ -27,6 +27,7 @@ const LOOKALIKES: string[] = [
   // Read with confidence 78-98 in every view at a check position (Liberation Mono
   // 13 px, DejaVu Sans Mono 17 px; Fira Code 12 px), so the key came out 'low'.
   'fT', '6e',
+  '9I',
   // A slashed or dotted zero (Inconsolata, Fira Code) read as what its inner mark makes it look like.
   '0a', '0d', '0e', '08',
 ];
@@ -45,7 +46,7 @@ const LOOK: Map<string, Set<string>> = (() => {
 /** Pairs tesseract confuses most often in keys: tried earlier than other look-alikes. */
 const STRONG: Set<string> = (() => {
   const set = new Set<string>();
-  for (const g of ['O0o', 'l1I|', 'S5', 'B8', 'Z2']) for (const a of g) for (const b of g) if (a !== b) set.add(a + b);
+  for (const g of ['O0o', 'l1I|', 'S5', 'B8', 'Z2', 'JI', '9I']) for (const a of g) for (const b of g) if (a !== b) set.add(a + b);
   return set;
 })();
 
