@@ -4,7 +4,7 @@
 // again with the current solveV2/pool, reporting keys newly resolved and any key
 // resolved that is not in its image (which must stay at zero).
 //   npx tsx bench/ocr/v2-replay.ts --collect bench/.work/ocr bench/.work/ocr-dev-99 ...
-//   npx tsx bench/ocr/v2-replay.ts [--verbose] [--why]   (--why: for each true key still missed, its cost per position)
+//   npx tsx bench/ocr/v2-replay.ts [--verbose] [--why]   (--why: for each true key still missed, its cost per position; the searches' time is printed)
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { alignTo, caseBySize, reference, solveV2, type PSym } from '../../src/ocr/pipeline.js';
@@ -26,10 +26,13 @@ let regions = 0;
 let resolved = 0;
 let invented = 0;
 let guessed = 0;
+let ms = 0;
 for (const s of stored) {
   for (const r of s.regions) {
     regions++;
+    const t0 = performance.now();
     const res = solveV2(r, SEARCH_BUDGET);
+    ms += performance.now() - t0;
     if (values.why && (!res.key || res.guessed)) for (const t of s.truth) why(s.file, t, r);
     if (res.key && res.guessed && s.truth.includes(res.key)) guessed++;
     if (!res.key || res.guessed) continue;
@@ -39,7 +42,7 @@ for (const s of stored) {
     if (values.verbose) console.log(s.truth.includes(key) ? 'RESOLVED' : 'INVENTED', s.file, key);
   }
 }
-console.log(`${regions} unresolved regions in ${stored.length} images: ${resolved} true keys now resolved, ${invented} invented; ${guessed} true keys found through a guessed check character (low)`);
+console.log(`${regions} unresolved regions in ${stored.length} images: ${resolved} true keys now resolved, ${invented} invented; ${guessed} true keys found through a guessed check character (low); searched in ${ms.toFixed(0)} ms`);
 
 /** The true key's cost under the pooled slots, position by position (as solveV2 pools them onto its reference). */
 function why(file: string, truth: string, readings: PSym[][]): void {

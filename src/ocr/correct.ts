@@ -27,6 +27,7 @@ const LOOKALIKES: string[] = [
   // Read with confidence 78-98 in every view at a check position (Liberation Mono
   // 13 px, DejaVu Sans Mono 17 px; Fira Code 12 px), so the key came out 'low'.
   'fT', '6e',
+  '9I',
   // A slashed or dotted zero (Inconsolata, Fira Code) read as what its inner mark makes it look like.
   '0a', '0d', '0e', '08',
 ];
@@ -45,7 +46,7 @@ const LOOK: Map<string, Set<string>> = (() => {
 /** Pairs tesseract confuses most often in keys: tried earlier than other look-alikes. */
 const STRONG: Set<string> = (() => {
   const set = new Set<string>();
-  for (const g of ['O0o', 'l1I|', 'S5', 'B8', 'Z2']) for (const a of g) for (const b of g) if (a !== b) set.add(a + b);
+  for (const g of ['O0o', 'l1I|', 'S5', 'B8', 'Z2', 'JI', '9I']) for (const a of g) for (const b of g) if (a !== b) set.add(a + b);
   return set;
 })();
 
@@ -54,6 +55,7 @@ export function lookalikes(ch: string): string[] {
 }
 
 const IS_B62 = new Set(BASE62);
+const B62_INDEX = new Map([...BASE62].map((ch, i) => [ch, i]));
 
 /** One recognised symbol with its alternatives (confidence 0..100). */
 export interface Sym {
@@ -69,7 +71,7 @@ export interface Sym {
  * reading's first choice there, or a look-alike of one (not only one of
  * tesseract's alternatives).
  */
-interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
+export interface Slot { alts: { ch: string; cost: number; read: boolean }[] }
 
 /**
  * Pool several aligned readings (each exactly `n` symbols) into slots. A
@@ -184,56 +186,92 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
     return { alts: s.alts.map((a) => ({ ...a, cost: Math.round((a.cost - m) * Q) / Q })).sort((a, b) => a.cost - b.cost) };
   });
   const LIMIT = 60 * Q;
-  const counts = countUpTo(norm, LIMIT);
+  // Counted up to a cost of 12 first: the budget is nearly always spent below
+  // it, and counts up to a cost do not depend on how far past it they go.
+  let counts = countUpTo(norm, 12 * Q);
+  if (counts[12 * Q]! <= budget) counts = countUpTo(norm, LIMIT);
   let cMax = -1;
-  while (cMax + 1 <= LIMIT && counts[cMax + 1]! <= budget) cMax++;
+  while (cMax + 1 < counts.length && counts[cMax + 1]! <= budget) cMax++;
   if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
   const tried = counts[cMax]!;
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
-  const checkCost = norm.slice(30).map((s) => new Map(s.alts.map((a) => [a.ch, Math.round(a.cost * Q)])));
+  // A check character's cost by its base62 digit; NONE where no slot offers it.
+  const NONE = 1 << 20;
+  const checkCost = new Int32Array(6 * 62).fill(NONE);
+  norm.slice(30).forEach((s, j) => { for (const a of s.alts) checkCost[j * 62 + B62_INDEX.get(a.ch)!] = Math.round(a.cost * Q); });
   // CRC-32 is affine over GF(2) for messages of one length, so the CRC of a
   // candidate is the CRC of the base (every slot's first choice) xor one delta
   // per slot that differs from it: each candidate costs a few xors, not a CRC.
   const baseBody = body.map((a) => a[0]!.ch).join('');
   const baseCrc = crc32(V2_PREFIX + baseBody);
   const delta = body.map((alts, i) => Uint32Array.from(alts, (a) => (crc32(V2_PREFIX + baseBody.slice(0, i) + a.ch + baseBody.slice(i + 1)) ^ baseCrc) >>> 0));
-  const costQ = body.map((alts) => Int32Array.from(alts, (a) => Math.round(a.cost * Q)));
+  // Depth-first over the body, cheapest alternatives first (each slot's are
+  // sorted, so the first too dear ends the slot), without recursion: this runs
+  // for up to SEARCH_BUDGET bodies per key, and for every wrong-checksum key.
+  // The slots whose second choice is dearest come first: the tree branches
+  // near its leaves, so most bodies share all but their last few steps.
+  // (The order of the xors does not change a CRC.)
+  const order = body.map((_, i) => i).sort((a, b) => (body[b]![1]?.cost ?? Infinity) - (body[a]![1]?.cost ?? Infinity) || a - b);
+  const costQ = order.map((i) => Int32Array.from(body[i]!, (a) => Math.round(a.cost * Q)));
+  const deltaAt = order.map((i) => delta[i]!);
   const idx = new Uint8Array(30);
+  const costAt = new Int32Array(31);
+  const crcAt = new Int32Array(31);
   let foundCost = Infinity;
   let foundIdx: Uint8Array | null = null;
+  let foundCrc = 0;
+  const last = costQ[29]!;
+  const lastDelta = Int32Array.from(deltaAt[29]!);
+  let i = 0;
+  for (;;) {
+    if (i === 29) {
+      // The last body slot and the six check characters, inline.
+      const base = costAt[29]!;
+      const crc = crcAt[29]!;
+      for (let k = 0; k < last.length; k++) {
+        const cost = base + last[k]!;
+        if (cost > limitQ || cost >= foundCost) break;
+        const crcK = (crc ^ lastDelta[k]! ^ baseCrc) >>> 0;
+        let v = crcK;
+        let total = cost;
+        for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
+          const d = v % 62;
+          v = (v - d) / 62;
+          total += checkCost[j * 62 + d]!;
+        }
+        if (total <= limitQ && total < foundCost) {
+          foundCost = total;
+          idx[29] = k;
+          foundIdx = idx.slice();
+          foundCrc = crcK;
+        }
+      }
+      idx[29] = 0;
+      i--;
+    } else {
+      const k = idx[i]!;
+      const cs = costQ[i]!;
+      const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
+      if (c > limitQ || c >= foundCost) {
+        idx[i] = 0;
+        i--;
+      } else {
+        costAt[i + 1] = c;
+        crcAt[i + 1] = crcAt[i]! ^ deltaAt[i]![k]!;
+        i++;
+        continue;
+      }
+    }
+    if (i < 0) break;
+    idx[i]!++;
+  }
   let foundCheck = '';
-  const dfs = (i: number, cost: number, crc: number): void => {
-    if (i === 30) {
-      let v = (crc ^ baseCrc) >>> 0;
-      let total = cost;
-      for (let j = 5; j >= 0 && total < foundCost; j--) {
-        const d = v % 62;
-        v = Math.floor(v / 62);
-        total += checkCost[j]!.get(BASE62[d]!) ?? Infinity;
-      }
-      if (total <= limitQ && total < foundCost) {
-        foundCost = total;
-        foundIdx = idx.slice();
-        let w = (crc ^ baseCrc) >>> 0;
-        foundCheck = '';
-        for (let j = 0; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
-      }
-      return;
-    }
-    const cs = costQ[i]!;
-    const ds = delta[i]!;
-    for (let k = 0; k < cs.length; k++) {
-      const c = cost + cs[k]!;
-      if (c > limitQ || c >= foundCost) continue;
-      idx[i] = k;
-      dfs(i + 1, c, crc ^ ds[k]!);
-    }
-    idx[i] = 0;
-  };
-  dfs(0, 0, 0);
+  for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
   const fi = foundIdx as Uint8Array | null;
-  const found = fi ? { key: `sfk_${body.map((a, i) => a[fi[i]!]!.ch).join('')}${foundCheck}`, cost: foundCost / Q } : null;
+  const chosen = new Array<string>(30);
+  if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
+  const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
   const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
   return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed };
 }

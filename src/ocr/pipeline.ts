@@ -3,7 +3,7 @@
 import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
-import { type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
+import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
@@ -470,6 +470,15 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: str
       for (let k = 0; k <= 35; k++) variants.push([...r.slice(0, k), lost, ...r.slice(k)]);
     }
   }
+  // pool() of a single reading, slot by slot: with one reading a slot depends
+  // only on its symbol and its alphabet, and the variants share their symbols.
+  const slotCache = [new Map<Sym, Slot>(), new Map<Sym, Slot>()];
+  const single = (r: Sym[]): Slot[] => r.map((sym, i) => {
+    const cache = slotCache[i === 30 ? 1 : 0]!;
+    let slot = cache.get(sym);
+    if (!slot) cache.set(sym, (slot = pool([[sym]], 1, () => V2_ALPHABET(i))[0]!));
+    return slot;
+  });
   let tried = 0;
   let left = budget;
   if (ref) {
@@ -509,7 +518,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: str
   const share = Math.floor(left / Math.max(1, variants.length));
   for (const v of variants) {
     if (share < 1) break;
-    const res = searchV2(pool([v], 36, V2_ALPHABET), share);
+    const res = searchV2(single(v), share);
     tried += res.tried;
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried };
   }
@@ -816,8 +825,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     // Strings tested against the checksum for this region, all searches together: see docs/ocr.md.
     let budgetLeft = REGION_BUDGET;
     const resolveV2 = (final: boolean): ReturnType<typeof solveV2> => {
+      const t = performance.now();
       const res = solveV2(v2Readings, Math.min(budgetLeft, final ? SEARCH_BUDGET : STEP_BUDGET), grey);
       budgetLeft -= res.tried;
+      if (trace?.ms) trace.ms.search = (trace.ms.search ?? 0) + performance.now() - t;
       return res;
     };
     // A key whose checksum holds only with a check character tesseract offered
@@ -943,6 +954,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
     }
   }
+  if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
   // Whole keys before partial ones: a wrapped key's join comes after the region
   // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`) overlaps it

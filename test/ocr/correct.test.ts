@@ -46,6 +46,16 @@ describe('v2 checksum-guided search', () => {
     expect(res.key).not.toBe(wrong);
   });
 
+  it('tries 9 and J where a blurred glyph was read I in every reading', () => {
+    // The dev sets' photo and recompressed keys (11-17 px, blurred): `9` and `J` read `I`.
+    const body = 'aB9cDJeF0gH1iK2kLxmN3oP4qR5sT6';
+    const key = `sfk_${body}${v2Check(body)}`;
+    const blurred = reading(`${body.replace('9', 'I').replace('J', 'I')}${v2Check(body)}`);
+    const slots = pool([blurred, blurred, blurred], 36, V2_ALPHABET);
+    expect(slots[2]!.alts.map((a) => a.ch)).toContain('9');
+    expect(searchV2(slots).key).toBe(key);
+  });
+
   it("tries the look-alikes of every reading's first choice, not only of the most voted one", () => {
     // A `0` read as `B` twice (tesseract offering `R`, `E`, `e`) and as `O` once:
     // `0` is a look-alike of `O`, not of `B` (seed 2027's 027, Fira Code 12 px).
