@@ -3,7 +3,7 @@
 // definitions it replaces, on random blocks with ASCII text, hex and random bytes mixed in.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { blockText, decodeBlock, findBase64Blocks, hexRuns, worthDecoding } from '../../src/detect/encodings.js';
+import { blockText, decodeBlock, DECODE_PIECE_CHARS, findBase64Blocks, hexRuns, worthDecoding } from '../../src/detect/encodings.js';
 import { Detector } from '../../src/detect/detector.js';
 import { compileRule } from '../../src/detect/rules.js';
 import { loadBuiltinRules } from '../../src/detect/rule-files.js';
@@ -133,5 +133,19 @@ describe('base64 blocks', () => {
       expect(detector.scan(encoded).map((c) => c.key)).toEqual([key]);
     },
   );
+
+  // A long line is decoded in pieces of DECODE_PIECE_CHARS characters: a key whose base64
+  // straddles a piece's end, at each of its characters and so each place in a quartet, is found once.
+  it.each(keys)('a key across the end of a long line\'s decoded piece is found once, at every offset', (key) => {
+    const filler = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + 129) & 0xff));
+    const keyChars = Math.ceil((key.length * 4) / 3);
+    // Where the key starts in the plain bytes, so its base64 starts `keyChars - 1` to 1 characters
+    // before the piece's end; spaces around it, as the filler may hold a key's characters.
+    for (let at = Math.floor(((DECODE_PIECE_CHARS - keyChars) * 3) / 4); (at * 4) / 3 < DECODE_PIECE_CHARS; at++) {
+      const plain = Buffer.concat([filler(at - 1), Buffer.from(` ${key} `, 'latin1'), filler(3000)]);
+      const encoded = Buffer.from(`k=${plain.toString('base64')};`, 'latin1');
+      expect(detector.scan(encoded).map((c) => c.key)).toEqual([key]);
+    }
+  });
 });
 
