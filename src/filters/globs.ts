@@ -3,8 +3,12 @@
 // the file next to it. `*.png` matches at any depth, `dir/` a folder and what it holds,
 // a leading `/` anchors to the top, `!` re-includes; case counts, as in git on Linux.
 
-/** Whether a path (relative, forward slashes; a folder ends in `/`) matches. */
-export type PathTest = (path: string) => boolean;
+/**
+ * Whether a path (relative, forward slashes; a folder ends in `/`) matches. `name`, from
+ * a walk that tested each folder on its way down: the path's last name, which alone is
+ * left for the one-name globs (the path itself, built of pieces, is not read for them).
+ */
+export type PathTest = (path: string, name?: string) => boolean;
 
 const NOTHING: PathTest = () => false;
 
@@ -59,11 +63,15 @@ export async function globMatcher(globs: readonly string[]): Promise<PathTest> {
   const byName = names.length > 0 ? new NameGlobs(names) : null;
   // Loaded only when a glob needs it: a pre-commit run usually has none.
   const rules = others.length > 0 ? (await import('ignore')).default({ ignorecase: false }).add(others) : null;
-  const test: PathTest = (path) => {
-    // gitignore has no word for a path outside the top (a file named on the command
-    // line as `../x.env` or `/tmp/x.env`): it is matched by what follows the prefix.
+  // gitignore has no word for a path outside the top (a file named on the command
+  // line as `../x.env` or `/tmp/x.env`): it is matched by what follows the prefix.
+  const fromTop = (path: string) => {
     const first = path.charCodeAt(0);
-    const rel = first === DOT || first === SLASH ? path.replace(/^(?:\.{0,2}\/)+/, '') : path;
+    return first === DOT || first === SLASH ? path.replace(/^(?:\.{0,2}\/)+/, '') : path;
+  };
+  const test: PathTest = (path, name) => {
+    if (name !== undefined) return (byName?.test(name) ?? false) || (rules?.ignores(fromTop(path)) ?? false);
+    const rel = fromTop(path);
     return rel !== '' && ((byName?.test(rel) ?? false) || (rules?.ignores(rel) ?? false));
   };
   compiled.set(globs, test);

@@ -235,6 +235,12 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
   const isIncluded = opts.include.length ? await globMatcher(opts.include) : () => true;
   const isExcluded = await globMatcher(opts.exclude);
   const excluding = opts.exclude.length > 0;
+  /**
+   * Each folder is tested against the excludes on the way down, so a file's own name is
+   * what is left to test. Not when a name in the root's own path is excluded (`scan
+   * x.gz/`): that folder was never tested, and every path under it matches.
+   */
+  const testedAbove = !excluding || !prefix || !isExcluded(`${prefix}/`);
   /** Whether a folder named `name` may be one skipFolder lists: most names are neither that nor a dependency folder. */
   const mayBeSkipped = (name: string) => skipFolders.some((f) => f.name === name) || (!opts.includeDeps && isDependencyFolderName(name));
   const gitignore = opts.gitignore ? new GitignoreFilter(absRoot, prefix) : null;
@@ -280,7 +286,7 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
       const childRel = joinRel(rel, name);
       const folder = entry.isDirectory();
       // Excluded first: a folder the user excluded is never read, nor listed (as a dependency folder, or git's).
-      if (folder && ((excluding && isExcluded(`${childRel}/`)) || (mayBeSkipped(name) && skipsFolder(abs, name, childRel)))) continue;
+      if (folder && ((excluding && isExcluded(`${childRel}/`, testedAbove ? name : undefined)) || (mayBeSkipped(name) && skipsFolder(abs, name, childRel)))) continue;
       if (name === GIT_DIR && isGitsOwn(abs)) {
         skipped.push({ path: childRel, reason: GIT_DIR_REASON, ...NOTHING_UNREAD });
         continue;
@@ -290,7 +296,7 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
         continue;
       }
       // A promise only for links: most entries are files, and need none.
-      const following = visit(abs, childRel, entry);
+      const following = visit(abs, childRel, name, entry);
       if (following) await following;
       if (++listed % FILES_PER_TURN === 0) await nextTurn();
     }
@@ -338,13 +344,13 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
       else if (entry.isDirectory()) {
         if (!isExcluded(`${childRel}/`) && !skipsFolder(abs, name, childRel)) await walkBytes(abs, childRel, () => true);
       }
-      else await visit(abs, childRel, entry);
+      else await visit(abs, childRel, name, entry);
     }
   };
 
-  /** Anything but a folder met in the walk. */
-  const visit = (abs: string | Buffer, rel: string, kind: Kind): Promise<void> | undefined => {
-    if (!isIncluded(rel) || isExcluded(rel)) return;
+  /** Anything but a folder met in the walk, named `name`. */
+  const visit = (abs: string | Buffer, rel: string, name: string, kind: Kind): Promise<void> | undefined => {
+    if (!isIncluded(rel) || (excluding && isExcluded(rel, testedAbove ? name : undefined))) return;
     if (gitignore?.ignores(rel)) return;
     if (kind.isFile()) add({ abs, rel });
     else if (kind.isSymbolicLink()) return followLink(abs, rel);

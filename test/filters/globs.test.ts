@@ -2,7 +2,11 @@
 // `ignore`: both must say what `ignore` alone says, for every path, file or folder.
 import { describe, expect, it } from 'vitest';
 import ignore from 'ignore';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { globMatcher } from '../../src/filters/globs.js';
+import { walkFiles } from '../../src/sources/files.js';
 
 const CONTAINERS = ['*.gz', '*.tgz', '*.zip', '*.jar', '*.tar', '*.pdf', '*.docx', '*.mp4'];
 
@@ -32,5 +36,37 @@ describe('path globs: what `ignore` alone says', () => {
     const reference = ignore({ ignorecase: false }).add(globs);
     const test = await globMatcher(globs);
     for (const path of PATHS) expect([path, test(path)]).toEqual([path, reference.ignores(path)]);
+  });
+});
+
+describe("a walk's test of a path by its last name, the folders above it tested already", () => {
+  it.each(LISTS)('%s', async (_, globs) => {
+    const reference = ignore({ ignorecase: false }).add(globs);
+    const test = await globMatcher(globs);
+    for (const path of PATHS) {
+      const names = path.replace(/\/$/, '').split('/');
+      // Only paths a walk reaches: no folder above is excluded.
+      if (names.slice(0, -1).some((_, i) => reference.ignores(`${names.slice(0, i + 1).join('/')}/`))) continue;
+      expect([path, test(path, names.at(-1))]).toEqual([path, reference.ignores(path)]);
+    }
+  });
+
+  it('a scanned folder whose own name is excluded leaves out every file under it', async () => {
+    const top = mkdtempSync(join(tmpdir(), 'globs-walk-'));
+    try {
+      mkdirSync(join(top, 'logs.gz', 'sub'), { recursive: true });
+      writeFileSync(join(top, 'logs.gz', 'a.txt'), 'a');
+      writeFileSync(join(top, 'logs.gz', 'sub', 'b.txt'), 'b');
+      const opts = { include: [], exclude: ['*.gz'], gitignore: false, followSymlinks: false, includeDeps: true };
+      const rels: string[] = [];
+      await walkFiles(join(top, 'logs.gz'), top, opts, (file) => rels.push(file.rel));
+      expect(rels).toEqual([]);
+      await walkFiles(join(top, 'logs.gz'), top, { ...opts, exclude: ['*.txt'] }, (file) => rels.push(file.rel));
+      expect(rels).toEqual([]);
+      await walkFiles(join(top, 'logs.gz'), top, { ...opts, exclude: ['b.*'] }, (file) => rels.push(file.rel));
+      expect(rels).toEqual(['logs.gz/a.txt']);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 });
