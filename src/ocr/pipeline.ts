@@ -152,13 +152,44 @@ function missingEnd(taken: string, step: -1 | 1): boolean {
  */
 function unreadTail(taken: string, width: number): number {
   const start = taken.search(V2_PREFIX_LIKE);
-  if (start < 0) return 0;
+  if (start < 0) return v1UnreadTail(taken, width);
   const chars = taken.slice(start).replace(/[^A-Za-z0-9_]/g, '').length;
   // A few short is a whole key read with glyphs merged (`vV` as `W`); widening
   // it took in the Copy button beside a settings field (`…H924Copy`).
   if (chars > 36) return 0;
   const pitch = width / Math.max(1, taken.replace(/\s/g, '').length);
   return (40 - chars) * pitch;
+}
+
+/**
+ * The same for a v1 key: a run of 24 or more hex digits that ends the words
+ * taken with no `-sf<dc>` after it still lacks what a whole key (32, `-sf`,
+ * the data centre: 36) has beyond it. The page pass drops a key's last
+ * glyphs (wild-2311 photo-002, a dark chat photo: 29 hex digits, `279-sf7`
+ * not read), and a close-up that ends where the word did reads `…a86279-`.
+ */
+function v1UnreadTail(taken: string, width: number): number {
+  const run = taken.match(/[0-9a-f]{24,}-?$/)?.[0];
+  if (!run) return 0;
+  const pitch = width / Math.max(1, taken.replace(/\s/g, '').length);
+  return Math.max(0, 36 - run.replace('-', '').length) * pitch;
+}
+
+/** A v1 key's end: hex digits, a written dash, `sf` as findV1 reads it, the data centre. */
+const V1_END = /[0-9a-f]{2,}-[s5S][fFtT1lI|]?\d{1,2}\W*$/;
+
+/**
+ * How far left of a word ending like a v1 key (V1_END) the key's unread
+ * start goes: what a whole key (36) lacks, at the word's pitch; -1 when the
+ * word is not such an end. The page pass drops most of a small key's hex
+ * (wild-1301 recompressed-011, DejaVu Sans Mono 11 px at 0.78x, JPEG 50:
+ * `lct`, 24 glyphs of nothing, `7803-5117"`), and neither word is key-ish.
+ */
+function unreadV1Head(w: OcrWord): number {
+  const end = w.text.match(V1_END)?.[0];
+  if (!end) return -1;
+  const pitch = (w.box.x1 - w.box.x0) / w.text.length;
+  return Math.max(0, 36 - end.replace(/\W+$/, '').length) * pitch;
 }
 
 function union(a: OcrBox, b: OcrBox): OcrBox {
@@ -169,7 +200,8 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
 export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
   for (let i = 0; i < words.length; i++) {
-    if (!keyish(words[i]!.text) && !prefixAlone(words, i)) continue;
+    const head = !keyish(words[i]!.text) && !prefixAlone(words, i) ? unreadV1Head(words[i]!) : 0;
+    if (head < 0) continue;
     const w = onItsLine(words, i);
     let box = w.box;
     const h = w.box.y1 - w.box.y0;
@@ -199,7 +231,7 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
         taken = step > 0 ? `${taken} ${next.text}` : `${next.text} ${taken}`;
       }
     }
-    box = { ...box, x1: box.x1 + unreadTail(taken, box.x1 - box.x0) };
+    box = { ...box, x0: box.x0 - head, x1: box.x1 + unreadTail(taken, box.x1 - box.x0) };
     regions.push({ x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale });
   }
   // Merge overlapping regions.
@@ -360,7 +392,11 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     // the `s`: no data centre has three. wild-606's `-sf22` keys, read so in most views.)
     const digitAt = (i: number) => !!seq[i] && !seq[i]!.space && /[0-9]/.test(top(seq[i]!));
     const fAsOne = !!seq[d + 1] && /^[1lIi|t]$/.test(top(seq[d + 1]!)) && digitAt(d + 2) && digitAt(d + 3) && !digitAt(d + 4);
-    const fLost = !fAsOne && !has(seq[d + 1], 'ftFT');
+    // An `f` under a text cursor or pointer is read as the cover's stroke (`-5'5`,
+    // wild-2311 occluded-007): punctuation between a written `-s` and a digit.
+    const f = seq[d + 1];
+    const fCovered = d > q && !fAsOne && !!f && !f.space && !ALNUM.test(top(f)) && digitAt(d + 2);
+    const fLost = !fAsOne && !fCovered && !has(f, 'ftFT');
     if (fLost && !digitAt(d + 1)) continue;
     // Neither a dash nor an `f`, and the `s` a `5`: that is hex going on (`…e851` then a
     // lost `-sf` and the data centre on the next line read `…e8` `5` `1`), not a suffix.
@@ -376,7 +412,7 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
     if (hex.length < min) continue;
     let dc = '';
-    let dcSure = !fLost && !fAsOne;
+    let dcSure = !fLost && !fAsOne && !fCovered;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
       const s = seq[i]!;
       if (s.space) break;

@@ -104,10 +104,21 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     }
     return x;
   };
+  /**
+   * A word's height as its line's: the median of its row's words with text,
+   * when that is taller. A key wrapped right after its `s` leaves a head as
+   * tall as an `s` (wild-2311 wrapped-008, Inconsolata 18 px: `s` 21 px high
+   * on a row of 29-37, `fk_…` below it 37), and the pitch and size tests
+   * below, made in heights of that glyph, then found no next line.
+   */
+  const lineHeight = (i: number): number => {
+    const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!)).sort((a, b) => a - b);
+    return Math.max(height(words[i]!), hs[hs.length >> 1]!);
+  };
   /** Words starting the line below word i, at or left of its start and not left of `left`; the nearest first. */
   const below = (i: number, left: number): number[] => {
     const w = words[i]!;
-    const h = height(w);
+    const h = lineHeight(i);
     const cands: number[] = [];
     for (let j = 0; j < n; j++) {
       const o = words[j]!;

@@ -190,6 +190,8 @@ describe('the suffix of a v1 key as read', () => {
     // Two digits: the `f` lost or read `1` cannot be told apart; read as the data centre, never sure.
     { text: `${hex}-s12`, dc: '12' },
     { text: `${hex}-sf9 and`, dc: '9' },
+    // wild-2311 occluded-007: a text cursor over the `f`, read as its stroke.
+    { text: `${hex}-5'5 J`, dc: '5' },
   ])('$text', ({ text, dc }) => {
     const hits = findV1(line(text));
     expect(hits.map((h) => h.dc)).toEqual([dc]);
@@ -410,6 +412,12 @@ describe('regions around key-like words of the page pass', () => {
       name: 'after a whole key, only the word touching it',
       words: [word('sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 100, 900), word('and', 908, 960), word('more', 968, 1030)],
       spans: [[100, 960]],
+    },
+    {
+      // wild-1301 recompressed-011 (DejaVu Sans Mono 11 px at 0.78x, JPEG 50): most of the hex not read at all.
+      name: 'a word ending like a v1 key reaches left by what a whole key lacks; a date does not',
+      words: [word('Bearer', 284, 346), word('lct', 358, 386), word('7803-5117"', 649, 750), word('2025-02-10', 800, 900)],
+      spans: [[376, 750]],
     },
     {
       name: 'words of another row are never taken',

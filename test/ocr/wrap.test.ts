@@ -53,6 +53,14 @@ describe('findJoins', () => {
     expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([565, 520]);
   });
 
+  it('a key wrapped right after its `s`: the head as tall as its line, not as the `s`', () => {
+    // wild-2311 wrapped-008 (docs column, Inconsolata 18 px): `s` 21 px high on a row of 29-37, `fk_…` 37 below it.
+    const words = [word('Send', 378, 140, 465, 169, 4), word('the', 479, 140, 536, 169, 4), word('key', 552, 140, 611, 177, 4), word('in', 626, 140, 654, 169, 4), word('the', 668, 140, 725, 169, 4), word('header:', 741, 140, 873, 169, 4), word('s', 891, 148, 907, 169, 4), word('Limits', 52, 199, 154, 227, 5), word('fk_Tq3Hx8LmNc2VbRz7KpWdue', 380, 192, 915, 229, 6), word('aB4nE9sYu1QoJk', 379, 246, 680, 281, 7), word('with', 693, 244, 765, 273, 7)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([74, 96, 123]);
+  });
+
   it('a table border read as `=` beside a head does not keep it from ending its line', () => {
     // wild-607 wrapped-003 (table cell, Roboto 15 px): the next column's date is 2 heights away.
     const words = [word('CRM', 40, 61, 80, 78, 2), word('sTk_W6HaMZu9wWaROhidAqOLTwhgh', 199, 61, 478, 78, 2), word('=', 484, 66, 492, 72, 2), word('2025-03-09', 520, 61, 610, 78, 2), word('MS2Wf3Gurxv', 199, 84, 300, 101, 3)];
