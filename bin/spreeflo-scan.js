@@ -71,7 +71,7 @@ function flagsKey() {
   return `-${h.toString(16).padStart(8, '0')}`;
 }
 
-/** Made after the run, the cache holds every function the run compiled. Failing to write it is no error. */
+/** Writes the script's code cache (all it has compiled so far) beside the bundle, by a rename. Failing to write it is no error. */
 function writeCache(script, path) {
   const tmp = `${path}.${process.pid}.tmp`;
   let fd;

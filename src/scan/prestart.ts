@@ -1,5 +1,6 @@
-// Scan workers started before the scan knows its rules: a worker takes ~0.1 s to boot
-// (Node's own modules, then ours), as long as the CLI takes to load and read its
+// Scan workers started before the scan knows its rules: a worker takes about as long to
+// boot (Node's own modules, then ours: 25 ms to its first reply on the machine of
+// bench/README.md, "Start-up of the scan") as the CLI takes to load and read its
 // configuration, so `spreeflo-scan scan` of a large tree starts them first and the
 // pool hands them their rules (a WorkerInit, their first message) when it needs them.
 import { readdirSync } from 'node:fs';
