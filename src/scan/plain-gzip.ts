@@ -69,7 +69,7 @@ export function plainGzip(name: string, data: Buffer, cap: number): PlainGzip | 
     // Output in one piece of the stated size, one byte over so that zlib stops with room
     // left and asks for no second piece: by default it inflates into 16 KiB pieces and then
     // copies them into one buffer, twice the content in garbage per file, which the worker's
-    // malloc arena kept resident (bench/README.md, "Peak RSS: gzip inflated in one piece").
+    // malloc arena kept resident (bench/README.md, "Peak RSS: gzip inflated in one piece, no canvas").
     const chunkSize = Math.max(MIN_PIECE_BYTES, (size ?? 0) + 1);
     inflated = gunzipSync(data, { maxOutputLength: most, chunkSize });
   } catch {
