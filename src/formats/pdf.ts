@@ -6,7 +6,7 @@
 // no script runs, nothing is rendered (no canvas is needed: pictures come decoded
 // from the operator list's objects). See docs/documents.md.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -65,22 +65,37 @@ function importFile(file: string): Promise<unknown> {
   return importer ? (createRequire(import.meta.url)(importer) as (href: string) => Promise<unknown>)(href) : import(href);
 }
 
-/** What pdf.js prints while loading when @napi-rs/canvas is not installed (it never is for users). */
-const NO_CANVAS_WARNING = 'Warning: Cannot load "@napi-rs/canvas" package';
+/** The rendering library pdf.js requires as it loads; never installed for users (scripts/build.js leaves it out). */
+const CANVAS_PACKAGE = '@napi-rs/canvas';
+/** What pdf.js prints while loading when @napi-rs/canvas is not installed. */
+const NO_CANVAS_WARNING = `Warning: Cannot load "${CANVAS_PACKAGE}" package`;
+
+/** Node's CommonJS loader, which every require() function goes through. */
+const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 
 /**
- * Imports pdf.js's main module without its one load-time warning, which would reach
- * the user's stderr on every run with a PDF: the canvas is only for rendering.
- * Every other message goes through.
+ * Imports pdf.js's main module as users' installs have it: without @napi-rs/canvas,
+ * which pdf.js requires as it loads even with the stand-ins in place. Where a checkout
+ * has it, its native library (skia) added 13 MB to the resident memory of every scan
+ * with a PDF, for rendering that never happens (bench/README.md, "Peak RSS: gzip
+ * inflated in one piece, no canvas"). The one load-time warning its absence prints
+ * would reach the user's stderr on every run with a PDF: it is dropped; every other
+ * message goes through.
  */
 async function importQuietly(file: string): Promise<unknown> {
   const warn = console.warn;
+  const load = loader._load;
+  loader._load = function (this: unknown, request, ...rest) {
+    if (request === CANVAS_PACKAGE) throw Object.assign(new Error(`Cannot find module '${request}'`), { code: 'MODULE_NOT_FOUND' });
+    return load.call(this, request, ...rest);
+  };
   console.warn = (...args: unknown[]) => {
     if (!(typeof args[0] === 'string' && args[0].startsWith(NO_CANVAS_WARNING))) warn(...args);
   };
   try {
     return await importFile(file);
   } finally {
+    loader._load = load;
     console.warn = warn;
   }
 }

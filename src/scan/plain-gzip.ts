@@ -15,6 +15,12 @@ import { ChunkWindow } from './read-file.js';
 
 /** Inflated bytes a worker holds at once: a bound on its memory, not on what is read. */
 const WORKER_INFLATE_BYTES = 8 * 1024 * 1024;
+/**
+ * The smallest piece a worker inflates into: a size the trailer understates (a file of
+ * several gzip members states its last one's) costs more pieces, not thousands of
+ * zlib calls; pieces this small come from Node's shared pool, not malloc.
+ */
+const MIN_PIECE_BYTES = 1024;
 /** Inflated bytes looked at before a stream is searched, to tell plain content from a tar, container or picture. */
 const HEAD_BYTES = 64 * 1024;
 
@@ -31,6 +37,15 @@ export function plainGzipEntry(name: string): string | null {
   return (claimed !== null && claimed !== 'gzip') || readerKindByName(entry) !== null || isImagePath(entry) ? null : entry;
 }
 
+/**
+ * The content's size as the gzip trailer states it (ISIZE, modulo 4 GiB; of the last
+ * member only, when there are several), or null when the data is too short to have one.
+ */
+function statedSize(data: Buffer): number | null {
+  // A header of 10 bytes, a trailer of 8.
+  return data.length >= 18 ? data.readUInt32LE(data.length - 4) : null;
+}
+
 /** Whether inflated content that begins with `head` is plain: no tar, container or picture. */
 function plainInside(entry: string, head: Buffer): boolean {
   return !(looksLikeTar(head) || readerKind(entry, head) !== null || isImageData(head) || hasPngText(head));
@@ -43,11 +58,20 @@ function plainInside(entry: string, head: Buffer): boolean {
 export function plainGzip(name: string, data: Buffer, cap: number): PlainGzip | null {
   const entry = plainGzipEntry(name);
   if (entry === null) return null;
+  const most = Math.max(1, Math.min(cap, WORKER_INFLATE_BYTES));
+  const size = statedSize(data);
+  // Said to be larger than a worker holds: the main thread streams it (a size that lies only sends it there).
+  if (size !== null && size > most) return null;
   let inflated: Buffer;
   try {
     // Loaded on first use: node:zlib (and the streams under it) took a scan worker's start ~10 ms to compile, for the few .gz files.
     const { gunzipSync } = process.getBuiltinModule('node:zlib');
-    inflated = gunzipSync(data, { maxOutputLength: Math.max(1, Math.min(cap, WORKER_INFLATE_BYTES)) });
+    // Output in one piece of the stated size, one byte over so that zlib stops with room
+    // left and asks for no second piece: by default it inflates into 16 KiB pieces and then
+    // copies them into one buffer, twice the content in garbage per file, which the worker's
+    // malloc arena kept resident (bench/README.md, "Peak RSS: gzip inflated in one piece, no canvas").
+    const chunkSize = Math.max(MIN_PIECE_BYTES, (size ?? 0) + 1);
+    inflated = gunzipSync(data, { maxOutputLength: most, chunkSize });
   } catch {
     return null;
   }

@@ -110,7 +110,7 @@ export class FileSource implements Source {
         readers.add({ abs: '-', rel: printable(this.stdinName), stream: true });
         continue;
       }
-      const walked = await walkFiles(root, this.bases[i]!, this.walk, (file) => {
+      const walked = await walkFiles(root, this.bases[i]!, { ...this.walk, keepUp: () => pool.keepUp() }, (file) => {
         scanName(file.rel);
         // Pictures the workers search as bytes: listed, by name, as not read for their pixels.
         if (ctx.ocr === null && isImagePath(file.rel)) skipped.push({ path: file.rel, ...NO_OCR });

@@ -37,6 +37,8 @@ export interface WalkOptions {
   includeDeps: boolean;
   /** Folders never scanned, known by device and inode (found by name first: a stat only for those). */
   skipFolders?: SkipFolder[];
+  /** Asked between turns: a promise when the walk must wait for the scan to catch up (ScanPool.keepUp). */
+  keepUp?: () => Promise<void> | null;
 }
 
 export interface SkipFolder {
@@ -298,7 +300,7 @@ export async function walkFiles(root: string, base: string, opts: WalkOptions, o
       // A promise only for links: most entries are files, and need none.
       const following = visit(abs, childRel, name, entry);
       if (following) await following;
-      if (++listed % FILES_PER_TURN === 0) await nextTurn();
+      if (++listed % FILES_PER_TURN === 0) await (opts.keepUp?.() ?? nextTurn());
     }
     if (!plain) notPlain.push([dir, rel]);
   };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { makePdfReader, pdfReader, joinTextItems, wrappedRuns } from '../../src/formats/pdf.js';
@@ -207,6 +208,16 @@ const texts = (r: ReadResult) => r.parts.filter((p) => p.kind === 'text').map((p
 // ---- the reader -----------------------------------------------------------
 
 describe('pdfReader', () => {
+  it('loads pdf.js without @napi-rs/canvas, which it asks for but only renders with, as users have it', async () => {
+    const requireHere = createRequire(import.meta.url);
+    // Installed here with pdfjs-dist (a devDependency); users' installs do not have it.
+    expect(() => requireHere.resolve('@napi-rs/canvas')).not.toThrow();
+    const key = makeV2Key();
+    const r = await read(buildPdf({ pages: [{ content: `BT /F1 12 Tf 72 700 Td (KEY=${key}) Tj ET` }] }));
+    expect(texts(r)).toContain(key);
+    expect(Object.keys(requireHere.cache).filter((path) => path.includes('@napi-rs'))).toEqual([]);
+  });
+
   it('reads each page as text, with keys drawn in pieces whole, and its pictures as PNGs', async () => {
     const key = makeV2Key();
     const wrapped = makeV2Key();

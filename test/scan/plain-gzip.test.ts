@@ -3,7 +3,7 @@
 // stream, content past what a worker inflates at once, a key in the entry's name) goes
 // to the gzip reader. Either way a scan reports what the reader alone reports: the
 // same findings at the same entry, line and column, and the same skipped entries.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { compileRule } from '../../src/detect/rules.js';
 import { loadBuiltinRules } from '../../src/detect/rule-files.js';
 import { Detector } from '../../src/detect/detector.js';
 import { ContentScanner } from '../../src/scan/content.js';
+import { plainGzip } from '../../src/scan/plain-gzip.js';
 import { DEFAULT_LIMITS } from '../../src/formats/types.js';
 import { scanJson, tempDir, writeTree } from '../support/cli.js';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
@@ -38,6 +39,13 @@ function keysAt(size: number, offsets: number[], longLineAt?: number): Buffer {
   return data;
 }
 
+/** A gzip whose trailer states `size` bytes of content (the real size modulo 4 GiB, or a lie). */
+function withStatedSize(gz: Buffer, size: number): Buffer {
+  const out = Buffer.from(gz);
+  out.writeUInt32LE(size, out.length - 4);
+  return out;
+}
+
 /** Keys on and around the places chunks meet: the end of one, the middle of their overlap, the start of the owned part. */
 const BOUNDARIES = [CHUNK - 30, CHUNK - OVERLAP / 2 - 20, CHUNK - OVERLAP + 5, 2 * CHUNK - OVERLAP - 30, 2 * CHUNK - 3 * OVERLAP / 2 - 10];
 
@@ -46,6 +54,8 @@ const cases: Array<{ name: string; file: string; data: () => Buffer | Promise<Bu
   { name: 'a man page, key on a long line after UTF-8', file: 'man/tool.1.gz', data: () => gzip(`.TH TOOL 1\nété ${'x'.repeat(500)} ${v1}\n`), keys: 1 },
   { name: 'base64 inside', file: 'secret.yaml.gz', data: () => gzip(`data:\n  token: ${Buffer.from(`SPREEFLO_API_KEY=${key}`).toString('base64')}\n`), keys: 1 },
   { name: 'two gzip members', file: 'rotated.log.gz', data: () => Buffer.concat([gzip('first member\n'), gzip(`second ${key}\n`)]), keys: 1 },
+  { name: 'two members, the last one small: the trailer understates the size', file: 'understated.log.gz', data: () => Buffer.concat([gzip(`${'filler line\n'.repeat(20000)}KEY=${key}\n`), gzip('tail\n')]), keys: 1 },
+  { name: 'a trailer that states more than a worker inflates at once', file: 'overstated.log.gz', data: () => withStatedSize(gzip(`KEY=${key}\n`), 9 * MiB), keys: 0 },
   { name: 'gzip known by its bytes only', file: 'blob.dat', data: () => gzip(`k=${key}\n`), keys: 1 },
   { name: 'empty content', file: 'empty.txt.gz', data: () => gzip(''), keys: 0 },
   { name: 'a tar inside', file: 'release.tar.gz', data: () => tar([{ name: 'app/.env', body: `KEY=${key}\n` }]).then(gzip), keys: 1 },
@@ -108,3 +118,36 @@ describe('a gzip file inflated as a stream', () => {
     expect(cut.skipped).toEqual([[expect.stringMatching(/^gzip stream failed after .* \(unexpected end of file\): the rest not read$/), undefined]]);
   });
 });
+
+describe('a worker inflating a gzip of plain content', () => {
+  // It inflates into one piece of the size the trailer states: the content must come out
+  // whole whatever that size is, around the sizes where the piece's buffer changes
+  // (Node's pool below 4 KiB, the 1 KiB smallest piece) and where the trailer is wrong.
+  it('gives the whole content, whatever size the trailer states', () => {
+    const text = (n: number) => Buffer.from(`${key}\n`.repeat(Math.ceil(n / (key.length + 1)))).subarray(0, n);
+    for (const n of [0, 1, 1023, 1024, 1025, 4095, 4096, 4097, 100_000, 3 * MiB]) {
+      expect(plainGzip('a.log.gz', gzip(text(n)), 256 * MiB)?.data.equals(text(n)), `${n} bytes`).toBe(true);
+    }
+    // One piece of the stated size and a byte, not 16 KiB pieces copied into a buffer of the content's size.
+    expect(plainGzip('a.log.gz', gzip(text(100_000)), 256 * MiB)?.data.buffer.byteLength).toBe(100_001);
+    const members = Buffer.concat([gzip(text(100_000)), gzip(text(10))]);
+    expect(plainGzip('a.log.gz', members, 256 * MiB)?.data.equals(Buffer.concat([text(100_000), text(10)]))).toBe(true);
+  });
+
+  it('leaves to the main thread what it would not read whole, and a trailer that lies', () => {
+    const big = gzip(Buffer.alloc(9 * MiB, 0x61));
+    // Past what a worker holds (8 MiB), or past the file's limits: not even inflated here.
+    const inflate = vi.spyOn(process.getBuiltinModule('node:zlib'), 'gunzipSync');
+    expect(plainGzip('a.log.gz', big, 256 * MiB)).toBeNull();
+    expect(inflate).not.toHaveBeenCalled();
+    inflate.mockRestore();
+    expect(plainGzip('a.log.gz', gzip(text1k()), 512)).toBeNull();
+    // A trailer that states 9 MiB for 12 bytes, or 12 for 9 MiB: zlib checks the size; the gzip reader says what it makes of it.
+    expect(plainGzip('a.log.gz', withStatedSize(gzip('twelve bytes'), 9 * MiB), 256 * MiB)).toBeNull();
+    expect(plainGzip('a.log.gz', withStatedSize(big, 12), 256 * MiB)).toBeNull();
+  });
+});
+
+function text1k(): Buffer {
+  return Buffer.alloc(1024, 0x61);
+}
