@@ -126,9 +126,15 @@ function escapesKeyCharacter(buf: Buffer, at: number): boolean {
   return code < 128 && KEY_CHARACTER[code] === 1;
 }
 
+/**
+ * Chunks from this size on go through the native pass: below it the searches in JavaScript
+ * cost a few microseconds, and the pre-commit hook's few small files never compile the module.
+ */
+const NATIVE_FROM = 1024;
+
 export interface DetectorOptions {
-  /** The outermost layer's searches in one WebAssembly pass (scan-pass.ts) where it can; false: in JavaScript. Tests compare both. */
-  nativePass?: boolean;
+  /** Chunks of at least this many bytes are searched by one WebAssembly pass (scan-pass.ts); Infinity: all in JavaScript. Tests compare both. */
+  nativeFrom?: number;
 }
 
 export class Detector {
@@ -147,7 +153,8 @@ export class Detector {
       utf16: rule.def.prefilter.map((p) => new LiteralFinder(utf16Needle(p))),
     }));
     this.reach = Math.max(0, ...rules.map((r) => r.reach));
-    this.pass = options.nativePass === false ? null : ScanPass.for([...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal]);
+    const nativeFrom = options.nativeFrom ?? NATIVE_FROM;
+    this.pass = nativeFrom === Infinity ? null : ScanPass.for([...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal], nativeFrom);
   }
 
   /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */

@@ -46,16 +46,19 @@ interface Instance {
   header: Int32Array;
 }
 
-/** Per thread, made on first use: a run that scans nothing never compiles it. undefined: not tried yet; null: no WebAssembly SIMD here. */
+/** Per thread, made on first use: a run that scans nothing large never compiles it. undefined: not tried yet; null: no WebAssembly SIMD here. */
 let instance: Instance | null | undefined;
 
 function load(): Instance | null {
   if (instance !== undefined) return instance;
-  const bytes = Buffer.from(SCAN_PASS_WASM, 'base64');
-  // The only fallback to JavaScript for want of the machine: a runtime without WebAssembly SIMD.
-  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return (instance = null);
-  const made = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const { memory, scan } = made.exports as unknown as Instance;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(Buffer.from(SCAN_PASS_WASM, 'base64'));
+  } catch {
+    // The only fallback to JavaScript for want of the machine: a runtime without WebAssembly SIMD.
+    return (instance = null);
+  }
+  const { memory, scan } = new WebAssembly.Instance(module).exports as unknown as Instance;
   return (instance = { memory, scan, bytes: new Uint8Array(memory.buffer), header: new Int32Array(memory.buffer, 0, 3) });
 }
 
@@ -99,7 +102,10 @@ export class ScanPass {
   /** The finders of a chunk without hits. */
   private readonly none: Finder[];
 
-  private constructor(private readonly literals: Buffer[]) {
+  private constructor(
+    private readonly literals: Buffer[],
+    private readonly minBytes: number,
+  ) {
     this.none = literals.map(() => NO_HITS);
     this.table = new Uint8Array(4 + 48 * literals.length);
     const view = new DataView(this.table.buffer);
@@ -113,18 +119,19 @@ export class ScanPass {
     });
   }
 
-  /** A pass for these literals, or null where it cannot take them (or the runtime has no WebAssembly SIMD). */
-  static for(literals: Buffer[]): ScanPass | null {
+  /** A pass for these literals over chunks of at least `minBytes`, or null where it cannot take the literals. */
+  static for(literals: Buffer[], minBytes: number): ScanPass | null {
     // A NUL in a literal would match the zeros after the chunk.
     if (literals.length > LITERALS || literals.some((l) => l.length === 0 || l.length > LITERAL_BYTES || l.includes(0))) return null;
-    return load() ? new ScanPass(literals) : null;
+    return new ScanPass(literals, minBytes);
   }
 
   /** The pass over `buf`, or null: searched in JavaScript instead. */
   run(buf: Buffer): PassResult | null {
     const len = buf.length;
-    if (len > MAX_BYTES) return null;
-    const wasm = load()!;
+    if (len < this.minBytes || len > MAX_BYTES) return null;
+    const wasm = load();
+    if (!wasm) return null;
     const hitCap = (len >> 4) + 64;
     // Each run holds STRIDE + 1 bytes and a byte not in it: this many always fit.
     const runCap = Math.floor(len / (STRIDE + 2)) + 2;
