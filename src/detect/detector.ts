@@ -157,6 +157,15 @@ export class Detector {
     this.pass = nativeFrom === Infinity ? null : ScanPass.for([...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal], nativeFrom);
   }
 
+  /**
+   * A buffer to read chunks into that the native pass searches where they are (no copy), or
+   * null. Its bytes last only until the next scan of another buffer on this thread: read into it,
+   * then scan it, with no other scan between.
+   */
+  chunkRoom(): Buffer | null {
+    return this.pass?.room() ?? null;
+  }
+
   /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */
   scan(buf: Buffer, part?: ScanPart): Candidate[] {
     const pass = this.pass?.run(buf) ?? null;

@@ -38,12 +38,23 @@ const STRIDE = 24;
 const MAX_BYTES = 8 * 1024 * 1024;
 const PAGE = 65536;
 
+/** Where the hits and runs of a chunk of `len` bytes go, after it and its zeros. */
+function layout(len: number) {
+  const hitCap = (len >> 4) + 64;
+  // Each run holds STRIDE + 1 bytes and a byte not in it: this many always fit.
+  const runCap = Math.floor(len / (STRIDE + 2)) + 2;
+  const hitsAt = (DATA + len + PADDING + 15) & ~15;
+  const runsAt = hitsAt + 4 * hitCap;
+  return { hitCap, runCap, hitsAt, runsAt, end: runsAt + 8 * runCap };
+}
+
 interface Instance {
   memory: WebAssembly.Memory;
   scan: (len: number, hits: number, hitCap: number, runs: number, runCap: number) => number;
-  /** Views of `memory`, made again when it grows. */
   bytes: Uint8Array;
   header: Int32Array;
+  /** Where a chunk is read to be searched without a copy (FileScanner's buffer). */
+  room: Buffer;
 }
 
 /** Per thread, made on first use: a run that scans nothing large never compiles it. undefined: not tried yet; null: no WebAssembly SIMD here. */
@@ -59,7 +70,11 @@ function load(): Instance | null {
     return (instance = null);
   }
   const { memory, scan } = new WebAssembly.Instance(module).exports as unknown as Instance;
-  return (instance = { memory, scan, bytes: new Uint8Array(memory.buffer), header: new Int32Array(memory.buffer, 0, 3) });
+  // Grown once to its largest: views of it (the room a FileScanner reads into) stay valid.
+  // Only the pages written to are memory the process holds.
+  memory.grow(Math.ceil(layout(MAX_BYTES).end / PAGE) - memory.buffer.byteLength / PAGE);
+  const bytes = new Uint8Array(memory.buffer);
+  return (instance = { memory, scan, bytes, header: new Int32Array(memory.buffer, 0, 3), room: Buffer.from(memory.buffer, DATA, MAX_BYTES) });
 }
 
 /** Hits of one literal, in order: next() from the last answer on, as LiteralFinder is called. */
@@ -126,26 +141,26 @@ export class ScanPass {
     return new ScanPass(literals, minBytes);
   }
 
+  /**
+   * A buffer of MAX_BYTES to read chunks into, searched by the pass without a copy; null where
+   * there is no pass. One per thread, shared by every ScanPass: what is in it lasts only until
+   * the next pass over another buffer.
+   */
+  room(): Buffer | null {
+    return load()?.room ?? null;
+  }
+
   /** The pass over `buf`, or null: searched in JavaScript instead. */
   run(buf: Buffer): PassResult | null {
     const len = buf.length;
     if (len < this.minBytes || len > MAX_BYTES) return null;
     const wasm = load();
     if (!wasm) return null;
-    const hitCap = (len >> 4) + 64;
-    // Each run holds STRIDE + 1 bytes and a byte not in it: this many always fit.
-    const runCap = Math.floor(len / (STRIDE + 2)) + 2;
-    const hitsAt = (DATA + len + PADDING + 15) & ~15;
-    const runsAt = hitsAt + 4 * hitCap;
-    const need = runsAt + 8 * runCap;
-    if (need > wasm.bytes.length) {
-      wasm.memory.grow(Math.ceil((need - wasm.bytes.length) / PAGE));
-      wasm.bytes = new Uint8Array(wasm.memory.buffer);
-      wasm.header = new Int32Array(wasm.memory.buffer, 0, 3);
-    }
+    const { hitCap, runCap, hitsAt, runsAt } = layout(len);
     const { bytes, header } = wasm;
     bytes.set(this.table, 12);
-    bytes.set(buf, DATA);
+    // A chunk read into the room is where the pass reads it already.
+    if (buf.buffer !== bytes.buffer || buf.byteOffset !== DATA) bytes.set(buf, DATA);
     bytes.fill(0, DATA + len, DATA + len + PADDING);
     if (wasm.scan(len, hitsAt, hitCap, runsAt, runCap) !== 0) return null;
     const nul = header[0]!;

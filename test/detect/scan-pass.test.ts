@@ -12,6 +12,7 @@ import { Detector } from '../../src/detect/detector.js';
 import { compileRule } from '../../src/detect/rules.js';
 import { loadBuiltinRules } from '../../src/detect/rule-files.js';
 import { ScanPass } from '../../src/detect/scan-pass.js';
+import { FileScanner } from '../../src/scan/read-file.js';
 import { compiledSource, OUT } from '../../scripts/wat.js';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
 
@@ -166,6 +167,30 @@ console.log(JSON.stringify({ wasm: typeof WebAssembly, found: texts.map((t) => d
     expect(wasm).toBe('undefined');
     expect(found).toEqual(texts.map((t) => plain.scan(Buffer.from(t, 'latin1'))));
     expect(found.flat().length).toBeGreaterThan(0);
+  });
+
+  it('finds what the detector without it finds in files read into its memory, whatever was scanned between', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-pass-files-'));
+    const sizes = [0, 1, 1023, 1024, 5000, (1 << 20) - 1, 1 << 20, (3 << 20) + 17, (5 << 20) + 3, 9 << 20];
+    const files = sizes.map((size, i) => {
+      const data = Buffer.alloc(size, i % 2 ? 'lorem ipsum QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n' : 'x = 1;\n');
+      for (const [j, form] of forms(keys[i % keys.length]!).entries()) Buffer.from(` ${form}\n`, 'latin1').copy(data, Math.floor((size * j) / 9));
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, data);
+      return path;
+    });
+    const limits = { maxFileSize: 1 << 30 };
+    const withPass = new FileScanner(native, limits, { images: false });
+    const withoutPass = new FileScanner(plain, limits, { images: false });
+    // Sizes up and down: the reused buffer grows inside the pass's memory, and some files are read in chunks.
+    let found = 0;
+    for (const path of [...files, ...files.reverse()]) {
+      const scan = withPass.scan(path);
+      expect(scan).toEqual(withoutPass.scan(path));
+      if (scan.ok) found += scan.candidates.length;
+      native.scan(Buffer.from(`${'y'.repeat(2000)} ${keys[0]}`));
+    }
+    expect(found).toBeGreaterThan(50);
   });
 
   it('finds what the detector without it finds, in the test fixtures and the sources', () => {
