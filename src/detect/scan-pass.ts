@@ -1,9 +1,9 @@
 // The outermost layer's searches in one native pass (scan-pass.wat, WebAssembly SIMD): the
 // first NUL, every start of each literal, and where base64 sampling would stop. In
 // JavaScript these were five passes over every byte read: four memchr-driven searches and
-// the sampling loop (bench/README.md, "One native pass"). Decoded layers, UTF-16 windows and
-// what the pass cannot take (too many or too long literals, too large a chunk, lists that
-// fill) keep the searches in JavaScript, which give the same answers.
+// the sampling loop (bench/README.md, "One native pass"). Decoded layers, the UTF-16 search,
+// small chunks and what the pass cannot take (too many or too long literals, too large a
+// chunk, lists that fill) keep the searches in JavaScript, which give the same answers.
 import { SCAN_PASS_WASM } from './scan-pass-wasm.js';
 
 /** What finds a literal: LiteralFinder, or the hits the pass found. */
@@ -57,7 +57,10 @@ interface Instance {
   room: Buffer;
 }
 
-/** Per thread, made on first use: a run that scans nothing large never compiles it. undefined: not tried yet; null: no WebAssembly SIMD here. */
+/**
+ * Per thread, made on first use (a chunk for the pass, or a FileScanner's first read): the
+ * pre-commit hook's first look never compiles it. undefined: not tried yet; null: no WebAssembly SIMD here.
+ */
 let instance: Instance | null | undefined;
 
 function load(): Instance | null {
