@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
+import { writeCompiled } from './wat.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -27,6 +28,8 @@ const shared = {
   define: { __SPREEFLO_SCAN_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
+// The detector's native pass, from its WAT, before the bundles that embed it.
+await writeCompiled();
 const results = await Promise.all([
   build({
     ...shared,

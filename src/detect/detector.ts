@@ -8,6 +8,7 @@ import type { Candidate, Confidence } from '../model.js';
 import { type CompiledRule, maskShapes } from './rules.js';
 import { ByteLocator, lineIndexOf } from './locate.js';
 import { LiteralFinder } from './needles.js';
+import { type Finder, type PassResult, ScanPass } from './scan-pass.js';
 import { allowsNextLine } from './allow.js';
 import {
   blockText,
@@ -125,24 +126,52 @@ function escapesKeyCharacter(buf: Buffer, at: number): boolean {
   return code < 128 && KEY_CHARACTER[code] === 1;
 }
 
+/**
+ * Chunks from this size on go through the native pass: below it the searches in JavaScript
+ * cost a few microseconds, and the pre-commit hook's few small files never compile the module.
+ */
+const NATIVE_FROM = 1024;
+
+export interface DetectorOptions {
+  /** Chunks of at least this many bytes are searched by one WebAssembly pass (scan-pass.ts); Infinity: all in JavaScript. Tests compare both. */
+  nativeFrom?: number;
+}
+
 export class Detector {
   private readonly prepared: PreparedRule[];
   private readonly reach: number;
+  /** Finds every prepared rule's literals, then ESCAPE's, in the outermost layer; null: JavaScript does. */
+  private readonly pass: ScanPass | null;
 
-  constructor(readonly rules: CompiledRule[]) {
+  constructor(
+    readonly rules: CompiledRule[],
+    options: DetectorOptions = {},
+  ) {
     this.prepared = rules.map((rule) => ({
       rule,
       finders: rule.def.prefilter.map((p) => new LiteralFinder(Buffer.from(p, 'latin1'))),
       utf16: rule.def.prefilter.map((p) => new LiteralFinder(utf16Needle(p))),
     }));
     this.reach = Math.max(0, ...rules.map((r) => r.reach));
+    const nativeFrom = options.nativeFrom ?? NATIVE_FROM;
+    this.pass = nativeFrom === Infinity ? null : ScanPass.for([...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal], nativeFrom);
+  }
+
+  /**
+   * A buffer to read chunks into that the native pass searches where they are (no copy), or
+   * null. Its bytes last only until the next scan of another buffer on this thread: read into it,
+   * then scan it, with no other scan between.
+   */
+  chunkRoom(): Buffer | null {
+    return this.pass?.room() ?? null;
   }
 
   /** Keys in `buf` (or, for a chunk of a bigger file, those that are `part`'s own), located in its decoded text. */
   scan(buf: Buffer, part?: ScanPart): Candidate[] {
+    const pass = this.pass?.run(buf) ?? null;
     // One look for a NUL serves both UTF-16 checks: most files hold none.
-    const nul = buf.indexOf(0);
-    let hits = this.layer(buf, 0, part?.midway ?? false, nul !== -1);
+    const nul = pass ? pass.nul : buf.indexOf(0);
+    let hits = this.layer(buf, 0, part?.midway ?? false, nul !== -1, pass);
     if (part) hits = hits.filter((h) => h.at >= part.from && h.at < part.to);
     const found = this.candidates(buf, hits);
     // Text that is UTF-16 from its start is read decoded too, for the encodings inside it.
@@ -158,22 +187,28 @@ export class Detector {
     return found.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
-  /** Keys in one layer of bytes: as they are, in the base64 and hex inside, in UTF-16, behind `\u` escapes. */
-  private layer(buf: Buffer, depth: number, midway: boolean, nul = buf.indexOf(0) !== -1): Hit[] {
+  /**
+   * Keys in one layer of bytes: as they are, in the base64 and hex inside, in UTF-16, behind `\u` escapes.
+   * `pass`: the native pass's findings on these bytes, in place of the searches.
+   */
+  private layer(buf: Buffer, depth: number, midway: boolean, nul = buf.indexOf(0) !== -1, pass: PassResult | null = null): Hit[] {
     let hits: Hit[] = [];
     let locator: ByteLocator | null = null;
+    let k = 0;
     for (const p of this.prepared) {
-      for (const m of this.matchRule(p, buf)) {
+      const finders = pass ? pass.finders.slice(k, (k += p.finders.length)) : p.finders;
+      for (const m of this.matchRule(p, buf, finders)) {
         locator ??= new ByteLocator(buf);
         hits.push(this.hit(m, locator.lineAround(m.start, m.start + m.key.length).text, m.start, []));
       }
     }
     if (depth < MAX_LAYERS) {
-      const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS);
+      const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS, pass?.samples);
       if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
     }
     if (nul) hits = hits.concat(this.inUtf16(buf));
-    if (ESCAPE.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf));
+    const escape = pass ? pass.finders[k]! : ESCAPE;
+    if (escape.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf, escape));
     return hits.length > 1 ? unique(hits) : hits;
   }
 
@@ -274,7 +309,7 @@ export class Detector {
             if (unit < 0) continue;
             const from = unit - 2 * Math.min(reach, unit >> 1);
             const window = utf16Window(buf, from, Math.min(buf.length, unit + 2 * reach), enc);
-            const matches = this.matchRule(p, window.bytes);
+            const matches = this.matchRule(p, window.bytes, p.finders);
             for (const m of matches) {
               const line = lineOf(window.text, m.start, m.start + m.key.length);
               // Hidden from other keys' snippets: a UTF-8 line around it would show it whole, a byte apart.
@@ -290,14 +325,14 @@ export class Detector {
   }
 
   /** Keys with `\uXXXX` escapes inside (JSON, JavaScript): each stretch of escapes decoded once. */
-  private behindEscapes(buf: Buffer): Hit[] {
+  private behindEscapes(buf: Buffer, escape: Finder): Hit[] {
     const out: Hit[] = [];
-    let at = ESCAPE.next(buf, 0);
+    let at = escape.next(buf, 0);
     while (at !== -1) {
       const from = Math.max(0, at - this.reach);
       let to = at + 6 + this.reach;
       let inKey = escapesKeyCharacter(buf, at);
-      for (at = ESCAPE.next(buf, at + 1); at !== -1 && at < to; at = ESCAPE.next(buf, at + 1)) {
+      for (at = escape.next(buf, at + 1); at !== -1 && at < to; at = escape.next(buf, at + 1)) {
         to = at + 6 + this.reach;
         inKey ||= escapesKeyCharacter(buf, at);
       }
@@ -307,7 +342,7 @@ export class Detector {
       if (bytes.length === offsets[bytes.length]! - from) continue;
       let locator: ByteLocator | null = null;
       for (const p of this.prepared) {
-        for (const m of this.matchRule(p, bytes)) {
+        for (const m of this.matchRule(p, bytes, p.finders)) {
           const start = offsets[m.start]!;
           const end = offsets[m.start + m.key.length]!;
           // Keys without an escape inside were found as plain text.
@@ -322,7 +357,7 @@ export class Detector {
   }
 
   /** Validated tokens of one rule, each found once, from the windows around its literal hits. */
-  private matchRule({ rule, finders }: PreparedRule, buf: Buffer): Match[] {
+  private matchRule({ rule }: PreparedRule, buf: Buffer, finders: Finder[]): Match[] {
     const matches: Match[] = [];
     let seen: Set<number> | null = null;
     for (const finder of finders) {

@@ -2,6 +2,7 @@
 // env files pasted into CI variables, PEM-style blocks wrapped over lines), hex, and
 // UTF-16 text (Windows editors, PowerShell, strings inside .NET assemblies).
 import { lineIndexOf } from './locate.js';
+import type { SamplePoints } from './scan-pass.js';
 
 /**
  * Bytes of the base64 alphabet and of base64url's (`-_`: JWTs, URLs; Buffer decodes both);
@@ -233,11 +234,12 @@ export function plainOffsetOf(buf: Buffer, block: Base64Block, char: number): nu
 
 /**
  * Every base64 block with a run of at least MIN_SEGMENT bytes, in one pass that looks
- * at a few bytes in STRIDE of ordinary text.
+ * at a few bytes in STRIDE of ordinary text, or from the sample points a native pass
+ * found (scan-pass.ts): the same points.
  */
-export function findBase64Blocks(buf: Buffer, minChars: number): Base64Block[] {
+export function findBase64Blocks(buf: Buffer, minChars: number, samples?: SamplePoints): Base64Block[] {
   let blocks: Base64Block[] | null = null;
-  for (let p = nextSample(buf, 0); p !== -1; p = nextSample(buf, p + STRIDE)) {
+  for (let p = samples ? samples.next(0) : nextSample(buf, 0); p !== -1; p = samples ? samples.next(p + STRIDE) : nextSample(buf, p + STRIDE)) {
     const start = runStart(buf, p);
     const end = runEnd(buf, start);
     if (end - start >= MIN_SEGMENT) {

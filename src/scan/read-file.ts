@@ -92,8 +92,16 @@ function withFile(path: string | Buffer, use: (fd: number) => FileScan): FileSca
   }
 }
 
+const FIRST_BUFFER = 1024 * 1024;
+
 export class FileScanner {
-  private buffer = Buffer.allocUnsafe(1024 * 1024);
+  /** The reused buffer. */
+  private buffer: Buffer | null = null;
+  /**
+   * The detector's chunk room (8 MiB), where the reused buffer lies while it fits: read there,
+   * a chunk is searched without a copy. Only synchronous code runs between a read and its scan.
+   */
+  private room: Buffer | null = null;
   private names: NameScanner | null = null;
 
   constructor(
@@ -102,12 +110,21 @@ export class FileScanner {
     private readonly opts: ReadOptions,
   ) {}
 
-  /** The reused buffer, grown to `size` if needed, its first `keep` bytes kept. */
+  /** The reused buffer (made on first use), grown to `size` if needed, its first `keep` bytes kept. */
   private bufferOf(size: number, keep = 0): Buffer {
+    if (!this.buffer) {
+      this.room = this.detector.chunkRoom();
+      this.buffer = this.room ? this.room.subarray(0, FIRST_BUFFER) : Buffer.allocUnsafe(FIRST_BUFFER);
+    }
     if (this.buffer.length < size) {
-      const grown = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, keep);
-      this.buffer = grown;
+      const length = Math.max(size, this.buffer.length * 2);
+      // Grown in the room, its bytes are where they were.
+      if (this.room && length <= this.room.length) this.buffer = this.room.subarray(0, length);
+      else {
+        const grown = Buffer.allocUnsafe(length);
+        this.buffer.copy(grown, 0, 0, keep);
+        this.buffer = grown;
+      }
     }
     return this.buffer;
   }
@@ -116,20 +133,21 @@ export class FileScanner {
     return withFile(path, (fd) => {
       // Most files fit the reused buffer, and reading to the end tells their size:
       // no fstat, whose Stats object cost more than the read of a small file.
-      let read = fill(fd, this.buffer, 0, 0);
-      if (read === this.buffer.length) {
+      const buffer = this.bufferOf(0);
+      let read = fill(fd, buffer, 0, 0);
+      if (read === buffer.length) {
         const { size } = fstatSync(fd);
         if (size > this.limits.maxFileSize) return tooLarge(size, this.limits);
         if (size > CHUNK_SIZE) {
           // A container or picture goes to the main thread, which opens it or says why not.
-          if (needsReaderFor(path, this.buffer.subarray(0, read), this.opts.images)) return DEFERRED;
+          if (needsReaderFor(path, buffer.subarray(0, read), this.opts.images)) return DEFERRED;
           return this.scanChunked(fd, size);
         }
         // One byte more than the size, so the read ends by meeting the end of the file.
         read = fill(fd, this.bufferOf(size + 1, read), read, 0);
       }
       if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
-      const content = this.buffer.subarray(0, read);
+      const content = this.bufferOf(read).subarray(0, read);
       // The kind goes by the extension, which the whole path ends with.
       if (needsReaderFor(path, content, this.opts.images)) return this.scanPlainGzip(path, content) ?? DEFERRED;
       return { ok: true, candidates: this.detector.scan(content), bytes: read };
