@@ -380,8 +380,12 @@ export function partialV2(seq: PSym[]): PSym[] | null {
  */
 export const PARTIAL_V1_MIN = 8;
 
-/** Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits (31: a whole key, a digit lost). */
-export function findV1(seq: PSym[], min = 31): V1Hit[] {
+/**
+ * Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits
+ * (31: a whole key, a digit lost). `dcCovered`: also a whole key's hex and
+ * `-sf` as written with no data centre after it (dc '').
+ */
+export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
   const hits: V1Hit[] = [];
   for (let q = 1; q + 2 < seq.length; q++) {
     let d = q;
@@ -427,8 +431,11 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
       dc = dc[0]!;
       dcSure = false;
     }
-    if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
     const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    // A data centre under a cover (a pointer over `-sf12` read `-sf{`, wild-2417
+    // occluded-003): 32 hex digits and `-sf` as written are a key's start nothing else makes.
+    const covered = dcCovered && dc === '' && plain && hex.length >= 32;
+    if (!covered && !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
     hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
   }
   return hits;
@@ -1002,7 +1009,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      for (const hit of findV1(seq, PARTIAL_V1_MIN, true)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -1104,11 +1111,12 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
   // Whole keys before partial ones: a wrapped key's join comes after the region
-  // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`) overlaps it
-  // and would keep the whole key out.
-  const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-/.test(c.key));
+  // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`, or its first
+  // line's `…e851-sf` with the data centre on the next) overlaps it and would
+  // keep the whole key out.
+  const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-sf\d/.test(c.key));
   for (const l of [...lows.filter(whole), ...lows.filter((c) => !whole(c))]) {
-    const body = l.key.replace(/^sfk_/, '').replace(/-sf\d+$/, '');
+    const body = l.key.replace(/^sfk_/, '').replace(/-sf\d*$/, '');
     if (found.has(l.key) || candidates.some((c) => c.key === l.key || (!whole(l) && c.key.includes(body)))) continue;
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
