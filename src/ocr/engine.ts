@@ -155,7 +155,7 @@ function withChosen(alts: Choice[], ch: string, conf: number): Choice[] {
 }
 
 export interface ReadOptions {
-  psm: '3' | '6' | '7' | '11' | '13';
+  psm: '3' | '6' | '7' | '10' | '11' | '13';
   choices: boolean;
   whitelist?: string;
 }

@@ -3,6 +3,7 @@
 import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
+import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
@@ -379,8 +380,12 @@ export function partialV2(seq: PSym[]): PSym[] | null {
  */
 export const PARTIAL_V1_MIN = 8;
 
-/** Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits (31: a whole key, a digit lost). */
-export function findV1(seq: PSym[], min = 31): V1Hit[] {
+/**
+ * Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits
+ * (31: a whole key, a digit lost). `dcCovered`: also a whole key's hex and
+ * `-sf` as written with no data centre after it (dc '').
+ */
+export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
   const hits: V1Hit[] = [];
   for (let q = 1; q + 2 < seq.length; q++) {
     let d = q;
@@ -426,8 +431,11 @@ export function findV1(seq: PSym[], min = 31): V1Hit[] {
       dc = dc[0]!;
       dcSure = false;
     }
-    if (!/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
     const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    // A data centre under a cover (a pointer over `-sf12` read `-sf{`, wild-2417
+    // occluded-003): 32 hex digits and `-sf` as written are a key's start nothing else makes.
+    const covered = dcCovered && dc === '' && plain && hex.length >= 32;
+    if (!covered && !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
     hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
   }
   return hits;
@@ -485,7 +493,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number } {
+export function solveV2(read: PSym[][], budget: number, grey?: Grey): V2Solved {
   const readings = cutAtEnd(read.map(caseBySize));
   const ref = reference(readings);
   const variants: Sym[][] = [];
@@ -523,7 +531,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: str
     const res = searchV2(pool(aligned, 36, V2_ALPHABET, same), variants.length ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried, subs: checkSubs(res.key, aligned, same) };
   }
   // References made by dropping the symbols that look like a glyph read twice
   // (`mM`, `lL`, `O0`) from a 37/38 reading: every reading is pooled onto each.
@@ -545,7 +553,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: str
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: checkSubs(res.key, aligned) };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   // What was read, a cut glyph as read.
@@ -556,10 +564,107 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): { key: str
     if (share < 1) break;
     const res = searchV2(single(v), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: checkSubs(res.key, [v]) };
   }
   if (!best && fallback.length === 36) best = shown(fallback);
-  return { key: null, guessed: false, best, ref: fallback as PSym[], tried };
+  return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/**
+ * A check character of the key found that no reading read first there, nor at
+ * a copy of its glyph (`same`): `syms`, what was read there. A body character
+ * changed changes the CRC, so this is the one place a wrong-checksum key (a
+ * valid one with a check character replaced) differs from what it is repaired to.
+ */
+export interface CheckSub { i: number; ch: string; syms: PSym[]; cells: Box[] }
+
+export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
+
+/** Text heights (px) a changed check character's glyph is read alone at (see glyphContradicts). */
+const GLYPH_TARGETS = [34, 58];
+
+/**
+ * Does the glyph at a changed check character (see CheckSub), read alone,
+ * contradict the change? The LSTM reads it on its own (PSM 10), with only what
+ * the readings read there and the substitute allowed: out of its line's
+ * context it no longer repeats the line's misread (`J` read `I` in every view
+ * of the line, `J` alone at 92-99), so the substitute comes out first or among
+ * the alternatives whenever the glyph is it. A wrong-checksum decoy's glyph is
+ * what was read (wild-2417's `I`, repaired to `L`: `I` at 99, `L` never
+ * offered). Contradicted when some read names a glyph and none offers the
+ * substitute; a glyph read as nothing at both sizes says nothing. A lost or
+ * cut glyph (no symbol read there) is not judged: see the search's wildcard.
+ */
+async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, dump?: Trace['dump']): Promise<boolean> {
+  if (!sub.syms.length || !sub.cells.length) return false;
+  const cells = [...sub.cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
+  const c = cells[cells.length >> 1]!;
+  const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+  const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
+  let named = false;
+  for (const target of GLYPH_TARGETS) {
+    const png = await toPng(cut, Math.min(8, Math.max(1, target / c.height)), 12);
+    if (dump) await dump(`glyph${sub.i}_t${target}`, png);
+    const words = await read(worker, png, { psm: '10', choices: true, whitelist: allowed });
+    const choices = words.flatMap((w) => w.symbols.flatMap((x) => x.choices));
+    if (choices.some((x) => x.ch === sub.ch)) return false;
+    if (choices.length) named = true;
+  }
+  return named;
+}
+
+/**
+ * The glyph in a cell without slivers of its neighbours (an LSTM symbol box is
+ * loose: `0` came out `0'`, and PSM 10 then reads nothing): the run of inked
+ * columns holding the most ink. No key character has a blank column inside.
+ */
+function inkRun(g: Grey): Grey {
+  const ink = new Float64Array(g.width);
+  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) ink[x]! += Math.max(0, 160 - g.data[y * g.width + x]!);
+  let best = { from: 0, to: g.width, sum: -1 };
+  for (let x = 0; x < g.width;) {
+    if (!ink[x]) { x++; continue; }
+    let sum = 0;
+    const from = x;
+    while (x < g.width && ink[x]) sum += ink[x++]!;
+    if (sum > best.sum) best = { from, to: x, sum };
+  }
+  return best.sum < 0 ? g : crop(g, Math.max(0, best.from - 1), 0, Math.min(g.width, best.to + 1) - Math.max(0, best.from - 1), g.height);
+}
+
+/**
+ * The cell of symbol i of an aligned reading: its box, widened a little but
+ * not past halfway to its neighbours on its line, as tall as that piece of
+ * line (a wrapped key's reading runs over several lines).
+ */
+function glyphCell(r: Sym[], i: number): Box | null {
+  const sym = r[i] as PSym | undefined;
+  if (!sym?.box) return null;
+  const b = sym.box;
+  const onLine = (n: Sym | undefined): Box | null => {
+    const nb = (n as PSym | undefined)?.box;
+    return nb && nb.y < b.y + b.height && b.y < nb.y + nb.height ? nb : null;
+  };
+  const near = [r[i - 2], r[i - 1], r[i + 1], r[i + 2]].map(onLine).filter((x): x is Box => !!x);
+  const y0 = Math.min(b.y, ...near.map((n) => n.y));
+  const y1 = Math.max(b.y + b.height, ...near.map((n) => n.y + n.height));
+  const lh = y1 - y0;
+  const left = onLine(r[i - 1]);
+  const right = onLine(r[i + 1]);
+  const x0 = b.x - Math.min(0.08 * lh, left ? Math.max(0, b.x - left.x - left.width) / 2 : Infinity);
+  const x1 = b.x + b.width + Math.min(0.08 * lh, right ? Math.max(0, right.x - b.x - b.width) / 2 : Infinity);
+  return { x: x0, y: y0 - 0.15 * lh, width: x1 - x0, height: lh * 1.3 };
+}
+
+function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
+  const subs: CheckSub[] = [];
+  for (let i = 30; i < 36; i++) {
+    const ch = key[4 + i]!;
+    const at = (j: number) => aligned.flatMap((r) => (r[j]?.choices.length ? [r[j] as PSym] : []));
+    if ([i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch))) continue;
+    subs.push({ i, ch, syms: at(i), cells: aligned.flatMap((r) => glyphCell(r, i) ?? []) });
+  }
+  return subs;
 }
 
 /** Glyphs as tall as capitals in every font: a line's cap height is measured on them. */
@@ -769,7 +874,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -868,16 +973,29 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       return res;
     };
     // A key whose checksum holds only with a check character tesseract offered
-    // as an alternative (see V2Search.guessed): kept as the region's 'low'
-    // reading unless a later read resolves the key without guessing.
+    // as an alternative (see V2Search.guessed), or one its glyph contradicts
+    // (see glyphContradicts): kept as the region's 'low' reading unless a later
+    // read resolves the key without either.
     let guess: ImageCandidate | undefined;
-    const acceptV2 = (res: ReturnType<typeof solveV2>): void => {
+    // Keys whose changed check characters were judged by their glyphs: the same key is found again after later reads.
+    const contradictions = new Map<string, boolean>();
+    const acceptV2 = async (res: ReturnType<typeof solveV2>): Promise<void> => {
       if (!res.key) return;
+      // A check character changed against what every reading read there must
+      // not be contradicted by its glyph read alone; if it is, the key is kept
+      // as a guess ('low'), as a check character held by a guess is.
+      let contradicted = contradictions.get(res.key);
+      if (contradicted === undefined && !res.guessed && res.subs.length) {
+        contradicted = false;
+        for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, trace?.dump);
+        contradictions.set(res.key, contradicted);
+      }
+      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed: res.guessed, contradicted: !!contradicted });
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
-      if (res.guessed) {
+      if (res.guessed || contradicted) {
         guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
         return;
       }
@@ -891,12 +1009,12 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      for (const hit of findV1(seq, PARTIAL_V1_MIN)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      for (const hit of findV1(seq, PARTIAL_V1_MIN, true)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
     for (const hit of pageV1) if (r && inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
-    if (v2Readings.length) acceptV2(resolveV2(false));
+    if (v2Readings.length) await acceptV2(resolveV2(false));
     // A key the page pass already read with a holding checksum needs no close-up.
     const skipCloseUps = v2Done && !sawV1;
     for (const [ti, view] of (skipCloseUps ? [] : VIEWS).entries()) {
@@ -924,7 +1042,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         }
       }
       // v2: try the checksum on the pooled readings after each read.
-      if (!v2Done && v2Readings.length) acceptV2(resolveV2(false));
+      if (!v2Done && v2Readings.length) await acceptV2(resolveV2(false));
       if (!v1Done && v1Readings.length >= 2) {
         const voted = voteV1(v1Readings.map((v) => v.syms));
         if (voted?.sure && v1Readings.every((v) => v.dc === v1Readings[0]!.dc && v.dcSure)) v1Done = true;
@@ -967,7 +1085,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     if (!v2Done && v2Readings.length) {
       if (trace) (trace.v2 ??= []).push(v2Readings);
       const res = resolveV2(true);
-      acceptV2(res);
+      await acceptV2(res);
     }
     if (!v2Done && guess) lows.push(guess);
     else if (!v2Done) {
@@ -993,11 +1111,12 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
   // Whole keys before partial ones: a wrapped key's join comes after the region
-  // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`) overlaps it
-  // and would keep the whole key out.
-  const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-/.test(c.key));
+  // of its last line, whose partial reading (`ac1fc2bdd1b835c-sf9`, or its first
+  // line's `…e851-sf` with the data centre on the next) overlaps it and would
+  // keep the whole key out.
+  const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-sf\d/.test(c.key));
   for (const l of [...lows.filter(whole), ...lows.filter((c) => !whole(c))]) {
-    const body = l.key.replace(/^sfk_/, '').replace(/-sf\d+$/, '');
+    const body = l.key.replace(/^sfk_/, '').replace(/-sf\d*$/, '');
     if (found.has(l.key) || candidates.some((c) => c.key === l.key || (!whole(l) && c.key.includes(body)))) continue;
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);

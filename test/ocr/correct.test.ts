@@ -285,6 +285,17 @@ describe('keys split or cut by what is drawn over them', () => {
     // Hex noise read with a `5` taken for `s`: found, but not as written.
     expect(findV1(line('73a7b0ac43f507e8401d1594daf611bf'), PARTIAL_V1_MIN).every((h) => !h.plain)).toBe(true);
   });
+
+  it('flags a whole v1 key whose data centre is under a cover, only with its -sf as written', () => {
+    // wild-2417 occluded-003: a pointer over `-sf<dc>`, read `…971f-sf{`.
+    const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+    expect(findV1(line(`KEY=${hex}-sf{`))).toHaveLength(0);
+    expect(findV1(line(`KEY=${hex}-sf{`), PARTIAL_V1_MIN, true).filter((h) => h.plain).map((h) => [h.syms.length, h.dc])).toEqual([[32, '']]);
+    expect(findV1(line(`KEY=${hex}-sf`), PARTIAL_V1_MIN, true).filter((h) => h.plain).map((h) => h.dc)).toEqual(['']);
+    // Not as written (`5f`, `sT`), or fewer than a whole key's 32 digits: nothing.
+    expect(findV1(line(`KEY=${hex}-5f{`), PARTIAL_V1_MIN, true).filter((h) => h.dc === '')).toEqual([]);
+    expect(findV1(line(`KEY=${hex.slice(1)}-sf{`), PARTIAL_V1_MIN, true).filter((h) => h.dc === '')).toEqual([]);
+  });
 });
 
 describe('isImagePath', () => {

@@ -1,13 +1,14 @@
-// Real OCR of three pictures that travelled (wild dev set, seed 101): a key
-// wrapped in a table cell (two lines), one wrapped in a narrow docs column
-// (four lines, dark theme, device scale 2), one on a page tilted 4.6 degrees.
+// Real OCR of pictures that travelled (wild dev set, seed 101): a key wrapped
+// in a table cell (two lines), one wrapped in a narrow docs column (four lines,
+// dark theme, device scale 2), one on a page tilted 4.6 degrees; and (seed
+// 2417) a wrong-checksum decoy one look-alike from a valid key.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrPool, type ImageResult, type OcrPool } from '../../src/ocr/index.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/wild');
-interface Entry { file: string; variant: string; keys: { ruleId: string; key: string }[] }
+interface Entry { file: string; variant: string; keys: { ruleId: string; key: string }[]; decoys: { type: string; text: string }[] }
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { images: Entry[] };
 
 let pool: OcrPool;
@@ -28,5 +29,15 @@ describe('pictures that travelled', () => {
     for (const k of e.keys) expect(res.candidates.some((c) => c.key === k.key && c.confidence === 'high' && c.ruleId === k.ruleId), e.variant).toBe(true);
     const expected = new Set(e.keys.map((k) => k.key));
     expect(res.candidates.filter((c) => c.confidence === 'high' && !expected.has(c.key))).toEqual([]);
+  });
+
+  // The decoy's 37th character is a clean `I`; the search repairs it to the valid
+  // key's `L` (a look-alike, so not a guess). The glyph read alone is `I` and
+  // never `L`: the key found is kept, `low`, so the picture is still flagged.
+  it('a wrong-checksum decoy repaired by a look-alike its glyph contradicts: flagged low, not high', () => {
+    const e = manifest.images.find((x) => x.decoys.some((d) => d.type === 'wrong-checksum'))!;
+    const res = results.get(e.file)!;
+    expect(res.candidates.filter((c) => c.confidence === 'high')).toEqual([]);
+    expect(res.candidates.some((c) => c.ruleId === 'spreeflo-api-key-v2' && c.confidence === 'low')).toBe(true);
   });
 });
