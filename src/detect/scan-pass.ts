@@ -14,6 +14,8 @@ export interface Finder {
 /** The STRIDE grid's sample points (encodings.ts, nextSample) from a pass's runs. */
 export interface SamplePoints {
   next(from: number): number;
+  /** Where the stretch of sample bytes from `p`, a point next returned last, ends. */
+  reach(p: number): number;
 }
 
 /** The pass's findings on one chunk. */
@@ -109,6 +111,11 @@ class RunSamples implements SamplePoints {
       if (p < b) return p;
     }
     return -1;
+  }
+
+  reach(p: number): number {
+    // A run's last point has STRIDE more sample bytes after it, and the byte after them is not one.
+    return 2 * this.at < this.runs.length && this.runs[2 * this.at]! <= p ? this.runs[2 * this.at + 1]! + STRIDE : p;
   }
 }
 

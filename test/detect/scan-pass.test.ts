@@ -12,6 +12,7 @@ import { Detector } from '../../src/detect/detector.js';
 import { compileRule } from '../../src/detect/rules.js';
 import { loadBuiltinRules } from '../../src/detect/rule-files.js';
 import { ScanPass } from '../../src/detect/scan-pass.js';
+import { findBase64Blocks } from '../../src/detect/encodings.js';
 import { FileScanner } from '../../src/scan/read-file.js';
 import { compiledSource, OUT } from '../../scripts/wat.js';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
@@ -101,6 +102,31 @@ describe('the native pass', () => {
 
   it('gives the chunk back to JavaScript when its list of hits fills', () => {
     expect(pass.run(Buffer.from('sfk_'.repeat(1 << 16), 'latin1'))).toBeNull();
+  });
+});
+
+describe('base64 blocks from the native pass', () => {
+  /** Runs long enough to be measured from the pass's run, broken by what ends or continues one. */
+  const run = fc.stringMatching(/^[A-Za-z0-9+/]{40,300}$/);
+  const joint = fc.constantFrom('\\/', '\\', '\\n', '-', '_', '=', '==', '\n', '\r\n  ', ' ', '.', '\0');
+  const runs = fc.array(fc.oneof(run, joint, piece), { maxLength: 12 }).map((parts) => Buffer.from(parts.join(''), 'latin1'));
+
+  function sameBlocks(buf: Buffer): void {
+    expect(findBase64Blocks(buf, 0, pass.run(buf)!.samples)).toEqual(findBase64Blocks(buf, 0));
+  }
+
+  it('are the blocks found without it, with every run measured the same', () => {
+    fc.assert(fc.property(runs, sameBlocks), { numRuns: 2000 });
+  });
+
+  it('are the blocks found without it where a `\\` falls anywhere in or next to a long run', () => {
+    const body = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjQyNDI0MjQyNDI0MjQyNDI0MjQyNDI0MjQyNDI0MjQyNDI0MjQyNDI0MjQy';
+    for (const mark of ['\\/', '\\', '-', '_', '\n']) {
+      for (let at = 0; at <= body.length; at++) {
+        sameBlocks(Buffer.from(`x ${body.slice(0, at)}${mark}${body.slice(at)} y`, 'latin1'));
+        sameBlocks(Buffer.from(`${body.slice(0, at)}${mark}${body.slice(at)}`, 'latin1'));
+      }
+    }
   });
 });
 
