@@ -332,10 +332,15 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
           // other punctuation short of a whole key, for a glyph lost (any letter, see pool).
           const as = PUNCT_AS[top(s)];
           const next = seq[q + 1];
-          if (!next || next.space || !ALNUM.test(top(next)) || (!as && (body.length >= 36 || !LOST_AS.includes(top(s))))) break;
+          const ends = !next || next.space || !ALNUM.test(top(next));
+          // The same at the key's end, when it is the one glyph a whole key lacks:
+          // a blurred `j` closing a key read `)` in every view.
+          const last = !!as && ends && body.length === 35;
+          if (!last && (ends || (!as && (body.length >= 36 || !LOST_AS.includes(top(s)))))) break;
           const conf = s.choices[0]?.conf ?? 50;
           const alnum = s.choices.filter((c) => ALNUM.test(c.ch));
           body.push({ ...s, choices: as ? [...as].map((ch, k) => ({ ch, conf: k === 0 ? conf * 0.6 : conf * 0.3 })).concat(alnum) : alnum });
+          if (last) break;
           q++;
           continue;
         }
