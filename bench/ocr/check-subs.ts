@@ -4,6 +4,7 @@
 // contradicted the change (glyphContradicts). Keys are never printed; the
 // characters at the changed position are.
 //   npx tsx bench/ocr/check-subs.ts bench/.work/wild-606 …
+import './shown.js';
 import { parseArgs } from 'node:util';
 import { collectTraces } from './collect.js';
 

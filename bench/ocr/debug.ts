@@ -1,5 +1,6 @@
 // Trace one image through the pipeline: page words, regions, each close-up read.
 //   npx tsx bench/ocr/debug.ts bench/.work/ocr/001-editor-dark.jpg [--dump /tmp/crops]
+import './shown.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,6 @@
 // Why a v2 key was not resolved: the cost of the true key under the pooled slots.
 //   npx tsx bench/ocr/explain.ts bench/.work/ocr/072-terminal-light.png sfk_...
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, reference, alignTo, type Trace } from '../../src/ocr/pipeline.js';

@@ -4,6 +4,7 @@
 // distribution for pairs of the same character and of different ones, and
 // the different pairs that score highest. SAME_GLYPH was set from this.
 //   npx tsx bench/ocr/glyph-pairs.ts [--rule v1|v2] bench/.work/ocr-fresh-2468 bench/.work/ocr-fresh-7777 bench/.work/ocr-dev-99
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -2,6 +2,7 @@
 // engine, hex whitelist, at several sizes: exact readings and confusions
 // (truth>read) per engine. Where LEGACY_MISREADS in correct.ts comes from.
 //   npx tsx bench/ocr/legacy-probe.ts bench/.work/ocr bench/.work/ocr-dev-99 ...
+import './shown.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { read, startLegacyWorker, startWorker } from '../../src/ocr/engine.js';

@@ -1,6 +1,7 @@
 // Page-pass only: how long it takes at a given scale and whether its key-ish
 // regions cover every key of the manifest.
 //   npx tsx bench/ocr/pages.ts [--dir bench/.work/ocr] [--scale 1.5]
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -4,6 +4,7 @@
 // checksums, which are meant to be flagged), and in pictures holding one; runs that
 // repeat a few characters (a mask read as letters) left out, as partialV2 does.
 //   npx tsx bench/ocr/partial-probe.ts bench/.work/wild-101-occluded bench/.work/ocr-5813 …   (WITH_KEYS=1: the pictures with a key too)
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEngines } from '../../src/ocr/engine.js';

@@ -3,19 +3,15 @@
 //   npx tsx scripts/render-screenshots/render.ts --preset bench --count 80 --seed 7   # -> bench/.work/ocr
 //   npx tsx bench/ocr/run.ts [--dir bench/.work/ocr] [--workers N] [--verbose] [--only 012,031] [--show-keys]
 //
-// Keys and readings are printed redacted (`sfk_ZSXN…cF8u`), as every report is, though the
-// set's keys are made up: a bench log gets pasted into notes and issues. `--show-keys`
-// prints them whole, to compare a misread with its key character by character.
-//
 // Reports exact recovery of v2 and v1 keys (any confidence, and 'high'),
 // invented high-confidence keys, flagged images, and seconds per image cold
 // (engine start included, empty cache) and warm (same images, cache filled).
+import './shown.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOcrPool, type ImageResult } from '../../src/ocr/index.js';
-import { redactKey } from '../../src/verify/redact.js';
 
 /** `family`, `hidden`: the wild sets (scripts/render-screenshots/wild.ts); a key with characters hidden is only expected flagged. */
 interface Entry { file: string; family?: string; keys: { ruleId: string; key: string; hidden?: number }[]; decoys: { type: string; text: string }[] }
@@ -27,12 +23,8 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     only: { type: 'string' },
     json: { type: 'string' },
-    'show-keys': { type: 'boolean', default: false },
   },
 });
-/** Every key-shaped token (v2 and v1, whole or read short) in its redacted form, unless --show-keys. */
-const KEY_SHAPE = /sfk_[0-9A-Za-z]{8,}|[0-9a-f]{16,}-sf[0-9]*/g;
-const shown = (text: string) => (values['show-keys'] ? text : text.replace(KEY_SHAPE, redactKey));
 const dir = values.dir!;
 const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { images: Entry[] };
 let images = manifest.images;
@@ -83,9 +75,9 @@ for (const [i, e] of images.entries()) {
   const missed = e.keys.filter((k) => !res.candidates.some((c) => c.key === k.key && (k.ruleId.endsWith('v1') || c.confidence === 'high')));
   const bad = invented.filter((c) => c.confidence === 'high');
   if (values.verbose || missed.length || bad.length) {
-    console.log(`${e.file}: ${missed.length ? 'MISSED ' + missed.map((k) => shown(k.key)).join(' ') : ''}${bad.length ? ' INVENTED ' + bad.map((c) => shown(c.key)).join(' ') : ''}`);
-    for (const c of res.candidates) console.log(`    found ${c.confidence} ${shown(c.key)} ${JSON.stringify(c.box)}`);
-    for (const d of e.decoys) console.log(`    decoy ${d.type} ${shown(d.text)}`);
+    console.log(`${e.file}: ${missed.length ? 'MISSED ' + missed.map((k) => k.key).join(' ') : ''}${bad.length ? ' INVENTED ' + bad.map((c) => c.key).join(' ') : ''}`);
+    for (const c of res.candidates) console.log(`    found ${c.confidence} ${c.key} ${JSON.stringify(c.box)}`);
+    for (const d of e.decoys) console.log(`    decoy ${d.type} ${d.text}`);
   }
 }
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');

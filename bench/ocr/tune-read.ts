@@ -1,6 +1,7 @@
 // Tuning aid: read each v2 key from its true box (manifest) with several
 // preprocessing variants and report character errors per variant.
 //   npx tsx bench/ocr/tune-read.ts [--dir bench/.work/ocr]
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

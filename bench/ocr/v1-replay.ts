@@ -3,6 +3,7 @@
 // the stored readings are voted again with the current settleV1/voteV1.
 //   npx tsx bench/ocr/v1-replay.ts --collect bench/.work/ocr bench/.work/ocr-dev-99 ...
 //   npx tsx bench/ocr/v1-replay.ts
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { settleV1, type V1Read } from '../../src/ocr/pipeline.js';

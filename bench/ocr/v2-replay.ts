@@ -5,6 +5,7 @@
 // resolved that is not in its image (which must stay at zero).
 //   npx tsx bench/ocr/v2-replay.ts --collect bench/.work/ocr bench/.work/ocr-dev-99 ...
 //   npx tsx bench/ocr/v2-replay.ts [--verbose] [--why]   (--why: for each true key still missed, its cost per position; the searches' time is printed)
+import './shown.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { alignTo, caseBySize, reference, solveV2, type PSym } from '../../src/ocr/pipeline.js';
