@@ -617,11 +617,10 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
 /**
  * The verdict on a glyph's reads alone (chosen character first, one list per
  * size): contradicted when some size ranks a read character above the
- * substitute `ch`. Only offering the substitute lower is not enough: a decoy's
- * clean `l` (the valid key's `1`) is read `l` with `1` offered (fresh set
- * 2605). The price is true keys read the same wrong way in every view and by
- * the glyph alone (`O` read `0`): exact, but `low`. Nothing read at any size
- * says nothing.
+ * substitute `ch`. Offering the substitute is not enough: a decoy's clean `l`
+ * (the valid key's `1`, fresh set 2605) had `1` offered. The price is true
+ * keys read the same wrong way in every view and by the glyph alone (`O` read
+ * `0`): exact, but `low`. Nothing read at any size says nothing.
  */
 export function rankedAgainst(ch: string, reads: Choice[][]): boolean {
   return reads.some((choices) => choices.length > 0 && choices[0]!.ch !== ch);
