@@ -2,7 +2,7 @@
 // key, then close-up re-reads of those regions, then the checksum-guided search.
 import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
-import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
+import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
@@ -593,10 +593,12 @@ const GLYPH_TARGETS = [34, 58];
  * contradict the change? The LSTM reads it on its own (PSM 10), with only what
  * the readings read there and the substitute allowed: out of its line's
  * context it no longer repeats the line's misread (`J` read `I` in every view
- * of the line, `J` alone at 92-99), so the substitute comes out first whenever
- * the glyph is it. A wrong-checksum decoy's glyph is what was read (wild-2417's
- * `I`, repaired to `L`: `I` at 99, `L` never offered). A lost or cut glyph (no
- * symbol read there) is not judged: see the search's wildcard.
+ * of the line, `J` alone at 92-99), so the substitute comes out first or among
+ * the alternatives whenever the glyph is it. A wrong-checksum decoy's glyph is
+ * what was read (wild-2417's `I`, repaired to `L`: `I` at 99, `L` never
+ * offered). Contradicted when some read names a glyph and none offers the
+ * substitute; a glyph read as nothing at both sizes says nothing. A lost or
+ * cut glyph (no symbol read there) is not judged: see the search's wildcard.
  */
 async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, dump?: Trace['dump']): Promise<boolean> {
   if (!sub.syms.length || !sub.cells.length) return false;
@@ -604,26 +606,16 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const c = cells[cells.length >> 1]!;
   const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
   const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
-  const reads: Choice[][] = [];
+  let named = false;
   for (const target of GLYPH_TARGETS) {
     const png = await toPng(cut, Math.min(8, Math.max(1, target / c.height)), 12);
     if (dump) await dump(`glyph${sub.i}_t${target}`, png);
     const words = await read(worker, png, { psm: '10', choices: true, whitelist: allowed });
-    reads.push(words.flatMap((w) => w.symbols.flatMap((x) => x.choices)));
+    const choices = words.flatMap((w) => w.symbols.flatMap((x) => x.choices));
+    if (choices.some((x) => x.ch === sub.ch)) return false;
+    if (choices.length) named = true;
   }
-  return rankedAgainst(sub.ch, reads);
-}
-
-/**
- * The verdict on a glyph's reads alone (chosen character first, one list per
- * size): contradicted when some size ranks a read character above the
- * substitute `ch`. Offering the substitute is not enough: a decoy's clean `l`
- * (the valid key's `1`, fresh set 2605) had `1` offered. The price is true
- * keys read the same wrong way in every view and by the glyph alone (`O` read
- * `0`): exact, but `low`. Nothing read at any size says nothing.
- */
-export function rankedAgainst(ch: string, reads: Choice[][]): boolean {
-  return reads.some((choices) => choices.length > 0 && choices[0]!.ch !== ch);
+  return named;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, cutAtEnd, findRegions, findV1, findV2, partialV2, rankedAgainst, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, cutAtEnd, findRegions, findV1, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -339,16 +339,6 @@ describe('wrong-checksum keys near a valid one', () => {
     const res = searchV2(pool(readings, 36, B62_SET));
     expect(res.key).toBe(KEY);
     expect(res.guessed).toBe(guessed);
-  });
-
-  // A check character the search changed (`l` read, `1` in the key found), judged by its glyph read alone at two sizes.
-  it.each([
-    { name: 'the substitute ranked first at every size: not contradicted', reads: [[{ ch: '1', conf: 91 }, { ch: 'l', conf: 40 }], [{ ch: '1', conf: 88 }]], contradicted: false },
-    { name: 'the read character ranked first, the substitute offered below it: contradicted', reads: [[{ ch: 'l', conf: 90 }, { ch: '1', conf: 62 }], [{ ch: 'l', conf: 93 }, { ch: '1', conf: 30 }]], contradicted: true },
-    { name: 'the read character first at one size only: contradicted', reads: [[{ ch: '1', conf: 85 }], [{ ch: 'l', conf: 80 }, { ch: '1', conf: 55 }]], contradicted: true },
-    { name: 'nothing read at either size: not judged', reads: [[], []], contradicted: false },
-  ])('a glyph read alone with $name', ({ reads, contradicted }) => {
-    expect(rankedAgainst('1', reads)).toBe(contradicted);
   });
 });
 
