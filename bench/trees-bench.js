@@ -8,7 +8,10 @@
 // at its first NUL, as for any binary), while the scanner opens it and reads what is
 // inside; so the comparison leaves the files the scanner opens as containers out of both
 // (by name: CONTAINERS). Beside it: .gz alone left out (the issue's figure), and
-// everything, containers opened by the scanner only. Beside the scanner and rg, Node's floor
+// everything, containers opened by the scanner only. Plain rg also stops at a binary file's
+// first NUL, where the scanner reads on (a key in a binary is still a leak); `rg -a` reads
+// those files whole, so beside plain rg it is the byte-for-byte like with like.
+// Beside the scanner and rg, Node's floor
 // (lib/walk-read-floor.js: the scanner's walk, threads and reads with no search) and the
 // start-up (`node -e 0`, the scanner on an empty folder): what of the gap is Node's. Pixels are not read (`--no-ocr`): rg reads
 // none; the bytes of pictures are still searched. Dependency folders are read
@@ -26,6 +29,7 @@ import { parseArgs } from './lib/args.js';
 import { run, median, which } from './lib/measure.js';
 import { checkRecall } from './lib/recall.js';
 import { ensureIncludeTree } from './lib/include-tree.js';
+import { binaryShare } from './lib/binary-share.js';
 
 /**
  * Names src/formats/kinds.ts opens as containers (gzip, zip and its kin, tar, PDF, Office,
@@ -97,6 +101,7 @@ export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, 
     const st = await measure('system trees', {
       'scan, containers left out': scan(trees, ['--include-deps', ...CONTAINERS.flatMap((x) => ['-e', `*.${x}`])]),
       'rg, containers left out': rgc(trees, CONTAINERS.flatMap((x) => ['-g', `!*.${x}`])),
+      'rg -a, containers left out': rgc(trees, ['-a', ...CONTAINERS.flatMap((x) => ['-g', `!*.${x}`])]),
       'node floor, containers left out': floor(trees, ['--skip-ext', CONTAINERS.join(',')]),
       'node floor, fast-glob walk': floor(trees, ['--skip-ext', CONTAINERS.join(','), '--walker', 'fast-glob']),
       'scan, .gz left out': scan(trees, ['--include-deps', '-e', '*.gz']),
@@ -106,23 +111,27 @@ export async function runTreesBench({ runs = 3, only, rgZ = false, nodeModules, 
       ...(rgZ ? { 'rg -z (gzip inflated)': rgc(trees, ['-z']) } : {}),
     });
     const like = st['scan, containers left out'].s / st['rg, containers left out'].s;
+    const likeWhole = st['scan, containers left out'].s / st['rg -a, containers left out'].s;
     const noGz = st['scan, .gz left out'].s / st['rg, .gz left out'].s;
     const full = st['scan, everything'].s / st['rg, .gz as raw bytes'].s;
     const summary = st['scan, everything'].last.report.summary;
     const floorS = st['node floor, containers left out'].s;
     log(`like with like (what both read as bytes: containers left out of both): ${like.toFixed(2)}x rg; .gz left out of both (the issue's figure): ${noGz.toFixed(2)}x rg; everything (containers opened by the scanner only): ${full.toFixed(2)}x rg`);
+    const share = binaryShare(rg, ['--no-ignore', '--hidden', ...CONTAINERS.flatMap((x) => ['-g', `!*.${x}`]), ...trees]);
+    const mb = (n) => (n / 1e6).toFixed(0);
+    log(`like with like, binary files read whole by both (rg -a): ${likeWhole.toFixed(2)}x rg -a; plain rg stops at the first NUL of ${share.binaryFiles} of ${share.files} files, which hold ${mb(share.binaryBytes)} of the ${mb(share.bytes)} MB (${mb(share.beforeNul)} MB before their first NUL)`);
     log(`Node's floor (the scanner's walk and reads, no search) ${(floorS / st['rg, containers left out'].s).toFixed(2)}x rg (with the walk before h16speed, fast-glob's: ${(st['node floor, fast-glob walk'].s / st['rg, containers left out'].s).toFixed(2)}x); the scan like with like ${(st['scan, containers left out'].s / floorS).toFixed(2)}x that floor`);
     log(`scanner read ${summary.files} files, ${(summary.bytes / 1e6).toFixed(0)} MB; ${summary.findings} findings (none expected: no tree here holds a key), ${summary.unread} not read`);
-    rows.push({ set: 'system', like, noGz, full, floor: floorS / st['rg, containers left out'].s, stat: st });
+    rows.push({ set: 'system', like, likeWhole, noGz, full, floor: floorS / st['rg, containers left out'].s, stat: st });
   }
   if (only !== 'system') {
     // Outside this repository, whose configuration allows bench/** (made-up keys live there).
     const { manifest, root } = ensureIncludeTree({ out: path.join(os.tmpdir(), 'spreeflo-bench-include-tree'), log: progress });
     log(`\ninclude tree: ${root}: ${manifest.fileCount} files, ${(manifest.totalBytes / 1e6).toFixed(0)} MB, ${manifest.keys.length} planted keys (${runs} runs)`);
-    const st = await measure('/usr/include with planted keys', { scan: scan([root], []), rg: rgc([root], []), 'node floor': floor([root], []) });
+    const st = await measure('/usr/include with planted keys', { scan: scan([root], []), rg: rgc([root], []), 'rg -a': rgc([root], ['-a']), 'node floor': floor([root], []) });
     const rc = checkRecall(st.scan.last.report, manifest, root);
-    log(`ratio ${(st.scan.s / st.rg.s).toFixed(2)}x rg; Node's floor ${(st['node floor'].s / st.rg.s).toFixed(2)}x rg, the scan ${(st.scan.s / st['node floor'].s).toFixed(2)}x it; recall ${rc.found}/${rc.total}, false positives ${rc.fpElsewhere.length}${rc.missed.length ? `; missed ${rc.missed.map((m) => m.where).join(', ')}` : ''}`);
-    rows.push({ set: 'include', ratio: st.scan.s / st.rg.s, floor: st['node floor'].s / st.rg.s, recall: `${rc.found}/${rc.total}`, fp: rc.fpElsewhere.length, stat: st });
+    log(`ratio ${(st.scan.s / st.rg.s).toFixed(2)}x rg (${(st.scan.s / st['rg -a'].s).toFixed(2)}x rg -a); Node's floor ${(st['node floor'].s / st.rg.s).toFixed(2)}x rg, the scan ${(st.scan.s / st['node floor'].s).toFixed(2)}x it; recall ${rc.found}/${rc.total}, false positives ${rc.fpElsewhere.length}${rc.missed.length ? `; missed ${rc.missed.map((m) => m.where).join(', ')}` : ''}`);
+    rows.push({ set: 'include', ratio: st.scan.s / st.rg.s, ratioWhole: st.scan.s / st['rg -a'].s, floor: st['node floor'].s / st.rg.s, recall: `${rc.found}/${rc.total}`, fp: rc.fpElsewhere.length, stat: st });
   }
   fs.rmSync(report, { force: true });
   fs.rmSync(empty, { recursive: true, force: true });
