@@ -197,11 +197,19 @@ export function readerKind(name: string, head?: Buffer): ReaderKind | null {
 }
 
 /**
- * Whether content needs more than the detector: a reader, OCR (`images`: a
- * picture whatever its name) or its PNG text chunks read.
+ * What content needs besides the detector: a reader, OCR (`picture`, with `images`: a
+ * picture whatever its name), its PNG text chunks read (`png-text`, without), or nothing.
  */
+export function contentNeeds(name: string, data: Buffer, images: boolean): ReaderKind | 'picture' | 'png-text' | null {
+  const kind = readerKind(name, data);
+  if (kind !== null) return kind;
+  if (images) return isImageData(data) ? 'picture' : null;
+  return hasPngText(data) ? 'png-text' : null;
+}
+
+/** Whether content needs more than the detector (see contentNeeds). */
 export function needsReaderFor(name: string, data: Buffer, images: boolean): boolean {
-  return readerKind(name, data) !== null || (images ? isImageData(data) : hasPngText(data));
+  return contentNeeds(name, data, images) !== null;
 }
 
 /** The same for content with no name (history blobs). */

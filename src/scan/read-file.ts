@@ -4,7 +4,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
-import { needsReaderFor, readerKind } from '../formats/kinds.js';
+import { contentNeeds, needsReaderFor } from '../formats/kinds.js';
+import { searchPng, type PngSearch, type PngTextLimits } from '../formats/png-text.js';
 import { NameScanner } from '../detect/names.js';
 import { plainGzip } from './plain-gzip.js';
 
@@ -30,8 +31,9 @@ export type FileScan =
   /**
    * `unread`: the read failed midway; the keys found before are kept, this says what was not read.
    * `entry`: the candidates are in this entry of the file (a gzip's plain content, read by the worker).
+   * `png`: a PNG searched with its text chunks (no candidates then): what the content scanner reports of it.
    */
-  | { ok: true; candidates: Candidate[]; bytes: number; unread?: string; entry?: string }
+  | { ok: true; candidates: Candidate[]; bytes: number; unread?: string; entry?: string; png?: PngSearch }
   /** unreadContent false: nothing there to read (a link loop, a file gone), as in Skipped. */
   | { ok: false; reason: string; bytes: number; deferred?: false; unreadContent?: false }
   /** The content turned out to need a reader (a zip without .zip, Markdown with pictures, a screenshot saved as .dat): the main thread reads it. */
@@ -40,10 +42,11 @@ export type FileScan =
 export interface ReadLimits {
   maxFileSize: number;
   /**
-   * Bytes a gzip file's plain content may inflate to here (its container limits; past
-   * them the gzip reader says why not). Absent: gzip files go to the readers.
+   * The file's container limits, for what is inflated here: a gzip file's plain content
+   * (past them the gzip reader says why not), a PNG's deflated text chunks. Absent: gzip
+   * files and PNGs with text chunks go to the readers.
    */
-  inflateBytes?: number;
+  inflate?: PngTextLimits;
 }
 
 export interface ReadOptions {
@@ -149,19 +152,30 @@ export class FileScanner {
       if (read > this.limits.maxFileSize) return tooLarge(read, this.limits);
       const content = this.bufferOf(read).subarray(0, read);
       // The kind goes by the extension, which the whole path ends with.
-      if (needsReaderFor(path, content, this.opts.images)) return this.scanPlainGzip(path, content) ?? DEFERRED;
-      return { ok: true, candidates: this.detector.scan(content), bytes: read };
+      const needs = contentNeeds(path, content, this.opts.images);
+      if (needs === null) return { ok: true, candidates: this.detector.scan(content), bytes: read };
+      return (needs === 'gzip' ? this.scanPlainGzip(path, content) : needs === 'png-text' ? this.scanPng(content) : null) ?? DEFERRED;
     });
   }
 
   /** A gzip of plain content, searched here; null when the main thread's readers must read it. */
   private scanPlainGzip(path: string, content: Buffer): FileScan | null {
-    const cap = this.limits.inflateBytes;
-    if (cap === undefined || readerKind(path, content) !== 'gzip') return null;
-    const inner = plainGzip(path, content, cap);
+    const limits = this.limits.inflate;
+    if (limits === undefined) return null;
+    const inner = plainGzip(path, content, Math.min(limits.maxEntryBytes, limits.maxTotalBytes));
     // A key in the entry's name is the gzip reader's to report, as an entry of the file.
     if (!inner || (this.names ??= new NameScanner(this.detector)).mayHold(inner.entry)) return null;
     return { ok: true, candidates: this.detector.scan(inner.data), bytes: content.length, entry: inner.entry };
+  }
+
+  /**
+   * A PNG with text chunks, not OCR'd, searched here with its chunks (the main thread
+   * would read the file again for them); null when the readers must read it.
+   */
+  private scanPng(content: Buffer): FileScan | null {
+    const limits = this.limits.inflate;
+    if (limits === undefined) return null;
+    return { ok: true, candidates: [], bytes: content.length, png: searchPng(this.detector, content, limits) };
   }
 
   /**
