@@ -7,7 +7,7 @@
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import { formatBytes } from '../units.js';
-import { pngChunks, PNG_TEXT_CHUNKS, type PngChunk } from './kinds.js';
+import { pngTextChunks, type PngChunk } from './kinds.js';
 import type { ContainerLimits, Part, ReadResult } from './types.js';
 
 /** The limits a PNG's text chunks are inflated within: those of a container, the file. */
@@ -35,8 +35,7 @@ function textOf({ type, body }: PngChunk): Text | null {
 export function readPngText(d: Buffer, limits: PngTextLimits): ReadResult {
   const out: ReadResult = { parts: [], skipped: [] };
   let room = limits.maxTotalBytes;
-  for (const chunk of pngChunks(d)) {
-    if (!PNG_TEXT_CHUNKS.has(chunk.type)) continue;
+  for (const chunk of pngTextChunks(d)) {
     const text = textOf(chunk);
     if (!text) continue;
     const entry = `${chunk.type}:${text.keyword}`;
