@@ -83,6 +83,26 @@ describe('scan: files bigger than a chunk', () => {
     expect(found.sort()).toEqual(expected.sort());
   });
 
+  it.each([
+    ['ASCII', 'lorem ipsum dolor sit amet, '],
+    ['UTF-8 of two and three bytes', 'lörem ïpsum dolor sit ämet € '],
+  ])('one line over many chunks, %s: each key at its column in characters', (_name, words) => {
+    const root = tempDir();
+    const parts: string[] = [];
+    const planted: Array<[string, number, number]> = [];
+    let characters = 0;
+    for (let bytes = 0; bytes < 1_200_000; ) {
+      const piece = planted.length < 40 && parts.length % 2000 === 1999 ? ` ${makeV2Key()} ` : words;
+      if (piece !== words) planted.push([sha(piece.trim()), 1, characters + 2]);
+      parts.push(piece);
+      characters += [...piece].length;
+      bytes += Buffer.byteLength(piece);
+    }
+    writeTree(root, { 'one-line.txt': `${parts.join('')}\n` });
+    const { report } = scanJson([root], { env });
+    expect(report.findings.map((f) => [f.keySha256, f.line, f.column]).sort()).toEqual(planted.sort());
+  });
+
   it('one base64 blob over many chunks: keys encoded across every boundary, each once', () => {
     const root = tempDir();
     const text = Buffer.alloc(1_200_000);
