@@ -188,7 +188,9 @@ export class FileScanner {
   }
 
   private scanChunked(fd: number, size: number): FileScan {
-    const window = new ChunkWindow(this.detector, this.bufferOf(CHUNK_SIZE));
+    // Lines are counted only up to a chunk that holds a key, read again from the file:
+    // most large files hold none, and counting each chunk's newlines cost more than its read.
+    const window = new ChunkWindow(this.detector, this.bufferOf(CHUNK_SIZE), (from, to, lines) => countFileLines(fd, from, to, lines));
     for (;;) {
       let n: number;
       try {
@@ -215,16 +217,23 @@ export class FileScanner {
 export class ChunkWindow {
   private readonly candidates: Candidate[] = [];
   private readonly chunk: Buffer;
-  /** Where `chunk` starts in the content, the lines before it, the characters of its first line before it. */
+  /** Where `chunk` starts in the content. */
   private start = 0;
-  private lineBase = 0;
-  private columnBase = 0;
+  /** The lines of the content's first `counted` bytes, and the characters of their last line. */
+  private readonly lines: Lines = { newlines: 0, characters: 0 };
+  private counted = 0;
   private filled = 0;
 
-  /** `buffer`: at least CHUNK_SIZE bytes, this window's alone until end(). */
+  /**
+   * `buffer`: at least CHUNK_SIZE bytes, this window's alone until end(). `countAgain`: the
+   * content can be read again, and counts the lines of its bytes `[from, to)` into `lines`;
+   * the window then counts none of the bytes it slides past, only those before a chunk that
+   * holds a key, when it does. Without it, every chunk's are counted as it slides.
+   */
   constructor(
     private readonly detector: Detector,
     buffer: Buffer = Buffer.allocUnsafe(CHUNK_SIZE),
+    private readonly countAgain?: (from: number, to: number, lines: Lines) => void,
   ) {
     this.chunk = buffer.subarray(0, CHUNK_SIZE);
   }
@@ -246,10 +255,10 @@ export class ChunkWindow {
     this.search(false);
     const { chunk, filled } = this;
     const next = filled - OVERLAP;
-    const newlines = countNewlines(chunk, 0, next);
-    const lineStart = newlines > 0 ? chunk.lastIndexOf(0x0a, next - 1) + 1 : 0;
-    this.columnBase = (newlines > 0 ? 0 : this.columnBase) + countCharacters(chunk, lineStart, next);
-    this.lineBase += newlines;
+    if (!this.countAgain) {
+      countLines(chunk, 0, next, this.lines);
+      this.counted += next;
+    }
     chunk.copyWithin(0, next, filled);
     this.start += next;
     this.filled = OVERLAP;
@@ -271,11 +280,16 @@ export class ChunkWindow {
   }
 
   private search(last: boolean): void {
-    const { start, filled, lineBase, columnBase } = this;
+    const { start, filled } = this;
     const part = { from: start === 0 ? 0 : OVERLAP / 2, to: last ? filled : filled - OVERLAP / 2, midway: start > 0 };
-    for (const c of this.detector.scan(this.chunk.subarray(0, filled), part)) {
-      this.candidates.push(c.line === 1 ? { ...c, line: lineBase + 1, column: c.column + columnBase } : { ...c, line: c.line + lineBase });
+    const found = this.detector.scan(this.chunk.subarray(0, filled), part);
+    if (found.length === 0) return;
+    if (this.counted < start) {
+      this.countAgain!(this.counted, start, this.lines);
+      this.counted = start;
     }
+    const { newlines, characters } = this.lines;
+    for (const c of found) this.candidates.push(c.line === 1 ? { ...c, line: newlines + 1, column: c.column + characters } : { ...c, line: c.line + newlines });
   }
 }
 
@@ -288,6 +302,34 @@ function fill(fd: number, buf: Buffer, from: number, position: number): number {
     filled += n;
   }
   return filled;
+}
+
+/** Where content's lines stand after some of its bytes: the newlines, and the characters after the last one. */
+export interface Lines {
+  newlines: number;
+  characters: number;
+}
+
+/** Counts into `lines` the bytes `buf[from, to)`, which follow those counted before. */
+function countLines(buf: Buffer, from: number, to: number, lines: Lines): void {
+  const newlines = countNewlines(buf, from, to);
+  const lineStart = newlines > 0 ? buf.lastIndexOf(0x0a, to - 1) + 1 : from;
+  lines.characters = (newlines > 0 ? 0 : lines.characters) + countCharacters(buf, lineStart, to);
+  lines.newlines += newlines;
+}
+
+/** Bytes read at a time to count a file's lines again: few, as it happens only before a key. */
+const COUNT_BYTES = 1024 * 1024;
+
+/** Counts into `lines` the file's bytes `[from, to)`, read again; a file cut short meanwhile is a failed read. */
+function countFileLines(fd: number, from: number, to: number, lines: Lines): void {
+  const buf = Buffer.allocUnsafe(Math.min(COUNT_BYTES, to - from));
+  for (let at = from; at < to; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
+    if (n === 0) throw new Error('cut short while it was read');
+    countLines(buf, 0, n, lines);
+    at += n;
+  }
 }
 
 function countNewlines(buf: Buffer, from: number, to: number): number {
