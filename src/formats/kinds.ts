@@ -77,17 +77,36 @@ export interface PngChunk {
   body: Buffer;
 }
 
-/** A PNG's chunks after the signature, up to IEND or where the file stops making sense. CRCs are not checked: text is text. */
-export function* pngChunks(d: Buffer): Generator<PngChunk> {
-  for (let at = 8; at + 12 <= d.length; ) {
-    const length = d.readUInt32BE(at);
-    const type = d.toString('latin1', at + 4, at + 8);
-    const end = at + 8 + length;
-    if (end + 4 > d.length) return;
-    yield { type, body: d.subarray(at + 8, end) };
-    if (type === 'IEND') return;
+/** A chunk type's four letters as the big-endian number they are in the file. */
+const chunkType = (ascii: string) => Buffer.from(ascii, 'latin1').readUInt32BE(0);
+const [TEXT, ZTEXT, ITEXT, END] = ['tEXt', 'zTXt', 'iTXt', 'IEND'].map(chunkType);
+
+/**
+ * Where the first text chunk of a PNG at or after the chunk at `at` starts, or -1: none
+ * before IEND or where the file stops making sense. CRCs are not checked: text is text.
+ * Every PNG of a tree is asked: types are compared as numbers, no string or object made.
+ */
+function nextTextChunk(d: Buffer, at: number): number {
+  while (at + 12 <= d.length) {
+    const end = at + 8 + d.readUInt32BE(at);
+    if (end + 4 > d.length) return -1;
+    const type = d.readUInt32BE(at + 4);
+    if (type === TEXT || type === ZTEXT || type === ITEXT) return at;
+    if (type === END) return -1;
     at = end + 4;
   }
+  return -1;
+}
+
+/** A PNG's text chunks (tEXt, zTXt, iTXt), in order. */
+export function pngTextChunks(d: Buffer): PngChunk[] {
+  const chunks: PngChunk[] = [];
+  for (let at = nextTextChunk(d, 8); at !== -1; ) {
+    const end = at + 8 + d.readUInt32BE(at);
+    chunks.push({ type: d.toString('latin1', at + 4, at + 8), body: d.subarray(at + 8, end) });
+    at = nextTextChunk(d, end + 4);
+  }
+  return chunks;
 }
 
 /** A finding's entry naming a text chunk of the picture itself (`zTXt:Comment`), not a part of a container. */
@@ -97,9 +116,7 @@ export function isPngTextEntry(entry: string): boolean {
 
 /** A PNG with text chunks: read by the content scanner, which searches each chunk's text (deflated ones inflated). Only chunk headers are read. */
 export function hasPngText(d: Buffer): boolean {
-  if (imageFormat(d) !== 'png') return false;
-  for (const chunk of pngChunks(d)) if (PNG_TEXT_CHUNKS.has(chunk.type)) return true;
-  return false;
+  return imageFormat(d) === 'png' && nextTextChunk(d, 8) !== -1;
 }
 
 export type ReaderKind = 'zip' | 'tar' | 'gzip' | 'office' | 'pdf' | 'video' | 'html';
@@ -197,11 +214,19 @@ export function readerKind(name: string, head?: Buffer): ReaderKind | null {
 }
 
 /**
- * Whether content needs more than the detector: a reader, OCR (`images`: a
- * picture whatever its name) or its PNG text chunks read.
+ * What content needs besides the detector: a reader, OCR (`picture`, with `images`: a
+ * picture whatever its name), its PNG text chunks read (`png-text`, without), or nothing.
  */
+export function contentNeeds(name: string, data: Buffer, images: boolean): ReaderKind | 'picture' | 'png-text' | null {
+  const kind = readerKind(name, data);
+  if (kind !== null) return kind;
+  if (images) return isImageData(data) ? 'picture' : null;
+  return hasPngText(data) ? 'png-text' : null;
+}
+
+/** Whether content needs more than the detector (see contentNeeds). */
 export function needsReaderFor(name: string, data: Buffer, images: boolean): boolean {
-  return readerKind(name, data) !== null || (images ? isImageData(data) : hasPngText(data));
+  return contentNeeds(name, data, images) !== null;
 }
 
 /** The same for content with no name (history blobs). */

@@ -2,11 +2,16 @@
 // tools write comments, titles, window names there). zTXt and compressed iTXt are
 // deflated, so a key in them is invisible to a search of the file's bytes; each
 // chunk is read into a text part named after it (`zTXt:Comment`), inflated within
-// the container limits.
-import { inflateSync } from 'node:zlib';
+// the container limits. A scan thread that read a PNG searches its chunks itself
+// (searchPng), so the file is not read again on the main thread.
+import type { Candidate } from '../model.js';
+import type { Detector } from '../detect/detector.js';
 import { formatBytes } from '../units.js';
-import { pngChunks, PNG_TEXT_CHUNKS, type PngChunk } from './kinds.js';
+import { pngTextChunks, type PngChunk } from './kinds.js';
 import type { ContainerLimits, Part, ReadResult } from './types.js';
+
+/** The limits a PNG's text chunks are inflated within: those of a container, the file. */
+export type PngTextLimits = Pick<ContainerLimits, 'maxEntryBytes' | 'maxTotalBytes'>;
 
 type Text = { keyword: string; data: Buffer } | { keyword: string; deflated: Buffer };
 
@@ -27,11 +32,10 @@ function textOf({ type, body }: PngChunk): Text | null {
 }
 
 /** Every text chunk of a PNG as a text part; a chunk that does not inflate within the limits is skipped with the reason. */
-export function readPngText(d: Buffer, limits: ContainerLimits): ReadResult {
+export function readPngText(d: Buffer, limits: PngTextLimits): ReadResult {
   const out: ReadResult = { parts: [], skipped: [] };
   let room = limits.maxTotalBytes;
-  for (const chunk of pngChunks(d)) {
-    if (!PNG_TEXT_CHUNKS.has(chunk.type)) continue;
+  for (const chunk of pngTextChunks(d)) {
     const text = textOf(chunk);
     if (!text) continue;
     const entry = `${chunk.type}:${text.keyword}`;
@@ -41,6 +45,8 @@ export function readPngText(d: Buffer, limits: ContainerLimits): ReadResult {
     }
     const max = Math.min(limits.maxEntryBytes, room);
     try {
+      // Loaded on first use: a scan worker loads this module, and node:zlib took ~10 ms of its start to compile.
+      const { inflateSync } = process.getBuiltinModule('node:zlib');
       const data = inflateSync(text.deflated, { maxOutputLength: Math.max(1, max) });
       room -= data.length;
       out.parts.push(textPart(entry, data));
@@ -50,6 +56,35 @@ export function readPngText(d: Buffer, limits: ContainerLimits): ReadResult {
     }
   }
   return out;
+}
+
+export interface PngSearch {
+  /** Keys in the text chunks, at their chunk (`zTXt:Comment`), then those only in the bytes. */
+  found: { candidate: Candidate; entry?: string }[];
+  /** Chunks not read, with the reason. */
+  skipped: { entry: string; reason: string }[];
+}
+
+/**
+ * A PNG's bytes and its text chunks through the detector: a key in a chunk is reported
+ * there, once (a deflated chunk hides its text from the bytes, a tEXt one does not).
+ */
+export function searchPng(detector: Detector, data: Buffer, limits: PngTextLimits): PngSearch {
+  const read = readPngText(data, limits);
+  // `data` may lie in the detector's chunk room (a scan thread reads there), which a search
+  // of another buffer overwrites: the bytes are searched first, the chunks' text from copies.
+  const texts = read.parts.map((part) => ({ entry: part.entry!, data: part.data.buffer === data.buffer ? Buffer.from(part.data) : part.data }));
+  const inBytes = detector.scan(data);
+  const found: PngSearch['found'] = [];
+  const inChunks = new Set<string>();
+  for (const text of texts) {
+    for (const candidate of detector.scan(text.data)) {
+      inChunks.add(candidate.key);
+      found.push({ candidate, entry: text.entry });
+    }
+  }
+  for (const candidate of inBytes) if (!inChunks.has(candidate.key)) found.push({ candidate });
+  return { found, skipped: read.skipped.map((skip) => ({ entry: skip.entry!, reason: skip.reason })) };
 }
 
 function textPart(entry: string, data: Buffer): Part {

@@ -219,19 +219,14 @@ export class ContentScanner {
    * there (`entry: zTXt:Comment`), once.
    */
   private async scanBytes(data: Buffer, where: Where, out: ContentResult): Promise<void> {
-    const inChunks = new Set<string>();
-    if (hasPngText(data)) {
-      const { readPngText } = await import('../formats/png-text.js');
-      const read = readPngText(data, this.limits);
-      for (const skip of read.skipped) out.skipped.push({ entry: join(where.entry, skip.entry)!, reason: skip.reason });
-      for (const part of read.parts) {
-        for (const candidate of this.detector.scan(part.data)) {
-          inChunks.add(candidate.key);
-          out.found.push({ candidate, fromImage: false, ...this.whereOf(where, part) });
-        }
-      }
+    if (!hasPngText(data)) {
+      for (const candidate of this.detector.scan(data)) out.found.push({ candidate, fromImage: false, ...where });
+      return;
     }
-    for (const candidate of this.detector.scan(data)) if (!inChunks.has(candidate.key)) out.found.push({ candidate, fromImage: false, ...where });
+    const { searchPng } = await import('../formats/png-text.js');
+    const read = searchPng(this.detector, data, this.limits);
+    for (const skip of read.skipped) out.skipped.push({ entry: join(where.entry, skip.entry)!, reason: skip.reason });
+    for (const { candidate, entry } of read.found) out.found.push({ candidate, fromImage: false, ...(entry === undefined ? where : this.whereOf(where, { entry })) });
   }
 
   private async scanParts(read: ReadResult, depth: number, where: Where, out: ContentResult, spent: Spent): Promise<void> {
@@ -269,7 +264,7 @@ export class ContentScanner {
     }
   }
 
-  private whereOf(outer: Where, part: Part): Where {
+  private whereOf(outer: Where, part: Pick<Part, 'entry' | 'page' | 'time'>): Where {
     const entry = join(outer.entry, part.entry);
     const page = part.page ?? outer.page;
     const time = part.time ?? outer.time;

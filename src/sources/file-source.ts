@@ -14,7 +14,7 @@ import { workTreeTop } from '../paths.js';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { Semaphore } from 'async-mutex';
-import { ContentScanner, NO_OCR, originOf, skippedAt } from '../scan/content.js';
+import { ContentScanner, NO_OCR, originOf, skippedAt, type ContentResult } from '../scan/content.js';
 import { isImagePath, readerKind } from '../formats/kinds.js';
 import { compileRule } from '../detect/rules.js';
 import { Detector } from '../detect/detector.js';
@@ -86,7 +86,7 @@ export class FileSource implements Source {
       for (const { name, candidate } of names.scan(path)) findings.push(toFinding(candidate, { source: 'file', path: name, inName: true }, ctx.ruleById));
     };
     const pool = new ScanPool(
-      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize, inflateBytes: Math.min(ctx.limits.maxEntryBytes, ctx.limits.maxTotalBytes) }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
+      { rules: ctx.rules, limits: { maxFileSize: ctx.maxFileSize, inflate: { maxEntryBytes: ctx.limits.maxEntryBytes, maxTotalBytes: ctx.limits.maxTotalBytes } }, read: { images: ctx.ocr !== null }, ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) },
       (index, result) => {
         const file = files[index]!;
         files[index] = null;
@@ -98,6 +98,11 @@ export class FileSource implements Source {
           }
           else skipped.push({ path: file.rel, reason: result.reason, ...unreadFlag(result) });
           return;
+        }
+        if (result.png) {
+          // As the readers report a picture with OCR off whose text chunks they read (ContentScanner.scanAt).
+          const found = result.png.found.map(({ candidate, entry }) => ({ candidate, fromImage: false, ...(entry !== undefined ? { entry } : {}) }));
+          readers.record(file.rel, { found, skipped: [NO_OCR, ...result.png.skipped] });
         }
         const entry = result.entry !== undefined ? { entry: result.entry } : {};
         for (const c of result.candidates) findings.push(toFinding(c, originOf({ source: 'file', path: file.rel }, { candidate: c, fromImage: false, ...entry }), ctx.ruleById));
@@ -235,12 +240,14 @@ class ReaderFiles {
       this.skipped.push({ path: file.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
       return 0;
     }
-    const result = await this.scanner.scan(file.rel, data);
-    for (const f of result.found) {
-      this.findings.push(toFinding(f.candidate, originOf({ source: 'file', path: file.rel }, f), this.ctx.ruleById));
-    }
-    for (const skip of result.skipped) this.skipped.push(skippedAt(file.rel, skip));
+    this.record(file.rel, await this.scanner.scan(file.rel, data));
     return data.length;
+  }
+
+  /** What the content scanner found in a file, and what it could not read, into the report. */
+  record(path: string, result: ContentResult): void {
+    for (const f of result.found) this.findings.push(toFinding(f.candidate, originOf({ source: 'file', path }, f), this.ctx.ruleById));
+    for (const skip of result.skipped) this.skipped.push(skippedAt(path, skip));
   }
 
   /**

@@ -83,6 +83,47 @@ describe('scan: files bigger than a chunk', () => {
     expect(found.sort()).toEqual(expected.sort());
   });
 
+  it.each([
+    ['ASCII', 'lorem ipsum dolor sit amet, '],
+    ['UTF-8 of two and three bytes', 'lörem ïpsum dolor sit ämet € '],
+  ])('one line over many chunks, %s: each key at its column in characters', (_name, words) => {
+    const root = tempDir();
+    const parts: string[] = [];
+    const planted: Array<[string, number, number]> = [];
+    let characters = 0;
+    for (let bytes = 0; bytes < 1_200_000; ) {
+      const piece = planted.length < 40 && parts.length % 2000 === 1999 ? ` ${makeV2Key()} ` : words;
+      if (piece !== words) planted.push([sha(piece.trim()), 1, characters + 2]);
+      parts.push(piece);
+      characters += [...piece].length;
+      bytes += Buffer.byteLength(piece);
+    }
+    writeTree(root, { 'one-line.txt': `${parts.join('')}\n` });
+    const { report } = scanJson([root], { env });
+    expect(report.findings.map((f) => [f.keySha256, f.line, f.column]).sort()).toEqual(planted.sort());
+  });
+
+  it.each([
+    ['short lines', 'lorem ipsum dolor sit amet,\n'],
+    // Characters of two bytes, keys padded to an even length: no chunk starts inside a character.
+    ['one UTF-8 line', 'éèàü'],
+  ])('keys only in late chunks, after chunks with none (%s): lines counted from the file read again, at their line and column', (_name, words) => {
+    const root = tempDir();
+    const filler = (bytes: number) => words.repeat(Math.ceil(bytes / Buffer.byteLength(words)));
+    const keys = [makeV2Key(), makeV2Key()];
+    const piece = (key: string) => ` ${key} ${key.length % 2 ? ' ' : ''}`;
+    // The first key in the fifth chunk, the second two chunks later.
+    const pieces = [filler(4 * CHUNK), piece(keys[0]!), filler(2 * CHUNK), piece(keys[1]!), filler(CHUNK)];
+    writeTree(root, { 'late.txt': pieces.join('') });
+    const where = (i: number) => {
+      const before = pieces.slice(0, 2 * i + 1).join('') + ' ';
+      const lines = before.split('\n');
+      return [sha(keys[i]!), lines.length, [...lines.at(-1)!].length + 1];
+    };
+    const { report } = scanJson([root], { env });
+    expect(report.findings.map((f) => [f.keySha256, f.line, f.column])).toEqual([where(0), where(1)]);
+  });
+
   it('one base64 blob over many chunks: keys encoded across every boundary, each once', () => {
     const root = tempDir();
     const text = Buffer.alloc(1_200_000);

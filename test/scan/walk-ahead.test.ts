@@ -40,7 +40,7 @@ describe('the walk ahead of the scan', () => {
     let results = 0;
     let found = 0;
     // One thread: no workers, so every file is scanned by keepUp or finish, on this thread.
-    const pool = new ScanPool({ rules, limits: { maxFileSize: 1 << 20, inflateBytes: 1 << 20 }, read: { images: false }, threads: 1 }, (_, result) => {
+    const pool = new ScanPool({ rules, limits: { maxFileSize: 1 << 20, inflate: { maxEntryBytes: 1 << 20, maxTotalBytes: 1 << 20 } }, read: { images: false }, threads: 1 }, (_, result) => {
       results++;
       if (result.ok) found += result.candidates.length;
     });
