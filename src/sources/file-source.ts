@@ -1,6 +1,6 @@
 // Scans files on disk: the walk lists them and the pool reads and detects on every
 // core, starting while the walk is still going.
-import { unreadFlag, type Skipped } from '../model.js';
+import { isUnread, unreadFlag, type Skipped } from '../model.js';
 import { toFinding, type Finding } from '../finding.js';
 import { ScanPool } from '../scan/pool.js';
 import { looksBig } from '../scan/prestart.js';
@@ -144,8 +144,22 @@ export class FileSource implements Source {
     await readers.close();
     findings.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : a.line - b.line || a.column - b.column));
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { findings, skipped, files: files.length + readers.count - readers.deferred, bytes, notes: [] };
+    return { findings, skipped: distinct(skipped), files: files.length + readers.count - readers.deferred, bytes, notes: [] };
   }
+}
+
+/**
+ * Each skipped item once: a picture with OCR off is listed by the walk, by its name, and
+ * again by whoever reads its text chunks when its bytes say it is a picture.
+ */
+function distinct(skipped: Skipped[]): Skipped[] {
+  const seen = new Set<string>();
+  return skipped.filter((s) => {
+    const id = `${s.path}\0${s.reason}\0${isUnread(s)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** Up to `limit` bytes of a stream; `whole` is false when there was more (the stream is closed then). */

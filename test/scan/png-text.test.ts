@@ -77,7 +77,8 @@ describe('PNG text chunks searched by the scan workers', () => {
       // The walk lists a picture's name as not read for its pixels too.
       const byName = isImagePath(file) ? [`${file}: pixels not read (OCR is off); its bytes were searched: false`] : [];
       const want = expected.skipped.map((s) => `${s.entry ? `${file}!${s.entry}` : file}: ${s.reason}: ${s.unreadContent !== false}`);
-      expect(skipped.sort(), file).toEqual([...byName, ...want].sort());
+      // Listed once, though the walk (by name) and the chunks' reader (by bytes) both find a picture.
+      expect(skipped.sort(), file).toEqual([...new Set([...byName, ...want])].sort());
     }
     expect(report.findings.filter((f) => f.path === 'same-key.png').map((f) => f.entry)).toEqual(['tEXt:Comment']);
     expect(report.skipped.map((s) => s.path)).toEqual(expect.arrayContaining(['bomb.png!zTXt:Bomb', 'broken.png!zTXt:Broken']));
