@@ -288,7 +288,10 @@ export class ChunkWindow {
       this.countAgain!(this.counted, start, this.lines);
       this.counted = start;
     }
-    const { newlines, characters } = this.lines;
+    const { newlines } = this.lines;
+    // A chunk that starts inside a character: its stray continuation bytes were each counted
+    // by the detector as a character, and that character already in `lines`.
+    const characters = this.lines.characters - (start === 0 ? 0 : continuationBytes(this.chunk));
     for (const c of found) this.candidates.push(c.line === 1 ? { ...c, line: newlines + 1, column: c.column + characters } : { ...c, line: c.line + newlines });
   }
 }
@@ -336,6 +339,13 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
   let count = 0;
   for (let i = buf.indexOf(0x0a, from); i !== -1 && i < to; i = buf.indexOf(0x0a, i + 1)) count++;
   return count;
+}
+
+/** The UTF-8 continuation bytes `buf` starts with (at most 3). */
+function continuationBytes(buf: Buffer): number {
+  let n = 0;
+  while (n < 3 && n < buf.length && (buf[n]! & 0xc0) === 0x80) n++;
+  return n;
 }
 
 /** UTF-8 characters in `buf[from, to)`: the bytes that do not continue a character. */

@@ -107,6 +107,8 @@ describe('scan: files bigger than a chunk', () => {
     ['short lines', 'lorem ipsum dolor sit amet,\n'],
     // Characters of two bytes, keys padded to an even length: no chunk starts inside a character.
     ['one UTF-8 line', 'éèàü'],
+    // Seven bytes a word: the first key's chunk starts (at 5 x 192 KiB) inside a `€`.
+    ['one UTF-8 line, a chunk starting inside a character', 'a€€'],
   ])('keys only in late chunks, after chunks with none (%s): lines counted from the file read again, at their line and column', (_name, words) => {
     const root = tempDir();
     const filler = (bytes: number) => words.repeat(Math.ceil(bytes / Buffer.byteLength(words)));
