@@ -120,10 +120,19 @@ function lineOf(text: string, from: number, to: number): string {
 const KEY_CHARACTER = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~') KEY_CHARACTER[c.charCodeAt(0)] = 1;
 
-/** Whether the `\\u00XX` at `at` stands for a character a key can hold. */
+/** Hex digits' values by code, 16 for other bytes. */
+const HEX_VALUE = new Uint8Array(256).fill(16);
+for (const c of '0123456789abcdef') HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toUpperCase().charCodeAt(0)] = parseInt(c, 16);
+
+/**
+ * Whether the `\\u00XX` at `at` stands for a character a key can hold. Read from the bytes,
+ * no string: escaped text (pdfjs-dist's source maps) holds one every few bytes.
+ */
 function escapesKeyCharacter(buf: Buffer, at: number): boolean {
-  const code = parseInt(buf.toString('latin1', at + 4, at + 6), 16);
-  return code < 128 && KEY_CHARACTER[code] === 1;
+  if (at + 6 > buf.length) return false;
+  const high = HEX_VALUE[buf[at + 4]!]!;
+  const low = HEX_VALUE[buf[at + 5]!]!;
+  return high < 8 && low < 16 && KEY_CHARACTER[(high << 4) | low] === 1;
 }
 
 /**

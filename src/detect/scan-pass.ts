@@ -42,7 +42,10 @@ const PAGE = 65536;
 
 /** Where the hits and runs of a chunk of `len` bytes go, after it and its zeros. */
 function layout(len: number) {
-  const hitCap = (len >> 4) + 64;
+  // Room for `\u00` every 4 bytes (source maps of escaped text: pdfjs-dist's hold one in 8
+  // bytes, and a list that filled sent the whole chunk back to JavaScript, 29 ms each). Only
+  // the pages written to are memory the process holds.
+  const hitCap = (len >> 2) + 64;
   // Each run holds STRIDE + 1 bytes and a byte not in it: this many always fit.
   const runCap = Math.floor(len / (STRIDE + 2)) + 2;
   const hitsAt = (DATA + len + PADDING + 15) & ~15;

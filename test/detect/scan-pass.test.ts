@@ -63,7 +63,7 @@ function sameFindings(buf: Buffer, part?: { from: number; to: number; midway: bo
 
 /** Pieces that matter to the pass: its literals, their halves, NULs, base64, `\/`, `-_` and text. */
 const piece = fc.oneof(
-  fc.constantFrom('sfk_', '-sf', '\\u00', '\\u0041', 'sf', 'k_', 'fk_', '-s', '\\u0', '\0', '\\/', '-', '_', ' ', '\n', '=', 'sfk_sfk_', '-sf-sf'),
+  fc.constantFrom('sfk_', '-sf', '\\u00', '\\u0041', '\\u004', '\\u00 4', '\\u005F', 'sf', 'k_', 'fk_', '-s', '\\u0', '\0', '\\/', '-', '_', ' ', '\n', '=', 'sfk_sfk_', '-sf-sf'),
   fc.stringMatching(/^[A-Za-z0-9+/]{1,60}$/),
   fc.stringMatching(/^[ -~]{1,20}$/),
   fc.uint8Array({ minLength: 1, maxLength: 20 }).map((b) => Buffer.from(b).toString('latin1')),
@@ -101,7 +101,12 @@ describe('the native pass', () => {
   });
 
   it('gives the chunk back to JavaScript when its list of hits fills', () => {
-    expect(pass.run(Buffer.from('sfk_'.repeat(1 << 16), 'latin1'))).toBeNull();
+    expect(pass.run(Buffer.from('-sf'.repeat(1 << 16), 'latin1'))).toBeNull();
+  });
+
+  it('keeps a chunk of escapes, one every 4 bytes, in its list', () => {
+    checkPass(Buffer.from('\\u00'.repeat(1 << 14), 'latin1'));
+    checkPass(Buffer.from('\\u0041\\u00'.repeat(1 << 12), 'latin1'));
   });
 });
 
@@ -139,6 +144,7 @@ describe('the detector with the native pass', () => {
     Buffer.from(Buffer.from(key).toString('base64')).toString('base64'),
     Buffer.from(key).toString('hex'),
     key.replace(/[a-z0-9]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+    key.replace(/[A-Za-z0-9_]/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`),
     JSON.stringify({ v: Buffer.from(`k=${key}`).toString('base64') }).replaceAll('/', '\\/'),
     Buffer.from(key, 'utf16le').toString('latin1'),
   ];
