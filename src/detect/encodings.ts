@@ -136,14 +136,17 @@ function wraps(buf: Buffer, seg: Segment): boolean {
   if (buf[seg.end - 1] === EQUALS) return false;
   if (charCount(seg) % 4 === 0) return true;
   if (seg.escapes > 0) return false;
-  // Native searches: a line of plain base64 (megabytes, in bundles) holds neither.
-  return joinAligned(buf, seg, DASH) || joinAligned(buf, seg, UNDERSCORE);
+  // Native searches: a line of plain base64 (megabytes, in bundles) holds neither. On the
+  // segment alone: from its start to the buffer's end, each block's search went over the rest
+  // of a file without a `-` (cacert.pem, Go's test data).
+  const line = buf.subarray(seg.start, seg.end);
+  return joinAligned(line, DASH) || joinAligned(line, UNDERSCORE);
 }
 
-/** Whether `seg` holds `join` with whole quartets after it. */
-function joinAligned(buf: Buffer, seg: Segment, join: number): boolean {
-  for (let i = buf.indexOf(join, seg.start); i !== -1 && i < seg.end; i = buf.indexOf(join, i + 1)) {
-    if ((seg.end - i - 1) % 4 === 0) return true;
+/** Whether `line` holds `join` with whole quartets after it. */
+function joinAligned(line: Buffer, join: number): boolean {
+  for (let i = line.indexOf(join); i !== -1; i = line.indexOf(join, i + 1)) {
+    if ((line.length - i - 1) % 4 === 0) return true;
   }
   return false;
 }
