@@ -120,10 +120,19 @@ function lineOf(text: string, from: number, to: number): string {
 const KEY_CHARACTER = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~') KEY_CHARACTER[c.charCodeAt(0)] = 1;
 
-/** Whether the `\\u00XX` at `at` stands for a character a key can hold. */
+/** Hex digits' values by code, 16 for other bytes. */
+const HEX_VALUE = new Uint8Array(256).fill(16);
+for (const c of '0123456789abcdef') HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toUpperCase().charCodeAt(0)] = parseInt(c, 16);
+
+/**
+ * Whether the `\\u00XX` at `at` stands for a character a key can hold. Read from the bytes,
+ * no string: escaped text (pdfjs-dist's source maps) holds one every few bytes.
+ */
 function escapesKeyCharacter(buf: Buffer, at: number): boolean {
-  const code = parseInt(buf.toString('latin1', at + 4, at + 6), 16);
-  return code < 128 && KEY_CHARACTER[code] === 1;
+  if (at + 6 > buf.length) return false;
+  const high = HEX_VALUE[buf[at + 4]!]!;
+  const low = HEX_VALUE[buf[at + 5]!]!;
+  return high < 8 && low < 16 && KEY_CHARACTER[(high << 4) | low] === 1;
 }
 
 /**
@@ -140,7 +149,7 @@ export interface DetectorOptions {
 export class Detector {
   private readonly prepared: PreparedRule[];
   private readonly reach: number;
-  /** Finds every prepared rule's literals, then ESCAPE's, in the outermost layer; null: JavaScript does. */
+  /** Finds every prepared rule's literals, then ESCAPE's, then the rules' UTF-16 literals, in the outermost layer; null: JavaScript does. */
   private readonly pass: ScanPass | null;
 
   constructor(
@@ -154,7 +163,9 @@ export class Detector {
     }));
     this.reach = Math.max(0, ...rules.map((r) => r.reach));
     const nativeFrom = options.nativeFrom ?? NATIVE_FROM;
-    this.pass = nativeFrom === Infinity ? null : ScanPass.for([...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal], nativeFrom);
+    const literals = [...this.prepared.flatMap((p) => p.finders.map((f) => f.literal)), ESCAPE.literal];
+    const utf16 = this.prepared.flatMap((p) => p.utf16.map((f) => f.literal));
+    this.pass = nativeFrom === Infinity ? null : ScanPass.for(literals, utf16, nativeFrom);
   }
 
   /**
@@ -206,8 +217,8 @@ export class Detector {
       const blocks = findBase64Blocks(buf, MIN_BASE64_CHARS, pass?.samples);
       if (blocks.length > 0) this.inBlocks(buf, blocks, depth, midway, hits);
     }
-    if (nul) hits = hits.concat(this.inUtf16(buf));
     const escape = pass ? pass.finders[k]! : ESCAPE;
+    if (nul) hits = hits.concat(this.inUtf16(buf, pass?.finders.slice(k + 1)));
     if (escape.next(buf, 0) !== -1) hits = hits.concat(this.behindEscapes(buf, escape));
     return hits.length > 1 ? unique(hits) : hits;
   }
@@ -296,12 +307,13 @@ export class Detector {
     return { rule: h.rule, key: h.key, confidence: h.confidence, at: text.offsetOf(char), encoding: [encoding, ...h.encoding], hidden: { start: block.start, end: block.end } };
   }
 
-  /** Keys in UTF-16 wherever it is (after binary, between UTF-8, without a byte-order mark): decoded around each literal. */
-  private inUtf16(buf: Buffer): Hit[] {
+  /** Keys in UTF-16 wherever it is (after binary, between UTF-8, without a byte-order mark): decoded around each literal. `found`: the native pass's hits of every rule's UTF-16 literals. */
+  private inUtf16(buf: Buffer, found?: Finder[]): Hit[] {
     const out: Hit[] = [];
+    let k = 0;
     for (const p of this.prepared) {
       const reach = p.rule.reach;
-      for (const finder of p.utf16) {
+      for (const finder of found ? found.slice(k, (k += p.utf16.length)) : p.utf16) {
         for (let at = finder.next(buf, 0); at !== -1; at = finder.next(buf, at + 1)) {
           // The literal's first code unit starts at `at` in little-endian text, a byte earlier in big-endian.
           // ASCII reads the same both ways; little-endian (what Windows writes) is tried first.

@@ -136,14 +136,11 @@ function wraps(buf: Buffer, seg: Segment): boolean {
   if (buf[seg.end - 1] === EQUALS) return false;
   if (charCount(seg) % 4 === 0) return true;
   if (seg.escapes > 0) return false;
-  // Native searches: a line of plain base64 (megabytes, in bundles) holds neither.
-  return joinAligned(buf, seg, DASH) || joinAligned(buf, seg, UNDERSCORE);
-}
-
-/** Whether `seg` holds `join` with whole quartets after it. */
-function joinAligned(buf: Buffer, seg: Segment, join: number): boolean {
-  for (let i = buf.indexOf(join, seg.start); i !== -1 && i < seg.end; i = buf.indexOf(join, i + 1)) {
-    if ((seg.end - i - 1) % 4 === 0) return true;
+  // A `-` or `_` with whole quartets after it: only every fourth byte from the end can be one.
+  // Read here, not by native searches: a subarray per segment cost more than the bytes on the
+  // system trees, and a search from the segment's start went on to the end of the buffer.
+  for (let i = seg.end - 1; i >= seg.start; i -= 4) {
+    if (buf[i] === DASH || buf[i] === UNDERSCORE) return true;
   }
   return false;
 }

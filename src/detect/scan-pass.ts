@@ -1,9 +1,9 @@
 // The outermost layer's searches in one native pass (scan-pass.wat, WebAssembly SIMD): the
-// first NUL, every start of each literal, and where base64 sampling would stop. In
-// JavaScript these were five passes over every byte read: four memchr-driven searches and
-// the sampling loop (bench/README.md, "One native pass"). Decoded layers, the UTF-16 search,
-// small chunks and what the pass cannot take (too many or too long literals, too large a
-// chunk, lists that fill) keep the searches in JavaScript, which give the same answers.
+// first NUL, every start of each literal (the UTF-16 ones from the first NUL on), and where
+// base64 sampling would stop. In JavaScript these were six passes over every byte read: five
+// memchr-driven searches and the sampling loop (bench/README.md, "One native pass"). Decoded
+// layers, small chunks and what the pass cannot take (too many or too long literals, too large
+// a chunk, lists that fill) keep the searches in JavaScript, which give the same answers.
 import { SCAN_PASS_WASM } from './scan-pass-wasm.js';
 
 /** What finds a literal: LiteralFinder, or the hits the pass found. */
@@ -21,7 +21,7 @@ export interface SamplePoints {
 /** The pass's findings on one chunk. */
 export interface PassResult {
   nul: number;
-  /** One Finder per literal, in the order given to ScanPass.for. */
+  /** One Finder per literal, in the order given to ScanPass.for, then those with a NUL. */
   finders: Finder[];
   samples: SamplePoints;
 }
@@ -42,7 +42,10 @@ const PAGE = 65536;
 
 /** Where the hits and runs of a chunk of `len` bytes go, after it and its zeros. */
 function layout(len: number) {
-  const hitCap = (len >> 4) + 64;
+  // Room for `\u00` every 4 bytes (source maps of escaped text: pdfjs-dist's hold one in 8
+  // bytes, and a list that filled sent the whole chunk back to JavaScript, 29 ms each). Only
+  // the pages written to are memory the process holds.
+  const hitCap = (len >> 2) + 64;
   // Each run holds STRIDE + 1 bytes and a byte not in it: this many always fit.
   const runCap = Math.floor(len / (STRIDE + 2)) + 2;
   const hitsAt = (DATA + len + PADDING + 15) & ~15;
@@ -129,12 +132,14 @@ export class ScanPass {
 
   private constructor(
     private readonly literals: Buffer[],
+    withNul: number,
     private readonly minBytes: number,
   ) {
     this.none = literals.map(() => NO_HITS);
     this.table = new Uint8Array(4 + 48 * literals.length);
     const view = new DataView(this.table.buffer);
-    view.setUint32(0, literals.length, true);
+    view.setUint16(0, literals.length - withNul, true);
+    view.setUint16(2, literals.length, true);
     literals.forEach((lit, k) => {
       const at = 4 + 48 * k;
       this.table.fill(lit[0]!, at, at + 16);
@@ -144,11 +149,17 @@ export class ScanPass {
     });
   }
 
-  /** A pass for these literals over chunks of at least `minBytes`, or null where it cannot take the literals. */
-  static for(literals: Buffer[], minBytes: number): ScanPass | null {
-    // A NUL in a literal would match the zeros after the chunk.
-    if (literals.length > LITERALS || literals.some((l) => l.length === 0 || l.length > LITERAL_BYTES || l.includes(0))) return null;
-    return new ScanPass(literals, minBytes);
+  /**
+   * A pass for these literals, and for `withNul`'s (UTF-16 text's) where a chunk holds a NUL,
+   * over chunks of at least `minBytes`; or null where it cannot take the literals.
+   */
+  static for(literals: Buffer[], withNul: Buffer[], minBytes: number): ScanPass | null {
+    const all = [...literals, ...withNul];
+    // A literal ending in a NUL would match the zeros after the chunk; one without a NUL, in
+    // text looked at only from the first NUL on, would be missed before it.
+    if (all.length > LITERALS || all.some((l) => l.length === 0 || l.length > LITERAL_BYTES || l.at(-1) === 0)) return null;
+    if (literals.some((l) => l.includes(0)) || withNul.some((l) => !l.includes(0))) return null;
+    return new ScanPass(all, withNul.length, minBytes);
   }
 
   /**

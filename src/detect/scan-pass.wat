@@ -6,9 +6,12 @@
 ;;   [0, 4)        out: the first NUL's offset, or -1
 ;;   [4, 8)        out: hits written
 ;;   [8, 12)       out: runs written
-;;   [12, 16)      in: how many literals (at most LITERALS in scan-pass.ts)
+;;   [12, 14)      in: how many literals are looked for before the first NUL
+;;   [14, 16)      in: how many from the first NUL on (at most LITERALS in scan-pass.ts): those
+;;                 after the first count hold a NUL (UTF-16), so none starts before the byte
+;;                 before the first NUL, and text without a NUL never pays for them
 ;;   [16, 16+48k)  in, literal k (k < 8): its first byte in 16 lanes, its last byte in 16 lanes, then
-;;                 its length (i32) and its bytes (at most 12)
+;;                 its length (i32) and its bytes (at most 12; the last not a NUL)
 ;;   [1024, +len)  in: the chunk, followed by 256 zero bytes (the caller writes them): vectors
 ;;                 read past the end see NULs, which are neither literals' bytes nor base64
 ;;   hits          out: (offset << 3 | k) for each whole literal k, in order of offset per k
@@ -58,7 +61,7 @@
     (local $nibble v128) (local $byLow v128) (local $byHigh v128) (local $zeros i64)
     (local $lo i64) (local $hi i64) (local $m i64) (local $inRun i32) (local $t i64) (local $base i32)
     (local.set $nul (i32.const -1))
-    (local.set $lits (i32.load (i32.const 12)))
+    (local.set $lits (i32.load16_u (i32.const 12)))
     (local.set $at (i32.const 1024))
     (local.set $end (i32.add (i32.const 1024) (local.get $len)))
     (local.set $nibble (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
@@ -91,7 +94,10 @@
                     (i64.or
                       (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (v128.const i64x2 0 0)))) (i64.const 32))
                       (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (v128.const i64x2 0 0)))) (i64.const 48)))))
-                (local.set $nul (i32.add (i32.sub (local.get $at) (i32.const 1024)) (i32.wrap_i64 (i64.ctz (local.get $m)))))))))
+                (local.set $nul (i32.add (i32.sub (local.get $at) (i32.const 1024)) (i32.wrap_i64 (i64.ctz (local.get $m)))))))
+            ;; From the block holding the first NUL, or the one before when it is the next block's first byte.
+            (if (i32.or (i32.ge_s (local.get $nul) (i32.const 0)) (i32.eqz (i32.load8_u offset=64 (local.get $at))))
+              (then (local.set $lits (i32.load16_u (i32.const 14)))))))
 
         ;; Literals: first and last byte compared in every lane, all literals' matches gathered in
         ;; one vector; where any, each literal's are taken again and the rest of its bytes checked.

@@ -12,7 +12,7 @@ import { Detector } from '../../src/detect/detector.js';
 import { compileRule } from '../../src/detect/rules.js';
 import { loadBuiltinRules } from '../../src/detect/rule-files.js';
 import { ScanPass } from '../../src/detect/scan-pass.js';
-import { findBase64Blocks } from '../../src/detect/encodings.js';
+import { findBase64Blocks, utf16Needle } from '../../src/detect/encodings.js';
 import { FileScanner } from '../../src/scan/read-file.js';
 import { compiledSource, OUT } from '../../scripts/wat.js';
 import { makeV1Key, makeV2Key } from '../support/keys.js';
@@ -21,7 +21,9 @@ const rules = (await loadBuiltinRules()).map(compileRule);
 const native = new Detector(rules, { nativeFrom: 0 });
 const plain = new Detector(rules, { nativeFrom: Infinity });
 const LITERALS = ['sfk_', '-sf', '\\u00'].map((s) => Buffer.from(s, 'latin1'));
-const pass = ScanPass.for(LITERALS, 0)!;
+/** Looked for from the first NUL on. */
+const WITH_NUL = ['sfk_', '-sf'].map(utf16Needle);
+const pass = ScanPass.for(LITERALS, WITH_NUL, 0)!;
 
 /** SAMPLE_BYTE in encodings.ts: base64's standard alphabet and `\`. */
 const SAMPLE = /[A-Za-z0-9+/\\]/;
@@ -46,7 +48,7 @@ function checkPass(buf: Buffer): void {
   const result = pass.run(buf);
   expect(result).not.toBeNull();
   expect(result!.nul).toBe(buf.indexOf(0));
-  LITERALS.forEach((literal, k) => {
+  [...LITERALS, ...WITH_NUL].forEach((literal, k) => {
     const found: number[] = [];
     const finder = result!.finders[k]!;
     for (let i = finder.next(buf, 0); i !== -1; i = finder.next(buf, i + 1)) found.push(i);
@@ -63,7 +65,8 @@ function sameFindings(buf: Buffer, part?: { from: number; to: number; midway: bo
 
 /** Pieces that matter to the pass: its literals, their halves, NULs, base64, `\/`, `-_` and text. */
 const piece = fc.oneof(
-  fc.constantFrom('sfk_', '-sf', '\\u00', '\\u0041', 'sf', 'k_', 'fk_', '-s', '\\u0', '\0', '\\/', '-', '_', ' ', '\n', '=', 'sfk_sfk_', '-sf-sf'),
+  fc.constantFrom('sfk_', '-sf', '\\u00', '\\u0041', '\\u004', '\\u00 4', '\\u005F', 'sf', 'k_', 'fk_', '-s', '\\u0', '\0', '\\/', '-', '_', ' ', '\n', '=', 'sfk_sfk_', '-sf-sf'),
+  fc.constantFrom('s\0f\0k\0_', '-\0s\0f', 'k\0_', '-\0s', 's\0f\0k\0_\0', '\0-\0s\0f\0'),
   fc.stringMatching(/^[A-Za-z0-9+/]{1,60}$/),
   fc.stringMatching(/^[ -~]{1,20}$/),
   fc.uint8Array({ minLength: 1, maxLength: 20 }).map((b) => Buffer.from(b).toString('latin1')),
@@ -85,7 +88,7 @@ describe('the native pass', () => {
   });
 
   it('finds each literal, NUL and base64 run at every offset near its vectors and grid', () => {
-    for (const what of ['sfk_', '-sf', '\\u00', '\0', 'A'.repeat(25), 'A'.repeat(24), 'Ab+/\\'.repeat(6)]) {
+    for (const what of ['sfk_', '-sf', '\\u00', '\0', 's\0f\0k\0_', '-\0s\0f', '-\0s\0f\0\0-\0s\0f', 'A'.repeat(25), 'A'.repeat(24), 'Ab+/\\'.repeat(6)]) {
       for (let at = 0; at < 200; at++) {
         for (const filler of [' ', '-']) {
           const buf = Buffer.from(filler.repeat(at) + what + filler.repeat(7), 'latin1');
@@ -101,7 +104,12 @@ describe('the native pass', () => {
   });
 
   it('gives the chunk back to JavaScript when its list of hits fills', () => {
-    expect(pass.run(Buffer.from('sfk_'.repeat(1 << 16), 'latin1'))).toBeNull();
+    expect(pass.run(Buffer.from('-sf'.repeat(1 << 16), 'latin1'))).toBeNull();
+  });
+
+  it('keeps a chunk of escapes, one every 4 bytes, in its list', () => {
+    checkPass(Buffer.from('\\u00'.repeat(1 << 14), 'latin1'));
+    checkPass(Buffer.from('\\u0041\\u00'.repeat(1 << 12), 'latin1'));
   });
 });
 
@@ -139,6 +147,7 @@ describe('the detector with the native pass', () => {
     Buffer.from(Buffer.from(key).toString('base64')).toString('base64'),
     Buffer.from(key).toString('hex'),
     key.replace(/[a-z0-9]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+    key.replace(/[A-Za-z0-9_]/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`),
     JSON.stringify({ v: Buffer.from(`k=${key}`).toString('base64') }).replaceAll('/', '\\/'),
     Buffer.from(key, 'utf16le').toString('latin1'),
   ];
