@@ -12,7 +12,8 @@ import { cellCorrelations } from '../../src/ocr/glyphs.js';
 import { decode } from '../../src/ocr/preprocess.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rule: { type: 'string', default: 'v1' } } });
-interface Entry { file: string; keyFont: string; keys: { ruleId: string; key: string; box: { x: number; y: number; width: number; height: number } }[] }
+// The wild sets name the font in `variant` (`editor Fira Code 13px …`).
+interface Entry { file: string; keyFont?: string; variant?: string; keys: { ruleId: string; key: string; box: { x: number; y: number; width: number; height: number } }[] }
 const MONOSPACED = /Mono|Code|Inconsolata/;
 const same: number[] = [];
 const different: number[] = [];
@@ -21,7 +22,7 @@ for (const dir of positionals) {
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { images: Entry[] };
   for (const e of manifest.images) {
     const keys = e.keys.filter((k) => k.ruleId.endsWith(values.rule!));
-    if (!keys.length || !MONOSPACED.test(e.keyFont)) continue;
+    if (!keys.length || !MONOSPACED.test(e.keyFont ?? e.variant ?? '')) continue;
     const decoded = await decode(await readFile(join(dir, e.file)));
     if (!decoded.ok) continue;
     for (const { key, box } of keys) {
@@ -43,6 +44,6 @@ for (const dir of positionals) {
   }
 }
 const at = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.floor(p * (a.length - 1))]!.toFixed(3);
-console.log(`same character: ${same.length} pairs, 1st percentile ${at(same, 0.01)}, 5th ${at(same, 0.05)}, median ${at(same, 0.5)}`);
+console.log(`same character: ${same.length} pairs, min ${at(same, 0)}, 0.1th percentile ${at(same, 0.001)}, 1st percentile ${at(same, 0.01)}, 5th ${at(same, 0.05)}, median ${at(same, 0.5)}`);
 console.log(`different: ${different.length} pairs, median ${at(different, 0.5)}, 99th percentile ${at(different, 0.99)}, 99.9th ${at(different, 0.999)}, max ${at(different, 1)}`);
 console.log('highest different pairs:', [...worst.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([p, c]) => `${p} ${c.toFixed(3)}`).join(', '));

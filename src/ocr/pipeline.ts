@@ -604,18 +604,31 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (!sub.syms.length || !sub.cells.length) return false;
   const cells = [...sub.cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
   const c = cells[cells.length >> 1]!;
-  const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
   const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
   let named = false;
-  for (const target of GLYPH_TARGETS) {
-    const png = await toPng(cut, Math.min(8, Math.max(1, target / c.height)), 12);
-    if (dump) await dump(`glyph${sub.i}_t${target}`, png);
-    const words = await read(worker, png, { psm: '10', choices: true, whitelist: allowed });
-    const choices = words.flatMap((w) => w.symbols.flatMap((x) => x.choices));
-    if (choices.some((x) => x.ch === sub.ch)) return false;
-    if (choices.length) named = true;
+  for (const choices of readAlone(worker, grey, c, allowed, dump && ((t, png) => dump(`glyph${sub.i}_t${t}`, png)))) {
+    const got = await choices;
+    if (got.some((x) => x.ch === sub.ch)) return false;
+    if (got.length) named = true;
   }
   return named;
+}
+
+/**
+ * The glyph in cell `c` read alone (PSM 10) with only `allowed` characters, at
+ * each of GLYPH_TARGETS in turn (lazily: a caller may stop after the first):
+ * each read's choices, none when nothing was read.
+ */
+function* readAlone(worker: () => Worker, grey: Grey, c: Box, allowed: string, dump?: (target: number, png: Buffer) => Promise<void>): Generator<Promise<{ ch: string; conf: number }[]>> {
+  const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+  for (const target of GLYPH_TARGETS) {
+    yield (async () => {
+      const png = await toPng(cut, Math.min(8, Math.max(1, target / c.height)), 12);
+      if (dump) await dump(target, png);
+      const words = await read(worker, png, { psm: '10', choices: true, whitelist: allowed });
+      return words.flatMap((w) => w.symbols.flatMap((x) => x.choices));
+    })();
+  }
 }
 
 /**
@@ -828,6 +841,75 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   // hex digits (4/d, 6/b, 5/b) the same way in every view with high
   // confidence, so no agreement between readings proves a v1 reading.
   return { ruleId: 'spreeflo-api-key-v1', key, confidence: 'low', box: { ...box, width: Math.round(box.width + (3 + dc.length) * charW) } };
+}
+
+/**
+ * Digits of a v1 key a `0` contests that are read alone, at most this many per
+ * key (the most contested first): two reads of one glyph each, a few tens of ms.
+ */
+const V1_ZERO_CHECKS = 4;
+/** An LSTM alternative `0` at this confidence or more contests a digit (a `0` read `6` offered `0` at 62-73). */
+const V1_RIVAL_CONF = 50;
+
+/**
+ * The LSTM misreads a small `0` (11-13 px, a dot or slash inside in some
+ * fonts) as `6`, `d`, `b`, `f` or `8` in every view of its line, offering `0`
+ * only as an alternative: on the v1 keys of the 12 shared sets its readings
+ * made a `0` something else 112 times, and something else a `0` 15 times.
+ * Read alone, out of its line's context, the glyph comes out `0` (as
+ * glyphContradicts found for v2 keys). So a digit of the voted key that some
+ * reading contests with a `0` (the legacy engine's reading, or an LSTM reading
+ * or alternative at V1_RIVAL_CONF or more) is read alone in its cell, with
+ * only the key's digit and the readings' other digits there allowed; when
+ * every read that names a glyph names `0` first, the digit becomes `0`. Only
+ * towards `0`: a `0` read alone is itself misread (`8`, DejaVu Sans Mono 11 px
+ * after q50). The key stays `low` either way.
+ */
+async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
+  if (!found) return found;
+  const hex = [...found.key.slice(0, 32)];
+  const agree = (v: V1Read) => v.syms.filter((sym, i) => toHex(top(sym)) === hex[i]).length;
+  // Aligned on the LSTM's 32-digit reading nearest the key (a legacy reading's boxes are
+  // coarser), only when it is the key give or take a few digits, as in settleV1.
+  const ref = readings.filter((v) => !v.legacy && v.exact).sort((a, b) => agree(b) - agree(a))[0];
+  if (!ref || agree(ref) < 28) return found;
+  const aligned = readings.map((v) => (v.syms === ref.syms ? v.syms : alignTo(ref.syms, v.run)));
+  const pitch = boxOf(ref.syms).width / 32;
+  const contested: { i: number; rivals: Set<string>; strength: number }[] = [];
+  for (let i = 0; i < 32; i++) {
+    if (hex[i] === '0') continue;
+    const rivals = new Set<string>();
+    let strength = 0;
+    aligned.forEach((r, j) => {
+      const choices = readings[j]!.legacy ? (r[i]?.choices.slice(0, 1) ?? []) : (r[i]?.choices.filter((c) => c.conf >= V1_RIVAL_CONF) ?? []);
+      for (const c of choices) {
+        const h = toHex(c.ch);
+        if (h === null || h === hex[i]) continue;
+        rivals.add(h);
+        if (h === '0') strength = Math.max(strength, c.conf);
+      }
+    });
+    if (rivals.has('0')) contested.push({ i, rivals, strength });
+  }
+  let changed = false;
+  for (const { i, rivals } of contested.sort((a, b) => b.strength - a.strength).slice(0, V1_ZERO_CHECKS)) {
+    // The middle one of the LSTM readings' cells, none much wider than the key's pitch:
+    // a reading's box may span two glyphs and the line around them (wild-607 rotated-009).
+    const cells = aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5).sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
+    const cell = cells[cells.length >> 1];
+    if (!cell) continue;
+    const firsts: string[] = [];
+    for (const choices of readAlone(worker, grey, cell, [hex[i], ...rivals].join(''))) {
+      const first = (await choices)[0]?.ch;
+      if (first) firsts.push(first);
+    }
+    if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${hex[i]}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
+    if (firsts.length && firsts.every((ch) => ch === '0')) {
+      hex[i] = '0';
+      changed = true;
+    }
+  }
+  return changed ? { ...found, key: hex.join('') + found.key.slice(32) } : found;
 }
 
 /**
@@ -1104,7 +1186,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${syms.map((x) => (ALNUM.test(top(x)) ? top(x) : '')).join('')}`, confidence: 'low', box: boxOf(syms) });
       }
     }
-    const v1 = settleV1(v1Readings, grey);
+    const v1 = await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
     else if (partial1) {
