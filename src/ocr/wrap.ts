@@ -112,15 +112,20 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     return x;
   };
   /**
-   * A word's height as its line's: the median of its row's words with text,
+   * A word's height as its line's: the tallest of its row's words with text
+   * (none taller than 1.5 times their median: a bubble's edge read `I`),
    * when that is taller. A key wrapped right after its `s` leaves a head as
    * tall as an `s` (wild-2311 wrapped-008, Inconsolata 18 px: `s` 21 px high
    * on a row of 29-37, `fk_…` below it 37), and the pitch and size tests
-   * below, made in heights of that glyph, then found no next line.
+   * below, made in heights of that glyph, then found no next line. Not the
+   * median: a row of short words (`the old one was s`, 19-25 px, wild-2607
+   * wrapped-002, DejaVu Sans Mono 15 px) has it at 19, and the next line,
+   * `fk_c8…` with its `_` and capitals 33 px, was then too tall.
    */
   const lineHeight = (i: number): number => {
     const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!)).sort((a, b) => a - b);
-    return Math.max(height(words[i]!), hs[hs.length >> 1]!);
+    const median = hs[hs.length >> 1]!;
+    return Math.max(height(words[i]!), ...hs.filter((h) => h <= 1.5 * median));
   };
   /** Words starting the line below word i, at or left of its start and not left of `left`; the nearest first. */
   const below = (i: number, left: number): number[] => {

@@ -61,6 +61,14 @@ describe('findJoins', () => {
     expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([74, 96, 123]);
   });
 
+  it('a head on a row of short words: the next line, with its `_` and capitals, is not too tall', () => {
+    // wild-2607 wrapped-002 (chat bubble, DejaVu Sans Mono 15 px): `the old one was s`, 19-25 px, then `fk_…` 33 px.
+    const words = [word('Tom', 1062, 256, 1110, 275, 4), word('the', 1063, 290, 1111, 315, 5), word('old', 1122, 290, 1165, 315, 5), word('one', 1178, 296, 1231, 315, 5), word('was', 1243, 296, 1300, 315, 5), word('s', 1312, 296, 1325, 315, 5), word('fk_c8J47TIYdDFL', 1065, 334, 1333, 367, 6), word('xDgUmBgd6gFHPMG', 1064, 378, 1333, 409, 7), word('ivaOupYz4', 1064, 422, 1224, 449, 8), word('thanks', 1235, 422, 1335, 447, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!).toHaveLength(4);
+  });
+
   it('a table border read as `=` beside a head does not keep it from ending its line', () => {
     // wild-607 wrapped-003 (table cell, Roboto 15 px): the next column's date is 2 heights away.
     const words = [word('CRM', 40, 61, 80, 78, 2), word('sTk_W6HaMZu9wWaROhidAqOLTwhgh', 199, 61, 478, 78, 2), word('=', 484, 66, 492, 72, 2), word('2025-03-09', 520, 61, 610, 78, 2), word('MS2Wf3Gurxv', 199, 84, 300, 101, 3)];
