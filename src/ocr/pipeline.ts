@@ -437,13 +437,45 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
       dcSure = false;
     }
     const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    const valid = /^([1-9]|1[0-9]|2[0-4])$/.test(dc);
     // A data centre under a cover (a pointer over `-sf12` read `-sf{`, wild-2417
-    // occluded-003): 32 hex digits and `-sf` as written are a key's start nothing else makes.
-    const covered = dcCovered && dc === '' && plain && hex.length >= 32;
-    if (!covered && !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
+    // occluded-003), or read as no data centre (`-sfo"` for `-sf9` in every view,
+    // id-2605 013, a dark docs page): 32 hex digits and `-sf` as written are a
+    // key's start nothing else makes.
+    const covered = dcCovered && !valid && plain && hex.length >= 32;
+    if (!covered && !valid) continue;
+    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
   }
   return hits;
+}
+
+/**
+ * A v1 key with a cover at its end (a `Copy` tooltip at the field's edge, a
+ * pointer): the cover's glyphs are read inside the key's run, between 24 or
+ * more hex digits and the suffix, so the hex right before `-sf` is shorter
+ * than PARTIAL_V1_MIN and no rule took it. wild-2604 occluded-000 (a pointer:
+ * `c5c4…0cdIer>4-sf3`), wild-2417 occluded-010 (`…cf881Copy38-sT5`), both
+ * unflagged; a pointer read as a space (wild-606 occluded-010, `…386e0f 17-sf14`).
+ * The suffix as written (`-s` and `f`, or Liberation Mono's `T`)
+ * after a cover holding something that is not hex; or, when the cover hides
+ * the `-s` too, its text run into the key (letters not hex, then `f<dc>`:
+ * wild-2607 occluded-007, `…ca80ecoryf12`). Hex noise (`<32 hex>-<4 hex>`)
+ * has neither an `s` nor letters past `f`.
+ */
+const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
+
+/** The hex digits and data centre of a v1 key read with a cover inside its run (COVERED_V1), as a partial reading. */
+export function coveredV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return null;
+  let best: V1Hit | null = null;
+  for (const m of text.matchAll(COVERED_V1)) {
+    const [, hex, coverBeforeSuffix, coverOverDash, dc] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (!/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') || !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
+    const syms = seq.slice(m.index, m.index + hex.length).slice(-32);
+    if (syms.length > (best?.syms.length ?? 0)) best = { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
+  }
+  return best;
 }
 
 /** Edit-distance alignment of a reading onto a 36-symbol reference: per reference position, the symbol aligned to it (or none). */
@@ -1014,7 +1046,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      for (const hit of findV1(seq, PARTIAL_V1_MIN, true)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      const covered = coveredV1(seq);
+      for (const hit of [...findV1(seq, PARTIAL_V1_MIN, true), ...(covered ? [covered] : [])]) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
