@@ -6,7 +6,7 @@ import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.j
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
-import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
+import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
 import { NO_TEXT } from '../formats/image-header.js';
@@ -101,6 +101,37 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
     if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
   }
   return false;
+}
+
+/**
+ * The last resort, for a picture no rule flagged: key characters after an
+ * `sfk`-like start, at least this many on its line (words at gaps under 1.2
+ * heights), a digit or a capital inside a word among them (prose after `six`
+ * or `Stk` has neither). wild-2417 occluded-011 (Inconsolata 16 px, a
+ * selection over 20 characters): the page pass read `sfk` `RtvUR|`, then
+ * nothing until the key's last 12; no region, so no close-up, and the picture
+ * was not flagged. Five: what was read there.
+ */
+export const LAST_RESORT_MIN = 5;
+const PREFIX_AT_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${SFK_SPLIT.source}|${SFK_LIKE.source})`);
+
+/** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it: what was read, as a `low` key. */
+export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const m = w.text.match(PREFIX_AT_WORD);
+    if (!m) continue;
+    const h = w.box.y1 - w.box.y0;
+    let after = w.text.slice(m.index! + m[0].length);
+    let box = w.box;
+    for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+      after += ` ${words[j]!.text}`;
+      box = union(box, words[j]!.box);
+    }
+    const chars = after.replace(/[^A-Za-z0-9]/g, '');
+    if (chars.length >= LAST_RESORT_MIN && /[0-9]|[A-Za-z0-9][A-Z]/.test(after)) return { key: `sfk_${chars.slice(0, 36)}`, box };
+  }
+  return null;
 }
 
 interface Region { x: number; y: number; w: number; h: number }
@@ -1144,6 +1175,20 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       // Flagged as what was read of it: its hex, `-sf`, its data centre.
       const hit = partial1 as V1Hit;
       lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
+    }
+  }
+  if (!found.size && !lows.length) {
+    // Nothing flagged: anything key-shaped in the page reading still is, as read
+    // (a missed key must not be silent; a negative flagged `low` is allowed).
+    const start = keyShapedStart(page);
+    if (start) {
+      const b = toOrigPage(start.box);
+      lows.push({ ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) } });
+    }
+    for (const seq of pageSeqs) {
+      if (lows.length) break;
+      const hit = [...findV1(seq, PARTIAL_V1_MIN, true).filter((x) => x.plain), ...[coveredV1(seq)].filter((x) => x !== null)][0];
+      if (hit) lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
     }
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;

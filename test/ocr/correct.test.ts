@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, findRegions, findV1, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -324,6 +324,32 @@ describe('keys split or cut by what is drawn over them', () => {
     // Over the dash, only a cover run into the key: not prose after a hash.
     expect(coveredV1(line(`${hex} of jf12`))).toBeNull();
     expect(coveredV1(line(`${hex.slice(0, 27)}Copy-sf30`))).toBeNull();
+  });
+});
+
+describe('the last resort: something key-shaped in the page reading', () => {
+  // Words of one line, 10 px a glyph, 14 px tall, one glyph's gap between them.
+  const words = (...texts: string[]) => {
+    let x = 0;
+    return texts.map((text) => {
+      const w = { text, conf: 90, box: { x0: x, y0: 0, x1: x + 10 * text.length, y1: 14 }, symbols: [], line: 0 };
+      x = w.box.x1 + 10;
+      return w;
+    });
+  };
+
+  it(`flags an \`sfk\`-like start with ${LAST_RESORT_MIN}+ key characters after it`, () => {
+    // wild-2417 occluded-011: a selection over the key, read `sfk` `RtvUR|`, then nothing.
+    expect(keyShapedStart(words('Bearer', 'sfk', 'RtvUR|'))?.key).toBe('sfk_RtvUR');
+    expect(keyShapedStart(words('KEY="sftk_a8Qz2'))?.key).toBe('sfk_a8Qz2');
+  });
+
+  it('not prose after `six` or `Stk`, nor a start inside a word, nor too few characters', () => {
+    expect(keyShapedStart(words('six', 'of', 'them', 'were'))).toBeNull();
+    expect(keyShapedStart(words('Stk', 'Sales', 'Team'))).toBeNull();
+    expect(keyShapedStart(words('Tasks', 'Done2'))).toBeNull();
+    expect(keyShapedStart(words('sfk_', 'Rt4U'))).toBeNull();
+    expect(keyShapedStart(words('Settings', '>', 'API', 'Keys'))).toBeNull();
   });
 });
 
