@@ -107,7 +107,8 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
  * The last resort, for a picture no rule flagged: key characters after an
  * `sfk`-like start, at least this many on its line (words at gaps under 1.2
  * heights), a digit or a capital inside a word among them (prose after `six`
- * or `Stk` has neither). wild-2417 occluded-011 (Inconsolata 16 px, a
+ * or `Stk` has neither), and not a mask (half as many different characters as it is
+ * long, as partialV2 asks). wild-2417 occluded-011 (Inconsolata 16 px, a
  * selection over 20 characters): the page pass read `sfk` `RtvUR|`, then
  * nothing until the key's last 12; no region, so no close-up, and the picture
  * was not flagged. Five: what was read there.
@@ -129,7 +130,8 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
       box = union(box, words[j]!.box);
     }
     const chars = after.replace(/[^A-Za-z0-9]/g, '');
-    if (chars.length >= LAST_RESORT_MIN && /[0-9]|[A-Za-z0-9][A-Z]/.test(after)) return { key: `sfk_${chars.slice(0, 36)}`, box };
+    // (A mask read as letters repeats a few, as partialV2 tells it: wild-2603 occluded-003's `sfk_SoyNeseeseeser…`.)
+    if (chars.length >= LAST_RESORT_MIN && /[0-9]|[A-Za-z0-9][A-Z]/.test(after) && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
   }
   return null;
 }

@@ -350,6 +350,8 @@ describe('the last resort: something key-shaped in the page reading', () => {
     expect(keyShapedStart(words('Tasks', 'Done2'))).toBeNull();
     expect(keyShapedStart(words('sfk_', 'Rt4U'))).toBeNull();
     expect(keyShapedStart(words('Settings', '>', 'API', 'Keys'))).toBeNull();
+    // A masked key, its mask read as letters (wild-2603 occluded-003).
+    expect(keyShapedStart(words(':Bearer', 'sfk_SoyNeseeseeserecsesees(C3g"'))).toBeNull();
   });
 });
 
