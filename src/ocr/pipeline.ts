@@ -511,6 +511,11 @@ export function coveredV1(seq: PSym[]): V1Hit | null {
   return best;
 }
 
+/** A v1 key that cannot be completed, flagged as what was read of it: its hex, `-sf`, its data centre. */
+function partialV1Candidate(hit: V1Hit): ImageCandidate {
+  return { ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) };
+}
+
 /** Edit-distance alignment of a reading onto a 36-symbol reference: per reference position, the symbol aligned to it (or none). */
 export function alignTo(ref: PSym[], r: PSym[]): (PSym | undefined)[] {
   const n = ref.length;
@@ -1173,11 +1178,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const v1 = settleV1(v1Readings, grey);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
-    else if (partial1) {
-      // Flagged as what was read of it: its hex, `-sf`, its data centre.
-      const hit = partial1 as V1Hit;
-      lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
-    }
+    else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
   }
   if (!found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
@@ -1190,7 +1191,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     for (const seq of pageSeqs) {
       if (lows.length) break;
       const hit = [...findV1(seq, PARTIAL_V1_MIN, true).filter((x) => x.plain), ...[coveredV1(seq)].filter((x) => x !== null)][0];
-      if (hit) lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
+      if (hit) lows.push(partialV1Candidate(hit));
     }
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
