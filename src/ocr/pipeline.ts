@@ -6,7 +6,7 @@ import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.j
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
-import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
+import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
 import { NO_TEXT } from '../formats/image-header.js';
@@ -101,6 +101,39 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
     if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
   }
   return false;
+}
+
+/**
+ * The last resort, for a picture no rule flagged: key characters after an
+ * `sfk`-like start, at least this many on its line (words at gaps under 1.2
+ * heights), a digit or a capital inside a word among them (prose after `six`
+ * or `Stk` has neither), and not a mask (half as many different characters as it is
+ * long, as partialV2 asks). wild-2417 occluded-011 (Inconsolata 16 px, a
+ * selection over 20 characters): the page pass read `sfk` `RtvUR|`, then
+ * nothing until the key's last 12; no region, so no close-up, and the picture
+ * was not flagged. Five: what was read there.
+ */
+export const LAST_RESORT_MIN = 5;
+const PREFIX_AT_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${SFK_SPLIT.source}|${SFK_LIKE.source})`);
+
+/** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it: what was read, as a `low` key. */
+export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const m = w.text.match(PREFIX_AT_WORD);
+    if (!m) continue;
+    const h = w.box.y1 - w.box.y0;
+    let after = w.text.slice(m.index! + m[0].length);
+    let box = w.box;
+    for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+      after += ` ${words[j]!.text}`;
+      box = union(box, words[j]!.box);
+    }
+    const chars = after.replace(/[^A-Za-z0-9]/g, '');
+    // (A mask read as letters repeats a few, as partialV2 tells it: wild-2603 occluded-003's `sfk_SoyNeseeseeser…`.)
+    if (chars.length >= LAST_RESORT_MIN && /[0-9]|[A-Za-z0-9][A-Z]/.test(after) && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
+  }
+  return null;
 }
 
 interface Region { x: number; y: number; w: number; h: number }
@@ -437,13 +470,50 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
       dcSure = false;
     }
     const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
+    const valid = /^([1-9]|1[0-9]|2[0-4])$/.test(dc);
     // A data centre under a cover (a pointer over `-sf12` read `-sf{`, wild-2417
-    // occluded-003): 32 hex digits and `-sf` as written are a key's start nothing else makes.
-    const covered = dcCovered && dc === '' && plain && hex.length >= 32;
-    if (!covered && !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc, dcSure, exact: hex.length === 32, plain });
+    // occluded-003), or read as no data centre (`-sfo"` for `-sf9` in every view,
+    // id-2605 013, a dark docs page): 32 hex digits and `-sf` as written are a
+    // key's start nothing else makes.
+    const covered = dcCovered && !valid && plain && hex.length >= 32;
+    if (!covered && !valid) continue;
+    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
   }
   return hits;
+}
+
+/**
+ * A v1 key with a cover at its end (a `Copy` tooltip at the field's edge, a
+ * pointer): the cover's glyphs are read inside the key's run, between 24 or
+ * more hex digits and the suffix, so the hex right before `-sf` is shorter
+ * than PARTIAL_V1_MIN and no rule took it. wild-2604 occluded-000 (a pointer:
+ * `c5c4…0cdIer>4-sf3`), wild-2417 occluded-010 (`…cf881Copy38-sT5`), both
+ * unflagged; a pointer read as a space (wild-606 occluded-010, `…386e0f 17-sf14`).
+ * The suffix as written (`-s` and `f`, or Liberation Mono's `T`)
+ * after a cover holding something that is not hex; or, when the cover hides
+ * the `-s` too, its text run into the key (letters not hex, then `f<dc>`:
+ * wild-2607 occluded-007, `…ca80ecoryf12`). Hex noise (`<32 hex>-<4 hex>`)
+ * has neither an `s` nor letters past `f`.
+ */
+const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
+
+/** The hex digits and data centre of a v1 key read with a cover inside its run (COVERED_V1), as a partial reading. */
+export function coveredV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return null;
+  let best: V1Hit | null = null;
+  for (const m of text.matchAll(COVERED_V1)) {
+    const [, hex, coverBeforeSuffix, coverOverDash, dc] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (!/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') || !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
+    const syms = seq.slice(m.index, m.index + hex.length).slice(-32);
+    if (syms.length > (best?.syms.length ?? 0)) best = { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
+  }
+  return best;
+}
+
+/** A v1 key that cannot be completed, flagged as what was read of it: its hex, `-sf`, its data centre. */
+function partialV1Candidate(hit: V1Hit): ImageCandidate {
+  return { ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) };
 }
 
 /** Edit-distance alignment of a reading onto a 36-symbol reference: per reference position, the symbol aligned to it (or none). */
@@ -1096,7 +1166,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      for (const hit of findV1(seq, PARTIAL_V1_MIN, true)) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      const covered = coveredV1(seq);
+      for (const hit of [...findV1(seq, PARTIAL_V1_MIN, true), ...(covered ? [covered] : [])]) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -1189,10 +1260,20 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const v1 = await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
-    else if (partial1) {
-      // Flagged as what was read of it: its hex, `-sf`, its data centre.
-      const hit = partial1 as V1Hit;
-      lows.push({ ruleId: 'spreeflo-api-key-v1', key: `${hit.syms.map((x) => toHex(top(x))).join('')}-sf${hit.dc}`, confidence: 'low', box: boxOf(hit.syms) });
+    else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
+  }
+  if (!found.size && !lows.length) {
+    // Nothing flagged: anything key-shaped in the page reading still is, as read
+    // (a missed key must not be silent; a negative flagged `low` is allowed).
+    const start = keyShapedStart(page);
+    if (start) {
+      const b = toOrigPage(start.box);
+      lows.push({ ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) } });
+    }
+    for (const seq of pageSeqs) {
+      if (lows.length) break;
+      const hit = [...findV1(seq, PARTIAL_V1_MIN, true).filter((x) => x.plain), ...[coveredV1(seq)].filter((x) => x !== null)][0];
+      if (hit) lows.push(partialV1Candidate(hit));
     }
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;

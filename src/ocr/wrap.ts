@@ -23,10 +23,17 @@ const BRANCH = 2;
 
 /** `sfk` as the page pass reads it (pipeline.ts uses it too). */
 export const SFK_LIKE = /[s5S$][fktFTl1i|][kKxXh]/;
-const PREFIX = new RegExp(SFK_LIKE.source, 'g');
+/**
+ * `sfk_` with a glyph read as two before its `_` (`sftk_`, `sfti_`), as
+ * findV2 takes it. wild-2603 wrapped-009 (a chat bubble, Liberation Mono 15
+ * px): the head read `sftk_DaAg…`, no SFK_LIKE in it, so its three lines were
+ * never joined and the picture was not flagged.
+ */
+export const SFK_SPLIT = /[s5S$]f[^\s_][^\s_]_/;
+const PREFIX = new RegExp(`${SFK_LIKE.source}|${SFK_SPLIT.source}`, 'g');
 
 /** An `sfk`-like start followed by a key character or its separator: where a key can begin in a word. */
-const PREFIX_AT = new RegExp(`${SFK_LIKE.source}[_\\-.~A-Za-z0-9]`);
+const PREFIX_AT = new RegExp(`${SFK_LIKE.source}[_\\-.~A-Za-z0-9]|${SFK_SPLIT.source}`);
 /** Words before a head searched for the key's start (see `lead`): `sfk` and one piece of noise the page pass split off. */
 const LEAD_WORDS = 2;
 
@@ -105,15 +112,20 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     return x;
   };
   /**
-   * A word's height as its line's: the median of its row's words with text,
+   * A word's height as its line's: the tallest of its row's words with text
+   * (none taller than 1.5 times their median: a bubble's edge read `I`),
    * when that is taller. A key wrapped right after its `s` leaves a head as
    * tall as an `s` (wild-2311 wrapped-008, Inconsolata 18 px: `s` 21 px high
    * on a row of 29-37, `fk_…` below it 37), and the pitch and size tests
-   * below, made in heights of that glyph, then found no next line.
+   * below, made in heights of that glyph, then found no next line. Not the
+   * median: a row of short words (`the old one was s`, 19-25 px, wild-2607
+   * wrapped-002, DejaVu Sans Mono 15 px) has it at 19, and the next line,
+   * `fk_c8…` with its `_` and capitals 33 px, was then too tall.
    */
   const lineHeight = (i: number): number => {
     const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!)).sort((a, b) => a - b);
-    return Math.max(height(words[i]!), hs[hs.length >> 1]!);
+    const median = hs[hs.length >> 1]!;
+    return Math.max(height(words[i]!), ...hs.filter((h) => h <= 1.5 * median));
   };
   /** Words starting the line below word i, at or left of its start and not left of `left`; the nearest first. */
   const below = (i: number, left: number): number[] => {
@@ -151,13 +163,33 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     }
     return [];
   });
-  const textOf = (chain: number[]): string[] => chain.map((k, idx) => (idx === 0 ? lead[k]!.map((j) => words[j]!.text).join('') : '') + words[k]!.text);
+  /**
+   * The words glued on to a next piece's right (a gap under a fifth of its
+   * height: no space between them), which belong to it: the page pass splits
+   * a line of a key where nothing separates its glyphs (wild-2604 wrapped-003,
+   * DejaVu Sans Mono 14 px: `fk` then `_06HG…` on the line after the head
+   * `s`), and the piece ended at `fk`, which does not end its line, so the
+   * key's last line was never followed and nothing was joined.
+   */
+  const glued = words.map((w, i): number[] => {
+    const taken: number[] = [];
+    for (let x1 = w.box.x1; ; ) {
+      const next = rowMates[i]!.filter((j) => !taken.includes(j) && words[j]!.box.x0 >= x1 - 1 && words[j]!.box.x0 - x1 < 0.2 * height(w)).sort((a, b) => words[a]!.box.x0 - words[b]!.box.x0)[0];
+      if (next === undefined) return taken;
+      taken.push(next);
+      x1 = Math.max(x1, words[next]!.box.x1);
+    }
+  });
+  /** A piece's words: the head with the start split off before it, a next piece with the words glued on after it. */
+  const pieceWords = (k: number, idx: number): number[] => (idx === 0 ? [...lead[k]!, k] : [k, ...glued[k]!]);
+  const textOf = (chain: number[]): string[] => chain.map((k, idx) => pieceWords(k, idx).map((j) => words[j]!.text).join(''));
   const joins: number[][] = [];
   const walk = (chain: number[]): void => {
     const look = joinLooksKeyish(textOf(chain));
     const last = chain[chain.length - 1]!;
     // A line in the middle of a key is key characters from edge to edge.
-    const through = chain.length === 1 || (ends[last]! && KEYISH_RUN.exec(words[last]!.text)?.[0].length === words[last]!.text.length);
+    const inPiece = pieceWords(last, chain.length - 1);
+    const through = chain.length === 1 || (ends[inPiece[inPiece.length - 1]!]! && inPiece.every((j) => KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length));
     const more = !look.complete && chain.length < MAX_PIECES && through;
     const next = more ? below(last, chain.length === 1 ? rowStart(last) : words[last]!.box.x0) : [];
     const before = joins.length;
@@ -184,7 +216,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     return { x0: left, y0: last.box.y0 + pitch, x1: left + Math.max(2, 42 - chars) * charW, y1: last.box.y1 + pitch };
   };
   return joins.map((chain) => chain.map((k, idx) => {
-    const b = k < 0 ? unread(chain) : (idx === 0 ? lead[k]! : []).reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
+    const b = k < 0 ? unread(chain) : pieceWords(k, idx).reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
     const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, cutAtEnd, findRegions, findV1, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -295,6 +295,63 @@ describe('keys split or cut by what is drawn over them', () => {
     // Not as written (`5f`, `sT`), or fewer than a whole key's 32 digits: nothing.
     expect(findV1(line(`KEY=${hex}-5f{`), PARTIAL_V1_MIN, true).filter((h) => h.dc === '')).toEqual([]);
     expect(findV1(line(`KEY=${hex.slice(1)}-sf{`), PARTIAL_V1_MIN, true).filter((h) => h.dc === '')).toEqual([]);
+  });
+
+  it('flags a whole v1 key whose data centre is read as no data centre (`-sfo`), only with its -sf as written', () => {
+    // id-2605 013 (a dark docs page): `-sf9` read `-sfo"` in every view; `o` is `0`, no data centre.
+    const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+    expect(findV1(line(`Bearer ${hex}-sfo"`))).toHaveLength(0);
+    expect(findV1(line(`Bearer ${hex}-sfo"`), PARTIAL_V1_MIN, true).filter((h) => h.plain).map((h) => [h.syms.length, h.dc])).toEqual([[32, '']]);
+    expect(findV1(line(`Bearer ${hex}-5fo"`), PARTIAL_V1_MIN, true).filter((h) => h.dc === '')).toEqual([]);
+  });
+
+  it('flags a v1 key whose end is under a cover read inside its run, not hex noise', () => {
+    const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+    const shown = (h: ReturnType<typeof coveredV1>) => h && [h.syms.map((x) => x.choices[0]!.ch).join(''), h.dc];
+    // wild-2604 occluded-000 (a pointer) and wild-2417 occluded-010 (a `Copy` tooltip at the field's edge).
+    expect(shown(coveredV1(line(`${hex.slice(0, 27)}Ier>4-sf3`)))).toEqual([hex.slice(0, 27), '3']);
+    expect(shown(coveredV1(line(`AuthorizationBearer${hex.slice(0, 26)}Copy38-sT5`)))).toEqual([hex.slice(0, 26), '5']);
+    // wild-606 occluded-010: a pointer read as a space.
+    expect(shown(coveredV1(line(`"${hex.slice(0, 30)} 17-sf14";`)))).toEqual([hex.slice(0, 30), '14']);
+    // wild-2607 occluded-007: the tooltip over the `-s`, its text run into the key.
+    // (The cover's own hex-like letters, `ec`, are taken as read: a partial reading.)
+    expect(shown(coveredV1(line(`here:${hex.slice(0, 29)}ecoryf12`)))).toEqual([`${hex.slice(0, 29)}ec`, '12']);
+    // Not: the hex right before the suffix (findV1's own), fewer than 24 digits, hex noise, a data centre out of range.
+    expect(coveredV1(line(`${hex}-sf3`))).toBeNull();
+    expect(coveredV1(line(`${hex.slice(0, 23)}Copy-sf3`))).toBeNull();
+    expect(coveredV1(line(`${hex}-abf1`))).toBeNull();
+    expect(coveredV1(line(`${hex}-5f12`))).toBeNull();
+    // Over the dash, only a cover run into the key: not prose after a hash.
+    expect(coveredV1(line(`${hex} of jf12`))).toBeNull();
+    expect(coveredV1(line(`${hex.slice(0, 27)}Copy-sf30`))).toBeNull();
+  });
+});
+
+describe('the last resort: something key-shaped in the page reading', () => {
+  // Words of one line, 10 px a glyph, 14 px tall, one glyph's gap between them.
+  const words = (...texts: string[]) => {
+    let x = 0;
+    return texts.map((text) => {
+      const w = { text, conf: 90, box: { x0: x, y0: 0, x1: x + 10 * text.length, y1: 14 }, symbols: [], line: 0 };
+      x = w.box.x1 + 10;
+      return w;
+    });
+  };
+
+  it(`flags an \`sfk\`-like start with ${LAST_RESORT_MIN}+ key characters after it`, () => {
+    // wild-2417 occluded-011: a selection over the key, read `sfk` `RtvUR|`, then nothing.
+    expect(keyShapedStart(words('Bearer', 'sfk', 'RtvUR|'))?.key).toBe('sfk_RtvUR');
+    expect(keyShapedStart(words('KEY="sftk_a8Qz2'))?.key).toBe('sfk_a8Qz2');
+  });
+
+  it('not prose after `six` or `Stk`, nor a start inside a word, nor too few characters', () => {
+    expect(keyShapedStart(words('six', 'of', 'them', 'were'))).toBeNull();
+    expect(keyShapedStart(words('Stk', 'Sales', 'Team'))).toBeNull();
+    expect(keyShapedStart(words('Tasks', 'Done2'))).toBeNull();
+    expect(keyShapedStart(words('sfk_', 'Rt4U'))).toBeNull();
+    expect(keyShapedStart(words('Settings', '>', 'API', 'Keys'))).toBeNull();
+    // A masked key, its mask read as letters (wild-2603 occluded-003).
+    expect(keyShapedStart(words(':Bearer', 'sfk_SoyNeseeseeserecsesees(C3g"'))).toBeNull();
   });
 });
 

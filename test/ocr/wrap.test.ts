@@ -61,10 +61,35 @@ describe('findJoins', () => {
     expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([74, 96, 123]);
   });
 
+  it('a head on a row of short words: the next line, with its `_` and capitals, is not too tall', () => {
+    // wild-2607 wrapped-002 (chat bubble, DejaVu Sans Mono 15 px): `the old one was s`, 19-25 px, then `fk_…` 33 px.
+    const words = [word('Tom', 1062, 256, 1110, 275, 4), word('the', 1063, 290, 1111, 315, 5), word('old', 1122, 290, 1165, 315, 5), word('one', 1178, 296, 1231, 315, 5), word('was', 1243, 296, 1300, 315, 5), word('s', 1312, 296, 1325, 315, 5), word('fk_c8J47TIYdDFL', 1065, 334, 1333, 367, 6), word('xDgUmBgd6gFHPMG', 1064, 378, 1333, 409, 7), word('ivaOupYz4', 1064, 422, 1224, 449, 8), word('thanks', 1235, 422, 1335, 447, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!).toHaveLength(4);
+  });
+
   it('a table border read as `=` beside a head does not keep it from ending its line', () => {
     // wild-607 wrapped-003 (table cell, Roboto 15 px): the next column's date is 2 heights away.
     const words = [word('CRM', 40, 61, 80, 78, 2), word('sTk_W6HaMZu9wWaROhidAqOLTwhgh', 199, 61, 478, 78, 2), word('=', 484, 66, 492, 72, 2), word('2025-03-09', 520, 61, 610, 78, 2), word('MS2Wf3Gurxv', 199, 84, 300, 101, 3)];
     expect(findJoins(words, 1)).toHaveLength(1);
+  });
+
+  it('a head whose `sfk_` has a glyph read as two (`sftk_`)', () => {
+    // wild-2603 wrapped-009 (chat bubble, Liberation Mono 15 px): three lines, the first read `sftk_…`.
+    const words = [word('Tom', 58, 256, 106, 275, 3), word('sftk_DaAgHgFoY13y4', 61, 290, 365, 323, 4), word('huKLxtQvkd7uOWs7E', 61, 334, 364, 362, 5), word('4Szvcl', 60, 378, 166, 403, 6), word('thanks:', 1298, 508, 1411, 559, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([145, 167, 189]);
+  });
+
+  it('a next piece the page pass split where nothing separates its glyphs (`fk` then `_06HG…`)', () => {
+    // wild-2604 wrapped-003 (docs column, DejaVu Sans Mono 14 px): the key wrapped after its `s`.
+    const words = [word('Send', 378, 116, 445, 139, 4), word('the', 456, 116, 501, 139, 4), word('key', 513, 116, 559, 145, 4), word('in', 570, 116, 593, 139, 4), word('the', 603, 116, 648, 139, 4), word('header:', 660, 116, 763, 139, 4), word('s', 777, 122, 789, 139, 4), word('Limits', 51, 163, 131, 185, 5), word('fk', 378, 156, 410, 179, 6), word('_06HGKtIpGKNUKI1mIrzZ4Ko', 410, 156, 797, 187, 6), word('3BD5KkzK1u7kb0', 378, 196, 611, 219, 7), word('with', 622, 196, 679, 219, 7), word('every', 690, 202, 768, 225, 7), word('c', 778, 202, 791, 219, 7), word('all.', 378, 238, 415, 261, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => [Math.round(p.x), Math.round(p.y)])).toEqual([[389, 61], [189, 78], [189, 98]]);
+    expect(Math.round(joins[0]![1]!.w)).toBe(210);
   });
 
   it('joins nothing where lines hold prose or a whole key', () => {
