@@ -1,8 +1,10 @@
 // Real OCR of pictures that travelled (wild dev set, seed 101): a key wrapped
 // in a table cell (two lines), one wrapped in a narrow docs column (four lines,
 // dark theme, device scale 2), one on a page tilted 4.6 degrees; (seed 2417) a
-// wrong-checksum decoy one look-alike from a valid key; and (seed 607) a photo
-// whose key's last glyph, a `j`, is read `)` in every view.
+// wrong-checksum decoy one look-alike from a valid key; (seed 607) a photo
+// whose key's last glyph, a `j`, is read `)` in every view; and (seed 2311) a
+// recompressed key read wrong in every view, which only its glyphs read alone
+// (readAlone in src/ocr/pipeline.ts) resolve.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
