@@ -134,6 +134,48 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
 }
 
 /**
+ * What each glyph read alone (see readGlyphsAlone in pipeline.ts) says, as slot costs:
+ * a character every read of the glyph put first, at ALONE_SURE or more, costs
+ * at most ALONE_AGREED over the slot's cheapest; one some read put first, at
+ * most ALONE_FIRST; one only offered is not added. Measured on the 24 photo,
+ * recompressed and wrapped v2 misses of the six dev seeds (bench/ocr/alone-probe.ts):
+ * at the 90 positions where every line view missed, both reads alone put the
+ * truth first at 29 and offered it at 38 more; at 342 positions a view read
+ * right, both reads alone put another character first at 72 (so a character
+ * read alone is an alternative, not a verdict). 0.3 and 1 found 3 of those keys
+ * (none before); 0.1 and 1, 0.3 and 2, and 0.5 and 1 with offered ones at 2
+ * found the same 3: these figures do not pick the constants finely.
+ * A character read alone only at a check position is never `read`: a key whose
+ * check holds only through it is a guess (V2Search.guessed), as one through
+ * tesseract's alternatives is, so no wrong-checksum decoy comes out of it
+ * 'high'. (One already there only gets cheaper and keeps its flag: what the
+ * search may accept there does not change.)
+ */
+const ALONE_SURE = 90;
+const ALONE_AGREED = 0.3;
+const ALONE_FIRST = 1;
+
+/** Slots with the alternatives of each glyph read alone: `alone[i]`, per read of glyph i, its choices. */
+export function withAlone(slots: Slot[], alone: Choice[][][]): Slot[] {
+  return slots.map((slot, i) => {
+    const reads = (alone[i] ?? []).filter((c) => c.length);
+    if (!reads.length) return slot;
+    const m = Math.min(...slot.alts.map((a) => a.cost));
+    const alts = [...slot.alts];
+    const put = (ch: string, over: number) => {
+      if (!V2_ALPHABET(i).has(ch)) return;
+      const k = alts.findIndex((a) => a.ch === ch);
+      if (k < 0) alts.push({ ch, cost: m + over, read: false });
+      else if (alts[k]!.cost > m + over) alts[k] = { ...alts[k]!, cost: m + over };
+    };
+    for (const c of reads) put(c[0]!.ch, ALONE_FIRST);
+    const first = reads[0]![0]!.ch;
+    if (reads.every((c) => c[0]!.ch === first && c[0]!.conf >= ALONE_SURE)) put(first, ALONE_AGREED);
+    return { alts: alts.sort((a, b) => a.cost - b.cost) };
+  });
+}
+
+/**
  * `guessed`: a check character of the key found is only one of tesseract's
  * alternatives to what every reading read there (not a look-alike of it).
  * That is how a wrong-checksum key (a valid one with one check character

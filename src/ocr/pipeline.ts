@@ -2,9 +2,10 @@
 // key, then close-up re-reads of those regions, then the checksum-guided search.
 import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
-import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
+import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
+import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { BASE62 } from '../detect/checksum.js';
 import { monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
@@ -562,14 +563,24 @@ export function reference(readings: PSym[][]): PSym[] | null {
   return null;
 }
 
+/** A key's readings as the search takes them (see caseBySize, cutAtEnd). */
+function searchReadings(read: PSym[][]): PSym[][] {
+  return cutAtEnd(read.map(caseBySize));
+}
+
+/** The 36-symbol reference solveV2 aligns a key's readings on, or null. */
+export function v2Reference(read: PSym[][]): PSym[] | null {
+  return reference(searchReadings(read));
+}
+
 /**
  * Pool every reading of one key and search, testing at most `budget` strings
  * in all. The others are aligned onto a 36-symbol reference; then each
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-export function solveV2(read: PSym[][], budget: number, grey?: Grey): V2Solved {
-  const readings = cutAtEnd(read.map(caseBySize));
+export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
+  const readings = searchReadings(read);
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -603,11 +614,14 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): V2Solved {
   if (ref) {
     const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
     const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box)) ?? undefined : undefined;
-    const res = searchV2(pool(aligned, 36, V2_ALPHABET, same), variants.length ? Math.floor(budget / 2) : budget);
+    const slots = pool(aligned, 36, V2_ALPHABET, same);
+    const res = searchV2(alone ? withAlone(slots, alone) : slots, variants.length && !alone ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried, subs: checkSubs(res.key, aligned, same) };
   }
+  // The glyphs read alone were read on the reference: the other searches had their turn.
+  if (alone) return { key: null, guessed: false, best: '', ref: ref ?? readings[0]!, tried, subs: [] };
   // References made by dropping the symbols that look like a glyph read twice
   // (`mM`, `lL`, `O0`) from a 37/38 reading: every reading is pooled onto each.
   const suspectRefs = new Map<string, PSym[]>();
@@ -699,6 +713,45 @@ function* readAlone(worker: () => Worker, grey: Grey, c: Box, allowed: string, d
       return words.flatMap((w) => w.symbols.flatMap((x) => x.choices));
     })();
   }
+}
+
+/**
+ * How each glyph of a key the search could not resolve is read alone (see
+ * withAlone): cut twice, at its symbol's box (glyphCell) and at its place at
+ * the key's pitch (a symbol box can hold two blurred glyphs: `So` for `o`,
+ * read `S` at 99), each read once (PSM 10). Only what both
+ * cuts put first is made nearly free: at the positions a line view read right,
+ * both cuts put another character first at 72 of 342, one cut (the box) at 94
+ * (bench/ocr/alone-probe.ts on the dev misses). Read at the first of
+ * GLYPH_TARGETS only: a second read of each at 58 px found no key more.
+ */
+const ALONE_WHITELIST = BASE62;
+
+/** Per position of a 36-symbol reference, the choices of each read of its glyph alone. */
+async function readGlyphsAlone(worker: () => Worker, grey: Grey, ref: PSym[], dump?: Trace['dump']): Promise<Choice[][][]> {
+  const pitch = pitchCells(ref);
+  const out: Choice[][][] = [];
+  for (let i = 0; i < ref.length; i++) {
+    const reads: Choice[][] = [];
+    for (const [k, c] of [glyphCell(ref, i), pitch?.[i]].entries()) {
+      if (!c) continue;
+      const first = readAlone(worker, grey, c, ALONE_WHITELIST, dump && ((_t, png) => dump(`alone${i}_${k ? 'pitch' : 'box'}`, png))).next();
+      if (!first.done) reads.push(await first.value);
+    }
+    out.push(reads);
+  }
+  return out;
+}
+
+/** A one-line reference's cells at the pitch its ends give (whatever its symbols' boxes in between); null over several lines. */
+function pitchCells(ref: PSym[]): Box[] | null {
+  const a = ref[0]!.box;
+  const b = ref[ref.length - 1]!.box;
+  if (ref.some((s) => s.box.y > a.y + a.height || s.box.y + s.box.height < a.y)) return null;
+  const adv = (b.x + b.width - a.x) / ref.length;
+  const y0 = Math.min(...ref.map((s) => s.box.y));
+  const lh = Math.max(...ref.map((s) => s.box.y + s.box.height)) - y0;
+  return ref.map((_, i) => ({ x: a.x + i * adv, y: y0 - 0.15 * lh, width: adv, height: lh * 1.3 }));
 }
 
 /**
@@ -1031,7 +1084,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -1244,6 +1297,19 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       if (trace) (trace.v2 ??= []).push(v2Readings);
       const res = resolveV2(true);
       await acceptV2(res);
+      // Every line view shares its misreads (the LSTM reads in context): the
+      // glyphs read one by one say what the line did not, and the key is
+      // searched once more with that, within what is left of the region's budget.
+      const ref = res.key ? null : v2Reference(v2Readings);
+      if (ref && budgetLeft >= 1) {
+        const t = performance.now();
+        const alone = await readGlyphsAlone(lstm, grey, ref, trace?.dump);
+        if (trace) { (trace.alone ??= []).push({ readings: [...v2Readings], alone }); trace.reads += alone.flat().length; }
+        const again = solveV2(v2Readings, Math.min(budgetLeft, SEARCH_BUDGET), grey, alone);
+        budgetLeft -= again.tried;
+        if (trace?.ms) trace.ms.alone = (trace.ms.alone ?? 0) + performance.now() - t;
+        await acceptV2(again);
+      }
     }
     if (!v2Done && guess) lows.push(guess);
     else if (!v2Done) {

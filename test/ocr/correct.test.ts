@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1 } from '../../src/ocr/correct.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
 import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
@@ -87,6 +87,32 @@ describe('v2 checksum-guided search', () => {
     const noisy = reading(key.slice(4), Object.fromEntries([...Array(36).keys()].map((i) => [i, [{ ch: 'O', conf: 40 }, { ch: '0', conf: 39 }, { ch: 'o', conf: 38 }]])));
     const res = searchV2(pool([noisy], 36, B62_SET), 1 << 12);
     expect(res.tried).toBeLessThanOrEqual(1 << 12);
+  });
+
+  it('takes a character the glyph read alone put first where every line view read another', () => {
+    // Blurred text: the LSTM reads `u` as `a` and `K` as `R` in every view of the line, with no
+    // alternative (not look-alikes); the glyphs cut out and read one by one read them right.
+    const body = KEY.slice(4);
+    const line = reading(`${body.slice(0, 8)}a${body.slice(9, 25)}R${body.slice(26)}`);
+    const slots = pool([line, line, line], 36, V2_ALPHABET);
+    expect(searchV2(slots).key).toBeNull();
+    const alone = [...body].map((ch) => [[{ ch, conf: 97 }], [{ ch, conf: 93 }, { ch: 'x', conf: 20 }]]);
+    const res = searchV2(withAlone(slots, alone));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(false);
+  });
+
+  it('keeps a check character only the glyph read alone offered a guess', () => {
+    // A wrong-checksum decoy: a valid key with its 33rd character replaced, read cleanly. Were its
+    // glyph read alone as the original, the key found must still not count as read.
+    const body = KEY.slice(4);
+    const decoy = `${body.slice(0, 32)}${body[32] === 'q' ? 'w' : 'q'}${body.slice(33)}`;
+    const slots = pool([reading(decoy), reading(decoy)], 36, V2_ALPHABET);
+    const alone = [...body].map((ch) => [[{ ch, conf: 99 }], [{ ch, conf: 99 }]]);
+    expect(searchV2(slots).key).toBeNull();
+    const res = searchV2(withAlone(slots, alone));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(true);
   });
 });
 

@@ -6,7 +6,9 @@
 // glyph, a `j`, is read `)` in every view; and two v1 keys whose `0`s the LSTM
 // reads as other digits in their line (wild-607 rotated-009, Inconsolata 12 px:
 // `6` in some views; bench seed 5813's 045, Liberation Mono 13 px: `f`, `b` or
-// `l` in every view), right only when read alone (checkV1Zeros).
+// `l` in every view), right only when read alone (checkV1Zeros); and (seed 2311)
+// a recompressed key read wrong in every view, which only its glyphs read alone
+// (readGlyphsAlone in src/ocr/pipeline.ts) resolve.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
