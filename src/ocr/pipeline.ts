@@ -5,7 +5,7 @@ import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex } from './correct.js';
-import { monospaceCells, sameGlyphs } from './glyphs.js';
+import { glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -576,12 +576,24 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey): V2Solved {
 }
 
 /**
- * A check character of the key found that no reading read first there, nor at
- * a copy of its glyph (`same`): `syms`, what was read there. A body character
+ * A check character of the key found that not every reading read first there
+ * (`partly` when some did, or read it at a copy of its glyph, `same`): `syms`,
+ * what was read there. A body character
  * changed changes the CRC, so this is the one place a wrong-checksum key (a
  * valid one with a check character replaced) differs from what it is repaired to.
  */
-export interface CheckSub { i: number; ch: string; syms: PSym[]; cells: Box[] }
+export interface CheckSub {
+  i: number;
+  ch: string;
+  syms: PSym[];
+  cells: Box[];
+  /** Judged by the copies alone (copiesSay): a decoy's `l` read `1` in one view of several is still an `l`. */
+  partly: boolean;
+  /** The key's other glyphs that are the substitute, a character read here or a look-alike of the substitute: their cells. */
+  copies: { ch: string; cell: Box }[];
+  /** For the bench tools: the best glyphLikeness to the copies of each character. */
+  likeness?: Record<string, number>;
+}
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
 
@@ -599,12 +611,17 @@ const GLYPH_TARGETS = [34, 58];
  * offered). Contradicted when some read names a glyph and none offers the
  * substitute; a glyph read as nothing at both sizes says nothing. A lost or
  * cut glyph (no symbol read there) is not judged: see the search's wildcard.
+ * The key's own copies of the characters in question, when alike enough,
+ * decide first (copiesSay): the glyph alone cannot tell a look-alike pair some
+ * fonts draw nearly alike (the fresh set 2605's decoy `l`, alone `l` with `1`
+ * offered; a true `O` read `0` everywhere, alone `0`).
  */
 async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, dump?: Trace['dump']): Promise<boolean> {
-  if (!sub.syms.length || !sub.cells.length) return false;
-  const cells = [...sub.cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
-  const c = cells[cells.length >> 1]!;
-  const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+  const c = middleCell(sub.cells);
+  if (!sub.syms.length || !c) return false;
+  const cut = glyphPicture(grey, c);
+  const byCopies = copiesSay(grey, cut, sub);
+  if (byCopies !== undefined || sub.partly) return !!byCopies;
   const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
   let named = false;
   for (const target of GLYPH_TARGETS) {
@@ -616,6 +633,33 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
     if (choices.length) named = true;
   }
   return named;
+}
+
+/** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
+function glyphPicture(grey: Grey, c: Box): Grey {
+  return inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+}
+
+/** glyphLikeness to a copy of another character at or above which a changed glyph is that character. */
+const COPY_LIKE = 0.95;
+/** glyphLikeness to a copy of the substitute at or above which a changed glyph is the substitute. */
+const COPY_SUB = 0.95;
+
+/**
+ * What the key's other glyphs (see CheckSub.copies) say of a changed check
+ * character's glyph: contradicted when it is more like a copy of another
+ * character than any copy of the substitute, and alike enough; not when it is
+ * the substitute's copy's twin. Undefined when no copy is that alike.
+ */
+function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined {
+  const likeness: Record<string, number> = {};
+  for (const { ch, cell } of sub.copies) likeness[ch] = Math.max(likeness[ch] ?? -1, glyphLikeness(glyph, glyphPicture(grey, cell)));
+  sub.likeness = likeness;
+  const asSub = likeness[sub.ch] ?? -1;
+  const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([ch, l]) => (ch === sub.ch ? [] : [l])));
+  if (rival >= COPY_LIKE && rival > asSub) return true;
+  if (asSub >= COPY_SUB && asSub > rival) return false;
+  return undefined;
 }
 
 /**
@@ -663,13 +707,33 @@ function glyphCell(r: Sym[], i: number): Box | null {
 
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
+  const at = (j: number) => aligned.flatMap((r) => (r[j]?.choices.length ? [r[j] as PSym] : []));
+  const changed = new Set<number>();
   for (let i = 30; i < 36; i++) {
     const ch = key[4 + i]!;
-    const at = (j: number) => aligned.flatMap((r) => (r[j]?.choices.length ? [r[j] as PSym] : []));
-    if ([i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch))) continue;
-    subs.push({ i, ch, syms: at(i), cells: aligned.flatMap((r) => glyphCell(r, i) ?? []) });
+    if (at(i).every((sym) => top(sym) === ch)) continue;
+    const partly = [i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch));
+    changed.add(i);
+    subs.push({ i, ch, syms: at(i), cells: aligned.flatMap((r) => glyphCell(r, i) ?? []), partly, copies: [] });
+  }
+  // The checksum vouches for every character the search did not change: a
+  // glyph there is the key's character, whatever was read.
+  for (const sub of subs) {
+    const like = new Set([sub.ch, ...sub.syms.map(top), ...lookalikes(sub.ch)]);
+    for (let j = 0; j < 36; j++) {
+      const kc = key[4 + j]!;
+      if (changed.has(j) || !like.has(kc)) continue;
+      const cell = middleCell(aligned.flatMap((r) => glyphCell(r, j) ?? []));
+      if (cell) sub.copies.push({ ch: kc, cell });
+    }
   }
   return subs;
+}
+
+/** Of a glyph's cells in several readings, the middle one from left to right. */
+function middleCell(cells: Box[]): Box | null {
+  const sorted = [...cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
+  return sorted[sorted.length >> 1] ?? null;
 }
 
 /** Glyphs as tall as capitals in every font: a line's cap height is measured on them. */
