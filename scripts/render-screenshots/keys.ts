@@ -42,6 +42,24 @@ export function v2WrongChecksum(rng: Rng): string {
   return key.slice(0, 34) + wrong;
 }
 
+/** Characters the OCR confuses in a key, each with the look-alike it becomes. */
+export const LOOKALIKE: Record<string, string> = { l: '1', 1: 'l', I: 'l', O: '0', 0: 'O', S: '5', 5: 'S', B: '8', 8: 'B', Z: '2', 2: 'Z', G: '6', 6: 'G' };
+
+/**
+ * A valid v2 key with a look-alike among its check characters, and the decoy
+ * made of it by swapping one such character (`1` for `l`): a wrong checksum
+ * one glyph from a valid key, which the search repairs.
+ */
+export function v2LookalikePair(rng: Rng): { key: string; decoy: string } {
+  for (;;) {
+    const key = v2Key(rng);
+    const at = [...key.slice(34)].flatMap((c, i) => (LOOKALIKE[c] ? [34 + i] : []));
+    if (!at.length) continue;
+    const i = pick(rng, at);
+    return { key, decoy: key.slice(0, i) + LOOKALIKE[key[i]!] + key.slice(i + 1) };
+  }
+}
+
 export function v1Key(rng: Rng): string {
   let hex = '';
   for (let i = 0; i < 32; i++) hex += '0123456789abcdef'[Math.floor(rng() * 16)];

@@ -4,6 +4,12 @@
 //
 //   npx tsx scripts/render-screenshots/render.ts --preset fixtures --out test/fixtures/images
 //   npx tsx scripts/render-screenshots/render.ts --preset bench --count 80 --seed 7 --out bench/.work/ocr
+//   npx tsx scripts/render-screenshots/render.ts --preset lookalike --count 40 --seed 11 --out bench/.work/look
+//
+// `lookalike`: pairs of pictures drawn alike, a valid key in the first and, in
+// the second, the same key with a check character swapped for its look-alike
+// (`l` for `1`, `O` for `0`): whether the search's repair of such a decoy comes
+// out `high`, and whether the true key is kept `high`, over many fonts.
 //
 // Needs Debian's chromium and fonts (see docs/ocr.md). Deterministic for a seed,
 // up to Chromium's own rendering.
@@ -11,7 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Box, launch, shoot } from './shoot.js';
-import { makeRng, int } from './keys.js';
+import { makeRng, int, v2LookalikePair } from './keys.js';
 import { type Kind, render } from './templates.js';
 import { type SecretType, type Spec, randomSpec, secretText } from './spec.js';
 
@@ -59,14 +65,28 @@ async function main(): Promise<void> {
   const out = values.out ?? (preset === 'fixtures' ? 'test/fixtures/images' : 'bench/.work/ocr');
   const seed = Number(values.seed);
   const rng = makeRng(preset === 'fixtures' ? 20250601 : seed);
-  const specs = preset === 'fixtures' ? fixtureSpecs() : Array.from({ length: Number(values.count) }, () => randomSpec(rng));
+  const count = Number(values.count);
+  let specs: Spec[];
+  // What each picture shows, when the preset fixes it (lookalike).
+  let texts: string[][] | undefined;
+  if (preset === 'fixtures') specs = fixtureSpecs();
+  else if (preset === 'lookalike') {
+    specs = [];
+    texts = [];
+    for (let i = 0; i + 1 < count; i += 2) {
+      const spec = randomSpec(rng);
+      const { key, decoy } = v2LookalikePair(rng);
+      specs.push({ ...spec, secrets: ['v2'] }, { ...spec, secrets: ['wrong-checksum'] });
+      texts.push([key], [decoy]);
+    }
+  } else specs = Array.from({ length: count }, () => randomSpec(rng));
 
   await mkdir(out, { recursive: true });
   const browser = await launch(values.chromium!);
   const entries: ManifestEntry[] = [];
   try {
     for (const [i, spec] of specs.entries()) {
-      const secrets = spec.secrets.map((t) => ({ type: t, text: secretText(rng, t) }));
+      const secrets = spec.secrets.map((t, j) => ({ type: t, text: texts?.[i]![j] ?? secretText(rng, t) }));
       const html = render(spec.kind, secrets.map((s) => s.text), spec, rng);
       const cssWidth = Math.max(760, Math.ceil(spec.size * 0.62 * 92)) + int(rng, 0, 80);
       const cssHeight = int(rng, 330, 420) + spec.size * 6;

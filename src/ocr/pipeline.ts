@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { monospaceCells, sameGlyphs } from './glyphs.js';
+import { glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -660,12 +660,24 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
 }
 
 /**
- * A check character of the key found that no reading read first there, nor at
- * a copy of its glyph (`same`): `syms`, what was read there. A body character
+ * A check character of the key found that not every reading read first there
+ * (`partly` when some did, or read it at a copy of its glyph, `same`): `syms`,
+ * what was read there. A body character
  * changed changes the CRC, so this is the one place a wrong-checksum key (a
  * valid one with a check character replaced) differs from what it is repaired to.
  */
-export interface CheckSub { i: number; ch: string; syms: PSym[]; cells: Box[] }
+export interface CheckSub {
+  i: number;
+  ch: string;
+  syms: PSym[];
+  cells: Box[];
+  /** Judged by the copies alone (copiesSay): a decoy's `l` read `1` in one view of several is still an `l`. */
+  partly: boolean;
+  /** The key's other glyphs that are the substitute, a character read here or the substitute's twin (TWINS): their cells. */
+  copies: { ch: string; cell: Box }[];
+  /** For the bench tools: the best glyphLikeness to the copies of each character. */
+  likeness?: Record<string, number>;
+}
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
 
@@ -683,11 +695,16 @@ const GLYPH_TARGETS = [34, 58];
  * offered). Contradicted when some read names a glyph and none offers the
  * substitute; a glyph read as nothing at both sizes says nothing. A lost or
  * cut glyph (no symbol read there) is not judged: see the search's wildcard.
+ * The key's own copies of the characters in question, when alike enough,
+ * decide first (copiesSay): the glyph alone cannot tell a look-alike pair some
+ * fonts draw nearly alike (the fresh set 2605's decoy `l`, alone `l` with `1`
+ * offered; a true `O` read `0` everywhere, alone `0`).
  */
 async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, dump?: Trace['dump']): Promise<boolean> {
-  if (!sub.syms.length || !sub.cells.length) return false;
-  const cells = [...sub.cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
-  const c = cells[cells.length >> 1]!;
+  const c = middleCell(sub.cells);
+  if (!sub.syms.length || !c) return false;
+  const byCopies = copiesSay(grey, glyphPicture(grey, c), sub);
+  if (byCopies !== undefined || sub.partly) return !!byCopies;
   const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
   let named = false;
   for (const choices of readAlone(worker, grey, c, allowed, dump && ((t, png) => dump(`glyph${sub.i}_t${t}`, png)))) {
@@ -698,13 +715,40 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   return named;
 }
 
+/** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
+function glyphPicture(grey: Grey, c: Box): Grey {
+  return inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+}
+
+/** glyphLikeness to a copy of another character at or above which a changed glyph is that character. */
+const COPY_LIKE = 0.95;
+/** glyphLikeness to a copy of the substitute at or above which a changed glyph is the substitute. */
+const COPY_SUB = 0.95;
+
+/**
+ * What the key's other glyphs (see CheckSub.copies) say of a changed check
+ * character's glyph: contradicted when it is more like a copy of another
+ * character than any copy of the substitute, and alike enough; not when it is
+ * the substitute's copy's twin. Undefined when no copy is that alike.
+ */
+function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined {
+  const likeness: Record<string, number> = {};
+  for (const { ch, cell } of sub.copies) likeness[ch] = Math.max(likeness[ch] ?? -1, glyphLikeness(glyph, glyphPicture(grey, cell)));
+  sub.likeness = likeness;
+  const asSub = likeness[sub.ch] ?? -1;
+  const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([ch, l]) => (ch === sub.ch ? [] : [l])));
+  if (rival >= COPY_LIKE && rival > asSub) return true;
+  if (asSub >= COPY_SUB && asSub > rival) return false;
+  return undefined;
+}
+
 /**
  * The glyph in cell `c` read alone (PSM 10) with only `allowed` characters, at
  * each of GLYPH_TARGETS in turn (lazily: a caller may stop after the first):
  * each read's choices, none when nothing was read.
  */
 function* readAlone(worker: () => Worker, grey: Grey, c: Box, allowed: string, dump?: (target: number, png: Buffer) => Promise<void>): Generator<Promise<{ ch: string; conf: number }[]>> {
-  const cut = inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
+  const cut = glyphPicture(grey, c);
   for (const target of GLYPH_TARGETS) {
     yield (async () => {
       const png = await toPng(cut, Math.min(8, Math.max(1, target / c.height)), 12);
@@ -797,15 +841,42 @@ function glyphCell(r: Sym[], i: number): Box | null {
   return { x: x0, y: y0 - 0.15 * lh, width: x1 - x0, height: lh * 1.3 };
 }
 
+/**
+ * The look-alikes a decoy's check character is drawn as (see CheckSub.copies):
+ * not every look-alike group of the search, whose `Q` scored 0.96 against a
+ * true `O` in a recompressed picture (wild-2607 recompressed-003).
+ */
+const TWINS = ['l1I', 'O0', 'S5', 'B8', 'Z2', 'G6'];
+
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
+  const at = (j: number) => aligned.flatMap((r) => (r[j]?.choices.length ? [r[j] as PSym] : []));
+  const changed = new Set<number>();
   for (let i = 30; i < 36; i++) {
     const ch = key[4 + i]!;
-    const at = (j: number) => aligned.flatMap((r) => (r[j]?.choices.length ? [r[j] as PSym] : []));
-    if ([i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch))) continue;
-    subs.push({ i, ch, syms: at(i), cells: aligned.flatMap((r) => glyphCell(r, i) ?? []) });
+    if (at(i).every((sym) => top(sym) === ch)) continue;
+    const partly = [i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch));
+    changed.add(i);
+    subs.push({ i, ch, syms: at(i), cells: aligned.flatMap((r) => glyphCell(r, i) ?? []), partly, copies: [] });
+  }
+  // The checksum vouches for every character the search did not change: a
+  // glyph there is the key's character, whatever was read.
+  for (const sub of subs) {
+    const like = new Set([sub.ch, ...sub.syms.map(top), ...(TWINS.find((t) => t.includes(sub.ch)) ?? '')]);
+    for (let j = 0; j < 36; j++) {
+      const kc = key[4 + j]!;
+      if (changed.has(j) || !like.has(kc)) continue;
+      const cell = middleCell(aligned.flatMap((r) => glyphCell(r, j) ?? []));
+      if (cell) sub.copies.push({ ch: kc, cell });
+    }
   }
   return subs;
+}
+
+/** Of a glyph's cells in several readings, the middle one from left to right. */
+function middleCell(cells: Box[]): Box | null {
+  const sorted = [...cells].sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
+  return sorted[sorted.length >> 1] ?? null;
 }
 
 /** Glyphs as tall as capitals in every font: a line's cap height is measured on them. */
@@ -1018,8 +1089,7 @@ async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandid
   for (const { i, rivals } of contested.sort((a, b) => b.strength - a.strength).slice(0, V1_ZERO_CHECKS)) {
     // The middle one of the LSTM readings' cells, none much wider than the key's pitch:
     // a reading's box may span two glyphs and the line around them (wild-607 rotated-009).
-    const cells = aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5).sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
-    const cell = cells[cells.length >> 1];
+    const cell = middleCell(aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5));
     if (!cell) continue;
     const firsts: string[] = [];
     for (const choices of readAlone(worker, grey, cell, [hex[i], ...rivals].join(''))) {

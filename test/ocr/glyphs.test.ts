@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
-import { decode } from '../../src/ocr/preprocess.js';
+import { glyphLikeness, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { type Grey, decode } from '../../src/ocr/preprocess.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/images');
 interface Box { x: number; y: number; width: number; height: number }
@@ -51,5 +51,34 @@ describe('the same glyph, judged on the pixels', () => {
       }
     }
     expect(found / truePairs).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+/**
+ * A glyph drawn dark on light, anti-aliased (4 x 4 samples a pixel), in a
+ * `w` x `h` picture; `ink(x, y)` on a unit square, placed at `dx` pixels.
+ */
+function glyph(w: number, h: number, ink: (x: number, y: number) => boolean, dx = 0): Grey {
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let n = 0;
+    for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) if (ink((x + (sx + 0.5) / 4 - 1 - dx) / (w - 2), (y + (sy + 0.5) / 4 - 2) / (h - 4))) n++;
+    data[y * w + x] = 255 - (n * 255) / 16;
+  }
+  return { data, width: w, height: h };
+}
+const ring = (rx: number) => (x: number, y: number) => { const d = ((x - 0.5) / rx) ** 2 + ((y - 0.5) / 0.5) ** 2; return d <= 1 && d >= 0.55; };
+const bar = (x: number, y: number) => y >= 0 && y <= 1 && Math.abs(x - 0.5) <= 0.12;
+const one = (x: number, y: number) => bar(x, y) || (y >= 0 && y <= 0.25 && x >= 0.15 && x <= 0.5 && Math.abs(y - (0.5 - x) * 0.7) < 0.08) || (y >= 0.88 && y <= 1 && x >= 0.1 && x <= 0.9);
+
+describe('how alike two glyphs of a line are', () => {
+  it('the same glyph, placed a fraction of a pixel apart, is its own twin', () => {
+    expect(glyphLikeness(glyph(12, 20, ring(0.5)), glyph(12, 20, ring(0.5), 0.4))).toBeGreaterThanOrEqual(0.98);
+    expect(glyphLikeness(glyph(10, 20, one), glyph(10, 20, one, 0.3))).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('look-alikes are not: a wide O and a narrow 0, an l and a 1', () => {
+    expect(glyphLikeness(glyph(14, 20, ring(0.5)), glyph(10, 20, ring(0.5)))).toBeLessThan(0.92);
+    expect(glyphLikeness(glyph(10, 20, bar), glyph(10, 20, one))).toBeLessThan(0.92);
   });
 });
