@@ -8,10 +8,7 @@ import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import { formatBytes } from '../units.js';
 import { pngTextChunks, type PngChunk } from './kinds.js';
-import type { ContainerLimits, Part, ReadResult } from './types.js';
-
-/** The limits a PNG's text chunks are inflated within: those of a container, the file. */
-export type PngTextLimits = Pick<ContainerLimits, 'maxEntryBytes' | 'maxTotalBytes'>;
+import type { InflateLimits, Part, ReadResult } from './types.js';
 
 type Text = { keyword: string; data: Buffer } | { keyword: string; deflated: Buffer };
 
@@ -32,7 +29,7 @@ function textOf({ type, body }: PngChunk): Text | null {
 }
 
 /** Every text chunk of a PNG as a text part; a chunk that does not inflate within the limits is skipped with the reason. */
-export function readPngText(d: Buffer, limits: PngTextLimits): ReadResult {
+export function readPngText(d: Buffer, limits: InflateLimits): ReadResult {
   const out: ReadResult = { parts: [], skipped: [] };
   let room = limits.maxTotalBytes;
   for (const chunk of pngTextChunks(d)) {
@@ -69,7 +66,7 @@ export interface PngSearch {
  * A PNG's bytes and its text chunks through the detector: a key in a chunk is reported
  * there, once (a deflated chunk hides its text from the bytes, a tEXt one does not).
  */
-export function searchPng(detector: Detector, data: Buffer, limits: PngTextLimits): PngSearch {
+export function searchPng(detector: Detector, data: Buffer, limits: InflateLimits): PngSearch {
   const read = readPngText(data, limits);
   // `data` may lie in the detector's chunk room (a scan thread reads there), which a search
   // of another buffer overwrites: the bytes are searched first, the chunks' text from copies.

@@ -79,6 +79,9 @@ export interface FormatReader {
   stream?(data: Buffer, name: string, limits: ContainerLimits, each: PartSink): Promise<ReadResult>;
 }
 
+/** The limits of what is inflated outside a container reader (a PNG's deflated text chunks, a plain gzip's content): a file's. */
+export type InflateLimits = Pick<ContainerLimits, 'maxEntryBytes' | 'maxTotalBytes'>;
+
 export const DEFAULT_LIMITS: ContainerLimits = {
   maxDepth: 3,
   maxEntries: 10_000,

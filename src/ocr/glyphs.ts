@@ -112,6 +112,9 @@ function correlation(a: Float64Array, b: Float64Array, W: number, H: number, shi
   return best;
 }
 
+/** Grey levels below this are ink, in a glyph's picture dark on light (inkRows here, inkRun in pipeline.ts). */
+export const INK_BELOW = 160;
+
 /** The taller of two glyphs compared by glyphLikeness is resampled to this many samples high. */
 const GLYPH_SAMPLES = 32;
 /**
@@ -180,7 +183,7 @@ function inkRows(g: Grey): { from: number; to: number } {
   let to = 0;
   for (let y = 0; y < g.height; y++) {
     let ink = false;
-    for (let x = 0; x < g.width && !ink; x++) ink = g.data[y * g.width + x]! < 160;
+    for (let x = 0; x < g.width && !ink; x++) ink = g.data[y * g.width + x]! < INK_BELOW;
     if (ink) { if (from < 0) from = y; to = y + 1; }
   }
   return from < 0 ? { from: 0, to: g.height } : { from, to };

@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -419,6 +419,9 @@ export function partialV2(seq: PSym[]): PSym[] | null {
  */
 export const PARTIAL_V1_MIN = 8;
 
+/** A v1 data centre as the rule writes it: 1 to 24. */
+const DATA_CENTRE = /^([1-9]|1[0-9]|2[0-4])$/;
+
 /**
  * Every place a line reads like `<hex>-sf<dc>`, with at least `min` hex digits
  * (31: a whole key, a digit lost). `dcCovered`: also a whole key's hex and
@@ -471,7 +474,7 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
       dcSure = false;
     }
     const plain = d > q && top(seq[d]!) === 's' && top(seq[d + 1]!) === 'f';
-    const valid = /^([1-9]|1[0-9]|2[0-4])$/.test(dc);
+    const valid = DATA_CENTRE.test(dc);
     // A data centre under a cover (a pointer over `-sf12` read `-sf{`, wild-2417
     // occluded-003), or read as no data centre (`-sfo"` for `-sf9` in every view,
     // id-2605 013, a dark docs page): 32 hex digits and `-sf` as written are a
@@ -505,11 +508,17 @@ export function coveredV1(seq: PSym[]): V1Hit | null {
   let best: V1Hit | null = null;
   for (const m of text.matchAll(COVERED_V1)) {
     const [, hex, coverBeforeSuffix, coverOverDash, dc] = m as unknown as [string, string, string | undefined, string | undefined, string];
-    if (!/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') || !/^([1-9]|1[0-9]|2[0-4])$/.test(dc)) continue;
+    if (!/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') || !DATA_CENTRE.test(dc)) continue;
     const syms = seq.slice(m.index, m.index + hex.length).slice(-32);
     if (syms.length > (best?.syms.length ?? 0)) best = { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
   }
   return best;
+}
+
+/** Readings of a v1 key that cannot be completed (a written `-sf` after PARTIAL_V1_MIN hex digits, or a cover inside the run): flagged, not searched. */
+function partialV1Hits(seq: PSym[]): V1Hit[] {
+  const covered = coveredV1(seq);
+  return [...findV1(seq, PARTIAL_V1_MIN, true), ...(covered ? [covered] : [])].filter((hit) => hit.plain);
 }
 
 /** A v1 key that cannot be completed, flagged as what was read of it: its hex, `-sf`, its data centre. */
@@ -720,10 +729,11 @@ function glyphPicture(grey: Grey, c: Box): Grey {
   return inkRun(normalizeCrop(crop(grey, c.x, c.y, c.width, c.height)));
 }
 
-/** glyphLikeness to a copy of another character at or above which a changed glyph is that character. */
-const COPY_LIKE = 0.95;
-/** glyphLikeness to a copy of the substitute at or above which a changed glyph is the substitute. */
-const COPY_SUB = 0.95;
+/**
+ * glyphLikeness to a copy at or above which a changed glyph is that copy's character (the
+ * substitute's or another's): Liberation Mono's `0` and `O` score 0.92-0.93 against each other.
+ */
+const COPY_ALIKE = 0.95;
 
 /**
  * What the key's other glyphs (see CheckSub.copies) say of a changed check
@@ -737,8 +747,8 @@ function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined 
   sub.likeness = likeness;
   const asSub = likeness[sub.ch] ?? -1;
   const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([ch, l]) => (ch === sub.ch ? [] : [l])));
-  if (rival >= COPY_LIKE && rival > asSub) return true;
-  if (asSub >= COPY_SUB && asSub > rival) return false;
+  if (rival >= COPY_ALIKE && rival > asSub) return true;
+  if (asSub >= COPY_ALIKE && asSub > rival) return false;
   return undefined;
 }
 
@@ -747,7 +757,7 @@ function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined 
  * each of GLYPH_TARGETS in turn (lazily: a caller may stop after the first):
  * each read's choices, none when nothing was read.
  */
-function* readAlone(worker: () => Worker, grey: Grey, c: Box, allowed: string, dump?: (target: number, png: Buffer) => Promise<void>): Generator<Promise<{ ch: string; conf: number }[]>> {
+function* readAlone(worker: () => Worker, grey: Grey, c: Box, allowed: string, dump?: (target: number, png: Buffer) => Promise<void>): Generator<Promise<Choice[]>> {
   const cut = glyphPicture(grey, c);
   for (const target of GLYPH_TARGETS) {
     yield (async () => {
@@ -805,7 +815,7 @@ function pitchCells(ref: PSym[]): Box[] | null {
  */
 function inkRun(g: Grey): Grey {
   const ink = new Float64Array(g.width);
-  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) ink[x]! += Math.max(0, 160 - g.data[y * g.width + x]!);
+  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) ink[x]! += Math.max(0, INK_BELOW - g.data[y * g.width + x]!);
   let best = { from: 0, to: g.width, sum: -1 };
   for (let x = 0; x < g.width;) {
     if (!ink[x]) { x++; continue; }
@@ -1289,8 +1299,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      const covered = coveredV1(seq);
-      for (const hit of [...findV1(seq, PARTIAL_V1_MIN, true), ...(covered ? [covered] : [])]) if (hit.plain && inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
+      for (const hit of partialV1Hits(seq)) if (inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -1408,7 +1417,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     }
     for (const seq of pageSeqs) {
       if (lows.length) break;
-      const hit = [...findV1(seq, PARTIAL_V1_MIN, true).filter((x) => x.plain), ...[coveredV1(seq)].filter((x) => x !== null)][0];
+      const hit = partialV1Hits(seq)[0];
       if (hit) lows.push(partialV1Candidate(hit));
     }
   }

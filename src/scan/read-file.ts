@@ -6,7 +6,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Candidate } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import { contentNeeds, needsReaderFor } from '../formats/kinds.js';
-import { searchPng, type PngSearch, type PngTextLimits } from '../formats/png-text.js';
+import { searchPng, type PngSearch } from '../formats/png-text.js';
+import type { InflateLimits } from '../formats/types.js';
 import { NameScanner } from '../detect/names.js';
 import { plainGzip } from './plain-gzip.js';
 
@@ -47,7 +48,7 @@ export interface ReadLimits {
    * (past them the gzip reader says why not), a PNG's deflated text chunks. Absent: gzip
    * files and PNGs with text chunks go to the readers.
    */
-  inflate?: PngTextLimits;
+  inflate?: InflateLimits;
 }
 
 export interface ReadOptions {
