@@ -63,10 +63,14 @@ const KEYISH_RUN = /^[^\s'"<>=]+/;
  * key characters from there, or a hex-like run starting in the first piece of
  * 24 or more before a `-s` (the page pass drops and merges glyphs, so the
  * counts are below a key's 40 and 32). `complete`: the key's end is in the
- * chain (its run stops before the chain's end, or reaches 40; a v1 key's
+ * chain (its run stops before the chain's end, or holds a key's 36 after its
+ * start; a v1 key's
  * `-s<dc>` is there); when not, the chain is worth following one line further.
+ * `byLength`: complete only because the run, reaching the chain's end, holds
+ * exactly 36; the page pass may have read a glyph too many (see `lone` in
+ * findJoins).
  */
-export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: boolean } {
+export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: boolean; byLength?: true } {
   const no = { keyish: false, complete: false };
   if (texts.length < 2) return no;
   const head = texts[0]!.length;
@@ -75,7 +79,12 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     if (m.index >= head) break;
     const run = all.slice(m.index).match(KEYISH_RUN)?.[0] ?? '';
     // (A head holding 40 key characters from the prefix on is a whole key: nothing runs over.)
-    if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) return { keyish: true, complete: run.length >= 40 || m.index + run.length < all.length };
+    if (run.length >= 30 && m.index + run.length > head && head - m.index < 40) {
+      const ended = m.index + run.length < all.length;
+      // The key's 36 after its start and separator (a terminal's `KEY=sfk` and `qrty…`: the `_` lost, the key whole at 39).
+      const body = run.length - m[0].length - (/[_\-.~]/.test(run[m[0].length] ?? '') ? 1 : 0);
+      return { keyish: true, complete: body >= 36 || ended, ...(body === 36 && !ended ? { byLength: true as const } : {}) };
+    }
   }
   // (Over the boundary with its hex, or only with its suffix: a terminal wrapped `…e851-sf` and `20`.)
   const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?[\dlI|]/);
@@ -99,14 +108,19 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
   const text = words.map((w) => /[A-Za-z0-9]/.test(w.text));
   const ends = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
   const starts = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
-  // The row's left edge: walk left through words of the row at gaps under 1.2 heights.
+  // The row's left edge: walk left through words of the row at gaps under 1.2
+  // heights, and words whose box reaches over the edge found so far: the page
+  // pass gave a terminal's `SPREEFLO_API` (wild-2701 wrapped-002) and
+  // `SPREEFLO` (wild-2702 wrapped-005) boxes running to the line's end, over
+  // the key's head, and the row's edge stopped there, right of the next line's
+  // start at the window's edge, so the key's last line was never joined.
   const rowStart = (i: number): number => {
     let x = words[i]!.box.x0;
     for (let moved = true; moved; ) {
       moved = false;
       for (const j of rowMates[i]!) {
         const o = words[j]!;
-        if (o.box.x1 <= x + 1 && x - o.box.x1 < 1.2 * height(words[i]!) && o.box.x0 < x) { x = o.box.x0; moved = true; }
+        if (x - o.box.x1 < 1.2 * height(words[i]!) && o.box.x0 < x) { x = o.box.x0; moved = true; }
       }
     }
     return x;
@@ -136,7 +150,9 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
       const o = words[j]!;
       if (j === i || !starts[j] || !KEYISH_RUN.test(o.text)) continue;
       const dy = o.box.y0 - w.box.y0;
-      if (dy < 0.6 * h || dy > 2.2 * h || Math.max(h, height(o)) > 1.6 * Math.min(h, height(o))) continue;
+      // (Sizes as lines too: a key's last glyph alone on its line, `v thanks`, is an x-height high.)
+      const unlike = (ho: number) => Math.max(h, ho) > 1.6 * Math.min(h, ho);
+      if (dy < 0.6 * h || dy > 2.2 * h || (unlike(height(o)) && unlike(lineHeight(j)))) continue;
       if (o.box.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
       cands.push(j);
     }
@@ -171,15 +187,16 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * `s`), and the piece ended at `fk`, which does not end its line, so the
    * key's last line was never followed and nothing was joined.
    */
-  const glued = words.map((w, i): number[] => {
+  const rightOf = (i: number, gap: number): number[] => {
     const taken: number[] = [];
-    for (let x1 = w.box.x1; ; ) {
-      const next = rowMates[i]!.filter((j) => !taken.includes(j) && words[j]!.box.x0 >= x1 - 1 && words[j]!.box.x0 - x1 < 0.2 * height(w)).sort((a, b) => words[a]!.box.x0 - words[b]!.box.x0)[0];
+    for (let x1 = words[i]!.box.x1; ; ) {
+      const next = rowMates[i]!.filter((j) => !taken.includes(j) && words[j]!.box.x0 >= x1 - 1 && words[j]!.box.x0 - x1 < gap * height(words[i]!)).sort((a, b) => words[a]!.box.x0 - words[b]!.box.x0)[0];
       if (next === undefined) return taken;
       taken.push(next);
       x1 = Math.max(x1, words[next]!.box.x1);
     }
-  });
+  };
+  const glued = words.map((_, i) => rightOf(i, 0.2));
   /** A piece's words: the head with the start split off before it, a next piece with the words glued on after it. */
   const pieceWords = (k: number, idx: number): number[] => (idx === 0 ? [...lead[k]!, k] : [k, ...glued[k]!]);
   const textOf = (chain: number[]): string[] => chain.map((k, idx) => pieceWords(k, idx).map((j) => words[j]!.text).join(''));
@@ -191,14 +208,27 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const inPiece = pieceWords(last, chain.length - 1);
     const through = chain.length === 1 || (ends[inPiece[inPiece.length - 1]!]! && inPiece.every((j) => KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length));
     const more = !look.complete && chain.length < MAX_PIECES && through;
-    const next = more ? below(last, chain.length === 1 ? rowStart(last) : words[last]!.box.x0) : [];
+    const left = chain.length === 1 ? rowStart(last) : words[last]!.box.x0;
+    const next = more ? below(last, left) : [];
+    /**
+     * A key counted whole only by its length may still lack its last glyph,
+     * alone on the next line, when the page pass read one glyph too many
+     * (`Z116G` for `Z1iG`, `sftk_`): wild-607 wrapped-011 and wild-2702
+     * wrapped-004 (chat bubbles, `v thanks` and `b thanks` below the key),
+     * wild-2603 wrapped-006 and wild-2702 wrapped-002 (table cells, `Y` and `J`
+     * alone). The chain is read with that glyph (or two) and without it; the
+     * checksum tells which.
+     */
+    const lone = look.byLength && chain.length < MAX_PIECES && through ? below(last, left).filter((j) => /^[A-Za-z0-9]{1,2}$/.test(words[j]!.text)) : [];
+    if (lone.length && joins.length < MAX_JOINS) joins.push(chain);
     const before = joins.length;
-    for (const j of next) if (joins.length < MAX_JOINS) walk([...chain, j]);
+    for (const j of [...next, ...lone]) if (joins.length < MAX_JOINS) walk([...chain, j]);
     // A key-ish chain that no longer one reads further is a join of its own;
     // when its key still lacks its end and no word starts the next line, that
     // line is taken anyway (the page pass drops a lone glyph: `T`, the last of
-    // a key, on a line of its own).
-    if (look.keyish && joins.length === before && joins.length < MAX_JOINS) joins.push(look.complete || next.length || chain.length >= MAX_PIECES ? chain : [...chain, -1]);
+    // a key, on a line of its own), unless its last piece does not end its
+    // line: the key goes on in that row (see the last piece below).
+    if (look.keyish && !lone.length && joins.length === before && joins.length < MAX_JOINS) joins.push(look.complete || next.length || chain.length >= MAX_PIECES || !through ? chain : [...chain, -1]);
   };
   for (let i = 0; i < n && joins.length < MAX_JOINS; i++) {
     // A line's last word that ends in key characters: a key's start, `s` of `sfk` or one hex digit at least.
@@ -216,11 +246,26 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     return { x0: left, y0: last.box.y0 + pitch, x1: left + Math.max(2, 42 - chars) * charW, y1: last.box.y1 + pitch };
   };
   return joins.map((chain) => chain.map((k, idx) => {
-    const b = k < 0 ? unread(chain) : pieceWords(k, idx).reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
+    const inPiece = k < 0 ? [] : pieceWords(k, idx);
+    const lastOf = inPiece[inPiece.length - 1]!;
+    // A last piece that does not end its line takes the words that kept it
+    // from ending it (gaps under 0.8 heights, as `ends`), whole: the rest of
+    // the key the page pass split off where two glyphs stand apart (`jhFEj`
+    // and `reaGoN6` a third of a height apart, wild-2603 wrapped-010, Fira
+    // Code 13 px: the join read only `jhFEj`, then the prose below), or the
+    // words after the key. Cut 1.5 heights on, `with` became `wi`, read with
+    // no space before it and run into the key (`…7kbOwi`, wild-2604
+    // wrapped-003; `…jJGwi`, wild-2607 wrapped-006); whole, the space is read.
+    if (idx === chain.length - 1 && idx > 0 && k >= 0 && !ends[lastOf]) inPiece.push(...rightOf(lastOf, 0.8));
+    const b = k < 0 ? unread(chain) : inPiece.reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
     const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;
-    return { x: b.x0 / scale, y: b.y0 / scale, w: (x1 - b.x0) / scale, h: h / scale };
+    // The first starts a space's width (0.8 heights, as `ends`) left of its
+    // words: the page pass boxed wild-2311 wrapped-010's `stk` from its `f`,
+    // and the join read `fk_…`, no key's start.
+    const x0 = idx === 0 ? b.x0 - 0.8 * h : b.x0;
+    return { x: x0 / scale, y: b.y0 / scale, w: (x1 - x0) / scale, h: h / scale };
   }));
 }
 

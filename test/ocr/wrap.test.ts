@@ -7,8 +7,11 @@ import { findJoins, joinLooksKeyish } from '../../src/ocr/wrap.js';
 const word = (text: string, x0: number, y0: number, x1: number, y1: number, line: number): OcrWord => ({ text, conf: 90, box: { x0, y0, x1, y1 }, symbols: [], line });
 
 describe('joinLooksKeyish', () => {
-  const cases: [string, string[], { keyish: boolean; complete: boolean }][] = [
-    ['a v2 key over two lines (`0` read `@`)', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv'], { keyish: true, complete: true }],
+  const cases: [string, string[], ReturnType<typeof joinLooksKeyish>][] = [
+    ['a v2 key over two lines (`0` read `@`)', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv'], { keyish: true, complete: true, byLength: true }],
+    ['a v2 key over two lines, what follows it read', ['stk_dUSBFP1vYFjvXe7YQ7uC', 'A4yNXm8m21@3aJcv thanks'], { keyish: true, complete: true }],
+    // wild-2701 wrapped-002, a terminal: `KEY=sfk` and the body, the `_` lost, 36 key characters in all.
+    ['a v2 key whose `_` the page pass lost', ['KEY=sfk', 'qrty7svUaB3kLm9PwZx4cRtE5gh', 'Bh32JAXRQ'], { keyish: true, complete: true, byLength: true }],
     ['a v2 key whose last line is still to come', ['sfk_U', '036bniH8Y1j1Q', 'myGF3CJazRcL'], { keyish: true, complete: false }],
     ['a v1 key over two lines', ['3c4aeb4ac@3664b411f9', '4db6efb38f92-sf9'], { keyish: true, complete: true }],
     ['a v1 key whose data centre wrapped alone (a terminal)', ['69a4d5e720d0c251aa80e20e9379e851-sf', '20'], { keyish: true, complete: true }],
@@ -30,7 +33,7 @@ describe('findJoins', () => {
     const words = [word('use', 598, 372, 651, 391, 7), word('stk_dUSBFP1vYFjvXe7YQ7uC', 664, 364, 1149, 399, 7), word('A4yNXm8m21@3aJcv', 597, 416, 921, 451, 8), word('thanks', 932, 418, 1032, 443, 8)];
     const joins = findJoins(words, 2);
     expect(joins).toHaveLength(1);
-    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([332, 299]);
+    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([318, 299]);
   });
 
   it('follows a narrow column over every line of the key', () => {
@@ -50,7 +53,7 @@ describe('findJoins', () => {
     const words = [word('was', 1040, 700, 1110, 730, 5), word('stk', 1130, 700, 1200, 730, 5), word('LcBd2gjp8Ks', 1222, 700, 1480, 736, 5), word('oVMGHQgT6DZIHG553RD4XcVqgD', 1040, 752, 1640, 788, 6), word('Maya', 1040, 820, 1140, 850, 7)];
     const joins = findJoins(words, 2);
     expect(joins).toHaveLength(1);
-    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([565, 520]);
+    expect(joins[0]!.map((p) => Math.round(p.x))).toEqual([551, 520]);
   });
 
   it('a key wrapped right after its `s`: the head as tall as its line, not as the `s`', () => {
@@ -58,7 +61,7 @@ describe('findJoins', () => {
     const words = [word('Send', 378, 140, 465, 169, 4), word('the', 479, 140, 536, 169, 4), word('key', 552, 140, 611, 177, 4), word('in', 626, 140, 654, 169, 4), word('the', 668, 140, 725, 169, 4), word('header:', 741, 140, 873, 169, 4), word('s', 891, 148, 907, 169, 4), word('Limits', 52, 199, 154, 227, 5), word('fk_Tq3Hx8LmNc2VbRz7KpWdue', 380, 192, 915, 229, 6), word('aB4nE9sYu1QoJk', 379, 246, 680, 281, 7), word('with', 693, 244, 765, 273, 7)];
     const joins = findJoins(words, 2);
     expect(joins).toHaveLength(1);
-    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([74, 96, 123]);
+    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([74, 96, 122]);
   });
 
   it('a head on a row of short words: the next line, with its `_` and capitals, is not too tall', () => {
@@ -88,8 +91,43 @@ describe('findJoins', () => {
     const words = [word('Send', 378, 116, 445, 139, 4), word('the', 456, 116, 501, 139, 4), word('key', 513, 116, 559, 145, 4), word('in', 570, 116, 593, 139, 4), word('the', 603, 116, 648, 139, 4), word('header:', 660, 116, 763, 139, 4), word('s', 777, 122, 789, 139, 4), word('Limits', 51, 163, 131, 185, 5), word('fk', 378, 156, 410, 179, 6), word('_06HGKtIpGKNUKI1mIrzZ4Ko', 410, 156, 797, 187, 6), word('3BD5KkzK1u7kb0', 378, 196, 611, 219, 7), word('with', 622, 196, 679, 219, 7), word('every', 690, 202, 768, 225, 7), word('c', 778, 202, 791, 219, 7), word('all.', 378, 238, 415, 261, 8)];
     const joins = findJoins(words, 2);
     expect(joins).toHaveLength(1);
-    expect(joins[0]!.map((p) => [Math.round(p.x), Math.round(p.y)])).toEqual([[389, 61], [189, 78], [189, 98]]);
+    expect(joins[0]!.map((p) => [Math.round(p.x), Math.round(p.y)])).toEqual([[382, 61], [189, 78], [189, 98]]);
     expect(Math.round(joins[0]![1]!.w)).toBe(210);
+  });
+
+  it('the row\'s left edge goes on over a word whose box reaches over the head', () => {
+    // wild-2702 wrapped-005 (a terminal, Inconsolata 13 px): the page pass boxed `SPREEFLO` from 167 to the line's end.
+    const words = [word('$', 26, 65, 39, 88, 1), word('export', 57, 66, 148, 91, 1), word('SPREEFLO', 167, 64, 567, 91, 1), word('API', 305, 52, 356, 95, 1), word('KEY=sfk', 366, 64, 478, 91, 1), word('Ab3dE', 491, 52, 571, 95, 1), word('2x9Kq7Wm4Zp8Rt5Yn3Hb6Vc1Lg0Fd2e', 26, 102, 508, 129, 2), word('$', 26, 141, 39, 164, 3), word('curl', 58, 140, 117, 161, 3)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([26, 51]);
+  });
+
+  it('a key counted whole by the page pass is read with and without a last glyph alone below it', () => {
+    // wild-607 wrapped-011 (chat bubble, Open Sans 17 px): the page pass read a glyph too many, and `v thanks` below.
+    const words = [word('key:', 61, 314, 123, 351, 4), word('sfk_Ab3dE9k', 141, 314, 363, 351, 4), word('Xy7Qw2Lm5Np8Rs', 59, 362, 343, 399, 5), word('Ht4Vb6Jc1Zd9Gf3', 60, 412, 343, 449, 6), word('v', 60, 470, 77, 491, 7), word('thanks', 90, 462, 203, 491, 7)];
+    const joins = findJoins(words, 2);
+    expect(joins.map((j) => j.length)).toEqual([3, 4]);
+    // (With the rest of its row, whole.)
+    expect(Math.round(joins[1]![3]!.y)).toBe(231);
+    expect(joins[1]![3]!.x + joins[1]![3]!.w).toBeGreaterThan(203 / 2);
+  });
+
+  it('a last piece that does not end its line takes the rest of its row, not the line below', () => {
+    // wild-2603 wrapped-010 (docs column, Fira Code 13 px): the key's last line split as `jhFEj` and `reaGoN6`.
+    const words = [word('the', 377, 190, 418, 211, 7), word('header:', 429, 190, 525, 211, 7), word('sf', 538, 190, 565, 211, 7), word('k_Ab3dE9kXy7Q', 379, 228, 580, 255, 8), word('w2Lm5Np8RsHt4', 376, 268, 580, 293, 9), word('Vb6Jc', 378, 302, 450, 329, 10), word('1Zd9Gf3', 459, 304, 563, 323, 10), word('with', 377, 340, 430, 361, 11), word('every', 441, 346, 513, 367, 11)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([95, 114, 134, 151]);
+    expect(joins[0]![3]!.x + joins[0]![3]!.w).toBeGreaterThan(563 / 2);
+  });
+
+  it('the first piece starts a space\'s width left of what the page pass boxed', () => {
+    // wild-2311 wrapped-010 (chat bubble, DejaVu Sans Mono 18 px): `stk` boxed from its `f`.
+    const words = [word('key:', 670, 754, 802, 824, 5), word('stk', 882, 754, 914, 809, 5), word('Ab3dE9kXy7Qw2Lm5Np8RsHt4Vb', 927, 753, 2087, 826, 5), word('6Jc1Zd9Gf3a', 671, 857, 1141, 928, 6)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]![0]!.x).toBeLessThan(882 / 2 - 20);
   });
 
   it('joins nothing where lines hold prose or a whole key', () => {
