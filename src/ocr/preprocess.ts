@@ -291,6 +291,18 @@ export function isolateLine(src: Grey, band?: { from: number; to: number }): Gre
 }
 
 /**
+ * A solid block of ink at least BAR_WIDTH columns wide whose columns are
+ * inked over more than BAR_RUN rows is a seam too, however short: a chat
+ * bubble of one line, shrunk (0.76x), leaves a seam of 8 x 46 px at its edge,
+ * under RULE_COLUMN_RUN, and beside the key's last glyph it made tesseract
+ * read the whole key as an image (wild-2702 recompressed-010: `WER NEE BR)`).
+ * A key-sized glyph's stem is 1-4 px wide and under 30 px high (a 36 px font
+ * at device scale 2); only a heading's bold stems reach such a block.
+ */
+const BAR_RUN = 32;
+const BAR_WIDTH = 6;
+
+/**
  * Erase rules, bars and box edges: runs of ink longer than `maxRun` pixels in a
  * row (or `maxColumnRun` in a column). No glyph of a key-sized font is that long, but bubble
  * edges, separators, selection bars and the dark seams that theme detection
@@ -303,6 +315,8 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
   const INK = 128;
   // Long column runs as [x, from, to) triples: few on any page, none in noise.
   const columnRuns: number[] = [];
+  // Column runs a bar's height long, [from, to) per column: a solid block of them is a seam.
+  const tall: number[][] = [];
   for (let x = 0; x < width; x++) {
     let y = 0;
     while (y < height) {
@@ -310,9 +324,25 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
       let e = y;
       while (e < height && data[e * width + x]! < INK) e++;
       if (e - y > maxColumnRun) columnRuns.push(x, y, e);
+      else if (e - y > BAR_RUN) (tall[x] ??= []).push(y, e);
       y = e;
     }
   }
+  const tallAt = (x: number, y: number): boolean => {
+    const runs = tall[x];
+    if (!runs) return false;
+    for (let i = 0; i < runs.length; i += 2) if (runs[i]! <= y && y < runs[i + 1]!) return true;
+    return false;
+  };
+  tall.forEach((runs, x) => {
+    for (let i = 0; i < runs.length; i += 2) {
+      const mid = (runs[i]! + runs[i + 1]!) >> 1;
+      let w = 1;
+      for (let l = x - 1; l >= 0 && w < BAR_WIDTH && tallAt(l, mid); l--) w++;
+      for (let r = x + 1; r < width && w < BAR_WIDTH && tallAt(r, mid); r++) w++;
+      if (w >= BAR_WIDTH) columnRuns.push(x, runs[i]!, runs[i + 1]!);
+    }
+  });
   // A row's run is measured before it is erased, and erasing it touches no other row.
   for (let y = 0; y < height; y++) {
     const row = y * width;
