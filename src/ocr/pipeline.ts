@@ -622,7 +622,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   let left = budget;
   if (ref) {
     const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box)) ?? undefined : undefined;
+    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined;
     const slots = pool(aligned, 36, V2_ALPHABET, same);
     const res = searchV2(alone ? withAlone(slots, alone) : slots, variants.length && !alone ? Math.floor(budget / 2) : budget);
     tried += res.tried;
@@ -1021,9 +1021,9 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   // aligned by edit distance onto an exact one, votes.
   const refRead = v1Reference(exact, v1Readings);
   const aligned = refRead ? v1Readings.map((v) => (v.syms === refRead ? v.syms : alignTo(refRead, v.run))) : [];
-  const vote = (same?: number[][]) => ({
-    voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), same),
-    all: refRead ? voteV1(aligned, legacy, same) : null,
+  const vote = (glyphs?: { r: number[][]; same: number[][] }) => ({
+    voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), glyphs),
+    all: refRead ? voteV1(aligned, legacy, glyphs) : null,
   });
   let { voted, all } = vote();
   // Which glyphs are the same picture, in the cells of the reference reading's
@@ -1033,8 +1033,8 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   const agrees = (a: string, b: string) => [...a].filter((ch, i) => toHex(ch) === b[i]).length >= 28;
   const base = all ?? voted;
   if (grey && refRead && base && agrees(refRead.map(top).join(''), base.key)) {
-    const same = sameGlyphs(grey, refRead.map((sym) => sym.box));
-    if (same) ({ voted, all } = vote(same));
+    const glyphs = sameGlyphs(grey, refRead.map((sym) => sym.box));
+    if (glyphs) ({ voted, all } = vote(glyphs));
   }
   if (!voted) return null;
   const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;
