@@ -422,8 +422,8 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], 
  * A digit whose glyph is not the same picture as any copy of it in the key,
  * when two of those copies are the same picture (so the digit's picture is
  * known), is not that digit: the next digit the vote ranks there that some
- * reading read first, and that is the same picture as one of its own copies
- * or has none. The LSTM reads a small `0` as `6` in every view (wild-2607
+ * reading read first as that digit (not a look-alike letter), and that is the
+ * same picture as one of its own copies or has none. The LSTM reads a small `0` as `6` in every view (wild-2607
  * recompressed-004, Inconsolata 11 px after JPEG 50: a `0` voted `6`, its
  * cell 0.85-0.87 like the key's three `6`, two readings `0`). Only the
  * picture's word against the reading's, never a digit no reading read first:
@@ -440,7 +440,8 @@ function unlikeCopies(key: string[], ranked: string[][], readings: (Sym | undefi
     return c.length >= 2 && !likeOne(i, c) && c.some((j) => likeOne(j, c.filter((k) => k !== j))) ? [i] : [];
   });
   for (const i of unlike) {
-    const readFirst = new Set(readings.map((rd) => toHex(rd[i]?.choices[0]?.ch ?? '')));
+    // As written: the legacy engine reads a glyph under a pointer as `s` (a `5` by toHex; wild-2701 occluded-011).
+    const readFirst = new Set(readings.map((rd) => rd[i]?.choices[0]?.ch).filter((ch) => !!ch && HEX_SET.has(ch)));
     const next = ranked[i]!.find((h) => h !== voted[i] && readFirst.has(h) && (copies(h, i).length === 0 || likeOne(i, copies(h, i))));
     if (next) key[i] = next;
   }
