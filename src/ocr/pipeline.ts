@@ -1218,8 +1218,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   let joins = findJoins(page, scale);
   if (!regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
-    // bordered box (an input field) whole; block mode (PSM 6) reads it.
-    page = await read(lstm, pagePng, { psm: '6', choices: false });
+    // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
+    // page with seams too short to be rules erased too (BAR_RUN in
+    // preprocess.ts): beside a key they make tesseract take its line for an image.
+    page = await read(lstm, await toPng(pageView(grey, stats, true), scale), { psm: '6', choices: false });
     regions = findRegions(page, scale);
     joins = findJoins(page, scale);
   }

@@ -185,9 +185,9 @@ export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
 export const RULE_RUN = 56;
 export const RULE_COLUMN_RUN = 72;
 
-/** The page as the page pass sees it: normalised, rules erased. */
-export function pageView(src: Grey, stats: TileStats): Grey {
-  return eraseRules(normalize(src, stats), RULE_RUN, RULE_COLUMN_RUN);
+/** The page as the page pass sees it: normalised, rules erased (`bars`: seams too, see BAR_RUN). */
+export function pageView(src: Grey, stats: TileStats, bars = false): Grey {
+  return eraseRules(normalize(src, stats), RULE_RUN, RULE_COLUMN_RUN, bars);
 }
 
 /**
@@ -296,21 +296,24 @@ export function isolateLine(src: Grey, band?: { from: number; to: number }): Gre
  * bubble of one line, shrunk (0.76x), leaves a seam of 8 x 46 px at its edge,
  * under RULE_COLUMN_RUN, and beside the key's last glyph it made tesseract
  * read the whole key as an image (wild-2702 recompressed-010: `WER NEE BR)`).
- * A key-sized glyph's stem is 1-4 px wide and under 30 px high (a 36 px font
- * at device scale 2); only a heading's bold stems reach such a block.
+ * A key-sized glyph's stem is 1-4 px wide and under 30 px high (an 18 px font
+ * at device scale 2); only a heading's bold stems reach such a block. Erased
+ * only when asked (`bars`): the page read again when nothing key-like was
+ * read. Erased on every page, they changed how tesseract laid out 125 of the
+ * shared sets' 1,060 pages, and one key under a tooltip lost its flag so.
  */
 const BAR_RUN = 32;
 const BAR_WIDTH = 6;
 
 /**
  * Erase rules, bars and box edges: runs of ink longer than `maxRun` pixels in a
- * row (or `maxColumnRun` in a column). No glyph of a key-sized font is that long, but bubble
+ * row (or `maxColumnRun` in a column), and with `bars` solid seams (BAR_RUN). No glyph of a key-sized font is that long, but bubble
  * edges, separators, selection bars and the dark seams that theme detection
  * leaves at a box's border are, and they make tesseract take a line for an
  * image. In place: a 40-megapixel page is 40 MB a copy. Both passes judge the
  * image as it was: columns are measured before the rows are erased.
  */
-export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Grey {
+export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun, bars = false): Grey {
   const { width, height, data } = src;
   const INK = 128;
   // Long column runs as [x, from, to) triples: few on any page, none in noise.
@@ -324,7 +327,7 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
       let e = y;
       while (e < height && data[e * width + x]! < INK) e++;
       if (e - y > maxColumnRun) columnRuns.push(x, y, e);
-      else if (e - y > BAR_RUN) (tall[x] ??= []).push(y, e);
+      else if (bars && e - y > BAR_RUN) (tall[x] ??= []).push(y, e);
       y = e;
     }
   }
