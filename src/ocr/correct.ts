@@ -11,6 +11,7 @@
 // readings, and always reported 'low' (see docs/ocr.md).
 import { BASE62, V2_PREFIX, crc32 } from '../detect/checksum.js';
 import type { Choice } from './engine.js';
+import { SAME_GLYPH } from './glyphs.js';
 
 /** At most this many full key strings are tested against the checksum per token. */
 export const SEARCH_BUDGET = 1 << 22;
@@ -367,12 +368,13 @@ const LEGACY_MISREADS: Record<string, string> = { '6': '0e', '0': 'c', '3': 'a',
 
 /**
  * Vote a v1 hex part (32 slots) over aligned readings (`legacy[j]`: reading j
- * is the legacy engine's). `same[i]`, when known, lists the slots holding the
- * same glyph as slot i (see sameGlyphs): their votes are summed, so a glyph
- * read right in most of its copies is right in all. Sure when every LSTM
+ * is the legacy engine's). `glyphs`, when known (see sameGlyphs): `same[i]`
+ * lists the slots holding the same glyph as slot i, whose votes are summed, so
+ * a glyph read right in most of its copies is right in all; `r`, the cells'
+ * correlations, for unlikeCopies. Sure when every LSTM
  * reading read every character as that same hex digit with high confidence.
  */
-export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], same?: number[][]): V1Reading | null {
+export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], glyphs?: { r: number[][]; same: number[][] }): V1Reading | null {
   const totals: Map<string, number>[] = [];
   for (let i = 0; i < 32; i++) {
     const w = [new Map<string, number>(), new Map<string, number>()];
@@ -398,20 +400,51 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], 
     if (total.size === 0) return null;
     totals.push(total);
   }
-  let key = '';
+  const ranked = totals.map((_, i) => {
+    const total = new Map<string, number>();
+    for (const j of glyphs?.same[i] ?? [i]) for (const [h, v] of totals[j]!) total.set(h, (total.get(h) ?? 0) + v);
+    return [...total.entries()].sort((a, b) => b[1] - a[1]).map(([h]) => h);
+  });
+  const key = ranked.map((hs) => hs[0]!);
+  if (glyphs) unlikeCopies(key, ranked, readings, glyphs.r);
   let sure = readings.length > 0;
   for (let i = 0; i < 32; i++) {
-    const total = new Map<string, number>();
-    for (const j of same?.[i] ?? [i]) for (const [h, v] of totals[j]!) total.set(h, (total.get(h) ?? 0) + v);
-    const top = [...total.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    key += top;
     readings.forEach((r, j) => {
       if (legacy[j]) return;
       const c0 = r[i]?.choices[0];
-      if (!c0 || c0.ch !== top || c0.conf < V1_HIGH_CONF) sure = false;
+      if (!c0 || c0.ch !== key[i] || c0.conf < V1_HIGH_CONF) sure = false;
     });
   }
-  return { key, sure };
+  return { key: key.join(''), sure };
+}
+
+/**
+ * A digit whose glyph is not the same picture as any copy of it in the key,
+ * when two of those copies are the same picture (so the digit's picture is
+ * known), is not that digit: the next digit the vote ranks there that some
+ * reading read first as that digit (not a look-alike letter), and that is the
+ * same picture as one of its own copies or has none. The LSTM reads a small `0` as `6` in every view (wild-2607
+ * recompressed-004, Inconsolata 11 px after JPEG 50: a `0` voted `6`, its
+ * cell 0.85-0.87 like the key's three `6`, two readings `0`). Only the
+ * picture's word against the reading's, never a digit no reading read first:
+ * in photos a keystoned key's cells are unlike their copies (0.75-0.88,
+ * wild-2603 photo-006 and -011, wild-2607 photo-006) while every reading
+ * agrees, and then nothing changes.
+ */
+function unlikeCopies(key: string[], ranked: string[][], readings: (Sym | undefined)[][], r: number[][]): void {
+  const voted = [...key];
+  const copies = (h: string, i: number) => voted.flatMap((k, j) => (j !== i && k === h ? [j] : []));
+  const likeOne = (i: number, js: number[]) => js.some((j) => r[i]![j]! >= SAME_GLYPH);
+  const unlike = key.flatMap((d, i) => {
+    const c = copies(d, i);
+    return c.length >= 2 && !likeOne(i, c) && c.some((j) => likeOne(j, c.filter((k) => k !== j))) ? [i] : [];
+  });
+  for (const i of unlike) {
+    // As written: the legacy engine reads a glyph under a pointer as `s` (a `5` by toHex; wild-2701 occluded-011).
+    const readFirst = new Set(readings.map((rd) => rd[i]?.choices[0]?.ch).filter((ch) => !!ch && HEX_SET.has(ch)));
+    const next = ranked[i]!.find((h) => h !== voted[i] && readFirst.has(h) && (copies(h, i).length === 0 || likeOne(i, copies(h, i))));
+    if (next) key[i] = next;
+  }
 }
 
 /**

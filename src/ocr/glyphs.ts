@@ -214,16 +214,20 @@ export function cellCorrelations(grey: Grey, boxes: Box[]): number[][] | null {
  * again after every read, mostly on the same reference reading, and the
  * correlations cost more than the search.
  */
-const known = new WeakMap<Grey, Map<string, number[][] | null>>();
+const known = new WeakMap<Grey, Map<string, { r: number[][]; same: number[][] } | null>>();
 
-/** For each glyph of a monospaced run, the positions holding the same glyph, itself included; null when not monospaced. */
-export function sameGlyphs(grey: Grey, boxes: Box[]): number[][] | null {
+/**
+ * For each glyph of a monospaced run, the positions holding the same glyph,
+ * itself included (`same`), and every pair's correlation (`r`); null when not
+ * monospaced.
+ */
+export function sameGlyphs(grey: Grey, boxes: Box[]): { r: number[][]; same: number[][] } | null {
   const id = boxes.map((b) => `${b.x},${b.y},${b.width},${b.height}`).join(' ');
   let seen = known.get(grey);
   if (!seen) known.set(grey, (seen = new Map()));
   if (seen.has(id)) return seen.get(id)!;
   const r = cellCorrelations(grey, boxes);
-  const same = r && r.map((row, i) => row.flatMap((c, j) => (j === i || c >= SAME_GLYPH ? [j] : [])));
-  seen.set(id, same);
-  return same;
+  const res = r && { r, same: r.map((row, i) => row.flatMap((c, j) => (j === i || c >= SAME_GLYPH ? [j] : []))) };
+  seen.set(id, res);
+  return res;
 }

@@ -622,7 +622,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   let left = budget;
   if (ref) {
     const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box)) ?? undefined : undefined;
+    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined;
     const slots = pool(aligned, 36, V2_ALPHABET, same);
     const res = searchV2(alone ? withAlone(slots, alone) : slots, variants.length && !alone ? Math.floor(budget / 2) : budget);
     tried += res.tried;
@@ -1021,9 +1021,9 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   // aligned by edit distance onto an exact one, votes.
   const refRead = v1Reference(exact, v1Readings);
   const aligned = refRead ? v1Readings.map((v) => (v.syms === refRead ? v.syms : alignTo(refRead, v.run))) : [];
-  const vote = (same?: number[][]) => ({
-    voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), same),
-    all: refRead ? voteV1(aligned, legacy, same) : null,
+  const vote = (glyphs?: { r: number[][]; same: number[][] }) => ({
+    voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), glyphs),
+    all: refRead ? voteV1(aligned, legacy, glyphs) : null,
   });
   let { voted, all } = vote();
   // Which glyphs are the same picture, in the cells of the reference reading's
@@ -1033,8 +1033,8 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   const agrees = (a: string, b: string) => [...a].filter((ch, i) => toHex(ch) === b[i]).length >= 28;
   const base = all ?? voted;
   if (grey && refRead && base && agrees(refRead.map(top).join(''), base.key)) {
-    const same = sameGlyphs(grey, refRead.map((sym) => sym.box));
-    if (same) ({ voted, all } = vote(same));
+    const glyphs = sameGlyphs(grey, refRead.map((sym) => sym.box));
+    if (glyphs) ({ voted, all } = vote(glyphs));
   }
   if (!voted) return null;
   const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;
@@ -1218,8 +1218,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   let joins = findJoins(page, scale);
   if (!regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
-    // bordered box (an input field) whole; block mode (PSM 6) reads it.
-    page = await read(lstm, pagePng, { psm: '6', choices: false });
+    // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
+    // page with seams too short to be rules erased too (BAR_RUN in
+    // preprocess.ts): beside a key they make tesseract take its line for an image.
+    page = await read(lstm, await toPng(pageView(grey, stats, true), scale), { psm: '6', choices: false });
     regions = findRegions(page, scale);
     joins = findJoins(page, scale);
   }

@@ -185,9 +185,9 @@ export function normalize(src: Grey, stats: TileStats = tileStats(src)): Grey {
 export const RULE_RUN = 56;
 export const RULE_COLUMN_RUN = 72;
 
-/** The page as the page pass sees it: normalised, rules erased. */
-export function pageView(src: Grey, stats: TileStats): Grey {
-  return eraseRules(normalize(src, stats), RULE_RUN, RULE_COLUMN_RUN);
+/** The page as the page pass sees it: normalised, rules erased (`bars`: seams too, see BAR_RUN). */
+export function pageView(src: Grey, stats: TileStats, bars = false): Grey {
+  return eraseRules(normalize(src, stats), RULE_RUN, RULE_COLUMN_RUN, bars);
 }
 
 /**
@@ -291,18 +291,35 @@ export function isolateLine(src: Grey, band?: { from: number; to: number }): Gre
 }
 
 /**
+ * A solid block of ink at least BAR_WIDTH columns wide whose columns are
+ * inked over more than BAR_RUN rows is a seam too, however short: a chat
+ * bubble of one line, shrunk (0.76x), leaves a seam of 8 x 46 px at its edge,
+ * under RULE_COLUMN_RUN, and beside the key's last glyph it made tesseract
+ * read the whole key as an image (wild-2702 recompressed-010: `WER NEE BR)`).
+ * A key-sized glyph's stem is 1-4 px wide and under 30 px high (an 18 px font
+ * at device scale 2); only a heading's bold stems reach such a block. Erased
+ * only when asked (`bars`): the page read again when nothing key-like was
+ * read. Erased on every page, they changed how tesseract laid out 125 of the
+ * shared sets' 1,060 pages, and one key under a tooltip lost its flag so.
+ */
+const BAR_RUN = 32;
+const BAR_WIDTH = 6;
+
+/**
  * Erase rules, bars and box edges: runs of ink longer than `maxRun` pixels in a
- * row (or `maxColumnRun` in a column). No glyph of a key-sized font is that long, but bubble
+ * row (or `maxColumnRun` in a column), and with `bars` solid seams (BAR_RUN). No glyph of a key-sized font is that long, but bubble
  * edges, separators, selection bars and the dark seams that theme detection
  * leaves at a box's border are, and they make tesseract take a line for an
  * image. In place: a 40-megapixel page is 40 MB a copy. Both passes judge the
  * image as it was: columns are measured before the rows are erased.
  */
-export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Grey {
+export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun, bars = false): Grey {
   const { width, height, data } = src;
   const INK = 128;
   // Long column runs as [x, from, to) triples: few on any page, none in noise.
   const columnRuns: number[] = [];
+  // Column runs a bar's height long, [from, to) per column: a solid block of them is a seam.
+  const tall: number[][] = [];
   for (let x = 0; x < width; x++) {
     let y = 0;
     while (y < height) {
@@ -310,9 +327,25 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun): Gr
       let e = y;
       while (e < height && data[e * width + x]! < INK) e++;
       if (e - y > maxColumnRun) columnRuns.push(x, y, e);
+      else if (bars && e - y > BAR_RUN) (tall[x] ??= []).push(y, e);
       y = e;
     }
   }
+  const tallAt = (x: number, y: number): boolean => {
+    const runs = tall[x];
+    if (!runs) return false;
+    for (let i = 0; i < runs.length; i += 2) if (runs[i]! <= y && y < runs[i + 1]!) return true;
+    return false;
+  };
+  tall.forEach((runs, x) => {
+    for (let i = 0; i < runs.length; i += 2) {
+      const mid = (runs[i]! + runs[i + 1]!) >> 1;
+      let w = 1;
+      for (let l = x - 1; l >= 0 && w < BAR_WIDTH && tallAt(l, mid); l--) w++;
+      for (let r = x + 1; r < width && w < BAR_WIDTH && tallAt(r, mid); r++) w++;
+      if (w >= BAR_WIDTH) columnRuns.push(x, runs[i]!, runs[i + 1]!);
+    }
+  });
   // A row's run is measured before it is erased, and erasing it touches no other row.
   for (let y = 0; y < height; y++) {
     const row = y * width;

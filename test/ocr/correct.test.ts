@@ -155,7 +155,23 @@ describe('the same glyph read differently', () => {
     const r = reading(hex.slice(0, 18) + 'b' + hex.slice(19));
     expect(voteV1([r])?.key).not.toBe(hex);
     const same = [...hex].map((_, i) => ([15, 18, 28].includes(i) ? [15, 18, 28] : [i]));
-    expect(voteV1([r], [], same)?.key).toBe(hex);
+    // Cells alike only within a group of copies (r 0.95), unlike across (0.5).
+    const r1 = [...hex].map((_, i) => [...hex].map((_, j) => (same[i]!.includes(j) ? 0.95 : 0.5)));
+    expect(voteV1([r], [], { r: r1, same })?.key).toBe(hex);
+  });
+
+  it('takes a digit unlike every copy of it, two of them alike, as the next digit a reading read first there', () => {
+    // wild-2607 recompressed-004: a `0` voted `6` (three readings `6`, one `0`), its cell unlike the key's three `6`.
+    const hex = '1d9315d80551da4f4a72d6b51f1b9696';
+    const six = hex.slice(0, 8) + '6' + hex.slice(9);
+    const sixes = [8, 21, 29, 31];
+    const r = [...hex].map((_, i) => [...hex].map((_, j) => (i === j ? 1 : sixes.includes(i) && sixes.includes(j) && i !== 8 && j !== 8 ? 0.97 : 0.6)));
+    const same = r.map((row, i) => row.flatMap((c, j) => (c >= 0.91 ? [j] : [])));
+    expect(voteV1([reading(six), reading(six), reading(six), reading(hex)], [], { r, same })?.key).toBe(hex);
+    // Without a reading of `0` there, or with the cell like the other `6`s, the vote stands.
+    expect(voteV1([reading(six), reading(six)], [], { r, same })?.key).toBe(six);
+    const like = r.map((row, i) => row.map((c, j) => (sixes.includes(i) && sixes.includes(j) ? 0.97 : c)));
+    expect(voteV1([reading(six), reading(six), reading(six), reading(hex)], [], { r: like, same: like.map((row) => row.flatMap((c, j) => (c >= 0.91 ? [j] : []))) })?.key).toBe(six);
   });
 
   it('offers a v2 glyph what its copies were read as, so the checksum finds it', () => {

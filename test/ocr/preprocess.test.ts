@@ -57,6 +57,15 @@ describe('eraseRules', () => {
     const out = eraseRules(src, 56, 72);
     expect(out.data[10 * 120 + 7]).toBe(255);
   });
+  it('erases a solid seam of a shrunk one-line bubble, under a rule long, when asked, and keeps thick short strokes and thin tall ones', () => {
+    // An 8 x 46 seam (wild-2702 recompressed-010), a 3 x 46 stroke (a `|` of a large font), an 8 x 30 block.
+    const src = grey(120, 100, (x, y) => ((x >= 10 && x < 18 && y >= 20 && y < 66) || (x >= 40 && x < 43 && y >= 20 && y < 66) || (x >= 70 && x < 78 && y >= 20 && y < 50) ? 0 : 255));
+    const kept = eraseRules({ ...src, data: Uint8Array.from(src.data) }, 56, 72);
+    expect(kept.data[40 * 120 + 10]).toBe(0);
+    const out = eraseRules(src, 56, 72, true);
+    const ink = (x: number, y: number) => out.data[y * out.width + x]! < 128;
+    expect([ink(10, 40), ink(17, 40), ink(41, 40), ink(74, 40)]).toEqual([false, false, true, true]);
+  });
 });
 
 describe('skewAngle and rotateGrey', () => {
