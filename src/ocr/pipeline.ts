@@ -718,7 +718,7 @@ const GLYPH_TARGETS = [34, 58];
  * decide first (copiesSay): the glyph alone cannot tell a look-alike pair some
  * fonts draw nearly alike (the fresh set 2605's decoy `l`, alone `l` with `1`
  * offered; a true `O` read `0` everywhere, alone `0`). So a change from a twin
- * (TWINS) that no copy confirms is not left to the glyph alone: it stands only
+ * (CONFIRMED_TWINS) that no copy confirms is not left to the glyph alone: it stands only
  * where most readings read the substitute. A `1` that is a bare stroke is no `1`
  * (bareStroke), and a twin every reading read as the key's is still compared
  * with its copies (CheckSub.asRead). What the glyph read alone said is kept in
@@ -732,9 +732,9 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
-  // A twin read there (l 1 I, O 0…) is what a decoy is made of, and neither the
-  // line nor the glyph alone tells the pair apart (a decoy's `O` alone `0` at
-  // 98-99, as a true `0` read `O`): without a copy to confirm it, the change
+  // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
+  // line nor the glyph alone tells some pairs apart (a decoy's `l` alone `1` at
+  // 98-99, as a true `1` read `l`): without a copy to confirm it, the change
   // stands only where most readings read the substitute there.
   const twins = CONFIRMED_TWINS.find((t) => t.includes(sub.ch)) ?? '';
   if (sub.syms.some((sym) => top(sym) !== sub.ch && twins.includes(top(sym)))) return sub.syms.filter((sym) => top(sym) === sub.ch).length * 2 <= sub.syms.length;
