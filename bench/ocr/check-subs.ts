@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { collectTraces } from './collect.js';
 
 const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-interface Row { file: string; real: boolean; guessed: boolean; contradicted: boolean; subs: { i: number; ch: string; read: string[]; offered: number[]; copies: string }[] }
+interface Row { file: string; real: boolean; guessed: boolean; contradicted: boolean; subs: { i: number; ch: string; read: string[]; offered: number[]; copies: string; alone: string; stroke: string }[] }
 const out = process.env.CHECK_SUBS_OUT ?? '/tmp/check-subs.json';
 await collectTraces<Row[]>(positionals, out, (e, file, trace) => {
   const rows = (trace.checks ?? []).map((c) => ({
@@ -22,6 +22,8 @@ await collectTraces<Row[]>(positionals, out, (e, file, trace) => {
       ch: s.ch,
       read: s.syms.map((sym) => `${sym.choices[0]!.ch}${Math.round(sym.choices[0]!.conf)}`),
       offered: s.syms.map((sym) => Math.round(sym.choices.find((x) => x.ch === s.ch)?.conf ?? -1)),
+      stroke: s.stroke === undefined ? '' : `stroke ${s.stroke.toFixed(2)}${s.asRead ? ' (as read)' : ''}`,
+      alone: (s.alone ?? []).map((got) => got.map((x) => `${x.ch}${Math.round(x.conf)}`).join(',') || '-').join(' | '),
       copies: s.likeness ? `like copies of ${Object.entries(s.likeness).map(([ch, l]) => `${ch} ${l.toFixed(2)}`).join(', ') || 'none'}` : '',
     })),
   }));
@@ -34,5 +36,5 @@ for (const r of rows) {
   if (seen.has(id)) continue;
   seen.add(id);
   console.log(`${r.real ? 'REAL ' : 'FALSE'} ${r.guessed ? 'guessed' : r.contradicted ? 'contradicted' : 'high   '} ${r.file}`);
-  for (const s of r.subs) console.log(`    check ${s.i - 30}: ${s.ch} for ${s.read.join(' ')}; offered ${s.offered.join(' ')}; ${s.copies}`);
+  for (const s of r.subs) console.log(`    check ${s.i - 30}: ${s.ch} for ${s.read.join(' ')}; offered ${s.offered.join(' ')}; ${s.copies}; alone ${s.alone}; ${s.stroke}`);
 }

@@ -10,7 +10,8 @@
 // a recompressed key read wrong in every view, which only its glyphs read alone
 // (readGlyphsAlone in src/ocr/pipeline.ts) resolve; and a look-alike pair
 // (render.ts --preset lookalike, seed 1717): a valid key, and the same key with
-// its last check character, a `1`, drawn as `l`.
+// its last check character, a `1`, drawn as `l`; and three more decoys of that
+// preset, which the line and the glyph read alone both take for the valid key.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,12 @@ describe('pictures that travelled', () => {
   // and never `L`: the key found is kept, `low`, so the picture is still flagged.
   // lookalike-1717-071's `l` is read `l`, and alone `l` with `1` offered; the
   // key's own `l` elsewhere is its twin (copiesSay), so the repair to `1` is
-  // contradicted all the same.
+  // contradicted all the same. lookalike-1717-005's `l` (Liberation Mono, no `l`
+  // nor `1` elsewhere in the key) is read `l`, and alone `1` at 98: a change from
+  // a twin that no copy confirms stays `low`. lookalike-1717-075's `l`, a bare stroke,
+  // and lookalike-1718-007's `O` are read as the valid key's `1` and `0` in every
+  // view: judged all the same (CheckSub.asRead), by its shape and by the key's own
+  // `O` (DejaVu Sans Mono's `0` is dotted).
   it.each(manifest.images.filter((x) => x.decoys.some((d) => d.type === 'wrong-checksum')).map((e) => [e.file, e] as const))('%s: a wrong-checksum decoy repaired by a look-alike its glyph contradicts: flagged low, not high', (_file, e) => {
     const res = results.get(e.file)!;
     expect(res.candidates.filter((c) => c.confidence === 'high')).toEqual([]);
