@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, underCursor, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -267,6 +267,34 @@ describe('a last glyph cut by the edge of its box', () => {
     const res = searchV2(slots);
     expect(res.key).toBe(KEY);
     expect(res.guessed).toBe(false);
+  });
+});
+
+describe('a glyph under a text cursor', () => {
+  /** KEY's 36 characters as read, 12 px high, the glyph at `at` read as `wrong` with the cursor's height. */
+  const line = (at: number[], height = 24): PSym[] =>
+    [...KEY.slice(4)].map((ch, i) => ({ ref: i, space: false, choices: [{ ch: at.includes(i) ? (ch === 'J' ? 'Y' : 'J') : ch, conf: 95 }], box: { x: i * 10, y: 0, width: 8, height: at.includes(i) ? height : 12 } }));
+
+  it('is any character in the body, and the checksum tells which, high', () => {
+    const slots = pool([underCursor(line([15]))], 36, V2_ALPHABET);
+    expect(slots[15]!.alts).toHaveLength(62);
+    const res = searchV2(slots);
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(false);
+  });
+
+  it('at a check position, a guess', () => {
+    const res = searchV2(pool([underCursor(line([32]))], 36, V2_ALPHABET));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(true);
+  });
+
+  it.each([
+    { name: 'a glyph 1.5 times the median is no cursor', at: [15], height: 18 },
+    { name: 'two so tall are no single cursor', at: [15, 20], height: 24 },
+  ])('$name', ({ at, height }) => {
+    const r = line(at, height);
+    expect(underCursor(r)).toEqual(r);
   });
 });
 
