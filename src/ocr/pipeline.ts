@@ -583,9 +583,9 @@ export function reference(readings: PSym[][]): PSym[] | null {
   return null;
 }
 
-/** A key's readings as the search takes them (see caseBySize, cutAtEnd, underCursor). */
+/** A key's readings as the search takes them (see caseBySize, cutAtEnd). */
 function searchReadings(read: PSym[][]): PSym[][] {
-  return cutAtEnd(read.map(caseBySize)).map(underCursor);
+  return cutAtEnd(read.map(caseBySize));
 }
 
 /** The 36-symbol reference solveV2 aligns a key's readings on, or null. */
@@ -601,6 +601,18 @@ export function v2Reference(read: PSym[][]): PSym[] | null {
  */
 export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
   const readings = searchReadings(read);
+  const covered = readings.map(underCursor);
+  if (covered.every((r, k) => r === readings[k])) return solveReadings(readings, budget, grey, alone);
+  // A mouse pointer is as tall and its glyph often read right (wild-2311
+  // occluded-010): the readings as read first, then with the wildcard, in one budget.
+  const plain = solveReadings(readings, Math.floor(budget / 2), grey, alone);
+  if (plain.key) return plain;
+  const res = solveReadings(covered, budget - plain.tried, grey);
+  return res.key ? { ...res, tried: plain.tried + res.tried } : { ...plain, tried: plain.tried + res.tried };
+}
+
+/** solveV2 on readings as the search takes them. */
+function solveReadings(readings: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -1044,8 +1056,9 @@ const CURSOR_TALL = 1.7;
 
 /**
  * The one symbol of a reading at least `CURSOR_TALL` times its median height
- * stands for any character, as a lost glyph's slot; the checksum tells which.
- * Two or more so tall are no single cursor (a reading running over two lines).
+ * stands for any character, as a lost glyph's slot; the checksum tells which
+ * (solveV2 searches so only after the readings as read fail). Two or more so
+ * tall are no single cursor (a reading running over two lines).
  */
 export function underCursor(r: PSym[]): PSym[] {
   if (r.length === 0) return r;
