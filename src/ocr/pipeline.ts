@@ -585,7 +585,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
 
 /** A key's readings as the search takes them (see caseBySize, cutAtEnd). */
 function searchReadings(read: PSym[][]): PSym[][] {
-  return cutAtEnd(read.map(caseBySize));
+  return cutAtEnd(read.map(caseBySize)).map(underCursor);
 }
 
 /** The 36-symbol reference solveV2 aligns a key's readings on, or null. */
@@ -601,18 +601,6 @@ export function v2Reference(read: PSym[][]): PSym[] | null {
  */
 export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
   const readings = searchReadings(read);
-  const covered = readings.map(underCursor);
-  if (covered.every((r, k) => r === readings[k])) return solveReadings(readings, budget, grey, alone);
-  // A mouse pointer is as tall and its glyph often read right (wild-2311
-  // occluded-010): the readings as read first, then with the wildcard, in one budget.
-  const plain = solveReadings(readings, Math.floor(budget / 2), grey, alone);
-  if (plain.key) return plain;
-  const res = solveReadings(covered, budget - plain.tried, grey);
-  return res.key ? { ...res, tried: plain.tried + res.tried } : { ...plain, tried: plain.tried + res.tried };
-}
-
-/** solveV2 on readings as the search takes them. */
-function solveReadings(readings: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -1066,7 +1054,7 @@ export function underCursor(r: PSym[]): PSym[] {
   const median = heights[heights.length >> 1]!;
   const tall = r.filter((sym) => sym.box.height >= CURSOR_TALL * median);
   if (tall.length !== 1) return r;
-  return r.map((sym) => (sym === tall[0] ? { ...sym, choices: [] } : sym));
+  return r.map((sym) => (sym === tall[0] ? { ...sym, cursor: true } : sym));
 }
 
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */
