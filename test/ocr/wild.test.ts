@@ -13,7 +13,7 @@
 // its last check character, a `1`, drawn as `l`; three more decoys of that
 // preset, which the line and the glyph read alone both take for the valid key;
 // and (seed 1301) a screen-share frame whose key's checksum holds only past the
-// region's bound (LOW_BUDGET); and (seed 2604) a key under a text cursor, its
+// region's bound (LOW_BUDGET); and (seed 1301) a key under a text cursor, its
 // glyph read as another in every view (underCursor in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
