@@ -583,7 +583,7 @@ export function reference(readings: PSym[][]): PSym[] | null {
   return null;
 }
 
-/** A key's readings as the search takes them (see caseBySize, cutAtEnd). */
+/** A key's readings as the search takes them (see caseBySize, cutAtEnd, underCursor). */
 function searchReadings(read: PSym[][]): PSym[][] {
   return cutAtEnd(read.map(caseBySize)).map(underCursor);
 }
@@ -1037,16 +1037,15 @@ export function cutAtEnd(readings: PSym[][]): PSym[][] {
  * A text cursor over a key's glyph: every view reads the bar and the glyph as
  * some other character (`J`, `Y`, `4`, `C`), never offering the true one, and
  * its symbol box runs the cursor's height, 1.8-2.2 times the reading's median
- * on the dev sets' occluded misses (replayed, 1.5 and 1.7 resolve the same
- * three, 2.0 two; on all 17 sets no key lost, nothing invented: bench/README).
+ * on the dev sets' occluded misses (the other glyphs there at most 1.4).
  */
 const CURSOR_TALL = 1.7;
 
 /**
  * The one symbol of a reading at least `CURSOR_TALL` times its median height
- * stands for any character, as a lost glyph's slot; the checksum tells which
- * (solveV2 searches so only after the readings as read fail). Two or more so
- * tall are no single cursor (a reading running over two lines).
+ * may be any character besides what was read (Sym.cursor, see pool); the
+ * checksum tells which. Two or more so tall are no single cursor (a reading
+ * running over two lines).
  */
 export function underCursor(r: PSym[]): PSym[] {
   if (r.length === 0) return r;

@@ -275,9 +275,10 @@ describe('a glyph under a text cursor', () => {
   const line = (at: number[], height = 24): PSym[] =>
     [...KEY.slice(4)].map((ch, i) => ({ ref: i, space: false, choices: [{ ch: at.includes(i) ? (ch === 'J' ? 'Y' : 'J') : ch, conf: 95 }], box: { x: i * 10, y: 0, width: 8, height: at.includes(i) ? height : 12 } }));
 
-  it('is any character in the body, and the checksum tells which, high', () => {
+  it('is what was read or any other character in the body, and the checksum tells which, high', () => {
     const slots = pool([underCursor(line([15]))], 36, V2_ALPHABET);
     expect(slots[15]!.alts).toHaveLength(62);
+    expect(slots[15]!.alts[0]!.ch).toBe(line([15])[15]!.choices[0]!.ch);
     const res = searchV2(slots);
     expect(res.key).toBe(KEY);
     expect(res.guessed).toBe(false);
