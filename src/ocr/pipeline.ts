@@ -584,8 +584,9 @@ export function reference(readings: PSym[][]): PSym[] | null {
 }
 
 /** A key's readings as the search takes them (see caseBySize, cutAtEnd, underCursor). */
-function searchReadings(read: PSym[][]): PSym[][] {
-  return cutAtEnd(read.map(caseBySize)).map(underCursor);
+function searchReadings(read: PSym[][], cursor = true): PSym[][] {
+  const r = cutAtEnd(read.map(caseBySize));
+  return cursor ? r.map(underCursor) : r;
 }
 
 /** The 36-symbol reference solveV2 aligns a key's readings on, or null. */
@@ -599,8 +600,8 @@ export function v2Reference(read: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][]): V2Solved {
-  const readings = searchReadings(read);
+export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][], cursor = true): V2Solved {
+  const readings = searchReadings(read, cursor);
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -1499,7 +1500,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         if (!v2Done && !guess) {
           // Beyond the region's bound: as unproven as a guessed check character, so `low` (see LOW_BUDGET).
           const tf = performance.now();
-          const far = solveV2(v2Readings, LOW_BUDGET, grey, alone);
+          // Without the cursor's slot: at 2^25 its strings let a wrong key pass
+          // (wild-2417 recompressed-006's true `low` became a wrong one).
+          const far = solveV2(v2Readings, LOW_BUDGET, grey, alone, false);
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
           await acceptV2({ ...far, guessed: true });
         }
