@@ -526,9 +526,41 @@ export function coveredV1(seq: PSym[]): V1Hit | null {
   return best;
 }
 
-/** Readings of a v1 key that cannot be completed (a written `-sf` after PARTIAL_V1_MIN hex digits, or a cover inside the run): flagged, not searched. */
+/**
+ * A v1 key with a text cursor inside its run, when coveredV1 finds none: the
+ * cursor and its neighbours are read as a few glyphs that are not hex (a `$`,
+ * an `O` for `0`, an `n`, an `l` for `1`) and as a space or two, so neither
+ * findV1 nor coveredV1 finds 24 hex digits in a row before `-sf`. Two fresh
+ * pictures were not flagged: 2803 occluded-002 (DejaVu Sans Mono 16 px, read
+ * `…42$cObd78bbe9n606d -sf20`) and 2802 occluded-002 (Liberation Mono 14 px,
+ * a word of 30 with 3 not hex, then `3`, then `-sf24`). A word, or two, of
+ * 28-36 characters at most 3 of which are not hex, then `-sf<dc>` as written
+ * (a hash or hex noise has no `-sf`; the tolerant readings of the suffix are
+ * what found suffixes inside hex noise, see PARTIAL_V1_MIN).
+ */
+const CURSOR_V1 = /(\S+(?: \S+)?) ?-sf(\d{1,2})(?![0-9A-Za-z])/y;
+
+/** The hex digits and data centre of a v1 key read with a cursor inside its run (CURSOR_V1), as a partial reading. */
+function cursorV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return null;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ' ' || (i > 0 && text[i - 1] !== ' ')) continue;
+    CURSOR_V1.lastIndex = i;
+    const m = CURSOR_V1.exec(text);
+    if (!m) continue;
+    const [, run, dc] = m as unknown as [string, string, string];
+    const chars = run.replace(/ /g, '');
+    if (chars.length < 28 || chars.length > 36 || chars.replace(/[0-9a-f]/g, '').length > 3 || !DATA_CENTRE.test(dc)) continue;
+    const syms = seq.slice(i, i + run.length).filter((x) => /^[0-9a-f]$/.test(top(x))).slice(-32);
+    return { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
+  }
+  return null;
+}
+
+/** Readings of a v1 key that cannot be completed (a written `-sf` after PARTIAL_V1_MIN hex digits, or a cover or a cursor inside the run): flagged, not searched. */
 function partialV1Hits(seq: PSym[]): V1Hit[] {
-  const covered = coveredV1(seq);
+  const covered = coveredV1(seq) ?? cursorV1(seq);
   return [...findV1(seq, PARTIAL_V1_MIN, true), ...(covered ? [covered] : [])].filter((hit) => hit.plain);
 }
 
