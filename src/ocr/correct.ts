@@ -11,7 +11,7 @@
 // readings, and always reported 'low' (see docs/ocr.md).
 import { BASE62, V2_PREFIX, crc32 } from '../detect/checksum.js';
 import type { Choice } from './engine.js';
-import { SAME_GLYPH } from './glyphs.js';
+import { SAME_GLYPH, type SameGlyphs } from './glyphs.js';
 
 /** At most this many full key strings are tested against the checksum per token. */
 export const SEARCH_BUDGET = 1 << 22;
@@ -387,7 +387,7 @@ const LEGACY_MISREADS: Record<string, string> = { '6': '0e', '0': 'c', '3': 'a',
  * correlations, for unlikeCopies. Sure when every LSTM
  * reading read every character as that same hex digit with high confidence.
  */
-export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], glyphs?: { r: number[][]; same: number[][] }): V1Reading | null {
+export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], glyphs?: SameGlyphs): V1Reading | null {
   const totals: Map<string, number>[] = [];
   for (let i = 0; i < 32; i++) {
     const w = [new Map<string, number>(), new Map<string, number>()];

@@ -214,14 +214,17 @@ export function cellCorrelations(grey: Grey, boxes: Box[]): number[][] | null {
  * again after every read, mostly on the same reference reading, and the
  * correlations cost more than the search.
  */
-const known = new WeakMap<Grey, Map<string, { r: number[][]; same: number[][] } | null>>();
+/** A run's glyph pictures compared: every pair's correlation (`r`), and per glyph the positions holding the same glyph, itself included (`same`). */
+export interface SameGlyphs { r: number[][]; same: number[][] }
+
+const known = new WeakMap<Grey, Map<string, SameGlyphs | null>>();
 
 /**
  * For each glyph of a monospaced run, the positions holding the same glyph,
  * itself included (`same`), and every pair's correlation (`r`); null when not
  * monospaced.
  */
-export function sameGlyphs(grey: Grey, boxes: Box[]): { r: number[][]; same: number[][] } | null {
+export function sameGlyphs(grey: Grey, boxes: Box[]): SameGlyphs | null {
   const id = boxes.map((b) => `${b.x},${b.y},${b.width},${b.height}`).join(' ');
   let seen = known.get(grey);
   if (!seen) known.set(grey, (seen = new Map()));

@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { INK_BELOW, glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -966,7 +966,7 @@ const TWINS = ['l1I', 'O0', 'S5', 'B8', 'Z2', 'G6'];
  */
 const CONFIRMED_TWINS = TWINS.filter((t) => t !== 'O0');
 /** Twins judged even when every reading read them as the key's (CheckSub.asRead). */
-const AS_READ = '1O0S5B8Z2G6';
+const AS_READ = TWINS.join('').replace(/[lI]/g, '');
 
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
@@ -1159,7 +1159,7 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   // aligned by edit distance onto an exact one, votes.
   const refRead = v1Reference(exact, v1Readings);
   const aligned = refRead ? v1Readings.map((v) => (v.syms === refRead ? v.syms : alignTo(refRead, v.run))) : [];
-  const vote = (glyphs?: { r: number[][]; same: number[][] }) => ({
+  const vote = (glyphs?: SameGlyphs) => ({
     voted: voteV1(use.map((v) => v.syms), use.map((v) => !!v.legacy), glyphs),
     all: refRead ? voteV1(aligned, legacy, glyphs) : null,
   });
@@ -1421,7 +1421,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         if (!said) readAloneSaid.set(res.key, (said = new Map()));
         for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, trace?.dump);
       }
-      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed: res.guessed, contradicted: !!contradicted });
+      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed: res.guessed, contradicted });
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;

@@ -56,6 +56,8 @@ function sameRow(a: OcrWord, b: OcrWord): boolean {
  * checksum, not this, tells a key.
  */
 const KEYISH_RUN = /^[^\s'"<>=]+/;
+/** A space between words, in line heights: a word at a gap under it does not end its line (`ends`) nor start one (`starts`); a join's first piece starts that far left, and its last takes the words that near on its right. */
+const WORD_GAP = 0.8;
 
 /**
  * Whether the key-ish text of a chain runs over its pieces' boundaries and is
@@ -106,8 +108,8 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
   const rowMates = words.map((w, i) => words.flatMap((o, j) => (j !== i && sameRow(o, w) ? [j] : [])));
   // (A word without a letter or digit is no text going on: a table's border read as `=` beside a key's head, wild-607 wrapped-003.)
   const text = words.map((w) => /[A-Za-z0-9]/.test(w.text));
-  const ends = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < 0.8 * height(w)));
-  const starts = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < 0.8 * height(w)));
+  const ends = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x0 >= w.box.x1 - 1 && words[j]!.box.x0 - w.box.x1 < WORD_GAP * height(w)));
+  const starts = words.map((w, i) => !rowMates[i]!.some((j) => text[j] && words[j]!.box.x1 <= w.box.x0 + 1 && w.box.x0 - words[j]!.box.x1 < WORD_GAP * height(w)));
   // The row's left edge: walk left through words of the row at gaps under 1.2
   // heights, and words whose box reaches over the edge found so far: the page
   // pass gave a terminal's `SPREEFLO_API` (wild-2701 wrapped-002) and
@@ -171,7 +173,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const taken: number[] = [];
     for (let at = i; taken.length < LEAD_WORDS; ) {
       const x0 = words[at]!.box.x0;
-      const prev = rowMates[i]!.filter((j) => words[j]!.box.x1 <= x0 + 1 && x0 - words[j]!.box.x1 < 0.8 * height(w)).sort((a, b) => words[b]!.box.x1 - words[a]!.box.x1)[0];
+      const prev = rowMates[i]!.filter((j) => words[j]!.box.x1 <= x0 + 1 && x0 - words[j]!.box.x1 < WORD_GAP * height(w)).sort((a, b) => words[b]!.box.x1 - words[a]!.box.x1)[0];
       if (prev === undefined) return [];
       taken.unshift(prev);
       at = prev;
@@ -256,7 +258,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // words after the key. Cut 1.5 heights on, `with` became `wi`, read with
     // no space before it and run into the key (`…7kbOwi`, wild-2604
     // wrapped-003; `…jJGwi`, wild-2607 wrapped-006); whole, the space is read.
-    if (idx === chain.length - 1 && idx > 0 && k >= 0 && !ends[lastOf]) inPiece.push(...rightOf(lastOf, 0.8));
+    if (idx === chain.length - 1 && idx > 0 && k >= 0 && !ends[lastOf]) inPiece.push(...rightOf(lastOf, WORD_GAP));
     const b = k < 0 ? unread(chain) : inPiece.reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
@@ -264,7 +266,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // The first starts a space's width (0.8 heights, as `ends`) left of its
     // words: the page pass boxed wild-2311 wrapped-010's `stk` from its `f`,
     // and the join read `fk_…`, no key's start.
-    const x0 = idx === 0 ? b.x0 - 0.8 * h : b.x0;
+    const x0 = idx === 0 ? b.x0 - WORD_GAP * h : b.x0;
     return { x: x0 / scale, y: b.y0 / scale, w: (x1 - x0) / scale, h: h / scale };
   }));
 }
