@@ -94,25 +94,46 @@ export function keyish(text: string): boolean {
 
 /**
  * A word that is `sfk` alone, its `_` lost, with the key's body right after
- * it on its line (each word at a gap under 1.2 heights): one word with a run
- * of 8 or more letters and digits (wild-606 photo-002: `stk` then
- * `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of 14), or shorter words holding 8
- * together with a digit or a capital inside a word (wild-1203
- * recompressed-005, white on a blue bubble at 0.8x: `sTk TR TGA IN JES TRS ae
- * a2k`). Prose after `six` or `Stk` has neither.
+ * it on its row: one word with a run of 8 or more letters and digits
+ * (wild-606 photo-002: `stk` then `m6cly@9agsyTGT-QlLKqFWG7Bapy`, no run of
+ * 14), or shorter words holding 8 together with a digit or a capital inside
+ * a word (wild-1203 recompressed-005, white on a blue bubble at 0.8x: `sTk TR
+ * TGA IN JES TRS ae a2k`). Prose after `six` or `Stk` has neither. The words
+ * after it may be tesseract's lines of their own (as in findRegions' rows),
+ * at gaps as wide as what the key still lacks at the prefix's pitch: the page
+ * pass dropped most of a 9 px key in a table cell (wild-2802 recompressed-001:
+ * `sfk`, nine glyphs of nothing, two letters, a sliver, a word of 12, each a line).
  */
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
   if (!V2_PREFIX_ALONE.test(w.text)) return false;
   const h = w.box.y1 - w.box.y0;
+  const pitch = (w.box.x1 - w.box.x0) / w.text.length;
   let after = '';
-  for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
-    const text = words[j]!.text;
-    if (j === i + 1 && Math.max(0, ...(text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
-    after += ` ${text}`;
+  let prev = w;
+  for (let j = i + 1, skipped = 0; words[j] && skipped <= ROW_SKIP; j++) {
+    const o = words[j]!;
+    if (!inRowOf(w, o)) { skipped++; continue; }
+    // (What a whole key, `sfk_` and 36, still lacks.)
+    const lacking = 40 - w.text.length - after.replace(/[^A-Za-z0-9]/g, '').length;
+    if (o.box.x0 - prev.box.x1 >= Math.max(1.2 * h, lacking * pitch)) break;
+    if (!after && Math.max(0, ...(o.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
+    after += ` ${o.text}`;
     if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
+    prev = o;
   }
   return false;
+}
+
+/** Words of other rows passed over after a prefix (prefixAlone): wild-2802 recompressed-001's sliver of a glyph, read as a line of its own. */
+const ROW_SKIP = 1;
+
+/** Is `o` in `w`'s row: its line, or overlapping it by half of the shorter, neither 1.5 times taller. */
+function inRowOf(w: OcrWord, o: OcrWord): boolean {
+  if (o.line === w.line) return true;
+  const h = w.box.y1 - w.box.y0;
+  const ho = o.box.y1 - o.box.y0;
+  return Math.max(h, ho) <= 1.5 * Math.min(h, ho) && Math.min(o.box.y1, w.box.y1) - Math.max(o.box.y0, w.box.y0) >= Math.min(h, ho) / 2;
 }
 
 /**
@@ -254,11 +275,7 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
     // A word beside this one: on its line; or, while the key's end is missing, in its row
     // (tesseract sometimes puts `sfk_` on a line of its own): overlapping it by half of the
     // shorter, neither much taller (a bubble's edge read as `I` is not part of the key).
-    const inRow = (o: OcrWord, row: boolean) => {
-      if (o.line === w.line) return true;
-      const ho = o.box.y1 - o.box.y0;
-      return row && Math.max(h, ho) <= 1.5 * Math.min(h, ho) && Math.min(o.box.y1, w.box.y1) - Math.max(o.box.y0, w.box.y0) >= Math.min(h, ho) / 2;
-    };
+    const inRow = (o: OcrWord, row: boolean) => o.line === w.line || (row && inRowOf(w, o));
     let taken = w.text;
     // The neighbour on each side that touches it (a key split in two by a wide gap), and
     // further words of the row, at gaps up to a glyph wide, while the key's far end is

@@ -543,6 +543,12 @@ describe('regions around key-like words of the page pass', () => {
       spans: [[370, 880]],
     },
     {
+      // wild-2802 recompressed-001 (9 px in a dark table cell): each word a line of its own, most glyphs not read.
+      name: 'an `sfk`-like word alone with words of its row far after it (lines of their own, a sliver between) starts a region',
+      words: [word('Bearer', 200, 262, 4, 195, 216), word('sfk', 272, 314, 5, 195, 216), word('Pj', 408, 427, 6, 196, 218), word('P', 449, 461, 7, 212, 219), word(')x6rQ204Ab50', 593, 725, 8, 198, 220)],
+      spans: [[272, 1512]],
+    },
+    {
       name: 'prose after `six` or `Stk` does not start one',
       words: [word('six', 100, 130), word('of', 140, 160), word('them', 170, 210), word('were', 220, 260), word('Stk', 100, 130, 2, 140, 168), word('Sales', 140, 190, 2, 140, 168), word('Team', 200, 240, 2, 140, 168)],
       spans: [],
