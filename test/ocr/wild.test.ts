@@ -14,7 +14,9 @@
 // preset, which the line and the glyph read alone both take for the valid key;
 // and (seed 1301) a screen-share frame whose key's checksum holds only past the
 // region's bound (LOW_BUDGET); and (seed 1301) a key under a text cursor, its
-// glyph read as another in every view (underCursor in src/ocr/pipeline.ts).
+// glyph read as another in every view (underCursor in src/ocr/pipeline.ts); and
+// (seed 2802) a 9 px key in a table cell the page pass read as `sfk` and words far
+// after it, each a line of its own (prefixAlone: the prefix's row).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
