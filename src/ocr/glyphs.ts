@@ -217,6 +217,34 @@ export function cellCorrelations(grey: Grey, boxes: Box[]): number[][] | null {
 /** A run's glyph pictures compared: every pair's correlation (`r`), and per glyph the positions holding the same glyph, itself included (`same`). */
 export interface SameGlyphs { r: number[][]; same: number[][] }
 
+/**
+ * How much less alike two cells may be than each one's nearest other cell,
+ * and than the key's median cell is to its nearest, and still count as
+ * copies in a v1 key's vote (see keyCopies). Replayed on the stored v1
+ * readings of 228 pictures (19 sets): 0.02, 0.03 and 0.04 gave the same keys.
+ */
+export const NEAR_COPY = 0.03;
+
+/**
+ * `same` kept only between cells as alike as copies are in this picture: at
+ * most NEAR_COPY below each one's nearest other cell, and below the median
+ * cell's nearest (most of a key's 32 digits have a copy, so that median is how
+ * alike this picture draws one glyph twice). Blur (a photo, a turned or
+ * recompressed page) lifts different characters of some monospaced fonts over
+ * SAME_GLYPH: a lone `0` of DejaVu Sans Mono 12 px turned 3.3 degrees scored
+ * 0.92-0.94 against the key's three `8`, which scored 0.99 among themselves,
+ * and their votes made it an `8` (wild-2803 rotated-008); its nearest but the
+ * `8`s was the key's lone `6` (0.92). For the v1 vote only, where a copy's
+ * votes are summed in full; a v2 key's copies only add alternatives.
+ */
+export function keyCopies(glyphs: SameGlyphs): SameGlyphs {
+  const { r } = glyphs;
+  const nearest = r.map((row, i) => Math.max(...row.filter((_, j) => j !== i)));
+  const typical = [...nearest].sort((a, b) => a - b)[Math.floor(nearest.length / 2)]!;
+  const floor = (i: number, j: number) => Math.max(nearest[i]!, nearest[j]!, typical) - NEAR_COPY;
+  return { r, same: glyphs.same.map((js, i) => js.filter((j) => j === i || r[i]![j]! >= floor(i, j))) };
+}
+
 const known = new WeakMap<Grey, Map<string, SameGlyphs | null>>();
 
 /**

@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -1189,7 +1189,7 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   const base = all ?? voted;
   if (grey && refRead && base && agrees(refRead.map(top).join(''), base.key)) {
     const glyphs = sameGlyphs(grey, refRead.map((sym) => sym.box));
-    if (glyphs) ({ voted, all } = vote(glyphs));
+    if (glyphs) ({ voted, all } = vote(keyCopies(glyphs)));
   }
   if (!voted) return null;
   const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;

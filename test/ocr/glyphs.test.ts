@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { glyphLikeness, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { SAME_GLYPH, glyphLikeness, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/images');
@@ -80,5 +80,34 @@ describe('how alike two glyphs of a line are', () => {
   it('look-alikes are not: a wide O and a narrow 0, an l and a 1', () => {
     expect(glyphLikeness(glyph(14, 20, ring(0.5)), glyph(10, 20, ring(0.5)))).toBeLessThan(0.92);
     expect(glyphLikeness(glyph(10, 20, bar), glyph(10, 20, one))).toBeLessThan(0.92);
+  });
+});
+
+/** A key's cell correlations from its characters: `copy` between copies, `other` between different ones, `pairs` set apart. */
+function likeness(key: string, copy: number, other: number, pairs: [number, number, number][] = []) {
+  const r = [...key].map((a, i) => [...key].map((b, j) => (i === j ? 1 : a === b ? copy : other)));
+  for (const [i, j, v] of pairs) r[i]![j] = r[j]![i] = v;
+  return { r, same: r.map((row, i) => row.flatMap((c, j) => (j === i || c >= SAME_GLYPH ? [j] : []))) };
+}
+
+describe('copies in a v1 key\'s vote (keyCopies)', () => {
+  // As measured on wild-2803 rotated-008 (DejaVu Sans Mono 12 px turned 3.3 degrees): the
+  // lone `0` (position 6 here) scored 0.92-0.94 against the three `8`, which scored 0.99
+  // among themselves, and 0.92 against the lone `6`; most of its other digits have a copy.
+  const key = '8a8b8c0d6eabcdef12345abcdef12345';
+  const blurred = likeness(key, 0.99, 0.5, [[6, 0, 0.94], [6, 2, 0.935], [6, 4, 0.921], [6, 8, 0.92], [1, 3, 0.6]]);
+
+  it('a lone digit over SAME_GLYPH against another digit\'s copies is not their copy', () => {
+    expect(blurred.same[6]).toEqual([0, 2, 4, 6, 8]);
+    expect(keyCopies(blurred).same[6]).toEqual([6]);
+    expect(keyCopies(blurred).same[8]).toEqual([8]);
+  });
+
+  it('copies stay copies, in a sharp picture and in a blurred one', () => {
+    expect(keyCopies(blurred).same[0]).toEqual([0, 2, 4]);
+    // A photo: one glyph drawn twice scores 0.95-0.98, different ones under 0.91.
+    const photo = likeness('0a0b0c0d1e1f12abcdef345abcdef345', 0.95, 0.8, [[0, 2, 0.98], [8, 10, 0.97]]);
+    expect(keyCopies(photo).same[0]).toEqual([0, 2, 4, 6]);
+    expect(keyCopies(photo).same[8]).toEqual([8, 10, 12]);
   });
 });

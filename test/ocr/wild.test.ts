@@ -48,6 +48,9 @@ describe('pictures that travelled', () => {
   // 35 (a wildcard at a check position, the wrong key); now the `)` is taken as
   // that glyph and the key comes out exactly. It stays `low`: two of its check
   // characters are read as a look-alike in every view and by the glyph read alone.
+  // rotated-2803-008 (a v1 key): its lone `0`, blurred by the turn, is over
+  // SAME_GLYPH against the key's `8`s; counted as their copy it came out `8`
+  // (keyCopies).
   it.each(manifest.images.map((e) => [e.file, e] as const))('%s: the key (high unless only exact or a flag is asked), and nothing else high', (_file, e) => {
     const res = results.get(e.file)!;
     if (e.found === 'flagged') expect(res.candidates.length, e.variant).toBeGreaterThan(0);
