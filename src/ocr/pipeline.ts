@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, monospaceCells, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -740,6 +740,10 @@ export interface CheckSub {
   asRead?: boolean;
   /** For the bench tools: the glyph's inked width over its inked height. */
   stroke?: number;
+  /** The key's glyphs the checksum vouches for (every position not changed): their characters and cells. */
+  line: { ch: string; cell: Box }[];
+  /** For the bench tools: the glyph's shape against the line's. */
+  shape?: string;
 }
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
@@ -773,6 +777,9 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (!sub.syms.length || !c) return false;
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
+  if (shapeSays(grey, glyph, sub)) return true;
+  // A sans font draws `I` and `l` both as a bare stroke: only their heights tell them apart.
+  if (sub.asRead && sub.ch === 'I') return false;
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
@@ -823,6 +830,49 @@ function bareStroke(glyph: Grey, sub: CheckSub): boolean {
   }
   sub.stroke = from < 0 ? undefined : cols / (to - from);
   return sub.stroke !== undefined && sub.stroke < BARE_STROKE;
+}
+
+/**
+ * Mean darkness (inkShape's `centre`) from which a glyph's counter holds a
+ * zero's mark, and up to which it is empty. On the lookalike seeds 1717, 1718,
+ * 1733, 2805: dotted or slashed zeros 0.19-0.48 (11-18 px, png and jpeg), `O`s
+ * and plain zeros 0.00-0.09.
+ */
+const MARKED = 0.18;
+const EMPTY = 0.1;
+/**
+ * Height over the line's cap height (the median of its digits' and capitals')
+ * from which a glyph rises above the capitals: an `l`'s ascender. True `1`s
+ * and `I`s measure 0.93-1.00 (one Fira Code `1`, 24 px over 23, 1.043) on the
+ * lookalike seeds and in-distribution seeds 5813, 2605, 2606, 2703, 2804;
+ * `l`s drawn in their place 1.048-1.11 (Liberation Sans and Mono, DejaVu Sans
+ * and Sans Mono, Roboto, Inconsolata), one 1.04.
+ */
+const ASCENDER = 1.045;
+
+/**
+ * Does the glyph's own shape, against the key's glyphs the checksum vouches
+ * for, make it the substitute's twin? A zero's mark (Inconsolata's slash,
+ * DejaVu Sans Mono's dot) in the counter is no `O`; an empty counter where
+ * the key's own zeros are marked is no `0`; a `1` or `I` taller than the
+ * line's capitals and digits is an `l`. Only these, the picture's evidence and
+ * not the font's name: a font whose zeros are plain says nothing, nor does a
+ * twin drawn alike (a mono `l` at cap height, an `O` as wide as a `0`).
+ */
+function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
+  const me = 'O01I'.includes(sub.ch) ? inkShape(glyph) : null;
+  if (!me) return false;
+  const line = sub.line.flatMap((g) => {
+    const s = CAP_HEIGHT.has(g.ch) ? inkShape(glyphPicture(grey, g.cell)) : null;
+    return s ? [{ ch: g.ch, s }] : [];
+  });
+  const heights = line.map((g) => g.s.y1 - g.s.y0).sort((a, b) => a - b);
+  const tall = heights.length >= 4 ? (me.y1 - me.y0) / heights[heights.length >> 1]! : 0;
+  const zeros = line.filter((g) => g.ch === '0').map((g) => g.s.centre);
+  sub.shape = `centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}, height over caps ${tall.toFixed(2)}`;
+  if (sub.ch === 'O') return me.centre >= MARKED;
+  if (sub.ch === '0') return me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+  return (sub.ch === '1' || sub.ch === 'I') && tall >= ASCENDER;
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
@@ -965,8 +1015,8 @@ const TWINS = ['l1I', 'O0', 'S5', 'B8', 'Z2', 'G6'];
  * true keys went `low`, 13 of them through it); an `O`/`0` decoy is left to its copies.
  */
 const CONFIRMED_TWINS = TWINS.filter((t) => t !== 'O0');
-/** Twins judged even when every reading read them as the key's (CheckSub.asRead). */
-const AS_READ = TWINS.join('').replace(/[lI]/g, '');
+/** Twins judged even when every reading read them as the key's (CheckSub.asRead); not `l`, which no rule tells from a `1` or `I` drawn in its place. */
+const AS_READ = TWINS.join('').replace(/l/g, '');
 
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
@@ -976,24 +1026,24 @@ function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[]
   for (let i = 30; i < 36; i++) {
     const ch = key[4 + i]!;
     if (at(i).every((sym) => top(sym) === ch)) {
-      // Not `l` nor `I`: a sans font draws both as a bare stroke, alike whatever was read.
-      if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true });
+      // Not `l`: a sans font draws `l` and `I` both as a bare stroke, alike whatever was read (an `I` is judged by its height alone, shapeSays).
+      if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true, line: [] });
       continue;
     }
     const partly = [i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch));
     changed.add(i);
-    subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly, copies: [] });
+    subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly, copies: [], line: [] });
   }
   // The checksum vouches for every character the search did not change: a
   // glyph there is the key's character, whatever was read.
+  const line = [...Array(36).keys()].flatMap((j) => {
+    const cell = changed.has(j) ? null : middleCell(cellsAt(j));
+    return cell ? [{ j, ch: key[4 + j]!, cell }] : [];
+  });
   for (const sub of subs) {
     const like = new Set([sub.ch, ...sub.syms.map(top), ...(TWINS.find((t) => t.includes(sub.ch)) ?? '')]);
-    for (let j = 0; j < 36; j++) {
-      const kc = key[4 + j]!;
-      if (j === sub.i || changed.has(j) || !like.has(kc)) continue;
-      const cell = middleCell(cellsAt(j));
-      if (cell) sub.copies.push({ ch: kc, cell });
-    }
+    sub.line = line.filter((g) => g.j !== sub.i);
+    sub.copies = sub.line.filter((g) => like.has(g.ch));
   }
   return subs;
 }
