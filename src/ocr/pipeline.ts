@@ -835,20 +835,28 @@ function bareStroke(glyph: Grey, sub: CheckSub): boolean {
 /**
  * Mean darkness (inkShape's `centre`) from which a glyph's counter holds a
  * zero's mark, and up to which it is empty. On the lookalike seeds 1717, 1718,
- * 1733, 2805: dotted or slashed zeros 0.19-0.48 (11-18 px, png and jpeg), `O`s
- * and plain zeros 0.00-0.09.
+ * 1733, 2805 and in-distribution seeds 5813, 2605, 2606, 2703, 2804: dotted or
+ * slashed zeros 0.19-0.49 (11-18 px, png and jpeg), `O`s and DejaVu Sans's
+ * plain zeros 0.00-0.09 (one Roboto `O`, its cell cut narrow, 0.14).
  */
 const MARKED = 0.18;
 const EMPTY = 0.1;
 /**
+ * Inked height (px) below which a counter's middle says nothing: a blurred
+ * small zero's counter fills (wild-2604 recompressed-000, DejaVu Sans 14 px at
+ * 0.8x, JPEG 50: the key's plain `0`, 8 px tall, measured 0.34).
+ */
+const COUNTER_FROM = 12;
+/**
  * Height over the line's cap height (the median of its digits' and capitals')
  * from which a glyph rises above the capitals: an `l`'s ascender. True `1`s
- * and `I`s measure 0.93-1.00 (one Fira Code `1`, 24 px over 23, 1.043) on the
- * lookalike seeds and in-distribution seeds 5813, 2605, 2606, 2703, 2804;
- * `l`s drawn in their place 1.048-1.11 (Liberation Sans and Mono, DejaVu Sans
- * and Sans Mono, Roboto, Inconsolata), one 1.04.
+ * and `I`s measure 0.93-1.00 on the lookalike and in-distribution seeds, but
+ * one Fira Code `1` 1.043 (id-2606 013, JPEG) and one 1.07 (wild-2604
+ * recompressed-009, 0.8x, JPEG 65): at these sizes a pixel is 7%. `l`s drawn
+ * in their place measure 1.04-1.11; from 1.075 only a full pixel over a
+ * 13-px line or less counts (2805 001 and 035, 1717 043, 1733 025).
  */
-const ASCENDER = 1.045;
+const ASCENDER = 1.075;
 
 /**
  * Does the glyph's own shape, against the key's glyphs the checksum vouches
@@ -869,9 +877,10 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   const heights = line.map((g) => g.s.y1 - g.s.y0).sort((a, b) => a - b);
   const tall = heights.length >= 4 ? (me.y1 - me.y0) / heights[heights.length >> 1]! : 0;
   const zeros = line.filter((g) => g.ch === '0').map((g) => g.s.centre);
-  sub.shape = `centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}, height over caps ${tall.toFixed(2)}`;
-  if (sub.ch === 'O') return me.centre >= MARKED;
-  if (sub.ch === '0') return me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+  sub.shape = `height ${me.y1 - me.y0}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}, height over caps ${tall.toFixed(2)}`;
+  const counter = me.y1 - me.y0 >= COUNTER_FROM;
+  if (sub.ch === 'O') return counter && me.centre >= MARKED;
+  if (sub.ch === '0') return counter && me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
   return (sub.ch === '1' || sub.ch === 'I') && tall >= ASCENDER;
 }
 
