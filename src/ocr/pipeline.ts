@@ -742,7 +742,7 @@ export interface CheckSub {
   stroke?: number;
   /** The key's glyphs the checksum vouches for (every position not changed): their characters and cells. */
   line: { ch: string; cell: Box }[];
-  /** For the bench tools: the glyph's shape against the line's. */
+  /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
 }
 
@@ -778,8 +778,6 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
   if (shapeSays(grey, glyph, sub)) return true;
-  // A sans font draws `I` and `l` both as a bare stroke: only their heights tell them apart.
-  if (sub.asRead && sub.ch === 'I') return false;
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
@@ -847,41 +845,22 @@ const EMPTY = 0.1;
  * 0.8x, JPEG 50: the key's plain `0`, 8 px tall, measured 0.34).
  */
 const COUNTER_FROM = 12;
-/**
- * Height over the line's cap height (the median of its digits' and capitals')
- * from which a glyph rises above the capitals: an `l`'s ascender. True `1`s
- * and `I`s measure 0.93-1.00 on the lookalike and in-distribution seeds, but
- * one Fira Code `1` 1.043 (id-2606 013, JPEG) and one 1.07 (wild-2604
- * recompressed-009, 0.8x, JPEG 65): at these sizes a pixel is 7%. `l`s drawn
- * in their place measure 1.04-1.11; from 1.075 only a full pixel over a
- * 13-px line or less counts (2805 001 and 035, 1717 043, 1733 025).
- */
-const ASCENDER = 1.075;
 
 /**
- * Does the glyph's own shape, against the key's glyphs the checksum vouches
+ * Does the glyph's own shape, against the key's zeros the checksum vouches
  * for, make it the substitute's twin? A zero's mark (Inconsolata's slash,
- * DejaVu Sans Mono's dot) in the counter is no `O`; an empty counter where
- * the key's own zeros are marked is no `0`; a `1` or `I` taller than the
- * line's capitals and digits is an `l`. Only these, the picture's evidence and
- * not the font's name: a font whose zeros are plain says nothing, nor does a
- * twin drawn alike (a mono `l` at cap height, an `O` as wide as a `0`).
+ * DejaVu Sans Mono's dot) in the counter is no `O`; an empty counter where one
+ * of the key's own zeros is marked is no `0`. The picture's evidence, not the
+ * font's name: a font whose zeros are plain says nothing, nor does a key with
+ * no other zero.
  */
 function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
-  const me = 'O01I'.includes(sub.ch) ? inkShape(glyph) : null;
+  const me = sub.ch === 'O' || sub.ch === '0' ? inkShape(glyph) : null;
   if (!me) return false;
-  const line = sub.line.flatMap((g) => {
-    const s = CAP_HEIGHT.has(g.ch) ? inkShape(glyphPicture(grey, g.cell)) : null;
-    return s ? [{ ch: g.ch, s }] : [];
-  });
-  const heights = line.map((g) => g.s.y1 - g.s.y0).sort((a, b) => a - b);
-  const tall = heights.length >= 4 ? (me.y1 - me.y0) / heights[heights.length >> 1]! : 0;
-  const zeros = line.filter((g) => g.ch === '0').map((g) => g.s.centre);
-  sub.shape = `height ${me.y1 - me.y0}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}, height over caps ${tall.toFixed(2)}`;
-  const counter = me.y1 - me.y0 >= COUNTER_FROM;
-  if (sub.ch === 'O') return counter && me.centre >= MARKED;
-  if (sub.ch === '0') return counter && me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
-  return (sub.ch === '1' || sub.ch === 'I') && tall >= ASCENDER;
+  const zeros = sub.line.flatMap((g) => (g.ch === '0' ? [inkShape(glyphPicture(grey, g.cell))?.centre ?? 0] : []));
+  sub.shape = `height ${me.y1 - me.y0}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
+  if (me.y1 - me.y0 < COUNTER_FROM) return false;
+  return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
@@ -1024,8 +1003,8 @@ const TWINS = ['l1I', 'O0', 'S5', 'B8', 'Z2', 'G6'];
  * true keys went `low`, 13 of them through it); an `O`/`0` decoy is left to its copies.
  */
 const CONFIRMED_TWINS = TWINS.filter((t) => t !== 'O0');
-/** Twins judged even when every reading read them as the key's (CheckSub.asRead); not `l`, which no rule tells from a `1` or `I` drawn in its place. */
-const AS_READ = TWINS.join('').replace(/l/g, '');
+/** Twins judged even when every reading read them as the key's (CheckSub.asRead). */
+const AS_READ = TWINS.join('').replace(/[lI]/g, '');
 
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
@@ -1035,7 +1014,7 @@ function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[]
   for (let i = 30; i < 36; i++) {
     const ch = key[4 + i]!;
     if (at(i).every((sym) => top(sym) === ch)) {
-      // Not `l`: a sans font draws `l` and `I` both as a bare stroke, alike whatever was read (an `I` is judged by its height alone, shapeSays).
+      // Not `l` nor `I`: a sans font draws both as a bare stroke, alike whatever was read.
       if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true, line: [] });
       continue;
     }
