@@ -235,12 +235,12 @@ export function sameGlyphs(grey: Grey, boxes: Box[]): SameGlyphs | null {
   return res;
 }
 
-/** A glyph's inked box in its picture (dark on light) and the darkness at its middle. */
-export interface InkShape { x0: number; x1: number; y0: number; y1: number; centre: number }
+/** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
+export interface InkShape { height: number; centre: number }
 
 /**
- * The inked box of a glyph's picture, and the mean darkness (0-1) of the
- * middle third of that box each way: a dotted or slashed zero's mark, an
+ * The inked height of a glyph's picture, and the mean darkness (0-1) of the
+ * middle third of its inked box each way: a dotted or slashed zero's mark, an
  * empty counter's nothing.
  */
 export function inkShape(g: Grey): InkShape | null {
@@ -264,5 +264,5 @@ export function inkShape(g: Grey): InkShape | null {
     sum += 255 - g.data[y * g.width + x]!;
     n++;
   }
-  return { x0, x1, y0, y1, centre: n ? sum / n / 255 : 0 };
+  return { height: h, centre: n ? sum / n / 255 : 0 };
 }

@@ -858,8 +858,8 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   const me = sub.ch === 'O' || sub.ch === '0' ? inkShape(glyph) : null;
   if (!me) return false;
   const zeros = sub.line.flatMap((g) => (g.ch === '0' ? [inkShape(glyphPicture(grey, g.cell))?.centre ?? 0] : []));
-  sub.shape = `height ${me.y1 - me.y0}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
-  if (me.y1 - me.y0 < COUNTER_FROM) return false;
+  sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
+  if (me.height < COUNTER_FROM) return false;
   return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { glyphLikeness, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { glyphLikeness, inkShape, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/images');
@@ -80,5 +80,16 @@ describe('how alike two glyphs of a line are', () => {
   it('look-alikes are not: a wide O and a narrow 0, an l and a 1', () => {
     expect(glyphLikeness(glyph(14, 20, ring(0.5)), glyph(10, 20, ring(0.5)))).toBeLessThan(0.92);
     expect(glyphLikeness(glyph(10, 20, bar), glyph(10, 20, one))).toBeLessThan(0.92);
+  });
+});
+
+describe("a glyph's counter", () => {
+  const dotted = (x: number, y: number) => ring(0.5)(x, y) || ((x - 0.5) / 0.12) ** 2 + ((y - 0.5) / 0.1) ** 2 <= 1;
+  it('a dotted zero has ink at its middle, an O none (shapeSays: 0.18 and 0.1)', () => {
+    const zero = inkShape(glyph(12, 20, dotted))!;
+    const oh = inkShape(glyph(14, 20, ring(0.5)))!;
+    expect(zero.height).toBe(16);
+    expect(zero.centre).toBeGreaterThanOrEqual(0.18);
+    expect(oh.centre).toBeLessThanOrEqual(0.1);
   });
 });
