@@ -22,7 +22,7 @@ await collectTraces<Row[]>(positionals, out, (e, file, trace) => {
       ch: s.ch,
       read: s.syms.map((sym) => `${sym.choices[0]!.ch}${Math.round(sym.choices[0]!.conf)}`),
       offered: s.syms.map((sym) => Math.round(sym.choices.find((x) => x.ch === s.ch)?.conf ?? -1)),
-      stroke: s.stroke === undefined ? '' : `stroke ${s.stroke.toFixed(2)}${s.asRead ? ' (as read)' : ''}`,
+      stroke: (s.stroke === undefined ? '' : `stroke ${s.stroke.toFixed(2)}${s.asRead ? ' (as read)' : ''}`) + (s.shape ? `; shape ${s.shape}${s.asRead ? ' (as read)' : ''}` : ''),
       alone: (s.alone ?? []).map((got) => got.map((x) => `${x.ch}${Math.round(x.conf)}`).join(',') || '-').join(' | '),
       copies: s.likeness ? `like copies of ${Object.entries(s.likeness).map(([ch, l]) => `${ch} ${l.toFixed(2)}`).join(', ') || 'none'}` : '',
     })),

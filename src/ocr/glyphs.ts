@@ -262,3 +262,35 @@ export function sameGlyphs(grey: Grey, boxes: Box[]): SameGlyphs | null {
   seen.set(id, res);
   return res;
 }
+
+/** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
+export interface InkShape { height: number; centre: number }
+
+/**
+ * The inked height of a glyph's picture, and the mean darkness (0-1) of the
+ * middle third of its inked box each way: a dotted or slashed zero's mark, an
+ * empty counter's nothing.
+ */
+export function inkShape(g: Grey): InkShape | null {
+  let x0 = g.width;
+  let x1 = 0;
+  let y0 = g.height;
+  let y1 = 0;
+  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) {
+    if (g.data[y * g.width + x]! >= INK_BELOW) continue;
+    if (x < x0) x0 = x;
+    if (x + 1 > x1) x1 = x + 1;
+    if (y < y0) y0 = y;
+    if (y + 1 > y1) y1 = y + 1;
+  }
+  if (x1 <= x0) return null;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  let sum = 0;
+  let n = 0;
+  for (let y = Math.floor(y0 + h / 3); y < Math.ceil(y1 - h / 3); y++) for (let x = Math.floor(x0 + w / 3); x < Math.ceil(x1 - w / 3); x++) {
+    sum += 255 - g.data[y * g.width + x]!;
+    n++;
+  }
+  return { height: h, centre: n ? sum / n / 255 : 0 };
+}

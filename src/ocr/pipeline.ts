@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -757,6 +757,10 @@ export interface CheckSub {
   asRead?: boolean;
   /** For the bench tools: the glyph's inked width over its inked height. */
   stroke?: number;
+  /** The key's glyphs the checksum vouches for (every position not changed): their characters and cells. */
+  line: { ch: string; cell: Box }[];
+  /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
+  shape?: string;
 }
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
@@ -790,6 +794,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (!sub.syms.length || !c) return false;
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
+  if (shapeSays(grey, glyph, sub)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
@@ -840,6 +845,39 @@ function bareStroke(glyph: Grey, sub: CheckSub): boolean {
   }
   sub.stroke = from < 0 ? undefined : cols / (to - from);
   return sub.stroke !== undefined && sub.stroke < BARE_STROKE;
+}
+
+/**
+ * Mean darkness (inkShape's `centre`) from which a glyph's counter holds a
+ * zero's mark, and up to which it is empty. On the lookalike seeds 1717, 1718,
+ * 1733, 2805 and in-distribution seeds 5813, 2605, 2606, 2703, 2804: dotted or
+ * slashed zeros 0.19-0.49 (11-18 px, png and jpeg), `O`s and DejaVu Sans's
+ * plain zeros 0.00-0.09 (one Roboto `O`, its cell cut narrow, 0.14).
+ */
+const MARKED = 0.18;
+const EMPTY = 0.1;
+/**
+ * Inked height (px) below which a counter's middle says nothing: a blurred
+ * small zero's counter fills (wild-2604 recompressed-000, DejaVu Sans 14 px at
+ * 0.8x, JPEG 50: the key's plain `0`, 8 px tall, measured 0.34).
+ */
+const COUNTER_FROM = 12;
+
+/**
+ * Does the glyph's own shape, against the key's zeros the checksum vouches
+ * for, make it the substitute's twin? A zero's mark (Inconsolata's slash,
+ * DejaVu Sans Mono's dot) in the counter is no `O`; an empty counter where one
+ * of the key's own zeros is marked is no `0`. The picture's evidence, not the
+ * font's name: a font whose zeros are plain says nothing, nor does a key with
+ * no other zero.
+ */
+function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
+  const me = sub.ch === 'O' || sub.ch === '0' ? inkShape(glyph) : null;
+  if (!me) return false;
+  const zeros = sub.line.flatMap((g) => (g.ch === '0' ? [inkShape(glyphPicture(grey, g.cell))?.centre ?? 0] : []));
+  sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
+  if (me.height < COUNTER_FROM) return false;
+  return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
@@ -994,23 +1032,23 @@ function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[]
     const ch = key[4 + i]!;
     if (at(i).every((sym) => top(sym) === ch)) {
       // Not `l` nor `I`: a sans font draws both as a bare stroke, alike whatever was read.
-      if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true });
+      if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true, line: [] });
       continue;
     }
     const partly = [i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch));
     changed.add(i);
-    subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly, copies: [] });
+    subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly, copies: [], line: [] });
   }
   // The checksum vouches for every character the search did not change: a
   // glyph there is the key's character, whatever was read.
+  const line = [...Array(36).keys()].flatMap((j) => {
+    const cell = changed.has(j) ? null : middleCell(cellsAt(j));
+    return cell ? [{ j, ch: key[4 + j]!, cell }] : [];
+  });
   for (const sub of subs) {
     const like = new Set([sub.ch, ...sub.syms.map(top), ...(TWINS.find((t) => t.includes(sub.ch)) ?? '')]);
-    for (let j = 0; j < 36; j++) {
-      const kc = key[4 + j]!;
-      if (j === sub.i || changed.has(j) || !like.has(kc)) continue;
-      const cell = middleCell(cellsAt(j));
-      if (cell) sub.copies.push({ ch: kc, cell });
-    }
+    sub.line = line.filter((g) => g.j !== sub.i);
+    sub.copies = sub.line.filter((g) => like.has(g.ch));
   }
   return subs;
 }

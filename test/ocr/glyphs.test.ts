@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAME_GLYPH, glyphLikeness, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { SAME_GLYPH, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/images');
@@ -109,5 +109,16 @@ describe('copies in a v1 key\'s vote (keyCopies)', () => {
     const photo = likeness('0a0b0c0d1e1f12abcdef345abcdef345', 0.95, 0.8, [[0, 2, 0.98], [8, 10, 0.97]]);
     expect(keyCopies(photo).same[0]).toEqual([0, 2, 4, 6]);
     expect(keyCopies(photo).same[8]).toEqual([8, 10, 12]);
+  });
+});
+
+describe("a glyph's counter", () => {
+  const dotted = (x: number, y: number) => ring(0.5)(x, y) || ((x - 0.5) / 0.12) ** 2 + ((y - 0.5) / 0.1) ** 2 <= 1;
+  it('a dotted zero has ink at its middle, an O none (shapeSays: 0.18 and 0.1)', () => {
+    const zero = inkShape(glyph(12, 20, dotted))!;
+    const oh = inkShape(glyph(14, 20, ring(0.5)))!;
+    expect(zero.height).toBe(16);
+    expect(zero.centre).toBeGreaterThanOrEqual(0.18);
+    expect(oh.centre).toBeLessThanOrEqual(0.1);
   });
 });

@@ -69,7 +69,10 @@ describe('pictures that travelled', () => {
   // a twin that no copy confirms stays `low`. lookalike-1717-075's `l`, a bare stroke,
   // and lookalike-1718-007's `O` are read as the valid key's `1` and `0` in every
   // view: judged all the same (CheckSub.asRead), by its shape and by the key's own
-  // `O` (DejaVu Sans Mono's `0` is dotted).
+  // `O` (DejaVu Sans Mono's `0` is dotted). Two more, each `high` before
+  // shapeSays, are given away by their glyph's own shape: lookalike-2805-031's `O`
+  // drawn as Liberation Mono's dotted `0` (a mark in its counter), and 1733-051's
+  // `0` drawn `O` (an empty counter beside the key's own dotted zeros).
   it.each(manifest.images.filter((x) => x.decoys.some((d) => d.type === 'wrong-checksum')).map((e) => [e.file, e] as const))('%s: a wrong-checksum decoy repaired by a look-alike its glyph contradicts: flagged low, not high', (_file, e) => {
     const res = results.get(e.file)!;
     expect(res.candidates.filter((c) => c.confidence === 'high')).toEqual([]);
