@@ -1,6 +1,6 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
@@ -31,15 +31,20 @@ const LOW_BUDGET = 1 << 25;
 
 /**
  * The close-up reads of a region, tried in order until its keys are resolved:
- * the height (px) the text is scaled to, which normalisation (`local`: the
- * crop on its own, see normalizeCrop; else the page's tile-wise one) and how
- * it is rendered (see Style). Different views make different mistakes.
+ * the height (px) the text is scaled to, which normalisation (`crop`: the
+ * crop on its own, see normalizeCrop; `stretches`: each stretch of the line's
+ * background on its own, see normalizeStretches, read only when the line has
+ * more than one; `page`: the page's tile-wise one) and how it is rendered (see
+ * Style). Different views make different mistakes. The stretches' view comes
+ * last: read first it changed the reads of lines where a `Copy` button or a
+ * field's edge makes a stretch (wild-2604 occluded-001 lost its `high`).
  */
-const VIEWS: { target: number; local: boolean; style: Style }[] = [
-  { target: 34, local: false, style: 'plain' },
-  { target: 30, local: true, style: 'plain' },
-  { target: 46, local: false, style: 'bold' },
-  { target: 58, local: true, style: 'plain' },
+const VIEWS: { target: number; from: 'page' | 'crop' | 'stretches'; style: Style }[] = [
+  { target: 34, from: 'page', style: 'plain' },
+  { target: 30, from: 'crop', style: 'plain' },
+  { target: 46, from: 'page', style: 'bold' },
+  { target: 58, from: 'crop', style: 'plain' },
+  { target: 30, from: 'stretches', style: 'plain' },
 ];
 
 /**
@@ -1260,7 +1265,7 @@ async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandid
  * `pad`) back to the original image. `area`: the page-pass region, whose own
  * readings count too; none for a wrapped key's joined pieces.
  */
-interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
 
 /** Cuts of the page view (see pageViewCrop), in original pixels. */
 type PageCut = (x: number, y: number, w: number, h: number) => Grey;
@@ -1280,6 +1285,10 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
     area: r,
     view: isolateLine(view(cx, cy, r.w + h * 4.7, h * 2), band),
     local: () => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band)),
+    stretched: () => {
+      const g = normalizeStretches(crop(grey, cx, cy, r.w + h * 4.7, h * 2), band);
+      return g && isolateLine(g, band);
+    },
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
   };
 }
@@ -1293,6 +1302,8 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
     h: Math.max(6, ...pieces.map((p) => p.h)),
     view: strip,
     local: () => (local ??= stitch((x, y, w, h) => crop(grey, x, y, w, h), pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
+    // (A wrapped key's pieces are read as they are: no highlight was seen over one.)
+    stretched: () => null,
     toOrig: (b, s, pad) => {
       const x = (b.x0 - pad) / s;
       const mid = x + (b.x1 - b.x0) / s / 2;
@@ -1452,7 +1463,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       const target = view.target;
       const s = Math.min(8, Math.max(1, target / h));
       const pad = 12;
-      const png = await toPng(view.local ? localView() : region, s, pad, view.style);
+      const picture = view.from === 'page' ? region : view.from === 'crop' ? localView() : strip.stretched();
+      if (!picture) break;
+      const png = await toPng(picture, s, pad, view.style);
       if (trace?.dump) await trace.dump(`${strip.name}_t${target}`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
@@ -1467,7 +1480,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36));
         }
         for (const hit of findV1(seq)) {
-          if (!sawV1 && view.local) v1View = localView();
+          if (!sawV1 && view.from !== 'page') v1View = picture;
           sawV1 = true;
           v1Readings.push(hit);
         }
