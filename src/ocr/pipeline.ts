@@ -31,21 +31,26 @@ const LOW_BUDGET = 1 << 25;
 
 /**
  * The close-up reads of a region, tried in order until its keys are resolved:
- * the height (px) the text is scaled to, which normalisation (`crop`: the
- * crop on its own, see normalizeCrop; `stretches`: each stretch of the line's
- * background on its own, see normalizeStretches, read only when the line has
- * more than one; `page`: the page's tile-wise one) and how it is rendered (see
- * Style). Different views make different mistakes. The stretches' view comes
- * last: read first it changed the reads of lines where a `Copy` button or a
- * field's edge makes a stretch (wild-2604 occluded-001 lost its `high`).
+ * the height (px) the text is scaled to, which normalisation (`local`: the
+ * crop on its own, see normalizeCrop; else the page's tile-wise one) and how
+ * it is rendered (see Style). Different views make different mistakes.
  */
-const VIEWS: { target: number; from: 'page' | 'crop' | 'stretches'; style: Style }[] = [
-  { target: 34, from: 'page', style: 'plain' },
-  { target: 30, from: 'crop', style: 'plain' },
-  { target: 46, from: 'page', style: 'bold' },
-  { target: 58, from: 'crop', style: 'plain' },
-  { target: 30, from: 'stretches', style: 'plain' },
+const VIEWS: { target: number; local: boolean; style: Style }[] = [
+  { target: 34, local: false, style: 'plain' },
+  { target: 30, local: true, style: 'plain' },
+  { target: 46, local: false, style: 'bold' },
+  { target: 58, local: true, style: 'plain' },
 ];
+
+/**
+ * The last close-up of a region whose v2 key is still not proven: 30 px, each
+ * stretch of the line's background normalised on its own (normalizeStretches),
+ * when the line has more than one. Its reading counts only if with it the key's
+ * checksum holds within the region's bound, not guessed: read among the views,
+ * its reading changed what the glyphs read alone and the search past the bound
+ * found (wild-2311 occluded-010 lost its `high`, wild-2607 photo-004 its exact `low`).
+ */
+const STRETCHES_TARGET = 30;
 
 /**
  * Text heights (px) of the legacy engine's close-ups of a v1 key (page
@@ -1463,9 +1468,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       const target = view.target;
       const s = Math.min(8, Math.max(1, target / h));
       const pad = 12;
-      const picture = view.from === 'page' ? region : view.from === 'crop' ? localView() : strip.stretched();
-      if (!picture) break;
-      const png = await toPng(picture, s, pad, view.style);
+      const png = await toPng(view.local ? localView() : region, s, pad, view.style);
       if (trace?.dump) await trace.dump(`${strip.name}_t${target}`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
@@ -1480,7 +1483,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36));
         }
         for (const hit of findV1(seq)) {
-          if (!sawV1 && view.from !== 'page') v1View = picture;
+          if (!sawV1 && view.local) v1View = localView();
           sawV1 = true;
           v1Readings.push(hit);
         }
@@ -1551,6 +1554,23 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
           await acceptV2({ ...far, guessed: true });
         }
+      }
+    }
+    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
+    if (stretched) {
+      const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
+      const png = await toPng(stretched, s, 12);
+      if (trace?.dump) await trace.dump(`${strip.name}_stretches`, png);
+      const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+      if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
+      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
+      if (added.length) {
+        const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
+        budgetLeft -= res.tried;
+        // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
+        const before = guess;
+        if (res.key && !res.guessed) await acceptV2(res);
+        if (!v2Done) guess = before;
       }
     }
     if (!v2Done && guess) lows.push(guess);
