@@ -1,6 +1,6 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
@@ -41,6 +41,16 @@ const VIEWS: { target: number; local: boolean; style: Style }[] = [
   { target: 46, local: false, style: 'bold' },
   { target: 58, local: true, style: 'plain' },
 ];
+
+/**
+ * The last close-up of a region whose v2 key is still not proven: 30 px, each
+ * stretch of the line's background normalised on its own (normalizeStretches),
+ * when the line has more than one. Its reading counts only if with it the key's
+ * checksum holds within the region's bound, not guessed: read among the views,
+ * its reading changed what the glyphs read alone and the search past the bound
+ * found (wild-2311 occluded-010 lost its `high`, wild-2607 photo-004 its exact `low`).
+ */
+const STRETCHES_TARGET = 30;
 
 /**
  * Text heights (px) of the legacy engine's close-ups of a v1 key (page
@@ -1315,7 +1325,7 @@ async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandid
  * `pad`) back to the original image. `area`: the page-pass region, whose own
  * readings count too; none for a wrapped key's joined pieces.
  */
-interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
 
 /** Cuts of the page view (see pageViewCrop), in original pixels. */
 type PageCut = (x: number, y: number, w: number, h: number) => Grey;
@@ -1335,6 +1345,10 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
     area: r,
     view: isolateLine(view(cx, cy, r.w + h * 4.7, h * 2), band),
     local: () => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band)),
+    stretched: () => {
+      const g = normalizeStretches(crop(grey, cx, cy, r.w + h * 4.7, h * 2), band);
+      return g && isolateLine(g, band);
+    },
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
   };
 }
@@ -1348,6 +1362,8 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
     h: Math.max(6, ...pieces.map((p) => p.h)),
     view: strip,
     local: () => (local ??= stitch((x, y, w, h) => crop(grey, x, y, w, h), pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
+    // (A wrapped key's pieces are read as they are: no highlight was seen over one.)
+    stretched: () => null,
     toOrig: (b, s, pad) => {
       const x = (b.x0 - pad) / s;
       const mid = x + (b.x1 - b.x0) / s / 2;
@@ -1593,6 +1609,23 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
           await acceptV2({ ...far, guessed: true });
         }
+      }
+    }
+    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
+    if (stretched) {
+      const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
+      const png = await toPng(stretched, s, 12);
+      if (trace?.dump) await trace.dump(`${strip.name}_stretches`, png);
+      const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+      if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
+      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
+      if (added.length) {
+        const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
+        budgetLeft -= res.tried;
+        // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
+        const before = guess;
+        if (res.key && !res.guessed) await acceptV2(res);
+        if (!v2Done) guess = before;
       }
     }
     if (!v2Done && guess) lows.push(guess);

@@ -371,13 +371,14 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun, bar
  * second view of a key line for when the tile-wise normalize() went wrong at a
  * box's edge.
  */
-export function normalizeCrop(src: Grey): Grey {
+export function normalizeCrop(src: Grey, background?: number): Grey {
   const hist = new Uint32Array(256);
   for (const v of src.data) hist[v]!++;
   const half = src.data.length / 2;
   let acc = 0;
   let bg = 0;
-  for (; bg < 256; bg++) { acc += hist[bg]!; if (acc >= half) break; }
+  if (background !== undefined) bg = background;
+  else for (; bg < 256; bg++) { acc += hist[bg]!; if (acc >= half) break; }
   let maxUp = 0;
   let maxDown = 0;
   for (let u = 0; u < 256; u++) {
@@ -394,6 +395,75 @@ export function normalizeCrop(src: Grey): Grey {
     const ink = invert ? v - bg : bg - v;
     const s = 255 - (ink * 255) / range;
     out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
+  }
+  return { data: out, width: src.width, height: src.height };
+}
+
+/** Two stretches of a line's background differ when their greys are this far apart (see stretchesOf). */
+export const STRETCH_STEP = 24;
+
+/** Columns [from, to) of a line on one background grey `bg`. */
+export interface Stretch { from: number; to: number; bg: number }
+
+/**
+ * Where a line's background changes along it, as [from, to) column ranges: a
+ * selection highlight over part of a key (light text on a light-blue bar, dark
+ * text on light blue) is a stretch of its own. A column's background is its
+ * median grey over the line's band, smoothed by a median over a line height of
+ * columns (a glyph's stem inks a few columns, a highlight many); a stretch ends
+ * where that differs from its start by STRETCH_STEP, and one narrower than a
+ * line height joins the one before.
+ */
+export function stretchesOf(src: Grey, band: { from: number; to: number }): Stretch[] {
+  const { width, height, data } = src;
+  const lineH = Math.round(band.to - band.from);
+  // The band's middle half: a highlight is as tall as the line, the band half as tall again.
+  const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
+  const y1 = Math.min(height, Math.ceil(band.to - lineH / 4));
+  const rows = y1 - y0;
+  if (rows < 3) return [{ from: 0, to: width, bg: -1 }];
+  const col = new Uint8Array(width);
+  const vals = new Uint8Array(rows);
+  for (let x = 0; x < width; x++) {
+    for (let y = y0; y < y1; y++) vals[y - y0] = data[y * width + x]!;
+    col[x] = vals.sort()[rows >> 1]!;
+  }
+  const half = lineH >> 1;
+  const smooth = new Uint8Array(width);
+  const win = new Uint8Array(2 * half + 1);
+  for (let x = 0; x < width; x++) {
+    let n = 0;
+    for (let k = Math.max(0, x - half); k <= Math.min(width - 1, x + half); k++) win[n++] = col[k]!;
+    smooth[x] = win.subarray(0, n).sort()[n >> 1]!;
+  }
+  const spans: Stretch[] = [];
+  let start = 0;
+  for (let x = 1; x <= width; x++) {
+    if (x < width && Math.abs(smooth[x]! - smooth[start]!) < STRETCH_STEP) continue;
+    const last = spans[spans.length - 1];
+    if (last && x - start < lineH) last.to = x;
+    else spans.push({ from: start, to: x, bg: -1 });
+    start = x;
+  }
+  // A narrow first stretch (the line's left edge) joins the one after it.
+  if (spans.length > 1 && spans[0]!.to - spans[0]!.from < lineH) spans.splice(0, 2, { from: 0, to: spans[1]!.to, bg: -1 });
+  for (const s of spans) s.bg = col.slice(s.from, s.to).sort()[(s.to - s.from) >> 1]!;
+  return spans;
+}
+
+/**
+ * normalizeCrop per stretch of background (see stretchesOf), each on its own
+ * background and contrast: one background for the whole crop turns the glyphs
+ * on a highlight into a grey bar. Null when the line has one stretch: then
+ * normalizeCrop is this view.
+ */
+export function normalizeStretches(src: Grey, band: { from: number; to: number }): Grey | null {
+  const spans = stretchesOf(src, band);
+  if (spans.length === 1) return null;
+  const out = new Uint8Array(src.data.length);
+  for (const { from, to, bg } of spans) {
+    const part = normalizeCrop(crop(src, from, 0, to - from, src.height), bg);
+    for (let y = 0; y < src.height; y++) out.set(part.data.subarray(y * part.width, (y + 1) * part.width), y * src.width + from);
   }
   return { data: out, width: src.width, height: src.height };
 }

@@ -1,7 +1,7 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { crop, decode, eraseRules, mayShowText, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { crop, decode, eraseRules, mayShowText, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -110,5 +110,35 @@ describe('pageViewCrop', () => {
       const [x, y, w, h] = [(n() / 255) * src.width - 20, (n() / 255) * src.height - 20, 5 + (n() % 200), 5 + (n() % 80)];
       expect(cut(x, y, w, h)).toEqual(crop(whole, x, y, w, h));
     }
+  });
+});
+
+describe('stretchesOf and normalizeStretches', () => {
+  // A dark terminal line (background 30, glyph strokes 220) with a selection bar
+  // (grey 75, as #264f78) over columns 100-199 of the line's rows 8-25; a stem every 8 columns.
+  const band = { from: 4, to: 30 };
+  const line = grey(300, 34, (x, y) => {
+    const inBar = x >= 100 && x < 200 && y >= 8 && y < 26;
+    const stroke = y >= 11 && y < 23 && x % 8 === 3;
+    return stroke ? 220 : inBar ? 75 : 30;
+  });
+
+  it('finds the highlight as a stretch of its own, with its background', () => {
+    const spans = stretchesOf(line, band);
+    // (Its edges within a few columns: the smoothing median counts the stems beside them.)
+    expect(spans.length).toBe(3);
+    const edges = [spans[0]!.from, spans[0]!.to, spans[1]!.to, spans[2]!.to];
+    expect(edges.map((e, i) => Math.abs(e - [0, 100, 200, 300][i]!) <= 3)).toEqual([true, true, true, true]);
+    expect(spans.map((s) => s.bg)).toEqual([30, 75, 30]);
+  });
+
+  it('draws every stretch dark on white, the bar itself white; null for a line on one background', () => {
+    const g = normalizeStretches(line, band)!;
+    for (const x of [51, 155, 251]) {
+      expect(g.data[16 * g.width + x]).toBe(0);
+      expect(g.data[16 * g.width + x + 2]).toBe(255);
+    }
+    const plain = grey(300, 34, (x, y) => (y >= 11 && y < 23 && x % 8 === 3 ? 220 : 30));
+    expect(normalizeStretches(plain, band)).toBeNull();
   });
 });

@@ -16,7 +16,9 @@
 // region's bound (LOW_BUDGET); and (seed 1301) a key under a text cursor, its
 // glyph read as another in every view (underCursor in src/ocr/pipeline.ts); and
 // (seed 2802) a 9 px key in a table cell the page pass read as `sfk` and words far
-// after it, each a line of its own (prefixAlone: the prefix's row).
+// after it, each a line of its own (prefixAlone: the prefix's row); and (seed 2607)
+// a key under a selection highlight, proven only by the view normalised per
+// stretch of the line's background (normalizeStretches).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
