@@ -1338,15 +1338,17 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
   const ox = Math.max(0, Math.floor(cx));
   const oy = Math.max(0, Math.floor(cy));
   const band = { from: r.y - h * 0.25 - oy, to: r.y + h * 1.25 - oy };
+  const w = r.w + h * 4.7;
+  const cut = () => crop(grey, cx, cy, w, h * 2);
   let local: Grey | undefined;
   return {
     name: `r${Math.round(r.x)}_${Math.round(r.y)}`,
     h,
     area: r,
-    view: isolateLine(view(cx, cy, r.w + h * 4.7, h * 2), band),
-    local: () => (local ??= isolateLine(normalizeCrop(crop(grey, cx, cy, r.w + h * 4.7, h * 2)), band)),
+    view: isolateLine(view(cx, cy, w, h * 2), band),
+    local: () => (local ??= isolateLine(normalizeCrop(cut()), band)),
     stretched: () => {
-      const g = normalizeStretches(crop(grey, cx, cy, r.w + h * 4.7, h * 2), band);
+      const g = normalizeStretches(cut(), band);
       return g && isolateLine(g, band);
     },
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
