@@ -249,7 +249,8 @@ async function main(): Promise<void> {
           variant = kind;
           if (family === 'occluded') {
             const c = pick(rng, ['cursor', 'pointer', 'selection', 'tooltip-edge', 'tooltip'] as const);
-            const n = c === 'tooltip' ? int(rng, 5, 12) : c === 'selection' ? int(rng, 4, 20) : 1;
+            // A short negative (a masked key) leaves fewer than n characters after the fifth; cover what there is.
+            const n = Math.min(c === 'tooltip' ? int(rng, 5, 12) : c === 'selection' ? int(rng, 4, 20) : 1, secret.length - 5);
             const from = int(rng, 5, secret.length - n);
             cover = coverScript(secret, c, from, from + n, style.theme === 'dark');
             variant += ` ${c} ${from}+${n}`;
