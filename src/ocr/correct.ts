@@ -196,7 +196,18 @@ export function withAlone(slots: Slot[], alone: Choice[][][]): Slot[] {
  * replaced) gets "repaired" into the valid key it was made from, so such a
  * find is not proof: see docs/ocr.md.
  */
-export interface V2Search { key: string | null; tried: number; cost: number; best: string; guessed: boolean }
+export interface V2Search {
+  key: string | null;
+  tried: number;
+  cost: number;
+  best: string;
+  guessed: boolean;
+  /**
+   * The walk's steps: each goes down to a prefix of a string counted in `tried`, or back
+   * from one, so there are at most 59 per string tried plus one (the budget bounds the time).
+   */
+  steps: number;
+}
 
 const Q = 10; // cost quantum: 0.1
 
@@ -233,9 +244,13 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   // Only what was read (or looks like it) is tried there: filling in 0..4 for
   // a `y` read there would "repair" exactly the wrong-checksum keys whose first
   // check character was changed, which are not keys.
-  const sl = slots.map((s, i) => (i === 30 ? { alts: s.alts.filter((a) => '01234'.includes(a.ch)) } : s));
+  // An alternative whose cost is not finite is none: the count skips it but the walk took
+  // it at 0 (an Int32Array holds NaN and Infinity as 0), so the walk left the count and
+  // its bound. withAlone gives one to a slot that had nothing (its cheapest plus a step is
+  // Infinity): a search of wild-2902 occluded-006 counted 0 strings and walked for 290 s.
+  const sl = slots.map((s, i) => ({ alts: s.alts.filter((a) => Number.isFinite(a.cost) && (i !== 30 || '01234'.includes(a.ch))) }));
   const best = slots.map((s) => s.alts[0]?.ch ?? '?').join('');
-  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
+  if (sl.some((s) => s.alts.length === 0)) return { key: null, tried: 0, cost: Infinity, best, guessed: false, steps: 0 };
   // Normalise so each slot's cheapest alternative costs 0.
   const norm = sl.map((s) => {
     const m = Math.min(...s.alts.map((a) => a.cost));
@@ -248,7 +263,7 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   if (counts[12 * Q]! <= budget) counts = countUpTo(norm, LIMIT);
   let cMax = -1;
   while (cMax + 1 < counts.length && counts[cMax + 1]! <= budget) cMax++;
-  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best, guessed: false };
+  if (cMax < 0) return { key: null, tried: 0, cost: Infinity, best, guessed: false, steps: 0 };
   const tried = counts[cMax]!;
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
@@ -280,7 +295,9 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const last = costQ[29]!;
   const lastDelta = Int32Array.from(deltaAt[29]!);
   let i = 0;
+  let steps = 0;
   for (;;) {
+    steps++;
     if (i === 29) {
       // The last body slot and the six check characters, inline.
       const base = costAt[29]!;
@@ -329,7 +346,7 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
   const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
   const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
-  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed };
+  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed, steps };
 }
 
 export const B62_SET: Set<string> = IS_B62;

@@ -114,6 +114,26 @@ describe('v2 checksum-guided search', () => {
     expect(res.key).toBe(KEY);
     expect(res.guessed).toBe(true);
   });
+
+  it('walks only strings it counted, so its budget bounds its time', () => {
+    // wild-2902 occluded-006: the check's first character read as a letter (not 0..4, so its
+    // slot is empty) and its glyph read alone as a digit, which withAlone adds at the empty
+    // slot's cheapest (Infinity) plus a step. That search counted 0 strings and walked for 290 s.
+    const body = KEY.slice(4);
+    const read = reading(`${body.slice(0, 30)}y${body.slice(31)}`);
+    const slots = pool([read, read], 36, V2_ALPHABET);
+    expect(slots[30]!.alts).toEqual([]);
+    const alone = [...body].map((ch) => [[{ ch, conf: 60 }]]);
+    expect(withAlone(slots, alone)[30]!.alts.map((a) => a.cost)).toEqual([Infinity]);
+    const res = searchV2(withAlone(slots, alone));
+    expect(res).toMatchObject({ key: null, tried: 0, steps: 0 });
+    // Elsewhere each step is a prefix of a counted string or a step back from one.
+    const noisy = reading(body, Object.fromEntries([3, 9, 17, 22, 28, 33].map((i) => [i, [{ ch: body[i]!, conf: 40 }, { ch: 'x', conf: 38 }, { ch: 'Q', conf: 35 }]])));
+    for (const search of [searchV2(pool([reading(body)], 36, B62_SET)), searchV2(pool([noisy], 36, V2_ALPHABET), 1 << 12), searchV2(withAlone(pool([noisy], 36, V2_ALPHABET), alone), 1 << 16)]) {
+      expect(search.tried).toBeGreaterThan(0);
+      expect(search.steps).toBeLessThanOrEqual(59 * search.tried + 1);
+    }
+  });
 });
 
 describe('v1 voting', () => {
