@@ -1,15 +1,17 @@
 // OCR benchmark on a generated screenshot set.
 //
 //   npx tsx scripts/render-screenshots/render.ts --preset bench --count 80 --seed 7   # -> bench/.work/ocr
-//   npx tsx bench/ocr/run.ts [--dir bench/.work/ocr] [--workers N] [--verbose] [--only 012,031] [--show-keys]
+//   npx tsx bench/ocr/run.ts [--dir bench/.work/ocr] [--workers N] [--verbose] [--only 012,031] [--times] [--show-keys]
 //
 // Reports exact recovery of v2 and v1 keys (any confidence, and 'high'),
 // invented high-confidence keys, flagged images, and seconds per image cold
 // (engine start included, empty cache) and warm (same images, cache filled).
+// `--times`: the slowest pictures of the cold pass, each by the time it held its slot.
 import './shown.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createOcrPool, type ImageResult } from '../../src/ocr/index.js';
 
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     only: { type: 'string' },
     json: { type: 'string' },
+    times: { type: 'boolean', default: false },
   },
 });
 const dir = values.dir!;
@@ -35,12 +38,19 @@ if (values.only) {
 const buffers = await Promise.all(images.map((e) => readFile(join(dir, e.file))));
 const cacheDir = await mkdtemp(join(tmpdir(), 'sf-ocr-bench-'));
 
-async function pass(): Promise<{ results: ImageResult[]; seconds: number }> {
+const workers = values.workers ? Number(values.workers) : availableParallelism();
+
+async function pass(): Promise<{ results: ImageResult[]; seconds: number; held: number[] }> {
   const t0 = performance.now();
-  const pool = createOcrPool({ ...(values.workers ? { workers: Number(values.workers) } : {}), cacheDir });
-  const results = await Promise.all(images.map((e, i) => pool.recognize(buffers[i]!, e.file)));
+  const pool = createOcrPool({ workers, cacheDir });
+  const done: number[] = [];
+  const results = await Promise.all(images.map((e, i) => pool.recognize(buffers[i]!, e.file).then((r) => ((done[i] = performance.now() - t0), r))));
   await pool.close();
-  return { results, seconds: (performance.now() - t0) / 1000 };
+  // The pool starts pictures in order, each when a slot frees: the nth picture past the
+  // first `workers` starts at the nth end (the first picture's time includes the engines' start).
+  const ends = [...done].sort((a, b) => a - b);
+  const held = done.map((d, i) => (d - (i < workers ? 0 : ends[i - workers]!)) / 1000);
+  return { results, seconds: (performance.now() - t0) / 1000, held };
 }
 
 const cold = await pass();
@@ -95,6 +105,10 @@ const summary = {
   totalCold: +cold.seconds.toFixed(1),
 };
 console.log(JSON.stringify(summary, null, 2));
+if (values.times) {
+  const slowest = images.map((e, i) => ({ file: e.file, s: cold.held[i]! })).sort((a, b) => b.s - a.s).slice(0, 5);
+  console.log(`slowest (s held, cold): ${slowest.map((x) => `${x.file} ${x.s.toFixed(1)}`).join(', ')}`);
+}
 if (families.size > 1 || !families.has('all')) {
   console.log('| family | v2 exact | v1 exact | images with a key flagged | invented high (negatives) |');
   for (const [name, f] of families) console.log(`| ${name} | ${f.v2Exact}/${f.v2} (${pct(f.v2Exact, f.v2)}) | ${f.v1Exact}/${f.v1} (${pct(f.v1Exact, f.v1)}) | ${f.flagged}/${f.withKey} | ${f.inventedHigh} (${f.negatives}) |`);
