@@ -148,12 +148,18 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const w = words[i]!;
     const h = lineHeight(i);
     const cands: number[] = [];
+    const lastHead = !rowMates[i]!.some((j) => ends[j] && text[j] && words[j]!.box.x0 > w.box.x0);
     for (let j = 0; j < n; j++) {
       const o = words[j]!;
       if (j === i || !starts[j] || !KEYISH_RUN.test(o.text)) continue;
       const dy = o.box.y0 - w.box.y0;
-      // (Sizes as lines too: a key's last glyph alone on its line, `v thanks`, is an x-height high.)
-      const unlike = (ho: number) => Math.max(h, ho) > 1.6 * Math.min(h, ho);
+      // (Sizes as lines too: a key's last glyph alone on its line, `v thanks`, is an x-height high.
+      // And, for the row's last head, as the head itself: its row's tallest may be a box the page
+      // pass drew too tall, `API` of `SPREEFLO_API_KEY=` at 31 px on a row of 18-22 over a v1 key's
+      // hex line of 17, wild-2903 wrapped-008. Only the last: there `$` and `SPREEFLO` ended the row
+      // too, and six joins of that one line were read.)
+      const unlikeTo = (a: number, ho: number) => Math.max(a, ho) > 1.6 * Math.min(a, ho);
+      const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || unlikeTo(height(w), ho));
       if (dy < 0.6 * h || dy > 2.2 * h || (unlike(height(o)) && unlike(lineHeight(j)))) continue;
       if (o.box.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
       cands.push(j);

@@ -103,6 +103,15 @@ describe('findJoins', () => {
     expect(joins[0]!.map((p) => Math.round(p.y))).toEqual([26, 51]);
   });
 
+  it('a next line as tall as the head, though a word of the head\'s row is boxed taller', () => {
+    // wild-2903 wrapped-008 (a terminal, Inconsolata 11 px): `API` boxed 31 px high on a row of 18-22,
+    // the next line (hex and `-sf1`, no capital) 17: 1.8 times under the row's tallest, so it was not taken.
+    const words = [word('$', 26, 59, 37, 77, 1), word('export', 52, 59, 129, 78, 1), word('SPREEFLO', 144, 58, 461, 80, 1), word('API', 262, 54, 304, 85, 1), word('KEY=a3c16f5', 313, 58, 461, 80, 1), word('72b8f3eb60e7f8ad979dcbddc-sfl', 26, 90, 408, 107, 2), word('$', 26, 123, 37, 141, 3), word('curl', 52, 122, 102, 139, 3)];
+    // (Only from the row's last head: `$` and `SPREEFLO`, which end the row too, are not joined to it.)
+    const joins = findJoins(words, 2);
+    expect(joins.map((j) => j.map((p) => [Math.round(p.x), Math.round(p.y)]))).toEqual([[[148, 29], [13, 45]]]);
+  });
+
   it('a key counted whole by the page pass is read with and without a last glyph alone below it', () => {
     // wild-607 wrapped-011 (chat bubble, Open Sans 17 px): the page pass read a glyph too many, and `v thanks` below.
     const words = [word('key:', 61, 314, 123, 351, 4), word('sfk_Ab3dE9k', 141, 314, 363, 351, 4), word('Xy7Qw2Lm5Np8Rs', 59, 362, 343, 399, 5), word('Ht4Vb6Jc1Zd9Gf3', 60, 412, 343, 449, 6), word('v', 60, 470, 77, 491, 7), word('thanks', 90, 462, 203, 491, 7)];
