@@ -160,9 +160,9 @@ export const LAST_RESORT_MIN = 5;
 const PREFIX_AT_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${SFK_SPLIT.source}|${SFK_LIKE.source})`);
 /**
  * The prefix read short: `sf` alone as a word, its `k_` lost (wild-2903
- * photo-010, Inconsolata 11 px in a blurred photo: `“sf` `90R17groy` …), or
+ * photo-010, Inconsolata 11 px in a blurred photo: `“sf` `90R1…` …), or
  * read as punctuation before its `_` (wild-2901 occluded-010, Roboto 11 px
- * white on a chat bubble, a text cursor in the key: `~_AHqTmsce86a§D1e…`).
+ * white on a chat bubble, a text cursor in the key: `~_AHqT…`).
  * Neither is SFK_LIKE, so neither picture was flagged. With so little of the
  * prefix, SHORT_PREFIX_MIN key characters must follow (the two read 32 and
  * 35), a digit and a capital among them (20 base62 characters lack a
@@ -603,7 +603,7 @@ const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2
 
 /**
  * A `Copied to clipboard` tooltip over 12 characters inside a v1 key's run
- * (wild-2903 occluded-004, DejaVu Sans Mono 13 px: `…bb566389cc4b40eb7rrenmwamsary-sf16`):
+ * (wild-2903 occluded-004, DejaVu Sans Mono 13 px: `…bb56…eb7rrenmwamsary-sf16`):
  * its text is read as 12-17 letters, which leaves 15-17 hex digits before
  * it, too few for COVERED_V1. Hex and cover together as long as a key's run
  * (28-36: a glyph or two lost or added) and `-sf<dc>` as written (only `f`:
