@@ -36,7 +36,7 @@ export interface Candidate {
   confidence: Confidence;
   /** How the key was hidden, when it was not plain text (`base64`, `utf-16le`, ...). */
   encoding?: string;
-  /** The line around the key, with every key-shaped token masked, for filters and reports. */
+  /** The line around the key, with every key-shaped token masked, for filters and reports; a picture's: the OCR's note, if any. */
   snippet: string;
   /** The line above holds `spreeflo-scan:allow-next-line`. */
   allowedAbove?: true;

@@ -158,23 +158,85 @@ function inRowOf(w: OcrWord, o: OcrWord): boolean {
  */
 export const LAST_RESORT_MIN = 5;
 const PREFIX_AT_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${SFK_SPLIT.source}|${SFK_LIKE.source})`);
+/**
+ * The prefix read short: `sf` alone as a word, its `k_` lost (wild-2903
+ * photo-010, Inconsolata 11 px in a blurred photo: `“sf` `90R1…` …), or
+ * read as punctuation before its `_` (wild-2901 occluded-010, Roboto 11 px
+ * white on a chat bubble, a text cursor in the key: `~_AHqT…`).
+ * Neither is SFK_LIKE, so neither picture was flagged. With so little of the
+ * prefix, SHORT_PREFIX_MIN key characters must follow (the two read 32 and
+ * 35), a digit and a capital among them (20 base62 characters lack a
+ * capital 1 time in 53,000, a digit 1 in 34: (36/62)^20, (52/62)^20), after a bare `_` in the same
+ * word (a JSON `"_id": "<hex>"` has its id in the next word). Not after a
+ * dash: a v1 suffix `-sf12` is no v2 prefix.
+ */
+export const SHORT_PREFIX_MIN = 20;
+const SHORT_PREFIX = /^(?:[^A-Za-z0-9-]?[s5S$]f$|[^A-Za-z0-9_-]{1,2}_(?=[A-Za-z0-9]))/;
 
-/** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it: what was read, as a `low` key. */
+/** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key. */
 export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    const m = w.text.match(PREFIX_AT_WORD);
+    const short = w.text.match(SHORT_PREFIX);
+    const m = short ?? w.text.match(PREFIX_AT_WORD);
     if (!m) continue;
     const h = w.box.y1 - w.box.y0;
     let after = w.text.slice(m.index! + m[0].length);
     let box = w.box;
-    for (let j = i + 1, prev = w; words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+    const ownWord = !!short && short[0].endsWith('_');
+    for (let j = i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
       after += ` ${words[j]!.text}`;
       box = union(box, words[j]!.box);
     }
     const chars = after.replace(/[^A-Za-z0-9]/g, '');
+    const mixed = short ? /[0-9]/.test(chars) && /[A-Z]/.test(chars) : /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
     // (A mask read as letters repeats a few, as partialV2 tells it: wild-2603 occluded-003's `sfk_SoyNeseeseeser…`.)
-    if (chars.length >= LAST_RESORT_MIN && /[0-9]|[A-Za-z0-9][A-Z]/.test(after) && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
+    if (chars.length >= (short ? SHORT_PREFIX_MIN : LAST_RESORT_MIN) && mixed && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
+  }
+  return null;
+}
+
+/**
+ * A v1 key under a tooltip that hides its `-sf<dc>` (wild-2903 occluded-002
+ * and -007) or its middle and the suffix's start (wild-606 occluded-003,
+ * wild-1301 occluded-005): no rule above finds a suffix, and what is left, a
+ * run of lowercase hex, is what a hash or an id shows too, so the run alone
+ * flags nothing. It is flagged `low`, noted as partly hidden, only on three
+ * pieces of evidence read together: 12 to 34 hex digits (a CRC or a short
+ * commit id is 7-8; a key's 32 with an `l` or an `O` read in it, at most 3,
+ * counted) ending a word that a `Copy`/`Copied` tooltip's text follows at
+ * once on its line (the overlay, read); a key named on that line before the
+ * run or above it within ABOVE_REACH of its heights (`SPREEFLO_API_KEY=`,
+ * `Authorization: Bearer`; a settings dialog's `Copy your new key now` over
+ * its field, 606 occluded-003: its bottom 1.5 of the run's heights above it,
+ * with an icon's line read between); and no hash named on its line (the words for which
+ * the v1 rule lowers a key's confidence). A commit's SHA or a digest under the
+ * same tooltip has no key named beside it.
+ */
+const ABOVE_REACH = 2;
+const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9a-flIiOo]{12,34})[^A-Za-z0-9]{0,2}$/;
+const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}[Cc]op(?:y|ied)/;
+const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
+/** As the v1 rule's `lowConfidenceWhenLineMatches` (rules/spreeflo-api-key-v1.yaml; a test keeps them the same). */
+export const HASH_CONTEXT = /\b(md5|sha1|sha-1|sha256|checksum|digest|etag|hash)\b/i;
+export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its -sf<data centre> suffix is not visible';
+
+/** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
+export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } | null {
+  for (let i = 0; i + 1 < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1]!;
+    const m = w.text.match(HIDDEN_V1_RUN);
+    if (!m || next.line !== w.line || !TOOLTIP_TEXT.test(next.text)) continue;
+    const run = m[1]!;
+    if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
+    const line = words.filter((o) => o.line === w.line);
+    const h = w.box.y1 - w.box.y0;
+    const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - ABOVE_REACH * h;
+    const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
+    if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
+    const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
+    return { key: [...run].map((c) => toHex(c) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
   }
   return null;
 }
@@ -539,16 +601,34 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
  */
 const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
 
-/** The hex digits and data centre of a v1 key read with a cover inside its run (COVERED_V1), as a partial reading. */
+/**
+ * A `Copied to clipboard` tooltip over 12 characters inside a v1 key's run
+ * (wild-2903 occluded-004, DejaVu Sans Mono 13 px: `…bb56…eb7rrenmwamsary-sf16`):
+ * its text is read as 12-17 letters, which leaves 15-17 hex digits before
+ * it, too few for COVERED_V1. Hex and cover together as long as a key's run
+ * (28-36: a glyph or two lost or added) and `-sf<dc>` as written (only `f`:
+ * the `T` is the looser reading) hold what a hash or hex noise does not.
+ */
+const WIDE_COVER_V1 = /([0-9a-f]{16,})(\S{1,20}?)-sf(\d{1,2})(?![0-9A-Za-z])/g;
+
+/** The hex digits and data centre of a v1 key read with a cover inside its run (COVERED_V1, WIDE_COVER_V1), as a partial reading. */
 export function coveredV1(seq: PSym[]): V1Hit | null {
   const text = seq.map((x) => top(x) || ' ').join('');
   if (text.length !== seq.length) return null;
   let best: V1Hit | null = null;
+  const take = (m: RegExpMatchArray, hex: string, dc: string) => {
+    const syms = seq.slice(m.index, m.index! + hex.length).slice(-32);
+    if (syms.length > (best?.syms.length ?? 0)) best = { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
+  };
   for (const m of text.matchAll(COVERED_V1)) {
     const [, hex, coverBeforeSuffix, coverOverDash, dc] = m as unknown as [string, string, string | undefined, string | undefined, string];
-    if (!/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') || !DATA_CENTRE.test(dc)) continue;
-    const syms = seq.slice(m.index, m.index + hex.length).slice(-32);
-    if (syms.length > (best?.syms.length ?? 0)) best = { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
+    if (/[^0-9a-f]/.test(coverBeforeSuffix ?? coverOverDash ?? '') && DATA_CENTRE.test(dc)) take(m, hex, dc);
+  }
+  if (best) return best;
+  for (const m of text.matchAll(WIDE_COVER_V1)) {
+    const [, hex, cover, dc] = m as unknown as [string, string, string, string];
+    const long = hex.length + cover.length;
+    if (/[^0-9a-f]/.test(cover) && long >= 28 && long <= 36 && DATA_CENTRE.test(dc)) take(m, hex, dc);
   }
   return best;
 }
@@ -1650,16 +1730,19 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   if (!found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
     // (a missed key must not be silent; a negative flagged `low` is allowed).
+    const pixels = (box: OcrBox): Box => {
+      const b = toOrigPage(box);
+      return { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
+    };
     const start = keyShapedStart(page);
-    if (start) {
-      const b = toOrigPage(start.box);
-      lows.push({ ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) } });
-    }
+    if (start) lows.push({ ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: pixels(start.box) });
     for (const seq of pageSeqs) {
       if (lows.length) break;
       const hit = partialV1Hits(seq)[0];
       if (hit) lows.push(partialV1Candidate(hit));
     }
+    const hidden = lows.length ? null : hiddenSuffixV1(page);
+    if (hidden) lows.push({ ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: pixels(hidden.box), note: HIDDEN_V1_NOTE });
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];

@@ -7,6 +7,8 @@ export interface ImageCandidate {
   confidence: 'high' | 'low';
   /** Pixel box of the key in the original image. */
   box: { x: number; y: number; width: number; height: number };
+  /** What the reading could not see (a key partly under an overlay): shown with the finding. */
+  note?: string;
 }
 
 export interface ImageResult {

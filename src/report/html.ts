@@ -166,6 +166,8 @@ function whereIn(f: Finding): string {
   if (f.box) {
     parts.push(f.source === 'image' ? 'in the picture' : 'picture');
     parts.push(`<span class="muted">box x ${esc(Math.round(f.box.x))}, y ${esc(Math.round(f.box.y))}, ${esc(Math.round(f.box.width))}×${esc(Math.round(f.box.height))} px</span>`);
+    // The OCR's note (a key partly hidden): a picture has no line to quote.
+    if (f.snippet) parts.push(esc(f.snippet));
   } else if (f.line > 0) {
     parts.push(`line ${esc(f.line)}, column ${esc(f.column)}`);
   }

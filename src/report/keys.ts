@@ -46,6 +46,8 @@ export function placeOf(f: Finding): string {
     f.page !== undefined ? `page ${f.page}` : '',
     f.encoding ? f.encoding : '',
     f.confidence === 'low' ? 'low confidence' : '',
+    // A picture's finding has no line to quote: its snippet is the OCR's note (a key partly hidden).
+    f.box && f.snippet ? f.snippet : '',
   ].filter(Boolean);
   return `${where}${at}${extras.length ? `  (${extras.join(', ')})` : ''}`;
 }

@@ -110,7 +110,8 @@ export class ImageScanner {
       line: 0,
       column: 0,
       confidence: c.confidence,
-      snippet: '',
+      // No line to quote: a note on what the picture hides, if any, stands in its place.
+      snippet: c.note ?? '',
       box: c.box,
     }));
     return { inPixels, ...(result.skipped ? { skipped: pixelSkip(result.skipped, false) } : {}) };

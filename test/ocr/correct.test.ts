@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, caseBySize, coveredV1, cutAtEnd, underCursor, findRegions, findV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -416,6 +418,54 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(coveredV1(line(`${hex} of jf12`))).toBeNull();
     expect(coveredV1(line(`${hex.slice(0, 27)}Copy-sf30`))).toBeNull();
   });
+
+  it('flags a v1 key with a wide tooltip inside its run: hex and cover as long as a key\'s run, then -sf<dc> as written', () => {
+    const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+    const shown = (h: ReturnType<typeof coveredV1>) => h && [h.syms.map((x) => x.choices[0]!.ch).join(''), h.dc];
+    // wild-2903 occluded-004: 17 hex digits, the tooltip's text read as 12 letters.
+    expect(shown(coveredV1(line(`SPREEFLO_API_KEY=el0O${hex.slice(0, 17)}rrenmwamsary-sf16`)))).toEqual([hex.slice(0, 17), '16']);
+    // Not: too short for a key's run, the suffix not as written, hex noise.
+    expect(coveredV1(line(`${hex.slice(0, 16)}Copy-sf3`))).toBeNull();
+    expect(coveredV1(line(`${hex.slice(0, 17)}rrenmwamsary-5f16`))).toBeNull();
+    expect(coveredV1(line(`${hex}-4b1f`))).toBeNull();
+  });
+});
+
+describe('a v1 key whose suffix a tooltip hides', () => {
+  // Words at one glyph's gap, 10 px a glyph, 14 px tall; `at` lines of 20 px.
+  const lineOf = (n: number, x0: number, ...texts: string[]) => {
+    let x = x0;
+    return texts.map((text) => {
+      const w = { text, conf: 90, box: { x0: x, y0: 20 * n, x1: x + 10 * text.length, y1: 20 * n + 14 }, symbols: [], line: n };
+      x = w.box.x1 + 10;
+      return w;
+    });
+  };
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+
+  it('flags the visible hex when a tooltip follows it and a key is named beside or above it', () => {
+    // wild-2903 occluded-002 and -007.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', hex.slice(0, 24), 'Copied', 'to', 'clipboard'))?.key).toBe(hex.slice(0, 24));
+    expect(hiddenSuffixV1(lineOf(0, 0, '-H', '"Authorization:', 'Bearer', `${hex.slice(0, 30)},`, 'Copied', 'to', 'clipboard'))?.key).toBe(hex.slice(0, 30));
+    // wild-1301 occluded-005: the tooltip in the middle, read in lower case; an `O` read for a `0`.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'export', `SPREEFLO_API_KEY=${hex.slice(0, 3)}O${hex.slice(4, 12)}`, 'copied', 'to', 'clipboard'))?.key).toBe(hex.slice(0, 12));
+    // wild-606 occluded-003: a settings dialog's `Copy your new key now` over the field.
+    expect(hiddenSuffixV1([...lineOf(0, 0, 'Copy', 'your', 'new', 'key', 'now.'), ...lineOf(1, 0, hex.slice(0, 12), 'copied', 'to', 'clipboard"')])?.key).toBe(hex.slice(0, 12));
+  });
+
+  it('not a hash, a commit id or an id: no tooltip, no key named, a hash named, too short', () => {
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', hex))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'commit', hex.slice(0, 30), 'Copied', 'to', 'clipboard'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'API', 'key', 'sha256:', hex.slice(0, 30), 'Copied'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 8), 'Copy'))).toBeNull();
+    // A key named three lines above is no label of this field.
+    expect(hiddenSuffixV1([...lineOf(0, 0, 'API', 'key'), ...lineOf(3, 0, hex.slice(0, 30), 'Copied')])).toBeNull();
+  });
+
+  it('names hashes as the v1 rule does', () => {
+    const yaml = readFileSync(join(import.meta.dirname, '../../rules/spreeflo-api-key-v1.yaml'), 'utf8');
+    expect(yaml).toContain(`lowConfidenceWhenLineMatches: '(?i)${HASH_CONTEXT.source}'`);
+  });
 });
 
 describe('the last resort: something key-shaped in the page reading', () => {
@@ -443,6 +493,17 @@ describe('the last resort: something key-shaped in the page reading', () => {
     expect(keyShapedStart(words('Settings', '>', 'API', 'Keys'))).toBeNull();
     // A masked key, its mask read as letters (wild-2603 occluded-003).
     expect(keyShapedStart(words(':Bearer', 'sfk_SoyNeseeseeserecsesees(C3g"'))).toBeNull();
+  });
+
+  it(`a prefix read short (\`sf\` alone, or punctuation before \`_\`) takes ${SHORT_PREFIX_MIN}+ key characters, a digit and a capital among them`, () => {
+    // As wild-2903 photo-010 and wild-2901 occluded-010 read (the characters made up here).
+    expect(keyShapedStart(words('API', 'KEY', '=', '“sf', '4kT82mqzw', 'PLa7Rbe3nXcV9uQd'))?.key).toBe('sfk_4kT82mqzwPLa7Rbe3nXcV9uQd');
+    expect(keyShapedStart(words('here:', '~_Wm3Kx8pLq2§Zr5TbN7vYc4H'))?.key).toBe('sfk_Wm3Kx8pLq2Zr5TbN7vYc4H');
+    expect(keyShapedStart(words('“sf', '4kT82mqzw', 'PLa7'))).toBeNull();
+    expect(keyShapedStart(words('sf', 'and', 'more', 'words', 'in', 'lower', 'case'))).toBeNull();
+    // A JSON id: its value is in the next word. A v1 suffix: no v2 prefix.
+    expect(keyShapedStart(words('"_id":', '"5f8d0d55b54764421b7156c9A"'))).toBeNull();
+    expect(keyShapedStart(words('-sf', '12', 'Production2024KeyForTheSyncJob'))).toBeNull();
   });
 });
 

@@ -18,7 +18,10 @@
 // (seed 2802) a 9 px key in a table cell the page pass read as `sfk` and words far
 // after it, each a line of its own (prefixAlone: the prefix's row); and (seed 2607)
 // a key under a selection highlight, proven only by the view normalised per
-// stretch of the line's background (normalizeStretches).
+// stretch of the line's background (normalizeStretches); and (seed 2903) a v1 key
+// whose `-sf<dc>` a `Copied to clipboard` tooltip hides (hiddenSuffixV1), and
+// (seed 2901) a key on a chat bubble whose `sfk` the page pass read `~`
+// (SHORT_PREFIX in keyShapedStart).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +87,16 @@ describe('pictures that travelled', () => {
   // wild-1301 recompressed-007: with its glyphs read alone the true key costs more
   // strings than the region's 2^23; found by the search up to 2^25, which proves
   // nothing at 1 in 2^7, so it is the picture's `low` candidate, never `high`.
+  // wild-2903 occluded-002: the visible hex after `Authorization Bearer`, then the
+  // tooltip's text; flagged as that hex, noted as partly hidden.
+  it('occluded-2903-002: a v1 key whose suffix a tooltip hides is flagged low, noted as partly hidden', () => {
+    const e = manifest.images.find((x) => x.file === 'occluded-2903-002.png')!;
+    const c = results.get(e.file)!.candidates.find((x) => x.ruleId === 'spreeflo-api-key-v1');
+    expect(c?.confidence).toBe('low');
+    expect(c?.note).toMatch(/partly hidden/);
+    expect(e.keys[0]!.key.startsWith(c!.key)).toBe(true);
+  });
+
   it('recompressed-1301-007: a key found past the region\'s bound is low', () => {
     const e = manifest.images.find((x) => x.file === 'recompressed-1301-007.jpg')!;
     const c = results.get(e.file)!.candidates.find((x) => x.key === e.keys[0]!.key);

@@ -245,6 +245,11 @@ describe('renderHtml (unit)', () => {
   const ruleNames = new Map([['spreeflo-api-key-v2', 'Spreeflo API key (v2)']]);
   const thumb = `data:image/png;base64,${Buffer.from('not really a png').toString('base64')}`;
 
+  it("a picture's finding shows the OCR's note (a key partly hidden), escaped", () => {
+    const html = renderHtml(resultOf([finding({ confidence: 'low', box: { x: 1, y: 2, width: 30, height: 8 }, snippet: 'partly hidden: <overlay>' })]), { showSecrets: false, ruleNames });
+    expect(html).toContain('partly hidden: &lt;overlay&gt;');
+  });
+
   it('places inside documents and videos: entry, page, time range mm:ss, commit', () => {
     const html = renderHtml(
       resultOf([
