@@ -722,7 +722,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: checkSubs(res.key, aligned) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: checkSubs(res.key, onKey(res.key, readings)) };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   // What was read, a cut glyph as read.
@@ -733,10 +733,23 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     if (share < 1) break;
     const res = searchV2(single(v), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: checkSubs(res.key, [v]) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: checkSubs(res.key, onKey(res.key, readings)) };
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/**
+ * Every reading aligned on the key found, for judging its check characters
+ * (checkSubs) when the search ran on a reference made by dropping a suspect
+ * glyph, or on one reading's variant: such a reference can sit a glyph off
+ * the others at a wrap (wild-2901 wrapped-001, `dD` read with one `d` taken
+ * for a glyph read twice), so a neighbour's `P` came to stand where every
+ * reading read a decoy's `D`, and the change looked read.
+ */
+function onKey(key: string, readings: PSym[][]): Sym[][] {
+  const ref = [...key.slice(4)].map((ch): PSym => ({ choices: [{ ch, conf: 100 }], ref: -1, box: { x: 0, y: 0, width: 0, height: 0 }, space: false }));
+  return readings.map((r) => alignTo(ref, r).map((x) => x ?? { choices: [], ref: -1 }));
 }
 
 /**
