@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -821,6 +821,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
+  if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
   // line nor the glyph alone tells some pairs apart (a decoy's `l` alone `1` at
   // 98-99, as a true `1` read `l`): without a copy to confirm it, the change
@@ -901,6 +902,23 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
   if (me.height < COUNTER_FROM) return false;
   return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+}
+
+/**
+ * Is a changed check character a `0` that every reading read `O`, none
+ * offering `0` at OFFERED_CONF or more (at 0-17 on the decoys: noise), with no
+ * zero's mark in its counter?
+ * A decoy's `O` drawn for the valid key's `0` (look-2805 001, 005, look-2906
+ * 031): the glyph read alone says `0` at 99, as it does for any lone `O`, so
+ * it cannot confirm the change. Only this way round: a true `O` read `0` in
+ * every view, `O` offered at 0-21 or not at all, is common on clean
+ * screenshots (id-2905 000 and 038, Liberation Mono and Inconsolata), while a
+ * true `0` read `O` has `0` offered or its copies or mark confirm it.
+ */
+function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
+  if (sub.ch !== '0' || !sub.syms.every((sym) => top(sym) === 'O' && !sym.choices.some((x) => x.ch === '0' && x.conf >= OFFERED_CONF))) return false;
+  const me = inkShape(glyph);
+  return !(me && me.height >= COUNTER_FROM && me.centre >= MARKED);
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */

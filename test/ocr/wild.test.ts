@@ -79,7 +79,9 @@ describe('pictures that travelled', () => {
   // wrapped-2901-001's `D` (no look-alike of the valid key's `P`) is read `D` in
   // every view; the search found the key on a reference that dropped one glyph of
   // `dD` (onKey): judged on the readings aligned on the key, the `D`, alone `D`,
-  // contradicts the change.
+  // contradicts the change. lookalike-2805-005's `O`, drawn for the valid key's
+  // `0`, is read `O` in every view with `0` offered at 0-2: a `0` no reading
+  // offers, with no copy nor mark to confirm it, is no `0` (zeroUnread).
   it.each(manifest.images.filter((x) => x.decoys.some((d) => d.type === 'wrong-checksum')).map((e) => [e.file, e] as const))('%s: a wrong-checksum decoy whose repaired check character its glyph contradicts: flagged low, not high', (_file, e) => {
     const res = results.get(e.file)!;
     expect(res.candidates.filter((c) => c.confidence === 'high')).toEqual([]);
