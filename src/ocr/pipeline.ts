@@ -722,7 +722,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: checkSubs(res.key, onKey(res.key, readings)) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: [...checkSubs(res.key, aligned), ...checkSubs(res.key, onKey(res.key, readings))] };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   // What was read, a cut glyph as read.
@@ -733,7 +733,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     if (share < 1) break;
     const res = searchV2(single(v), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: checkSubs(res.key, onKey(res.key, readings)) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: [...checkSubs(res.key, [v]), ...checkSubs(res.key, onKey(res.key, readings))] };
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
@@ -745,7 +745,10 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
  * glyph, or on one reading's variant: such a reference can sit a glyph off
  * the others at a wrap (wild-2901 wrapped-001, `dD` read with one `d` taken
  * for a glyph read twice), so a neighbour's `P` came to stand where every
- * reading read a decoy's `D`, and the change looked read.
+ * reading read a decoy's `D`, and the change looked read. Judged on both
+ * alignments, either contradicting: aligned on the key alone, a glyph read
+ * twice (`0O` over one `O`) gives its narrow `0` box, half the glyph
+ * (look-1733 039: its counter's middle measured 0.11, no longer empty).
  */
 function onKey(key: string, readings: PSym[][]): Sym[][] {
   const ref = [...key.slice(4)].map((ch): PSym => ({ choices: [{ ch, conf: 100 }], ref: -1, box: { x: 0, y: 0, width: 0, height: 0 }, space: false }));
@@ -912,7 +915,7 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
  * 031): the glyph read alone says `0` at 99, as it does for any lone `O`, so
  * it cannot confirm the change. Only this way round: a true `O` read `0` in
  * every view, `O` offered at 0-21 or not at all, is common on clean
- * screenshots (id-2905 000 and 038, Liberation Mono and Inconsolata), while a
+ * screenshots (id-2905 000 and 038, Inconsolata 16 px and Fira Code 13 px), while a
  * true `0` read `O` has `0` offered or its copies or mark confirm it.
  */
 function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
