@@ -909,14 +909,14 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
 
 /**
  * Is a changed check character a `0` that every reading read `O`, none
- * offering `0` at OFFERED_CONF or more (at 0-17 on the decoys: noise), with no
- * zero's mark in its counter?
- * A decoy's `O` drawn for the valid key's `0` (look-2805 001, 005, look-2906
- * 031): the glyph read alone says `0` at 99, as it does for any lone `O`, so
- * it cannot confirm the change. Only this way round: a true `O` read `0` in
- * every view, `O` offered at 0-21 or not at all, is common on clean
- * screenshots (id-2905 000 and 038, Inconsolata 16 px and Fira Code 13 px), while a
- * true `0` read `O` has `0` offered or its copies or mark confirm it.
+ * offering `0` at OFFERED_CONF or more (at 0-17 on the decoys: noise), with an
+ * empty counter? A decoy's `O` drawn for the valid key's `0` (look-2805 005,
+ * 039, look-1717 027, 051, look-1718 001): the glyph read alone says `0` at 99,
+ * as it does for any lone `O`, so it cannot confirm the change. Only this way
+ * round: a true `O` read `0` in every view, `O` offered at 0-21 or not at all,
+ * is common on clean screenshots (judged both ways, 11 true keys of 19 sets
+ * went `low`, id-2905 000 and 038 among them), while no true `0` read `O` so
+ * went `low` on those sets once ink in the counter keeps it.
  */
 function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
   if (sub.ch !== '0' || !sub.syms.every((sym) => top(sym) === 'O' && !sym.choices.some((x) => x.ch === '0' && x.conf >= OFFERED_CONF))) return false;
