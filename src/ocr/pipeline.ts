@@ -914,7 +914,7 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
  * 039, look-1717 027, 051, look-1718 001): the glyph read alone says `0` at 99,
  * as it does for any lone `O`, so it cannot confirm the change. Only this way
  * round: a true `O` read `0` in every view, `O` offered at 0-21 or not at all,
- * is common on clean screenshots (judged both ways, 11 true keys of 19 sets
+ * is common on clean screenshots (judged both ways, 16 true keys of 30 sets
  * went `low`, id-2905 000 and 038 among them), while no true `0` read `O` so
  * went `low` on those sets once ink in the counter keeps it.
  */
