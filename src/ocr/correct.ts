@@ -19,7 +19,7 @@ export const SEARCH_BUDGET = 1 << 22;
 export const V1_HIGH_CONF = 85;
 
 /** An alternative tesseract offers at this confidence or more, in most readings, counts as read. */
-const OFFERED_CONF = 40;
+export const OFFERED_CONF = 40;
 
 /** Look-alike groups. A character read as one member may be any other. */
 const LOOKALIKES: string[] = [

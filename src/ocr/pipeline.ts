@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -802,7 +802,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     const res = searchV2(pool(aligned, 36, V2_ALPHABET), refShare);
     tried += res.tried;
     left -= res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: checkSubs(res.key, aligned) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: sref, tried, subs: [...checkSubs(res.key, aligned), ...checkSubs(res.key, onKey(res.key, readings))] };
   }
   const fallback = ref ?? readings.find((r) => r.length >= 36)?.slice(0, 36) ?? readings[0]!;
   // What was read, a cut glyph as read.
@@ -813,10 +813,26 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     if (share < 1) break;
     const res = searchV2(single(v), share);
     tried += res.tried;
-    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: checkSubs(res.key, [v]) };
+    if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref: fallback as PSym[], tried, subs: [...checkSubs(res.key, [v]), ...checkSubs(res.key, onKey(res.key, readings))] };
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/**
+ * Every reading aligned on the key found, for judging its check characters
+ * (checkSubs) when the search ran on a reference made by dropping a suspect
+ * glyph, or on one reading's variant: such a reference can sit a glyph off
+ * the others at a wrap (wild-2901 wrapped-001, `dD` read with one `d` taken
+ * for a glyph read twice), so a neighbour's `P` came to stand where every
+ * reading read a decoy's `D`, and the change looked read. Judged on both
+ * alignments, either contradicting: aligned on the key alone, a glyph read
+ * twice (`0O` over one `O`) gives its narrow `0` box, half the glyph
+ * (look-1733 039: its counter's middle measured 0.11, no longer empty).
+ */
+function onKey(key: string, readings: PSym[][]): Sym[][] {
+  const ref = [...key.slice(4)].map((ch): PSym => ({ choices: [{ ch, conf: 100 }], ref: -1, box: { x: 0, y: 0, width: 0, height: 0 }, space: false }));
+  return readings.map((r) => alignTo(ref, r).map((x) => x ?? { choices: [], ref: -1 }));
 }
 
 /**
@@ -888,6 +904,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const byCopies = copiesSay(grey, glyph, sub);
   if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
+  if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
   // line nor the glyph alone tells some pairs apart (a decoy's `l` alone `1` at
   // 98-99, as a true `1` read `l`): without a copy to confirm it, the change
@@ -968,6 +985,26 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
   if (me.height < COUNTER_FROM) return false;
   return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+}
+
+/**
+ * Is a changed check character a `0` that every reading read `O`, none
+ * offering `0` at OFFERED_CONF or more (at 0-17 on the decoys: noise), with an
+ * empty counter? A decoy's `O` drawn for the valid key's `0` (look-2805 005,
+ * 039, look-1717 027, 051, look-1718 001): the glyph read alone says `0` at 99,
+ * as it does for any lone `O`, so it cannot confirm the change. Only this way
+ * round: a true `O` read `0` in every view, `O` offered at 0-21 or not at all,
+ * is common on clean screenshots (judged both ways, 16 true keys of 30 sets
+ * went `low`, id-2905 000 and 038 among them), while no true `0` read `O` so
+ * went `low` on those sets once ink in the counter keeps it.
+ */
+function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
+  if (sub.ch !== '0' || !sub.syms.every((sym) => top(sym) === 'O' && !sym.choices.some((x) => x.ch === '0' && x.conf >= OFFERED_CONF))) return false;
+  // Any ink in the counter keeps it: a mark, or a small zero's counter filled
+  // by blur (wild-2803 rotated-005, Fira Code 14 px turned, 11 px tall: 0.56),
+  // so no COUNTER_FROM floor here, where ink only confirms.
+  const me = inkShape(glyph);
+  return !(me && me.centre >= MARKED);
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
