@@ -1653,8 +1653,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           sawV2 = true;
           if (hit.syms.length >= 33) v2Readings.push(hit.syms);
           // A wrapped key's last piece is read with what follows it on its line, and
-          // the space between is often lost (`…aJcvthanks`): its first 36 too.
-          if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36));
+          // the space between is often lost (`…aJcvthanks`): its first 36 too, and its
+          // first 37 for a glyph read twice (`JI` for `J`, `edud4` for `edu4`), which
+          // shifts every 36 cut after it (solveV2 tries a 37's single deletions).
+          if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36), hit.syms.slice(0, 37));
         }
         for (const hit of findV1(seq)) {
           if (!sawV1 && view.local) v1View = localView();
