@@ -34,6 +34,12 @@ const PREFIX = new RegExp(`${SFK_LIKE.source}|${SFK_SPLIT.source}`, 'g');
 
 /** An `sfk`-like start followed by a key character or its separator: where a key can begin in a word. */
 const PREFIX_AT = new RegExp(`${SFK_LIKE.source}[_\\-.~A-Za-z0-9]|${SFK_SPLIT.source}`);
+/**
+ * A word that reads like a piece of a key's body rather than prose: a capital or
+ * a digit after its first character (six random key characters are all small
+ * letters one time in 180).
+ */
+const KEY_MIDDLE = /.[A-Z0-9]/;
 /** Words before a head searched for the key's start (see `lead`): `sfk` and one piece of noise the page pass split off. */
 const LEAD_WORDS = 2;
 
@@ -72,7 +78,7 @@ const WORD_GAP = 0.8;
  * exactly 36; the page pass may have read a glyph too many (see `lone` in
  * findJoins).
  */
-export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: boolean; byLength?: true } {
+export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: boolean; byLength?: true; dcOpen?: '1' | '2' } {
   const no = { keyish: false, complete: false };
   if (texts.length < 2) return no;
   const head = texts[0]!.length;
@@ -89,8 +95,13 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     }
   }
   // (Over the boundary with its hex, or only with its suffix: a terminal wrapped `…e851-sf` and `20`.)
-  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?[\dlI|]/);
-  if (v1 && v1.index! < head && v1.index! + v1[0].length > head) return { keyish: true, complete: true };
+  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?([\dlI|])/);
+  if (v1 && v1.index! < head && v1.index! + v1[0].length > head) {
+    // A data centre of one digit ending the chain may be the first of two (10-24), the second
+    // starting the next line: `…ab73-sf2` then `3 with every call` (see dcOpen in findJoins).
+    const first = v1[2] === '2' ? '2' : /[1lI|]/.test(v1[2]!) ? '1' : null;
+    return { keyish: true, complete: true, ...(first && v1.index! + v1[0].length === all.length ? { dcOpen: first } : {}) };
+  }
   return no;
 }
 
@@ -173,9 +184,12 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * `LcBd2gjp8Ks` at the line's end, the rest on the next line). Leftwards
    * through words of the row at gaps under 0.8 heights (a lost glyph or a
    * space), at most LEAD_WORDS, and only up to the first that gives a start.
+   * A head that holds an `sfk`-like run only inside (a key's body: `…V51xJ…`,
+   * wild-3001 wrapped-002, a table cell) lacks it too: the join was read from
+   * the head, its `sf` cut off (`k LU4M…`), and no key came of it.
    */
   const lead = words.map((w, i): number[] => {
-    if (PREFIX_AT.test(w.text)) return [];
+    if (PREFIX_AT.exec(w.text)?.index === 0) return [];
     const taken: number[] = [];
     for (let at = i; taken.length < LEAD_WORDS; ) {
       const x0 = words[at]!.box.x0;
@@ -183,7 +197,8 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
       if (prev === undefined) return [];
       taken.unshift(prev);
       at = prev;
-      if (PREFIX_AT.test(taken.map((k) => words[k]!.text).join('') + w.text)) return taken;
+      const before = taken.map((k) => words[k]!.text).join('');
+      if ((PREFIX_AT.exec(before + w.text)?.index ?? Infinity) < before.length) return taken;
     }
     return [];
   });
@@ -210,11 +225,25 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
   const textOf = (chain: number[]): string[] => chain.map((k, idx) => pieceWords(k, idx).map((j) => words[j]!.text).join(''));
   const joins: number[][] = [];
   const walk = (chain: number[]): void => {
-    const look = joinLooksKeyish(textOf(chain));
+    let look = joinLooksKeyish(textOf(chain));
     const last = chain[chain.length - 1]!;
     // A line in the middle of a key is key characters from edge to edge.
     const inPiece = pieceWords(last, chain.length - 1);
     const through = chain.length === 1 || (ends[inPiece[inPiece.length - 1]!]! && inPiece.every((j) => KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length));
+    /**
+     * A last piece the page pass split where no space is, a third of a height
+     * apart (`8zk7LOWWj` `IOKMFDnpnOQB1lufxCW`, wild-3002 wrapped-002, a chat
+     * bubble in Inconsolata 11 px; glued takes a fifth): alone it neither ends
+     * its line nor makes the key, so nothing was joined and only the head was
+     * flagged. When it reads like a key's middle (KEY_MIDDLE), the words that
+     * keep it from ending its line count too, as the join's read takes them.
+     */
+    if (!look.keyish && chain.length > 1 && !through && KEY_MIDDLE.test(words[last]!.text)) {
+      const texts = textOf(chain);
+      texts[texts.length - 1] += rightOf(inPiece[inPiece.length - 1]!, WORD_GAP).map((j) => words[j]!.text).join('');
+      const wide = joinLooksKeyish(texts);
+      if (wide.complete) look = wide;
+    }
     const more = !look.complete && chain.length < MAX_PIECES && through;
     const left = chain.length === 1 ? rowStart(last) : words[last]!.box.x0;
     const next = more ? below(last, left) : [];
@@ -229,8 +258,16 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
      */
     const lone = look.byLength && chain.length < MAX_PIECES && through ? below(last, left).filter((j) => /^[A-Za-z0-9]{1,2}$/.test(words[j]!.text)) : [];
     if (lone.length && joins.length < MAX_JOINS) joins.push(chain);
+    /**
+     * A v1 key whose line ends at `-sf1` or `-sf2` may have its data centre's second digit
+     * on the next line (`…ab73-sf2` then `3 with every call`, wild-3003 wrapped-004, a docs
+     * column; `…86ac-sf2` then `1` alone, wild-3004 wrapped-002, a table cell): the chain
+     * was complete at `-sf2`, and the key was reported with data centre 2. A next line
+     * starting with a digit that makes a data centre (10-24) is taken into the chain instead.
+     */
+    const dc = look.dcOpen && chain.length < MAX_PIECES && through ? below(last, left).filter((j) => /^\d/.test(words[j]!.text) && Number(look.dcOpen! + words[j]!.text[0]) <= 24) : [];
     const before = joins.length;
-    for (const j of [...next, ...lone]) if (joins.length < MAX_JOINS) walk([...chain, j]);
+    for (const j of [...next, ...lone, ...dc]) if (joins.length < MAX_JOINS) walk([...chain, j]);
     // A key-ish chain that no longer one reads further is a join of its own;
     // when its key still lacks its end and no word starts the next line, that
     // line is taken anyway (the page pass drops a lone glyph: `T`, the last of

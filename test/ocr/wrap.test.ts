@@ -18,7 +18,10 @@ describe('joinLooksKeyish', () => {
     // wild-1203 wrapped-000, a docs column: the `f` of `-sf10` read `t`.
     ['a v1 key over three lines, its suffix read `-st10`', ['440f50c7753', 'f259f6ef37456e6a', '06240-st10'], { keyish: true, complete: true }],
     // wild-1203 wrapped-011, a terminal: the hex and its dash end the line, `sf1` read `stl` on the next.
-    ['a v1 key whose suffix wrapped alone, read `stl`', ['SPREEFLO_API_KEY=c55f7ad6e040a4b0364d88f6919eb0d2c-', 'stl'], { keyish: true, complete: true }],
+    ['a v1 key whose suffix wrapped alone, read `stl`', ['SPREEFLO_API_KEY=c55f7ad6e040a4b0364d88f6919eb0d2c-', 'stl'], { keyish: true, complete: true, dcOpen: '1' }],
+    // wild-3003 wrapped-004, a docs column: `-sf2` ends the line, the data centre's `3` starts the next.
+    ['a v1 key whose line ends at `-sf2`: its data centre may go on', ['7a1c90e2d4b85f36', 'e0b9d1a4c7f28e55-sf2'], { keyish: true, complete: true, dcOpen: '2' }],
+    ['a v1 key whose line ends at `-sf9`: no data centre goes on', ['7a1c90e2d4b85f36', 'e0b9d1a4c7f28e55-sf9'], { keyish: true, complete: true }],
     ['a hash at a line end, `-style` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8-', 'style'], { keyish: false, complete: false }],
     ['a hash at a line end, `-stash` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8', '-stash'], { keyish: false, complete: false }],
     ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
@@ -137,6 +140,32 @@ describe('findJoins', () => {
     const joins = findJoins(words, 2);
     expect(joins).toHaveLength(1);
     expect(joins[0]![0]!.x).toBeLessThan(882 / 2 - 20);
+  });
+
+  it('a head whose body holds an `sfk`-like run still takes the start split off before it', () => {
+    // wild-3001 wrapped-002 (table cell, Noto Sans Mono 14 px at scale 2): `stk`, then the head whose `51x` looks like a start.
+    const words = [word('Billing', 138, 234, 299, 297, 3), word('webhook', 344, 238, 573, 282, 3), word('stk', 648, 238, 742, 282, 4), word('Qe7TrV51xLpWmaKdHcYN', 744, 238, 1348, 294, 4), word('2025-03-05', 1430, 239, 1747, 282, 4), word('Gk2sPZbq8UjRo0tFiw4', 646, 321, 1279, 377, 5), word('Old', 136, 454, 223, 498, 6)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    // (From a space's width left of `stk`, not of the head: the join read `k…` when it started at the head.)
+    expect(joins[0]![0]!.x).toBeLessThan(648 / 2);
+  });
+
+  it('a last piece split where no space is, a third of a height apart: the rest of its row counts', () => {
+    // wild-3002 wrapped-002 (chat bubble, Inconsolata 11 px): `…was sfk` and 9 characters, then `8zk7LOWWj` `IOKM…` below.
+    const words = [word('the', 117, 495, 187, 529, 4), word('old', 205, 494, 267, 529, 4), word('one', 286, 504, 364, 529, 4), word('was', 381, 504, 463, 529, 4), word('sfk', 488, 494, 558, 529, 4), word('Hq3TbWcZe', 559, 494, 823, 539, 4), word('4vr9NJUGp', 119, 558, 346, 602, 5), word('KAzX5mdYwoRS7eiBhtF', 359, 558, 832, 602, 5), word('Maya', 2222, 723, 2310, 756, 6)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]![1]!.x + joins[0]![1]!.w).toBeGreaterThan(832 / 2);
+  });
+
+  it('a v1 key\'s data centre wrapped after its first digit: the next line\'s digit is joined', () => {
+    // wild-3003 wrapped-004 (docs column, DejaVu Sans Mono 17 px): `-sf2` ends a line, `3 with every call.` starts the next.
+    const words = [word('hea', 1442, 265, 1557, 318, 4), word('der:', 756, 361, 880, 414, 5), word('7a1c90e2d4b85f36', 914, 361, 1560, 414, 5), word('e0b9d1a4c7f28e55-sf2', 759, 461, 1566, 514, 7), word('3', 757, 562, 789, 614, 8), word('with', 818, 561, 954, 613, 8), word('every', 985, 574, 1171, 627, 8)];
+    const joins = findJoins(words, 2);
+    expect(joins.map((j) => j.map((p) => Math.round(p.y)))).toEqual([[181, 231, 281]]);
+    // (A line starting with a digit that makes no data centre, 10-24, is not the key's.)
+    expect(findJoins(words.map((w) => (w.text === '3' ? { ...w, text: '7' } : w)), 2).map((j) => j.length)).toEqual([2]);
   });
 
   it('joins nothing where lines hold prose or a whole key', () => {
