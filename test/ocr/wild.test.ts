@@ -22,7 +22,9 @@
 // whose `-sf<dc>` a `Copied to clipboard` tooltip hides (hiddenSuffixV1), and
 // (seed 2901) a key on a chat bubble whose `sfk` the page pass read `~`
 // (SHORT_PREFIX in keyShapedStart); and (seed 2901) a wrong-checksum decoy at a
-// terminal's wrap.
+// terminal's wrap; and (seed 3003) a wrapped key with a glyph read twice whose
+// last piece is read run into the word after it (searched from its first 37),
+// and (seed 3004) a v1 key whose data centre's second digit starts the next line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
