@@ -235,14 +235,16 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
      * apart (`8zk7LOWWj` `IOKMFDnpnOQB1lufxCW`, wild-3002 wrapped-002, a chat
      * bubble in Inconsolata 11 px; glued takes a fifth): alone it neither ends
      * its line nor makes the key, so nothing was joined and only the head was
-     * flagged. When it reads like a key's middle (KEY_MIDDLE), the words that
-     * keep it from ending its line count too, as the join's read takes them.
+     * flagged; `Bj` then `tP1FV…` (wild-2901 wrapped-003, a table cell, Liberation
+     * Mono 17 px): the date of the next column was read into the key. The words
+     * that keep it from ending its line count too, as the join's read takes them,
+     * when with them it reads like a key's middle (KEY_MIDDLE).
      */
-    if (!look.keyish && chain.length > 1 && !through && KEY_MIDDLE.test(words[last]!.text)) {
+    if (!look.keyish && chain.length > 1 && !through) {
       const texts = textOf(chain);
       texts[texts.length - 1] += rightOf(inPiece[inPiece.length - 1]!, WORD_GAP).map((j) => words[j]!.text).join('');
       const wide = joinLooksKeyish(texts);
-      if (wide.complete) look = wide;
+      if (wide.complete && KEY_MIDDLE.test(texts[texts.length - 1]!)) look = wide;
     }
     const more = !look.complete && chain.length < MAX_PIECES && through;
     const left = chain.length === 1 ? rowStart(last) : words[last]!.box.x0;

@@ -159,6 +159,14 @@ describe('findJoins', () => {
     expect(joins[0]![1]!.x + joins[0]![1]!.w).toBeGreaterThan(832 / 2);
   });
 
+  it('a last piece of two letters split off its line: the rest of its row makes it a key\'s middle', () => {
+    // wild-2901 wrapped-003 (table cell, Liberation Mono 17 px): `Bj` then `tP1FV…`; the next column's date was read into the key.
+    const words = [word('CRM', 126, 276, 222, 320, 3), word('export', 246, 276, 506, 330, 3), word('sfk', 683, 264, 780, 316, 4), word('Qe7TrVaKdHcYNmw2pLx9', 806, 264, 1628, 330, 4), word('2025-03-01', 1728, 270, 2106, 316, 4), word('Bj', 683, 356, 738, 418, 5), word('Gk2sPZbq8UjRo0', 760, 356, 1314, 408, 5), word('Old', 126, 508, 230, 552, 6)];
+    const joins = findJoins(words, 2);
+    expect(joins).toHaveLength(1);
+    expect(joins[0]![1]!.x + joins[0]![1]!.w).toBeGreaterThan(1314 / 2);
+  });
+
   it('a v1 key\'s data centre wrapped after its first digit: the next line\'s digit is joined', () => {
     // wild-3003 wrapped-004 (docs column, DejaVu Sans Mono 17 px): `-sf2` ends a line, `3 with every call.` starts the next.
     const words = [word('hea', 1442, 265, 1557, 318, 4), word('der:', 756, 361, 880, 414, 5), word('7a1c90e2d4b85f36', 914, 361, 1560, 414, 5), word('e0b9d1a4c7f28e55-sf2', 759, 461, 1566, 514, 7), word('3', 757, 562, 789, 614, 8), word('with', 818, 561, 954, 613, 8), word('every', 985, 574, 1171, 627, 8)];
