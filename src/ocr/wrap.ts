@@ -232,7 +232,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const through = chain.length === 1 || (ends[inPiece[inPiece.length - 1]!]! && inPiece.every((j) => KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length));
     /**
      * A last piece the page pass split where no space is, a third of a height
-     * apart (`8zk7LOWWj` `IOKMFDnpnOQB1lufxCW`, wild-3002 wrapped-002, a chat
+     * apart (`8zk7LOWWj` `IOKM…`, wild-3002 wrapped-002, a chat
      * bubble in Inconsolata 11 px; glued takes a fifth): alone it neither ends
      * its line nor makes the key, so nothing was joined and only the head was
      * flagged; `Bj` then `tP1FV…` (wild-2901 wrapped-003, a table cell, Liberation
