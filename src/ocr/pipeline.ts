@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -927,6 +927,35 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
 }
 
 /**
+ * Does the glyph of every changed check character, read alone, name the
+ * substitute first, at ALONE_SURE or more, at both sizes? Then a key the search
+ * found through a check character tesseract only offered as an alternative
+ * (V2Search.guessed) is not a guess: it is judged as a key found through
+ * look-alikes is (glyphContradicts). A wrong-checksum decoy's glyph is the
+ * character it was drawn as, so read alone it names that one; a true glyph the
+ * line's context misread (wild-3002 photo-011, Liberation Mono 17 px in a
+ * photo: a check `4` read `d` in all five views, `4` offered at 0-24) is named
+ * alone at 99 at both sizes. Twins every reading read as the key's (asRead) are
+ * left to glyphContradicts.
+ */
+async function guessConfirmed(worker: () => Worker, grey: Grey, subs: CheckSub[], read: Map<number, boolean>): Promise<boolean> {
+  const changed = subs.filter((sub) => !sub.asRead);
+  if (!changed.length) return false;
+  for (const sub of changed) {
+    const c = middleCell(sub.cells);
+    if (!sub.syms.length || !c) return false;
+    const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
+    for (const choices of readAlone(worker, grey, c, allowed)) {
+      const got = await choices;
+      (sub.alone ??= []).push(got);
+      if (got[0]?.ch !== sub.ch || got[0].conf < ALONE_SURE) return false;
+    }
+    read.set(sub.i, false);
+  }
+  return true;
+}
+
+/**
  * Inked width over inked height below which a glyph is a bare stroke: an `l`
  * or `I` in a sans font, which the LSTM reads `1` in every view of a line of
  * mixed characters (lookalike seed 1717's 075, DejaVu Sans: 0.12), while every
@@ -1606,17 +1635,18 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       // not be contradicted by its glyph read alone; if it is, the key is kept
       // as a guess ('low'), as a check character held by a guess is.
       let contradicted = false;
-      if (!res.guessed && res.subs.length) {
-        let said = readAloneSaid.get(res.key);
-        if (!said) readAloneSaid.set(res.key, (said = new Map()));
+      let said = readAloneSaid.get(res.key);
+      if (!said) readAloneSaid.set(res.key, (said = new Map()));
+      const guessed = res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said));
+      if (!guessed && res.subs.length) {
         for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, trace?.dump);
       }
-      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed: res.guessed, contradicted });
+      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed, contradicted });
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
-      if (res.guessed || contradicted) {
+      if (guessed || contradicted) {
         guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
         return;
       }
