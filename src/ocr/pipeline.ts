@@ -1223,6 +1223,14 @@ const BY_SIZE: Record<string, [string, string]> = {
   u: ['u', 'U'], U: ['u', 'U'], v: ['v', 'V'], V: ['v', 'V'], w: ['w', 'W'], W: ['w', 'W'], x: ['x', 'X'], X: ['x', 'X'],
   z: ['z', 'Z'], Z: ['z', 'Z'], '2': ['z', 'Z'],
 };
+/**
+ * Small letters with no capital of their shape: read so, they are small glyphs. When
+ * most of them are boxed as tall as the capitals, the reading's boxes are its line's
+ * (the LSTM's photo readings: a 12 px key's every box 16 px, `a`, `m`, `r`, `e` too)
+ * and say nothing of a glyph's case; by them, wild-3003 photo-010's `w`, `x`, `u`
+ * were made capitals.
+ */
+const X_HEIGHT = new Set('aemnr');
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
 const SMALL_BELOW = 0.87;
 const CAPITAL_FROM = 0.92;
@@ -1243,6 +1251,8 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
+  const small = r.filter((sym) => X_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
+  if (small.length >= 2 && small[small.length >> 1]! >= CAPITAL_FROM * capHeight) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];
