@@ -1639,7 +1639,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     // Per key, what its changed check characters' glyphs read alone said: the same key is
     // found again after later reads, and judged again (the readings there may have changed).
     const readAloneSaid = new Map<string, Map<number, boolean>>();
-    const acceptV2 = async (res: ReturnType<typeof solveV2>): Promise<void> => {
+    // `beyondBound`: found past the region's bound (LOW_BUDGET), unproven whatever its glyphs say.
+    const acceptV2 = async (res: ReturnType<typeof solveV2>, beyondBound = false): Promise<void> => {
       if (!res.key) return;
       // A check character changed against what every reading read there must
       // not be contradicted by its glyph read alone; if it is, the key is kept
@@ -1647,7 +1648,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       let contradicted = false;
       let said = readAloneSaid.get(res.key);
       if (!said) readAloneSaid.set(res.key, (said = new Map()));
-      const guessed = res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said));
+      const guessed = beyondBound || (res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said)));
       if (!guessed && res.subs.length) {
         for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, trace?.dump);
       }
@@ -1766,7 +1767,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           // (wild-2417 recompressed-006's true `low` became a wrong one).
           const far = solveV2(v2Readings, LOW_BUDGET, grey, alone, false);
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
-          await acceptV2({ ...far, guessed: true });
+          await acceptV2(far, true);
         }
       }
     }
