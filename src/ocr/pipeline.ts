@@ -1225,10 +1225,13 @@ const BY_SIZE: Record<string, [string, string]> = {
 };
 /**
  * Small letters with no capital of their shape: read so, they are small glyphs. When
- * most of them are boxed as tall as the capitals, the reading's boxes are its line's
- * (the LSTM's photo readings: a 12 px key's every box 16 px, `a`, `m`, `r`, `e` too)
- * and say nothing of a glyph's case; by them, wild-3003 photo-010's `w`, `x`, `u`
- * were made capitals.
+ * three or more of them are boxed, at their lower median, as tall as the capitals,
+ * the reading's boxes are its line's (the LSTM's photo readings: a 12 px key's every
+ * box 16 px, `a`, `m`, `r`, `e` too) and say nothing of a glyph's case; by them,
+ * wild-3003 photo-010's `w`, `x`, `u` were made capitals. Not on two, nor at the
+ * upper median: wild-2902 photo-004's reading boxed its `m` 10 px and its `e` 14 on
+ * capitals of 11, and its small `z`, boxed 9, was then left a `2` (the key went
+ * from `high` to a wrong `low`).
  */
 const X_HEIGHT = new Set('aemnr');
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
@@ -1252,7 +1255,7 @@ export function caseBySize(r: PSym[]): PSym[] {
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
   const small = r.filter((sym) => X_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
-  if (small.length >= 2 && small[small.length >> 1]! >= CAPITAL_FROM * capHeight) return r;
+  if (small.length >= 3 && small[(small.length - 1) >> 1]! >= CAPITAL_FROM * capHeight) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];

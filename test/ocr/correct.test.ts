@@ -570,6 +570,8 @@ describe('letter case from glyph size', () => {
     // wild-3003 photo-010: a photo's reading boxed with its line's height, small letters too.
     ['small letters boxed as tall as capitals: the boxes say nothing', 'AB12amewx', {}, 'AB12amewx'],
     ['small letters boxed small: the boxes tell', 'AB12amewx', { 4: 7, 5: 7, 6: 7, 7: 7, 8: 10 }, 'AB12amewX'],
+    // wild-2902 photo-004: `m` boxed small, `e` with the line; its small `z`, read `2`, boxed small.
+    ['two small letters, one boxed with the line: the boxes still tell', 'AB12me2', { 4: 7, 5: 10, 6: 7 }, 'AB12mez'],
   ] as const)('%s', (_name, text, heights, expected) => {
     expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
   });
