@@ -165,7 +165,7 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
  * 'high'. (One already there only gets cheaper and keeps its flag: what the
  * search may accept there does not change.)
  */
-const ALONE_SURE = 90;
+export const ALONE_SURE = 90;
 const ALONE_AGREED = 0.3;
 const ALONE_FIRST = 1;
 

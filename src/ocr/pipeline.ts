@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -927,6 +927,35 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
 }
 
 /**
+ * Does the glyph of every changed check character, read alone, name the
+ * substitute first, at ALONE_SURE or more, at both sizes? Then a key the search
+ * found through a check character tesseract only offered as an alternative
+ * (V2Search.guessed) is not a guess: it is judged as a key found through
+ * look-alikes is (glyphContradicts). A wrong-checksum decoy's glyph is the
+ * character it was drawn as, so read alone it names that one; a true glyph the
+ * line's context misread (wild-3002 photo-011, Liberation Mono 17 px in a
+ * photo: a check `4` read `d` in all five views, `4` offered at 0-24) is named
+ * alone at 99 at both sizes. Twins every reading read as the key's (asRead) are
+ * left to glyphContradicts.
+ */
+async function guessConfirmed(worker: () => Worker, grey: Grey, subs: CheckSub[], read: Map<number, boolean>): Promise<boolean> {
+  const changed = subs.filter((sub) => !sub.asRead);
+  if (!changed.length) return false;
+  for (const sub of changed) {
+    const c = middleCell(sub.cells);
+    if (!sub.syms.length || !c) return false;
+    const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
+    for (const choices of readAlone(worker, grey, c, allowed)) {
+      const got = await choices;
+      (sub.alone ??= []).push(got);
+      if (got[0]?.ch !== sub.ch || got[0].conf < ALONE_SURE) return false;
+    }
+    read.set(sub.i, false);
+  }
+  return true;
+}
+
+/**
  * Inked width over inked height below which a glyph is a bare stroke: an `l`
  * or `I` in a sans font, which the LSTM reads `1` in every view of a line of
  * mixed characters (lookalike seed 1717's 075, DejaVu Sans: 0.12), while every
@@ -1194,6 +1223,17 @@ const BY_SIZE: Record<string, [string, string]> = {
   u: ['u', 'U'], U: ['u', 'U'], v: ['v', 'V'], V: ['v', 'V'], w: ['w', 'W'], W: ['w', 'W'], x: ['x', 'X'], X: ['x', 'X'],
   z: ['z', 'Z'], Z: ['z', 'Z'], '2': ['z', 'Z'],
 };
+/**
+ * Small letters with no capital of their shape: read so, they are small glyphs. When
+ * three or more of them are boxed, at their lower median, as tall as the capitals,
+ * the reading's boxes are its line's (the LSTM's photo readings: a 12 px key's every
+ * box 16 px, `a`, `m`, `r`, `e` too) and say nothing of a glyph's case; by them,
+ * wild-3003 photo-010's `w`, `x`, `u` were made capitals. Not on two, nor at the
+ * upper median: wild-2902 photo-004's reading boxed its `m` 10 px and its `e` 14 on
+ * capitals of 11, and its small `z`, boxed 9, was then left a `2` (the key went
+ * from `high` to a wrong `low`).
+ */
+const X_HEIGHT = new Set('aemnr');
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
 const SMALL_BELOW = 0.87;
 const CAPITAL_FROM = 0.92;
@@ -1214,6 +1254,8 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
+  const small = r.filter((sym) => X_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
+  if (small.length >= 3 && small[(small.length - 1) >> 1]! >= CAPITAL_FROM * capHeight) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];
@@ -1600,23 +1642,25 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     // Per key, what its changed check characters' glyphs read alone said: the same key is
     // found again after later reads, and judged again (the readings there may have changed).
     const readAloneSaid = new Map<string, Map<number, boolean>>();
-    const acceptV2 = async (res: ReturnType<typeof solveV2>): Promise<void> => {
+    // `beyondBound`: found past the region's bound (LOW_BUDGET), unproven whatever its glyphs say.
+    const acceptV2 = async (res: ReturnType<typeof solveV2>, beyondBound = false): Promise<void> => {
       if (!res.key) return;
       // A check character changed against what every reading read there must
       // not be contradicted by its glyph read alone; if it is, the key is kept
       // as a guess ('low'), as a check character held by a guess is.
       let contradicted = false;
-      if (!res.guessed && res.subs.length) {
-        let said = readAloneSaid.get(res.key);
-        if (!said) readAloneSaid.set(res.key, (said = new Map()));
+      let said = readAloneSaid.get(res.key);
+      if (!said) readAloneSaid.set(res.key, (said = new Map()));
+      const guessed = beyondBound || (res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said)));
+      if (!guessed && res.subs.length) {
         for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, trace?.dump);
       }
-      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed: res.guessed, contradicted });
+      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed, contradicted });
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
-      if (res.guessed || contradicted) {
+      if (guessed || contradicted) {
         guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
         return;
       }
@@ -1728,7 +1772,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
           // (wild-2417 recompressed-006's true `low` became a wrong one).
           const far = solveV2(v2Readings, LOW_BUDGET, grey, alone, false);
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
-          await acceptV2({ ...far, guessed: true });
+          await acceptV2(far, true);
         }
       }
     }

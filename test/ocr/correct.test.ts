@@ -567,6 +567,11 @@ describe('letter case from glyph size', () => {
     ['a height between the two decides nothing', 'AB12x', { 4: 9 }, 'AB12x'],
     ['letters not told by size are left alone', 'AB12k', { 4: 7 }, 'AB12k'],
     ['too few capitals and digits to measure: nothing changes', 'ABcV', { 3: 7 }, 'ABcV'],
+    // wild-3003 photo-010: a photo's reading boxed with its line's height, small letters too.
+    ['small letters boxed as tall as capitals: the boxes say nothing', 'AB12amewx', {}, 'AB12amewx'],
+    ['small letters boxed small: the boxes tell', 'AB12amewx', { 4: 7, 5: 7, 6: 7, 7: 7, 8: 10 }, 'AB12amewX'],
+    // wild-2902 photo-004: `m` boxed small, `e` with the line; its small `z`, read `2`, boxed small.
+    ['two small letters, one boxed with the line: the boxes still tell', 'AB12me2', { 4: 7, 5: 10, 6: 7 }, 'AB12mez'],
   ] as const)('%s', (_name, text, heights, expected) => {
     expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
   });
