@@ -90,8 +90,8 @@ describe('pictures that travelled', () => {
   // zero, its empty counter is (zeroUnread). 019's `1`, drawn for the key's `l`
   // and read `l` in every view, is its copy of the key's own `1`s (twinsOf;
   // 018, the true key of the pair, keeps its `l` `high`). 033's `5`, drawn for
-  // the key's `S` and read `S` in every view, `5` offered at 67 in one: a twin
-  // the engine does not tell apart, no copy to decide (twinOffered).
+  // the key's `S` and read `S` in every view, `5` offered at 67 in one, no copy
+  // to decide: read alone, `5` at 99 (twinAlone).
   it.each(manifest.images.filter((x) => x.decoys.some((d) => d.type === 'wrong-checksum')).map((e) => [e.file, e] as const))('%s: a wrong-checksum decoy whose repaired check character its glyph contradicts: flagged low, not high', (_file, e) => {
     const res = results.get(e.file)!;
     expect(res.candidates.filter((c) => c.confidence === 'high')).toEqual([]);
