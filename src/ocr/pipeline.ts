@@ -858,8 +858,8 @@ export interface CheckSub {
   /**
    * A twin every reading read as the key's: a decoy's `O` read `0` in every view (DejaVu
    * Sans Mono, whose `0` is dotted), an `l` read `1`. Kept unless its copies contradict
-   * it, no copy decides and some reading offers its twin (twinOffered) or, for a `1`,
-   * it is a bare stroke (bareStroke).
+   * it, its glyph read alone is its twin where some reading offers that (twinAlone), or,
+   * for a `1`, it is a bare stroke (bareStroke).
    */
   asRead?: boolean;
   /** For the bench tools: the glyph's inked width over its inked height. */
@@ -904,8 +904,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (shapeSays(grey, glyph, sub)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
-  if (twinOffered(sub, 'every')) return true;
-  if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub, 'some') && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
+  if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
   // line nor the glyph alone tells some pairs apart (a decoy's `l` alone `1` at
@@ -1010,25 +1009,10 @@ function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
   return !(me && me.centre >= MARKED);
 }
 
-/**
- * Does every reading (or some) read or offer, at OFFERED_CONF or more, the
- * twin of a check character (CheckSub)? Not `O`/`0`, whose twin the LSTM
- * offers for true keys too (wild-2903 recompressed-005, a true `O` read `O`
- * with `0` at 71 in both views): their shape judges them (shapeSays,
- * zeroUnread). Read or offered in every view, the engine does not tell the
- * pair apart in that font, and with no copy to decide, what was read is no
- * evidence for the key's character, whether most readings read it
- * (look-2906 037's `l` drawn for a `1`, read `1` in four views of five with
- * `l` at 45-66 in each: the majority rule let it stand) or none did
- * (look-1733 073's `l`, read `L` with `l` at 63 and `I` at 54-69, alone `1`
- * at 98). Offered in one view is common on true keys (wild-2903
- * recompressed-002 and -011, a true `1` with `l` at 55-57 in one view).
- */
-function twinOffered(sub: CheckSub, views: 'every' | 'some'): boolean {
-  if (sub.ch === 'O' || sub.ch === '0') return false;
+/** Does some reading offer, at OFFERED_CONF or more, the twin of a check character every reading read as the key's? */
+function twinOffered(sub: CheckSub): boolean {
   const twins = twinsOf(sub);
-  const offers = (sym: Sym) => sym.choices.some((x) => x.ch !== sub.ch && twins.includes(x.ch) && x.conf >= OFFERED_CONF);
-  return views === 'every' ? sub.syms.every(offers) : sub.syms.some(offers);
+  return sub.syms.some((sym) => sym.choices.some((x) => x.ch !== sub.ch && twins.includes(x.ch) && x.conf >= OFFERED_CONF));
 }
 
 /**
