@@ -858,7 +858,8 @@ export interface CheckSub {
   /**
    * A twin every reading read as the key's: a decoy's `O` read `0` in every view (DejaVu
    * Sans Mono, whose `0` is dotted), an `l` read `1`. Kept unless its copies contradict
-   * it or, for a `1`, it is a bare stroke (bareStroke).
+   * it, its glyph read alone is its twin where some reading offers that (twinAlone), or,
+   * for a `1`, it is a bare stroke (bareStroke).
    */
   asRead?: boolean;
   /** For the bench tools: the glyph's inked width over its inked height. */
@@ -902,8 +903,8 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
   if (shapeSays(grey, glyph, sub)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
-  if (sub.asRead) return !!byCopies;
   if (byCopies !== undefined) return byCopies;
+  if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
   // line nor the glyph alone tells some pairs apart (a decoy's `l` alone `1` at
@@ -1017,23 +1018,51 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
 }
 
 /**
- * Is a changed check character a `0` that every reading read `O`, none
- * offering `0` at OFFERED_CONF or more (at 0-17 on the decoys: noise), with an
+ * Is a changed check character a `0` that every reading read `O`, with an
  * empty counter? A decoy's `O` drawn for the valid key's `0` (look-2805 005,
  * 039, look-1717 027, 051, look-1718 001): the glyph read alone says `0` at 99,
- * as it does for any lone `O`, so it cannot confirm the change. Only this way
+ * as it does for any lone `O`, so it cannot confirm the change; nor can what
+ * the readings offer: `0` at 67-70 for a decoy's `O` (look-3006 017,
+ * look-2906 013), at 0-85 for a true marked `0` read `O`. Only this way
  * round: a true `O` read `0` in every view, `O` offered at 0-21 or not at all,
  * is common on clean screenshots (judged both ways, 16 true keys of 30 sets
  * went `low`, id-2905 000 and 038 among them), while no true `0` read `O` so
  * went `low` on those sets once ink in the counter keeps it.
  */
 function zeroUnread(glyph: Grey, sub: CheckSub): boolean {
-  if (sub.ch !== '0' || !sub.syms.every((sym) => top(sym) === 'O' && !sym.choices.some((x) => x.ch === '0' && x.conf >= OFFERED_CONF))) return false;
+  if (sub.ch !== '0' || !sub.syms.every((sym) => top(sym) === 'O')) return false;
   // Any ink in the counter keeps it: a mark, or a small zero's counter filled
   // by blur (wild-2803 rotated-005, Fira Code 14 px turned, 11 px tall: 0.56),
   // so no COUNTER_FROM floor here, where ink only confirms.
   const me = inkShape(glyph);
   return !(me && me.centre >= MARKED);
+}
+
+/** Does some reading offer, at OFFERED_CONF or more, the twin of a check character every reading read as the key's? */
+function twinOffered(sub: CheckSub): boolean {
+  const twins = twinsOf(sub);
+  return sub.syms.some((sym) => sym.choices.some((x) => x.ch !== sub.ch && twins.includes(x.ch) && x.conf >= OFFERED_CONF));
+}
+
+/**
+ * Twins the glyph read alone tells apart, unlike `O 0` (a lone `O` reads `0`)
+ * and `l 1 I` (a decoy's `l` alone `1` at 98-99).
+ */
+const ALONE_TELLS = ['S5', 'B8', 'Z2', 'G6'];
+
+/**
+ * Is a twin read as the key's, with the twin offered in some view, its twin
+ * when read alone (only the pair allowed): first at every size? Look-3006
+ * 033's `5` drawn for an `S` (Fira Code 12 px), read `S` in five views with
+ * `5` at 67 in one.
+ */
+async function twinAlone(reads: Iterable<Promise<Choice[]>>, sub: CheckSub): Promise<boolean> {
+  for (const choices of reads) {
+    const got = await choices;
+    (sub.alone ??= []).push(got);
+    if (got[0]?.ch === sub.ch || !got.length) return false;
+  }
+  return true;
 }
 
 /** A glyph's cell cut out, dark on light, trimmed to its glyph (see inkRun). */
@@ -1176,8 +1205,18 @@ const TWINS = ['l1I', 'O0', 'S5', 'B8', 'Z2', 'G6'];
  * true keys went `low`, 13 of them through it); an `O`/`0` decoy is left to its copies.
  */
 const CONFIRMED_TWINS = TWINS.filter((t) => t !== 'O0');
-/** Twins judged even when every reading read them as the key's (CheckSub.asRead). */
-const AS_READ = TWINS.join('').replace(/[lI]/g, '');
+/**
+ * A check character's twins (TWINS), the character included. For an `l` or
+ * `I` every reading read as the key's (CheckSub.asRead), only `1`: a sans font
+ * draws `l` and `I` both as a bare stroke, so a copy or an offer of the other
+ * says nothing, while every font draws `1` with a flag (look-3006 019, DejaVu
+ * Sans Mono: a `1` drawn for the key's `l`, read `l` in every view, beside the
+ * key's own two `1`s).
+ */
+function twinsOf(sub: CheckSub): string {
+  if (sub.asRead && (sub.ch === 'l' || sub.ch === 'I')) return `${sub.ch}1`;
+  return TWINS.find((t) => t.includes(sub.ch)) ?? '';
+}
 
 function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[] {
   const subs: CheckSub[] = [];
@@ -1187,8 +1226,7 @@ function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[]
   for (let i = 30; i < 36; i++) {
     const ch = key[4 + i]!;
     if (at(i).every((sym) => top(sym) === ch)) {
-      // Not `l` nor `I`: a sans font draws both as a bare stroke, alike whatever was read.
-      if (AS_READ.includes(ch) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true, line: [] });
+      if (TWINS.some((t) => t.includes(ch)) && at(i).length) subs.push({ i, ch, syms: at(i), cells: cellsAt(i), partly: true, copies: [], asRead: true, line: [] });
       continue;
     }
     const partly = [i, ...(same?.[i] ?? [])].some((j) => at(j).some((sym) => top(sym) === ch));
@@ -1202,7 +1240,7 @@ function checkSubs(key: string, aligned: Sym[][], same?: number[][]): CheckSub[]
     return cell ? [{ j, ch: key[4 + j]!, cell }] : [];
   });
   for (const sub of subs) {
-    const like = new Set([sub.ch, ...sub.syms.map(top), ...(TWINS.find((t) => t.includes(sub.ch)) ?? '')]);
+    const like = new Set([sub.ch, ...sub.syms.map(top), ...twinsOf(sub)]);
     sub.line = line.filter((g) => g.j !== sub.i);
     sub.copies = sub.line.filter((g) => like.has(g.ch));
   }
