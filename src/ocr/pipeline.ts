@@ -209,13 +209,21 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  * run or above it within ABOVE_REACH of its heights (`SPREEFLO_API_KEY=`,
  * `Authorization: Bearer`; a settings dialog's `Copy your new key now` over
  * its field, 606 occluded-003: its bottom 1.5 of the run's heights above it,
- * with an icon's line read between); and no hash named on its line (the words for which
+ * with an icon's line read between; wild-3001 occluded-002, the same dialog in
+ * a taller field: 2.5; a line three below a label is no field of it); and no hash named on its line (the words for which
  * the v1 rule lowers a key's confidence). A commit's SHA or a digest under the
- * same tooltip has no key named beside it.
+ * same tooltip has no key named beside it. The page pass reads the tooltip's
+ * edge and the key's last half-covered glyph as a stray short word between
+ * the run and the tooltip's text, and that text without its `C` or run into
+ * `to` (wild-3001 occluded-002, Fira Code 14 px: `…d358` `el` `—opied`;
+ * wild-3002 occluded-008, Fira Code 11 px JPEG: `…065TbcOeebo` `isd`
+ * `toclipboart`, its `7` read `T`): a word of TOOLTIP_GAP characters at most
+ * may come between, and the run may hold any glyph misread (still 3 at most).
  */
-const ABOVE_REACH = 2;
-const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9a-flIiOo]{12,34})[^A-Za-z0-9]{0,2}$/;
-const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}[Cc]op(?:y|ied)/;
+const ABOVE_REACH = 3;
+const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9A-Za-z]{12,34})[^A-Za-z0-9]{0,2}$/;
+const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}(?:[Cc]?op(?:y|ied)|(?:to)?clipboa)/;
+const TOOLTIP_GAP = 3;
 const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
 /** As the v1 rule's `lowConfidenceWhenLineMatches` (rules/spreeflo-api-key-v1.yaml; a test keeps them the same). */
 export const HASH_CONTEXT = /\b(md5|sha1|sha-1|sha256|checksum|digest|etag|hash)\b/i;
@@ -225,9 +233,10 @@ export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its
 export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
-    const next = words[i + 1]!;
     const m = w.text.match(HIDDEN_V1_RUN);
-    if (!m || next.line !== w.line || !TOOLTIP_TEXT.test(next.text)) continue;
+    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && TOOLTIP_TEXT.test(o.text);
+    const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
+    if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
@@ -306,12 +315,17 @@ function unreadTail(taken: string, width: number): number {
  * the data centre: 36) has beyond it. The page pass drops a key's last
  * glyphs (wild-2311 photo-002, a dark chat photo: 29 hex digits, `279-sf7`
  * not read), and a close-up that ends where the word did reads `…a86279-`.
+ * The run may be read as words split at a dropped glyph, a `0` read `o`
+ * (wild-3004 occluded-001, Inconsolata 11 px, a `Copy` tooltip over five
+ * characters near its end: `10db…bdof` `37e6…261`, then the tooltip's width
+ * unread, then `e72-sf2"` read `P7252"`): counted together, at most 3 glyphs
+ * not hex, so the close-up reaches past the tooltip to the suffix.
  */
 function v1UnreadTail(taken: string, width: number): number {
-  const run = taken.match(/[0-9a-f]{24,}-?$/)?.[0];
-  if (!run) return 0;
+  const run = taken.match(/(?<![0-9a-flIoO])(?:[0-9a-flIoO]+ )*[0-9a-flIoO]+-?$/)?.[0].replace(/[\s-]/g, '');
+  if (!run || run.length < 24 || run.replace(/[0-9a-f]/g, '').length > 3) return 0;
   const pitch = width / Math.max(1, taken.replace(/\s/g, '').length);
-  return Math.max(0, 36 - run.replace('-', '').length) * pitch;
+  return Math.max(0, 36 - run.length) * pitch;
 }
 
 /** A v1 key's end: hex digits, a written dash, `sf` as findV1 reads it, the data centre. */
@@ -597,9 +611,12 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
  * after a cover holding something that is not hex; or, when the cover hides
  * the `-s` too, its text run into the key (letters not hex, then `f<dc>`:
  * wild-2607 occluded-007, `…ca80ecoryf12`). Hex noise (`<32 hex>-<4 hex>`)
- * has neither an `s` nor letters past `f`.
+ * has neither an `s` nor letters past `f`. The `f` may be read as a stroke
+ * (`1`, `l`, `I`, `|`) when the `s` is read as written: wild-3004 occluded-001
+ * (Inconsolata 11 px JPEG, a `Copy` tooltip near the end) read
+ * `…3261fRR72-s12"`.
  */
-const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
+const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT1lI|]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
 
 /**
  * A `Copied to clipboard` tooltip over 12 characters inside a v1 key's run
