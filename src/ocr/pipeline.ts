@@ -1211,6 +1211,24 @@ const BY_SIZE: Record<string, [string, string]> = {
   u: ['u', 'U'], U: ['u', 'U'], v: ['v', 'V'], V: ['v', 'V'], w: ['w', 'W'], W: ['w', 'W'], x: ['x', 'X'], X: ['x', 'X'],
   z: ['z', 'Z'], Z: ['z', 'Z'], '2': ['z', 'Z'],
 };
+/** Letters with no capital twin nor ascender: as small in every font, whatever a reading's case. */
+const X_HEIGHT_ONLY = new Set('aemnr');
+
+/**
+ * Whether a reading's boxes are its glyphs': tesseract gives some symbols the
+ * line's box instead, and then a small letter measures as a capital and a
+ * capital, its own box, as small (wild-3004 rotated-002, Liberation Mono 12 px
+ * on a dark terminal, JPEG, turned 2 degrees: `e`, `c`, `j`, `t` 14 px tall as
+ * the line, `U` 10; every one of the 23 changes caseBySize made in its four
+ * readings was wrong, and the true key cost 8.5, past the search). The letters
+ * that are small in every reading (X_HEIGHT_ONLY) tell it: when half of them
+ * or more measure as capitals, the boxes decide no case.
+ */
+function boxesTellCase(r: PSym[], capHeight: number): boolean {
+  const ratios = r.filter((sym) => X_HEIGHT_ONLY.has(top(sym))).map((sym) => sym.box.height / capHeight).filter((x) => x <= CAPITAL_UPTO);
+  return !ratios.length || ratios.filter((x) => x >= CAPITAL_FROM).length * 2 < ratios.length;
+}
+
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
 const SMALL_BELOW = 0.87;
 const CAPITAL_FROM = 0.92;
@@ -1231,6 +1249,7 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
+  if (!boxesTellCase(r, capHeight)) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];
