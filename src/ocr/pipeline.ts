@@ -1211,22 +1211,31 @@ const BY_SIZE: Record<string, [string, string]> = {
   u: ['u', 'U'], U: ['u', 'U'], v: ['v', 'V'], V: ['v', 'V'], w: ['w', 'W'], W: ['w', 'W'], x: ['x', 'X'], X: ['x', 'X'],
   z: ['z', 'Z'], Z: ['z', 'Z'], '2': ['z', 'Z'],
 };
-/** Letters with no capital twin nor ascender: as small in every font, whatever a reading's case. */
+/** A symbol's box this near the reading's whole height (ascender to descender) is the line's, unless a line of capitals. */
+const LINE_BOX = 0.9;
+/** Letters with no capital twin nor ascender: small in every reading. */
 const X_HEIGHT_ONLY = new Set('aemnr');
 
 /**
  * Whether a reading's boxes are its glyphs': tesseract gives some symbols the
- * line's box instead, and then a small letter measures as a capital and a
- * capital, its own box, as small (wild-3004 rotated-002, Liberation Mono 12 px
- * on a dark terminal, JPEG, turned 2 degrees: `e`, `c`, `j`, `t` 14 px tall as
- * the line, `U` 10; every one of the 23 changes caseBySize made in its four
- * readings was wrong, and the true key cost 8.5, past the search). The letters
- * that are small in every reading (X_HEIGHT_ONLY) tell it: when half of them
- * or more measure as capitals, the boxes decide no case.
+ * line's box instead, and when those are most of the reading its capitals'
+ * median is the line's height: a small letter given that box measures as a
+ * capital and a capital with its own box as small (wild-3004 rotated-002,
+ * Liberation Mono 12 px on a dark terminal, JPEG, turned 2 degrees: 21 of 36
+ * boxes the line's 14 px, a `7`, `D`, `M` and the `U` their own 10; every one
+ * of the 23 changes caseBySize made in its four readings was wrong, and the
+ * true key cost 8.5, past the search; wild-3003 photo-010 and wild-3004
+ * photo-002, every box the line's, `a`, `m`, `r`, `e` as tall as capitals).
+ * Then the boxes decide no case: when more than half are as tall as the
+ * reading, and a capital or digit that has no small twin is shorter (under
+ * 0.87 of it) or a letter small in every reading (X_HEIGHT_ONLY) as tall. A reading with no
+ * descender, whose capitals are its height, is neither.
  */
-function boxesTellCase(r: PSym[], capHeight: number): boolean {
-  const ratios = r.filter((sym) => X_HEIGHT_ONLY.has(top(sym))).map((sym) => sym.box.height / capHeight).filter((x) => x <= CAPITAL_UPTO);
-  return !ratios.length || ratios.filter((x) => x >= CAPITAL_FROM).length * 2 < ratios.length;
+function boxesTellCase(r: PSym[]): boolean {
+  const span = Math.max(...r.map((sym) => sym.box.y + sym.box.height)) - Math.min(...r.map((sym) => sym.box.y));
+  const lineBox = (sym: PSym) => sym.box.height >= LINE_BOX * span;
+  if (r.filter(lineBox).length * 2 <= r.length) return true;
+  return !r.some((sym) => (CAP_HEIGHT.has(top(sym)) && !BY_SIZE[top(sym)] && sym.box.height < SMALL_BELOW * span) || (X_HEIGHT_ONLY.has(top(sym)) && lineBox(sym)));
 }
 
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
@@ -1249,7 +1258,7 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
-  if (!boxesTellCase(r, capHeight)) return r;
+  if (!boxesTellCase(r)) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];

@@ -583,9 +583,11 @@ describe('letter case from glyph size', () => {
     ['a height between the two decides nothing', 'AB12x', { 4: 9 }, 'AB12x'],
     ['letters not told by size are left alone', 'AB12k', { 4: 7 }, 'AB12k'],
     ['too few capitals and digits to measure: nothing changes', 'ABcV', { 3: 7 }, 'ABcV'],
-    // wild-3004 rotated-002: an `e` given the line's box, an `n` its own: the boxes are not all the glyphs'.
-    ['small letters as tall as capitals: the boxes decide nothing', 'AB12UenX', { 4: 7, 5: 10, 6: 7, 7: 10 }, 'AB12UenX'],
-    ['small letters measured small: the boxes decide', 'AB12UenX', { 4: 7, 5: 7, 6: 7, 7: 10 }, 'AB12uenX'],
+    // wild-3004 rotated-002: most boxes the line's (14), a few capitals their own (10).
+    ['most boxes the line\'s, a capital shorter: the boxes decide nothing', 'ABDE12Ux', { 0: 14, 1: 14, 2: 14, 3: 14, 7: 14 }, 'ABDE12Ux'],
+    // wild-3003 photo-010: every box the line's, an `a` as tall as the capitals.
+    ['every box the line\'s, an `a` as tall: the boxes decide nothing', 'AB12aUx', {}, 'AB12aUx'],
+    ['a line of capitals, a small v read V: the boxes decide', 'AB12aV', { 4: 7, 5: 7 }, 'AB12av'],
   ] as const)('%s', (_name, text, heights, expected) => {
     expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
   });
