@@ -216,7 +216,7 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  * edge and the key's last half-covered glyph as a stray short word between
  * the run and the tooltip's text, and that text without its `C` or run into
  * `to` (wild-3001 occluded-002, Fira Code 14 px: `…d358` `el` `—opied`;
- * wild-3002 occluded-008, Fira Code 11 px JPEG: `…065TbcOeebo` `isd`
+ * wild-3002 occluded-008, Fira Code 11 px JPEG: `…Oeebo` `isd`
  * `toclipboart`, its `7` read `T`): a word of TOOLTIP_GAP characters at most
  * may come between, and the run may hold any glyph misread (still 3 at most).
  */
