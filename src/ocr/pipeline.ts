@@ -209,13 +209,21 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  * run or above it within ABOVE_REACH of its heights (`SPREEFLO_API_KEY=`,
  * `Authorization: Bearer`; a settings dialog's `Copy your new key now` over
  * its field, 606 occluded-003: its bottom 1.5 of the run's heights above it,
- * with an icon's line read between); and no hash named on its line (the words for which
+ * with an icon's line read between; wild-3001 occluded-002, the same dialog in
+ * a taller field: 2.5; a line three below a label is no field of it); and no hash named on its line (the words for which
  * the v1 rule lowers a key's confidence). A commit's SHA or a digest under the
- * same tooltip has no key named beside it.
+ * same tooltip has no key named beside it. The page pass reads the tooltip's
+ * edge and the key's last half-covered glyph as a stray short word between
+ * the run and the tooltip's text, and that text without its `C` or run into
+ * `to` (wild-3001 occluded-002, Fira Code 14 px: `…d358` `el` `—opied`;
+ * wild-3002 occluded-008, Fira Code 11 px JPEG: `…Oeebo` `isd`
+ * `toclipboart`, its `7` read `T`): a word of TOOLTIP_GAP characters at most
+ * may come between, and the run may hold any glyph misread (still 3 at most).
  */
-const ABOVE_REACH = 2;
-const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9a-flIiOo]{12,34})[^A-Za-z0-9]{0,2}$/;
-const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}[Cc]op(?:y|ied)/;
+const ABOVE_REACH = 3;
+const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9A-Za-z]{12,34})[^A-Za-z0-9]{0,2}$/;
+const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}(?:[Cc]?op(?:y|ied)|(?:to)?clipboa)/;
+const TOOLTIP_GAP = 3;
 const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
 /** As the v1 rule's `lowConfidenceWhenLineMatches` (rules/spreeflo-api-key-v1.yaml; a test keeps them the same). */
 export const HASH_CONTEXT = /\b(md5|sha1|sha-1|sha256|checksum|digest|etag|hash)\b/i;
@@ -225,9 +233,10 @@ export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its
 export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
-    const next = words[i + 1]!;
     const m = w.text.match(HIDDEN_V1_RUN);
-    if (!m || next.line !== w.line || !TOOLTIP_TEXT.test(next.text)) continue;
+    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && TOOLTIP_TEXT.test(o.text);
+    const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
+    if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
@@ -306,12 +315,17 @@ function unreadTail(taken: string, width: number): number {
  * the data centre: 36) has beyond it. The page pass drops a key's last
  * glyphs (wild-2311 photo-002, a dark chat photo: 29 hex digits, `279-sf7`
  * not read), and a close-up that ends where the word did reads `…a86279-`.
+ * The run may be read as words split at a dropped glyph, a `0` read `o`
+ * (wild-3004 occluded-001, Inconsolata 11 px, a `Copy` tooltip over five
+ * characters near its end: `10db…bdof` `37e6…261`, then the tooltip's width
+ * unread, then `e72-sf2"` read `P7252"`): counted together, at most 3 glyphs
+ * not hex, so the close-up reaches past the tooltip to the suffix.
  */
 function v1UnreadTail(taken: string, width: number): number {
-  const run = taken.match(/[0-9a-f]{24,}-?$/)?.[0];
-  if (!run) return 0;
+  const run = taken.match(/(?<![0-9a-flIoO])(?:[0-9a-flIoO]+ )*[0-9a-flIoO]+-?$/)?.[0].replace(/[\s-]/g, '');
+  if (!run || run.length < 24 || run.replace(/[0-9a-f]/g, '').length > 3) return 0;
   const pitch = width / Math.max(1, taken.replace(/\s/g, '').length);
-  return Math.max(0, 36 - run.replace('-', '').length) * pitch;
+  return Math.max(0, 36 - run.length) * pitch;
 }
 
 /** A v1 key's end: hex digits, a written dash, `sf` as findV1 reads it, the data centre. */
@@ -597,9 +611,12 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
  * after a cover holding something that is not hex; or, when the cover hides
  * the `-s` too, its text run into the key (letters not hex, then `f<dc>`:
  * wild-2607 occluded-007, `…ca80ecoryf12`). Hex noise (`<32 hex>-<4 hex>`)
- * has neither an `s` nor letters past `f`.
+ * has neither an `s` nor letters past `f`. The `f` may be read as a stroke
+ * (`1`, `l`, `I`, `|`) when the `s` is read as written: wild-3004 occluded-001
+ * (Inconsolata 11 px JPEG, a `Copy` tooltip near the end) read
+ * `…3261fRR72-s12"`.
  */
-const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
+const COVERED_V1 = /([0-9a-f]{24,})(?:(.{1,10}?)-s[fT1lI|]|(\S{1,10}?)(?<=[g-zG-Z]{2})f)(\d{1,2})(?![0-9A-Za-z])/g;
 
 /**
  * A `Copied to clipboard` tooltip over 12 characters inside a v1 key's run
@@ -1261,17 +1278,33 @@ const BY_SIZE: Record<string, [string, string]> = {
   u: ['u', 'U'], U: ['u', 'U'], v: ['v', 'V'], V: ['v', 'V'], w: ['w', 'W'], W: ['w', 'W'], x: ['x', 'X'], X: ['x', 'X'],
   z: ['z', 'Z'], Z: ['z', 'Z'], '2': ['z', 'Z'],
 };
+/** A symbol's box this near the reading's whole height (ascender to descender) is the line's, unless a line of capitals. */
+const LINE_BOX = 0.9;
+/** Letters with no capital twin nor ascender: small in every reading. */
+const X_HEIGHT_ONLY = new Set('aemnr');
+
 /**
- * Small letters with no capital of their shape: read so, they are small glyphs. When
- * three or more of them are boxed, at their lower median, as tall as the capitals,
- * the reading's boxes are its line's (the LSTM's photo readings: a 12 px key's every
- * box 16 px, `a`, `m`, `r`, `e` too) and say nothing of a glyph's case; by them,
- * wild-3003 photo-010's `w`, `x`, `u` were made capitals. Not on two, nor at the
- * upper median: wild-2902 photo-004's reading boxed its `m` 10 px and its `e` 14 on
- * capitals of 11, and its small `z`, boxed 9, was then left a `2` (the key went
- * from `high` to a wrong `low`).
+ * Whether a reading's boxes are its glyphs': tesseract gives some symbols the
+ * line's box instead, and when those are most of the reading its capitals'
+ * median is the line's height: a small letter given that box measures as a
+ * capital and a capital with its own box as small (wild-3004 rotated-002,
+ * Liberation Mono 12 px on a dark terminal, JPEG, turned 2 degrees: 21 of 36
+ * boxes the line's 14 px, a `7`, `D`, `M` and the `U` their own 10; every one
+ * of the 23 changes caseBySize made in its four readings was wrong, and the
+ * true key cost 8.5, past the search; wild-3003 photo-010 and wild-3004
+ * photo-002, every box the line's, `a`, `m`, `r`, `e` as tall as capitals).
+ * Then the boxes decide no case: when more than half are as tall as the
+ * reading, and a capital or digit that has no small twin is shorter (under
+ * 0.87 of it) or a letter small in every reading (X_HEIGHT_ONLY) as tall. A reading with no
+ * descender, whose capitals are its height, is neither.
  */
-const X_HEIGHT = new Set('aemnr');
+function boxesTellCase(r: PSym[]): boolean {
+  const span = Math.max(...r.map((sym) => sym.box.y + sym.box.height)) - Math.min(...r.map((sym) => sym.box.y));
+  const lineBox = (sym: PSym) => sym.box.height >= LINE_BOX * span;
+  if (r.filter(lineBox).length * 2 <= r.length) return true;
+  return !r.some((sym) => (CAP_HEIGHT.has(top(sym)) && !BY_SIZE[top(sym)] && sym.box.height < SMALL_BELOW * span) || (X_HEIGHT_ONLY.has(top(sym)) && lineBox(sym)));
+}
+
 /** Height over the line's cap height: small letters measure 0.65-0.87, capitals 0.92-1.05 (dev sets, true alignments). */
 const SMALL_BELOW = 0.87;
 const CAPITAL_FROM = 0.92;
@@ -1292,8 +1325,7 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
-  const small = r.filter((sym) => X_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
-  if (small.length >= 3 && small[(small.length - 1) >> 1]! >= CAPITAL_FROM * capHeight) return r;
+  if (!boxesTellCase(r)) return r;
   return r.map((sym) => {
     const read = top(sym);
     const pair = BY_SIZE[read];

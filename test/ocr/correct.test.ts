@@ -409,11 +409,14 @@ describe('keys split or cut by what is drawn over them', () => {
     // wild-2607 occluded-007: the tooltip over the `-s`, its text run into the key.
     // (The cover's own hex-like letters, `ec`, are taken as read: a partial reading.)
     expect(shown(coveredV1(line(`here:${hex.slice(0, 29)}ecoryf12`)))).toEqual([`${hex.slice(0, 29)}ec`, '12']);
+    // wild-3004 occluded-001: the `f` read as a stroke, the `s` as written.
+    expect(shown(coveredV1(line(`Bearer ${hex.slice(0, 26)}RR72-s12"`)))).toEqual([hex.slice(0, 26), '2']);
     // Not: the hex right before the suffix (findV1's own), fewer than 24 digits, hex noise, a data centre out of range.
     expect(coveredV1(line(`${hex}-sf3`))).toBeNull();
     expect(coveredV1(line(`${hex.slice(0, 23)}Copy-sf3`))).toBeNull();
     expect(coveredV1(line(`${hex}-abf1`))).toBeNull();
     expect(coveredV1(line(`${hex}-5f12`))).toBeNull();
+    expect(coveredV1(line(`${hex}-512"`))).toBeNull();
     // Over the dash, only a cover run into the key: not prose after a hash.
     expect(coveredV1(line(`${hex} of jf12`))).toBeNull();
     expect(coveredV1(line(`${hex.slice(0, 27)}Copy-sf30`))).toBeNull();
@@ -451,6 +454,19 @@ describe('a v1 key whose suffix a tooltip hides', () => {
     expect(hiddenSuffixV1(lineOf(0, 0, 'export', `SPREEFLO_API_KEY=${hex.slice(0, 3)}O${hex.slice(4, 12)}`, 'copied', 'to', 'clipboard'))?.key).toBe(hex.slice(0, 12));
     // wild-606 occluded-003: a settings dialog's `Copy your new key now` over the field.
     expect(hiddenSuffixV1([...lineOf(0, 0, 'Copy', 'your', 'new', 'key', 'now.'), ...lineOf(1, 0, hex.slice(0, 12), 'copied', 'to', 'clipboard"')])?.key).toBe(hex.slice(0, 12));
+  });
+
+  it('reads the tooltip past a stray short word, its text without its C or run into `to`, and a field 2.5 heights under its label', () => {
+    // wild-3001 occluded-002: `el` then `—opied`; the label's bottom 57 px over a 23 px run.
+    const label = lineOf(0, 0, 'Copy', 'your', 'new', 'key', 'now.');
+    const field = lineOf(1, 0, hex.slice(0, 23), 'el', '—opied', 'to', 'clipboard').map((w) => ({ ...w, box: { ...w.box, y0: 14 + 35, y1: 14 + 35 + 14 } }));
+    expect(hiddenSuffixV1([...label, ...field])?.key).toBe(hex.slice(0, 23));
+    // wild-3002 occluded-008: a `7` read `T` (taken back as `7`), `isd`, then `toclipboart`.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'const', 'API_KEY', '=', `*${hex.slice(0, 6)}T${hex.slice(7, 22)}`, 'isd', 'toclipboart'))?.key).toBe(`${hex.slice(0, 6)}7${hex.slice(7, 22)}`);
+    // Not: a longer word between, four glyphs not hex, the tooltip two stray words on.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'here', 'Copied'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}TxyZ`, 'Copied'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'el', 'x', 'Copied'))).toBeNull();
   });
 
   it('not a hash, a commit id or an id: no tooltip, no key named, a hash named, too short', () => {
@@ -570,8 +586,13 @@ describe('letter case from glyph size', () => {
     // wild-3003 photo-010: a photo's reading boxed with its line's height, small letters too.
     ['small letters boxed as tall as capitals: the boxes say nothing', 'AB12amewx', {}, 'AB12amewx'],
     ['small letters boxed small: the boxes tell', 'AB12amewx', { 4: 7, 5: 7, 6: 7, 7: 7, 8: 10 }, 'AB12amewX'],
-    // wild-2902 photo-004: `m` boxed small, `e` with the line; its small `z`, read `2`, boxed small.
-    ['two small letters, one boxed with the line: the boxes still tell', 'AB12me2', { 4: 7, 5: 10, 6: 7 }, 'AB12mez'],
+    // wild-2902 photo-004: capitals 11, its `m` 10 and `e` 14 (the line's), its small `z`, read `2`, 9.
+    ['one small letter boxed with the line: the boxes still tell', 'AB12me2', { 0: 11, 1: 11, 2: 11, 3: 11, 4: 10, 5: 14, 6: 9 }, 'AB12mez'],
+    // wild-3004 rotated-002: most boxes the line's (14), a few capitals their own (10).
+    ['most boxes the line\'s, a capital shorter: the boxes decide nothing', 'ABDE12Ux', { 0: 14, 1: 14, 2: 14, 3: 14, 7: 14 }, 'ABDE12Ux'],
+    // wild-3003 photo-010: every box the line's, an `a` as tall as the capitals.
+    ['every box the line\'s, an `a` as tall: the boxes decide nothing', 'AB12aUx', {}, 'AB12aUx'],
+    ['a line of capitals, a small v read V: the boxes decide', 'AB12aV', { 4: 7, 5: 7 }, 'AB12av'],
   ] as const)('%s', (_name, text, heights, expected) => {
     expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
   });

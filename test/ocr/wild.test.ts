@@ -27,7 +27,11 @@
 // `w`, `x`, `u` those boxes made capitals (caseBySize); and (seed 3003) a wrapped
 // key with a glyph read twice whose last piece is read run into the word after it
 // (searched from its first 37), and (seed 3004) a v1 key whose data centre's second
-// digit starts the next line.
+// digit starts the next line; and (seeds 3002, 3004) v1 keys under a tooltip, the
+// page pass reading a stray word before its text, or the suffix beyond it as
+// `-s12"` (hiddenSuffixV1, v1UnreadTail, COVERED_V1); and (seed 3004) a turned
+// terminal whose glyph boxes are mostly the line's, so their sizes tell no case
+// (caseBySize).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
