@@ -12,11 +12,11 @@
 // seed 1717): a valid key, and the same key with its last check character, a `1`,
 // drawn as `l`; three more decoys of that preset, which the line and the glyph read
 // alone both take for the valid key; and (seed 1301) a screen-share frame whose
-// key's checksum held only past the region's bound (LOW_BUDGET) until caseBySize
-// left line-tall boxes alone; and (seed 1301) a key under a text cursor, its glyph
-// read as another in every view (underCursor in src/ocr/pipeline.ts); and (seed
-// 2802) a 9 px key in a table cell the page pass read as `sfk` and words far after
-// it, each a line of its own (prefixAlone: the prefix's row); and (seed 2607) a key
+// key's checksum holds only past the region's bound (LOW_BUDGET); and (seed 1301)
+// a key under a text cursor, its glyph read as another in every view (underCursor
+// in src/ocr/pipeline.ts); and (seed 2802) a 9 px key in a table cell the page
+// pass read as `sfk` and words far after it, each a line of its own
+// (prefixAlone: the prefix's row); and (seed 2607) a key
 // under a selection highlight, proven only by the view normalised per stretch of the
 // line's background (normalizeStretches); and (seed 2903) a v1 key whose `-sf<dc>` a
 // `Copied to clipboard` tooltip hides (hiddenSuffixV1), and (seed 2901) a key on a
@@ -107,9 +107,6 @@ describe('pictures that travelled', () => {
     expect(res.candidates.some((c) => c.ruleId === 'spreeflo-api-key-v2' && c.confidence === 'low')).toBe(true);
   });
 
-  // wild-1301 recompressed-007: with its glyphs read alone the true key costs more
-  // strings than the region's 2^23; found by the search up to 2^25, which proves
-  // nothing at 1 in 2^7, so it is the picture's `low` candidate, never `high`.
   // wild-2903 occluded-002: the visible hex after `Authorization Bearer`, then the
   // tooltip's text; flagged as that hex, noted as partly hidden.
   it('occluded-2903-002: a v1 key whose suffix a tooltip hides is flagged low, noted as partly hidden', () => {
@@ -120,12 +117,12 @@ describe('pictures that travelled', () => {
     expect(e.keys[0]!.key.startsWith(c!.key)).toBe(true);
   });
 
-  // recompressed-1301-007 was found only past the region's bound (LOW_BUDGET), so
-  // `low`; its reading is boxed with its line's height, and once caseBySize leaves
-  // such boxes alone the key resolves within the bound.
-  it('recompressed-1301-007: a key read with line-tall boxes resolves within the bound, high', () => {
+  // wild-1301 recompressed-007: with its glyphs read alone the true key costs more
+  // strings than the region's 2^23; found by the search up to 2^25, which proves
+  // nothing at 1 in 2^7, so it is the picture's `low` candidate, never `high`.
+  it('recompressed-1301-007: a key found past the region\'s bound is low', () => {
     const e = manifest.images.find((x) => x.file === 'recompressed-1301-007.jpg')!;
     const c = results.get(e.file)!.candidates.find((x) => x.key === e.keys[0]!.key);
-    expect(c?.confidence).toBe('high');
+    expect(c?.confidence).toBe('low');
   });
 });
