@@ -349,6 +349,44 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
+function overlaps(r: Region, o: Region): boolean {
+  return r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h;
+}
+
+/** `Bearer` as in `Authorization: Bearer <key>`, quotes or a colon around it. */
+const BEARER = /^[^A-Za-z0-9]*bearer[^A-Za-z0-9]*$/i;
+
+/**
+ * The words after a `Bearer` on its line, whatever they read: a key there may
+ * be read as short words no rule takes for a key. A light-on-dark code block
+ * on a light docs page, normalised dark-on-white tile by tile, keeps the
+ * seams of its border next to the key's line, and sparse-text mode then reads
+ * the key as `SEARLE RLY EN ER` (wild-3101 rotated-003, photo-004). Words at
+ * gaps under three line heights (the garbage has gaps too).
+ */
+function afterBearer(words: OcrWord[], scale: number, regions: Region[]): Region[] {
+  const found: Region[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!BEARER.test(w.text)) continue;
+    const h = w.box.y1 - w.box.y0;
+    let box: OcrBox | null = null;
+    let prev = w;
+    for (let j = i + 1; words[j] && words[j]!.line === w.line; j++) {
+      const o = words[j]!;
+      if (o.box.x0 - prev.box.x1 >= 3 * h) break;
+      box = box ? union(box, o.box) : o.box;
+      prev = o;
+    }
+    if (!box) continue;
+    const r = { x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale };
+    // Only where no word made a region: merged with one, it would widen that
+    // region's crop and change its readings.
+    if (!regions.some((o) => overlaps(r, o))) found.push(r);
+  }
+  return found;
+}
+
 /** Regions (original pixels) around key-ish words; neighbours on a line are merged. */
 export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
@@ -386,7 +424,7 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
   // Merge overlapping regions.
   const merged: Region[] = [];
   for (const r of regions.sort((a, b) => a.y - b.y || a.x - b.x)) {
-    const m = merged.find((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
+    const m = merged.find((o) => overlaps(r, o));
     if (m) {
       const x1 = Math.max(m.x + m.w, r.x + r.w);
       const y1 = Math.max(m.y + m.h, r.y + r.h);
@@ -1665,6 +1703,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     regions = findRegions(page, scale);
     joins = findJoins(page, scale);
   }
+  // After the fallback: a region there would keep a page that needs it from block mode
+  // (wild-3101 photo-005, a v1 key after `Bearer` read exactly only there).
+  regions = [...regions, ...afterBearer(page, scale, regions)];
   if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
 
   // The page pass's own readings of keys count as readings too.

@@ -117,6 +117,12 @@ describe('pictures that travelled', () => {
     expect(e.keys[0]!.key.startsWith(c!.key)).toBe(true);
   });
 
+  // wild-3101 rotated-003: a light-on-dark code block on a light page; the page
+  // pass reads the key after `Bearer` as short words, read closely all the same.
+  it('rotated-3101-003: a key after `Bearer` the page pass reads as short words is flagged', () => {
+    expect(results.get('rotated-3101-003.jpg')!.candidates.length).toBeGreaterThan(0);
+  });
+
   // wild-1301 recompressed-007: with its glyphs read alone the true key costs more
   // strings than the region's 2^23; found by the search up to 2^25, which proves
   // nothing at 1 in 2^7, so it is the picture's `low` candidate, never `high`.
