@@ -349,6 +349,11 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
+/** A page-pass box (scaled pixels) as a region of the original picture. */
+function toRegion(box: OcrBox, scale: number): Region {
+  return { x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale };
+}
+
 function overlaps(r: Region, o: Region): boolean {
   return r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h;
 }
@@ -379,7 +384,7 @@ function afterBearer(words: OcrWord[], scale: number, regions: Region[]): Region
       prev = o;
     }
     if (!box) continue;
-    const r = { x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale };
+    const r = toRegion(box, scale);
     // Only where no word made a region: merged with one, it would widen that
     // region's crop and change its readings.
     if (!regions.some((o) => overlaps(r, o))) found.push(r);
@@ -419,7 +424,7 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
       }
     }
     box = { ...box, x0: box.x0 - head, x1: box.x1 + unreadTail(taken, box.x1 - box.x0) };
-    regions.push({ x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale });
+    regions.push(toRegion(box, scale));
   }
   // Merge overlapping regions.
   const merged: Region[] = [];
@@ -1001,11 +1006,7 @@ async function guessConfirmed(worker: () => Worker, grey: Grey, subs: CheckSub[]
     const c = middleCell(sub.cells);
     if (!sub.syms.length || !c) return false;
     const allowed = [...new Set([sub.ch, ...sub.syms.map(top)])].join('');
-    for (const choices of readAlone(worker, grey, c, allowed)) {
-      const got = await choices;
-      (sub.alone ??= []).push(got);
-      if (got[0]?.ch !== sub.ch || got[0].conf < ALONE_SURE) return false;
-    }
+    if (!(await aloneEvery(readAlone(worker, grey, c, allowed), sub, (got) => got[0]?.ch === sub.ch && got[0].conf >= ALONE_SURE))) return false;
     read.set(sub.i, false);
   }
   return true;
@@ -1111,11 +1112,16 @@ const ALONE_TELLS = ['S5', 'B8', 'Z2', 'G6'];
  * 033's `5` drawn for an `S` (Fira Code 12 px), read `S` in five views with
  * `5` at 67 in one.
  */
-async function twinAlone(reads: Iterable<Promise<Choice[]>>, sub: CheckSub): Promise<boolean> {
+function twinAlone(reads: Iterable<Promise<Choice[]>>, sub: CheckSub): Promise<boolean> {
+  return aloneEvery(reads, sub, (got) => got.length > 0 && got[0]!.ch !== sub.ch);
+}
+
+/** Does every reading of a check character's glyph alone say what `says` asks? Each is kept on the sub (for the bench tools); the first that does not stops the reads. */
+async function aloneEvery(reads: Iterable<Promise<Choice[]>>, sub: CheckSub, says: (got: Choice[]) => boolean): Promise<boolean> {
   for (const choices of reads) {
     const got = await choices;
     (sub.alone ??= []).push(got);
-    if (got[0]?.ch === sub.ch || !got.length) return false;
+    if (!says(got)) return false;
   }
   return true;
 }
