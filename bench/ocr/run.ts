@@ -7,6 +7,8 @@
 // invented high-confidence keys, flagged images, and seconds per image cold
 // (engine start included, empty cache) and warm (same images, cache filled).
 // `--times`: the slowest pictures of the cold pass, each by the time it held its slot.
+// `--verbose` marks each found key that is one of the picture's keys `exact`: the printed
+// form is redacted, so a near miss would otherwise look the same.
 import './shown.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,7 +88,7 @@ for (const [i, e] of images.entries()) {
   const bad = invented.filter((c) => c.confidence === 'high');
   if (values.verbose || missed.length || bad.length) {
     console.log(`${e.file}: ${missed.length ? 'MISSED ' + missed.map((k) => k.key).join(' ') : ''}${bad.length ? ' INVENTED ' + bad.map((c) => c.key).join(' ') : ''}`);
-    for (const c of res.candidates) console.log(`    found ${c.confidence} ${c.key} ${JSON.stringify(c.box)}`);
+    for (const c of res.candidates) console.log(`    found ${c.confidence} ${c.key} ${JSON.stringify(c.box)}${expected.has(c.key) ? ' exact' : ''}`);
     for (const d of e.decoys) console.log(`    decoy ${d.type} ${d.text}`);
   }
 }
