@@ -229,18 +229,54 @@ const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|toke
 export const HASH_CONTEXT = /\b(md5|sha1|sha-1|sha256|checksum|digest|etag|hash)\b/i;
 export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its -sf<data centre> suffix is not visible';
 
+/**
+ * The tooltip's text run into the run's word, with no space read between
+ * (wild-3201 occluded-000, Open Sans 12 px JPEG, `Copied to clipboard` over a
+ * key's last 8 characters: `<28 hex>{fFopied` `to` `cipboara`): the word
+ * split into the run, the stray glyphs (the tooltip's edge, TOOLTIP_GAP at
+ * most, as the stray word between) and the text, so the rule reads it as it
+ * reads a tooltip a space away. The stray glyphs start with one that is not
+ * hex, so the run keeps its last digits.
+ */
+const RUN_INTO_TOOLTIP = new RegExp(`^(.*?)([^0-9a-f\\s]\\S{0,${TOOLTIP_GAP - 1}})?([A-Za-z]?op(?:y|ied))$`);
+
+/** Words with the tooltip's text split off the run it was read into (RUN_INTO_TOOLTIP). */
+function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
+  return words.flatMap((w) => {
+    const m = w.text.match(RUN_INTO_TOOLTIP);
+    if (!m || !HIDDEN_V1_RUN.test(m[1]!)) return [w];
+    const [, run, stray, text] = m as unknown as [string, string, string | undefined, string];
+    const syms = w.symbols.length === w.text.length ? w.symbols.slice(0, run.length) : [];
+    const head = { ...w, text: run, symbols: syms, box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
+    return [head, ...(stray ? [{ ...w, text: stray, symbols: [] }] : []), { ...w, text, symbols: [] }];
+  });
+}
+
+/**
+ * A tooltip whose text is not read as `Copy`/`Copied` (wild-3101 occluded-003,
+ * Liberation Mono 11 px, a docs page's tooltip over 12 of a key's 32 hex
+ * digits read ` ab3SmmmEnmy-`) still shows as its box: the word read over it
+ * is as tall as the tooltip, TOOLTIP_TALL times the run's height or more. A
+ * tooltip's word measured 2.9 (that picture) and 2.7 (wild-3202
+ * occluded-003's `clipboard`) times the run beside it; a word read with the
+ * tooltip's edge run into the key 2.3 (wild-3201 occluded-000). Line-mates of
+ * a line of text are within 1.5 of each other (see onItsLine).
+ */
+const TOOLTIP_TALL = 2;
+
 /** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
-export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } | null {
+export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | null {
+  const words = splitRunIntoTooltip(read);
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
     const m = w.text.match(HIDDEN_V1_RUN);
-    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && TOOLTIP_TEXT.test(o.text);
+    const h = w.box.y1 - w.box.y0;
+    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && (TOOLTIP_TEXT.test(o.text) || o.box.y1 - o.box.y0 >= TOOLTIP_TALL * h);
     const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
     if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
-    const h = w.box.y1 - w.box.y0;
     const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - ABOVE_REACH * h;
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;

@@ -469,6 +469,20 @@ describe('a v1 key whose suffix a tooltip hides', () => {
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'el', 'x', 'Copied'))).toBeNull();
   });
 
+  it('reads the tooltip run into the run\'s word, and a tooltip read as other letters by its height', () => {
+    // wild-3201 occluded-000: `<28 hex>{fFopied` `to` `cipboara`, the stray `{fF` between.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', `${hex.slice(0, 28)}{fFopied`, 'to', 'cipboara'))?.key).toBe(hex.slice(0, 28));
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}Copied`))?.key).toBe(hex.slice(0, 20));
+    // wild-3101 occluded-003: the tooltip's word 49 px tall beside a 17 px run (here 41 beside 14).
+    const tall = (w: ReturnType<typeof lineOf>[number], px: number) => ({ ...w, box: { ...w.box, y0: w.box.y0 - px / 2, y1: w.box.y1 + px / 2 } });
+    const docs = lineOf(0, 0, '"Authorization:', 'Bearer', hex.slice(0, 15), ' ab3SmmmEnmy-', 'S11"');
+    expect(hiddenSuffixV1(docs.map((w, i) => (i === 3 ? tall(w, 27) : w)))?.key).toBe(hex.slice(0, 15));
+    // Not: the next word 1.5 times as tall (a line-mate), a run too short, a hash named.
+    expect(hiddenSuffixV1(docs.map((w, i) => (i === 3 ? tall(w, 7) : w)))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 8)}{Copied`))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'key', 'sha256', `${hex.slice(0, 20)}{Copied`))).toBeNull();
+  });
+
   it('not a hash, a commit id or an id: no tooltip, no key named, a hash named, too short', () => {
     expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', hex))).toBeNull();
     expect(hiddenSuffixV1(lineOf(0, 0, 'commit', hex.slice(0, 30), 'Copied', 'to', 'clipboard'))).toBeNull();
