@@ -1824,13 +1824,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     let partial: PSym[] | null = null;
     // And of a v1 key, the longest hex run before `-sf<dc>` (a tooltip over its start).
     let partial1: V1Hit | null = null;
-    const noteV1Partial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
-      for (const hit of partialV1Hits(seq)) if (inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
-    };
     const notePartial = (seq: PSym[], inside: (syms: PSym[]) => boolean = () => true): void => {
       const p = partialV2(seq);
       if (p && inside(p) && p.length > (partial?.length ?? 0)) partial = p;
-      noteV1Partial(seq, inside);
+      for (const hit of partialV1Hits(seq)) if (inside(hit.syms) && hit.syms.length > (partial1?.syms.length ?? 0)) partial1 = hit;
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
@@ -1932,16 +1929,14 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         }
       }
     }
-    const stretched = (!v2Done && sawV2) || (!sawV2 && !sawV1) ? strip.stretched() : null;
+    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
     if (stretched) {
       const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
       const png = await toPng(stretched, s, 12);
       if (trace?.dump) await trace.dump(`${strip.name}_stretches`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
-      const seqs = lineSymbols(words, (b) => strip.toOrig(b, s, 12));
-      if (!sawV2) for (const seq of seqs) { noteV1Partial(seq); v1Readings.push(...findV1(seq)); }
-      const added = seqs.flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
+      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
       if (added.length) {
         const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
         budgetLeft -= res.tried;
