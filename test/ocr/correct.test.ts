@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
 import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
@@ -101,6 +101,33 @@ describe('v2 checksum-guided search', () => {
     const alone = [...body].map((ch) => [[{ ch, conf: 97 }], [{ ch, conf: 93 }, { ch: 'x', conf: 20 }]]);
     const res = searchV2(withAlone(slots, alone));
     expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(false);
+  });
+
+  it.each([
+    // wild-3103 photo-009: a `j` read `3` alone at both sizes, `j` offered at 74 and 82.
+    { reads: [[{ ch: '3', conf: 90 }, { ch: 'j', conf: 74 }, { ch: 'i', conf: 68 }], [{ ch: '3', conf: 91 }, { ch: 'j', conf: 82 }, { ch: 'i', conf: 30 }]], offered: ['j'] },
+    // wild-3101 recompressed-002: an `i` read `1`, offered at 54 and 55; `l` under OFFERED_CONF in one.
+    { reads: [[{ ch: '1', conf: 98 }, { ch: 'i', conf: 54 }, { ch: 'l', conf: 38 }], [{ ch: '1', conf: 98 }, { ch: 'i', conf: 55 }, { ch: 'l', conf: 41 }]], offered: ['i'] },
+    // Offered by one read only, or put first by the other (ALONE_FIRST's already): not offered by every read.
+    { reads: [[{ ch: 'J', conf: 83 }, { ch: 'l', conf: 53 }], [{ ch: '1', conf: 91 }, { ch: 'J', conf: 60 }]], offered: [] },
+    { reads: [[{ ch: '3', conf: 95 }, { ch: '8', conf: 76 }]], offered: ['8'] },
+  ])('counts what every read of a glyph alone offers at OFFERED_CONF or more: $offered', ({ reads, offered }) => {
+    expect(offeredByEvery(reads)).toEqual(offered);
+  });
+
+  it('takes a character every read of the glyph alone offered, none put first', () => {
+    // Blurred `j` and `i`: every line view reads `I` and `1` (cost 3.9, look-alikes no
+    // reading offered); read alone, `3` and `1` first, the truth second at 54-82.
+    const body = KEY.slice(4, 34).replace(/[ij]/g, 'x').replace(/^(.{5})./, '$1j').replace(/^(.{20})./, '$1i');
+    const key = `sfk_${body}${v2Check(body)}`;
+    const truth = key.slice(4);
+    const line = reading(`${truth.slice(0, 5)}I${truth.slice(6, 20)}1${truth.slice(21)}`);
+    const slots = pool([line, line, line], 36, V2_ALPHABET);
+    const tight = 1 << 8;
+    const alone = [...truth].map((ch, i) => (i === 5 ? [[{ ch: '3', conf: 90 }, { ch: 'j', conf: 74 }], [{ ch: '3', conf: 91 }, { ch: 'j', conf: 82 }]] : i === 20 ? [[{ ch: '1', conf: 98 }, { ch: 'i', conf: 54 }], [{ ch: '1', conf: 98 }, { ch: 'i', conf: 55 }]] : [[{ ch, conf: 97 }]]));
+    const res = searchV2(withAlone(slots, alone), tight);
+    expect(res.key).toBe(key);
     expect(res.guessed).toBe(false);
   });
 
