@@ -219,10 +219,18 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  * wild-3002 occluded-008, Fira Code 11 px JPEG: `…Oeebo` `isd`
  * `toclipboart`, its `7` read `T`): a word of TOOLTIP_GAP characters at most
  * may come between, and the run may hold any glyph misread (still 3 at most).
+ * The tooltip's text may be read into the run's word behind its edge, one or
+ * two glyphs neither letter nor digit (wild-3201 occluded-000: `…5866{fFopied`
+ * `to` `cipboara`, two letters before `op`), or read `Coded` (wild-3002
+ * occluded-008 in today's Chromium: `"12dd…@eeb` `Coded` `io`, a `0`
+ * read `@` twice: counted among the 3 and taken back as `0`). Glued with no
+ * edge between, the letters may be the key's own.
  */
 const ABOVE_REACH = 3;
-const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9A-Za-z]{12,34})[^A-Za-z0-9]{0,2}$/;
-const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}(?:[Cc]?op(?:y|ied)|(?:to)?clipboa)/;
+const HIDDEN_V1_RUN = /(?<![0-9A-Za-z@])([0-9A-Za-z@]{12,34})[^A-Za-z0-9@]{0,2}$/;
+const TOOLTIP_WORD = '(?:[A-Za-z]{0,2}op(?:y|ied)|Co[pd]i?ed|(?:to)?clipboa)';
+const TOOLTIP_TEXT = new RegExp(`^[^A-Za-z0-9]{0,2}${TOOLTIP_WORD}`);
+const GLUED_TOOLTIP = new RegExp(`(?<=[0-9A-Za-z])[^A-Za-z0-9]{1,2}${TOOLTIP_WORD}[^0-9]*$`);
 const TOOLTIP_GAP = 3;
 const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
 /** As the v1 rule's `lowConfidenceWhenLineMatches` (rules/spreeflo-api-key-v1.yaml; a test keeps them the same). */
@@ -233,10 +241,11 @@ export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its
 export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
-    const m = w.text.match(HIDDEN_V1_RUN);
+    const glued = w.text.match(GLUED_TOOLTIP);
+    const m = w.text.slice(0, glued?.index).match(HIDDEN_V1_RUN);
     const tooltip = (o: OcrWord | undefined) => o?.line === w.line && TOOLTIP_TEXT.test(o.text);
     const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
-    if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
+    if (!m || !(glued || tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
@@ -245,7 +254,7 @@ export function hiddenSuffixV1(words: OcrWord[]): { key: string; box: OcrBox } |
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
     const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
-    return { key: [...run].map((c) => toHex(c) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
+    return { key: [...run].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
   }
   return null;
 }

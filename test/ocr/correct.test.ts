@@ -463,10 +463,21 @@ describe('a v1 key whose suffix a tooltip hides', () => {
     expect(hiddenSuffixV1([...label, ...field])?.key).toBe(hex.slice(0, 23));
     // wild-3002 occluded-008: a `7` read `T` (taken back as `7`), `isd`, then `toclipboart`.
     expect(hiddenSuffixV1(lineOf(0, 0, 'const', 'API_KEY', '=', `*${hex.slice(0, 6)}T${hex.slice(7, 22)}`, 'isd', 'toclipboart'))?.key).toBe(`${hex.slice(0, 6)}7${hex.slice(7, 22)}`);
+    // wild-3201 occluded-000: the tooltip's edge and text read into the run's word (`…5866{fFopied`).
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', `${hex.slice(0, 28)}{fFopied`, 'to', 'cipboara'))?.key).toBe(hex.slice(0, 28));
+    // wild-3002 occluded-008: `0` read `@` twice, `8` read `B`, `Copied` read `Coded`.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'const', 'API_KEY', '=', `"${hex.slice(0, 3)}@${hex.slice(4, 8)}B${hex.slice(9, 15)}@${hex.slice(16, 24)}`, 'Coded', 'io', 'dipvar'))?.key).toBe(
+      `${hex.slice(0, 3)}0${hex.slice(4, 8)}8${hex.slice(9, 15)}0${hex.slice(16, 24)}`,
+    );
     // Not: a longer word between, four glyphs not hex, the tooltip two stray words on.
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'here', 'Copied'))).toBeNull();
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}TxyZ`, 'Copied'))).toBeNull();
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'el', 'x', 'Copied'))).toBeNull();
+    // Nor glued text with no edge between (it may be the key's own glyphs), nor a word that is no tooltip's.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 24)}Copied`))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 24)}{Sloppy`))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'Coder'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}@@TZ`, 'Copied'))).toBeNull();
   });
 
   it('not a hash, a commit id or an id: no tooltip, no key named, a hash named, too short', () => {
