@@ -176,7 +176,8 @@ const SHORT_PREFIX = /^(?:[^A-Za-z0-9-]?[s5S$]f$|[^A-Za-z0-9_-]{1,2}_(?=[A-Za-z0
 /** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key. */
 export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
+    const wrapped = wrappedAfterS(words, i);
+    const w = wrapped ?? words[i]!;
     const short = w.text.match(SHORT_PREFIX);
     const m = short ?? w.text.match(PREFIX_AT_WORD);
     if (!m) continue;
@@ -184,7 +185,7 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
     let after = w.text.slice(m.index! + m[0].length);
     let box = w.box;
     const ownWord = !!short && short[0].endsWith('_');
-    for (let j = i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+    for (let j = wrapped ? i + 2 : i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
       after += ` ${words[j]!.text}`;
       box = union(box, words[j]!.box);
     }
@@ -194,6 +195,25 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
     if (chars.length >= (short ? SHORT_PREFIX_MIN : LAST_RESORT_MIN) && mixed && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
   }
   return null;
+}
+
+/**
+ * A key wrapped right after its `s`: the `s` alone ends its line, `fk_…`
+ * starts the next at or left of it, within 2.2 of the `s`'s line heights
+ * below (as findJoins follows a wrap). As one word on the next line, so
+ * the words after it on that line are read on with it. The wrap joins take
+ * such keys (wild-2311 wrapped-008, wild-2607 wrapped-002, wild-2604
+ * wrapped-003) when the lines after read as a key; wild-3002 wrapped-008 (a
+ * chat bubble, Roboto 11 px) read its third line as two words and was not
+ * joined, and its head alone had no `sfk`-like start.
+ */
+function wrappedAfterS(words: OcrWord[], i: number): OcrWord | null {
+  const [s, next] = [words[i]!, words[i + 1]];
+  if (!next || next.line === s.line || !/^[s5S$]$/.test(s.text) || !/^[fktFTl1i|][kKxXh]_/.test(next.text)) return null;
+  const h = Math.max(...words.filter((o) => o.line === s.line).map((o) => o.box.y1 - o.box.y0));
+  const dy = next.box.y0 - s.box.y0;
+  if (dy <= 0 || dy > 2.2 * h || next.box.x0 > s.box.x0) return null;
+  return { ...next, text: s.text + next.text };
 }
 
 /**

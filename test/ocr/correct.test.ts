@@ -532,6 +532,17 @@ describe('the last resort: something key-shaped in the page reading', () => {
     expect(keyShapedStart(words('"_id":', '"5f8d0d55b54764421b7156c9A"'))).toBeNull();
     expect(keyShapedStart(words('-sf', '12', 'Production2024KeyForTheSyncJob'))).toBeNull();
   });
+
+  it('a key wrapped right after its `s`: `s` ends its line, `fk_…` starts the next at or left of it', () => {
+    // As wild-3002 wrapped-008 read (a chat bubble; the characters made up here).
+    const at = (text: string, line: number, x0: number) => ({ text, conf: 90, box: { x0, y0: 30 * line, x1: x0 + 10 * text.length, y1: 30 * line + 17 }, symbols: [], line });
+    const head = [at('the', 0, 0), at('old', 0, 40), at('one', 0, 80), at('was', 0, 120), at('s', 0, 160)];
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 1, 0), at('Zr5', 2, 0)])?.key).toBe('sfk_Wm3Kx8pLq2');
+    // Not: the next line starting right of the `s`, two lines or more below, or without the `_`.
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 1, 170)])).toBeNull();
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 3, 0)])).toBeNull();
+    expect(keyShapedStart([...head, at('fkWm3Kx8pLq2', 1, 0)])).toBeNull();
+  });
 });
 
 describe('isImagePath', () => {
