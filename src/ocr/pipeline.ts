@@ -176,7 +176,8 @@ const SHORT_PREFIX = /^(?:[^A-Za-z0-9-]?[s5S$]f$|[^A-Za-z0-9_-]{1,2}_(?=[A-Za-z0
 /** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key. */
 export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
+    const wrapped = wrappedAfterS(words, i);
+    const w = wrapped ?? words[i]!;
     const short = w.text.match(SHORT_PREFIX);
     const m = short ?? w.text.match(PREFIX_AT_WORD);
     if (!m) continue;
@@ -184,7 +185,7 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
     let after = w.text.slice(m.index! + m[0].length);
     let box = w.box;
     const ownWord = !!short && short[0].endsWith('_');
-    for (let j = i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
+    for (let j = wrapped ? i + 2 : i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
       after += ` ${words[j]!.text}`;
       box = union(box, words[j]!.box);
     }
@@ -194,6 +195,25 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
     if (chars.length >= (short ? SHORT_PREFIX_MIN : LAST_RESORT_MIN) && mixed && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars.slice(0, 36)}`, box };
   }
   return null;
+}
+
+/**
+ * A key wrapped right after its `s`: the `s` alone ends its line, `fk_…`
+ * starts the next at or left of it, within 2.2 of the `s`'s line heights
+ * below (as findJoins follows a wrap). As one word on the next line, so
+ * the words after it on that line are read on with it. The wrap joins take
+ * such keys (wild-2311 wrapped-008, wild-2607 wrapped-002, wild-2604
+ * wrapped-003) when the lines after read as a key; wild-3002 wrapped-008 (a
+ * chat bubble, Roboto 11 px) read its third line as two words and was not
+ * joined, and its head alone had no `sfk`-like start.
+ */
+function wrappedAfterS(words: OcrWord[], i: number): OcrWord | null {
+  const [s, next] = [words[i]!, words[i + 1]];
+  if (!next || next.line === s.line || !/^[s5S$]$/.test(s.text) || !/^[fktFTl1i|][kKxXh]_/.test(next.text)) return null;
+  const h = Math.max(...words.filter((o) => o.line === s.line).map((o) => o.box.y1 - o.box.y0));
+  const dy = next.box.y0 - s.box.y0;
+  if (dy <= 0 || dy > 2.2 * h || next.box.x0 > s.box.x0) return null;
+  return { ...next, text: s.text + next.text };
 }
 
 /**
@@ -219,10 +239,15 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  * wild-3002 occluded-008, Fira Code 11 px JPEG: `…Oeebo` `isd`
  * `toclipboart`, its `7` read `T`): a word of TOOLTIP_GAP characters at most
  * may come between, and the run may hold any glyph misread (still 3 at most).
+ * The tooltip's text may be read into the run's word (splitRunIntoTooltip),
+ * or read `Coded` (wild-3002 occluded-008 in Chromium 156.0.8078.114:
+ * `"12dd…@eeb` `Coded` `io`, a `0` read `@` twice: counted among the 3 and
+ * taken back as `0`).
  */
 const ABOVE_REACH = 3;
-const HIDDEN_V1_RUN = /(?<![0-9A-Za-z])([0-9A-Za-z]{12,34})[^A-Za-z0-9]{0,2}$/;
-const TOOLTIP_TEXT = /^[^A-Za-z0-9]{0,2}(?:[Cc]?op(?:y|ied)|(?:to)?clipboa)/;
+const HIDDEN_V1_RUN = /(?<![0-9A-Za-z@])([0-9A-Za-z@]{12,34})[^A-Za-z0-9@]{0,2}$/;
+const TOOLTIP_WORD = '(?:[A-Za-z]{0,2}op(?:y|ied)|Co[pd]i?ed|(?:to)?clipboa)';
+const TOOLTIP_TEXT = new RegExp(`^[^A-Za-z0-9]{0,2}${TOOLTIP_WORD}`);
 const TOOLTIP_GAP = 3;
 const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
 /** As the v1 rule's `lowConfidenceWhenLineMatches` (rules/spreeflo-api-key-v1.yaml; a test keeps them the same). */
@@ -281,7 +306,7 @@ export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | 
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
     const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
-    return { key: [...run].map((c) => toHex(c) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
+    return { key: [...run].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
   }
   return null;
 }

@@ -490,10 +490,20 @@ describe('a v1 key whose suffix a tooltip hides', () => {
     expect(hiddenSuffixV1([...label, ...field])?.key).toBe(hex.slice(0, 23));
     // wild-3002 occluded-008: a `7` read `T` (taken back as `7`), `isd`, then `toclipboart`.
     expect(hiddenSuffixV1(lineOf(0, 0, 'const', 'API_KEY', '=', `*${hex.slice(0, 6)}T${hex.slice(7, 22)}`, 'isd', 'toclipboart'))?.key).toBe(`${hex.slice(0, 6)}7${hex.slice(7, 22)}`);
+    // wild-3201 occluded-000: the tooltip's edge and text read into the run's word (`…5866{fFopied`).
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Authorization', 'Bearer', `${hex.slice(0, 28)}{fFopied`, 'to', 'cipboara'))?.key).toBe(hex.slice(0, 28));
+    // wild-3002 occluded-008: `0` read `@` twice, `8` read `B`, `Copied` read `Coded`.
+    expect(hiddenSuffixV1(lineOf(0, 0, 'const', 'API_KEY', '=', `"${hex.slice(0, 3)}@${hex.slice(4, 8)}B${hex.slice(9, 15)}@${hex.slice(16, 24)}`, 'Coded', 'io', 'dipvar'))?.key).toBe(
+      `${hex.slice(0, 3)}0${hex.slice(4, 8)}8${hex.slice(9, 15)}0${hex.slice(16, 24)}`,
+    );
     // Not: a longer word between, four glyphs not hex, the tooltip two stray words on.
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'here', 'Copied'))).toBeNull();
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}TxyZ`, 'Copied'))).toBeNull();
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'el', 'x', 'Copied'))).toBeNull();
+    // Nor a word that is no tooltip's (a run read into `Copied` is: splitRunIntoTooltip, below).
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 24)}{Sloppy`))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 24), 'Coder'))).toBeNull();
+    expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', `${hex.slice(0, 20)}@@TZ`, 'Copied'))).toBeNull();
   });
 
   it('reads the tooltip run into the run\'s word, and a tooltip read as other letters by its height', () => {
@@ -561,6 +571,17 @@ describe('the last resort: something key-shaped in the page reading', () => {
     // A JSON id: its value is in the next word. A v1 suffix: no v2 prefix.
     expect(keyShapedStart(words('"_id":', '"5f8d0d55b54764421b7156c9A"'))).toBeNull();
     expect(keyShapedStart(words('-sf', '12', 'Production2024KeyForTheSyncJob'))).toBeNull();
+  });
+
+  it('a key wrapped right after its `s`: `s` ends its line, `fk_…` starts the next at or left of it', () => {
+    // As wild-3002 wrapped-008 read (a chat bubble; the characters made up here).
+    const at = (text: string, line: number, x0: number) => ({ text, conf: 90, box: { x0, y0: 30 * line, x1: x0 + 10 * text.length, y1: 30 * line + 17 }, symbols: [], line });
+    const head = [at('the', 0, 0), at('old', 0, 40), at('one', 0, 80), at('was', 0, 120), at('s', 0, 160)];
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 1, 0), at('Zr5', 2, 0)])?.key).toBe('sfk_Wm3Kx8pLq2');
+    // Not: the next line starting right of the `s`, two lines or more below, or without the `_`.
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 1, 170)])).toBeNull();
+    expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 3, 0)])).toBeNull();
+    expect(keyShapedStart([...head, at('fkWm3Kx8pLq2', 1, 0)])).toBeNull();
   });
 });
 
