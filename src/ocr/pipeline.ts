@@ -766,10 +766,19 @@ export function coveredV1(seq: PSym[]): V1Hit | null {
  * (a hash or hex noise has no `-sf`; the tolerant readings of the suffix are
  * what found suffixes inside hex noise, see PARTIAL_V1_MIN).
  */
-const CURSOR_V1 = /(\S+(?: \S+)?) ?-sf(\d{1,2})(?![0-9A-Za-z])/y;
+const CURSOR_V1 = /(\S+(?: \S+)?) ?(-sf|[-.][s5S][f1lIT]?)(\d{1,2})(?![0-9A-Za-z])/y;
+
+/**
+ * The suffix read with findV1's tolerance, a dash read as one or as `.`: on a
+ * photo the blur turns `-sf19` into `.5119` and one glyph of the run into a
+ * letter no hex digit is read as (wild-3202 photo-008, Noto Sans 12 px, the
+ * page pass: a word of 30, `M` inside, then `.5119`; unflagged). Then one
+ * word, at most this many glyphs toHex cannot take (hex noise has no dash and `s`).
+ */
+const BLURRED_V1_NOT_HEX = 1;
 
 /** The hex digits and data centre of a v1 key read with a cursor inside its run (CURSOR_V1), as a partial reading. */
-function cursorV1(seq: PSym[]): V1Hit | null {
+export function cursorV1(seq: PSym[]): V1Hit | null {
   const text = seq.map((x) => top(x) || ' ').join('');
   if (text.length !== seq.length) return null;
   for (let i = 0; i < text.length; i++) {
@@ -777,9 +786,10 @@ function cursorV1(seq: PSym[]): V1Hit | null {
     CURSOR_V1.lastIndex = i;
     const m = CURSOR_V1.exec(text);
     if (!m) continue;
-    const [, run, dc] = m as unknown as [string, string, string];
+    const [, run, suffix, dc] = m as unknown as [string, string, string, string];
     const chars = run.replace(/ /g, '');
-    if (chars.length < 28 || chars.length > 36 || chars.replace(/[0-9a-f]/g, '').length > 3 || !DATA_CENTRE.test(dc)) continue;
+    if (chars.length < 28 || chars.length > 36 || !DATA_CENTRE.test(dc)) continue;
+    if (suffix === '-sf' ? chars.replace(/[0-9a-f]/g, '').length > 3 : run !== chars || [...chars].filter((c) => toHex(c) === null).length > BLURRED_V1_NOT_HEX) continue;
     const syms = seq.slice(i, i + run.length).filter((x) => /^[0-9a-f]$/.test(top(x))).slice(-32);
     return { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
   }

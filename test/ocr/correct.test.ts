@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -459,6 +459,25 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(coveredV1(line(`${hex.slice(0, 17)}rrenmwamsary-5f16`))).toBeNull();
     expect(coveredV1(line(`${hex}-4b1f`))).toBeNull();
   });
+});
+
+describe('a v1 key read with a cursor inside its run, or blurred (cursorV1)', () => {
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const dcOf = (text: string) => cursorV1(line(text))?.dc ?? null;
+  it.each([
+    // wild-2803 occluded-002: a cursor read as `$`, an `O` and an `n` in the run, `-sf` as written.
+    [`key ${hex.slice(0, 14)}$cO${hex.slice(16, 26)}n606d -sf20`, '20'],
+    // wild-3202 photo-008: blur, two digits lost, one read `M`, `-sf19` read `.5119`.
+    [`Bearer ${hex.slice(0, 10)}l${hex.slice(11, 21)}M6IA${hex.slice(25, 30)}.5119`, '19'],
+    [`Bearer ${hex.slice(0, 29)}-sT12"`, '12'],
+    // Not, when the suffix is not as written: two glyphs no hex digit is read as, two words, no dash, hex noise.
+    [`Bearer ${hex.slice(0, 10)}MM${hex.slice(12, 30)}.5119`, null],
+    [`Bearer ${hex.slice(0, 14)} ${hex.slice(14, 30)}.5119`, null],
+    [`Bearer ${hex.slice(0, 30)}5119`, null],
+    [`${hex}-8e0b`, null],
+    [`${hex}-5f30`, null],
+  ])('%s', (text, dc) => expect(dcOf(text)).toBe(dc));
 });
 
 describe('a v1 key whose suffix a tooltip hides', () => {
