@@ -402,8 +402,8 @@ const V1_END = /[0-9a-f]{2,}-[s5S][fFtT1lI|]?\d{1,2}\W*$/;
 function unreadV1Head(w: OcrWord): number {
   const end = w.text.match(V1_END)?.[0];
   if (!end) return -1;
-  const pitch = (w.box.x1 - w.box.x0) / w.text.length;
-  return Math.max(0, 36 - end.replace(/\W+$/, '').length) * pitch;
+  const pitch = (w.box.x1 - w.box.x0) / w.text.replace(/[^A-Za-z0-9]/g, '').length;
+  return Math.max(0, 32 - end.match(/^[0-9a-f]+/)![0].length) * pitch;
 }
 
 function union(a: OcrBox, b: OcrBox): OcrBox {

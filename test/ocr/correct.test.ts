@@ -750,7 +750,13 @@ describe('regions around key-like words of the page pass', () => {
       // wild-1301 recompressed-011 (DejaVu Sans Mono 11 px at 0.78x, JPEG 50): most of the hex not read at all.
       name: 'a word ending like a v1 key reaches left by what a whole key lacks; a date does not',
       words: [word('Bearer', 284, 346), word('lct', 358, 386), word('7803-5117"', 649, 750), word('2025-02-10', 800, 900)],
-      spans: [[376, 750]],
+      spans: [[296, 750]],
+    },
+    {
+      // wild-3203 recompressed-008 (Roboto 11 px at 0.84x, JPEG 50): `'912d-5f8` after `Bearer`; a quote and a dash are narrow there.
+      name: 'a v1 end\'s reach is at the pitch of its letters and digits, not of its punctuation',
+      words: [word('Bearer', 300, 350), word("'912d-5f8", 600, 650)],
+      spans: [[400, 650]],
     },
     {
       name: 'words of another row are never taken',
