@@ -447,6 +447,7 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], 
       total.set(h, (total.get(h) ?? 0) + (v / Math.max(g ? LEGACY_READS : 1, n[g]!)) * (g ? LEGACY_V1_WEIGHT * doubt : 1));
     }
     if (total.size === 0) return null;
+    if (lstmTop === '1' && fOffered(readings, legacy, i)) fromOne(total);
     totals.push(total);
   }
   const ranked = totals.map((_, i) => {
@@ -465,6 +466,28 @@ export function voteV1(readings: (Sym | undefined)[][], legacy: boolean[] = [], 
     });
   }
   return { key: key.join(''), sure };
+}
+
+/**
+ * An `f` the LSTM reads as `1` in every view of a small, soft hex key (DejaVu
+ * Sans Mono and DejaVu Sans 11 px in photos and recompressed pictures; the
+ * legacy engine reads it `1` too), offering `f`, `F` or `T` (Liberation Mono's
+ * small `f`) at F_OFFERED or more in some reading. On the v1 keys of the 12
+ * wild tuning sets (3001-3004, 3101-3104, 3201-3204) a `1` with such an
+ * alternative was an `f` 5 times of 5; the 216 `1`s voted right never had one
+ * (one at 40-59).
+ */
+const F_OFFERED = 60;
+const F_LIKE = 'fFT';
+
+function fOffered(readings: (Sym | undefined)[][], legacy: boolean[], i: number): boolean {
+  return readings.some((r, j) => !legacy[j] && !!r[i]?.choices.some((c) => F_LIKE.includes(c.ch) && c.conf >= F_OFFERED));
+}
+
+/** The votes for `1` go to `f`: the `1` was the `f`'s misread. */
+function fromOne(total: Map<string, number>): void {
+  total.set('f', (total.get('f') ?? 0) + (total.get('1') ?? 0));
+  total.delete('1');
 }
 
 /**

@@ -195,6 +195,22 @@ describe('v1 voting', () => {
     expect(voteV1([reading(hex), legacy(hex.replace('7fa', '7fe')), legacy(hex.replace('7fa', '7fe'))], [false, true, true])?.key).toBe(hex.replace('7fa', '7fe'));
     expect(voteV1([reading(hex), legacy(hex.replace('20f', '26f')), legacy(hex.replace('20f', '26f'))], [false, true, true])?.key).toBe(hex);
   });
+
+  // wild-3102 recompressed-006 (DejaVu Sans Mono 11 px): an `f` read `1` in every view, `f` or `T` offered at 58-66.
+  it.each([
+    { offered: [{ ch: 'f', conf: 66 }], want: 'f' },
+    { offered: [{ ch: 'T', conf: 62 }], want: 'f' },
+    { offered: [{ ch: 'F', conf: 69 }], want: 'f' },
+    { offered: [{ ch: 'f', conf: 52 }], want: '1' },
+    { offered: [{ ch: '7', conf: 83 }], want: '1' },
+    { offered: [], want: '1' },
+  ])('takes a `1` offered $offered as `$want`', ({ offered, want }) => {
+    const hex = '25cb257fab5a20f4284a1675da214991';
+    const one = hex.slice(0, 14) + '1' + hex.slice(15);
+    const lstm = reading(one, { 14: [{ ch: '1', conf: 90 }, ...offered] });
+    const legacy = [...one].map((ch, i) => ({ ref: i, choices: [{ ch, conf: 70 }] }));
+    expect(voteV1([lstm, reading(one), legacy], [false, false, true])?.key).toBe(one.slice(0, 14) + want + one.slice(15));
+  });
 });
 
 describe('the same glyph read differently', () => {
