@@ -152,7 +152,7 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
  * a character every read of the glyph put first, at ALONE_SURE or more, costs
  * at most ALONE_AGREED over the slot's cheapest; one some read put first, at
  * most ALONE_FIRST; one only offered, by every read at OFFERED_CONF or more, costs
- * at most ALONE_FIRST too (see ALONE_OFFERED); one offered less is not added. Measured on the 24 photo,
+ * at most ALONE_FIRST too (see offeredByEvery); one offered less is not added. Measured on the 24 photo,
  * recompressed and wrapped v2 misses of the six dev seeds (bench/ocr/alone-probe.ts):
  * at the 90 positions where every line view missed, both reads alone put the
  * truth first at 29 and offered it at 38 more; at 342 positions a view read
@@ -169,18 +169,6 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
 export const ALONE_SURE = 90;
 const ALONE_AGREED = 0.3;
 const ALONE_FIRST = 1;
-
-/**
- * A character every read of the glyph alone offers at OFFERED_CONF or more, though none
- * put it first, is as likely as one some read put first: the glyph read alone is blurred
- * too, and names the truth second (wild-3103 photo-009, a `j` read `3` at 90-91 alone, `j`
- * offered at 74-82; wild-3101 recompressed-002, an `i` read `1` at 98, `i` offered at 54-55;
- * wild-3204 recompressed-009, two `l` read `1` at 96-98, `l` offered at 49-65). Replayed on the
- * 25 photo and recompressed v2 misses of wild-3001..3204 that reached the glyphs read alone:
- * 3 true keys found past the region's bound (none before), none invented; offered at 30 or 50
- * the same 3, at 60 two; at a cost of 1.5 over the cheapest two, at 2 none.
- */
-const ALONE_OFFERED = OFFERED_CONF;
 
 /** Slots with the alternatives of each glyph read alone: `alone[i]`, per read of glyph i, its choices. */
 export function withAlone(slots: Slot[], alone: Choice[][][]): Slot[] {
@@ -203,9 +191,18 @@ export function withAlone(slots: Slot[], alone: Choice[][][]): Slot[] {
   });
 }
 
-/** The characters every read offers, after its first choice, at ALONE_OFFERED or more. */
+/**
+ * The characters every read of a glyph alone offers, after its first choice, at
+ * OFFERED_CONF or more. Such a character, though no read put it first, is as likely as one some read put first: the glyph read alone is blurred
+ * too, and names the truth second (wild-3103 photo-009, a `j` read `3` at 90-91 alone, `j`
+ * offered at 74-82; wild-3101 recompressed-002, an `i` read `1` at 98, `i` offered at 54-55;
+ * wild-3204 recompressed-009, two `l` read `1` at 96-98, `l` offered at 49-65). Replayed on the
+ * 25 photo and recompressed v2 misses of wild-3001..3204 that reached the glyphs read alone:
+ * 3 true keys found past the region's bound (none before), none invented; offered at 30 or 50
+ * the same 3, at 60 two; at a cost of 1.5 over the cheapest two, at 2 none.
+ */
 export function offeredByEvery(reads: Choice[][]): string[] {
-  return reads[0]!.slice(1).filter((c) => c.conf >= ALONE_OFFERED && reads.every((r) => r.slice(1).some((x) => x.ch === c.ch && x.conf >= ALONE_OFFERED))).map((c) => c.ch);
+  return reads[0]!.slice(1).filter((c) => c.conf >= OFFERED_CONF && reads.every((r) => r.slice(1).some((x) => x.ch === c.ch && x.conf >= OFFERED_CONF))).map((c) => c.ch);
 }
 
 /**

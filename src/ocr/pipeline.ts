@@ -246,7 +246,9 @@ function wrappedAfterS(words: OcrWord[], i: number): OcrWord | null {
  */
 const ABOVE_REACH = 3;
 const HIDDEN_V1_RUN = /(?<![0-9A-Za-z@])([0-9A-Za-z@]{12,34})[^A-Za-z0-9@]{0,2}$/;
-const TOOLTIP_WORD = '(?:[A-Za-z]{0,2}op(?:y|ied)|Co[pd]i?ed|(?:to)?clipboa)';
+/** `Copy`/`Copied` without its first letter, which a tooltip's edge often takes. */
+const COPIED_TAIL = 'op(?:y|ied)';
+const TOOLTIP_WORD = `(?:[A-Za-z]{0,2}${COPIED_TAIL}|Co[pd]i?ed|(?:to)?clipboa)`;
 const TOOLTIP_TEXT = new RegExp(`^[^A-Za-z0-9]{0,2}${TOOLTIP_WORD}`);
 const TOOLTIP_GAP = 3;
 const KEY_CONTEXT = /spreeflo|api[_-]?key|\bkeys?\b|bearer|authori[sz]ation|token|secret/i;
@@ -263,7 +265,7 @@ export const HIDDEN_V1_NOTE = 'partly hidden: the key runs under an overlay; its
  * reads a tooltip a space away. The stray glyphs start with one that is not
  * hex, so the run keeps its last digits.
  */
-const RUN_INTO_TOOLTIP = new RegExp(`^(.*?)([^0-9a-f\\s]\\S{0,${TOOLTIP_GAP - 1}})?([A-Za-z]?op(?:y|ied))$`);
+const RUN_INTO_TOOLTIP = new RegExp(`^(.*?)([^0-9a-f\\s]\\S{0,${TOOLTIP_GAP - 1}})?([A-Za-z]?${COPIED_TAIL})$`);
 
 /** Words with the tooltip's text split off the run it was read into (RUN_INTO_TOOLTIP). */
 function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
@@ -777,6 +779,12 @@ const CURSOR_V1 = /(\S+(?: \S+)?) ?(-sf|[-.][s5S][f1lIT]?)(\d{1,2})(?![0-9A-Za-z
  */
 const BLURRED_V1_NOT_HEX = 1;
 
+/** A run before `-sf` as written may hold 3 glyphs not hex; before a blurred suffix it is one word with BLURRED_V1_NOT_HEX glyphs toHex cannot take. */
+function cursorRunFits(run: string, suffix: string): boolean {
+  if (suffix === '-sf') return run.replace(/[ 0-9a-f]/g, '').length <= 3;
+  return !run.includes(' ') && [...run].filter((c) => toHex(c) === null).length <= BLURRED_V1_NOT_HEX;
+}
+
 /** The hex digits and data centre of a v1 key read with a cursor inside its run (CURSOR_V1), as a partial reading. */
 export function cursorV1(seq: PSym[]): V1Hit | null {
   const text = seq.map((x) => top(x) || ' ').join('');
@@ -788,8 +796,7 @@ export function cursorV1(seq: PSym[]): V1Hit | null {
     if (!m) continue;
     const [, run, suffix, dc] = m as unknown as [string, string, string, string];
     const chars = run.replace(/ /g, '');
-    if (chars.length < 28 || chars.length > 36 || !DATA_CENTRE.test(dc)) continue;
-    if (suffix === '-sf' ? chars.replace(/[0-9a-f]/g, '').length > 3 : run !== chars || [...chars].filter((c) => toHex(c) === null).length > BLURRED_V1_NOT_HEX) continue;
+    if (chars.length < 28 || chars.length > 36 || !DATA_CENTRE.test(dc) || !cursorRunFits(run, suffix)) continue;
     const syms = seq.slice(i, i + run.length).filter((x) => /^[0-9a-f]$/.test(top(x))).slice(-32);
     return { syms, run: syms, dc, dcSure: false, exact: false, plain: true };
   }
