@@ -206,6 +206,19 @@ export function offeredByEvery(reads: Choice[][]): string[] {
 }
 
 /**
+ * The glyphs read alone (as withAlone takes them) with only each read's first choice, so that
+ * nothing only offered (offeredByEvery) is added; null when no glyph's reads offer anything
+ * withAlone would add (the slots would be the same).
+ */
+export function withoutOffers(alone: Choice[][][]): Choice[][][] | null {
+  const offers = alone.some((reads, i) => {
+    const read = reads.filter((c) => c.length);
+    return read.length > 0 && offeredByEvery(read).some((ch) => V2_ALPHABET(i).has(ch));
+  });
+  return offers ? alone.map((reads) => reads.map((c) => c.slice(0, 1))) : null;
+}
+
+/**
  * `guessed`: a check character of the key found is only one of tesseract's
  * alternatives to what every reading read there (not a look-alike of it).
  * That is how a wrong-checksum key (a valid one with one check character

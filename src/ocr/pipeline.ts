@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone } from './correct.js';
+import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withoutOffers } from './correct.js';
 import { BASE62 } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -67,7 +67,7 @@ const ALNUM = /[A-Za-z0-9]/;
  * Tilts (degrees) from which a page is turned straight before it is read:
  * see docs/ocr.md ("Tilted pages") for what the unrotated sets measure.
  */
-const MIN_SKEW = 0.5;
+export const MIN_SKEW = 0.5;
 
 /** Punctuation a key character is sometimes read as, and the characters it then stands for. */
 const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|': 'lI1', '[': 'lI', ']': 'Jl', '!': 'l1', '{': 'f', '}': 'J', '$': 'S5', '/': 'l', '\\': 'l' };
@@ -955,6 +955,22 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/**
+ * The search past the region's bound (step 5, LOW_BUDGET): what it finds is `low` whatever
+ * it is. First with everything the glyphs read alone say; if nothing passes, once more with
+ * only what each read put first. What every read only offers (offeredByEvery) makes many
+ * strings cheap, and they crowd a key that needs none of them out of the budget: wild-3103
+ * recompressed-009's key (cost 3.7) is reached at 2^25 without them and only at 2^27 with
+ * them (bench/ocr/far-replay.ts). The second search leaves every key the first finds as it was.
+ * Without the cursor's slot: at 2^25 its strings let a wrong key pass (wild-2417
+ * recompressed-006's true `low` became a wrong one).
+ */
+export function searchPastBound(read: PSym[][], grey: Grey | undefined, alone: Choice[][][], budget = LOW_BUDGET): V2Solved {
+  const res = solveV2(read, budget, grey, alone, false);
+  const firsts = res.key ? null : withoutOffers(alone);
+  return firsts ? solveV2(read, budget, grey, firsts, false) : res;
 }
 
 /**
@@ -1963,9 +1979,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
         if (!v2Done && !guess) {
           // Beyond the region's bound: as unproven as a guessed check character, so `low` (see LOW_BUDGET).
           const tf = performance.now();
-          // Without the cursor's slot: at 2^25 its strings let a wrong key pass
-          // (wild-2417 recompressed-006's true `low` became a wrong one).
-          const far = solveV2(v2Readings, LOW_BUDGET, grey, alone, false);
+          const far = searchPastBound(v2Readings, grey, alone);
           if (trace?.ms) trace.ms.far = (trace.ms.far ?? 0) + performance.now() - tf;
           await acceptV2(far, true);
         }
