@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
 import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
@@ -114,6 +114,31 @@ describe('v2 checksum-guided search', () => {
     { reads: [[{ ch: '3', conf: 95 }, { ch: '8', conf: 76 }]], offered: ['8'] },
   ])('counts what every read of a glyph alone offers at OFFERED_CONF or more: $offered', ({ reads, offered }) => {
     expect(offeredByEvery(reads)).toEqual(offered);
+  });
+
+  it.each([
+    { name: 'an offer: first choices only', alone: [[[{ ch: '3', conf: 90 }, { ch: 'j', conf: 74 }], [{ ch: '3', conf: 91 }, { ch: 'j', conf: 82 }]], [[{ ch: 'a', conf: 97 }]]], out: [[[{ ch: '3', conf: 90 }], [{ ch: '3', conf: 91 }]], [[{ ch: 'a', conf: 97 }]]] },
+    { name: 'offered by one read only: none', alone: [[[{ ch: '3', conf: 90 }, { ch: 'j', conf: 74 }], [{ ch: '3', conf: 91 }]]], out: null },
+    { name: 'offered below OFFERED_CONF: none', alone: [[[{ ch: '3', conf: 90 }, { ch: 'j', conf: 30 }]]], out: null },
+    { name: 'a glyph not read: none', alone: [[[]], [[{ ch: 'a', conf: 97 }]]], out: null },
+    { name: 'not of the alphabet there (the check\'s first is 0..4): none', alone: [...Array.from({ length: 30 }, () => []), [[{ ch: '1', conf: 90 }, { ch: '7', conf: 70 }]]], out: null },
+  ])('drops what every read alone only offers ($name)', ({ alone, out }) => {
+    expect(withoutOffers(alone)).toEqual(out);
+  });
+
+  it('finds, without the offers, a key they crowd out of the budget', () => {
+    // Sixteen glyphs read right whose reads alone all offer a `Q` (cost 1 each), and a `j` read
+    // `I` everywhere, alone too (a look-alike no read offered, 3.9): the many strings with
+    // a `Q` or two come before the key (wild-3103 recompressed-009).
+    const body = KEY.slice(4, 34).replace(/^(.{5})./, '$1j');
+    const key = `sfk_${body}${v2Check(body)}`;
+    const truth = key.slice(4);
+    const line = reading(`${truth.slice(0, 5)}I${truth.slice(6)}`);
+    const slots = pool([line, line], 36, V2_ALPHABET);
+    const alone = [...truth].map((ch, i) => (i >= 10 && i < 26 ? [[{ ch, conf: 90 }, { ch: 'Q', conf: 60 }], [{ ch, conf: 92 }, { ch: 'Q', conf: 55 }]] : [[{ ch: i === 5 ? 'I' : ch, conf: 97 }]]));
+    const budget = 1 << 11;
+    expect(searchV2(withAlone(slots, alone), budget).key).toBeNull();
+    expect(searchV2(withAlone(slots, withoutOffers(alone)!), budget).key).toBe(key);
   });
 
   it('takes a character every read of the glyph alone offered, none put first', () => {

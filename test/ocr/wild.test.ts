@@ -31,7 +31,9 @@
 // page pass reading a stray word before its text, or the suffix beyond it as
 // `-s12"` (hiddenSuffixV1, v1UnreadTail, COVERED_V1); and (seed 3004) a turned
 // terminal whose glyph boxes are mostly the line's, so their sizes tell no case
-// (caseBySize).
+// (caseBySize); and (seed 3103) a recompressed key found only past the region's
+// bound, where what every read of a glyph alone offers crowds it out of the
+// budget (searchPastBound).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,5 +132,14 @@ describe('pictures that travelled', () => {
     const e = manifest.images.find((x) => x.file === 'recompressed-1301-007.jpg')!;
     const c = results.get(e.file)!.candidates.find((x) => x.key === e.keys[0]!.key);
     expect(c?.confidence).toBe('high');
+  });
+
+  // wild-3103 recompressed-009: every search within the bound fails; past it, the offers of
+  // its reads alone make so many strings cheap that the key (cost 3.7) is reached at 2^27
+  // only. Searched again without them it is found at 2^25: exact, and `low` (past the bound).
+  it('recompressed-3103-009: a key crowded out by what reads alone only offer is found past the bound, low', () => {
+    const e = manifest.images.find((x) => x.file === 'recompressed-3103-009.jpg')!;
+    const c = results.get(e.file)!.candidates.find((x) => x.key === e.keys[0]!.key);
+    expect(c?.confidence).toBe('low');
   });
 });
