@@ -1579,8 +1579,67 @@ function v1Reference(exact: V1Read[], all: V1Read[]): PSym[] | undefined {
   return best?.syms;
 }
 
-/** The v1 key a region's readings vote for, always 'low', or null. `grey`: the image, to tell which glyphs are the same. */
-export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | null {
+/** A voted v1 digit against a rival (see v1Rivals): the glyph's best likeness to the key's other glyphs voted each. */
+export interface V1Rival { i: number; voted: string; rival: string; asVoted: number; asRival: number }
+
+/** The hex digits an LSTM reading read first at slot i where the vote put another (the legacy engine's misreads are its own: LEGACY_MISREADS). */
+function firstsAgainst(aligned: (PSym | undefined)[][], legacy: boolean[], voted: string, i: number): string[] {
+  const firsts = aligned.flatMap((r, j) => (legacy[j] ? [] : [r[i]?.choices[0]?.ch ?? '']));
+  return [...new Set(firsts.filter((ch) => ch !== voted && /^[0-9a-f]$/.test(ch)))];
+}
+
+/**
+ * Each digit of a voted v1 key that some LSTM reading read as another hex
+ * digit, with its glyph's likeness (glyphLikeness) to the key's other glyphs
+ * voted the same digit and to those voted the rival; -1 where there are none.
+ * The glyph's cell is the middle one of the LSTM readings' (as checkV1Zeros cuts it).
+ */
+export function v1Rivals(grey: Grey, key: string, aligned: (PSym | undefined)[][], legacy: boolean[]): V1Rival[] {
+  const cells = [...key].map((_, i) => middleCell(aligned.flatMap((r, j) => (legacy[j] ? [] : (glyphCell(r as Sym[], i) ?? [])))));
+  const pics = new Map<number, Grey>();
+  const pic = (i: number) => pics.get(i) ?? pics.set(i, glyphPicture(grey, cells[i]!)).get(i)!;
+  // A copy some reading read as `not` is no copy to judge by: the key's `f` voted `7` beside its other `f`.
+  const best = (i: number, d: string, not?: string) => Math.max(-1, ...[...key].flatMap((k, j) =>
+    (j !== i && k === d && cells[j] && !aligned.some((r) => r[j]?.choices[0]?.ch === not) ? [glyphLikeness(pic(i), pic(j))] : [])));
+  return [...key].flatMap((voted, i) => {
+    if (!cells[i]) return [];
+    const rivals = firstsAgainst(aligned, legacy, voted, i);
+    if (!rivals.length) return [];
+    const asVoted = best(i, voted);
+    return rivals.map((rival) => ({ i, voted, rival, asVoted, asRival: best(i, rival, voted) }));
+  });
+}
+
+/**
+ * The rival a voted digit's glyph is the key's own copy of: at COPY_ALIKE or
+ * more like a glyph the vote gave the rival, and more than like any it gave the
+ * voted digit. The LSTM reads some glyphs of a photographed or recompressed
+ * key as a look-alike in most views (`d` as `0` or `4`, `6` as `3` or `b`),
+ * while one view reads it right and the key's other copies of it were voted
+ * right (wild-3204 photo-010, wild-3303 photo-006, wild-3203 recompressed-008).
+ * On the v1 readings of the 16 wild tuning sets (bench/ocr/v1-copies.ts) it
+ * turned 6 digits, all right. Of the rivals that were wrong, one scored over
+ * COPY_ALIKE (0.979, wild-3303 occluded-010), against 1.000 for the voted
+ * digit's copies; where the rival scored more than the voted digit, 0.915 at
+ * most (wild-3204 recompressed-003).
+ */
+function copiedRival(r: V1Rival): boolean {
+  return r.asRival >= COPY_ALIKE && r.asRival > r.asVoted;
+}
+
+/** The voted hex with each digit copiedRival turns turned. */
+function byCopies(key: string, rivals: V1Rival[]): string {
+  const hex = [...key];
+  for (const r of rivals.filter(copiedRival).sort((a, b) => a.asRival - b.asRival)) hex[r.i] = r.rival;
+  return hex.join('');
+}
+
+/**
+ * The v1 key a region's readings vote for, always 'low', or null. `grey`: the
+ * image, to tell which glyphs are the same; `rivals`, for the bench tools: the
+ * voted digits some reading contests (v1Rivals), before any is turned.
+ */
+export function settleV1(v1Readings: V1Read[], grey?: Grey, rivals: V1Rival[] = []): ImageCandidate | null {
   if (!v1Readings.length) return null;
   const exact = v1Readings.filter((v) => v.exact);
   const pool1 = exact.length ? exact : v1Readings;
@@ -1608,7 +1667,9 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey): ImageCandidate | nu
   }
   if (!voted) return null;
   const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;
-  const key = `${all?.key ?? voted.key}-sf${dc}`;
+  const hex = all?.key ?? voted.key;
+  if (grey && all) rivals.push(...v1Rivals(grey, hex, aligned, legacy));
+  const key = `${byCopies(hex, rivals)}-sf${dc}`;
   const box = boxOf(use[0]!.syms);
   const charW = box.width / 32;
   // Always 'low': a v1 key has no checksum, and tesseract misreads some

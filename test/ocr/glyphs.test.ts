@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAME_GLYPH, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
+import { settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/images');
 interface Box { x: number; y: number; width: number; height: number }
@@ -120,5 +121,53 @@ describe("a glyph's counter", () => {
     expect(zero.height).toBe(16);
     expect(zero.centre).toBeGreaterThanOrEqual(0.18);
     expect(oh.centre).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe("a v1 digit voted as a look-alike, judged by the key's own copies (byCopies)", () => {
+  // Four glyphs of a proportional font (no monospaced cells, so no copies in the
+  // vote itself): `0` a ring, `d` a cross, `1` a flagged stroke, `e` a bar.
+  const cross = (x: number, y: number) => bar(x, y) || (x >= 0 && x <= 1 && Math.abs(y - 0.5) <= 0.12);
+  const across = (x: number, y: number) => x >= 0 && x <= 1 && Math.abs(y - 0.5) <= 0.12;
+  const shapes: Record<string, [number, (x: number, y: number) => boolean]> = { '0': [10, ring(0.5)], d: [18, cross], '1': [6, one], e: [12, across] };
+  const hex = '0dd1e01ed0e1d10e'.repeat(2);
+  const dees = [...hex].flatMap((ch, i) => (ch === 'd' ? [i] : []));
+  const boxes: { x: number; y: number; width: number; height: number }[] = [];
+  const line: Grey = { data: new Uint8Array(460 * 40).fill(255), width: 460, height: 40 };
+  let x = 8;
+  for (const ch of hex) {
+    const [w, ink] = shapes[ch]!;
+    const g = glyph(w, 20, ink);
+    for (let y = 0; y < 20; y++) for (let xx = 0; xx < w; xx++) line.data[(y + 10) * line.width + x + xx] = g.data[y * w + xx]!;
+    boxes.push({ x: x + 1, y: 12, width: w - 2, height: 16 });
+    x += w + 1;
+  }
+  /** A reading of the key, `as` put at some positions (first, at 90), the truth offered at 30; the legacy engine's at 70. */
+  const reading = (as: Record<number, string>, legacy = false): V1Read => {
+    const conf = legacy ? 70 : 90;
+    const syms: PSym[] = [...hex].map((ch, i) => ({ ref: i, space: false, box: boxes[i]!, choices: as[i] ? [{ ch: as[i]!, conf }, { ch, conf: 30 }] : [{ ch, conf }] }));
+    return { syms, run: syms, dc: '7', dcSure: true, exact: true, ...(legacy ? { legacy, hex: true } : {}) };
+  };
+  const want = `${hex}-sf7`;
+
+  it('no monospaced cells: the vote alone reads the `0`', () => {
+    expect(monospaceCells(boxes)).toBeNull();
+    expect(settleV1([reading({ 1: '0' }), reading({ 1: '0' }), reading({})])?.key[1]).toBe('0');
+  });
+
+  it.each([
+    { name: 'a `d` read `0` in two views of three, `d` in one, is the `d` its copies are', readings: [reading({ 1: '0' }), reading({ 1: '0' }), reading({})], key: want },
+    { name: 'a `0` read `d` in one view is no `d`: unlike every copy of it', readings: [reading({ 5: 'd' }), reading({}), reading({})], key: want },
+  ])('$name', ({ readings, key }) => {
+    expect(settleV1(readings, line)?.key).toBe(key);
+  });
+
+  it.each([
+    { name: 'only the legacy engine reads the `d`', readings: [reading({ 1: '0' }), reading({ 1: '0' }), reading({}, true)] },
+    // Its copies were read `0` too (one view): no copy to judge by (the key's `f` voted `7` beside its other `f`, wild-3302 photo-006).
+    { name: "the `d`'s copies are read `0` somewhere too", readings: [reading(Object.fromEntries(dees.map((i) => [i, '0']))), reading({ 1: '0' }), reading({ 1: '0' }), reading({})] },
+  ])('left as voted when $name', ({ readings }) => {
+    expect(settleV1(readings)?.key[1]).toBe('0');
+    expect(settleV1(readings, line)?.key[1]).toBe('0');
   });
 });
