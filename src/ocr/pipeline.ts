@@ -326,7 +326,7 @@ export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | 
  * its dash, so neither a hex digit nor a space then one may follow; a
  * longer hex run (a SHA-1) has hex before the 32; a digest does not run into an `s`.
  */
-const CUT_SUFFIX_V1 = new RegExp(`(?<![0-9a-f])[0-9A-Za-z]{32}(?=(?:-(?:[s5S][fT]?)?|[sS][fT])(?:$|[^0-9A-Za-z ]| (?![0-9a-f])|${TOOLTIP_WORD}))`, 'g');
+const CUT_SUFFIX_V1 = new RegExp(`(?<![0-9a-f])(?=[0-9A-Za-z])[^\\s-]{32}(?=(?:-(?:[s5S][fFT]?(\\d{1,2})?)?|[sS][fT])(?:$|[^0-9A-Za-z ]| (?![0-9a-f])|${TOOLTIP_WORD}))`, 'g');
 const V1_RUN_MISREAD = 3;
 
 /** A v1 key's 32 glyphs with its suffix cut short (CUT_SUFFIX_V1), on a line with no hash named, as a partial reading. */
@@ -337,7 +337,7 @@ export function cutSuffixV1(seq: PSym[]): V1Hit | null {
   const m = [...text.matchAll(CUT_SUFFIX_V1)].find((x) => x[0].replace(/[0-9a-f]/g, '').length <= V1_RUN_MISREAD);
   if (!m) return null;
   const syms = seq.slice(m.index, m.index! + 32);
-  return { syms, run: syms, dc: '', dcSure: false, exact: false, plain: true };
+  return { syms, run: syms, dc: DATA_CENTRE.test(m[1] ?? '') ? m[1]! : '', dcSure: false, exact: false, plain: true };
 }
 
 /**
