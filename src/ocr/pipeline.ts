@@ -2086,6 +2086,22 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
+    // A selection over a key's end is read as letters in every view (wild-3102
+    // occluded-008, Liberation Mono 13 px: `<22 hex>Cuuccus`), while its view per
+    // stretch reads the key whole with a glyph wrong, `-sf<dc>` included. That
+    // view is read for regions with an unproven v2 key only; here, for every
+    // region of a picture nothing flagged.
+    for (const strip of lows.length ? [] : strips) {
+      const stretched = strip.area ? strip.stretched() : null;
+      if (!stretched) continue;
+      const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
+      const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+      if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
+      for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
+        const hit = lows.length ? null : (findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq));
+        if (hit) lows.push(partialV1Candidate(hit));
+      }
+    }
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
