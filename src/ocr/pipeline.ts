@@ -2092,7 +2092,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     // view is read for regions with an unproven v2 key only; here, for every
     // region of a picture nothing flagged.
     for (const strip of lows.length ? [] : strips) {
-      const stretched = strip.area ? strip.stretched() : null;
+      const stretched = strip.stretched();
       if (!stretched) continue;
       const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
       const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
