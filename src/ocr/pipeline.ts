@@ -2086,22 +2086,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
-    // A selection over a key's end is read as letters in every view (wild-3102
-    // occluded-008, Liberation Mono 13 px: `<22 hex>Cuuccus`), while its view per
-    // stretch reads the key whole with a glyph wrong, `-sf<dc>` included. That
-    // view is read for regions with an unproven v2 key only; here, for every
-    // region of a picture nothing flagged.
-    for (const strip of lows.length ? [] : strips) {
-      const stretched = strip.stretched();
-      if (!stretched) continue;
-      const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
-      const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
-      if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
-      for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
-        const hit = lows.length ? null : (findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq));
-        if (hit) lows.push(partialV1Candidate(hit));
-      }
-    }
+    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace);
+    if (stretched) lows.push(partialV1Candidate(stretched));
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
@@ -2117,6 +2103,29 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     if (!overlapsHigh) candidates.push(l);
   }
   return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates };
+}
+
+/**
+ * The last resort's read of each region's view per stretch: the first v1
+ * reading in one (findV1, a partial or covered one, cutSuffixV1). A selection
+ * over a key's end is read as letters in every view (wild-3102 occluded-008,
+ * Liberation Mono 13 px: `<22 hex>Cuuccus`), while its view per stretch reads
+ * the key whole with a glyph wrong, `-sf<dc>` included. That view is read
+ * otherwise only for a region with an unproven v2 key.
+ */
+async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace): Promise<V1Hit | null> {
+  for (const strip of strips) {
+    const stretched = strip.stretched();
+    if (!stretched) continue;
+    const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
+    const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+    if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
+    for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
+      const hit = findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
 
 /** A box on the turned page, as the box around its corners on the original. */
