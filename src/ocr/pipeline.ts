@@ -313,6 +313,57 @@ export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | 
   return null;
 }
 
+/**
+ * A v1 key's whole run with its suffix cut short by a cover: 32 glyphs (a
+ * key's run, exactly), at most V1_RUN_MISREAD of them not hex (as
+ * hiddenSuffixV1 counts), followed at once by the start of `-sf` and no data
+ * centre: a dash alone (wild-3302 occluded-010, Open Sans 11 px, a tooltip's
+ * edge over `sf1`: a close-up read `Bearer<32>-Copy')`, a `b` read `h`, the
+ * tooltip's text run on), or `sf`/`sT` with the dash under a pointer
+ * (wild-3002 occluded-009, Liberation Mono 15 px: `"<32 hex>sf`, the dash
+ * and the data centre lost). findV1 wants a data centre, or `-sf` as
+ * written. Hex noise (`<32 hex>-<4 hex>`, the sets' hex decoys) has hex after
+ * its dash, so neither a hex digit nor a space then one may follow; a
+ * longer hex run (a SHA-1) has hex before the 32; a digest does not run into an `s`.
+ */
+const CUT_SUFFIX_V1 = new RegExp(`(?<![0-9a-f])(?=[0-9A-Za-z])[^\\s-]{32}(?=(?:-(?:[s5S][fFT]?(\\d{1,2})?)?|[sS][fT])(?:$|[^0-9A-Za-z ]| (?![0-9a-f])|${TOOLTIP_WORD}))`, 'g');
+const V1_RUN_MISREAD = 3;
+
+/** A v1 key's 32 glyphs with its suffix cut short (CUT_SUFFIX_V1), on a line with no hash named, as a partial reading. */
+export function cutSuffixV1(seq: PSym[]): V1Hit | null {
+  // (One character per symbol, so a match's index is its symbol's: tesseract may put two in one, `')`.)
+  const text = seq.map((x) => (x.space ? ' ' : top(x).length === 1 ? top(x) : '?')).join('');
+  if (HASH_CONTEXT.test(text)) return null;
+  const m = [...text.matchAll(CUT_SUFFIX_V1)].find((x) => x[0].replace(/[0-9a-f]/g, '').length <= V1_RUN_MISREAD);
+  if (!m) return null;
+  const syms = seq.slice(m.index, m.index! + 32);
+  return { syms, run: syms, dc: DATA_CENTRE.test(m[1] ?? '') ? m[1]! : '', dcSure: false, exact: false, plain: true };
+}
+
+/**
+ * A v2 key whose `sfk` was read with one glyph wrong and one a look-alike
+ * (findV2 wants a score of 4, see prefixScore): its `_` read, and a long
+ * run of key characters after it. wild-3301 photo-003 (Inconsolata 11 px,
+ * a blurred photo of a docs page): the close-ups read `…STR_` and `…3Fh_`
+ * then 24 and 23 key characters; the page pass `fh` `CJ` `aub…`; nothing was
+ * flagged. With half the prefix, as after a short one (SHORT_PREFIX_MIN),
+ * 20 key characters, a digit and a capital among them, not a mask. Other
+ * vendors' prefixes share no glyph with `sfk` (`ghp_`, `live_`, `test_`).
+ */
+const NEAR_PREFIX_SCORE = 2;
+
+/** The run after a `_` that follows a near `sfk` (NEAR_PREFIX_SCORE), when it holds a key's worth of evidence. */
+export function nearPrefixV2(seq: PSym[]): PSym[] | null {
+  for (let p = 0; p + 4 < seq.length; p++) {
+    if (top(seq[p + 3]!) !== '_' || seq.slice(p, p + 3).some((x) => x.space) || prefixScore(seq, p) < NEAR_PREFIX_SCORE) continue;
+    const run: PSym[] = [];
+    for (let q = p + 4; seq[q] && ALNUM.test(top(seq[q]!)); q++) run.push(seq[q]!);
+    const chars = run.map(top).join('');
+    if (chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && new Set(chars).size * 2 >= chars.length) return run.slice(0, 36);
+  }
+  return null;
+}
+
 interface Region { x: number; y: number; w: number; h: number }
 
 /**
@@ -550,16 +601,21 @@ function wordLength(seq: PSym[], q: number): number {
  */
 const CURSOR_JOIN = { below: 33, from: 34, upto: 37 };
 
+/** How much the three symbols from `p` look like `sfk`: 2 a glyph read as written, 1 a look-alike (6 at most). */
+function prefixScore(seq: PSym[], p: number): number {
+  let score = 0;
+  if (has(seq[p], 's')) score += 2; else if (has(seq[p], 'S5$')) score += 1;
+  if (has(seq[p + 1], 'f')) score += 2; else if (has(seq[p + 1], 'tFTr')) score += 1;
+  if (has(seq[p + 2], 'k')) score += 2; else if (has(seq[p + 2], 'KxXh')) score += 1;
+  return score;
+}
+
 /** Every place a line reads like `sfk_` followed by `min` or more key characters. */
 export function findV2(seq: PSym[], min = 30): V2Hit[] {
   const hits: V2Hit[] = [];
   for (let p = 0; p + 3 < seq.length; p++) {
-    let score = 0;
-    if (has(seq[p], 's')) score += 2; else if (has(seq[p], 'S5$')) score += 1;
-    if (has(seq[p + 1], 'f')) score += 2; else if (has(seq[p + 1], 'tFTr')) score += 1;
-    if (has(seq[p + 2], 'k')) score += 2; else if (has(seq[p + 2], 'KxXh')) score += 1;
     const starts: number[] = [];
-    if (score >= 4) {
+    if (prefixScore(seq, p) >= 4) {
       if (has(seq[p + 3], '_-.~')) starts.push(p + 4);
       else if (seq[p + 3] && !seq[p + 3]!.space) starts.push(p + 3);
       // The `_` read as a space (`sfk n6c1y09…`): the body is the next word, when it is a whole key's.
@@ -1883,6 +1939,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
 
   const found = new Map<string, ImageCandidate>();
   const lows: ImageCandidate[] = [];
+  // Every close-up's reading, for the last resort below.
+  const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
   for (const strip of strips) {
     const { h, area: r } = strip;
@@ -1964,6 +2022,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
       if (trace) { trace.reads++; trace.texts.push(words.map((w) => w.text).join(' ')); }
       const toOrig = (b: OcrBox): Box => strip.toOrig(b, s, pad);
       for (const seq of lineSymbols(words, toOrig)) {
+        viewSeqs.push(seq);
         notePartial(seq);
         for (const hit of findV2(seq)) {
           sawV2 = true;
@@ -2096,6 +2155,14 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     }
     const hidden = lows.length ? null : hiddenSuffixV1(page);
     if (hidden) lows.push({ ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: pixels(hidden.box), note: HIDDEN_V1_NOTE });
+    // Then what the page pass and the close-ups read, with less of a key's start or end.
+    const readSeqs = [...pageSeqs, ...viewSeqs];
+    const cut = lows.length ? null : readSeqs.map(cutSuffixV1).find((hit) => hit);
+    if (cut) lows.push(partialV1Candidate(cut));
+    const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
+    if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
+    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace);
+    if (stretched) lows.push(partialV1Candidate(stretched));
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
   const candidates = [...found.values()];
@@ -2111,6 +2178,29 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     if (!overlapsHigh) candidates.push(l);
   }
   return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates };
+}
+
+/**
+ * The last resort's read of each region's view per stretch: the first v1
+ * reading in one (findV1, a partial or covered one, cutSuffixV1). A selection
+ * over a key's end is read as letters in every view (wild-3102 occluded-008,
+ * Liberation Mono 13 px: `<22 hex>Cuuccus`), while its view per stretch reads
+ * the key whole with a glyph wrong, `-sf<dc>` included. That view is read
+ * otherwise only for a region with an unproven v2 key.
+ */
+async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace): Promise<V1Hit | null> {
+  for (const strip of strips) {
+    const stretched = strip.stretched();
+    if (!stretched) continue;
+    const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
+    const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+    if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
+    for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
+      const hit = findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
 
 /** A box on the turned page, as the box around its corners on the original. */

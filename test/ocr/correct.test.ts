@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -519,6 +519,57 @@ describe('a v1 key read with a cursor inside its run, or blurred (cursorV1)', ()
     [`${hex}-8e0b`, null],
     [`${hex}-5f30`, null],
   ])('%s', (text, dc) => expect(dcOf(text)).toBe(dc));
+});
+
+describe('the last resort: a v1 key\'s whole run with its suffix cut short (cutSuffixV1)', () => {
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const shown = (text: string) => {
+    const hit = cutSuffixV1(line(text));
+    return hit && [hit.syms.map((x) => x.choices[0]!.ch).join(''), hit.dc];
+  };
+  it.each([
+    // wild-3302 occluded-010: a tooltip's edge over `sf1`, its text read on after the dash, a `b` read `h`.
+    [`Bearer${hex.slice(0, 6)}h${hex.slice(7)}-Copy')`, [`${hex.slice(0, 6)}h${hex.slice(7)}`, '']],
+    // wild-3002 occluded-009: a pointer over the dash, the data centre lost.
+    [`: "${hex}sf`, [hex, '']],
+    [`"${hex}sT";`, [hex, '']],
+    // wild-3302 occluded-004: a text cursor read `)` in the run, `-sf16` read `-5F16`.
+    [`"${hex.slice(0, 23)})${hex.slice(24)}-5F16";`, [`${hex.slice(0, 23)})${hex.slice(24)}`, '16']],
+    [`x ${hex}-`, [hex, '']],
+    // Not: hex noise (hex after the dash, a space then hex), a longer run, a run of 31,
+    // a hash named on the line, four glyphs not hex, a plural after hex.
+    [`${hex}-1a2b`, null],
+    [`${hex}- 1a2b`, null],
+    [`${hex}-512a`, null],
+    [`${hex}-12"`, null],
+    [`${hex}ab-`, null],
+    [`"${hex.slice(1)}-";`, null],
+    [`md5 ${hex}-`, null],
+    [`${hex.slice(0, 28)}WXYZ-`, null],
+    [`${hex}s`, null],
+  ])('%s', (text, want) => expect(shown(text)).toEqual(want));
+});
+
+describe('the last resort: a v2 run after a near sfk_ (nearPrefixV2)', () => {
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const body = 'Q7mRt2XvB9kLpW4zYc8NdH3fGs6JaE1uKo5T';
+  const run = (text: string) => nearPrefixV2(line(text))?.map((x) => x.choices[0]!.ch).join('') ?? null;
+  it.each([
+    // wild-3301 photo-003: `sfk` read `STR` and `3Fh`, the `_` read, 24 and 23 characters on.
+    [`Bearer eFSTR_${body.slice(0, 24)}/vBRS4`, body.slice(0, 24)],
+    [`Bearer or3Fh_${body.slice(0, 23)})vib`, body.slice(0, 23)],
+    // A whole run is cut at a key's 36.
+    [`xSfZ_${body}data`, body],
+    // Not: other vendors' prefixes, too short a run, no capital or no digit, a mask read as letters, no `_`.
+    [`ghp_${body}`, null],
+    [`sk_live_${body}`, null],
+    [`3Fh_${body.slice(0, SHORT_PREFIX_MIN - 1)}`, null],
+    [`3Fh_${'abcdefghijkmnopqrstuv'}`, null],
+    [`3Fh_${body.slice(0, 30).replace(/[0-9]/g, 'x')}`, null],
+    [`3Fh_Rrxrrxrxrixfyhy2rrxrrxrxr`, null],
+    [`3Fh ${body}`, null],
+  ])('%s', (text, want) => expect(run(text)).toBe(want));
 });
 
 describe('a v1 key whose suffix a tooltip hides', () => {

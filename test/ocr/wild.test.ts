@@ -31,9 +31,11 @@
 // page pass reading a stray word before its text, or the suffix beyond it as
 // `-s12"` (hiddenSuffixV1, v1UnreadTail, COVERED_V1); and (seed 3004) a turned
 // terminal whose glyph boxes are mostly the line's, so their sizes tell no case
-// (caseBySize); and (seed 3103) a recompressed key found only past the region's
+// (caseBySize); (seed 3103) a recompressed key found only past the region's
 // bound, where what every read of a glyph alone offers crowds it out of the
-// budget (searchPastBound).
+// budget (searchPastBound); and (seed 3302) a v1 key whose `sf1` a tooltip's
+// edge hides, read whole up to its dash only by a close-up (`<32>-Copy')`),
+// flagged by the last resort (cutSuffixV1).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
