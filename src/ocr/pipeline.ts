@@ -1751,11 +1751,13 @@ async function preparePage(original: Grey): Promise<PreparedPage | null> {
   const skew = skewAngle(norm);
   let back: PreparedPage['back'];
   if (Math.abs(skew) >= MIN_SKEW) {
+    // The page pass reads a bilinear turn, the close-ups cut from a cubic one (rotateGrey).
     const turned = rotateGrey(grey, -skew);
-    grey = turned.grey;
-    back = turned.back;
+    norm = pageView(turned.grey, tileStats(turned.grey));
+    const sharp = rotateGrey(grey, -skew, true);
+    grey = sharp.grey;
+    back = sharp.back;
     stats = tileStats(grey);
-    norm = pageView(grey, stats);
   }
   const scale = pageScale(norm);
   return { grey, stats, skew, ...(back ? { back } : {}), scale, pagePng: await toPng(norm, scale) };
