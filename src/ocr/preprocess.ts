@@ -559,12 +559,12 @@ function catmullRom(t: number, w: Float64Array): void {
 /**
  * The page turned by `degrees` about its centre onto a canvas big enough to
  * hold all of it (outside is the median of its border), and the map from the
- * turned page's pixels back to the original's. `cubic` (Catmull-Rom) for the
- * close-ups: a stem one pixel wide that lands between two pixels keeps more
- * of its contrast (bilinear averages it with the paper), and the close-ups
- * scale the turned page up again. Bilinear for the page pass: on a noisy
- * photo the sharper turn sharpens the noise too, and the page pass lost a
- * key's line (docs/ocr.md, "Tilted pages").
+ * turned page's pixels back to the original's. Bilinear, or `cubic`
+ * (Catmull-Rom) for a second reading of a key left unproven: a stem one pixel
+ * wide that lands between two pixels keeps more of its contrast (bilinear
+ * averages it with the paper), and the close-ups scale the turned page up
+ * again. Not for every reading: on a noisy photo the sharper turn sharpens
+ * the noise too (docs/ocr.md, "Tilted pages").
  */
 export function rotateGrey(src: Grey, degrees: number, cubic = false): { grey: Grey; back: (x: number, y: number) => [number, number] } {
   const { width: W, height: H, data } = src;

@@ -31,7 +31,9 @@
 // page pass reading a stray word before its text, or the suffix beyond it as
 // `-s12"` (hiddenSuffixV1, v1UnreadTail, COVERED_V1); and (seed 3004) a turned
 // terminal whose glyph boxes are mostly the line's, so their sizes tell no case
-// (caseBySize).
+// (caseBySize); and (seed 3102) a terminal tilted 1.3 degrees whose key the
+// bilinear turn's close-ups leave unproven and a Catmull-Rom turn's prove
+// (provenOver in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
