@@ -1896,22 +1896,54 @@ async function preparePage(original: Grey): Promise<PreparedPage | null> {
 
 /** An image already decoded: the pool decodes before it takes an engine, so a broken file never starts one. */
 export async function recognizeGrey(engines: Engines, original: Grey, trace?: Trace): Promise<ImageResult> {
-  const lstm = () => engines.live(engines.lstm);
   const t0 = performance.now();
   const prepared = await preparePage(original);
   if (!prepared) return { candidates: [], skipped: NO_TEXT };
-  const { grey, stats, skew, back, scale, pagePng } = prepared;
-  if (trace) trace.skew = skew;
+  if (trace) trace.skew = prepared.skew;
+  const first = await readPage(engines, prepared, t0, trace);
+  if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
+  // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
+  // page pass's words kept: see docs/ocr.md, "Tilted pages".
+  const sharp = rotateGrey(original, -prepared.skew, true).grey;
+  const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, first.page);
+  return { candidates: provenOver(first.candidates, again.candidates) };
+}
+
+/** A v2 key read whole but not proven by its checksum. */
+function unprovenV2(c: ImageCandidate): boolean {
+  return c.ruleId === 'spreeflo-api-key-v2' && c.confidence === 'low' && c.key.length === 40;
+}
+
+function sameSpot(a: Box, b: Box): boolean {
+  return overlaps({ x: a.x, y: a.y, w: a.width, h: a.height }, { x: b.x, y: b.y, w: b.width, h: b.height });
+}
+
+/**
+ * The first reading's candidates, where a key the second proved (`high`) stands
+ * on one the first read unproven: the proven key in its place. Nothing else of
+ * the second is taken: it is only evidence where the first had a key it could
+ * not prove (the bilinear turn reads some tilted keys better, h24rot in bench/README.md).
+ */
+export function provenOver(first: ImageCandidate[], second: ImageCandidate[]): ImageCandidate[] {
+  const proven = second.filter((c) => c.confidence === 'high' && !first.some((f) => f.key === c.key && f.confidence === 'high') && first.some((f) => unprovenV2(f) && sameSpot(f.box, c.box)));
+  const kept = first.filter((f) => !(unprovenV2(f) && proven.some((c) => sameSpot(f.box, c.box))));
+  return [...kept.filter((c) => c.confidence === 'high'), ...proven, ...kept.filter((c) => c.confidence !== 'high')];
+}
+
+/** The page pass (unless its words are given) and the close-ups of every region it found. */
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[]): Promise<{ candidates: ImageCandidate[]; page: OcrWord[] }> {
+  const lstm = () => engines.live(engines.lstm);
+  const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
   // `grey`): for a big page, 40 MB given back before the engine grows to read it.
   if (grey.width * grey.height > COLLECT_AFTER_PIXELS) collectGarbage();
   const view = pageViewCrop(grey, stats);
   const t1 = performance.now();
-  let page = await read(lstm, pagePng, { psm: '11', choices: false });
-  if (trace) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
+  let page = given ?? (await read(lstm, pagePng, { psm: '11', choices: false }));
+  if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = findRegions(page, scale);
   let joins = findJoins(page, scale);
-  if (!regions.length && !joins.length) {
+  if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
     // page with seams too short to be rules erased too (BAR_RUN in
@@ -2177,7 +2209,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page };
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, provenOver, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -881,5 +881,25 @@ describe('regions around key-like words of the page pass', () => {
   ];
   it.each(tall)('$name', ({ words, rows }) => {
     expect(findRegions(words, 1).map((r) => [Math.round(r.y), Math.round(r.y + r.h)])).toEqual(rows);
+  });
+});
+
+describe('provenOver: a tilted page read again from the sharper turn', () => {
+  // Made-up keys (no checksum needed here): what counts is confidence, place and kind.
+  const v2 = (ch: string, confidence: 'high' | 'low', x: number, y = 100) =>
+    ({ ruleId: 'spreeflo-api-key-v2' as const, key: `sfk_${ch.repeat(36)}`, confidence, box: { x, y, width: 300, height: 20 } });
+  const v1 = { ruleId: 'spreeflo-api-key-v1' as const, key: `${'a'.repeat(32)}-sf1`, confidence: 'low' as const, box: { x: 100, y: 100, width: 300, height: 20 } };
+  const partial = { ...v2('P', 'low', 100), key: 'sfk_PPPPPPPP' };
+  it.each([
+    ['a proven key takes the place of the unproven one read there', [v2('A', 'low', 100)], [v2('B', 'high', 80)], [v2('B', 'high', 80)]],
+    ['the unproven key proven where it was read', [v2('A', 'low', 100)], [v2('A', 'high', 90)], [v2('A', 'high', 90)]],
+    ['a proven key elsewhere on the page is not taken', [v2('A', 'low', 100)], [v2('B', 'high', 100, 300)], [v2('A', 'low', 100)]],
+    ['an unproven reading of the second is not taken', [v2('A', 'low', 100)], [v2('B', 'low', 100)], [v2('A', 'low', 100)]],
+    ['a key the first proved stays, the second\'s other reading there is not taken', [v2('A', 'high', 100)], [v2('B', 'high', 100)], [v2('A', 'high', 100)]],
+    ['a v1 reading stays as the first read it', [v1], [v2('B', 'high', 100)], [v1]],
+    ['a partly read key is no unproven key to replace', [partial], [v2('B', 'high', 100)], [partial]],
+    ['the proven key comes before the lows', [v1, v2('A', 'low', 100, 300), v2('C', 'high', 0, 0)], [v2('B', 'high', 120, 300)], [v2('C', 'high', 0, 0), v2('B', 'high', 120, 300), v1]],
+  ])('%s', (_what, first, second, want) => {
+    expect(provenOver(first, second)).toEqual(want);
   });
 });

@@ -87,6 +87,32 @@ describe('skewAngle and rotateGrey', () => {
     expect(Math.abs(x - 300)).toBeLessThan(1);
     expect(Math.abs(y - 200)).toBeLessThan(1);
   });
+  // A one-pixel stem (20 on 245) turned: halfway between two pixels, bilinear gives their mean (132).
+  it.each([0.5, 2, -4])('keeps a one-pixel stem darker than the mean of ink and paper, turned %s degrees', (deg) => {
+    const stem = grey(80, 80, (x) => (x === 40 ? 20 : 245));
+    const { grey: out } = rotateGrey(stem, deg, true);
+    for (let v = 20; v < out.height - 20; v++) {
+      const row = out.data.subarray(v * out.width, (v + 1) * out.width);
+      expect(Math.min(...row)).toBeLessThan(125);
+    }
+  });
+  it.each([
+    ['top', (x: number, y: number) => y === 0],
+    ['bottom', (x: number, y: number) => y === 79],
+    ['left', (x: number) => x === 0],
+  ] as const)('keeps ink on the picture\'s %s edge (a key cut by the frame)', (_edge, inked) => {
+    const src = grey(80, 80, (x, y) => (inked(x, y) ? 20 : 245));
+    const { grey: out, back } = rotateGrey(src, 0.3, true);
+    let darkest = 255;
+    for (let v = 0; v < out.height; v++) {
+      for (let u = 0; u < out.width; u++) {
+        const [x, y] = back(u + 0.5, v + 0.5);
+        if (x > 20 && x < 60 && y > 20 && y < 60) continue;
+        if (inked(Math.floor(x), Math.floor(y)) && x >= 0.5 && y >= 0.5 && x <= 79.5 && y <= 79.5) darkest = Math.min(darkest, out.data[v * out.width + u]!);
+      }
+    }
+    expect(darkest).toBeLessThan(128);
+  });
 });
 
 describe('pageViewCrop', () => {

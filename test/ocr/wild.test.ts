@@ -33,9 +33,11 @@
 // terminal whose glyph boxes are mostly the line's, so their sizes tell no case
 // (caseBySize); (seed 3103) a recompressed key found only past the region's
 // bound, where what every read of a glyph alone offers crowds it out of the
-// budget (searchPastBound); and (seed 3302) a v1 key whose `sf1` a tooltip's
+// budget (searchPastBound); (seed 3302) a v1 key whose `sf1` a tooltip's
 // edge hides, read whole up to its dash only by a close-up (`<32>-Copy')`),
-// flagged by the last resort (cutSuffixV1).
+// flagged by the last resort (cutSuffixV1); and (seed 3102) a terminal tilted
+// 1.3 degrees whose key the bilinear turn's close-ups leave unproven and a
+// Catmull-Rom turn's prove (provenOver in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
