@@ -1029,7 +1029,8 @@ const GLYPH_TARGETS = [34, 58];
  * The key's own copies of the characters in question, when alike enough,
  * decide first (copiesSay): the glyph alone cannot tell a look-alike pair some
  * fonts draw nearly alike (the fresh set 2605's decoy `l`, alone `l` with `1`
- * offered; a true `O` read `0` everywhere, alone `0`). So a change from a twin
+ * offered; a true `O` read `0` everywhere, alone `0`); then the page's other
+ * glyphs of the pair may contradict it (pageSays). So a change from a twin
  * (CONFIRMED_TWINS) that no copy confirms is not left to the glyph alone: it stands only
  * where most readings read the substitute. A `1` that is a bare stroke is no `1`
  * (bareStroke), and a twin every reading read as the key's is still compared
@@ -1241,7 +1242,7 @@ function likenessTo(grey: Grey, glyph: Grey, cells: { ch: string; cell: Box }[])
  * like a glyph of another character than any of `ch`, at COPY_ALIKE or more; confirmed the other
  * way round; undefined when none is that alike.
  */
-function verdict(likeness: Record<string, number>, ch: string): boolean | undefined {
+export function verdict(likeness: Record<string, number>, ch: string): boolean | undefined {
   const asSub = likeness[ch] ?? -1;
   const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([c, l]) => (c === ch ? [] : [l])));
   if (rival >= COPY_ALIKE && rival > asSub) return true;
@@ -1249,9 +1250,18 @@ function verdict(likeness: Record<string, number>, ch: string): boolean | undefi
   return undefined;
 }
 
-/** Confidence from which a page-pass symbol of a twin is taken as that character's glyph (pageSays). */
+/**
+ * Confidence from which a page-pass symbol of a twin is taken as that character's glyph
+ * (pageSays). Even so the page pass names some twins wrong (look-3306 033: a terminal's `l`
+ * read `1`), which is why a page glyph only ever contradicts, and only when more alike than
+ * any glyph labelled as the check character.
+ */
 const PAGE_SURE = 90;
-/** Most a page glyph's cell height may differ from the check character's, as a fraction, to be drawn at its size. */
+/**
+ * Most a page glyph's cell height may differ from the check character's, as a fraction, to be
+ * drawn at its size: on the look sets' decoys, the same font and size measured within 10%
+ * (25-27 px against 26, 14-16 against 15, 18-20 against 20).
+ */
 const SAME_SIZE = 0.15;
 /** Page glyphs of each character compared with a check character, the nearest first: each costs a likeness. */
 const PAGE_COPIES = 12;
@@ -1267,7 +1277,7 @@ function centreIn(c: Box, b: Box): boolean {
 export interface PageGlyph { ch: string; cell: Box }
 
 /** The page pass's glyphs of twins (TWINS), read at PAGE_SURE or more. */
-function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
+export function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
   const twins = TWINS.join('');
   return seqs.flatMap((seq) => seq.flatMap((sym, i) => {
     const c = sym.choices[0];

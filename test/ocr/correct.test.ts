@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageTwinGlyphs, partialV2, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -805,5 +805,38 @@ describe('regions around key-like words of the page pass', () => {
   ];
   it.each(tall)('$name', ({ words, rows }) => {
     expect(findRegions(words, 1).map((r) => [Math.round(r.y), Math.round(r.y + r.h)])).toEqual(rows);
+  });
+});
+
+describe('verdict: what likenesses to labelled glyphs say of a check character', () => {
+  // Likenesses measured on look-3306 035 (a decoy `l` put as `1`: the page's `l` 1.00, `1` 0.97), look-3206 013, 3106 021.
+  const cases: { name: string; likeness: Record<string, number>; ch: string; says: boolean | undefined }[] = [
+    { name: 'more like a glyph of its twin, at 0.95 or more: contradicted', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: true },
+    { name: 'an `O` drawn for a `0`, no page `0` at its size', likeness: { O: 0.98 }, ch: '0', says: true },
+    { name: 'more like a glyph of its own character: confirmed', likeness: { '1': 1.0, l: 0.81, I: 0.75 }, ch: '1', says: false },
+    { name: 'nothing as alike as 0.95: undecided', likeness: { '1': 0.81, l: 0.83 }, ch: 'l', says: undefined },
+    { name: 'a true `0` 0.92 like the page\'s `O` (look-3206 008): undecided', likeness: { O: 0.92 }, ch: '0', says: undefined },
+    { name: 'no labelled glyph: undecided', likeness: {}, ch: 'O', says: undefined },
+  ];
+  it.each(cases)('$name', ({ likeness, ch, says }) => {
+    expect(verdict(likeness, ch)).toBe(says);
+  });
+});
+
+describe('pageTwinGlyphs: the page pass\'s glyphs of twins, read surely', () => {
+  const line = (text: string, conf: number): PSym[] => [...text].map((ch, i) => ({ ref: 0, space: ch === ' ', choices: [{ ch, conf }], box: { x: i * 10, y: 0, width: 8, height: 12 } }));
+  const cases: { name: string; seqs: PSym[][]; chars: string }[] = [
+    { name: 'twins of a terminal line (`ls -la`, `v1`), nothing else', seqs: [line('ls -la v1', 96)], chars: 'll1' },
+    { name: 'a symbol read under 90 is left out', seqs: [line('total 65', 80)], chars: '' },
+    { name: 'every line', seqs: [line('O0', 95), line('B8 xy', 99)], chars: 'O0B8' },
+  ];
+  it.each(cases)('$name', ({ seqs, chars }) => {
+    expect(pageTwinGlyphs(seqs).map((g) => g.ch).join('')).toBe(chars);
+  });
+  it('gives each glyph its cell on its line', () => {
+    const [g] = pageTwinGlyphs([line('al', 95)]);
+    expect(g!.cell.x).toBeLessThan(10);
+    expect(g!.cell.x + g!.cell.width).toBeGreaterThan(18);
+    expect(g!.cell.height).toBeGreaterThan(12);
   });
 });
