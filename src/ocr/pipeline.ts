@@ -1230,6 +1230,11 @@ function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined 
   return verdict(sub.likeness, sub.ch);
 }
 
+/** The best likeness to a character other than `ch`; -1 when none was measured. */
+function bestOther(likeness: Record<string, number>, ch: string): number {
+  return Math.max(-1, ...Object.entries(likeness).flatMap(([c, l]) => (c === ch ? [] : [l])));
+}
+
 /** A glyph's best glyphLikeness to the cells of each character. */
 function likenessTo(grey: Grey, glyph: Grey, cells: { ch: string; cell: Box }[]): Record<string, number> {
   const likeness: Record<string, number> = {};
@@ -1244,7 +1249,7 @@ function likenessTo(grey: Grey, glyph: Grey, cells: { ch: string; cell: Box }[])
  */
 export function verdict(likeness: Record<string, number>, ch: string): boolean | undefined {
   const asSub = likeness[ch] ?? -1;
-  const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([c, l]) => (c === ch ? [] : [l])));
+  const rival = bestOther(likeness, ch);
   if (rival >= COPY_ALIKE && rival > asSub) return true;
   if (asSub >= COPY_ALIKE && asSub > rival) return false;
   return undefined;
@@ -1265,6 +1270,14 @@ const PAGE_SURE = 90;
 const SAME_SIZE = 0.15;
 /** Page glyphs of each character compared with a check character, the nearest first: each costs a likeness. */
 const PAGE_COPIES = 12;
+/**
+ * How much more like the page's glyphs of a twin than like its glyphs of the check character
+ * itself a glyph must be to be contradicted (pageSays): the page's labels and a recompressed
+ * page's pixels are noisy. Measured: the decoys it takes, 0.14-0.38 (look-3006 009 to
+ * look-3206 013); a true `5` of 11 px after JPEG, 0.96 like a page `S` and 0.95 like a page
+ * `5` (wild-3201 recompressed-002); look-3306 035's decoy `l`, 1.00 against 0.97, left.
+ */
+const PAGE_MARGIN = 0.1;
 
 /** Is a cell's centre inside a box? */
 function centreIn(c: Box, b: Box): boolean {
@@ -1289,7 +1302,8 @@ export function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
 /**
  * What the page's other glyphs of the check character and its twins, drawn at its size
  * (the rest of a terminal's or code block's text, in the key's font), say of it: only a
- * contradiction counts (see verdict).
+ * contradiction counts, and only where the page shows the check character too, so that
+ * the font's difference between the pair is seen (pageContradicts).
  */
 function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): boolean {
   const c = middleCell(sub.cells)!;
@@ -1298,7 +1312,18 @@ function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): bo
   const alike = page.filter((g) => chars.has(g.ch) && Math.abs(g.cell.height / c.height - 1) <= SAME_SIZE).sort((a, b) => near(a) - near(b));
   const kept = [...chars].flatMap((ch) => alike.filter((g) => g.ch === ch).slice(0, PAGE_COPIES));
   sub.pageLikeness = likenessTo(grey, glyph, kept);
-  return verdict(sub.pageLikeness, sub.ch) === true;
+  return pageContradicts(sub.pageLikeness, sub.ch);
+}
+
+/**
+ * Is a glyph put as `ch` a twin, by its likenesses to the page's glyphs of each character:
+ * at COPY_ALIKE or more like one of a twin, and PAGE_MARGIN more than like any of `ch`, some
+ * of which the page shows?
+ */
+export function pageContradicts(likeness: Record<string, number>, ch: string): boolean {
+  const own = likeness[ch];
+  const rival = bestOther(likeness, ch);
+  return own !== undefined && rival >= COPY_ALIKE && rival >= own + PAGE_MARGIN;
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageTwinGlyphs, partialV2, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageContradicts, pageTwinGlyphs, partialV2, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -809,17 +809,33 @@ describe('regions around key-like words of the page pass', () => {
 });
 
 describe('verdict: what likenesses to labelled glyphs say of a check character', () => {
-  // Likenesses measured on look-3306 035 (a decoy `l` put as `1`: the page's `l` 1.00, `1` 0.97), look-3206 013, 3106 021.
+  // The rule copiesSay (the key's copies) applies; likenesses as measured on the look sets.
   const cases: { name: string; likeness: Record<string, number>; ch: string; says: boolean | undefined }[] = [
     { name: 'more like a glyph of its twin, at 0.95 or more: contradicted', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: true },
-    { name: 'an `O` drawn for a `0`, no page `0` at its size', likeness: { O: 0.98 }, ch: '0', says: true },
+    { name: 'like another character\'s glyph, none of its own measured: contradicted', likeness: { O: 0.98 }, ch: '0', says: true },
     { name: 'more like a glyph of its own character: confirmed', likeness: { '1': 1.0, l: 0.81, I: 0.75 }, ch: '1', says: false },
     { name: 'nothing as alike as 0.95: undecided', likeness: { '1': 0.81, l: 0.83 }, ch: 'l', says: undefined },
-    { name: 'a true `0` 0.92 like the page\'s `O` (look-3206 008): undecided', likeness: { O: 0.92 }, ch: '0', says: undefined },
+    { name: 'a true `0` 0.92 like an `O` (look-3206 008): undecided', likeness: { O: 0.92 }, ch: '0', says: undefined },
     { name: 'no labelled glyph: undecided', likeness: {}, ch: 'O', says: undefined },
   ];
   it.each(cases)('$name', ({ likeness, ch, says }) => {
     expect(verdict(likeness, ch)).toBe(says);
+  });
+});
+
+describe('pageContradicts: a check character against the page\'s glyphs of it and its twins', () => {
+  // Likenesses measured on the look sets' decoys and wild-3201 recompressed-002 (bench/README.md, h24decoy).
+  const cases: { name: string; likeness: Record<string, number>; ch: string; says: boolean }[] = [
+    { name: 'a decoy `l` put as `1`: 1.00 like the page\'s `l`, 0.77 like its `1`', likeness: { '1': 0.77, l: 1.0 }, ch: '1', says: true },
+    { name: 'an `O` drawn for a `0`: 0.98 like the page\'s `O`, 0.60 like its `0`', likeness: { '0': 0.6, O: 0.98 }, ch: '0', says: true },
+    { name: 'a true `5` after JPEG, 0.96 like a page `S`, 0.95 like a page `5`: under the margin', likeness: { '5': 0.95, S: 0.96 }, ch: '5', says: false },
+    { name: 'Liberation Mono\'s `l` against `1`, 1.00 and 0.97: under the margin', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: false },
+    { name: 'no glyph of the check character on the page: nothing to tell the pair by', likeness: { O: 0.98 }, ch: '0', says: false },
+    { name: 'nothing as alike as 0.95', likeness: { '1': 0.7, l: 0.9 }, ch: '1', says: false },
+    { name: 'more like its own character', likeness: { '1': 1.0, l: 0.81 }, ch: '1', says: false },
+  ];
+  it.each(cases)('$name', ({ likeness, ch, says }) => {
+    expect(pageContradicts(likeness, ch)).toBe(says);
   });
 });
 
