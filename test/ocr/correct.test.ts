@@ -830,6 +830,7 @@ describe('pageContradicts: a check character against the page\'s glyphs of it an
     { name: 'an `O` drawn for a `0`: 0.98 like the page\'s `O`, 0.60 like its `0`', likeness: { '0': 0.6, O: 0.98 }, ch: '0', says: true },
     { name: 'a true `5` after JPEG, 0.96 like a page `S`, 0.95 like a page `5`: under the margin', likeness: { '5': 0.95, S: 0.96 }, ch: '5', says: false },
     { name: 'Liberation Mono\'s `l` against `1`, 1.00 and 0.97: under the margin', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: false },
+    { name: 'a true Inconsolata `1` at 0.77x and JPEG 50, 0.99 like a page `l`, 0.87 like a page `1`: under the margin', likeness: { '1': 0.87, l: 0.99 }, ch: '1', says: false },
     { name: 'no glyph of the check character on the page: nothing to tell the pair by', likeness: { O: 0.98 }, ch: '0', says: false },
     { name: 'nothing as alike as 0.95', likeness: { '1': 0.7, l: 0.9 }, ch: '1', says: false },
     { name: 'more like its own character', likeness: { '1': 1.0, l: 0.81 }, ch: '1', says: false },
