@@ -1063,6 +1063,8 @@ export interface CheckSub {
   copies: { ch: string; cell: Box }[];
   /** For the bench tools: the best glyphLikeness to the copies of each character. */
   likeness?: Record<string, number>;
+  /** For the bench tools: the best glyphLikeness to the page's glyphs of each character (pageSays). */
+  pageLikeness?: Record<string, number>;
   /** For the bench tools: the choices of each read of the glyph alone. */
   alone?: Choice[][];
   /**
@@ -1099,14 +1101,15 @@ const GLYPH_TARGETS = [34, 58];
  * The key's own copies of the characters in question, when alike enough,
  * decide first (copiesSay): the glyph alone cannot tell a look-alike pair some
  * fonts draw nearly alike (the fresh set 2605's decoy `l`, alone `l` with `1`
- * offered; a true `O` read `0` everywhere, alone `0`). So a change from a twin
+ * offered; a true `O` read `0` everywhere, alone `0`); then the page's other
+ * glyphs of the pair may contradict it (pageSays). So a change from a twin
  * (CONFIRMED_TWINS) that no copy confirms is not left to the glyph alone: it stands only
  * where most readings read the substitute. A `1` that is a bare stroke is no `1`
  * (bareStroke), and a twin every reading read as the key's is still compared
  * with its copies (CheckSub.asRead). What the glyph read alone said is kept in
  * `read` (per position, for one key): the key is judged again after later reads.
  */
-async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, read: Map<number, boolean>, dump?: Trace['dump']): Promise<boolean> {
+async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub, read: Map<number, boolean>, page: PageGlyph[], dump?: Trace['dump']): Promise<boolean> {
   const c = middleCell(sub.cells);
   if (!sub.syms.length || !c) return false;
   const glyph = glyphPicture(grey, c);
@@ -1114,6 +1117,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   if (shapeSays(grey, glyph, sub)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
+  if (pageSays(grey, glyph, sub, page)) return true;
   if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
@@ -1294,14 +1298,106 @@ const COPY_ALIKE = 0.95;
  * the substitute's copy's twin. Undefined when no copy is that alike.
  */
 function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined {
+  sub.likeness = likenessTo(grey, glyph, sub.copies);
+  return verdict(sub.likeness, sub.ch);
+}
+
+/** The best likeness to a character other than `ch`; -1 when none was measured. */
+function bestOther(likeness: Record<string, number>, ch: string): number {
+  return Math.max(-1, ...Object.entries(likeness).flatMap(([c, l]) => (c === ch ? [] : [l])));
+}
+
+/** A glyph's best glyphLikeness to the cells of each character. */
+function likenessTo(grey: Grey, glyph: Grey, cells: { ch: string; cell: Box }[]): Record<string, number> {
   const likeness: Record<string, number> = {};
-  for (const { ch, cell } of sub.copies) likeness[ch] = Math.max(likeness[ch] ?? -1, glyphLikeness(glyph, glyphPicture(grey, cell)));
-  sub.likeness = likeness;
-  const asSub = likeness[sub.ch] ?? -1;
-  const rival = Math.max(-1, ...Object.entries(likeness).flatMap(([ch, l]) => (ch === sub.ch ? [] : [l])));
+  for (const { ch, cell } of cells) likeness[ch] = Math.max(likeness[ch] ?? -1, glyphLikeness(glyph, glyphPicture(grey, cell)));
+  return likeness;
+}
+
+/**
+ * What likenesses to labelled glyphs say of a glyph put as `ch`: contradicted when it is more
+ * like a glyph of another character than any of `ch`, at COPY_ALIKE or more; confirmed the other
+ * way round; undefined when none is that alike.
+ */
+export function verdict(likeness: Record<string, number>, ch: string): boolean | undefined {
+  const asSub = likeness[ch] ?? -1;
+  const rival = bestOther(likeness, ch);
   if (rival >= COPY_ALIKE && rival > asSub) return true;
   if (asSub >= COPY_ALIKE && asSub > rival) return false;
   return undefined;
+}
+
+/**
+ * Confidence from which a page-pass symbol of a twin is taken as that character's glyph
+ * (pageSays). Even so the page pass names some twins wrong (look-3306 033: a terminal's `l`
+ * read `1`), which is why a page glyph only ever contradicts, and only when more alike than
+ * any glyph labelled as the check character.
+ */
+const PAGE_SURE = 90;
+/**
+ * Most a page glyph's cell height may differ from the check character's, as a fraction, to be
+ * drawn at its size: on the look sets' decoys, the same font and size measured within 10%
+ * (25-27 px against 26, 14-16 against 15, 18-20 against 20).
+ */
+const SAME_SIZE = 0.15;
+/** Page glyphs of each character compared with a check character, the nearest first: each costs a likeness. */
+const PAGE_COPIES = 12;
+/**
+ * How much more like the page's glyphs of a twin than like its glyphs of the check character
+ * itself a glyph must be to be contradicted (pageSays): the page's labels and a recompressed
+ * page's pixels are noisy. Measured on true keys: a `5` of 11 px after JPEG, 0.96 like a page
+ * `S` and 0.95 like a page `5` (wild-3201 recompressed-002, 0.01); an Inconsolata `1` at 0.77x
+ * and JPEG 50, 0.99 like a page `l` and 0.87 like a page `1` (wild-3303 recompressed-006,
+ * 0.12). The decoys taken: 0.19-0.38 (look-3106 033 to look-3206 013); look-3006 009 (0.14)
+ * and look-3306 035 (0.03) are left.
+ */
+const PAGE_MARGIN = 0.15;
+
+/** Is a cell's centre inside a box? */
+function centreIn(c: Box, b: Box): boolean {
+  const x = c.x + c.width / 2;
+  const y = c.y + c.height / 2;
+  return x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height;
+}
+
+/** A glyph the page pass read, outside the key, as a twin (TWINS) at PAGE_SURE or more. */
+export interface PageGlyph { ch: string; cell: Box }
+
+/** The page pass's glyphs of twins (TWINS), read at PAGE_SURE or more. */
+export function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
+  const twins = TWINS.join('');
+  return seqs.flatMap((seq) => seq.flatMap((sym, i) => {
+    const c = sym.choices[0];
+    const cell = !sym.space && c && twins.includes(c.ch) && c.conf >= PAGE_SURE ? glyphCell(seq, i) : null;
+    return cell ? [{ ch: c!.ch, cell }] : [];
+  }));
+}
+
+/**
+ * What the page's other glyphs of the check character and its twins, drawn at its size
+ * (the rest of a terminal's or code block's text, in the key's font), say of it: only a
+ * contradiction counts, and only where the page shows the check character too, so that
+ * the font's difference between the pair is seen (pageContradicts).
+ */
+function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): boolean {
+  const c = middleCell(sub.cells)!;
+  const chars = new Set([sub.ch, ...twinsOf(sub)]);
+  const near = (g: PageGlyph) => Math.hypot(g.cell.x - c.x, g.cell.y - c.y);
+  const alike = page.filter((g) => chars.has(g.ch) && Math.abs(g.cell.height / c.height - 1) <= SAME_SIZE).sort((a, b) => near(a) - near(b));
+  const kept = [...chars].flatMap((ch) => alike.filter((g) => g.ch === ch).slice(0, PAGE_COPIES));
+  sub.pageLikeness = likenessTo(grey, glyph, kept);
+  return pageContradicts(sub.pageLikeness, sub.ch);
+}
+
+/**
+ * Is a glyph put as `ch` a twin, by its likenesses to the page's glyphs of each character:
+ * at COPY_ALIKE or more like one of a twin, and PAGE_MARGIN more than like any of `ch`, some
+ * of which the page shows?
+ */
+export function pageContradicts(likeness: Record<string, number>, ch: string): boolean {
+  const own = likeness[ch];
+  const rival = bestOther(likeness, ch);
+  return own !== undefined && rival >= COPY_ALIKE && rival >= own + PAGE_MARGIN;
 }
 
 /**
@@ -1962,6 +2058,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const pageSeqs = lineSymbols(page, toOrigPage);
   const pageV2 = pageSeqs.flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
   const pageV1 = pageSeqs.flatMap((seq) => findV1(seq));
+  const pageTwins = pageTwinGlyphs(pageSeqs);
   const inRegion = (syms: PSym[], r: Region): boolean => {
     const b = boxOf(syms);
     const cx = b.x + b.width / 2;
@@ -2014,14 +2111,15 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       let said = readAloneSaid.get(res.key);
       if (!said) readAloneSaid.set(res.key, (said = new Map()));
       const guessed = beyondBound || (res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said)));
-      if (!guessed && res.subs.length) {
-        for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, trace?.dump);
-      }
-      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed, contradicted });
       const box = boxOf(res.ref);
       // The box covers the body; widen it left over the `sfk_` prefix.
       const charW = box.width / 36;
       const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+      if (!guessed && res.subs.length) {
+        const page = pageTwins.filter((g) => !centreIn(g.cell, full));
+        for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, page, trace?.dump);
+      }
+      if (trace && res.subs.length) (trace.checks ??= []).push({ key: res.key, subs: res.subs, guessed, contradicted });
       if (guessed || contradicted) {
         guess ??= { ruleId: 'spreeflo-api-key-v2', key: res.key, confidence: 'low', box: full };
         return;

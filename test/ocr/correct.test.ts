@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, partialV2, provenOver, settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageContradicts, pageTwinGlyphs, partialV2, provenOver, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -901,5 +901,55 @@ describe('provenOver: a tilted page read again from the sharper turn', () => {
     ['the proven key comes before the lows', [v1, v2('A', 'low', 100, 300), v2('C', 'high', 0, 0)], [v2('B', 'high', 120, 300)], [v2('C', 'high', 0, 0), v2('B', 'high', 120, 300), v1]],
   ])('%s', (_what, first, second, want) => {
     expect(provenOver(first, second)).toEqual(want);
+  });
+});
+
+describe('verdict: what likenesses to labelled glyphs say of a check character', () => {
+  // The rule copiesSay (the key's copies) applies; likenesses as measured on the look sets.
+  const cases: { name: string; likeness: Record<string, number>; ch: string; says: boolean | undefined }[] = [
+    { name: 'more like a glyph of its twin, at 0.95 or more: contradicted', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: true },
+    { name: 'like another character\'s glyph, none of its own measured: contradicted', likeness: { O: 0.98 }, ch: '0', says: true },
+    { name: 'more like a glyph of its own character: confirmed', likeness: { '1': 1.0, l: 0.81, I: 0.75 }, ch: '1', says: false },
+    { name: 'nothing as alike as 0.95: undecided', likeness: { '1': 0.81, l: 0.83 }, ch: 'l', says: undefined },
+    { name: 'a true `0` 0.92 like an `O` (look-3206 008): undecided', likeness: { O: 0.92 }, ch: '0', says: undefined },
+    { name: 'no labelled glyph: undecided', likeness: {}, ch: 'O', says: undefined },
+  ];
+  it.each(cases)('$name', ({ likeness, ch, says }) => {
+    expect(verdict(likeness, ch)).toBe(says);
+  });
+});
+
+describe('pageContradicts: a check character against the page\'s glyphs of it and its twins', () => {
+  // Likenesses measured on the look sets' decoys and wild-3201 recompressed-002 (bench/README.md, h24decoy).
+  const cases: { name: string; likeness: Record<string, number>; ch: string; says: boolean }[] = [
+    { name: 'a decoy `l` put as `1`: 1.00 like the page\'s `l`, 0.77 like its `1`', likeness: { '1': 0.77, l: 1.0 }, ch: '1', says: true },
+    { name: 'an `O` drawn for a `0`: 0.98 like the page\'s `O`, 0.60 like its `0`', likeness: { '0': 0.6, O: 0.98 }, ch: '0', says: true },
+    { name: 'a true `5` after JPEG, 0.96 like a page `S`, 0.95 like a page `5`: under the margin', likeness: { '5': 0.95, S: 0.96 }, ch: '5', says: false },
+    { name: 'Liberation Mono\'s `l` against `1`, 1.00 and 0.97: under the margin', likeness: { '1': 0.97, l: 1.0 }, ch: '1', says: false },
+    { name: 'a true Inconsolata `1` at 0.77x and JPEG 50, 0.99 like a page `l`, 0.87 like a page `1`: under the margin', likeness: { '1': 0.87, l: 0.99 }, ch: '1', says: false },
+    { name: 'no glyph of the check character on the page: nothing to tell the pair by', likeness: { O: 0.98 }, ch: '0', says: false },
+    { name: 'nothing as alike as 0.95', likeness: { '1': 0.7, l: 0.9 }, ch: '1', says: false },
+    { name: 'more like its own character', likeness: { '1': 1.0, l: 0.81 }, ch: '1', says: false },
+  ];
+  it.each(cases)('$name', ({ likeness, ch, says }) => {
+    expect(pageContradicts(likeness, ch)).toBe(says);
+  });
+});
+
+describe('pageTwinGlyphs: the page pass\'s glyphs of twins, read surely', () => {
+  const line = (text: string, conf: number): PSym[] => [...text].map((ch, i) => ({ ref: 0, space: ch === ' ', choices: [{ ch, conf }], box: { x: i * 10, y: 0, width: 8, height: 12 } }));
+  const cases: { name: string; seqs: PSym[][]; chars: string }[] = [
+    { name: 'twins of a terminal line (`ls -la`, `v1`), nothing else', seqs: [line('ls -la v1', 96)], chars: 'll1' },
+    { name: 'a symbol read under 90 is left out', seqs: [line('total 65', 80)], chars: '' },
+    { name: 'every line', seqs: [line('O0', 95), line('B8 xy', 99)], chars: 'O0B8' },
+  ];
+  it.each(cases)('$name', ({ seqs, chars }) => {
+    expect(pageTwinGlyphs(seqs).map((g) => g.ch).join('')).toBe(chars);
+  });
+  it('gives each glyph its cell on its line', () => {
+    const [g] = pageTwinGlyphs([line('al', 95)]);
+    expect(g!.cell.x).toBeLessThan(10);
+    expect(g!.cell.x + g!.cell.width).toBeGreaterThan(18);
+    expect(g!.cell.height).toBeGreaterThan(12);
   });
 });
