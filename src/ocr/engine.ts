@@ -54,16 +54,20 @@ const INIT_CONFIG = {
  */
 const QUIET = { debug_file: '/dev/null' };
 
+/**
+ * Both engines' settings. No document dictionary: tesseract adds the words it
+ * reads to a dictionary that lives as long as the engine and steers what it
+ * reads next, so a picture read after others read differently from the same
+ * picture read first (wild-3102 rotated-009's v1 key: exact read alone or
+ * after the other tilted pages, its data centre wrong after the whole set).
+ */
+const SETTINGS = { user_defined_dpi: '300', tessedit_do_invert: '0', preserve_interword_spaces: '1', tessedit_enable_doc_dict: '0', ...QUIET };
+
 export async function startWorker(): Promise<Worker> {
   // Loaded with the first worker: an image that turns out unreadable never pays for the engine.
   const { createWorker } = await import('tesseract.js');
   const worker = await createWorker('eng', 1 /* OEM.LSTM_ONLY */, workerOptions() as never, INIT_CONFIG as never);
-  await worker.setParameters({
-    user_defined_dpi: '300',
-    tessedit_do_invert: '0',
-    preserve_interword_spaces: '1',
-    ...QUIET,
-  } as never);
+  await worker.setParameters(SETTINGS as never);
   return worker;
 }
 
@@ -76,13 +80,7 @@ export async function startWorker(): Promise<Worker> {
 export async function startLegacyWorker(): Promise<Worker> {
   const { createWorker } = await import('tesseract.js');
   const worker = await createWorker('eng', 0 /* OEM.TESSERACT_ONLY */, { ...workerOptions(LEGACY_MODEL), legacyCore: true, legacyLang: true } as never, INIT_CONFIG as never);
-  await worker.setParameters({
-    user_defined_dpi: '300',
-    tessedit_do_invert: '0',
-    preserve_interword_spaces: '1',
-    classify_enable_learning: '0',
-    ...QUIET,
-  } as never);
+  await worker.setParameters({ ...SETTINGS, classify_enable_learning: '0' } as never);
   return worker;
 }
 
