@@ -2269,7 +2269,9 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (v1) lows.push(v1);
     else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
   }
-  if (!found.size && !lows.length) {
+  // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
+  // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
+  if (!given && !found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
     // (a missed key must not be silent; a negative flagged `low` is allowed).
     const pixels = (box: OcrBox): Box => {
