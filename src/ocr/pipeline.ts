@@ -2068,6 +2068,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
 
   const found = new Map<string, ImageCandidate>();
   const lows: ImageCandidate[] = [];
+  // v1 keys whose region never read the `f` of `-sf` (see byWrittenSuffix).
+  const fUnread = new Set<ImageCandidate>();
   // Every close-up's reading, for the last resort below.
   const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
@@ -2267,7 +2269,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const v1 = await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
-    else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
+    if (v1 && !v1Readings.some((v) => v.plain)) fUnread.add(v1);
+    if (!v1 && partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
   }
   // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
@@ -2303,13 +2306,25 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   // line's `…e851-sf` with the data centre on the next) overlaps it and would
   // keep the whole key out.
   const whole = (c: ImageCandidate) => (c.ruleId === 'spreeflo-api-key-v2' ? c.key.length === 40 : /^[0-9a-f]{32}-sf\d/.test(c.key));
-  for (const l of [...lows.filter(whole), ...lows.filter((c) => !whole(c))]) {
+  for (const l of [...byWrittenSuffix(lows.filter(whole), fUnread), ...lows.filter((c) => !whole(c))]) {
     const body = l.key.replace(/^sfk_/, '').replace(/-sf\d*$/, '');
     if (found.has(l.key) || candidates.some((c) => c.key === l.key || (!whole(l) && c.key.includes(body)))) continue;
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
   return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page };
+}
+
+/**
+ * Whole keys, those whose data centre some reading read after a written
+ * `-sf` first: of two regions that read one v1 key, the first listed keeps it.
+ * A wrapped key's line ending in `-s` is read with the next table cell's date
+ * as its data centre (`-s20:` of `-s` then `2025-03-04`, the `f` on the next
+ * line; wild-3002 and wild-3304 wrapped-000), while the join of its lines
+ * reads `-sf17`.
+ */
+export function byWrittenSuffix(keys: ImageCandidate[], fUnread: Set<ImageCandidate>): ImageCandidate[] {
+  return [...keys.filter((c) => !fUnread.has(c)), ...keys.filter((c) => fUnread.has(c))];
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageContradicts, pageTwinGlyphs, partialV2, provenOver, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -901,6 +901,22 @@ describe('provenOver: a tilted page read again from the sharper turn', () => {
     ['the proven key comes before the lows', [v1, v2('A', 'low', 100, 300), v2('C', 'high', 0, 0)], [v2('B', 'high', 120, 300)], [v2('C', 'high', 0, 0), v2('B', 'high', 120, 300), v1]],
   ])('%s', (_what, first, second, want) => {
     expect(provenOver(first, second)).toEqual(want);
+  });
+});
+
+describe('byWrittenSuffix: a v1 key read after a written `-sf` first', () => {
+  // Made-up keys: what counts is which region read the `f`.
+  const v1 = (dc: string) => ({ ruleId: 'spreeflo-api-key-v1' as const, key: `${'a'.repeat(32)}-sf${dc}`, confidence: 'low' as const, box: { x: 100, y: 100, width: 300, height: 20 } });
+  const v2 = { ruleId: 'spreeflo-api-key-v2' as const, key: `sfk_${'B'.repeat(36)}`, confidence: 'low' as const, box: { x: 0, y: 0, width: 300, height: 20 } };
+  const [line, join, other] = [v1('20'), v1('17'), v1('3')];
+  it.each([
+    // wild-3002 and wild-3304 wrapped-000: the line's `-s` with the next cell's date, then the join's `-sf17`.
+    ['the join that read `-sf` before the line that did not', [line, join], [line], [join, line]],
+    ['every region read the `f`: the order kept', [line, join], [], [line, join]],
+    ['no region read the `f`: the order kept', [line, other], [line, other], [line, other]],
+    ['other keys keep their order before it', [line, v2, join], [line], [v2, join, line]],
+  ])('%s', (_what, keys, unread, want) => {
+    expect(byWrittenSuffix(keys, new Set(unread))).toEqual(want);
   });
 });
 
