@@ -536,10 +536,17 @@ function unlikeCopies(key: string[], ranked: string[][], readings: (Sym | undefi
  * the LSTM's (`-sf16` for `-sf10`), none where it is the LSTM's with its last
  * digit lost (`-sf1` for `-sf12`). The LSTM reads Inconsolata's slashed `0`
  * as `8` in every view (`-sf18` for `-sf10`); the legacy engine reads it glyph
- * by glyph.
+ * by glyph. Of the LSTM's readings only those `sure` vote when there are any
+ * (the `f` read, every digit surely; see findV1): on the v1 keys of the 20
+ * wild tuning sets 3001-3404 and id-3205/id-3305 (290 regions) they were right
+ * 1323 times of 1335, the others 197 of 245. An `f` read `1` adds a digit
+ * (`-s18` for `-sf8`, wild-3104 rotated-002, read so in four views of six), a
+ * `9` read `7` loses one (`-sf7` for `-sf19`, wild-3302 photo-006).
  */
-export function voteDc(dcs: { dc: string; legacy: boolean }[]): string | null {
-  const lstm = dcs.filter((d) => !d.legacy);
+export function voteDc(dcs: { dc: string; legacy: boolean; sure?: boolean }[]): string | null {
+  const all = dcs.filter((d) => !d.legacy);
+  const sure = all.filter((d) => d.sure);
+  const lstm = sure.length ? sure : all;
   const w = new Map<string, number>();
   for (const d of lstm) w.set(d.dc, (w.get(d.dc) ?? 0) + 1 / lstm.length);
   const lstmTop = [...w.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';

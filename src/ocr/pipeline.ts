@@ -1818,7 +1818,7 @@ export function settleV1(v1Readings: V1Read[], grey?: Grey, rivals: V1Rival[] = 
     if (glyphs) ({ voted, all } = vote(keyCopies(glyphs)));
   }
   if (!voted) return null;
-  const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy })))!;
+  const dc = voteDc(v1Readings.map((v) => ({ dc: v.dc, legacy: !!v.legacy, sure: v.dcSure })))!;
   const hex = all?.key ?? voted.key;
   if (grey && all) rivals.push(...v1Rivals(grey, hex, aligned, legacy));
   const key = `${byCopies(hex, rivals)}-sf${dc}`;

@@ -309,6 +309,18 @@ describe('data-centre number', () => {
   ])('$name', ({ lstm, legacy, want }) => {
     expect(voteDc(dcs(lstm, legacy))).toBe(want);
   });
+
+  const read = (text: string) => text.split(' ').map((t) => ({ dc: t.replace('!', ''), legacy: false, sure: t.endsWith('!') }));
+  it.each([
+    // wild-3104 rotated-002: `-sf8` read `-s18` (the `f` as `1`) in four views, surely `-sf8` in two.
+    { name: 'the sure readings outvote more unsure ones', lstm: '18 18 18 8! 8! 18', legacy: ['18', '8'], want: '8' },
+    // wild-3302 photo-006: `-sf19` read `-sf7` in four views, surely in two.
+    { name: 'a data centre read surely in two views of six', lstm: '7 7 7 19! 7 19!', legacy: ['1', '1'], want: '19' },
+    { name: 'none sure: every reading votes', lstm: '18 18 8', legacy: [], want: '18' },
+    { name: 'every reading sure: every reading votes', lstm: '14! 1! 14!', legacy: [], want: '14' },
+  ])('$name', ({ lstm, legacy, want }) => {
+    expect(voteDc([...read(lstm), ...dcs([], legacy)])).toBe(want);
+  });
 });
 
 describe('the suffix of a v1 key as read', () => {
