@@ -538,8 +538,8 @@ function unlikeCopies(key: string[], ranked: string[][], readings: (Sym | undefi
  * as `8` in every view (`-sf18` for `-sf10`); the legacy engine reads it glyph
  * by glyph. Of the LSTM's readings only those `sure` vote when there are any
  * (the `f` read, every digit surely; see findV1): on the v1 keys of the 20
- * wild tuning sets 3001-3404 and id-3205/id-3305 (290 regions) they were right
- * 1323 times of 1335, the others 197 of 245. An `f` read `1` adds a digit
+ * wild tuning sets 3001-3404 and id-3205/id-3305 (287 regions,
+ * bench/ocr/v1-dc.ts) they were right 1308 times of 1320, the others 197 of 245. An `f` read `1` adds a digit
  * (`-s18` for `-sf8`, wild-3104 rotated-002, read so in four views of six), a
  * `9` read `7` loses one (`-sf7` for `-sf19`, wild-3302 photo-006).
  */
