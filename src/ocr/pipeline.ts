@@ -506,6 +506,80 @@ function afterBearer(words: OcrWord[], scale: number, regions: Region[]): Region
   return found;
 }
 
+/** Below this, tesseract was unsure of a page-pass word (prose a photo blurs still reads 60 or more). */
+const UNSURE_CONF = 60;
+/** Words this short are taken as unsure whatever tesseract says: it is sure of a key's glyph split off (`J` at 65, wild-3402 photo-002; `if` at 81, wild-3102 photo-000). */
+const SHORT_WORD = 2;
+/** A key's 32 to 40 glyphs at a pitch of 0.45 line heights or more. */
+const KEY_SPAN = 14;
+/** The widest gap inside a run, in line heights: the page pass split wild-3003 rotated-009's key into words of its own lines 5.3 apart. */
+const RUN_GAP = 6;
+
+/**
+ * The box of a run of words on one line as wide as a key, or null. The line's
+ * height is the run's lower quartile (a bubble's edge, or the line below
+ * merged in, makes words two or three times taller), its band the median
+ * centre of the words that high.
+ */
+function keyWide(run: OcrWord[]): OcrBox | null {
+  const heights = run.map((o) => o.box.y1 - o.box.y0).sort((a, b) => a - b);
+  const h = heights[(heights.length - 1) >> 2]!;
+  const x0 = run[0]!.box.x0;
+  const x1 = run[run.length - 1]!.box.x1;
+  if (x1 - x0 < KEY_SPAN * h) return null;
+  const band = run.filter((o) => o.box.y1 - o.box.y0 <= 1.5 * h).map((o) => (o.box.y0 + o.box.y1) / 2).sort((a, b) => a - b);
+  const cy = band[(band.length - 1) >> 1]!;
+  return { x0, x1, y0: cy - h / 2, y1: cy + h / 2 };
+}
+
+/**
+ * Runs of words the page pass was unsure of, in one row, as wide as a key
+ * (keyWide): a key it split into short words of garbage (`ei <9 digits>
+ * <12 digits> eda 7`, wild-3201 photo-001) that no rule takes for a key, so
+ * no region was made and no close-up read.
+ */
+export function unsureRuns(words: OcrWord[], scale: number): Region[] {
+  const found: Region[] = [];
+  let run: OcrWord[] = [];
+  const close = (): void => {
+    const box = run.length ? keyWide(run) : null;
+    if (box) found.push(toRegion(box, scale));
+    run = [];
+  };
+  for (const w of words) {
+    const prev = run[run.length - 1];
+    const unsure = ALNUM.test(w.text) && (w.conf < UNSURE_CONF || w.text.replace(/[^A-Za-z0-9]/g, '').length <= SHORT_WORD);
+    if (prev && !(unsure && nextInRun(prev, w))) close();
+    if (unsure) run.push(w);
+  }
+  close();
+  return found;
+}
+
+/** `w` after `prev` in its row, at a gap under RUN_GAP heights (of the shorter). */
+function nextInRun(prev: OcrWord, w: OcrWord): boolean {
+  const h = Math.min(w.box.y1 - w.box.y0, prev.box.y1 - prev.box.y0);
+  return inRowOf(prev, w) && w.box.x0 > prev.box.x0 && w.box.x0 - prev.box.x1 < RUN_GAP * h;
+}
+
+/**
+ * A v1 suffix's `f` as the page pass misreads it: the ligature `fi`
+ * (`-sfi17`), or `£` (at a word's start too: a wrap may fall between `-s`
+ * and the rest, `<9 hex>-s` then `£2`).
+ */
+const F_MISREAD = /(?<=-[s5S])fi(?=\d)|(?<=-[s5S]|^)£(?=\d)/;
+
+/**
+ * Wrapped keys findJoins finds once a v1 suffix's misread `f` (F_MISREAD) is
+ * read `f`: no `-sf<dc>` ended the chain, so the key was never joined
+ * (wild-3304 wrapped-003, a terminal, `…2862` then `c4-sfi17`; wild-3403
+ * wrapped-011, a chat bubble, four lines of 11, the last `£2`).
+ */
+export function ligatureJoins(words: OcrWord[], scale: number): Piece[][] {
+  if (!words.some((w) => F_MISREAD.test(w.text))) return [];
+  return findJoins(words.map((w) => ({ ...w, text: w.text.replace(F_MISREAD, 'f') })), scale);
+}
+
 /** Regions (original pixels) around key-ish words; neighbours on a line are merged. */
 export function findRegions(words: OcrWord[], scale: number): Region[] {
   const regions: Region[] = [];
@@ -1997,6 +2071,12 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   if (!prepared) return { candidates: [], skipped: NO_TEXT };
   if (trace) trace.skew = prepared.skew;
   const first = await readPage(engines, prepared, t0, trace);
+  if (!first.candidates.length) {
+    // Nothing flagged: what no rule took for a key is read once more (see
+    // unsureRuns, ligatureJoins), and flagged `low` whatever its checksum says.
+    const rescued = await readPage(engines, prepared, t0, trace, first.page, true);
+    return { candidates: rescued.candidates.map((c) => ({ ...c, confidence: 'low' })) };
+  }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
   // page pass's words kept: see docs/ocr.md, "Tilted pages".
@@ -2027,7 +2107,7 @@ export function provenOver(first: ImageCandidate[], second: ImageCandidate[]): I
 }
 
 /** The page pass (unless its words are given) and the close-ups of every region it found. */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[]): Promise<{ candidates: ImageCandidate[]; page: OcrWord[] }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[], rescue = false): Promise<{ candidates: ImageCandidate[]; page: OcrWord[] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2037,8 +2117,9 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const t1 = performance.now();
   let page = given ?? (await read(lstm, pagePng, { psm: '11', choices: false }));
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
-  let regions = findRegions(page, scale);
-  let joins = findJoins(page, scale);
+  let regions = rescue ? unsureRuns(page, scale) : findRegions(page, scale);
+  let joins = rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
+  if (rescue && !regions.length && !joins.length) return { candidates: [], page };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2050,7 +2131,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   }
   // After the fallback: a region there would keep a page that needs it from block mode
   // (wild-3101 photo-005, a v1 key after `Bearer` read exactly only there).
-  regions = [...regions, ...afterBearer(page, scale, regions)];
+  if (!rescue) regions = [...regions, ...afterBearer(page, scale, regions)];
   if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
 
   // The page pass's own readings of keys count as readings too.
@@ -2274,7 +2355,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   }
   // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
-  if (!given && !found.size && !lows.length) {
+  if ((!given || rescue) && !found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
     // (a missed key must not be silent; a negative flagged `low` is allowed).
     const pixels = (box: OcrBox): Box => {

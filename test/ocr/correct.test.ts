@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -893,6 +893,64 @@ describe('regions around key-like words of the page pass', () => {
   ];
   it.each(tall)('$name', ({ words, rows }) => {
     expect(findRegions(words, 1).map((r) => [Math.round(r.y), Math.round(r.y + r.h)])).toEqual(rows);
+  });
+});
+
+describe('a picture nothing flagged, read once more: runs of unsure words (unsureRuns), a misread suffix (ligatureJoins)', () => {
+  /** A page-pass word: text, tesseract's confidence, its box, its line number (the pictures' own figures). */
+  const word = (text: string, conf: number, x0: number, y0: number, x1: number, y1: number, line: number): OcrWord => ({ text, conf, box: { x0, y0, x1, y1 }, symbols: [], line });
+  const cases: { name: string; words: OcrWord[]; boxes: [number, number, number, number][] }[] = [
+    {
+      // wild-3201 photo-001: a v1 key on a blue chat bubble, photographed; the bubble's edges read as tall blanks (the key's words made up, boxes and confidences its own).
+      name: 'a key read as short unsure words is one region, its band that of the words as high as its line',
+      words: [word(' ', 44, 928, 258, 961, 359, 3), word('sure,', 79, 969, 315, 1031, 331, 3), word('here:', 90, 1042, 308, 1107, 330, 3), word('ei', 25, 1124, 311, 1155, 329, 3), word('820371594', 0, 1169, 290, 1304, 339, 3), word('614411790526', 23, 1320, 290, 1484, 339, 3), word('eda', 20, 1508, 306, 1568, 325, 3), word('7', 54, 1620, 294, 1645, 315, 3), word(' ', 49, 1664, 254, 1673, 345, 3), word('Maye', 60, 118, 402, 176, 431, 4)],
+      boxes: [[1124, 306, 1645, 325]],
+    },
+    {
+      // wild-3003 rotated-009: a v1 key after `API_KEY =` split into words of lines of their own, 5.3 heights apart.
+      name: 'words of other lines in the same row continue a run',
+      words: [word('API_KEY', 91, 189, 200, 282, 217, 2), word('=', 92, 295, 202, 308, 212, 2), word('"abc4bcdefab', 14, 323, 198, 466, 216, 2), word('7abc7dbe', 15, 561, 198, 663, 216, 3), word('sfo";', 85, 772, 198, 833, 219, 4)],
+      boxes: [[323, 198, 663, 216]],
+    },
+    {
+      // wild-3402 photo-002: `J` at 65 inside a v2 key read as words (made up here); `Copy` after it at 96.
+      name: 'a word of one or two glyphs does not break a run, a sure word does',
+      words: [word('STR', 13, 294, 451, 330, 483, 6), word('_QwErTyUiOpAsD', 0, 335, 451, 501, 483, 6), word('J', 65, 511, 458, 516, 475, 6), word('3XkLm9', 0, 524, 451, 594, 483, 6), word('zxcvbN', 37, 602, 457, 672, 475, 6), word('qwer5', 51, 682, 451, 738, 483, 6), word('AsdfGh', 51, 748, 451, 819, 483, 6), word('Copy', 96, 883, 449, 947, 483, 6)],
+      boxes: [[294, 457, 819, 475]],
+    },
+    {
+      // wild-3003 photo-004: all the page pass read of the key, 8 heights wide; no region, as on main.
+      name: 'a run narrower than a key makes none',
+      words: [word('here', 73, 906, 331, 956, 348, 3), word('Kk', 35, 992, 329, 1025, 352, 3), word('qh', 22, 1149, 324, 1185, 357, 3)],
+      boxes: [],
+    },
+    {
+      name: 'prose tesseract is sure of makes none',
+      words: ['Can', 'someone', 'send', 'me', 'the', 'Spreeflo', 'key', 'for', 'the', 'sync', 'job?'].map((t, i) => word(t, 96, 100 + 60 * i, 200, 150 + 60 * i, 220, 2)),
+      boxes: [],
+    },
+    {
+      name: 'unsure words of another row are not taken into the run',
+      words: [word('Xq3vT', 20, 100, 100, 300, 120, 1), word('Pz8wK', 20, 310, 140, 510, 160, 2)],
+      boxes: [],
+    },
+  ];
+  it.each(cases)('$name', ({ words, boxes }) => {
+    expect(unsureRuns(words, 1).map((r) => [r.x, r.y, r.x + r.w, r.y + r.h].map(Math.round))).toEqual(boxes);
+  });
+
+  // wild-3304 wrapped-003 (a terminal, Liberation Mono): a v1 key wrapped after 30 hex, its suffix read `-sfi17`. Made-up hex.
+  const terminal = [word('$', 90, 26, 66, 39, 91, 1), word('export', 90, 57, 66, 148, 91, 1), word('SPREEFLO_API_KEY=0a1b2c3d4e5f60718293a4b5c6d7e8', 80, 167, 64, 1100, 91, 1), word('f9-sfi17', 80, 26, 112, 160, 137, 2), word('$', 90, 26, 160, 39, 185, 3), word('curl', 90, 58, 160, 117, 185, 3)];
+  it('a wrapped v1 key whose suffix is read with `fi` is joined once it reads `f`', () => {
+    expect(ligatureJoins(terminal, 1).map((pieces) => pieces.length)).toEqual([2]);
+  });
+  it('without a misread suffix no join is looked for', () => {
+    expect(ligatureJoins(terminal.map((w) => ({ ...w, text: w.text.replace('-sfi17', '-sf17') })), 1)).toEqual([]);
+  });
+  // wild-3403 wrapped-011 (a chat bubble): a v1 key in four lines of 11, the wrap between `-s` and `f2`, read `£2`. Made-up hex.
+  const bubble = [word('Tom', 90, 59, 250, 103, 267, 3), word('here', 90, 60, 282, 117, 305, 4), word('you', 90, 124, 288, 172, 313, 4), word('go', 90, 180, 288, 212, 313, 4), word('b', 90, 222, 282, 237, 305, 4), word('1a2b3c4d5e6', 90, 60, 326, 247, 349, 5), word('f708192a3b4', 90, 60, 369, 246, 392, 6), word('c5d6e7f80-s', 90, 60, 410, 246, 435, 7), word('£2', 90, 60, 452, 90, 475, 8), word('thanks', 90, 100, 452, 187, 475, 8)];
+  it('a wrapped v1 key whose suffix\'s `f` starts a line read `£` is joined once it reads `f`', () => {
+    expect(ligatureJoins(bubble, 1).map((pieces) => pieces.length)).toContain(5);
   });
 });
 
