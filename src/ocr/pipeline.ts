@@ -2001,7 +2001,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
   // page pass's words kept: see docs/ocr.md, "Tilted pages".
   const sharp = rotateGrey(original, -prepared.skew, true).grey;
-  const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, first.page);
+  const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, first.page, first.unproven);
   return { candidates: provenOver(first.candidates, again.candidates) };
 }
 
@@ -2026,8 +2026,13 @@ export function provenOver(first: ImageCandidate[], second: ImageCandidate[]): I
   return [...kept.filter((c) => c.confidence === 'high'), ...proven, ...kept.filter((c) => c.confidence !== 'high')];
 }
 
-/** The page pass (unless its words are given) and the close-ups of every region it found. */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[]): Promise<{ candidates: ImageCandidate[]; page: OcrWord[] }> {
+/**
+ * The page pass (unless its words are given) and the close-ups of every region it found,
+ * or with `only` of those strips alone (their indices; the same words give the same strips).
+ * `unproven`: the strips whose reading left a whole v2 key unproven, or null when one such
+ * key came from the last resort, which no strip reads.
+ */
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[], only?: number[] | null): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2071,7 +2076,12 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   // Every close-up's reading, for the last resort below.
   const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
-  for (const strip of strips) {
+  const unproven: number[] = [];
+  for (const [si, strip] of strips.entries()) {
+    // A tilted page's second reading: provenOver takes only a key proven where the first left
+    // one unproven, so the strips that left none (a v1 key, a proven key, prose) are not read again.
+    if (only && !only.includes(si)) continue;
+    const lowsBefore = lows.length;
     const { h, area: r } = strip;
     const region = strip.view;
     const localView = strip.local;
@@ -2268,7 +2278,9 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) lows.push(v1);
     else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
+    if (lows.slice(lowsBefore).some(unprovenV2)) unproven.push(si);
   }
+  const stripLows = lows.length;
   // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
   if (!given && !found.size && !lows.length) {
@@ -2309,7 +2321,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven };
 }
 
 /**
