@@ -2074,14 +2074,14 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   if (!first.candidates.length) {
     // Nothing flagged: what no rule took for a key is read once more (see
     // unsureRuns, ligatureJoins), and flagged `low` whatever its checksum says.
-    const rescued = await readPage(engines, prepared, t0, trace, first.page, true);
+    const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
     return { candidates: rescued.candidates.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
   // page pass's words kept: see docs/ocr.md, "Tilted pages".
   const sharp = rotateGrey(original, -prepared.skew, true).grey;
-  const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, first.page);
+  const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, { given: first.page, only: first.unproven });
   return { candidates: provenOver(first.candidates, again.candidates) };
 }
 
@@ -2106,8 +2106,14 @@ export function provenOver(first: ImageCandidate[], second: ImageCandidate[]): I
   return [...kept.filter((c) => c.confidence === 'high'), ...proven, ...kept.filter((c) => c.confidence !== 'high')];
 }
 
-/** The page pass (unless its words are given) and the close-ups of every region it found. */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, given?: OcrWord[], rescue = false): Promise<{ candidates: ImageCandidate[]; page: OcrWord[] }> {
+/**
+ * The page pass (unless its words are given) and the close-ups of every region it found,
+ * or with `only` of those strips alone (their indices; the same words give the same strips).
+ * `unproven`: the strips whose reading left a whole v2 key unproven, or null when one such
+ * key came from the last resort, which no strip reads.
+ * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
+ */
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2119,7 +2125,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = rescue ? unsureRuns(page, scale) : findRegions(page, scale);
   let joins = rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if (rescue && !regions.length && !joins.length) return { candidates: [], page };
+  if (rescue && !regions.length && !joins.length) return { candidates: [], page, unproven: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2154,7 +2160,12 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   // Every close-up's reading, for the last resort below.
   const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
-  for (const strip of strips) {
+  const unproven: number[] = [];
+  for (const [si, strip] of strips.entries()) {
+    // A tilted page's second reading: provenOver takes only a key proven where the first left
+    // one unproven, so the strips that left none (a v1 key, a proven key, prose) are not read again.
+    if (only && !only.includes(si)) continue;
+    const lowsBefore = lows.length;
     const { h, area: r } = strip;
     const region = strip.view;
     const localView = strip.local;
@@ -2352,7 +2363,9 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (v1) lows.push(v1);
     if (v1 && !v1Readings.some((v) => v.plain)) fUnread.add(v1);
     if (!v1 && partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
+    if (lows.slice(lowsBefore).some(unprovenV2)) unproven.push(si);
   }
+  const stripLows = lows.length;
   // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
   if ((!given || rescue) && !found.size && !lows.length) {
@@ -2393,7 +2406,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven };
 }
 
 /**

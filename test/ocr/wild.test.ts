@@ -37,7 +37,8 @@
 // edge hides, read whole up to its dash only by a close-up (`<32>-Copy')`),
 // flagged by the last resort (cutSuffixV1); and (seed 3102) a terminal tilted
 // 1.3 degrees whose key the bilinear turn's close-ups leave unproven and a
-// Catmull-Rom turn's prove (provenOver in src/ocr/pipeline.ts); and a look-alike
+// Catmull-Rom turn's prove (provenOver in src/ocr/pipeline.ts), reading again only
+// the region that left it unproven (readPage's `only`); and a look-alike
 // pair (seed 3106, Liberation Mono 12 px in a docs page's code block): a valid key
 // with a check `1`, and the same key with that `1` drawn as `l`, which the page's
 // other glyphs of the pair tell apart (pageSays).
