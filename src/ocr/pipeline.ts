@@ -5,7 +5,7 @@ import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withoutOffers } from './correct.js';
-import { BASE62 } from '../detect/checksum.js';
+import { BASE62, isValidV2Key } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
@@ -2096,14 +2096,26 @@ function sameSpot(a: Box, b: Box): boolean {
 
 /**
  * The first reading's candidates, where a key the second proved (`high`) stands
- * on one the first read unproven: the proven key in its place. Nothing else of
- * the second is taken: it is only evidence where the first had a key it could
- * not prove (the bilinear turn reads some tilted keys better, h24rot in bench/README.md).
+ * on one the first read unproven: the proven key in its place. Where the first
+ * read only a string whose checksum fails and the second found there, past the
+ * bound, one whose checksum holds, that one (still `low`): the first's is wrong
+ * for sure, the second's right but for the odds LOW_BUDGET allows. wild-3401
+ * photo-000 and wild-3404 photo-002 (photos turned 1.05 degrees): the turn's
+ * search past the bound found the true key, the bilinear one's nothing.
+ * Nothing else of the second is taken: it is only evidence where the first had
+ * a key it could not prove (the bilinear turn reads some tilted keys better, h24rot in bench/README.md).
  */
 export function provenOver(first: ImageCandidate[], second: ImageCandidate[]): ImageCandidate[] {
   const proven = second.filter((c) => c.confidence === 'high' && !first.some((f) => f.key === c.key && f.confidence === 'high') && first.some((f) => unprovenV2(f) && sameSpot(f.box, c.box)));
-  const kept = first.filter((f) => !(unprovenV2(f) && proven.some((c) => sameSpot(f.box, c.box))));
-  return [...kept.filter((c) => c.confidence === 'high'), ...proven, ...kept.filter((c) => c.confidence !== 'high')];
+  const kept = first.filter((f) => !(unprovenV2(f) && proven.some((c) => sameSpot(f.box, c.box)))).map((f) => passingThere(f, second) ?? f);
+  const lows = kept.filter((c, i) => c.confidence !== 'high' && kept.findIndex((o) => o.key === c.key) === i);
+  return [...kept.filter((c) => c.confidence === 'high'), ...proven, ...lows];
+}
+
+/** The second reading's unproven v2 key whose checksum holds at the spot of `f`, an unproven one whose checksum fails; else undefined. */
+function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandidate | undefined {
+  if (!unprovenV2(f) || isValidV2Key(f.key)) return undefined;
+  return second.find((c) => unprovenV2(c) && isValidV2Key(c.key) && sameSpot(f.box, c.box));
 }
 
 /**

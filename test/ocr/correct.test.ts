@@ -960,6 +960,8 @@ describe('provenOver: a tilted page read again from the sharper turn', () => {
     ({ ruleId: 'spreeflo-api-key-v2' as const, key: `sfk_${ch.repeat(36)}`, confidence, box: { x, y, width: 300, height: 20 } });
   const v1 = { ruleId: 'spreeflo-api-key-v1' as const, key: `${'a'.repeat(32)}-sf1`, confidence: 'low' as const, box: { x: 100, y: 100, width: 300, height: 20 } };
   const partial = { ...v2('P', 'low', 100), key: 'sfk_PPPPPPPP' };
+  // A key whose checksum holds, as a search past the bound finds it (`low`).
+  const passing = (ch: string, x: number, y = 100) => ({ ...v2(ch, 'low', x, y), key: `sfk_${ch.repeat(30)}${v2Check(ch.repeat(30))}` });
   it.each([
     ['a proven key takes the place of the unproven one read there', [v2('A', 'low', 100)], [v2('B', 'high', 80)], [v2('B', 'high', 80)]],
     ['the unproven key proven where it was read', [v2('A', 'low', 100)], [v2('A', 'high', 90)], [v2('A', 'high', 90)]],
@@ -968,6 +970,11 @@ describe('provenOver: a tilted page read again from the sharper turn', () => {
     ['a key the first proved stays, the second\'s other reading there is not taken', [v2('A', 'high', 100)], [v2('B', 'high', 100)], [v2('A', 'high', 100)]],
     ['a v1 reading stays as the first read it', [v1], [v2('B', 'high', 100)], [v1]],
     ['a partly read key is no unproven key to replace', [partial], [v2('B', 'high', 100)], [partial]],
+    ['a low whose checksum holds takes the place of one whose checksum fails', [v1, v2('A', 'low', 100, 300)], [passing('B', 110, 300)], [v1, passing('B', 110, 300)]],
+    ['a low whose checksum holds elsewhere on the page is not taken', [v2('A', 'low', 100)], [passing('B', 100, 300)], [v2('A', 'low', 100)]],
+    ['a low the first found whose checksum holds stays', [passing('A', 100)], [passing('B', 100)], [passing('A', 100)]],
+    ['a proven key wins over a low whose checksum holds', [v2('A', 'low', 100)], [passing('B', 100), v2('C', 'high', 100)], [v2('C', 'high', 100)]],
+    ['two unproven readings at one spot give the low that passes once', [v2('A', 'low', 100), v2('D', 'low', 120)], [passing('B', 110)], [passing('B', 110)]],
     ['the proven key comes before the lows', [v1, v2('A', 'low', 100, 300), v2('C', 'high', 0, 0)], [v2('B', 'high', 120, 300)], [v2('C', 'high', 0, 0), v2('B', 'high', 120, 300), v1]],
   ])('%s', (_what, first, second, want) => {
     expect(provenOver(first, second)).toEqual(want);

@@ -41,7 +41,10 @@
 // the region that left it unproven (readPage's `only`); and a look-alike
 // pair (seed 3106, Liberation Mono 12 px in a docs page's code block): a valid key
 // with a check `1`, and the same key with that `1` drawn as `l`, which the page's
-// other glyphs of the pair tell apart (pageSays).
+// other glyphs of the pair tell apart (pageSays); and (seed 3404) a photo turned 1.05
+// degrees whose key neither turn proves, found past the region's bound only from the
+// Catmull-Rom turn: its `low` takes the place of the bilinear turn's reading, whose
+// checksum fails (provenOver).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
