@@ -32,8 +32,10 @@ const LOW_BUDGET = 1 << 25;
 /**
  * Past the bound, what any character costs over a slot's cheapest in the last search
  * (searchPastBound). Replayed on the 79 regions of the 65 readable v2 keys main left wrong
- * on the 20 wild sets (bench/ocr/far-replay.ts, 2^25): 1 finds 6 true keys and one string
- * that is not the key, 2 and 3 find 7 and none, 4 and 5 fewer (bench/README.md, h25rec).
+ * on the 20 wild sets (bench/ocr/far-replay.ts, 2^25): 1 finds 6 true keys and a string
+ * that is not the key, 3 finds 7 and nothing false, 5 finds 4 (on the first 45 regions, 2
+ * finds the same 4 as 3, 4 only 1): a dear wildcard is reached too late, a cheap one crowds
+ * out the look-alikes (bench/README.md, h25rec).
  */
 export const ANY_COST = 3;
 
