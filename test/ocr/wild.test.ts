@@ -40,7 +40,9 @@
 // Catmull-Rom turn's prove (provenOver in src/ocr/pipeline.ts); and a look-alike
 // pair (seed 3106, Liberation Mono 12 px in a docs page's code block): a valid key
 // with a check `1`, and the same key with that `1` drawn as `l`, which the page's
-// other glyphs of the pair tell apart (pageSays).
+// other glyphs of the pair tell apart (pageSays); and (seed 3003) a key whose `K` under a
+// text cursor is read `H` in every view and not taken for a cursor's, found past the
+// region's bound by the search that takes any character at any slot (withAny).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
