@@ -2,12 +2,13 @@
 // `--collect` reads the images given (paths in screenshot sets) with a trace and stores, for
 // each region that reached the glyphs read alone, its readings and those reads, with the
 // page's tilt; then each stored region is searched again as the pipeline's last search is
-// (searchPastBound),
-// at each budget of `--budgets` (powers of two), printing what it finds (TRUE: a key of the
-// picture, decoy, other: a string not shown whose checksum holds, none) and its time.
+// (searchPastBound), at each budget of `--budgets` (powers of two), its last search taking any
+// character at `--any` over a slot's cheapest (ANY_COST unless given), printing what it finds
+// (TRUE: a key of the picture, decoy, other: a string not shown whose checksum holds, none)
+// and its time.
 // Keys are never printed.
 //   npx tsx bench/ocr/far-replay.ts --collect --out /tmp/far.json /tmp/sets/wild-3103/recompressed-009.jpg …
-//   npx tsx bench/ocr/far-replay.ts --out /tmp/far.json [--budgets 25,26,27]
+//   npx tsx bench/ocr/far-replay.ts --out /tmp/far.json [--budgets 25,26,27] [--any 3]
 import './shown.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -16,7 +17,7 @@ import { startEngines } from '../../src/ocr/engine.js';
 import { MIN_SKEW, recognizeImage, searchPastBound, type Trace } from '../../src/ocr/pipeline.js';
 import { decode, rotateGrey } from '../../src/ocr/preprocess.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { collect: { type: 'boolean', default: false }, out: { type: 'string', default: '/tmp/far-replay.json' }, budgets: { type: 'string', default: '25,26,27' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { collect: { type: 'boolean', default: false }, out: { type: 'string', default: '/tmp/far-replay.json' }, budgets: { type: 'string', default: '25,26,27' }, any: { type: 'string' } } });
 type Region = NonNullable<Trace['alone']>[number];
 interface Stored { file: string; skew: number; truth: string[]; decoys: string[]; regions: Region[] }
 
@@ -47,7 +48,7 @@ for (const s of stored) {
   for (const r of s.regions) {
     const row = budgets.map((b, k) => {
       const t = performance.now();
-      const res = searchPastBound(r.readings, grey, r.alone, 2 ** b);
+      const res = searchPastBound(r.readings, grey, r.alone, 2 ** b, values.any ? Number(values.any) : undefined);
       const ms = performance.now() - t;
       const mark = !res.key ? 'none' : s.truth.includes(res.key) ? 'TRUE' : s.decoys.includes(res.key) ? 'decoy' : 'other';
       tally[k]![mark]++;

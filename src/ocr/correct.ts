@@ -192,6 +192,20 @@ export function withAlone(slots: Slot[], alone: Choice[][][]): Slot[] {
 }
 
 /**
+ * Slots where every character of the alphabet not already there costs `over` past the
+ * slot's cheapest: one glyph read as something no view, look-alike or read alone offered
+ * (see searchPastBound in pipeline.ts). What it adds counts against the budget like any
+ * other string.
+ */
+export function withAny(slots: Slot[], over: number): Slot[] {
+  return slots.map((slot, i) => {
+    const over0 = Math.min(...slot.alts.map((a) => a.cost)) + over;
+    const missing = [...V2_ALPHABET(i)].filter((ch) => !slot.alts.some((a) => a.ch === ch));
+    return { alts: [...slot.alts, ...missing.map((ch) => ({ ch, cost: over0, read: false }))] };
+  });
+}
+
+/**
  * The characters every read of a glyph alone offers, after its first choice, at
  * OFFERED_CONF or more. Such a character, though no read put it first, is as likely as one some read put first: the glyph read alone is blurred
  * too, and names the truth second (wild-3103 photo-009, a `j` read `3` at 90-91 alone, `j`

@@ -4,7 +4,7 @@ import { type Grey, type Style, type TileStats, crop, decode, isolateLine, maySh
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
-import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withoutOffers } from './correct.js';
+import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withAny, withoutOffers } from './correct.js';
 import { BASE62, isValidV2Key } from '../detect/checksum.js';
 import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
@@ -28,6 +28,16 @@ export const REGION_BUDGET = 1 << 23;
  * 375 ms a region.
  */
 const LOW_BUDGET = 1 << 25;
+
+/**
+ * Past the bound, what any character costs over a slot's cheapest in the last search
+ * (searchPastBound). Replayed on the 79 regions of the 65 readable v2 keys main left wrong
+ * on the 20 wild sets (bench/ocr/far-replay.ts, 2^25): 1 finds 6 true keys and a string
+ * that is not the key, 3 finds 7 and nothing false, 5 finds 4 (on the first 45 regions, 2
+ * finds the same 4 as 3, 4 only 1): a dear wildcard is reached too late, a cheap one crowds
+ * out the look-alikes (bench/README.md, h25rec).
+ */
+export const ANY_COST = 3;
 
 /**
  * The close-up reads of a region, tried in order until its keys are resolved:
@@ -1007,7 +1017,7 @@ export function v2Reference(read: PSym[][]): PSym[] | null {
  * reading's single-deletion (37, 38 read) or single-insertion (35 read)
  * variants are tried. When both are tried they share the budget.
  */
-export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][], cursor = true): V2Solved {
+export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][], cursor = true, any?: number): V2Solved {
   const readings = searchReadings(read, cursor);
   const ref = reference(readings);
   const variants: Sym[][] = [];
@@ -1043,7 +1053,8 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
     const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
     const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined;
     const slots = pool(aligned, 36, V2_ALPHABET, same);
-    const res = searchV2(alone ? withAlone(slots, alone) : slots, variants.length && !alone ? Math.floor(budget / 2) : budget);
+    const known = alone ? withAlone(slots, alone) : slots;
+    const res = searchV2(any === undefined ? known : withAny(known, any), variants.length && !alone ? Math.floor(budget / 2) : budget);
     tried += res.tried;
     left -= res.tried;
     if (res.key) return { key: res.key, guessed: res.guessed, best: res.best, ref, tried, subs: checkSubs(res.key, aligned, same) };
@@ -1096,11 +1107,16 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
  * them (bench/ocr/far-replay.ts). The second search leaves every key the first finds as it was.
  * Without the cursor's slot: at 2^25 its strings let a wrong key pass (wild-2417
  * recompressed-006's true `low` became a wrong one).
+ * When neither finds anything, a third takes any character at any slot (withAny, ANY_COST):
+ * a glyph read in every view as something not like it (wild-3401 recompressed-007's check
+ * `m` read `r`, wild-3003 occluded-002's `K` under a cursor read `H`) has no alternative a
+ * search could take. Only where both found nothing, so no key they find changes.
  */
-export function searchPastBound(read: PSym[][], grey: Grey | undefined, alone: Choice[][][], budget = LOW_BUDGET): V2Solved {
+export function searchPastBound(read: PSym[][], grey: Grey | undefined, alone: Choice[][][], budget = LOW_BUDGET, any = ANY_COST): V2Solved {
   const res = solveV2(read, budget, grey, alone, false);
   const firsts = res.key ? null : withoutOffers(alone);
-  return firsts ? solveV2(read, budget, grey, firsts, false) : res;
+  const again = firsts ? solveV2(read, budget, grey, firsts, false) : res;
+  return again.key ? again : solveV2(read, budget, grey, alone, false, any);
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
-import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withoutOffers } from '../../src/ocr/correct.js';
+import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
 import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
@@ -154,6 +154,30 @@ describe('v2 checksum-guided search', () => {
     const res = searchV2(withAlone(slots, alone), tight);
     expect(res.key).toBe(key);
     expect(res.guessed).toBe(false);
+  });
+
+  it.each([
+    // wild-3401 recompressed-007: a body `d` read `A` in every view and a check `m` read `r`,
+    // neither a look-alike of the truth nor offered: one slot no search could fill.
+    { name: 'a body glyph', at: 7, read: 'A', guessed: false },
+    { name: 'a check glyph: a guess', at: 35, read: 'r', guessed: true },
+  ])('with any character at one slot, finds a key read otherwise right ($name)', ({ at, read, guessed }) => {
+    const line = reading(`${KEY.slice(4, 4 + at)}${read}${KEY.slice(5 + at)}`);
+    const slots = pool([line, line], 36, V2_ALPHABET);
+    expect(searchV2(slots, 1 << 12).key).toBeNull();
+    const res = searchV2(withAny(slots, 3), 1 << 12);
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(guessed);
+  });
+
+  it.each([
+    { name: 'a slot read alike everywhere', alts: [{ ch: 'A', cost: 0, read: true }], at: 5, adds: 61 },
+    { name: 'the check\'s first, 0..4 only', alts: [{ ch: '1', cost: 0.5, read: true }, { ch: 'l', cost: 1, read: true }], at: 30, adds: 4 },
+  ])('adds every other character of the alphabet past the cheapest ($name)', ({ alts, at, adds }) => {
+    const slots = Array.from({ length: 36 }, (_, i) => ({ alts: i === at ? alts : [{ ch: 'x', cost: 0, read: true }] }));
+    const wide = withAny(slots, 3)[at]!.alts;
+    expect(wide.length - alts.length).toBe(adds);
+    expect(wide.slice(alts.length).every((a) => a.cost === Math.min(...alts.map((x) => x.cost)) + 3 && !a.read)).toBe(true);
   });
 
   it('keeps a check character only the glyph read alone offered a guess', () => {

@@ -44,7 +44,9 @@
 // other glyphs of the pair tell apart (pageSays); and (seed 3404) a photo turned 1.05
 // degrees whose key neither turn proves, found past the region's bound only from the
 // Catmull-Rom turn: its `low` takes the place of the bilinear turn's reading, whose
-// checksum fails (provenOver).
+// checksum fails (provenOver); and (seed 3003) a key whose `K` under a
+// text cursor is read `H` in every view and not taken for a cursor's, found past the
+// region's bound by the search that takes any character at any slot (withAny).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
