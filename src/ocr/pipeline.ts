@@ -2388,13 +2388,14 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     }
     const v1 = await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
-    if (v1) lows.push(v1);
-    if (v1 && !v1Readings.some((v) => v.plain)) fUnread.add(v1);
-    if (!v1 && partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
+    if (v1) {
+      lows.push(v1);
+      if (!v1Readings.some((v) => v.plain)) fUnread.add(v1);
+    } else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
     if (lows.slice(lowsBefore).some(unprovenV2)) unproven.push(si);
   }
   const stripLows = lows.length;
-  // Not on a tilted page's second reading (`given`): provenOver takes only its `high` keys,
+  // Not on a tilted page's second reading (`given`, no `rescue`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.
   if ((!given || rescue) && !found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
