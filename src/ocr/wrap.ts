@@ -220,8 +220,23 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     }
   };
   const glued = words.map((_, i) => rightOf(i, 0.2));
-  /** A piece's words: the head with the start split off before it, a next piece with the words glued on after it. */
-  const pieceWords = (k: number, idx: number): number[] => (idx === 0 ? [...lead[k]!, k] : [k, ...glued[k]!]);
+  /**
+   * A next piece's line the page pass split in two where a glyph stood apart
+   * or was lost (`1wrA987W…gOF` and `t1pC`, wild-3201 wrapped-008, a docs
+   * column in Inconsolata 11 px; `Ger` and `MiMI…`, wild-3002 wrapped-008, a
+   * chat bubble in Roboto 11 px): alone the piece did not end its line, so
+   * the key's next line was never joined. The words on its right at gaps
+   * under a space (WORD_GAP) to the line's end belong to it when each reads
+   * like a key's middle (KEY_MIDDLE; the prose after a key's last line,
+   * `with every call.`, does not); otherwise only the glued ones.
+   */
+  const lineRest = words.map((_, i): number[] => {
+    const rest = rightOf(i, WORD_GAP);
+    const keyish = (j: number) => KEY_MIDDLE.test(words[j]!.text) && KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length;
+    return rest.length && ends[rest[rest.length - 1]!] && rest.every(keyish) ? rest : glued[i]!;
+  });
+  /** A piece's words: the head with the start split off before it, a next piece with the rest of its line (lineRest). */
+  const pieceWords = (k: number, idx: number): number[] => (idx === 0 ? [...lead[k]!, k] : [k, ...lineRest[k]!]);
   const textOf = (chain: number[]): string[] => chain.map((k, idx) => pieceWords(k, idx).map((j) => words[j]!.text).join(''));
   const joins: number[][] = [];
   const walk = (chain: number[]): void => {

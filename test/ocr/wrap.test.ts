@@ -134,6 +134,20 @@ describe('findJoins', () => {
     expect(joins[0]![3]!.x + joins[0]![3]!.w).toBeGreaterThan(563 / 2);
   });
 
+  it('a middle line the page pass split in two still ends its line, and the line below is joined', () => {
+    // wild-3201 wrapped-008 (docs column, Inconsolata 11 px): the key's middle line read as two words, `t1pC` beside the first.
+    const words = [word('Send', 378, 116, 441, 139, 4), word('the', 449, 116, 488, 139, 4), word('key', 498, 116, 540, 145, 4), word('in', 548, 116, 569, 139, 4), word('the', 577, 116, 615, 139, 4), word('header:', 625, 116, 717, 139, 4), word('sfk_yq', 729, 119, 809, 144, 4), word('Limits', 50, 162, 121, 185, 5), word('1wrA987WsmvQHo8bY1q@PFIYgOF', 379, 160, 777, 185, 6), word('t1pC', 784, 160, 809, 183, 6), word('KVf', 377, 199, 418, 219, 7), word('with', 426, 196, 475, 219, 7), word('every', 484, 202, 553, 225, 7), word('call.', 560, 196, 608, 219, 7)];
+    const joins = findJoins(words, 1);
+    expect(joins.map((j) => j.map((p) => Math.round(p.y)))).toEqual([[119, 160, 196]]);
+    expect(joins[0]![1]!.x + joins[0]![1]!.w).toBe(809);
+  });
+
+  it('the words after a key\'s last line are not taken as a split middle line', () => {
+    // As above, the key's last line read whole and followed by prose: the chain ends there, as before.
+    const words = [word('Send', 378, 116, 441, 139, 4), word('header:', 449, 116, 717, 139, 4), word('sfk_yq', 729, 119, 809, 144, 4), word('1wrA987WsmvQHo8bY1q0PFIYgOFt1pC', 379, 160, 809, 185, 6), word('KVf', 377, 199, 418, 219, 7), word('with', 426, 196, 475, 219, 7), word('every', 484, 202, 553, 225, 7), word('call.', 560, 196, 608, 219, 7), word('Use', 377, 238, 420, 261, 8), word('it', 430, 238, 445, 261, 8)];
+    expect(findJoins(words, 1).map((j) => j.length)).toEqual([3]);
+  });
+
   it('the first piece starts a space\'s width left of what the page pass boxed', () => {
     // wild-2311 wrapped-010 (chat bubble, DejaVu Sans Mono 18 px): `stk` boxed from its `f`.
     const words = [word('key:', 670, 754, 802, 824, 5), word('stk', 882, 754, 914, 809, 5), word('Ab3dE9kXy7Qw2Lm5Np8RsHt4Vb', 927, 753, 2087, 826, 5), word('6Jc1Zd9Gf3a', 671, 857, 1141, 928, 6)];
