@@ -2188,6 +2188,8 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `unproven`: the strips whose reading left a whole v2 key unproven, or null when one such
  * key came from the last resort, which no strip reads.
  * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
+ * `late`: the third, at these regions only (hexRunToEdge, unreadTokens), no last resort.
+ * `pastEdge`: the regions its strips' readings of hex digits ran past (hexRunToEdge).
  */
 async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[] }> {
   const lstm = () => engines.live(engines.lstm);
