@@ -27,7 +27,7 @@ function lev(a: string, b: string): number {
  * of one text height: uneven light, moiré); sharpened after scaling (a
  * photo's blur).
  */
-type TuneStyle = Style | 'binary' | 'thin' | 'sauvola' | 'sharpen';
+type TuneStyle = Style | 'binary' | 'thin' | 'sauvola' | 'sharpen' | 'smooth4' | 'smooth6' | 'smooth8' | 'median' | 'mitchell' | 'cubic' | 'linear';
 
 /** Sauvola: ink where a pixel is under mean * (1 + k (sd / 128 - 1)) of its window. */
 async function sauvola(png: Buffer, win: number, k = 0.2): Promise<Buffer> {
@@ -74,9 +74,25 @@ function spaceOut(src: Grey, gap: number): Grey {
   return { data: out, width: w, height };
 }
 
+/** A separable Gaussian at the picture's own resolution: JPEG's 8x8 blocks and ringing smoothed before the upscale. */
+function blurGrey(src: Grey, sigma: number): Grey {
+  const r = Math.ceil(sigma * 3);
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const sum = k.reduce((a, b) => a + b, 0);
+  const { width: W, height: H, data } = src;
+  const tmp = new Float32Array(W * H);
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) { let a = 0; for (let i = -r; i <= r; i++) a += k[i + r]! * data[y * W + Math.min(W - 1, Math.max(0, x + i))]!; tmp[y * W + x] = a / sum; }
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) { let a = 0; for (let i = -r; i <= r; i++) a += k[i + r]! * tmp[Math.min(H - 1, Math.max(0, y + i)) * W + x]!; out[y * W + x] = Math.round(a / sum); }
+  return { data: out, width: W, height: H };
+}
+
 async function render(region: Grey, scale: number, style: TuneStyle = 'plain', target = 34): Promise<Buffer> {
   if (style === 'sauvola') return sauvola(await toPng(region, scale, 12), target);
   if (style === 'sharpen') return sharp(await toPng(region, scale, 12)).sharpen({ sigma: Math.max(0.5, scale * 0.5) }).png({ compressionLevel: 1 }).toBuffer();
+  if (style === 'smooth4' || style === 'smooth6' || style === 'smooth8') return toPng(blurGrey(region, Number(style.slice(6)) / 10), scale, 12);
+  if (style === 'median') return sharp(await toPng(region, scale, 12)).median(Math.max(3, Math.round(scale) | 1)).png({ compressionLevel: 1 }).toBuffer();
+  if (style === 'mitchell' || style === 'cubic' || style === 'linear') return sharp(Buffer.from(region.data.buffer, region.data.byteOffset, region.data.length), { raw: { width: region.width, height: region.height, channels: 1 } }).resize({ width: Math.round(region.width * scale), height: Math.round(region.height * scale), kernel: style === 'linear' ? 'linear' : style }).extend({ top: 12, bottom: 12, left: 12, right: 12, background: '#ffffff' }).png({ compressionLevel: 1 }).toBuffer();
   if (style !== 'binary' && style !== 'thin') return toPng(region, scale, 12, style);
   // The border is white, so binarising after it is the same as before it.
   return sharp(await toPng(region, scale, 12)).threshold(style === 'binary' ? 128 : 80).png({ compressionLevel: 1 }).toBuffer();
@@ -91,6 +107,7 @@ all.push({ name: 't30-psm13', target: 30, wl: true, psm: '13' });
 all.push({ name: 't30-hex', target: 30, wl: true, psm: '7', hex: true });
 all.push({ name: 't30-hex13', target: 30, wl: true, psm: '13', hex: true });
 for (const style of ['binary', 'bold', 'thin', 'sauvola', 'sharpen'] as const) for (const target of [28, 34, 46, 58]) all.push({ name: `t${target}-${style}`, target, wl: true, psm: '7', style });
+for (const style of ['smooth4', 'smooth6', 'smooth8', 'median', 'mitchell', 'cubic', 'linear'] as const) for (const target of [34, 46, 58]) all.push({ name: `t${target}-${style}`, target, wl: true, psm: '7', style });
 const variants = values.variants ? all.filter((v) => values.variants!.split(',').includes(v.name)) : all;
 const worker = await startWorker();
 const errs: Record<string, number[]> = {};

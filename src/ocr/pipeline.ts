@@ -452,6 +452,25 @@ function v1UnreadTail(taken: string, width: number): number {
   return Math.max(0, 36 - run.length) * pitch;
 }
 
+/**
+ * How far right of its strip a close-up's reading of a v1 key goes on: a reading
+ * that ends at the strip's right edge (within two glyphs) in a run v1UnreadTail
+ * takes, its last glyph read as anything (cut by the edge), lacks the rest of the
+ * key and its suffix (its pitch more, for the glyph cut). The page pass read a
+ * chat bubble's small key as garbage (wild-3504 recompressed-011, Fira Code 13 px
+ * at 0.8x, JPEG 65), and the strip, reaching as far as that garbage did, ended in
+ * the key's last digit: 32 hex digits, no `-sf1`, no v1 key, the picture not
+ * flagged. Read only when nothing else flagged the picture (see recognizeGrey).
+ */
+export function hexRunToEdge(seq: PSym[], right: number): number {
+  if (seq.length < 2) return 0;
+  const box = boxOf(seq);
+  const pitch = box.width / seq.length;
+  if (box.x + box.width < right - 2 * pitch) return 0;
+  const reach = v1UnreadTail(seq.slice(0, -1).map((x) => (x.space ? ' ' : top(x))).join(''), box.width);
+  return reach && reach + pitch;
+}
+
 /** A v1 key's end: hex digits, a written dash, `sf` as findV1 reads it, the data centre. */
 const V1_END = /[0-9a-f]{2,}-[s5S][fFtT1lI|]?\d{1,2}\W*$/;
 
@@ -485,6 +504,40 @@ function overlaps(r: Region, o: Region): boolean {
 /** `Bearer` as in `Authorization: Bearer <key>`, quotes or a colon around it. */
 const BEARER = /^[^A-Za-z0-9]*bearer[^A-Za-z0-9]*$/i;
 
+/** What a whole v2 key spans after `Bearer ` (`sfk_` and 36, a glyph's gap before it), in glyphs: a v1 key (36) spans less. */
+const TOKEN_GLYPHS = 41;
+
+/**
+ * Where the token after a `Bearer` lies that the page pass read nothing of on
+ * its line (no word at a gap under three line heights, as afterBearer takes
+ * them): a whole key's width at the word's pitch, right of it. Sparse-text mode
+ * drops a small key whole (wild-3103 recompressed-001, Inconsolata 11 px at
+ * 0.81x, JPEG 50: `Bearer`, then only slivers of the key's last glyphs, each a
+ * line of its own), and the picture went unflagged. Read only when nothing else
+ * flagged the picture (see recognizeGrey).
+ */
+export function unreadTokens(words: OcrWord[], scale: number): Region[] {
+  return words.filter((w, i) => BEARER.test(w.text) && !wordsAfter(words, i)).map((w) => {
+    const pitch = (w.box.x1 - w.box.x0) / Math.max(1, w.text.replace(/[^A-Za-z0-9]/g, '').length);
+    return toRegion({ x0: w.box.x1, y0: w.box.y0, x1: w.box.x1 + TOKEN_GLYPHS * pitch, y1: w.box.y1 }, scale);
+  });
+}
+
+/** The box of the words after words[i] on its line, up to a gap of three line heights. */
+function wordsAfter(words: OcrWord[], i: number): OcrBox | null {
+  const w = words[i]!;
+  const h = w.box.y1 - w.box.y0;
+  let box: OcrBox | null = null;
+  let prev = w;
+  for (let j = i + 1; words[j] && words[j]!.line === w.line; j++) {
+    const o = words[j]!;
+    if (o.box.x0 - prev.box.x1 >= 3 * h) break;
+    box = box ? union(box, o.box) : o.box;
+    prev = o;
+  }
+  return box;
+}
+
 /**
  * The words after a `Bearer` on its line, whatever they read: a key there may
  * be read as short words no rule takes for a key. A light-on-dark code block
@@ -498,15 +551,7 @@ function afterBearer(words: OcrWord[], scale: number, regions: Region[]): Region
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (!BEARER.test(w.text)) continue;
-    const h = w.box.y1 - w.box.y0;
-    let box: OcrBox | null = null;
-    let prev = w;
-    for (let j = i + 1; words[j] && words[j]!.line === w.line; j++) {
-      const o = words[j]!;
-      if (o.box.x0 - prev.box.x1 >= 3 * h) break;
-      box = box ? union(box, o.box) : o.box;
-      prev = o;
-    }
+    const box = wordsAfter(words, i);
     if (!box) continue;
     const r = toRegion(box, scale);
     // Only where no word made a region: merged with one, it would widen that
@@ -1995,7 +2040,7 @@ async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandid
  * `pad`) back to the original image. `area`: the page-pass region, whose own
  * readings count too; none for a wrapped key's joined pieces.
  */
-interface Strip { name: string; h: number; area?: Region; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+interface Strip { name: string; h: number; area?: Region; right?: number; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
 
 /** Cuts of the page view (see pageViewCrop), in original pixels. */
 type PageCut = (x: number, y: number, w: number, h: number) => Grey;
@@ -2015,6 +2060,7 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
     name: `r${Math.round(r.x)}_${Math.round(r.y)}`,
     h,
     area: r,
+    right: cx + w,
     view: isolateLine(view(cx, cy, w, h * 2), band),
     local: () => (local ??= isolateLine(normalizeCrop(cut()), band)),
     stretched: () => {
@@ -2091,7 +2137,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     // Nothing flagged: what no rule took for a key is read once more (see
     // unsureRuns, ligatureJoins), and flagged `low` whatever its checksum says.
     const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
-    return { candidates: rescued.candidates.map((c) => ({ ...c, confidence: 'low' })) };
+    // Still nothing: the places a key's unread part may lie (hexRunToEdge, unreadTokens).
+    const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
+    return { candidates: late.candidates.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
@@ -2140,8 +2188,10 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `unproven`: the strips whose reading left a whole v2 key unproven, or null when one such
  * key came from the last resort, which no strip reads.
  * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
+ * `late`: the third, at these regions only (hexRunToEdge, unreadTokens), no last resort.
+ * `pastEdge`: the regions its strips' readings of hex digits ran past (hexRunToEdge).
  */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2151,9 +2201,9 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const t1 = performance.now();
   let page = given ?? (await read(lstm, pagePng, { psm: '11', choices: false }));
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
-  let regions = rescue ? unsureRuns(page, scale) : findRegions(page, scale);
-  let joins = rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if (rescue && !regions.length && !joins.length) return { candidates: [], page, unproven: [] };
+  let regions = late ?? (rescue ? unsureRuns(page, scale) : findRegions(page, scale));
+  let joins = late ? [] : rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
+  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2165,7 +2215,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   }
   // After the fallback: a region there would keep a page that needs it from block mode
   // (wild-3101 photo-005, a v1 key after `Bearer` read exactly only there).
-  if (!rescue) regions = [...regions, ...afterBearer(page, scale, regions)];
+  if (!rescue && !late) regions = [...regions, ...afterBearer(page, scale, regions)];
   if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
 
   // The page pass's own readings of keys count as readings too.
@@ -2189,11 +2239,14 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
   const unproven: number[] = [];
+  // Regions a v1 key read up to its strip's edge goes on past (hexRunToEdge).
+  const pastEdge: Region[] = [];
   for (const [si, strip] of strips.entries()) {
     // A tilted page's second reading: provenOver takes only a key proven where the first left
     // one unproven, so the strips that left none (a v1 key, a proven key, prose) are not read again.
     if (only && !only.includes(si)) continue;
     const lowsBefore = lows.length;
+    const seqsBefore = viewSeqs.length;
     const { h, area: r } = strip;
     const region = strip.view;
     const localView = strip.local;
@@ -2393,6 +2446,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       if (!v1Readings.some((v) => v.plain)) fUnread.add(v1);
     } else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
     if (lows.slice(lowsBefore).some(unprovenV2)) unproven.push(si);
+    const reach = !sawV1 && !sawV2 && r && strip.right ? Math.max(0, ...viewSeqs.slice(seqsBefore).map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
+    if (reach) pastEdge.push({ ...r!, w: r!.w + reach });
   }
   const stripLows = lows.length;
   // Not on a tilted page's second reading (`given`, no `rescue`): provenOver takes only its `high` keys,
@@ -2435,7 +2490,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge };
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -975,6 +975,35 @@ describe('a picture nothing flagged, read once more: runs of unsure words (unsur
   const bubble = [word('Tom', 90, 59, 250, 103, 267, 3), word('here', 90, 60, 282, 117, 305, 4), word('you', 90, 124, 288, 172, 313, 4), word('go', 90, 180, 288, 212, 313, 4), word('b', 90, 222, 282, 237, 305, 4), word('1a2b3c4d5e6', 90, 60, 326, 247, 349, 5), word('f708192a3b4', 90, 60, 369, 246, 392, 6), word('c5d6e7f80-s', 90, 60, 410, 246, 435, 7), word('£2', 90, 60, 452, 90, 475, 8), word('thanks', 90, 100, 452, 187, 475, 8)];
   it('a wrapped v1 key whose suffix\'s `f` starts a line read `£` is joined once it reads `f`', () => {
     expect(ligatureJoins(bubble, 1).map((pieces) => pieces.length)).toContain(5);
+  });
+});
+
+describe("a picture nothing flagged, read a third time: a key's width after `Bearer` (unreadTokens), past a strip read to its edge (hexRunToEdge)", () => {
+  const word = (text: string, x0: number, y0: number, x1: number, y1: number, line: number): OcrWord => ({ text, conf: 90, box: { x0, y0, x1, y1 }, symbols: [], line });
+  // wild-3103 recompressed-001 (page pass at scale 1 here): `Bearer` 26 px wide, then only slivers of the key's end as lines of their own.
+  const bearer = [word('"Authorization:', 58, 90, 122, 97, 4), word('Bearer', 128, 90, 154, 97, 4), word('815’', 307, 93, 320, 97, 5)];
+  it.each([
+    { name: 'nothing read after it on its line: a whole key wide (41 glyphs at its pitch) right of it', words: bearer, regions: [[154, 90, 332, 97]] },
+    { name: 'a word after it at a gap under three heights: none (afterBearer takes that)', words: [...bearer.slice(0, 2), word('sfk_Ab', 160, 90, 200, 97, 4)], regions: [] },
+    { name: 'a word after it on its line beyond three heights counts as nothing', words: [...bearer.slice(0, 2), word('later', 200, 90, 230, 97, 4)], regions: [[154, 90, 332, 97]] },
+    { name: 'no Bearer: none', words: [word('Authorization', 58, 90, 122, 97, 4)], regions: [] },
+  ])('$name', ({ words, regions }) => {
+    expect(unreadTokens(words, 1).map((r) => [r.x, r.y, r.x + r.w, r.y + r.h].map(Math.round))).toEqual(regions);
+  });
+
+  // Symbols 8 px apart from x = 0 (the last ends at 8n - 1); made-up hex.
+  const syms = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const hex31 = '0123456789abcdef0123456789abcde';
+  it.each([
+    // wild-3504 recompressed-011: `sure,here:` then the key's 32 glyphs, the last read `F`, at the strip's edge.
+    // 37 symbols 295 px wide: what 31 hex digits lack of 36 at the pitch of the 36 before the last (v1UnreadTail), and one glyph more.
+    { name: 'hex digits to the edge, the last glyph anything: the rest of a key of 36 and a glyph', text: `here:${hex31}F`, right: 300, reach: (5 * 295) / 36 + 295 / 37 },
+    { name: 'ending two glyphs short of the edge or more: the line ended there, none', text: `here:${hex31}F`, right: 320, reach: 0 },
+    { name: 'fewer than 24 hex digits: none', text: `here: ${hex31.slice(0, 20)}F`, right: 200, reach: 0 },
+    { name: 'a whole v1 key with its suffix: none', text: `${hex31}f-sf1`, right: 296, reach: 0 },
+    { name: 'prose to the edge: none', text: 'Can someone send me the key?', right: 224, reach: 0 },
+  ])('$name', ({ text, right, reach }) => {
+    expect(hexRunToEdge(syms(text), right)).toBeCloseTo(reach, 5);
   });
 });
 

@@ -46,7 +46,10 @@
 // Catmull-Rom turn: its `low` takes the place of the bilinear turn's reading, whose
 // checksum fails (provenOver); and (seed 3003) a key whose `K` under a
 // text cursor is read `H` in every view and not taken for a cursor's, found past the
-// region's bound by the search that takes any character at any slot (withAny).
+// region's bound by the search that takes any character at any slot (withAny); and
+// (seed 3504) a chat bubble's small v1 key the page pass read as garbage, whose strip
+// ended at the key's last digit (no `-sf1`): read a third time past the strip's edge,
+// as nothing else flagged the picture (hexRunToEdge).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
