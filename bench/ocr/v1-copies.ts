@@ -5,36 +5,27 @@
 // likeness to the key's other glyphs voted the digit and the rival, and what
 // the digit truly is (one character, never the key).
 //   npx tsx bench/ocr/v1-copies.ts [--all] readings.json ...
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { settleV1, MIN_SKEW, type V1Read, type V1Rival } from '../../src/ocr/pipeline.js';
-import { decode, pageView, rotateGrey, skewAngle, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { settleV1, type V1Rival } from '../../src/ocr/pipeline.js';
+import { storedV1 } from './stored-v1.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean', default: false } } });
-interface Stored { file: string; family?: string; truth: string[]; regions: V1Read[][] }
 const tally = { keys: 0, exact: 0, turned: { right: 0, wrong: 0 } };
-for (const path of positionals) {
-  for (const s of JSON.parse(await readFile(path, 'utf8')) as Stored[]) {
-    const d = await decode(await readFile(s.file));
-    if (!d.ok) continue;
-    let grey: Grey = d.grey;
-    const skew = skewAngle(pageView(grey, tileStats(grey)));
-    if (Math.abs(skew) >= MIN_SKEW) grey = rotateGrey(grey, -skew).grey;
-    for (const r of s.regions) {
-      const rivals: V1Rival[] = [];
-      const key = settleV1(r, grey, rivals)?.key ?? '';
-      // The key this region read, give or take a few digits.
-      const truth = s.truth.find((t) => [...t.slice(0, 32)].filter((ch, i) => ch === key[i]).length >= 24);
-      if (!truth) continue;
-      tally.keys++;
-      if (key === truth) tally.exact++;
-      for (const v of rivals) {
-        const turned = key[v.i] === v.rival && v.rival !== v.voted;
-        if (turned) tally.turned[truth[v.i] === v.rival ? 'right' : 'wrong']++;
-        if (!turned && !values.all && v.asRival < 0.9) continue;
-        const was = truth[v.i] === v.voted ? 'voted right' : truth[v.i] === v.rival ? 'rival right' : 'neither';
-        console.log(`${s.file} ${s.family} digit ${v.i}: voted ${v.voted} (copies ${v.asVoted.toFixed(3)}), rival ${v.rival} (copies ${v.asRival.toFixed(3)}), ${was}${turned ? ', TURNED' : ''}`);
-      }
+for await (const { s, grey } of storedV1(positionals)) {
+  for (const r of s.regions) {
+    const rivals: V1Rival[] = [];
+    const key = settleV1(r, grey, rivals)?.key ?? '';
+    // The key this region read, give or take a few digits.
+    const truth = s.truth.find((t) => [...t.slice(0, 32)].filter((ch, i) => ch === key[i]).length >= 24);
+    if (!truth) continue;
+    tally.keys++;
+    if (key === truth) tally.exact++;
+    for (const v of rivals) {
+      const turned = key[v.i] === v.rival && v.rival !== v.voted;
+      if (turned) tally.turned[truth[v.i] === v.rival ? 'right' : 'wrong']++;
+      if (!turned && !values.all && v.asRival < 0.9) continue;
+      const was = truth[v.i] === v.voted ? 'voted right' : truth[v.i] === v.rival ? 'rival right' : 'neither';
+      console.log(`${s.file} ${s.family} digit ${v.i}: voted ${v.voted} (copies ${v.asVoted.toFixed(3)}), rival ${v.rival} (copies ${v.asRival.toFixed(3)}), ${was}${turned ? ', TURNED' : ''}`);
     }
   }
 }

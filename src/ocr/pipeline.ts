@@ -1973,6 +1973,52 @@ const V1_ZERO_CHECKS = 4;
 /** An LSTM alternative `0` at this confidence or more contests a digit (a `0` read `6` offered `0` at 62-73). */
 const V1_RIVAL_CONF = 50;
 
+/** A digit of a voted v1 key and what other readings name there (see contestedV1): the hex digits read instead, the strongest `0`'s confidence, the glyph's cell. */
+export interface ContestedV1 { i: number; rivals: Set<string>; strength: number; cell: Box | null }
+
+/**
+ * Each digit of a voted v1 key (`hex`) with what other readings name there
+ * (contested when any does): the legacy engine's reading, or an LSTM reading or
+ * alternative at V1_RIVAL_CONF or more, naming another hex digit. Empty unless
+ * the LSTM's 32-digit reading nearest the key is the key give or take a few
+ * digits (as in settleV1): the readings are aligned on it (a legacy reading's
+ * boxes are coarser).
+ */
+export function contestedV1(hex: string[], readings: V1Read[]): ContestedV1[] {
+  const agree = (v: V1Read) => v.syms.filter((sym, i) => toHex(top(sym)) === hex[i]).length;
+  const ref = readings.filter((v) => !v.legacy && v.exact).sort((a, b) => agree(b) - agree(a))[0];
+  if (!ref || agree(ref) < 28) return [];
+  const aligned = readings.map((v) => (v.syms === ref.syms ? v.syms : alignTo(ref.syms, v.run)));
+  const pitch = boxOf(ref.syms).width / 32;
+  return hex.map((d, i) => {
+    const rivals = new Set<string>();
+    let strength = 0;
+    aligned.forEach((r, j) => {
+      const choices = readings[j]!.legacy ? (r[i]?.choices.slice(0, 1) ?? []) : (r[i]?.choices.filter((c) => c.conf >= V1_RIVAL_CONF) ?? []);
+      for (const c of choices) {
+        const h = toHex(c.ch);
+        if (h === null || h === d) continue;
+        rivals.add(h);
+        if (h === '0') strength = Math.max(strength, c.conf);
+      }
+    });
+    // The middle one of the LSTM readings' cells, none much wider than the key's pitch:
+    // a reading's box may span two glyphs and the line around them (wild-607 rotated-009).
+    const cell = middleCell(aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5));
+    return { i, rivals, strength, cell };
+  });
+}
+
+/** The first choice of each read of the glyph in `cell` alone (readAlone, with only `allowed`) that names one. */
+async function firstsAlone(worker: () => Worker, grey: Grey, cell: Box, allowed: string): Promise<string[]> {
+  const firsts: string[] = [];
+  for (const choices of readAlone(worker, grey, cell, allowed)) {
+    const first = (await choices)[0]?.ch;
+    if (first) firsts.push(first);
+  }
+  return firsts;
+}
+
 /**
  * The LSTM misreads a small `0` (11-13 px, a dot or slash inside in some
  * fonts) as `6`, `d`, `b`, `f` or `8` in every view of its line, offering `0`
@@ -1990,45 +2036,65 @@ const V1_RIVAL_CONF = 50;
 async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
   if (!found) return found;
   const hex = [...found.key.slice(0, 32)];
-  const agree = (v: V1Read) => v.syms.filter((sym, i) => toHex(top(sym)) === hex[i]).length;
-  // Aligned on the LSTM's 32-digit reading nearest the key (a legacy reading's boxes are
-  // coarser), only when it is the key give or take a few digits, as in settleV1.
-  const ref = readings.filter((v) => !v.legacy && v.exact).sort((a, b) => agree(b) - agree(a))[0];
-  if (!ref || agree(ref) < 28) return found;
-  const aligned = readings.map((v) => (v.syms === ref.syms ? v.syms : alignTo(ref.syms, v.run)));
-  const pitch = boxOf(ref.syms).width / 32;
-  const contested: { i: number; rivals: Set<string>; strength: number }[] = [];
-  for (let i = 0; i < 32; i++) {
-    if (hex[i] === '0') continue;
-    const rivals = new Set<string>();
-    let strength = 0;
-    aligned.forEach((r, j) => {
-      const choices = readings[j]!.legacy ? (r[i]?.choices.slice(0, 1) ?? []) : (r[i]?.choices.filter((c) => c.conf >= V1_RIVAL_CONF) ?? []);
-      for (const c of choices) {
-        const h = toHex(c.ch);
-        if (h === null || h === hex[i]) continue;
-        rivals.add(h);
-        if (h === '0') strength = Math.max(strength, c.conf);
-      }
-    });
-    if (rivals.has('0')) contested.push({ i, rivals, strength });
-  }
+  const contested = contestedV1(hex, readings).filter((c) => hex[c.i] !== '0' && c.rivals.has('0'));
   let changed = false;
-  for (const { i, rivals } of contested.sort((a, b) => b.strength - a.strength).slice(0, V1_ZERO_CHECKS)) {
-    // The middle one of the LSTM readings' cells, none much wider than the key's pitch:
-    // a reading's box may span two glyphs and the line around them (wild-607 rotated-009).
-    const cell = middleCell(aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5));
+  for (const { i, rivals, cell } of contested.sort((a, b) => b.strength - a.strength).slice(0, V1_ZERO_CHECKS)) {
     if (!cell) continue;
-    const firsts: string[] = [];
-    for (const choices of readAlone(worker, grey, cell, [hex[i], ...rivals].join(''))) {
-      const first = (await choices)[0]?.ch;
-      if (first) firsts.push(first);
-    }
+    const firsts = await firstsAlone(worker, grey, cell, [hex[i], ...rivals].join(''));
     if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${hex[i]}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
     if (firsts.length && firsts.every((ch) => ch === '0')) {
       hex[i] = '0';
       changed = true;
     }
+  }
+  return changed ? { ...found, key: hex.join('') + found.key.slice(32) } : found;
+}
+
+/**
+ * Rivals a v1 digit's glyph read alone is not taken for: a `0` is checkV1Zeros's, and
+ * alone a true `f` comes out `1` at both sizes (wild-3504 photo-003, 3102
+ * recompressed-006), as every view of its line reads it.
+ */
+const NOT_ALONE = '01';
+
+/**
+ * What a contested v1 digit's glyph read alone (`firsts`, one first choice per read
+ * that named one) says it is: the rival every read of GLYPH_TARGETS named first,
+ * unless NOT_ALONE; null when it says nothing else. `asVoted`: the glyph's best
+ * likeness to the key's other glyphs voted its digit (-1 when none): a copy of one
+ * (COPY_ALIKE) is that digit whatever it is read alone.
+ */
+export function aloneSays(voted: string, firsts: string[], asVoted: number): string | null {
+  const [first] = firsts;
+  if (!first || firsts.length < GLYPH_TARGETS.length || firsts.some((ch) => ch !== first)) return null;
+  return first !== voted && !NOT_ALONE.includes(first) && asVoted < COPY_ALIKE ? first : null;
+}
+
+/**
+ * The LSTM reads some glyphs of a photographed or tilted v1 key as a look-alike in
+ * every view of its line (`9` as `0`, `3` as `1`, `d` as `4`), another reading naming
+ * the true digit at most as an alternative, and with no copy of it in the key to
+ * compare with (v1Rivals). Read alone, out of its line's context (as checkV1Zeros
+ * reads a digit a `0` contests), the glyph comes out as itself: a contested digit
+ * no copy of its voted digit confirms is read alone with only the voted digit and
+ * its rivals allowed, and takes the rival both reads name (aloneSays). The key
+ * stays `low`.
+ */
+export async function checkV1Alone(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
+  if (!found) return found;
+  const hex = [...found.key.slice(0, 32)];
+  const digits = contestedV1(hex, readings);
+  const pic = (c: Box) => glyphPicture(grey, c);
+  const asVoted = (i: number, cell: Box) => Math.max(-1, ...digits.flatMap((d) => (d.i !== i && hex[d.i] === hex[i] && d.cell ? [glyphLikeness(pic(cell), pic(d.cell))] : [])));
+  let changed = false;
+  for (const { i, rivals, cell } of digits) {
+    if (!cell || ![...rivals].some((r) => !NOT_ALONE.includes(r))) continue;
+    const likeness = asVoted(i, cell);
+    if (likeness >= COPY_ALIKE) continue;
+    const firsts = await firstsAlone(worker, grey, cell, [hex[i], ...rivals].join(''));
+    if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${hex[i]}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
+    const said = aloneSays(hex[i]!, firsts, likeness);
+    if (said) { hex[i] = said; changed = true; }
   }
   return changed ? { ...found, key: hex.join('') + found.key.slice(32) } : found;
 }
@@ -2439,7 +2505,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
         lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${syms.map((x) => (ALNUM.test(top(x)) ? top(x) : '')).join('')}`, confidence: 'low', box: boxOf(syms) });
       }
     }
-    const v1 = await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace);
+    const v1 = await checkV1Alone(lstm, grey, await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace), v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) {
       lows.push(v1);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1031,6 +1031,49 @@ describe('provenOver: a tilted page read again from the sharper turn', () => {
     ['the proven key comes before the lows', [v1, v2('A', 'low', 100, 300), v2('C', 'high', 0, 0)], [v2('B', 'high', 120, 300)], [v2('C', 'high', 0, 0), v2('B', 'high', 120, 300), v1]],
   ])('%s', (_what, first, second, want) => {
     expect(provenOver(first, second)).toEqual(want);
+  });
+});
+
+describe('contestedV1: what other readings name at each digit of a voted v1 key', () => {
+  // Made-up key; digit 4 is the key's `9` read `0` in one view (wild-3301 photo-007).
+  const hex = 'c5ff9044e8a1b2c3d4e5f6a7b8c9d0e1';
+  const read = (text: string, alt: Record<number, { ch: string; conf: number }> = {}, kind: { hex?: boolean; legacy?: boolean } = {}): V1Read => {
+    const run: PSym[] = [...text].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 95 }, ...(alt[i] ? [alt[i]!] : [])], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+    return { syms: run, run, dc: '14', dcSure: true, exact: true, ...kind };
+  };
+  const misread = `${hex.slice(0, 4)}0${hex.slice(5)}`;
+  const rivals = (readings: V1Read[], key = misread) => contestedV1([...key], readings).filter((c) => c.rivals.size).map((c) => `${c.i}:${[...c.rivals].join('')}`);
+  it.each([
+    { name: "an LSTM reading's first choice", readings: [read(misread), read(misread), read(hex)], want: ['4:9'] },
+    { name: 'an LSTM alternative at 50 or more', readings: [read(misread, { 4: { ch: '9', conf: 83 } }), read(misread)], want: ['4:9'] },
+    { name: 'not an alternative under 50', readings: [read(misread, { 4: { ch: '9', conf: 40 } }), read(misread)], want: [] },
+    { name: "the legacy engine's reading", readings: [read(misread), read(hex, {}, { legacy: true })], want: ['4:9'] },
+    { name: 'nothing when no LSTM reading is the key give or take a few digits', readings: [read(misread)], key: 'ffffffffffffffffffffffffffffffff', want: [] },
+  ])('$name', ({ readings, key, want }) => {
+    expect(rivals(readings, key)).toEqual(want);
+  });
+  it('gives each digit its cell', () => {
+    const digits = contestedV1([...misread], [read(misread), read(hex)]);
+    expect(digits).toHaveLength(32);
+    expect(digits[4]!.cell!.x).toBeLessThan(32 + 7);
+    expect(digits[4]!.cell!.x + digits[4]!.cell!.width).toBeGreaterThan(32);
+  });
+});
+
+describe('aloneSays: a contested v1 digit read alone', () => {
+  // The reads as bench/ocr/v1-alone.ts found them on the stored readings (bench/README.md, h26v1).
+  const cases: { name: string; voted: string; firsts: string[]; asVoted: number; says: string | null }[] = [
+    { name: 'a `9` read `0` in every view, `9` alone at both sizes (wild-3301 photo-007)', voted: '0', firsts: ['9', '9'], asVoted: 0.83, says: '9' },
+    { name: 'a `3` read `1`, no copy of the voted `1` (wild-3303 photo-001)', voted: '1', firsts: ['3', '3'], asVoted: -1, says: '3' },
+    { name: 'one read of two names the rival: nothing', voted: '2', firsts: ['a'], asVoted: -1, says: null },
+    { name: 'the reads disagree: nothing', voted: 'd', firsts: ['4', 'd'], asVoted: -1, says: null },
+    { name: 'read alone as voted: nothing', voted: 'd', firsts: ['d', 'd'], asVoted: -1, says: null },
+    { name: 'a copy of the voted digit (0.95 or more) is that digit (wild-3503 recompressed-004)', voted: '5', firsts: ['3', '3'], asVoted: 0.98, says: null },
+    { name: 'not towards `1`: alone a true `f` comes out `1` (wild-3504 photo-003)', voted: 'f', firsts: ['1', '1'], asVoted: -1, says: null },
+    { name: "not towards `0`: checkV1Zeros' work", voted: '6', firsts: ['0', '0'], asVoted: -1, says: null },
+  ];
+  it.each(cases)('$name', ({ voted, firsts, asVoted, says }) => {
+    expect(aloneSays(voted, firsts, asVoted)).toBe(says);
   });
 });
 
