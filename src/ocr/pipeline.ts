@@ -88,8 +88,8 @@ const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|':
  * (`KEY=sfk_…`), never a key's body, and a blurred `e` is read as it
  * (wild-606 recompressed-004, every view). `<` is a terminal's block cursor
  * over a glyph, read together with the glyph after it (wild-3404
- * occluded-009, every view): the key then reads 35, and the search puts
- * the lost one back.
+ * occluded-009): the key then reads 35, and the search puts the lost one
+ * back.
  */
 const LOST_AS = `:,.'"\`~=<`;
 

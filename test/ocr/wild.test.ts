@@ -46,7 +46,9 @@
 // Catmull-Rom turn: its `low` takes the place of the bilinear turn's reading, whose
 // checksum fails (provenOver); and (seed 3003) a key whose `K` under a
 // text cursor is read `H` in every view and not taken for a cursor's, found past the
-// region's bound by the search that takes any character at any slot (withAny).
+// region's bound by the search that takes any character at any slot (withAny); and
+// (seed 3404) a key under a terminal's block cursor, the cursor and the glyph after
+// it read `<`, which ended the key at 21 (LOST_AS in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
