@@ -86,9 +86,12 @@ const PUNCT_AS: Record<string, string> = { ')': 'Jj', ';': 'jJ', '(': 'Cc', '|':
  * Other punctuation that, inside a key, is a glyph misread (not a separator
  * such as `_`, `-`, `/`). `=` too: it separates a name from a key
  * (`KEY=sfk_…`), never a key's body, and a blurred `e` is read as it
- * (wild-606 recompressed-004, every view).
+ * (wild-606 recompressed-004, every view). `<` is a terminal's block cursor
+ * over a glyph, read together with the glyph after it (wild-3404
+ * occluded-009): the key then reads 35, and the search puts the lost one
+ * back.
  */
-const LOST_AS = `:,.'"\`~=`;
+const LOST_AS = `:,.'"\`~=<`;
 
 /** Close-up reads only choose among key characters and the punctuation around keys. */
 const V1_WHITELIST = '0123456789abcdef-s ';

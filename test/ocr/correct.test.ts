@@ -432,6 +432,8 @@ describe('punctuation inside a key as read', () => {
     { name: 'other punctuation short of a whole key is a glyph lost', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB:3i3JPp', at: 29, choices: '' },
     // wild-606 recompressed-004 (JPEG 50 at 0.77x): `VAKe68…` read `VAK=E8…` in every view.
     { name: 'so is `=` inside a key (a blurred `e`)', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB=3i3JPp', at: 29, choices: '' },
+    // wild-3404 occluded-009 (a terminal's block cursor, Liberation Mono 12 px JPEG): the covered glyph and the next read `<`.
+    { name: 'so is `<` inside a key (a block cursor)', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB<3i3JPp', at: 29, choices: '' },
     { name: 'an underscore is not: `k` read as two glyphs, the body starts after it', text: 'Bearersfli_IQM0AySZyJBtEUKnnqE477DGPJeGBj3i3JPp', at: 29, choices: 'j' },
   ])('$name', ({ text, at, choices }) => {
     const hits = findV2(line(text));

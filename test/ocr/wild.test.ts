@@ -49,7 +49,9 @@
 // region's bound by the search that takes any character at any slot (withAny); and
 // (seed 3504) a chat bubble's small v1 key the page pass read as garbage, whose strip
 // ended at the key's last digit (no `-sf1`): read a third time past the strip's edge,
-// as nothing else flagged the picture (hexRunToEdge).
+// as nothing else flagged the picture (hexRunToEdge); and (seed 3404) a key under a
+// terminal's block cursor, the cursor and the glyph after it read `<`, which ended the
+// key at 21 (LOST_AS in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
