@@ -335,34 +335,43 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   let foundCost = Infinity;
   let foundIdx: Uint8Array | null = null;
   let foundCrc = 0;
+  const next = costQ[28]!;
+  const nextDelta = Int32Array.from(deltaAt[28]!);
   const last = costQ[29]!;
-  const lastDelta = Int32Array.from(deltaAt[29]!);
+  // baseCrc folded in: a candidate's CRC is one xor from its last slot's.
+  const lastDelta = Int32Array.from(deltaAt[29]!, (d) => d ^ baseCrc);
   let i = 0;
   let steps = 0;
   for (;;) {
     steps++;
-    if (i === 29) {
-      // The last body slot and the six check characters, inline.
-      const base = costAt[29]!;
-      const crc = crcAt[29]!;
-      for (let k = 0; k < last.length; k++) {
-        const cost = base + last[k]!;
-        if (cost > limitQ || cost >= foundCost) break;
-        const crcK = (crc ^ lastDelta[k]! ^ baseCrc) >>> 0;
-        let v = crcK;
-        let total = cost;
-        for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
-          const d = v % 62;
-          v = (v - d) / 62;
-          total += checkCost[j * 62 + d]!;
-        }
-        if (total <= limitQ && total < foundCost) {
-          foundCost = total;
-          idx[29] = k;
-          foundIdx = idx.slice();
-          foundCrc = crcK;
+    if (i === 28) {
+      // The last two body slots and the six check characters, inline: most of the walk's
+      // steps were the going down to the last slot and back, once per string of the one before.
+      for (let m = 0; m < next.length; m++) {
+        const base = costAt[28]! + next[m]!;
+        if (base > limitQ || base >= foundCost) break;
+        const crc = crcAt[28]! ^ nextDelta[m]!;
+        for (let k = 0; k < last.length; k++) {
+          const cost = base + last[k]!;
+          if (cost > limitQ || cost >= foundCost) break;
+          const crcK = (crc ^ lastDelta[k]!) >>> 0;
+          let v = crcK;
+          let total = cost;
+          for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
+            const d = v % 62;
+            v = (v - d) / 62;
+            total += checkCost[j * 62 + d]!;
+          }
+          if (total <= limitQ && total < foundCost) {
+            foundCost = total;
+            idx[28] = m;
+            idx[29] = k;
+            foundIdx = idx.slice();
+            foundCrc = crcK;
+          }
         }
       }
+      idx[28] = 0;
       idx[29] = 0;
       i--;
     } else {
