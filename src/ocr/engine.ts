@@ -168,7 +168,7 @@ export interface ReadOptions {
  * Forgotten past READS_KEPT, so a long scan does not keep them all.
  */
 const remembered = new WeakMap<Worker, Map<string, OcrWord[]>>();
-/** More than one picture's reads by one engine (wild-3501: at most 159, rotated-009, whose glyphs are read alone twice; id-3505: 82). */
+/** More than one picture's reads by one engine (wild-3501: at most 159, rotated-009, two keys' glyphs read alone; id-3505: 82). */
 export const READS_KEPT = 512;
 
 /** The words of a read the engine made before, a copy (the caller may change it), or undefined. */
