@@ -335,34 +335,53 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   let foundCost = Infinity;
   let foundIdx: Uint8Array | null = null;
   let foundCrc = 0;
-  const last = costQ[29]!;
-  const lastDelta = Int32Array.from(deltaAt[29]!);
+  // The last three body slots' costs and CRC deltas (baseCrc folded into the last's:
+  // a candidate's CRC is one xor from its last slot's).
+  const c27 = costQ[27]!;
+  const c28 = costQ[28]!;
+  const c29 = costQ[29]!;
+  const d27 = Int32Array.from(deltaAt[27]!);
+  const d28 = Int32Array.from(deltaAt[28]!);
+  const d29 = Int32Array.from(deltaAt[29]!, (d) => d ^ baseCrc);
   let i = 0;
   let steps = 0;
   for (;;) {
     steps++;
-    if (i === 29) {
-      // The last body slot and the six check characters, inline.
-      const base = costAt[29]!;
-      const crc = crcAt[29]!;
-      for (let k = 0; k < last.length; k++) {
-        const cost = base + last[k]!;
-        if (cost > limitQ || cost >= foundCost) break;
-        const crcK = (crc ^ lastDelta[k]! ^ baseCrc) >>> 0;
-        let v = crcK;
-        let total = cost;
-        for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
-          const d = v % 62;
-          v = (v - d) / 62;
-          total += checkCost[j * 62 + d]!;
-        }
-        if (total <= limitQ && total < foundCost) {
-          foundCost = total;
-          idx[29] = k;
-          foundIdx = idx.slice();
-          foundCrc = crcK;
+    if (i === 27) {
+      // The last three body slots and the six check characters, inline (loops in loops):
+      // going down to the last slots and back was most of the walk's steps.
+      for (let a = 0; a < c27.length; a++) {
+        const cost27 = costAt[27]! + c27[a]!;
+        if (cost27 > limitQ || cost27 >= foundCost) break;
+        const crc27 = crcAt[27]! ^ d27[a]!;
+        for (let b = 0; b < c28.length; b++) {
+          const cost28 = cost27 + c28[b]!;
+          if (cost28 > limitQ || cost28 >= foundCost) break;
+          const crc28 = crc27 ^ d28[b]!;
+          for (let k = 0; k < c29.length; k++) {
+            const cost = cost28 + c29[k]!;
+            if (cost > limitQ || cost >= foundCost) break;
+            const crcK = (crc28 ^ d29[k]!) >>> 0;
+            let v = crcK;
+            let total = cost;
+            for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
+              const d = v % 62;
+              v = (v - d) / 62;
+              total += checkCost[j * 62 + d]!;
+            }
+            if (total <= limitQ && total < foundCost) {
+              foundCost = total;
+              idx[27] = a;
+              idx[28] = b;
+              idx[29] = k;
+              foundIdx = idx.slice();
+              foundCrc = crcK;
+            }
+          }
         }
       }
+      idx[27] = 0;
+      idx[28] = 0;
       idx[29] = 0;
       i--;
     } else {

@@ -3,6 +3,7 @@
 // from tesseract.js-core, and nothing is written to or read from a download cache.
 // Two engines: the LSTM (every read) and tesseract's legacy classifier (a few
 // close-ups of keys the LSTM reads did not settle: it makes different mistakes).
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Worker } from 'tesseract.js';
@@ -159,10 +160,44 @@ export interface ReadOptions {
 }
 
 /**
+ * What each engine read lately, by PNG and options. An engine reads one PNG the same way
+ * every time (no document dictionary, no adaptive learning: see SETTINGS), and a picture
+ * asks for some reads twice: a picture nothing flagged is read once more (the rescue) and
+ * its strips are often the very crops the first reading read (a negative's close-ups and
+ * last resort, again), and a glyph's two cuts (its box, its pitch) are often one picture.
+ * Forgotten past READS_KEPT, so a long scan does not keep them all.
+ */
+const remembered = new WeakMap<Worker, Map<string, OcrWord[]>>();
+/** More than one picture's reads by one engine (wild-3501: at most 159, rotated-009, two keys' glyphs read alone; id-3505: 82). */
+export const READS_KEPT = 512;
+
+/** The words of a read the engine made before, a copy (the caller may change it), or undefined. */
+function recalled(w: Worker, key: string): OcrWord[] | undefined {
+  const words = remembered.get(w)?.get(key);
+  return words && structuredClone(words);
+}
+
+function remember(w: Worker, key: string, words: OcrWord[]): void {
+  let reads = remembered.get(w);
+  if (!reads || reads.size >= READS_KEPT) remembered.set(w, (reads = new Map()));
+  reads.set(key, structuredClone(words));
+}
+
+/**
  * OCR one prepared PNG; words with symbol boxes and, if asked, LSTM alternatives.
  * `worker` is asked for before each call (see Engines.live).
  */
 export async function read(worker: () => Worker, png: Buffer, opts: ReadOptions): Promise<OcrWord[]> {
+  const w = worker();
+  const key = `${opts.psm} ${opts.choices} ${opts.whitelist ?? ''} ${createHash('sha1').update(png).digest('base64')}`;
+  const known = recalled(w, key);
+  if (known) return known;
+  const words = await readAfresh(worker, png, opts);
+  remember(w, key, words);
+  return words;
+}
+
+async function readAfresh(worker: () => Worker, png: Buffer, opts: ReadOptions): Promise<OcrWord[]> {
   await worker().setParameters({
     tessedit_pageseg_mode: opts.psm,
     lstm_choice_mode: opts.choices ? '2' : '0',

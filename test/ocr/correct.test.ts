@@ -193,6 +193,24 @@ describe('v2 checksum-guided search', () => {
     expect(res.guessed).toBe(true);
   });
 
+  // The walk takes the slots whose second choice is cheapest last and reads its last three
+  // slots in loops inline: a key that needs a second choice in any of them, in all of them, or
+  // in them and an earlier slot, is found all the same, and no cheaper string passes first.
+  it.each<{ name: string; wrong: Record<number, string> }>([
+    { name: 'the last slot walked', wrong: { 8: 'a' } },
+    { name: 'the one before it', wrong: { 20: 'b' } },
+    { name: 'the third from the end', wrong: { 2: 'Y' } },
+    { name: 'the last three', wrong: { 8: 'a', 20: 'b', 2: 'Y' } },
+    { name: 'the last three and an earlier slot', wrong: { 8: 'a', 20: 'b', 2: 'Y', 26: 'Q' } },
+  ])('finds a key whose second choices lie in $name', ({ wrong }) => {
+    const body = KEY.slice(4);
+    const seconds: Record<number, number> = { 26: 40, 2: 50, 8: 56, 20: 55 };
+    const overrides = Object.fromEntries(Object.entries(wrong).map(([i, ch]) => [i, [{ ch, conf: 60 }, { ch: body[Number(i)]!, conf: seconds[Number(i)]! }]]));
+    const res = searchV2(pool([reading(body, overrides)], 36, B62_SET));
+    expect(res.key).toBe(KEY);
+    expect(res.guessed).toBe(false);
+  });
+
   it('walks only strings it counted, so its budget bounds its time', () => {
     // wild-2902 occluded-006: the check's first character read as a letter (not 0..4, so its
     // slot is empty) and its glyph read alone as a digit, which withAlone adds at the empty
