@@ -2012,13 +2012,14 @@ export function contestedV1(hex: string[], readings: V1Read[]): ContestedV1[] {
   });
 }
 
-/** The first choice of each read of the glyph in `cell` alone (readAlone, with only `allowed`) that names one. */
-async function firstsAlone(worker: () => Worker, grey: Grey, cell: Box, allowed: string): Promise<string[]> {
+/** The first choice of each read of v1 digit `i`'s glyph in `cell` alone (readAlone, with only the voted digit and its rivals allowed) that names one. */
+async function firstsAlone(worker: () => Worker, grey: Grey, cell: Box, i: number, voted: string, rivals: Set<string>, trace?: Trace): Promise<string[]> {
   const firsts: string[] = [];
-  for (const choices of readAlone(worker, grey, cell, allowed)) {
+  for (const choices of readAlone(worker, grey, cell, [voted, ...rivals].join(''))) {
     const first = (await choices)[0]?.ch;
     if (first) firsts.push(first);
   }
+  if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${voted}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
   return firsts;
 }
 
@@ -2043,8 +2044,7 @@ async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandid
   let changed = false;
   for (const { i, rivals, cell } of contested.sort((a, b) => b.strength - a.strength).slice(0, V1_ZERO_CHECKS)) {
     if (!cell) continue;
-    const firsts = await firstsAlone(worker, grey, cell, [hex[i], ...rivals].join(''));
-    if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${hex[i]}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
+    const firsts = await firstsAlone(worker, grey, cell, i, hex[i]!, rivals, trace);
     if (firsts.length && firsts.every((ch) => ch === '0')) {
       hex[i] = '0';
       changed = true;
@@ -2094,8 +2094,7 @@ export async function checkV1Alone(worker: () => Worker, grey: Grey, found: Imag
     if (!cell || ![...rivals].some((r) => !NOT_ALONE.includes(r))) continue;
     const likeness = asVoted(i, cell);
     if (likeness >= COPY_ALIKE) continue;
-    const firsts = await firstsAlone(worker, grey, cell, [hex[i], ...rivals].join(''));
-    if (trace) { trace.reads += GLYPH_TARGETS.length; trace.texts.push(`v1 digit ${i} alone (${hex[i]}${[...rivals].join('')}): ${firsts.join(' ') || 'nothing'}`); }
+    const firsts = await firstsAlone(worker, grey, cell, i, hex[i]!, rivals, trace);
     const said = aloneSays(hex[i]!, firsts, likeness);
     if (said) { hex[i] = said; changed = true; }
   }

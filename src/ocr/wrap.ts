@@ -230,10 +230,10 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * like a key's middle (KEY_MIDDLE; the prose after a key's last line,
    * `with every call.`, does not); otherwise only the glued ones.
    */
+  const middleish = (j: number) => KEY_MIDDLE.test(words[j]!.text) && KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length;
   const lineRest = words.map((_, i): number[] => {
     const rest = rightOf(i, WORD_GAP);
-    const keyish = (j: number) => KEY_MIDDLE.test(words[j]!.text) && KEYISH_RUN.exec(words[j]!.text)?.[0].length === words[j]!.text.length;
-    return rest.length && ends[rest[rest.length - 1]!] && rest.every(keyish) ? rest : glued[i]!;
+    return rest.length && ends[rest[rest.length - 1]!] && rest.every(middleish) ? rest : glued[i]!;
   });
   /** A piece's words: the head with the start split off before it, a next piece with the rest of its line (lineRest). */
   const pieceWords = (k: number, idx: number): number[] => (idx === 0 ? [...lead[k]!, k] : [k, ...lineRest[k]!]);
