@@ -1798,17 +1798,39 @@ const BOTTOM_ABOVE = 0.05;
  * which a glyph's own box sits over. The thresholds, on the true alignments of
  * 23 photos' unresolved v2 readings: 1 of 482 capitals read right moved in
  * readings boxed per glyph, 1 of 370 in those boxed per line; 18 of 52 and 1
- * of 64 small letters read as capitals told.
+ * of 64 small letters read as capitals told. A wrapped key's reading holds
+ * each of its lines (see wrap.ts): each is fitted on its own.
  */
 export function xHeightTops(r: PSym[]): boolean[] {
   const capped = r.filter((sym) => CAP_HEIGHT.has(top(sym)));
   if (capped.length < 4) return r.map(() => false);
   const capHeight = middleOf(capped.map((sym) => sym.box.height));
+  return textLines(r, capHeight).flatMap((line) => onXHeight(line, capHeight));
+}
+
+/**
+ * A reading cut where a glyph's top lies over a cap height from the one
+ * before's: a wrapped key's next line. Fitted across both, the next line's
+ * capitals lie far under the first's cap line and read as small letters
+ * (wild-3101 wrapped-003: its last line's `Q` read `q`, and the key lost).
+ */
+function textLines(r: PSym[], capHeight: number): PSym[][] {
+  const lines: PSym[][] = [];
+  r.forEach((sym, k) => {
+    if (k === 0 || Math.abs(sym.box.y - r[k - 1]!.box.y) > capHeight) lines.push([]);
+    lines[lines.length - 1]!.push(sym);
+  });
+  return lines;
+}
+
+/** xHeightTops on one text line. */
+function onXHeight(line: PSym[], capHeight: number): boolean[] {
+  const capped = line.filter((sym) => CAP_HEIGHT.has(top(sym)));
   const mid = (sym: PSym) => sym.box.x + sym.box.width / 2;
-  const capLine = straightThrough(capped.map((sym) => [mid(sym), sym.box.y]), capHeight);
-  const baseline = straightThrough(capped.map((sym) => [mid(sym), sym.box.y + sym.box.height]), capHeight);
-  if (!capLine || !baseline) return r.map(() => false);
-  return r.map((sym) => sym.box.y - capLine(mid(sym)) >= TOP_UNDER * capHeight && sym.box.y + sym.box.height - baseline(mid(sym)) >= -BOTTOM_ABOVE * capHeight);
+  const capLine = capped.length >= 4 && straightThrough(capped.map((sym) => [mid(sym), sym.box.y]), capHeight);
+  const baseline = capped.length >= 4 && straightThrough(capped.map((sym) => [mid(sym), sym.box.y + sym.box.height]), capHeight);
+  if (!capLine || !baseline) return line.map(() => false);
+  return line.map((sym) => sym.box.y - capLine(mid(sym)) >= TOP_UNDER * capHeight && sym.box.y + sym.box.height - baseline(mid(sym)) >= -BOTTOM_ABOVE * capHeight);
 }
 
 /**
