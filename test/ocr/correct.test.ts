@@ -852,6 +852,9 @@ describe('letter case from the glyph\'s top', () => {
     ['capitals along a slanted line stay', 'NABDEFGHN', {}, 0.05, 'NABDEFGHN'],
     ['a small letter on a slanted line is told', 'NABDEFGHN', { 8: [3, 7] }, 0.05, 'NABDEFGHn'],
     ['too few capitals and digits to fit the lines: nothing changes', 'ABN', { 2: [3, 7] }, 0, 'ABN'],
+    // wild-3101 wrapped-003: a wrapped key's reading holds its next line, a line height under the first.
+    ['a wrapped key\'s next line is not under the first one\'s cap line', 'ABD12EFQ', { 7: [20, 10] }, 0, 'ABD12EFQ'],
+    ['a wrapped key\'s next line is fitted on its own', 'ABD1EFGHN', { 4: [20, 10], 5: [20, 10], 6: [20, 10], 7: [20, 10], 8: [23, 7] }, 0, 'ABD1EFGHn'],
   ] as const)('%s', (_name, text, placed, slope, expected) => {
     expect(firsts(caseBySize(line(text, placed as Record<number, [number, number]>, slope)))).toBe(expected);
   });
