@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, ownBox, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -824,28 +824,6 @@ describe('letter case from glyph size', () => {
     ['a line of capitals, a small v read V: the boxes decide', 'AB12aV', { 4: 7, 5: 7 }, 'AB12av'],
   ] as const)('%s', (_name, text, heights, expected) => {
     expect(firsts(caseBySize(line(text, heights)))).toBe(expected);
-  });
-
-  // id-3605 032-chat-light: a `z` boxed from the `U` before it to its own right edge, as tall as the U.
-  const sharing = (text: string, k: number, height: number): PSym[] =>
-    line(text).map((s, i) => (i === k ? { ...s, box: { x: (k - 1) * 8, y: 10 - height, width: 15, height } } : s));
-  it.each([
-    ['a small letter boxed with the capital beside it stays small', 'AB12Uz', 5, 10, 'AB12Uz'],
-    ['a box shared and small still tells a small letter', 'AB124V', 5, 7, 'AB124v'],
-    ['a box of its own as tall as a capital tells one', 'AB12Uz', -1, 10, 'AB12UZ'],
-  ] as const)('%s', (_name, text, k, height, expected) => {
-    expect(firsts(caseBySize(k < 0 ? line(text) : sharing(text, k, height)))).toBe(expected);
-  });
-
-  it.each([
-    ['boxes side by side', [0, 7, 8, 7, 16, 7], 1, true],
-    ['a box over the one before it to its centre', [0, 7, 2, 13, 16, 7], 1, false],
-    ['a box over the one after it to its centre', [0, 7, 8, 13, 16, 7], 1, false],
-    ['touching the neighbour short of its centre', [0, 7, 6, 7, 16, 7], 1, true],
-    ['the first symbol has one neighbour', [0, 7, 8, 7], 0, true],
-  ] as const)('ownBox: %s', (_name, xw, k, expected) => {
-    const r = line('A'.repeat(xw.length / 2)).map((s, i) => ({ ...s, box: { ...s.box, x: xw[2 * i]!, width: xw[2 * i + 1]! } }));
-    expect(ownBox(r, k)).toBe(expected);
   });
 
   it('keeps what was read as a dearer alternative', () => {
