@@ -1761,23 +1761,11 @@ export function caseBySize(r: PSym[]): PSym[] {
     const pair = tell ? BY_SIZE[read] : undefined;
     if (!pair) return sym;
     const ratio = sym.box.height / capHeight;
-    // A box shared with a neighbour is at least as tall as the glyph: it can tell a small letter, not a capital.
-    const sized = ratio < SMALL_BELOW ? pair[0] : ratio >= CAPITAL_FROM && ratio <= CAPITAL_UPTO && ownBox(r, k) ? pair[1] : null;
+    const sized = ratio < SMALL_BELOW ? pair[0] : ratio >= CAPITAL_FROM && ratio <= CAPITAL_UPTO ? pair[1] : null;
     // A capital-height `0`, `5` or `2` stays a digit: only a small glyph is told apart.
     if (!sized || sized === read || (sized === pair[1] && /[0-9]/.test(read))) return sym;
     return preferring(sym, sized);
   });
-}
-
-/**
- * Whether a symbol's box holds neither neighbour's centre. The LSTM boxes some
- * glyphs with the one beside them, and such a box is as tall as the taller of
- * the two (id-3605 032-chat-light's `z` boxed with the `U` before it in four of
- * its five readings, read `z` and made a `Z` by its height).
- */
-export function ownBox(r: PSym[], k: number): boolean {
-  const { x, width } = r[k]!.box;
-  return [r[k - 1], r[k + 1]].every((n) => !n || Math.abs(n.box.x + n.box.width / 2 - (x + width / 2)) >= width / 2);
 }
 
 /** The symbol with `ch` first, at the read character's confidence, and the read one an alternative at half of it. */
