@@ -48,8 +48,8 @@ export function monospaceCells(boxes: Box[]): { x0: number; advance: number; y0:
   return { x0: fit.first - fit.advance / 2, advance: fit.advance, y0, y1 };
 }
 
-/** Least-squares line through (index, centre) points: the first cell's centre and the pitch. */
-function lineFit(points: (readonly [number, number])[]): { first: number; advance: number } {
+/** Least-squares line through (index, centre) points: the first cell's centre and the pitch (or any line's value at 0 and slope). */
+export function lineFit(points: (readonly [number, number])[]): { first: number; advance: number } {
   const n = points.length;
   const mi = points.reduce((a, p) => a + p[0], 0) / n;
   const mx = points.reduce((a, p) => a + p[1], 0) / n;

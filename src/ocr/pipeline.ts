@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withAny, withoutOffers } from './correct.js';
 import { BASE62, isValidV2Key } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, lineFit, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -1753,18 +1753,107 @@ export function caseBySize(r: PSym[]): PSym[] {
   const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
   if (caps.length < 4) return r;
   const capHeight = caps[caps.length >> 1]!;
-  if (!boxesTellCase(r)) return r;
-  return r.map((sym) => {
+  const low = xHeightTops(r);
+  const tell = boxesTellCase(r);
+  return r.map((sym, k) => {
     const read = top(sym);
-    const pair = BY_SIZE[read];
+    if (low[k] && BY_TOP[read]) return preferring(sym, BY_TOP[read]);
+    const pair = tell ? BY_SIZE[read] : undefined;
     if (!pair) return sym;
     const ratio = sym.box.height / capHeight;
     const sized = ratio < SMALL_BELOW ? pair[0] : ratio >= CAPITAL_FROM && ratio <= CAPITAL_UPTO ? pair[1] : null;
     // A capital-height `0`, `5` or `2` stays a digit: only a small glyph is told apart.
     if (!sized || sized === read || (sized === pair[1] && /[0-9]/.test(read))) return sym;
-    const conf = sym.choices[0]?.conf ?? 50;
-    return { ...sym, choices: [{ ch: sized, conf }, ...sym.choices.filter((c) => c.ch !== sized).map((c) => (c.ch === read ? { ch: read, conf: conf / 2 } : c))] };
+    return preferring(sym, sized);
   });
+}
+
+/** The symbol with `ch` first, at the read character's confidence, and the read one an alternative at half of it. */
+function preferring(sym: PSym, ch: string): PSym {
+  const read = top(sym);
+  const conf = sym.choices[0]?.conf ?? 50;
+  return { ...sym, choices: [{ ch, conf }, ...sym.choices.filter((c) => c.ch !== ch).map((c) => (c.ch === read ? { ch: read, conf: conf / 2 } : c))] };
+}
+
+/**
+ * Capitals whose small letter has no ascender and another shape, so that its
+ * box's height does not tell it (a `p`, `q`, `y`, `g` is as tall as a capital)
+ * but its top does: it lies at the x-height, under the line's cap line.
+ */
+const BY_TOP: Record<string, string> = { A: 'a', E: 'e', G: 'g', M: 'm', N: 'n', P: 'p', Q: 'q', R: 'r', Y: 'y' };
+/** A glyph's top this far under the cap line, in cap heights, is at the x-height (see xHeightTops; at 0.12, more capitals moved). */
+const TOP_UNDER = 0.15;
+/** ... and its bottom at most this far over the baseline: a box shifted whole is no small letter (at 0.1, more capitals moved). */
+const BOTTOM_ABOVE = 0.05;
+
+/**
+ * Which symbols have their top at the x-height and their bottom on (or under)
+ * the baseline. The cap line and the baseline are straight lines fitted to the
+ * tops and bottoms of the glyphs read as capitals or digits: a photo's keystone
+ * or tilt slants them and scales the glyphs along the line, so one height for
+ * the whole reading would not do. The LSTM reads a key's `q`, `p`, `y`, `n`
+ * among capitals as `Q`, `P`, `Y`, `N` in every view of a photo (wild-3202
+ * photo-006, wild-3103 photo-004). Readings boxed with the line's height (see
+ * boxesTellCase) need no gate: their fitted baseline is the descender line,
+ * which a glyph's own box sits over. The thresholds, on the true alignments of
+ * 23 photos' unresolved v2 readings: 1 of 482 capitals read right moved in
+ * readings boxed per glyph, 1 of 370 in those boxed per line; 18 of 52 and 1
+ * of 64 small letters read as capitals told. A wrapped key's reading holds
+ * each of its lines (see wrap.ts): each is fitted on its own.
+ */
+export function xHeightTops(r: PSym[]): boolean[] {
+  const capped = r.filter((sym) => CAP_HEIGHT.has(top(sym)));
+  if (capped.length < 4) return r.map(() => false);
+  const capHeight = middleOf(capped.map((sym) => sym.box.height));
+  return textLines(r, capHeight).flatMap((line) => onXHeight(line, capHeight));
+}
+
+/**
+ * A reading cut where a glyph's top lies over a cap height from the one
+ * before's: a wrapped key's next line. Fitted across both, the next line's
+ * capitals lie far under the first's cap line and read as small letters
+ * (wild-3101 wrapped-003: its last line's `Q` read `q`, and the key lost).
+ */
+function textLines(r: PSym[], capHeight: number): PSym[][] {
+  const lines: PSym[][] = [];
+  r.forEach((sym, k) => {
+    if (k === 0 || Math.abs(sym.box.y - r[k - 1]!.box.y) > capHeight) lines.push([]);
+    lines[lines.length - 1]!.push(sym);
+  });
+  return lines;
+}
+
+/** xHeightTops on one text line. */
+function onXHeight(line: PSym[], capHeight: number): boolean[] {
+  const capped = line.filter((sym) => CAP_HEIGHT.has(top(sym)));
+  const mid = (sym: PSym) => sym.box.x + sym.box.width / 2;
+  const capLine = capped.length >= 4 && straightThrough(capped.map((sym) => [mid(sym), sym.box.y]), capHeight);
+  const baseline = capped.length >= 4 && straightThrough(capped.map((sym) => [mid(sym), sym.box.y + sym.box.height]), capHeight);
+  if (!capLine || !baseline) return line.map(() => false);
+  return line.map((sym) => sym.box.y - capLine(mid(sym)) >= TOP_UNDER * capHeight && sym.box.y + sym.box.height - baseline(mid(sym)) >= -BOTTOM_ABOVE * capHeight);
+}
+
+/**
+ * A straight line through (x, y) points: the median of the pairwise slopes
+ * and of the intercepts they leave (a small letter read as a capital strays
+ * and does not pull it), then least squares on the points within a tenth of
+ * `scale` of it; null when under half of them are that near.
+ */
+function straightThrough(points: [number, number][], scale: number): ((x: number) => number) | null {
+  const slopes = points.flatMap(([x, y], i) => points.slice(i + 1).flatMap(([x2, y2]) => (x2 !== x ? [(y2 - y) / (x2 - x)] : [])));
+  if (slopes.length === 0) return null;
+  const slope = middleOf(slopes);
+  const at0 = middleOf(points.map(([x, y]) => y - slope * x));
+  const use = points.filter(([x, y]) => Math.abs(y - (at0 + slope * x)) <= scale / 10);
+  if (use.length * 2 < points.length || use.length < 3) return null;
+  const fit = lineFit(use);
+  return (x) => fit.first + fit.advance * x;
+}
+
+/** The middle value (the upper of the two middle ones). */
+function middleOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
 }
 
 /**

@@ -832,6 +832,39 @@ describe('letter case from glyph size', () => {
   });
 });
 
+describe('letter case from the glyph\'s top', () => {
+  /** A read line rising `slope` px per px: each symbol 10 px tall from the cap line, or [top under it, height]. */
+  const line = (text: string, placed: Record<number, [number, number]> = {}, slope = 0): PSym[] =>
+    [...text].map((ch, i) => {
+      const [under, height] = placed[i] ?? [0, 10];
+      return { ref: i, space: false, choices: [{ ch, conf: 90 }], box: { x: i * 8, y: i * 8 * slope + under, width: 7, height } };
+    });
+  const firsts = (r: PSym[]) => r.map((s) => s.choices[0]!.ch).join('');
+
+  it.each([
+    // wild-3202 photo-006: a `q` among capitals read `Q`, its top at the x-height, its tail under the baseline.
+    ['a Q whose top is at the x-height is a q', 'AB12Q', { 4: [3, 10] }, 0, 'AB12q'],
+    ['an N whose top is at the x-height is an n', 'AB12N', { 4: [3, 7] }, 0, 'AB12n'],
+    ['a Q as high as the capitals stays', 'AB12Q', { 4: [0, 11] }, 0, 'AB12Q'],
+    ['a box lifted whole, its bottom over the baseline, decides nothing', 'AB12N', { 4: [3, 5] }, 0, 'AB12N'],
+    ['a letter whose small form has an ascender is left alone', 'AB12K', { 4: [3, 7] }, 0, 'AB12K'],
+    // A keystoned or tilted photo: the capitals' tops fall along the line.
+    ['capitals along a slanted line stay', 'NABDEFGHN', {}, 0.05, 'NABDEFGHN'],
+    ['a small letter on a slanted line is told', 'NABDEFGHN', { 8: [3, 7] }, 0.05, 'NABDEFGHn'],
+    ['too few capitals and digits to fit the lines: nothing changes', 'ABN', { 2: [3, 7] }, 0, 'ABN'],
+    // wild-3101 wrapped-003: a wrapped key's reading holds its next line, a line height under the first.
+    ['a wrapped key\'s next line is not under the first one\'s cap line', 'ABD12EFQ', { 7: [20, 10] }, 0, 'ABD12EFQ'],
+    ['a wrapped key\'s next line is fitted on its own', 'ABD1EFGHN', { 4: [20, 10], 5: [20, 10], 6: [20, 10], 7: [20, 10], 8: [23, 7] }, 0, 'ABD1EFGHn'],
+  ] as const)('%s', (_name, text, placed, slope, expected) => {
+    expect(firsts(caseBySize(line(text, placed as Record<number, [number, number]>, slope)))).toBe(expected);
+  });
+
+  it('keeps what was read as a dearer alternative', () => {
+    const [, , , , q] = caseBySize(line('AB12Q', { 4: [3, 10] }));
+    expect(q!.choices).toEqual([{ ch: 'q', conf: 90 }, { ch: 'Q', conf: 45 }]);
+  });
+});
+
 describe('regions around key-like words of the page pass', () => {
   /** A page-pass word: text, left and right edge, and its row (top, bottom), tesseract's line number. */
   const word = (text: string, x0: number, x1: number, line = 1, y0 = 100, y1 = 128): OcrWord => ({ text, conf: 90, box: { x0, y0, x1, y1 }, symbols: [], line });
