@@ -110,7 +110,7 @@ export function keyish(text: string): boolean {
   const t = text.replace(/[^A-Za-z0-9_\-|$.]/g, '');
   if (V2_PREFIX_WORD.test(t)) return true;
   if (t.length < 12) return false;
-  const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
+  const run = longestRun(t).length;
   if (V2_PREFIX_LIKE.test(t) && run >= 8) return true;
   return run >= 14;
 }
@@ -132,7 +132,7 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
   if (!V2_PREFIX_ALONE.test(w.text)) return false;
   let after = '';
   for (const o of rowAfter(words, i, w, w.text.length, () => after)) {
-    if (!after && Math.max(0, ...(o.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
+    if (!after && longestRun(o.text).length >= 8) return true;
     after += ` ${o.text}`;
     if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
   }
@@ -143,9 +143,14 @@ function prefixAlone(words: OcrWord[], i: number): boolean {
  * The words after a prefix `w` (`head` of its glyphs the key's) in its row,
  * at gaps as wide as what the key still lacks at the prefix's pitch (a whole
  * key is `sfk_` and 36; `taken`: what was read of it so far), passing over
- * ROW_SKIP words of other rows.
+ * ROW_SKIP words of other rows. `keyRunPast`: a word past a gap of 1.2
+ * heights or more, or of another of tesseract's lines, must hold a key's
+ * run (keyRun): a masked key shows 4 of its own after its mask (wild-3102
+ * wrapped-002), and its mask may be read as a word of a few letters
+ * repeated, in the row's next line (wild-3201 photo-004: `sfk_UK1d`, then
+ * 11 letters of 5 kinds, then `iD1b"`).
  */
-function* rowAfter(words: OcrWord[], i: number, w: OcrWord, head: number, taken: () => string): Generator<OcrWord> {
+function* rowAfter(words: OcrWord[], i: number, w: OcrWord, head: number, taken: () => string, keyRunPast = false): Generator<OcrWord> {
   const h = w.box.y1 - w.box.y0;
   const pitch = (w.box.x1 - w.box.x0) / w.text.length;
   let prev = w;
@@ -153,10 +158,22 @@ function* rowAfter(words: OcrWord[], i: number, w: OcrWord, head: number, taken:
     const o = words[j]!;
     if (!inRowOf(w, o)) { skipped++; continue; }
     const lacking = 40 - head - taken().replace(/[^A-Za-z0-9]/g, '').length;
-    if (o.box.x0 - prev.box.x1 >= Math.max(1.2 * h, lacking * pitch)) return;
+    const gap = o.box.x0 - prev.box.x1;
+    if (gap >= Math.max(1.2 * h, lacking * pitch) || (keyRunPast && (gap >= 1.2 * h || o.line !== w.line) && !keyRun(o.text))) return;
     yield o;
     prev = o;
   }
+}
+
+/** The longest run of letters and digits in `text`. */
+function longestRun(text: string): string {
+  return (text.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** Does `text` hold PARTIAL_MIN key characters in a row that are no mask (half as many kinds as it is long, as partialV2 asks)? */
+function keyRun(text: string): boolean {
+  const run = longestRun(text);
+  return run.length >= PARTIAL_MIN && new Set(run).size * 2 >= run.length;
 }
 
 /** Words of other rows passed over after a prefix (prefixAlone): wild-2802 recompressed-001's sliver of a glyph, read as a line of its own. */
@@ -229,13 +246,13 @@ export function keyShapedStart(words: OcrWord[], loose = false): { key: string; 
       box = union(box, o.box);
     };
     const ownWord = !!alone && alone[0].endsWith('_');
-    if (loose && !ownWord) for (const o of rowAfter(words, at, w, m[0].length, () => after)) take(o);
+    if (loose && !ownWord) for (const o of rowAfter(words, at, w, m[0].length, () => after, true)) take(o);
     for (let j = at + 1, prev = w; !loose && !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) take(words[j]!);
     // A key wrapped right after its prefix (wild-3602 wrapped-004, a terminal: `…_KEY=sfk` ends its line, its `_` lost).
-    if (loose && !alone && !ALNUM.test(after) && wrapsTo(words, at)) {
+    if (loose && !alone && !ALNUM.test(after) && wrapsTo(words, at) && keyRun(words[at + 1]!.text)) {
       const next = words[at + 1]!;
       take(next);
-      for (const o of rowAfter(words, at + 1, next, m[0].length, () => after)) take(o);
+      for (const o of rowAfter(words, at + 1, next, m[0].length, () => after, true)) take(o);
     }
     const chars = after.replace(/[^A-Za-z0-9]/g, '');
     const mixed = short ? /[0-9]/.test(chars) && /[A-Z]/.test(chars) : /[0-9]|[A-Za-z0-9][A-Z]/.test(after);

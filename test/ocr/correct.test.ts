@@ -783,8 +783,11 @@ describe('the final look: an `sfk`-like start read loosely (keyShapedStart\'s `l
     // wild-3501 occluded-008: a selection over 8 glyphs; `=sfk` `HhV|`, then the rest a line of its own in the row.
     const row = [at('_KEY=sfk', 0, 0), at('Hh2|', 0, 90), at('GH3NcsQtIAr7ZD', 1, 240, 2)];
     expect(both(row)).toEqual([null, 'sfk_Hh2GH3NcsQtIAr7ZD']);
-    // Not past a gap wider than the key's rest.
+    // Not past a gap wider than the key's rest, nor to a masked key's last 4 or its mask read as short words
+    // in the row's next line (wild-3201 photo-004: `sfk_UK1d` `cesses` `<11 letters>` `iD1b"`).
     expect(both([at('_KEY=sfk', 0, 0), at('Hh2|', 0, 90), at('GH3NcsQtIAr7ZD', 1, 600, 2)])).toEqual([null, null]);
+    expect(both([at('Bearer', 0, 0), at('sfk_UK1d', 0, 70), at('iD1b"', 0, 300)])).toEqual([null, null]);
+    expect(both([at('Bearer', 0, 0), at('sfk_UK1d', 0, 70), at('sseasssecns', 1, 226, 2), at('iD1b"', 2, 346, 1)])).toEqual([null, null]);
   });
 
   it('follows a wrap right after the prefix', () => {
@@ -794,6 +797,8 @@ describe('the final look: an `sfk`-like start read loosely (keyShapedStart\'s `l
     // Not when the next line starts right of the prefix, nor when the key's start is read on its line.
     expect(both([at('export', 0, 0), at('SPREEFLO_API_KEY=sfk', 0, 70), at('SziLTvfT2ZGnoT', 1, 90)])).toEqual([null, null]);
     expect(both([at('KEY=sfk_ab', 0, 70), at('SziLTvfT2ZGnoT', 1, 0)])).toEqual([null, null]);
+    // Nor to a masked key's last 4 (wild-3102 wrapped-002: `sfk` ends its line, `_..QOvC` `wit` the next).
+    expect(both([at('header:', 0, 0), at('sfk', 0, 80), at('_..QOvC', 1, 0), at('wit', 1, 80)])).toEqual([null, null]);
   });
 
   it(`takes a prefix whose \`k\` was misread, with ${SHORT_PREFIX_MIN}+ characters, a digit and a capital`, () => {
