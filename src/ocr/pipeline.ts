@@ -110,7 +110,7 @@ export function keyish(text: string): boolean {
   const t = text.replace(/[^A-Za-z0-9_\-|$.]/g, '');
   if (V2_PREFIX_WORD.test(t)) return true;
   if (t.length < 12) return false;
-  const run = Math.max(0, ...(t.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length));
+  const run = longestRun(t).length;
   if (V2_PREFIX_LIKE.test(t) && run >= 8) return true;
   return run >= 14;
 }
@@ -130,22 +130,50 @@ export function keyish(text: string): boolean {
 function prefixAlone(words: OcrWord[], i: number): boolean {
   const w = words[i]!;
   if (!V2_PREFIX_ALONE.test(w.text)) return false;
+  let after = '';
+  for (const o of rowAfter(words, i, w, w.text.length, () => after)) {
+    if (!after && longestRun(o.text).length >= 8) return true;
+    after += ` ${o.text}`;
+    if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
+  }
+  return false;
+}
+
+/**
+ * The words after a prefix `w` (`head` of its glyphs the key's) in its row,
+ * at gaps as wide as what the key still lacks at the prefix's pitch (a whole
+ * key is `sfk_` and 36; `taken`: what was read of it so far), passing over
+ * ROW_SKIP words of other rows. `keyRunPast`: a word past a gap of 1.2
+ * heights or more, or of another of tesseract's lines, must hold a key's
+ * run (keyRun): a masked key shows 4 of its own after its mask (wild-3102
+ * wrapped-002), and its mask may be read as a word of a few letters
+ * repeated, in the row's next line (wild-3201 photo-004: `sfk_UK1d`, then
+ * 11 letters of 5 kinds, then `iD1b"`).
+ */
+function* rowAfter(words: OcrWord[], i: number, w: OcrWord, head: number, taken: () => string, keyRunPast = false): Generator<OcrWord> {
   const h = w.box.y1 - w.box.y0;
   const pitch = (w.box.x1 - w.box.x0) / w.text.length;
-  let after = '';
   let prev = w;
   for (let j = i + 1, skipped = 0; words[j] && skipped <= ROW_SKIP; j++) {
     const o = words[j]!;
     if (!inRowOf(w, o)) { skipped++; continue; }
-    // (What a whole key, `sfk_` and 36, still lacks.)
-    const lacking = 40 - w.text.length - after.replace(/[^A-Za-z0-9]/g, '').length;
-    if (o.box.x0 - prev.box.x1 >= Math.max(1.2 * h, lacking * pitch)) break;
-    if (!after && Math.max(0, ...(o.text.match(/[A-Za-z0-9]+/g) ?? []).map((m) => m.length)) >= 8) return true;
-    after += ` ${o.text}`;
-    if (after.replace(/[^A-Za-z0-9]/g, '').length >= 8) return /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
+    const lacking = 40 - head - taken().replace(/[^A-Za-z0-9]/g, '').length;
+    const gap = o.box.x0 - prev.box.x1;
+    if (gap >= Math.max(1.2 * h, lacking * pitch) || (keyRunPast && (gap >= 1.2 * h || o.line !== w.line) && !keyRun(o.text))) return;
+    yield o;
     prev = o;
   }
-  return false;
+}
+
+/** The longest run of letters and digits in `text`. */
+function longestRun(text: string): string {
+  return (text.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** Does `text` hold PARTIAL_MIN key characters in a row that are no mask (half as many kinds as it is long, as partialV2 asks)? */
+function keyRun(text: string): boolean {
+  const run = longestRun(text);
+  return run.length >= PARTIAL_MIN && new Set(run).size * 2 >= run.length;
 }
 
 /** Words of other rows passed over after a prefix (prefixAlone): wild-2802 recompressed-001's sliver of a glyph, read as a line of its own. */
@@ -185,22 +213,46 @@ const PREFIX_AT_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${SFK_SPLIT.source}|${SFK_
  */
 export const SHORT_PREFIX_MIN = 20;
 const SHORT_PREFIX = /^(?:[^A-Za-z0-9-]?[s5S$]f$|[^A-Za-z0-9_-]{1,2}_(?=[A-Za-z0-9]))/;
+/**
+ * The prefix with its `k` read as a glyph SFK_LIKE does not take, its `s`,
+ * `f` and `_` read (wild-3401 rotated-008, Inconsolata 11 px turned 1.2
+ * degrees: `sfi_<8>` `<9>` `Spy` `<14>` `3` on one line, no region, nothing
+ * flagged). SFK_LIKE's first two glyphs, then any; counted as a short
+ * prefix, SHORT_PREFIX_MIN characters after it.
+ */
+const K_MISREAD = /^[s5S$][fktFTl1i|][^\s_]_(?=[A-Za-z0-9])/;
 
-/** An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key. */
-export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } | null {
+/**
+ * An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key.
+ * `loose` (the final look, see recognizeGrey): also after K_MISREAD, the key's words read on past a gap
+ * in its row as wide as what it lacks (rowAfter) and, when nothing of it follows the prefix on its line,
+ * on the next line if the line wraps there (wrapsTo).
+ */
+export function keyShapedStart(words: OcrWord[], loose = false): { key: string; box: OcrBox } | null {
   for (let i = 0; i < words.length; i++) {
     const wrapped = wrappedAfterS(words, i);
     const w = wrapped ?? words[i]!;
-    const short = w.text.match(SHORT_PREFIX);
-    const m = short ?? w.text.match(PREFIX_AT_WORD);
+    const alone = w.text.match(SHORT_PREFIX);
+    const whole = alone ? null : w.text.match(PREFIX_AT_WORD);
+    const short = alone ?? (whole || !loose ? null : w.text.match(K_MISREAD));
+    const m = short ?? whole;
     if (!m) continue;
+    const at = wrapped ? i + 1 : i;
     const h = w.box.y1 - w.box.y0;
     let after = w.text.slice(m.index! + m[0].length);
     let box = w.box;
-    const ownWord = !!short && short[0].endsWith('_');
-    for (let j = wrapped ? i + 2 : i + 1, prev = w; !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) {
-      after += ` ${words[j]!.text}`;
-      box = union(box, words[j]!.box);
+    const take = (o: OcrWord) => {
+      after += ` ${o.text}`;
+      box = union(box, o.box);
+    };
+    const ownWord = !!alone && alone[0].endsWith('_');
+    if (loose && !ownWord) for (const o of rowAfter(words, at, w, m[0].length, () => after, true)) take(o);
+    for (let j = at + 1, prev = w; !loose && !ownWord && words[j] && words[j]!.line === w.line && words[j]!.box.x0 - prev.box.x1 < 1.2 * h; prev = words[j]!, j++) take(words[j]!);
+    // A key wrapped right after its prefix (wild-3602 wrapped-004, a terminal: `…_KEY=sfk` ends its line, its `_` lost).
+    if (loose && !alone && !ALNUM.test(after) && wrapsTo(words, at) && keyRun(words[at + 1]!.text)) {
+      const next = words[at + 1]!;
+      take(next);
+      for (const o of rowAfter(words, at + 1, next, m[0].length, () => after, true)) take(o);
     }
     const chars = after.replace(/[^A-Za-z0-9]/g, '');
     const mixed = short ? /[0-9]/.test(chars) && /[A-Z]/.test(chars) : /[0-9]|[A-Za-z0-9][A-Z]/.test(after);
@@ -222,11 +274,17 @@ export function keyShapedStart(words: OcrWord[]): { key: string; box: OcrBox } |
  */
 function wrappedAfterS(words: OcrWord[], i: number): OcrWord | null {
   const [s, next] = [words[i]!, words[i + 1]];
-  if (!next || next.line === s.line || !/^[s5S$]$/.test(s.text) || !/^[fktFTl1i|][kKxXh]_/.test(next.text)) return null;
-  const h = Math.max(...words.filter((o) => o.line === s.line).map((o) => o.box.y1 - o.box.y0));
-  const dy = next.box.y0 - s.box.y0;
-  if (dy <= 0 || dy > 2.2 * h || next.box.x0 > s.box.x0) return null;
+  if (!next || !/^[s5S$]$/.test(s.text) || !/^[fktFTl1i|][kKxXh]_/.test(next.text) || !wrapsTo(words, i)) return null;
   return { ...next, text: s.text + next.text };
+}
+
+/** Does word `i` end its line with the next line starting at or left of it, within 2.2 of its line's heights below (as findJoins follows a wrap)? */
+function wrapsTo(words: OcrWord[], i: number): boolean {
+  const [w, next] = [words[i]!, words[i + 1]];
+  if (!next || next.line === w.line) return false;
+  const h = Math.max(...words.filter((o) => o.line === w.line).map((o) => o.box.y1 - o.box.y0));
+  const dy = next.box.y0 - w.box.y0;
+  return dy > 0 && dy <= 2.2 * h && next.box.x0 <= w.box.x0;
 }
 
 /**
@@ -351,6 +409,42 @@ export function cutSuffixV1(seq: PSym[]): V1Hit | null {
   if (!m) return null;
   const syms = seq.slice(m.index, m.index! + 32);
   return { syms, run: syms, dc: DATA_CENTRE.test(m[1] ?? '') ? m[1]! : '', dcSure: false, exact: false, plain: true };
+}
+
+/**
+ * A v1 key with a `Copy`/`Copied` tooltip over its middle, its `-sf<dc>`
+ * left in view: the tooltip's text is read between the two ends of the
+ * key's hex, and it is wider than the glyphs it hides, so neither
+ * COVERED_V1 (a cover of 10 at most after 24 hex digits) nor WIDE_COVER_V1
+ * (hex and cover 28-36 together, in one word) takes it. wild-3502
+ * occluded-005 (Fira Code 16 px, 11 hidden): `"<16 hex>[d`
+ * `copiedtociphoard]` `4caa-sf9"`; wild-3501 occluded-002 (Inconsolata 15
+ * px, 12 hidden): `39eb` `|` `copiedtocipboard]` `£<12 hex>-5F22`; wild-3601
+ * occluded-003 (Roboto 17 px, the dash hidden): `<29 hex>` `copy` `5f10`; all
+ * three unflagged. The tooltip's text (TOOLTIP_WORD) and a suffix after it
+ * are what no hash, id or prose holds, so the suffix may be read as loosely
+ * as findV1 reads it (`5` for `s`, `F`/`T` for `f`, the dash lost), and
+ * stray glyphs (the tooltip's edge, a half-hidden glyph) may stand beside
+ * the text: at most two of 1-3 before it (each starting with a glyph that is
+ * not hex, so that the hex run's end is where it is) and 3 after. Together
+ * the two ends hold 12 hex digits or more, as hiddenSuffixV1 asks.
+ */
+const TOOLTIP_OVER_V1 = new RegExp(
+  `(?<![0-9a-f])([0-9a-f]{4,})(?: ?[^\\s0-9a-f]\\S{0,2}){0,2}? ?${TOOLTIP_WORD}\\S*?(?: [A-Za-z]{1,12}){0,2}? ?\\S{0,3}?([0-9a-f]*)-?[s5S][fFT](\\d{1,2})(?![0-9A-Za-z])`,
+  'dg',
+);
+const TOOLTIP_OVER_V1_HEX = 12;
+
+/** The hex of both ends and the data centre of a v1 key with a tooltip over its middle (TOOLTIP_OVER_V1), as a partial reading. */
+export function tooltipOverV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return null;
+  for (const m of text.matchAll(TOOLTIP_OVER_V1)) {
+    const [head, tail] = [m.indices![1]!, m.indices![2]!];
+    const syms = [...seq.slice(...head), ...seq.slice(...tail)];
+    if (syms.length >= TOOLTIP_OVER_V1_HEX && DATA_CENTRE.test(m[3]!)) return { syms: syms.slice(-32), run: syms, dc: m[3]!, dcSure: false, exact: false, plain: true };
+  }
+  return null;
 }
 
 /**
@@ -2296,7 +2390,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
     // Still nothing: the places a key's unread part may lie (hexRunToEdge, unreadTokens).
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
-    return { candidates: late.candidates.map((c) => ({ ...c, confidence: 'low' })) };
+    const last = late.candidates.length ? late.candidates : finalLook(first.page, prepared);
+    return { candidates: last.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
@@ -2304,6 +2399,22 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
   const sharp = rotateGrey(original, -prepared.skew, true).grey;
   const again = await readPage(engines, { ...prepared, grey: sharp, stats: tileStats(sharp) }, t0, trace, { given: first.page, only: first.unproven });
   return { candidates: provenOver(first.candidates, again.candidates) };
+}
+
+/**
+ * The final look, when no reading above flagged anything: the page pass's
+ * words once more, for looser shapes than the last resort takes (reading
+ * nothing, so it costs nothing, and changing only pictures that were flagged
+ * nothing): a v2 start read on past a gap or a wrap, or with its `k` misread
+ * (keyShapedStart's `loose`), and a v1 key with a tooltip over its middle
+ * (tooltipOverV1). What it finds is `low`.
+ */
+function finalLook(page: OcrWord[], { scale, back }: PreparedPage): ImageCandidate[] {
+  const toOrig = (b: OcrBox): Box => ({ x: Math.round(b.x0 / scale), y: Math.round(b.y0 / scale), width: Math.round((b.x1 - b.x0) / scale), height: Math.round((b.y1 - b.y0) / scale) });
+  const start = keyShapedStart(page, true);
+  const hit = start ? null : lineSymbols(page, toOrig).map(tooltipOverV1).find((x) => x);
+  const found: ImageCandidate | null = start ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: toOrig(start.box) } : hit ? partialV1Candidate(hit) : null;
+  return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
 }
 
 /** A v2 key read whole but not proven by its checksum. */

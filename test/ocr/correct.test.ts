@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -577,13 +577,15 @@ describe('a v1 key read with a cursor inside its run, or blurred (cursorV1)', ()
   ])('%s', (text, dc) => expect(dcOf(text)).toBe(dc));
 });
 
+/** A line read as `text`, 8 px a glyph; and what a v1 rule made of it: its digits and data centre. */
+const v1Shown = (rule: (seq: PSym[]) => { syms: PSym[]; dc: string } | null) => (text: string) => {
+  const hit = rule([...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } })));
+  return hit && [hit.syms.map((x) => x.choices[0]!.ch).join(''), hit.dc];
+};
+
 describe('the last resort: a v1 key\'s whole run with its suffix cut short (cutSuffixV1)', () => {
-  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
   const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
-  const shown = (text: string) => {
-    const hit = cutSuffixV1(line(text));
-    return hit && [hit.syms.map((x) => x.choices[0]!.ch).join(''), hit.dc];
-  };
+  const shown = v1Shown(cutSuffixV1);
   it.each([
     // wild-3302 occluded-010: a tooltip's edge over `sf1`, its text read on after the dash, a `b` read `h`.
     [`Bearer${hex.slice(0, 6)}h${hex.slice(7)}-Copy')`, [`${hex.slice(0, 6)}h${hex.slice(7)}`, '']],
@@ -626,6 +628,27 @@ describe('the last resort: a v2 run after a near sfk_ (nearPrefixV2)', () => {
     [`3Fh_Rrxrrxrxrixfyhy2rrxrrxrxr`, null],
     [`3Fh ${body}`, null],
   ])('%s', (text, want) => expect(run(text)).toBe(want));
+});
+
+describe('the final look: a v1 key with a tooltip over its middle (tooltipOverV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const shown = v1Shown(tooltipOverV1);
+  it.each([
+    // wild-3502 occluded-005: a stray `[d`, the text run together, 4 hex digits and `-sf9` after it; a close-up ran it all into one word.
+    [`= "${hex.slice(0, 16)}[d copiedtociphoard] ${hex.slice(28)}-sf9";`, [hex.slice(0, 16) + hex.slice(28), '9']],
+    [`EY="${hex.slice(0, 16)}[gcopiedtociphoard]${hex.slice(28)}-sf9";`, [hex.slice(0, 16) + hex.slice(28), '9']],
+    // wild-3501 occluded-002: 4 hex digits, a stray `|`, the text, `£` and 12 more, `-sf22` read `-5F22`.
+    [`here: ${hex.slice(0, 4)} | copiedtocipboard] £${hex.slice(16, 28)}-5F22 Maya`, [hex.slice(0, 4) + hex.slice(16, 28), '22']],
+    // wild-3601 occluded-003: `Copy` over the dash, `sf10` read `5f10`.
+    [`here: ${hex.slice(0, 29)} copy 5f10`, [hex.slice(0, 29), '10']],
+    [`${hex.slice(0, 20)} Copied to clipboard ${hex.slice(30)}-sf3`, [hex.slice(0, 20) + hex.slice(30), '3']],
+    // Not: no suffix after the tooltip, fewer than 12 hex digits, no data centre, no tooltip's text, a hex run after a dash.
+    [`${hex.slice(0, 26)} Copied to cipbord`, null],
+    [`${hex.slice(0, 8)} Copy 5f10`, null],
+    [`${hex} copy 5f30`, null],
+    [`${hex.slice(0, 20)} here ${hex.slice(20, 24)}-sf9`, null],
+    [`${hex} Copy -8e0b`, null],
+  ])('%s', (text, want) => expect(shown(text)).toEqual(want));
 });
 
 describe('a v1 key whose suffix a tooltip hides', () => {
@@ -749,6 +772,41 @@ describe('the last resort: something key-shaped in the page reading', () => {
     expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 1, 170)])).toBeNull();
     expect(keyShapedStart([...head, at('fk_Wm3Kx8pLq2', 3, 0)])).toBeNull();
     expect(keyShapedStart([...head, at('fkWm3Kx8pLq2', 1, 0)])).toBeNull();
+  });
+});
+
+describe('the final look: an `sfk`-like start read loosely (keyShapedStart\'s `loose`)', () => {
+  const at = (text: string, line: number, x0: number, y0 = 30 * line) => ({ text, conf: 90, box: { x0, y0, x1: x0 + 10 * text.length, y1: y0 + 17 }, symbols: [], line });
+  const both = (ws: ReturnType<typeof at>[]) => [keyShapedStart(ws)?.key ?? null, keyShapedStart(ws, true)?.key ?? null];
+
+  it('reads on past a gap in its row as wide as what the key lacks', () => {
+    // wild-3501 occluded-008: a selection over 8 glyphs; `=sfk` `HhV|`, then the rest a line of its own in the row.
+    const row = [at('_KEY=sfk', 0, 0), at('Hh2|', 0, 90), at('GH3NcsQtIAr7ZD', 1, 240, 2)];
+    expect(both(row)).toEqual([null, 'sfk_Hh2GH3NcsQtIAr7ZD']);
+    // Not past a gap wider than the key's rest, nor to a masked key's last 4 or its mask read as short words
+    // in the row's next line (wild-3201 photo-004: `sfk_UK1d` `cesses` `<11 letters>` `iD1b"`).
+    expect(both([at('_KEY=sfk', 0, 0), at('Hh2|', 0, 90), at('GH3NcsQtIAr7ZD', 1, 600, 2)])).toEqual([null, null]);
+    expect(both([at('Bearer', 0, 0), at('sfk_UK1d', 0, 70), at('iD1b"', 0, 300)])).toEqual([null, null]);
+    expect(both([at('Bearer', 0, 0), at('sfk_UK1d', 0, 70), at('sseasssecns', 1, 226, 2), at('iD1b"', 2, 346, 1)])).toEqual([null, null]);
+  });
+
+  it('follows a wrap right after the prefix', () => {
+    // wild-3602 wrapped-004: `…_KEY=sfk` ends its line, the body starts the next at the left.
+    const wrap = [at('export', 0, 0), at('SPREEFLO_API_KEY=sfk', 0, 70), at('SziLTvfT2ZGnoT', 1, 0), at('$', 2, 0)];
+    expect(both(wrap)).toEqual([null, 'sfk_SziLTvfT2ZGnoT']);
+    // Not when the next line starts right of the prefix, nor when the key's start is read on its line.
+    expect(both([at('export', 0, 0), at('SPREEFLO_API_KEY=sfk', 0, 70), at('SziLTvfT2ZGnoT', 1, 90)])).toEqual([null, null]);
+    expect(both([at('KEY=sfk_ab', 0, 70), at('SziLTvfT2ZGnoT', 1, 0)])).toEqual([null, null]);
+    // Nor to a masked key's last 4 (wild-3102 wrapped-002: `sfk` ends its line, `_..QOvC` `wit` the next).
+    expect(both([at('header:', 0, 0), at('sfk', 0, 80), at('_..QOvC', 1, 0), at('wit', 1, 80)])).toEqual([null, null]);
+  });
+
+  it(`takes a prefix whose \`k\` was misread, with ${SHORT_PREFIX_MIN}+ characters, a digit and a capital`, () => {
+    // wild-3401 rotated-008: `sfi_` then four words on its line.
+    const line = [at('sfi_WnBiVreS', 0, 0), at('IfRENNPVG]', 0, 130), at('Spy', 0, 240), at('ThS2fLNY', 0, 280)];
+    expect(both(line)).toEqual([null, 'sfk_WnBiVreSIfRENNPVGSpyThS2fLNY']);
+    expect(both([at('sfi_WnBiVreS', 0, 0), at('IfRENN', 0, 130)])).toEqual([null, null]);
+    expect(both([at('ssl_cert', 0, 0), at('Path2Value', 0, 90), at('ForTheServer', 0, 200)])).toEqual([null, null]);
   });
 });
 
