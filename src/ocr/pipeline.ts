@@ -2450,7 +2450,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(`median: ${words.map((w) => w.text).join(' ')}`); }
       for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) for (const hit of findV2(seq)) if (hit.syms.length >= 33) v2Readings.push(hit.syms);
-      await acceptV2(resolveV2(false));
+      if (v2Readings.length) await acceptV2(resolveV2(false));
       if (process.env.H27_TRACE) console.error('H27 median', strip.name, h.toFixed(1), v2Done ? 'proven' : 'not');
     }
     if (sawV1) {
