@@ -62,9 +62,6 @@ const VIEWS: { target: number; local: boolean; style: Style }[] = [
  */
 const STRETCHES_TARGET = 30;
 
-/** Text height (px) of the median view (see toPng's `median`); tune-read's measured size. */
-const MEDIAN_TARGET = 34;
-
 /**
  * Text heights (px) of the legacy engine's close-ups of a v1 key (page
  * normalisation, plain, hex whitelist). The legacy classifier reads glyph by
@@ -2440,18 +2437,6 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
           for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
         }
       }
-    }
-    // A fifth view of a region whose v2 key the four left unproven: the close-up's JPEG ringing
-    // median-filtered after the upscale. Pooled with the others before the last searches.
-    if (sawV2 && !v2Done) {
-      const s = Math.min(8, Math.max(1, MEDIAN_TARGET / h));
-      const png = await toPng(region, s, 12, 'median');
-      if (trace?.dump) await trace.dump(`${strip.name}_median`, png);
-      const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
-      if (trace) { trace.reads++; trace.texts.push(`median: ${words.map((w) => w.text).join(' ')}`); }
-      for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) for (const hit of findV2(seq)) if (hit.syms.length >= 33) v2Readings.push(hit.syms);
-      if (v2Readings.length) await acceptV2(resolveV2(false));
-      if (process.env.H27_TRACE) console.error('H27 median', strip.name, h.toFixed(1), v2Done ? 'proven' : 'not');
     }
     if (sawV1) {
       // Always, even when every LSTM reading agreed: its misreads of hex digits are consistent.

@@ -227,7 +227,7 @@ export function crop(src: Grey, x: number, y: number, w: number, h: number): Gre
 }
 
 /** How a close-up is rendered after scaling: as is, or binarised so strokes come out bolder. */
-export type Style = 'plain' | 'bold' | 'median';
+export type Style = 'plain' | 'bold';
 
 /** PNG of a grey image, scaled by `scale` (lanczos3), with a white border. */
 export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'plain'): Promise<Buffer> {
@@ -239,8 +239,7 @@ export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'p
   }
   if (style === 'bold') img = img.blur(Math.max(0.4, scale * 0.25)).threshold(200);
   if (pad > 0) img = img.extend({ top: pad, bottom: pad, left: pad, right: pad, background: '#ffffff' });
-  const png = await img.png({ compressionLevel: 1 }).toBuffer();
-  return style === 'median' ? sharp(png).median(Math.max(3, Math.round(scale) | 1)).png({ compressionLevel: 1 }).toBuffer() : png;
+  return img.png({ compressionLevel: 1 }).toBuffer();
 }
 
 /**
