@@ -2486,8 +2486,12 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
       if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
       const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
-      if (added.length) {
-        const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
+      const budget = Math.min(budgetLeft, SEARCH_BUDGET);
+      // Then alone, on the same budget: the other views' misreads of the highlighted glyphs outvote its right ones
+      // (wild-3003 occluded-005: proven alone, not with them).
+      for (const readings of added.length ? [[...v2Readings, ...added.map((hit) => hit.syms)], added.map((hit) => hit.syms)] : []) {
+        if (v2Done) break;
+        const res = solveV2(readings, budget, grey);
         budgetLeft -= res.tried;
         // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
         const before = guess;
