@@ -436,30 +436,28 @@ function modeBin(src: Grey, x0: number, x1: number, y0: number, y1: number): { g
 /**
  * Where a line's background changes along it, as [from, to) column ranges: a
  * selection highlight over part of a key (light text on a light-blue bar, dark
- * text on light blue) is a stretch of its own. A column's background is the
- * commonest grey (commonGrey) of the line's band over a line height of
- * columns around it: a column's median was the text's grey wherever the
- * glyphs are dense (white text on a highlight over 11 px monospace, wild-3404
- * occluded-006: no stretch found there). A stretch ends where that differs
- * from its start by STRETCH_STEP, and one narrower than a line height joins
- * the one before.
+ * text on light blue) is a stretch of its own. A column's background is its
+ * median grey over the line's band, smoothed by a median over a line height of
+ * columns (a glyph's stem inks a few columns, a highlight many); a stretch ends
+ * where that differs from its start by STRETCH_STEP, and one narrower than
+ * `narrow` line heights joins the one before.
  */
-export function stretchesOf(src: Grey, band: { from: number; to: number }): Stretch[] {
-  const { width, height } = src;
+export function stretchesOf(src: Grey, band: { from: number; to: number }, narrow = 1): Stretch[] {
+  const { width, height, data } = src;
   const lineH = Math.round(band.to - band.from);
   // The band's middle half: a highlight is as tall as the line, the band half as tall again.
   const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
   const y1 = Math.min(height, Math.ceil(band.to - lineH / 4));
-  if (y1 - y0 < 3) return [{ from: 0, to: width, bg: -1 }];
-  const half = lineH >> 1;
-  const smooth = new Uint8Array(width);
   const rows = y1 - y0;
+  if (rows < 3) return [{ from: 0, to: width, bg: -1 }];
   const col = new Uint8Array(width);
   const vals = new Uint8Array(rows);
   for (let x = 0; x < width; x++) {
-    for (let y = y0; y < y1; y++) vals[y - y0] = src.data[y * width + x]!;
+    for (let y = y0; y < y1; y++) vals[y - y0] = data[y * width + x]!;
     col[x] = vals.sort()[rows >> 1]!;
   }
+  const half = lineH >> 1;
+  const smooth = new Uint8Array(width);
   const win = new Uint8Array(2 * half + 1);
   for (let x = 0; x < width; x++) {
     let n = 0;
@@ -471,21 +469,20 @@ export function stretchesOf(src: Grey, band: { from: number; to: number }): Stre
   for (let x = 1; x <= width; x++) {
     if (x < width && Math.abs(smooth[x]! - smooth[start]!) < STRETCH_STEP) continue;
     const last = spans[spans.length - 1];
-    if (last && x - start < lineH / 2) last.to = x;
+    if (last && x - start < lineH * narrow) last.to = x;
     else spans.push({ from: start, to: x, bg: -1 });
     start = x;
   }
   // A narrow first stretch (the line's left edge) joins the one after it.
   if (spans.length > 1 && spans[0]!.to - spans[0]!.from < lineH) spans.splice(0, 2, { from: 0, to: spans[1]!.to, bg: -1 });
-  for (const s of spans) s.bg = commonGrey(src, s.from, s.to, y0, y1);
-  for (let i = 1; i < spans.length; i++) settleEdge(src, spans[i - 1]!, spans[i]!, half, y0, y1);
+  for (const s of spans) s.bg = col.slice(s.from, s.to).sort()[(s.to - s.from) >> 1]!;
   return spans;
 }
 
 /**
  * Moves the edge between stretches a and b to the column within `reach` of it
  * that leaves the fewest pixels of b's grey left of it and of a's right of it:
- * the smoothed commonest grey turns late where glyphs crowd a highlight's end
+ * the smoothed column median turns late where glyphs crowd a highlight's end
  * (wild-3404 occluded-006: 5 px early, cutting its last glyph off the bar).
  */
 export function settleEdge(src: Grey, a: Stretch, b: Stretch, reach: number, y0: number, y1: number): void {
@@ -536,17 +533,51 @@ export function rowsOn(src: Grey, from: number, to: number, bg: number, band: { 
  */
 export function normalizeStretches(src: Grey, band: { from: number; to: number }): Grey | null {
   const spans = stretchesOf(src, band);
+  return spans.length === 1 ? null : paint(src, spans, ({ from, to, bg }) => ({ y0: 0, part: normalizeCrop(crop(src, from, 0, to - from, src.height), bg) }));
+}
+
+/**
+ * A highlight's stretches fit to its bar: as stretchesOf, but a stretch joins
+ * its neighbour only under half a line height (a line height joined a chat
+ * bubble's 23 px after a highlight to it, wild-3404 occluded-006), its
+ * background is its commonest grey (the column median is the text's where light
+ * glyphs crowd the bar), and each edge is settled on the pixels (settleEdge).
+ */
+export function barsOf(src: Grey, band: { from: number; to: number }): Stretch[] {
+  const spans = stretchesOf(src, band, 0.5);
+  if (spans.length === 1) return spans;
+  const lineH = Math.round(band.to - band.from);
+  const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
+  const y1 = Math.min(src.height, Math.ceil(band.to - lineH / 4));
+  for (const s of spans) s.bg = commonGrey(src, s.from, s.to, y0, y1);
+  for (let i = 1; i < spans.length; i++) settleEdge(src, spans[i - 1]!, spans[i]!, lineH >> 1, y0, y1);
+  return spans;
+}
+
+/**
+ * normalizeStretches over barsOf, each stretch normalised only on its own rows
+ * (rowsOn) and its polarity taken from the band's middle half: a bubble's
+ * rounded corner beside a narrow stretch outweighed its glyph and erased it.
+ * Null when the line has one stretch.
+ */
+export function normalizeBars(src: Grey, band: { from: number; to: number }): Grey | null {
+  const spans = barsOf(src, band);
   if (spans.length === 1) return null;
-  const out = new Uint8Array(src.data.length);
-  out.fill(255);
   const q = (band.to - band.from) / 4;
   const mid0 = Math.floor(band.from + q);
   const mid1 = Math.ceil(band.to - q);
-  for (const { from, to, bg } of spans) {
+  return paint(src, spans, ({ from, to, bg }) => {
     const { y0, y1 } = rowsOn(src, from, to, bg, band);
-    // Polarity from the band's middle half: a bubble's rounded corner beside a narrow stretch outweighs a glyph.
-    const part = normalizeCrop(crop(src, from, y0, to - from, y1 - y0), bg, { from: Math.max(0, mid0 - y0), to: Math.min(y1, mid1) - y0 });
-    for (let y = y0; y < y1; y++) out.set(part.data.subarray((y - y0) * part.width, (y - y0 + 1) * part.width), y * src.width + from);
+    return { y0, part: normalizeCrop(crop(src, from, y0, to - from, y1 - y0), bg, { from: Math.max(0, mid0 - y0), to: Math.min(y1, mid1) - y0 }) };
+  });
+}
+
+/** Each stretch's normalised `part` set in place from row y0, on white. */
+function paint(src: Grey, spans: Stretch[], norm: (s: Stretch) => { y0: number; part: Grey }): Grey {
+  const out = new Uint8Array(src.data.length).fill(255);
+  for (const s of spans) {
+    const { y0, part } = norm(s);
+    for (let y = 0; y < part.height; y++) out.set(part.data.subarray(y * part.width, (y + 1) * part.width), (y0 + y) * src.width + s.from);
   }
   return { data: out, width: src.width, height: src.height };
 }

@@ -1,7 +1,7 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { crop, decode, eraseRules, mayShowText, normalizeCrop, normalizeStretches, rowsOn, settleEdge, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { crop, decode, eraseRules, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, rowsOn, settleEdge, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -166,6 +166,19 @@ describe('stretchesOf and normalizeStretches', () => {
     }
     const plain = grey(300, 34, (x, y) => (y >= 11 && y < 23 && x % 8 === 3 ? 220 : 30));
     expect(normalizeStretches(plain, band)).toBeNull();
+  });
+
+  // normalizeBars: each stretch only on its own rows, white above and below a bar (rows 0-7 on a
+  // bubble of grey 167 come out grey, 64, on the bar's background in the stretches' view).
+  const onBubble = grey(300, 34, (x, y) => (x >= 100 && x < 200 && y >= 8 && y < 26 ? (y >= 11 && y < 23 && x % 8 === 3 ? 220 : 75) : 167));
+  it.each([
+    ['a bar on a terminal', line, 255],
+    ['a bar on a bubble', onBubble, 64],
+  ] as const)('normalizeBars: %s: stems dark, the rows above the bar white', (_, g, stretchesAbove) => {
+    const b = normalizeBars(g, band)!;
+    expect([b.data[16 * b.width + 155], b.data[16 * b.width + 157], b.data[4 * b.width + 157]]).toEqual([0, 255, 255]);
+    expect(normalizeStretches(g, band)!.data[4 * b.width + 157]).toBe(stretchesAbove);
+    expect(normalizeBars(grey(300, 34, () => 30), band)).toBeNull();
   });
 
   // The bar's last glyphs crowd its end (light 230 strokes every 2 columns over 90-99).
