@@ -905,7 +905,7 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
  * makes the region read with hex allowed (findV1's hits always do), whose readings
  * and the legacy engine's then vote the digit.
  */
-export function acrossLetter(seq: PSym[], at: number, tail: PSym[]): PSym[] | null {
+function acrossLetter(seq: PSym[], at: number, tail: PSym[]): PSym[] | null {
   const gap = seq[at];
   if (!gap || gap.space || !/^[A-Za-z]$/.test(top(gap))) return null;
   const head: PSym[] = [];
