@@ -2614,7 +2614,8 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace)
     const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
     if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
     for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
-      const hit = findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
+      const hit = findV1(seq).find((h) => h.syms.every((x) => toHex(top(x)) !== null)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
     }
   }
