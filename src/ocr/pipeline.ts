@@ -589,6 +589,16 @@ function union(a: OcrBox, b: OcrBox): OcrBox {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
+/** Page-pass boxes (scaled pixels) in the original picture's pixels. */
+function pageToOrig(scale: number): (b: OcrBox) => Box {
+  return (b) => ({ x: b.x0 / scale, y: b.y0 / scale, width: (b.x1 - b.x0) / scale, height: (b.y1 - b.y0) / scale });
+}
+
+/** A box rounded to whole pixels, as findings report it. */
+function wholePixels(b: Box): Box {
+  return { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
+}
+
 /** A page-pass box (scaled pixels) as a region of the original picture. */
 function toRegion(box: OcrBox, scale: number): Region {
   return { x: box.x0 / scale, y: box.y0 / scale, w: (box.x1 - box.x0) / scale, h: (box.y1 - box.y0) / scale };
@@ -2435,10 +2445,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * (tooltipOverV1). What it finds is `low`.
  */
 function finalLook(page: OcrWord[], { scale, back }: PreparedPage): ImageCandidate[] {
-  const toOrig = (b: OcrBox): Box => ({ x: Math.round(b.x0 / scale), y: Math.round(b.y0 / scale), width: Math.round((b.x1 - b.x0) / scale), height: Math.round((b.y1 - b.y0) / scale) });
+  const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
   const hit = start ? null : lineSymbols(page, toOrig).map(tooltipOverV1).find((x) => x);
-  const found: ImageCandidate | null = start ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: toOrig(start.box) } : hit ? partialV1Candidate(hit) : null;
+  const found: ImageCandidate | null = start ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) } : hit ? partialV1Candidate(hit) : null;
   return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
 }
 
@@ -2512,7 +2522,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
 
   // The page pass's own readings of keys count as readings too.
-  const toOrigPage = (b: OcrBox): Box => ({ x: b.x0 / scale, y: b.y0 / scale, width: (b.x1 - b.x0) / scale, height: (b.y1 - b.y0) / scale });
+  const toOrigPage = pageToOrig(scale);
   const pageSeqs = lineSymbols(page, toOrigPage);
   const pageV2 = pageSeqs.flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
   const pageV1 = pageSeqs.flatMap((seq) => findV1(seq));
@@ -2748,10 +2758,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if ((!given || rescue) && !found.size && !lows.length) {
     // Nothing flagged: anything key-shaped in the page reading still is, as read
     // (a missed key must not be silent; a negative flagged `low` is allowed).
-    const pixels = (box: OcrBox): Box => {
-      const b = toOrigPage(box);
-      return { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
-    };
+    const pixels = (box: OcrBox): Box => wholePixels(toOrigPage(box));
     const start = keyShapedStart(page);
     if (start) lows.push({ ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: pixels(start.box) });
     for (const seq of pageSeqs) {
