@@ -1854,10 +1854,10 @@ const CAPITAL_UPTO = 1.1;
  * between the two, decide nothing).
  */
 export function caseBySize(r: PSym[]): PSym[] {
-  const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height).sort((a, b) => a - b);
+  const caps = r.filter((sym) => CAP_HEIGHT.has(top(sym))).map((sym) => sym.box.height);
   if (caps.length < 4) return r;
-  const capHeight = caps[caps.length >> 1]!;
-  const low = xHeightTops(r);
+  const capHeight = middleOf(caps);
+  const low = xHeightTops(r, capHeight);
   const tell = boxesTellCase(r);
   return r.map((sym, k) => {
     const read = top(sym);
@@ -1905,10 +1905,7 @@ const BOTTOM_ABOVE = 0.05;
  * of 64 small letters read as capitals told. A wrapped key's reading holds
  * each of its lines (see wrap.ts): each is fitted on its own.
  */
-export function xHeightTops(r: PSym[]): boolean[] {
-  const capped = r.filter((sym) => CAP_HEIGHT.has(top(sym)));
-  if (capped.length < 4) return r.map(() => false);
-  const capHeight = middleOf(capped.map((sym) => sym.box.height));
+function xHeightTops(r: PSym[], capHeight: number): boolean[] {
   return textLines(r, capHeight).flatMap((line) => onXHeight(line, capHeight));
 }
 
