@@ -1618,8 +1618,9 @@ export function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
 /**
  * What the page's other glyphs of the check character and its twins, drawn at its size
  * (the rest of a terminal's or code block's text, in the key's font), say of it: only a
- * contradiction counts, and only where the page shows the check character too, so that
- * the font's difference between the pair is seen (pageContradicts).
+ * contradiction counts, and only where the page or the key's own copies show the check
+ * character too, so that the font's difference between the pair is seen (pageContradicts,
+ * withOwnCopies).
  */
 function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): boolean {
   const c = middleCell(sub.cells)!;
