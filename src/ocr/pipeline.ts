@@ -1618,8 +1618,9 @@ export function pageTwinGlyphs(seqs: PSym[][]): PageGlyph[] {
 /**
  * What the page's other glyphs of the check character and its twins, drawn at its size
  * (the rest of a terminal's or code block's text, in the key's font), say of it: only a
- * contradiction counts, and only where the page shows the check character too, so that
- * the font's difference between the pair is seen (pageContradicts).
+ * contradiction counts, and only where the page or the key's own copies show the check
+ * character too, so that the font's difference between the pair is seen (pageContradicts,
+ * withOwnCopies).
  */
 function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): boolean {
   const c = middleCell(sub.cells)!;
@@ -1628,7 +1629,20 @@ function pageSays(grey: Grey, glyph: Grey, sub: CheckSub, page: PageGlyph[]): bo
   const alike = page.filter((g) => chars.has(g.ch) && Math.abs(g.cell.height / c.height - 1) <= SAME_SIZE).sort((a, b) => near(a) - near(b));
   const kept = [...chars].flatMap((ch) => alike.filter((g) => g.ch === ch).slice(0, PAGE_COPIES));
   sub.pageLikeness = likenessTo(grey, glyph, kept);
-  return pageContradicts(sub.pageLikeness, sub.ch);
+  return pageContradicts(withOwnCopies(sub.pageLikeness, sub.likeness ?? {}, sub.ch), sub.ch);
+}
+
+/**
+ * The page's likenesses with the key's own copies of the check character added: those are
+ * drawn in the key's font at its size, so they show the font's difference between the pair
+ * where the page shows no glyph of the character (look-3506 005, Fira Code: a decoy `l` put
+ * as `1`, 0.81 like the key's own `1`, 0.99 like the page's `l`; look-3606 037, Inconsolata:
+ * a decoy `O` put as `0`, 0.66 like the key's slashed zeros, 0.99 like the page's `O`). Only
+ * the character itself: a copy of a twin alike enough has already decided (copiesSay).
+ */
+export function withOwnCopies(page: Record<string, number>, copies: Record<string, number>, ch: string): Record<string, number> {
+  const own = copies[ch];
+  return own === undefined ? page : { ...page, [ch]: Math.max(own, page[ch] ?? -1) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1233,6 +1233,21 @@ describe('pageContradicts: a check character against the page\'s glyphs of it an
   ];
   it.each(cases)('$name', ({ likeness, ch, says }) => {
     expect(pageContradicts(likeness, ch)).toBe(says);
+  });
+});
+
+describe('withOwnCopies: the key\'s own copies of a check character added to the page\'s glyphs', () => {
+  // Likenesses measured on look-3506 005 and look-3606 037 (bench/README.md, h28look).
+  const cases: { name: string; page: Record<string, number>; copies: Record<string, number>; ch: string; merged: Record<string, number>; says: boolean }[] = [
+    { name: 'a decoy `l` put as `1`: the page shows only `l`, the key its own `1`', page: { l: 0.99 }, copies: { '1': 0.81 }, ch: '1', merged: { l: 0.99, '1': 0.81 }, says: true },
+    { name: 'a decoy `O` put as `0`: 0.66 like the key\'s slashed zeros, 0.99 like the page\'s `O`', page: { O: 0.99 }, copies: { '0': 0.66, O: 0.4 }, ch: '0', merged: { O: 0.99, '0': 0.66 }, says: true },
+    { name: 'the better of the page\'s and the key\'s glyphs of the character counts', page: { '1': 0.97, l: 1.0 }, copies: { '1': 0.83 }, ch: '1', merged: { '1': 0.97, l: 1.0 }, says: false },
+    { name: 'a true glyph like its own copies is not contradicted', page: { l: 0.99 }, copies: { '1': 0.98 }, ch: '1', merged: { l: 0.99, '1': 0.98 }, says: false },
+    { name: 'no copy of the character: the page alone, as before', page: { O: 0.98 }, copies: { '0': 0.5 }, ch: 'O', merged: { O: 0.98 }, says: false },
+  ];
+  it.each(cases)('$name', ({ page, copies, ch, merged, says }) => {
+    expect(withOwnCopies(page, copies, ch)).toEqual(merged);
+    expect(pageContradicts(withOwnCopies(page, copies, ch), ch)).toBe(says);
   });
 });
 
