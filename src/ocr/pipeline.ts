@@ -316,6 +316,14 @@ function wrapsTo(words: OcrWord[], i: number): boolean {
  * taken back as `0`).
  */
 const ABOVE_REACH = 3;
+/**
+ * The final look's reach above a run with a tooltip after it: a chat's
+ * question naming the key over the answer that holds it (wild-3202
+ * occluded-003, Noto Sans 14 px: `Can someone send me the Spreeflo key…`
+ * 4.4 of the run's heights above `sure, here: <26 hex>` `Copied`; the key's
+ * suffix hidden, nothing flagged). Only a picture nothing else flagged.
+ */
+const FAR_ABOVE_REACH = 5;
 const HIDDEN_V1_RUN = /(?<![0-9A-Za-z@])([0-9A-Za-z@]{12,34})[^A-Za-z0-9@]{0,2}$/;
 /** `Copy`/`Copied` without its first letter, which a tooltip's edge often takes. */
 const COPIED_TAIL = 'op(?:y|ied)';
@@ -363,7 +371,7 @@ function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
 const TOOLTIP_TALL = 2;
 
 /** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
-export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | null {
+export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH): { key: string; box: OcrBox } | null {
   const words = splitRunIntoTooltip(read);
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
@@ -375,7 +383,7 @@ export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | 
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
-    const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - ABOVE_REACH * h;
+    const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - reach * h;
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
     const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
@@ -2397,7 +2405,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
     // Still nothing: the places a key's unread part may lie (hexRunToEdge, unreadTokens).
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
-    const last = late.candidates.length ? late.candidates : finalLook(first.page, prepared);
+    const last = late.candidates.length ? late.candidates : finalLook(first.page, [...first.views, ...rescued.views, ...late.views], prepared);
     return { candidates: last.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
@@ -2416,11 +2424,18 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * (keyShapedStart's `loose`), and a v1 key with a tooltip over its middle
  * (tooltipOverV1). What it finds is `low`.
  */
-function finalLook(page: OcrWord[], { scale, back }: PreparedPage): ImageCandidate[] {
+function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: PreparedPage): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : lineSymbols(page, toOrig).map(tooltipOverV1).find((x) => x);
-  const found: ImageCandidate | null = start ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) } : hit ? partialV1Candidate(hit) : null;
+  const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map(tooltipOverV1).find((x) => x);
+  const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH);
+  const found: ImageCandidate | null = start
+    ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
+    : hit
+      ? partialV1Candidate(hit)
+      : hidden
+        ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
+        : null;
   return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
 }
 
@@ -2465,8 +2480,9 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
  * `late`: the third, at these regions only (hexRunToEdge, unreadTokens), no last resort.
  * `pastEdge`: the regions its strips' readings of hex digits ran past (hexRunToEdge).
+ * `views`: every close-up's reading, for the final look.
  */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[] }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; views: PSym[][] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2478,7 +2494,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = late ?? (rescue ? unsureRuns(page, scale) : findRegions(page, scale));
   let joins = late ? [] : rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [] };
+  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], views: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2762,7 +2778,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, views: viewSeqs };
 }
 
 /**
