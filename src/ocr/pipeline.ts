@@ -456,6 +456,41 @@ export function tooltipOverV1(seq: PSym[]): V1Hit | null {
 }
 
 /**
+ * A tooltip over a v1 key's middle whose text is read as no tooltip's word,
+ * run into the key's hex on both sides in one word: wild-3703 occluded-001
+ * (DejaVu Sans Mono 11 px JPEG, 9 hidden; the page pass: `<8 hex>—~wperompmim—<14 hex>-sT16`)
+ * and wild-3701 occluded-003 (Noto Sans 15 px, 11 hidden; a close-up:
+ * `<14 hex>Sgopedocipboar<5 hex>-5f18`), both unflagged. Hex at both ends
+ * (COVER_V1_END each, TOOLTIP_OVER_V1_HEX together), letters between
+ * (COVER_V1_LETTERS of them no hex digit, which a mask's dots or stars are
+ * not), the whole as long as a key's run give or take (28-36, as
+ * WIDE_COVER_V1), and the suffix read as loosely as TOOLTIP_OVER_V1 reads it
+ * but for its dash (a run then `sf`/`5f` is hex noise's as often as a key's).
+ */
+const LETTER_COVER_V1 = /([0-9a-f]+)(\S+?)([0-9a-f]+)-[s5S][fFT](\d{1,2})(?![0-9A-Za-z])/y;
+const COVER_V1_END = 4;
+const COVER_V1_LETTERS = 3;
+
+/** The hex of both ends and the data centre of a v1 key read with letters over its middle (LETTER_COVER_V1), as a partial reading. */
+export function letterCoverV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length || HASH_CONTEXT.test(text)) return null;
+  for (let at = 0; at < text.length; at++) {
+    if (at > 0 && /[0-9A-Za-z]/.test(text[at - 1]!)) continue;
+    LETTER_COVER_V1.lastIndex = at;
+    const m = LETTER_COVER_V1.exec(text);
+    if (!m) continue;
+    const [whole, head, cover, tail, dc] = m as unknown as [string, string, string, string, string];
+    const run = whole.length - whole.slice(whole.lastIndexOf('-')).length;
+    const ends = Math.min(head.length, tail.length) >= COVER_V1_END && head.length + tail.length >= TOOLTIP_OVER_V1_HEX;
+    if (!ends || run < 28 || run > 36 || cover.replace(/[^g-zG-Z]/g, '').length < COVER_V1_LETTERS || !DATA_CENTRE.test(dc)) continue;
+    const syms = [...seq.slice(at, at + head.length), ...seq.slice(at + run - tail.length, at + run)];
+    return { syms: syms.slice(-32), run: syms, dc, dcSure: false, exact: false, plain: true };
+  }
+  return null;
+}
+
+/**
  * A v2 key whose `sfk` was read with one glyph wrong and one a look-alike
  * (findV2 wants a score of 4, see prefixScore): its `_` read, and a long
  * run of key characters after it. wild-3301 photo-003 (Inconsolata 11 px,
@@ -2357,7 +2392,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -2405,7 +2440,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
     // Still nothing: the places a key's unread part may lie (hexRunToEdge, unreadTokens).
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
-    const last = late.candidates.length ? late.candidates : finalLook(first.page, [...first.views, ...rescued.views, ...late.views], prepared);
+    const views = [...first.views, ...rescued.views, ...late.views];
+    if (trace && !late.candidates.length) trace.final = { page: first.page, views, scale: prepared.scale };
+    const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
     return { candidates: last.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
@@ -2424,10 +2461,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * (keyShapedStart's `loose`), and a v1 key with a tooltip over its middle
  * (tooltipOverV1). What it finds is `low`.
  */
-function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: PreparedPage): ImageCandidate[] {
+export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map(tooltipOverV1).find((x) => x);
+  const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x);
   const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH);
   const found: ImageCandidate | null = start
     ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
