@@ -371,13 +371,13 @@ function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
 const TOOLTIP_TALL = 2;
 
 /** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
-export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH): { key: string; box: OcrBox } | null {
+export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH, readAsTooltip: (o: OcrWord) => boolean = () => false): { key: string; box: OcrBox } | null {
   const words = splitRunIntoTooltip(read);
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
     const m = w.text.match(HIDDEN_V1_RUN);
     const h = w.box.y1 - w.box.y0;
-    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && (TOOLTIP_TEXT.test(o.text) || o.box.y1 - o.box.y0 >= TOOLTIP_TALL * h);
+    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && (TOOLTIP_TEXT.test(o.text) || o.box.y1 - o.box.y0 >= TOOLTIP_TALL * h || readAsTooltip(o));
     const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
     if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
@@ -2465,7 +2465,9 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
   const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x);
-  const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH);
+  const tooltips = start || hit ? [] : views.flatMap(tooltipAfterHex);
+  const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
+  const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
   const found: ImageCandidate | null = start
     ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
     : hit
@@ -2474,6 +2476,22 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
         ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
         : null;
   return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
+}
+
+/**
+ * Where a close-up read a tooltip's text right after a key's hex
+ * (HEX_INTO_TOOLTIP): the box of the text's first glyph. The page pass may
+ * read the same text as no tooltip's word, short of TOOLTIP_TALL: wild-3601
+ * occluded-006 (DejaVu Sans Mono 15 px JPEG, the suffix hidden): the page
+ * pass `"<30 hex>` `copeaw` `capooara`, its close-ups `="<31 hex>opiedtocipboard`.
+ */
+const HEX_INTO_TOOLTIP = new RegExp(`[0-9a-f]{12}(${TOOLTIP_WORD})`, 'dg');
+
+export function tooltipAfterHex(seq: PSym[]): Box[] {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return [];
+  // The text's first glyph not hex: TOOLTIP_WORD's lead letters may take the run's last (`…7bCopied`).
+  return [...text.matchAll(HEX_INTO_TOOLTIP)].map((m) => seq[m.indices![1]![0] + m[1]!.search(/[^0-9a-f]/)]!.box);
 }
 
 /** A v2 key read whole but not proven by its checksum. */
