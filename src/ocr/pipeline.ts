@@ -458,8 +458,8 @@ export function tooltipOverV1(seq: PSym[]): V1Hit | null {
 /**
  * A tooltip over a v1 key's middle whose text is read as no tooltip's word,
  * run into the key's hex on both sides in one word: wild-3703 occluded-001
- * (DejaVu Sans Mono 11 px JPEG, 9 hidden; the page pass: `<8 hex>—~wperompmim—<14 hex>-sT16`)
- * and wild-3701 occluded-003 (Noto Sans 15 px, 11 hidden; a close-up:
+ * (DejaVu Sans Mono 11 px JPEG, 11 hidden; the page pass: `<8 hex>—~wperompmim—<14 hex>-sT16`)
+ * and wild-3701 occluded-003 (Noto Sans 15 px, 13 hidden; a close-up:
  * `<14 hex>Sgopedocipboar<5 hex>-5f18`), both unflagged. Hex at both ends
  * (COVER_V1_END each, TOOLTIP_OVER_V1_HEX together), letters between
  * (COVER_V1_LETTERS of them no hex digit, which a mask's dots or stars are
