@@ -316,6 +316,14 @@ function wrapsTo(words: OcrWord[], i: number): boolean {
  * taken back as `0`).
  */
 const ABOVE_REACH = 3;
+/**
+ * The final look's reach above a run with a tooltip after it: a chat's
+ * question naming the key over the answer that holds it (wild-3202
+ * occluded-003, Noto Sans 14 px: `Can someone send me the Spreeflo key…`
+ * 4.4 of the run's heights above `sure, here: <26 hex>` `Copied`; the key's
+ * suffix hidden, nothing flagged). Only a picture nothing else flagged.
+ */
+const FAR_ABOVE_REACH = 5;
 const HIDDEN_V1_RUN = /(?<![0-9A-Za-z@])([0-9A-Za-z@]{12,34})[^A-Za-z0-9@]{0,2}$/;
 /** `Copy`/`Copied` without its first letter, which a tooltip's edge often takes. */
 const COPIED_TAIL = 'op(?:y|ied)';
@@ -363,19 +371,19 @@ function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
 const TOOLTIP_TALL = 2;
 
 /** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
-export function hiddenSuffixV1(read: OcrWord[]): { key: string; box: OcrBox } | null {
+export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH, readAsTooltip: (o: OcrWord) => boolean = () => false): { key: string; box: OcrBox } | null {
   const words = splitRunIntoTooltip(read);
   for (let i = 0; i + 1 < words.length; i++) {
     const w = words[i]!;
     const m = w.text.match(HIDDEN_V1_RUN);
     const h = w.box.y1 - w.box.y0;
-    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && (TOOLTIP_TEXT.test(o.text) || o.box.y1 - o.box.y0 >= TOOLTIP_TALL * h);
+    const tooltip = (o: OcrWord | undefined) => o?.line === w.line && (TOOLTIP_TEXT.test(o.text) || o.box.y1 - o.box.y0 >= TOOLTIP_TALL * h || readAsTooltip(o));
     const stray = words[i + 1]!.line === w.line && words[i + 1]!.text.length <= TOOLTIP_GAP;
     if (!m || !(tooltip(words[i + 1]) || (stray && tooltip(words[i + 2])))) continue;
     const run = m[1]!;
     if (run.replace(/[0-9a-f]/g, '').length > 3) continue;
     const line = words.filter((o) => o.line === w.line);
-    const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - ABOVE_REACH * h;
+    const above = (o: OcrWord) => o.box.y1 <= w.box.y0 + h / 2 && o.box.y1 > w.box.y0 - reach * h;
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
     const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
@@ -443,6 +451,41 @@ export function tooltipOverV1(seq: PSym[]): V1Hit | null {
     const [head, tail] = [m.indices![1]!, m.indices![2]!];
     const syms = [...seq.slice(...head), ...seq.slice(...tail)];
     if (syms.length >= TOOLTIP_OVER_V1_HEX && DATA_CENTRE.test(m[3]!)) return { syms: syms.slice(-32), run: syms, dc: m[3]!, dcSure: false, exact: false, plain: true };
+  }
+  return null;
+}
+
+/**
+ * A tooltip over a v1 key's middle whose text is read as no tooltip's word,
+ * run into the key's hex on both sides in one word: wild-3703 occluded-001
+ * (DejaVu Sans Mono 11 px JPEG, 11 hidden; the page pass: `<8 hex>—~wperompmim—<14 hex>-sT16`)
+ * and wild-3701 occluded-003 (Noto Sans 15 px, 13 hidden; a close-up:
+ * `<14 hex>Sgopedocipboar<5 hex>-5f18`), both unflagged. Hex at both ends
+ * (COVER_V1_END each, TOOLTIP_OVER_V1_HEX together), letters between
+ * (COVER_V1_LETTERS of them no hex digit, which a mask's dots or stars are
+ * not), the whole as long as a key's run give or take (28-36, as
+ * WIDE_COVER_V1), and the suffix read as loosely as TOOLTIP_OVER_V1 reads it
+ * but for its dash (a run then `sf`/`5f` is hex noise's as often as a key's).
+ */
+const LETTER_COVER_V1 = /([0-9a-f]+)(\S+?)([0-9a-f]+)-[s5S][fFT](\d{1,2})(?![0-9A-Za-z])/y;
+const COVER_V1_END = 4;
+const COVER_V1_LETTERS = 3;
+
+/** The hex of both ends and the data centre of a v1 key read with letters over its middle (LETTER_COVER_V1), as a partial reading. */
+export function letterCoverV1(seq: PSym[]): V1Hit | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length || HASH_CONTEXT.test(text)) return null;
+  for (let at = 0; at < text.length; at++) {
+    if (at > 0 && /[0-9A-Za-z]/.test(text[at - 1]!)) continue;
+    LETTER_COVER_V1.lastIndex = at;
+    const m = LETTER_COVER_V1.exec(text);
+    if (!m) continue;
+    const [whole, head, cover, tail, dc] = m as unknown as [string, string, string, string, string];
+    const run = whole.length - whole.slice(whole.lastIndexOf('-')).length;
+    const ends = Math.min(head.length, tail.length) >= COVER_V1_END && head.length + tail.length >= TOOLTIP_OVER_V1_HEX;
+    if (!ends || run < 28 || run > 36 || cover.replace(/[^g-zG-Z]/g, '').length < COVER_V1_LETTERS || !DATA_CENTRE.test(dc)) continue;
+    const syms = [...seq.slice(at, at + head.length), ...seq.slice(at + run - tail.length, at + run)];
+    return { syms: syms.slice(-32), run: syms, dc, dcSure: false, exact: false, plain: true };
   }
   return null;
 }
@@ -2363,7 +2406,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -2411,7 +2454,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const rescued = await readPage(engines, prepared, t0, trace, { given: first.page, rescue: true });
     // Still nothing: the places a key's unread part may lie (hexRunToEdge, unreadTokens).
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
-    const last = late.candidates.length ? late.candidates : finalLook(first.page, prepared);
+    const views = [...first.views, ...rescued.views, ...late.views];
+    if (trace && !late.candidates.length) trace.final = { page: first.page, views, scale: prepared.scale };
+    const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
     return { candidates: last.map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
@@ -2430,12 +2475,37 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * (keyShapedStart's `loose`), and a v1 key with a tooltip over its middle
  * (tooltipOverV1). What it finds is `low`.
  */
-function finalLook(page: OcrWord[], { scale, back }: PreparedPage): ImageCandidate[] {
+export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : lineSymbols(page, toOrig).map(tooltipOverV1).find((x) => x);
-  const found: ImageCandidate | null = start ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) } : hit ? partialV1Candidate(hit) : null;
+  const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x);
+  const tooltips = start || hit ? [] : views.flatMap(tooltipAfterHex);
+  const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
+  const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
+  const found: ImageCandidate | null = start
+    ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
+    : hit
+      ? partialV1Candidate(hit)
+      : hidden
+        ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
+        : null;
   return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
+}
+
+/**
+ * Where a close-up read a tooltip's text right after a key's hex
+ * (HEX_INTO_TOOLTIP): the box of the text's first glyph. The page pass may
+ * read the same text as no tooltip's word, short of TOOLTIP_TALL: wild-3601
+ * occluded-006 (DejaVu Sans Mono 15 px JPEG, the suffix hidden): the page
+ * pass `"<30 hex>` `copeaw` `capooara`, its close-ups `="<31 hex>opiedtocipboard`.
+ */
+const HEX_INTO_TOOLTIP = new RegExp(`[0-9a-f]{12}(${TOOLTIP_WORD})`, 'dg');
+
+export function tooltipAfterHex(seq: PSym[]): Box[] {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  if (text.length !== seq.length) return [];
+  // The text's first glyph not hex: TOOLTIP_WORD's lead letters may take the run's last (`…7bCopied`).
+  return [...text.matchAll(HEX_INTO_TOOLTIP)].map((m) => seq[m.indices![1]![0] + m[1]!.search(/[^0-9a-f]/)]!.box);
 }
 
 /** A v2 key read whole but not proven by its checksum. */
@@ -2479,8 +2549,9 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
  * `late`: the third, at these regions only (hexRunToEdge, unreadTokens), no last resort.
  * `pastEdge`: the regions its strips' readings of hex digits ran past (hexRunToEdge).
+ * `views`: every close-up's reading, for the final look.
  */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[] }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; views: PSym[][] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2492,7 +2563,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = late ?? (rescue ? unsureRuns(page, scale) : findRegions(page, scale));
   let joins = late ? [] : rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [] };
+  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], views: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2776,7 +2847,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, views: viewSeqs };
 }
 
 /**

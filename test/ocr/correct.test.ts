@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -651,6 +651,42 @@ describe('the final look: a v1 key with a tooltip over its middle (tooltipOverV1
   ])('%s', (text, want) => expect(shown(text)).toEqual(want));
 });
 
+describe('the final look: a v1 key with letters over its middle (letterCoverV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const shown = v1Shown(letterCoverV1);
+  it.each([
+    // wild-3703 occluded-001: the page pass, the tooltip read `—~wperompmim—`, `-sf16` read `-sT16`.
+    [`export SPREEFLO_API_KEY=${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-sT16`, [hex.slice(0, 8) + hex.slice(18), '16']],
+    // A close-up of it: `mp=rooqmar-`, `-5T16`.
+    [`'$exportSPREEFLO_API_KEY=${hex.slice(0, 8)}mp=rooqmar-${hex.slice(18)}-5T16`, [hex.slice(0, 8) + hex.slice(18), '16']],
+    // wild-3701 occluded-003: a close-up, `Sgopedocipboar`, the text's last `d` taken for the tail's.
+    [`${hex.slice(0, 14)}Sgopedocipboard${hex.slice(28)}-5f18 I Copy`, [`${hex.slice(0, 14)}d${hex.slice(28)}`, '18']],
+    // Not: a mask (no letters), an end under 4, under 12 hex digits, a run too short or too long, no dash, no data centre, a hash named.
+    [`${hex.slice(0, 8)}****************${hex.slice(24)}-sf3`, null],
+    [`${hex.slice(0, 3)}wperompmimwperompmimqq${hex.slice(22)}-sf3`, null],
+    [`${hex.slice(0, 5)}wperompmimwperompmimqq${hex.slice(27)}-sf3`, null],
+    [`${hex.slice(0, 8)}wxyz${hex.slice(24)}-sf3`, null],
+    [`${hex.slice(0, 12)}wperompmimwperompmimqq${hex.slice(16)}-sf3`, null],
+    [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}sf16`, null],
+    [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-sf30`, null],
+    [`sha256 ${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-sf16`, null],
+  ])('%s', (text, want) => expect(shown(text)).toEqual(want));
+});
+
+describe('the final look: a tooltip\'s text a close-up read right after a key\'s hex (tooltipAfterHex)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const at = (text: string) => tooltipAfterHex([...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }))).map((b) => b.x / 8);
+  it.each([
+    // wild-3601 occluded-006: a close-up `="<31 hex>opiedtocipboard`.
+    [`="${hex.slice(0, 31)}opiedtocipboard`, [33]],
+    [`${hex.slice(0, 20)}Copied to clipboard`, [20]],
+    // Not: fewer than 12 hex digits before it, a space between, no tooltip's text.
+    [`${hex.slice(0, 11)}Copied`, []],
+    [`${hex.slice(0, 20)} Copied`, []],
+    [`${hex.slice(0, 20)}wperompmim`, []],
+  ])('%s', (text, want) => expect(at(text)).toEqual(want));
+});
+
 describe('a v1 key whose suffix a tooltip hides', () => {
   // Words at one glyph's gap, 10 px a glyph, 14 px tall; `at` lines of 20 px.
   const lineOf = (n: number, x0: number, ...texts: string[]) => {
@@ -717,6 +753,22 @@ describe('a v1 key whose suffix a tooltip hides', () => {
     expect(hiddenSuffixV1(lineOf(0, 0, 'Bearer', hex.slice(0, 8), 'Copy'))).toBeNull();
     // A key named three lines above is no label of this field.
     expect(hiddenSuffixV1([...lineOf(0, 0, 'API', 'key'), ...lineOf(3, 0, hex.slice(0, 30), 'Copied')])).toBeNull();
+  });
+
+  it('the final look reaches further up (FAR_ABOVE_REACH): a chat\'s question naming the key over its answer', () => {
+    // wild-3202 occluded-003: the question's bottom 4.4 of the run's heights above it.
+    const chat = [...lineOf(0, 0, 'send', 'me', 'the', 'Spreeflo', 'key?'), ...lineOf(1, 0, 'sure,', 'here:', hex.slice(0, 26), 'Copied', 'to', 'cipbord')].map((w) => (w.line ? { ...w, box: { ...w.box, y0: 14 + 62, y1: 14 + 62 + 14 } } : w));
+    expect(hiddenSuffixV1(chat)).toBeNull();
+    expect(hiddenSuffixV1(chat, 5)?.key).toBe(hex.slice(0, 26));
+    expect(hiddenSuffixV1([...lineOf(0, 0, 'API', 'key'), ...lineOf(5, 0, hex.slice(0, 30), 'Copied')], 5)).toBeNull();
+  });
+
+  it('takes a page word a close-up read as the tooltip\'s text (readAsTooltip)', () => {
+    // wild-3601 occluded-006: the page pass `copeaw` `capooara` where a close-up read `opiedtocipboard`.
+    const editor = lineOf(0, 0, 'const', 'API_KEY', '=', `"${hex.slice(0, 30)}`, 'copeaw', 'capooara');
+    expect(hiddenSuffixV1(editor, 5)).toBeNull();
+    expect(hiddenSuffixV1(editor, 5, (o) => o.text === 'copeaw')?.key).toBe(hex.slice(0, 30));
+    expect(hiddenSuffixV1(lineOf(0, 0, 'commit', hex.slice(0, 30), 'copeaw'), 5, (o) => o.text === 'copeaw')).toBeNull();
   });
 
   it('names hashes as the v1 rule does', () => {
