@@ -1,6 +1,6 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
@@ -2298,7 +2298,12 @@ export async function checkV1Alone(worker: () => Worker, grey: Grey, found: Imag
  * `pad`) back to the original image. `area`: the page-pass region, whose own
  * readings count too; none for a wrapped key's joined pieces.
  */
-interface Strip { name: string; h: number; area?: Region; right?: number; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+interface Strip { name: string; h: number; area?: Region; right?: number; view: Grey; local: () => Grey; stretched: () => Grey | null; barred: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+
+/** Whether two views are drawn alike, pixel for pixel. */
+function sameGrey(a: Grey, b: Grey): boolean {
+  return a.width === b.width && a.height === b.height && a.data.every((v, i) => v === b.data[i]);
+}
 
 /** Cuts of the page view (see pageViewCrop), in original pixels. */
 type PageCut = (x: number, y: number, w: number, h: number) => Grey;
@@ -2325,6 +2330,10 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
       const g = normalizeStretches(cut(), band);
       return g && isolateLine(g, band);
     },
+    barred: () => {
+      const g = normalizeBars(cut(), band);
+      return g && isolateLine(g, band);
+    },
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
   };
 }
@@ -2340,6 +2349,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
     local: () => (local ??= stitch((x, y, w, h) => crop(grey, x, y, w, h), pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
     // (A wrapped key's pieces are read as they are: no highlight was seen over one.)
     stretched: () => null,
+    barred: () => null,
     toOrig: (b, s, pad) => {
       const x = (b.x0 - pad) / s;
       const mid = x + (b.x1 - b.x0) / s / 2;
@@ -2685,22 +2695,32 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
         }
       }
     }
-    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
-    if (stretched) {
+    // A view per stretch of background: its reading searched with the others', then alone on the same budget (the
+    // other views misread the highlighted glyphs and outvote its right ones: wild-3003 occluded-005, proven alone).
+    const readStretches = async (view: Grey, name: string): Promise<void> => {
       const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
-      const png = await toPng(stretched, s, 12);
-      if (trace?.dump) await trace.dump(`${strip.name}_stretches`, png);
+      const png = await toPng(view, s, 12);
+      if (trace?.dump) await trace.dump(`${strip.name}_${name}`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
-      if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
-      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
-      if (added.length) {
-        const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
+      if (trace) { trace.reads++; trace.texts.push(`${name}: ${words.map((w) => w.text).join(' ')}`); }
+      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33).map((hit) => hit.syms);
+      const budget = Math.min(budgetLeft, SEARCH_BUDGET);
+      for (const readings of added.length ? [[...v2Readings, ...added], added] : []) {
+        if (v2Done) break;
+        const res = solveV2(readings, budget, grey);
         budgetLeft -= res.tried;
         // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
         const before = guess;
         if (res.key && !res.guessed) await acceptV2(res);
         if (!v2Done) guess = before;
       }
+    };
+    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
+    if (stretched) {
+      await readStretches(stretched, 'stretches');
+      // The bar's own view only where it differs: a line without a highlight keeps its one reading.
+      const barred = v2Done ? null : strip.barred();
+      if (barred && !sameGrey(barred, stretched)) await readStretches(barred, 'bars');
     }
     if (!v2Done && guess) lows.push(guess);
     else if (!v2Done) {
