@@ -1202,8 +1202,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   let tried = 0;
   let left = budget;
   if (ref) {
-    const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined;
+    const { aligned, same } = alignedOn(ref, readings, grey);
     const slots = pool(aligned, 36, V2_ALPHABET, same);
     const known = alone ? withAlone(slots, alone) : slots;
     const res = searchV2(any === undefined ? known : withAny(known, any), variants.length && !alone ? Math.floor(budget / 2) : budget);
@@ -1248,6 +1247,29 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/** Readings aligned on a reference, and which of its glyphs are drawn alike (sameGlyphs). */
+function alignedOn(ref: PSym[], readings: PSym[][], grey?: Grey): { aligned: Sym[][]; same?: number[][] } {
+  const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
+  return { aligned, same: grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined };
+}
+
+/**
+ * A key found on some of a region's readings, its check characters judged on
+ * all of them as the pooled search judges its own finds: aligned on their
+ * reference and on the key (see onKey). A reading searched alone sees only its
+ * own symbols at a check character; the others may have read the decoy's glyph
+ * there (wild-3603 rotated-010: a wrong-checksum `Z` read `Z` in five views, the
+ * stretches' view alone repaired it to `z` with no copy of `Z` to compare it to).
+ */
+export function judgedOnAll(key: string, read: PSym[][], grey?: Grey): CheckSub[] {
+  const readings = searchReadings(read);
+  const onIt = checkSubs(key, onKey(key, readings));
+  const ref = reference(readings);
+  if (!ref) return onIt;
+  const { aligned, same } = alignedOn(ref, readings, grey);
+  return [...checkSubs(key, aligned, same), ...onIt];
 }
 
 /**
@@ -2705,10 +2727,12 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       if (trace) { trace.reads++; trace.texts.push(`${name}: ${words.map((w) => w.text).join(' ')}`); }
       const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33).map((hit) => hit.syms);
       const budget = Math.min(budgetLeft, SEARCH_BUDGET);
-      for (const readings of added.length ? [[...v2Readings, ...added], added] : []) {
+      const all = [...v2Readings, ...added];
+      for (const readings of added.length ? [all, added] : []) {
         if (v2Done) break;
-        const res = solveV2(readings, budget, grey);
-        budgetLeft -= res.tried;
+        const found = solveV2(readings, budget, grey);
+        budgetLeft -= found.tried;
+        const res = readings === all || !found.key ? found : { ...found, subs: [...found.subs, ...judgedOnAll(found.key, all, grey)] };
         // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
         const before = guess;
         if (res.key && !res.guessed) await acceptV2(res);
