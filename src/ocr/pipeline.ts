@@ -1258,10 +1258,13 @@ function alignedOn(ref: PSym[], readings: PSym[][], grey?: Grey): { aligned: Sym
 /**
  * A key found on some of a region's readings, its check characters judged on
  * all of them as the pooled search judges its own finds: aligned on their
- * reference and on the key (see onKey). A reading searched alone sees only its
- * own symbols at a check character; the others may have read the decoy's glyph
- * there (wild-3603 rotated-010: a wrong-checksum `Z` read `Z` in five views, the
- * stretches' view alone repaired it to `z` with no copy of `Z` to compare it to).
+ * reference and on the key (see onKey). Judged on one reading, a changed check
+ * character has that reading's symbol and cell only (wild-3603 rotated-010, a
+ * wrong-checksum decoy: the stretches' reading, searched alone, took the `z`
+ * it offered for the `Z` every view read; on its one cell the glyph was 0.30
+ * like the key's `z`s and 0.19 like its `Z`s, which decides nothing, and read
+ * alone it named nothing, so `high`; on the middle of the six readings' cells
+ * it is 0.98 like the `Z`s: contradicted, `low`).
  */
 export function judgedOnAll(key: string, read: PSym[][], grey?: Grey): CheckSub[] {
   const readings = searchReadings(read);
@@ -2718,7 +2721,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       }
     }
     // A view per stretch of background: its reading searched with the others', then alone on the same budget (the
-    // other views misread the highlighted glyphs and outvote its right ones: wild-3003 occluded-005, proven alone).
+    // other views misread the highlighted glyphs and outvote its right ones: wild-3003 occluded-005, proven alone);
+    // a key found alone is judged on every reading (judgedOnAll).
     const readStretches = async (view: Grey, name: string): Promise<void> => {
       const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
       const png = await toPng(view, s, 12);
