@@ -1,6 +1,6 @@
 // One image, start to end: decode, a page pass to find lines that may hold a
 // key, then close-up re-reads of those regions, then the checksum-guided search.
-import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
+import { type Grey, type Style, type TileStats, crop, decode, isolateLine, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, tileStats, toPng } from './preprocess.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } from './engine.js';
 import type { Worker } from 'tesseract.js';
@@ -1245,8 +1245,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   let tried = 0;
   let left = budget;
   if (ref) {
-    const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-    const same = grey ? sameGlyphs(grey, ref.map((sym) => sym.box), V2_MONOSPACED)?.same : undefined;
+    const { aligned, same } = alignedOn(ref, readings, grey);
     const slots = pool(aligned, 36, V2_ALPHABET, same);
     const known = alone ? withAlone(slots, alone) : slots;
     const res = searchV2(any === undefined ? known : withAny(known, any), variants.length && !alone ? Math.floor(budget / 2) : budget);
@@ -1291,6 +1290,32 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
   }
   if (!best && fallback.length === 36) best = shown(fallback);
   return { key: null, guessed: false, best, ref: fallback as PSym[], tried, subs: [] };
+}
+
+/** Readings aligned on a reference, and which of its glyphs are drawn alike (sameGlyphs). */
+function alignedOn(ref: PSym[], readings: PSym[][], grey?: Grey): { aligned: Sym[][]; same?: number[][] } {
+  const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
+  return { aligned, same: grey ? sameGlyphs(grey, ref.map((sym) => sym.box), V2_MONOSPACED)?.same : undefined };
+}
+
+/**
+ * A key found on some of a region's readings, its check characters judged on
+ * all of them as the pooled search judges its own finds: aligned on their
+ * reference and on the key (see onKey). Judged on one reading, a changed check
+ * character has that reading's symbol and cell only (wild-3603 rotated-010, a
+ * wrong-checksum decoy: the stretches' reading, searched alone, took the `z`
+ * it offered for the `Z` every view read; on its one cell the glyph was 0.30
+ * like the key's `z`s and 0.19 like its `Z`s, which decides nothing, and read
+ * alone it named nothing, so `high`; on the middle of the six readings' cells
+ * it is 0.98 like the `Z`s: contradicted, `low`).
+ */
+export function judgedOnAll(key: string, read: PSym[][], grey?: Grey): CheckSub[] {
+  const readings = searchReadings(read);
+  const onIt = checkSubs(key, onKey(key, readings));
+  const ref = reference(readings);
+  if (!ref) return onIt;
+  const { aligned, same } = alignedOn(ref, readings, grey);
+  return [...checkSubs(key, aligned, same), ...onIt];
 }
 
 /**
@@ -2355,7 +2380,12 @@ export async function checkV1Alone(worker: () => Worker, grey: Grey, found: Imag
  * `pad`) back to the original image. `area`: the page-pass region, whose own
  * readings count too; none for a wrapped key's joined pieces.
  */
-interface Strip { name: string; h: number; area?: Region; right?: number; view: Grey; local: () => Grey; stretched: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+interface Strip { name: string; h: number; area?: Region; right?: number; view: Grey; local: () => Grey; stretched: () => Grey | null; barred: () => Grey | null; toOrig: (b: OcrBox, s: number, pad: number) => Box }
+
+/** Whether two views are drawn alike, pixel for pixel. */
+function sameGrey(a: Grey, b: Grey): boolean {
+  return a.width === b.width && a.height === b.height && a.data.every((v, i) => v === b.data[i]);
+}
 
 /** Cuts of the page view (see pageViewCrop), in original pixels. */
 type PageCut = (x: number, y: number, w: number, h: number) => Grey;
@@ -2382,6 +2412,10 @@ function regionStrip(view: PageCut, grey: Grey, r: Region): Strip {
       const g = normalizeStretches(cut(), band);
       return g && isolateLine(g, band);
     },
+    barred: () => {
+      const g = normalizeBars(cut(), band);
+      return g && isolateLine(g, band);
+    },
     toOrig: (b, s, pad) => ({ x: ox + (b.x0 - pad) / s, y: oy + (b.y0 - pad) / s, width: (b.x1 - b.x0) / s, height: (b.y1 - b.y0) / s }),
   };
 }
@@ -2397,6 +2431,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
     local: () => (local ??= stitch((x, y, w, h) => crop(grey, x, y, w, h), pieces, (c, band) => isolateLine(normalizeCrop(c), band)).strip),
     // (A wrapped key's pieces are read as they are: no highlight was seen over one.)
     stretched: () => null,
+    barred: () => null,
     toOrig: (b, s, pad) => {
       const x = (b.x0 - pad) / s;
       const mid = x + (b.x1 - b.x0) / s / 2;
@@ -2770,22 +2805,35 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
         }
       }
     }
-    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
-    if (stretched) {
+    // A view per stretch of background: its reading searched with the others', then alone on the same budget (the
+    // other views misread the highlighted glyphs and outvote its right ones: wild-3003 occluded-005, proven alone);
+    // a key found alone is judged on every reading (judgedOnAll).
+    const readStretches = async (view: Grey, name: string): Promise<void> => {
       const s = Math.min(8, Math.max(1, STRETCHES_TARGET / h));
-      const png = await toPng(stretched, s, 12);
-      if (trace?.dump) await trace.dump(`${strip.name}_stretches`, png);
+      const png = await toPng(view, s, 12);
+      if (trace?.dump) await trace.dump(`${strip.name}_${name}`, png);
       const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
-      if (trace) { trace.reads++; trace.texts.push(`stretches: ${words.map((w) => w.text).join(' ')}`); }
-      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33);
-      if (added.length) {
-        const res = solveV2([...v2Readings, ...added.map((hit) => hit.syms)], Math.min(budgetLeft, SEARCH_BUDGET), grey);
-        budgetLeft -= res.tried;
+      if (trace) { trace.reads++; trace.texts.push(`${name}: ${words.map((w) => w.text).join(' ')}`); }
+      const added = lineSymbols(words, (b) => strip.toOrig(b, s, 12)).flatMap((seq) => findV2(seq)).filter((hit) => hit.syms.length >= 33).map((hit) => hit.syms);
+      const budget = Math.min(budgetLeft, SEARCH_BUDGET);
+      const all = [...v2Readings, ...added];
+      for (const readings of added.length ? [all, added] : []) {
+        if (v2Done) break;
+        const found = solveV2(readings, budget, grey);
+        budgetLeft -= found.tried;
+        const res = readings === all || !found.key ? found : { ...found, subs: [...found.subs, ...judgedOnAll(found.key, all, grey)] };
         // Only a proof counts: a guess or a contradicted key leaves the region's `low` as it was.
         const before = guess;
         if (res.key && !res.guessed) await acceptV2(res);
         if (!v2Done) guess = before;
       }
+    };
+    const stretched = !v2Done && sawV2 ? strip.stretched() : null;
+    if (stretched) {
+      await readStretches(stretched, 'stretches');
+      // The bar's own view only where it differs: a line without a highlight keeps its one reading.
+      const barred = v2Done ? null : strip.barred();
+      if (barred && !sameGrey(barred, stretched)) await readStretches(barred, 'bars');
     }
     if (!v2Done && guess) lows.push(guess);
     else if (!v2Done) {

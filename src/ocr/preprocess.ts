@@ -369,9 +369,10 @@ export function eraseRules(src: Grey, maxRun: number, maxColumnRun = maxRun, bar
  * Dark-on-light for one small crop as a whole: its median grey is the
  * background, its text polarity the side of it holding more ink in strokes. A
  * second view of a key line for when the tile-wise normalize() went wrong at a
- * box's edge.
+ * box's edge. `inkRows`: the rows whose strokes decide the polarity (all of them
+ * unless given).
  */
-export function normalizeCrop(src: Grey, background?: number): Grey {
+export function normalizeCrop(src: Grey, background?: number, inkRows?: { from: number; to: number }): Grey {
   const hist = new Uint32Array(256);
   for (const v of src.data) hist[v]!++;
   const half = src.data.length / 2;
@@ -386,7 +387,7 @@ export function normalizeCrop(src: Grey, background?: number): Grey {
     if (u > bg + 25) maxUp = u - bg;
     else if (u < bg - 25 && !maxDown) maxDown = bg - u;
   }
-  const { bright, dark } = strokeInk(src, bg);
+  const { bright, dark } = strokeInk(inkRows ? crop(src, 0, inkRows.from, src.width, inkRows.to - inkRows.from) : src, bg);
   const invert = bright > dark;
   const range = Math.max(60, (invert ? maxUp : maxDown) * 0.85);
   const out = new Uint8Array(src.data.length);
@@ -406,15 +407,42 @@ export const STRETCH_STEP = 24;
 export interface Stretch { from: number; to: number; bg: number }
 
 /**
+ * The commonest grey of columns [x0, x1) over rows [y0, y1), in steps of 8
+ * (the mean of the pixels in that step): a background is drawn flat, a
+ * glyph's ink spreads over many greys by its anti-aliased edges.
+ */
+function commonGrey(src: Grey, x0: number, x1: number, y0: number, y1: number): number {
+  return modeBin(src, x0, x1, y0, y1).grey;
+}
+
+/** commonGrey and the share of the pixels in its step. */
+function modeBin(src: Grey, x0: number, x1: number, y0: number, y1: number): { grey: number; share: number } {
+  const count = new Uint32Array(32);
+  const sum = new Uint32Array(32);
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = Math.max(0, x0); x < Math.min(src.width, x1); x++) {
+      const v = src.data[y * src.width + x]!;
+      count[v >> 3]!++;
+      sum[v >> 3]! += v;
+      n++;
+    }
+  }
+  let best = 0;
+  for (let i = 1; i < 32; i++) if (count[i]! > count[best]!) best = i;
+  return count[best] ? { grey: Math.round(sum[best]! / count[best]!), share: count[best]! / n } : { grey: 0, share: 0 };
+}
+
+/**
  * Where a line's background changes along it, as [from, to) column ranges: a
  * selection highlight over part of a key (light text on a light-blue bar, dark
  * text on light blue) is a stretch of its own. A column's background is its
  * median grey over the line's band, smoothed by a median over a line height of
  * columns (a glyph's stem inks a few columns, a highlight many); a stretch ends
- * where that differs from its start by STRETCH_STEP, and one narrower than a
- * line height joins the one before.
+ * where that differs from its start by STRETCH_STEP, and one narrower than
+ * `narrow` line heights joins the one before.
  */
-export function stretchesOf(src: Grey, band: { from: number; to: number }): Stretch[] {
+export function stretchesOf(src: Grey, band: { from: number; to: number }, narrow = 1): Stretch[] {
   const { width, height, data } = src;
   const lineH = Math.round(band.to - band.from);
   // The band's middle half: a highlight is as tall as the line, the band half as tall again.
@@ -441,7 +469,7 @@ export function stretchesOf(src: Grey, band: { from: number; to: number }): Stre
   for (let x = 1; x <= width; x++) {
     if (x < width && Math.abs(smooth[x]! - smooth[start]!) < STRETCH_STEP) continue;
     const last = spans[spans.length - 1];
-    if (last && x - start < lineH) last.to = x;
+    if (last && x - start < lineH * narrow) last.to = x;
     else spans.push({ from: start, to: x, bg: -1 });
     start = x;
   }
@@ -452,6 +480,52 @@ export function stretchesOf(src: Grey, band: { from: number; to: number }): Stre
 }
 
 /**
+ * Moves the edge between stretches a and b to the column within `reach` of it
+ * that leaves the fewest pixels of b's grey left of it and of a's right of it:
+ * the smoothed column median turns late where glyphs crowd a highlight's end
+ * (wild-3404 occluded-006: 5 px early, cutting its last glyph off the bar).
+ */
+export function settleEdge(src: Grey, a: Stretch, b: Stretch, reach: number, y0: number, y1: number): void {
+  const lo = Math.max(a.from + 1, a.to - reach);
+  const hi = Math.min(b.to - 1, a.to + reach);
+  const near = (x: number, bg: number) => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) if (Math.abs(src.data[y * src.width + x]! - bg) < STRETCH_STEP / 2) n++;
+    return n;
+  };
+  let cost = 0;
+  for (let x = lo; x < hi; x++) cost += near(x, a.bg);
+  let best = cost;
+  let edge = lo;
+  for (let x = lo; x < hi; x++) {
+    cost += near(x, b.bg) - near(x, a.bg);
+    if (cost < best) { best = cost; edge = x + 1; }
+  }
+  a.to = edge;
+  b.from = edge;
+}
+
+/**
+ * The rows [y0, y1) out from the band's middle on the stretch's background
+ * over columns [from, to): a highlight is a bar only as tall as
+ * the line, and the bubble's grey above and below it, normalised on the bar's
+ * background, would come out as grey bars.
+ */
+export function rowsOn(src: Grey, from: number, to: number, bg: number, band: { from: number; to: number }): { y0: number; y1: number } {
+  // A row leaves the bar only on another flat grey: light glyphs dense on a row spread over many greys.
+  const off = (y: number) => {
+    const m = modeBin(src, from, to, y, y + 1);
+    return Math.abs(m.grey - bg) >= STRETCH_STEP && m.share >= 0.5;
+  };
+  const mid = Math.min(src.height - 1, Math.max(0, Math.round((band.from + band.to) / 2)));
+  let y0 = mid;
+  let y1 = mid + 1;
+  while (y0 > 0 && !off(y0 - 1)) y0--;
+  while (y1 < src.height && !off(y1)) y1++;
+  return { y0, y1 };
+}
+
+/**
  * normalizeCrop per stretch of background (see stretchesOf), each on its own
  * background and contrast: one background for the whole crop turns the glyphs
  * on a highlight into a grey bar. Null when the line has one stretch: then
@@ -459,11 +533,51 @@ export function stretchesOf(src: Grey, band: { from: number; to: number }): Stre
  */
 export function normalizeStretches(src: Grey, band: { from: number; to: number }): Grey | null {
   const spans = stretchesOf(src, band);
+  return spans.length === 1 ? null : paint(src, spans, ({ from, to, bg }) => ({ y0: 0, part: normalizeCrop(crop(src, from, 0, to - from, src.height), bg) }));
+}
+
+/**
+ * A highlight's stretches fit to its bar: as stretchesOf, but a stretch joins
+ * its neighbour only under half a line height (a line height joined a chat
+ * bubble's 23 px after a highlight to it, wild-3404 occluded-006), its
+ * background is its commonest grey (the column median is the text's where light
+ * glyphs crowd the bar), and each edge is settled on the pixels (settleEdge).
+ */
+export function barsOf(src: Grey, band: { from: number; to: number }): Stretch[] {
+  const spans = stretchesOf(src, band, 0.5);
+  if (spans.length === 1) return spans;
+  const lineH = Math.round(band.to - band.from);
+  const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
+  const y1 = Math.min(src.height, Math.ceil(band.to - lineH / 4));
+  for (const s of spans) s.bg = commonGrey(src, s.from, s.to, y0, y1);
+  for (let i = 1; i < spans.length; i++) settleEdge(src, spans[i - 1]!, spans[i]!, lineH >> 1, y0, y1);
+  return spans;
+}
+
+/**
+ * normalizeStretches over barsOf, each stretch normalised only on its own rows
+ * (rowsOn) and its polarity taken from the band's middle half: a bubble's
+ * rounded corner beside a narrow stretch outweighed its glyph and erased it.
+ * Null when the line has one stretch.
+ */
+export function normalizeBars(src: Grey, band: { from: number; to: number }): Grey | null {
+  const spans = barsOf(src, band);
   if (spans.length === 1) return null;
-  const out = new Uint8Array(src.data.length);
-  for (const { from, to, bg } of spans) {
-    const part = normalizeCrop(crop(src, from, 0, to - from, src.height), bg);
-    for (let y = 0; y < src.height; y++) out.set(part.data.subarray(y * part.width, (y + 1) * part.width), y * src.width + from);
+  const q = (band.to - band.from) / 4;
+  const mid0 = Math.floor(band.from + q);
+  const mid1 = Math.ceil(band.to - q);
+  return paint(src, spans, ({ from, to, bg }) => {
+    const { y0, y1 } = rowsOn(src, from, to, bg, band);
+    return { y0, part: normalizeCrop(crop(src, from, y0, to - from, y1 - y0), bg, { from: Math.max(0, mid0 - y0), to: Math.min(y1, mid1) - y0 }) };
+  });
+}
+
+/** Each stretch's normalised `part` set in place from row y0, on white. */
+function paint(src: Grey, spans: Stretch[], norm: (s: Stretch) => { y0: number; part: Grey }): Grey {
+  const out = new Uint8Array(src.data.length).fill(255);
+  for (const s of spans) {
+    const { y0, part } = norm(s);
+    for (let y = 0; y < part.height; y++) out.set(part.data.subarray(y * part.width, (y + 1) * part.width), (y0 + y) * src.width + s.from);
   }
   return { data: out, width: src.width, height: src.height };
 }

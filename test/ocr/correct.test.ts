@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1318,5 +1318,28 @@ describe('pageTwinGlyphs: the page pass\'s glyphs of twins, read surely', () => 
     expect(g!.cell.x).toBeLessThan(10);
     expect(g!.cell.x + g!.cell.width).toBeGreaterThan(18);
     expect(g!.cell.height).toBeGreaterThan(12);
+  });
+});
+
+describe('judgedOnAll: a key found on one reading, its check characters judged on every reading', () => {
+  // Not a real key: only its characters at the check slots (30-35) matter here.
+  const body = 'AbGh3KmnPq4RtyE7FdHjk9NpQr6TYaaKdDhe';
+  const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
+  const at = (text: string, i: number, ch: string) => text.slice(0, i) + ch + text.slice(i + 1);
+  const cases: { name: string; key: string; readings: string[]; subs: { i: number; ch: string; read: string[]; partly: boolean }[] }[] = [
+    { name: 'every reading read the check characters as the key has them: nothing changed', key: body, readings: [body, body], subs: [] },
+    {
+      // wild-3603 rotated-010: every view read the decoy's glyph; one reading, searched alone, took its offered twin.
+      name: 'a check character the other readings read otherwise is a change, judged on what they read',
+      key: at(body, 33, 'B'),
+      readings: [body, body, at(body, 33, 'B')],
+      subs: [{ i: 33, ch: 'B', read: ['D', 'D', 'B'], partly: true }],
+    },
+    { name: 'no reading read the key\'s check character', key: at(body, 31, 'H'), readings: [body, body], subs: [{ i: 31, ch: 'H', read: ['K', 'K'], partly: false }] },
+  ];
+  it.each(cases)('$name', ({ key, readings, subs }) => {
+    const got = judgedOnAll(`sfk_${key}`, readings.map(line));
+    const seen = new Map(got.map((s) => [s.i, { i: s.i, ch: s.ch, read: s.syms.map((x) => x.choices[0]!.ch), partly: s.partly }]));
+    expect([...seen.values()]).toEqual(subs);
   });
 });

@@ -1,7 +1,7 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { crop, decode, eraseRules, mayShowText, normalizeStretches, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { crop, decode, eraseRules, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, rowsOn, settleEdge, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -166,5 +166,48 @@ describe('stretchesOf and normalizeStretches', () => {
     }
     const plain = grey(300, 34, (x, y) => (y >= 11 && y < 23 && x % 8 === 3 ? 220 : 30));
     expect(normalizeStretches(plain, band)).toBeNull();
+  });
+
+  // normalizeBars: each stretch only on its own rows, white above and below a bar (rows 0-7 on a
+  // bubble of grey 167 come out grey, 64, on the bar's background in the stretches' view).
+  const onBubble = grey(300, 34, (x, y) => (x >= 100 && x < 200 && y >= 8 && y < 26 ? (y >= 11 && y < 23 && x % 8 === 3 ? 220 : 75) : 167));
+  it.each([
+    ['a bar on a terminal', line, 255],
+    ['a bar on a bubble', onBubble, 64],
+  ] as const)('normalizeBars: %s: stems dark, the rows above the bar white', (_, g, stretchesAbove) => {
+    const b = normalizeBars(g, band)!;
+    expect([b.data[16 * b.width + 155], b.data[16 * b.width + 157], b.data[4 * b.width + 157]]).toEqual([0, 255, 255]);
+    expect(normalizeStretches(g, band)!.data[4 * b.width + 157]).toBe(stretchesAbove);
+    expect(normalizeBars(grey(300, 34, () => 30), band)).toBeNull();
+  });
+
+  // The bar's last glyphs crowd its end (light 230 strokes every 2 columns over 90-99).
+  const crowded = grey(300, 34, (x, y) => {
+    const inBar = x >= 20 && x < 100 && y >= 8 && y < 26;
+    return inBar && y >= 11 && y < 23 && x >= 90 && x % 2 === 0 ? 230 : inBar ? 75 : 30;
+  });
+  it.each([94, 97, 100, 103, 106])('settles an edge first put at %i on the bar\'s end (100)', (at) => {
+    const a = { from: 20, to: at, bg: 75 };
+    const b = { from: at, to: 300, bg: 30 };
+    settleEdge(crowded, a, b, 13, 11, 23);
+    expect([a.to, b.from]).toEqual([100, 100]);
+  });
+
+  // A bar (75) on rows 8-25 of a bubble (167); its rows 12-20 are half light glyph (230 every other column).
+  const bubble = grey(60, 34, (x, y) => (y >= 8 && y < 26 ? (y >= 12 && y < 21 && x % 2 === 0 ? 230 : 75) : 167));
+  it.each([
+    ['the bar, not the bubble above and below it', bubble, 75, { y0: 8, y1: 26 }],
+    ['the whole height on one grey', grey(60, 34, () => 75), 75, { y0: 0, y1: 34 }],
+  ] as const)('rowsOn: %s', (_, g, bg, rows) => {
+    expect(rowsOn(g, 0, 60, bg, band)).toEqual(rows);
+  });
+
+  // A light glyph (stem 230 on 167) in the band's rows, a dark corner (31) on the rows above it.
+  const cornered = grey(20, 34, (x, y) => (y < 8 && x >= 16 - (y >> 1) ? 31 : y >= 12 && y < 22 && x === 6 ? 230 : 167));
+  it.each([
+    ['every row: the corner outweighs the glyph, which is erased', undefined, 255],
+    ['the band\'s rows: the glyph is light on dark, drawn dark', { from: 11, to: 23 }, 0],
+  ] as const)('normalizeCrop polarity from %s', (_, rows, stem) => {
+    expect(normalizeCrop(cornered, 167, rows).data[16 * 20 + 6]).toBe(stem);
   });
 });

@@ -51,7 +51,13 @@
 // ended at the key's last digit (no `-sf1`): read a third time past the strip's edge,
 // as nothing else flagged the picture (hexRunToEdge); and (seed 3404) a key under a
 // terminal's block cursor, the cursor and the glyph after it read `<`, which ended the
-// key at 21 (LOST_AS in src/ocr/pipeline.ts).
+// key at 21 (LOST_AS in src/ocr/pipeline.ts); and (seed 3003) a key under a selection
+// highlight over 9 of its glyphs, proven only by the bar's own view (normalizeBars in
+// src/ocr/preprocess.ts: its edges settled, its rows alone), searched without the
+// other views' misreads of the highlighted glyphs; and (seed 3603) a wrong-checksum
+// decoy on a page turned 2.5 degrees whose stretches' reading, searched alone,
+// repaired its check `Z` to `z`: judged on every reading of its region, the key's
+// other `Z`s contradict it (judgedOnAll in src/ocr/pipeline.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
