@@ -968,8 +968,9 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
       hex.unshift(s);
     }
     if (d === q && hex.length > 32) hex.pop(); // no dash: the last symbol may be a misread dash
+    const bridged = min >= 31 && hex.length < min ? acrossLetter(seq, q - 1 - hex.length, hex) : null;
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
-    if (hex.length < min) continue;
+    if (hex.length < min && !bridged) continue;
     let dc = '';
     let dcSure = !fLost && !fAsOne && !fCovered;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
@@ -993,9 +994,33 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
     // key's start nothing else makes.
     const covered = dcCovered && !valid && plain && hex.length >= 32;
     if (!covered && !valid) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
+    if (bridged) hits.push({ syms: bridged, run: bridged, dc: valid ? dc : '', dcSure, exact: false, plain });
+    else hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
   }
   return hits;
+}
+
+/**
+ * A v1 key's 32 symbols when one glyph inside its hex run was read as a letter no
+ * hex digit is mistaken for (a `0` read `P` in every view of wild-3003 rotated-003,
+ * an `f` read `r` in wild-3401 photo-004): `tail`, the hex between that letter (at
+ * `at`) and the suffix, too short for a key, the hex before the letter, the letter
+ * and the tail exactly 32. The letter is no digit: the hit is not exact, and only
+ * makes the region read with hex allowed (findV1's hits always do), whose readings
+ * and the legacy engine's then vote the digit.
+ */
+function acrossLetter(seq: PSym[], at: number, tail: PSym[]): PSym[] | null {
+  const gap = seq[at];
+  if (!gap || gap.space || !/^[A-Za-z]$/.test(top(gap))) return null;
+  const head: PSym[] = [];
+  for (let i = at - 1; i >= 0 && head.length + tail.length < 31; i--) {
+    const s = seq[i]!;
+    if (s.space || toHex(top(s)) === null) break;
+    head.unshift(s);
+  }
+  const before = seq[at - 1 - head.length];
+  const bounded = !before || before.space || toHex(top(before)) === null;
+  return bounded && head.length + 1 + tail.length === 32 ? [...head, gap, ...tail] : null;
 }
 
 /**
@@ -2793,7 +2818,8 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace)
     const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
     if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
     for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
-      const hit = findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
+      const hit = findV1(seq).find((h) => h.syms.every((x) => toHex(top(x)) !== null)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
     }
   }

@@ -384,6 +384,19 @@ describe('the suffix of a v1 key as read', () => {
     expect(hits[0]!.dcSure).toBe(text.includes('-sf'));
   });
 
+  // wild-3003 rotated-003 (a `0` read `P` in every view) and wild-3401 photo-004 (an `f` read `r`):
+  // one letter inside the run, the run and it 32 symbols; not exact, the letter no digit.
+  it.each([
+    { name: 'a letter inside the run', text: `KEY=${hex.slice(0, 26)}P${hex.slice(27)}-sf16`, want: [[32, false, 'P']] },
+    { name: 'a letter near the start', text: `"${hex.slice(0, 11)}r${hex.slice(12)}-sf4"`, want: [[32, false, 'r']] },
+    { name: 'a letter and a digit lost: 31', text: `KEY=${hex.slice(0, 26)}P${hex.slice(28)}-sf16`, want: [] },
+    { name: 'a letter in a longer hex run', text: `a${hex.slice(0, 26)}P${hex.slice(27)}-sf16`, want: [] },
+    { name: 'two letters', text: `${hex.slice(0, 20)}xy${hex.slice(22)}-sf16`, want: [] },
+    { name: 'punctuation, not a letter', text: `${hex.slice(0, 26)}=${hex.slice(27)}-sf16`, want: [] },
+  ])('reads a run through one letter: $name', ({ text, want }) => {
+    expect(findV1(line(text)).map((h) => [h.syms.length, h.exact, h.syms.find((x) => !/[0-9a-f]/.test(x.choices[0]!.ch))?.choices[0]!.ch])).toEqual(want);
+  });
+
   it('takes no suffix from hex going on: neither dash nor f, and the s a 5', () => {
     // wild-606 wrapped-002: the `-sf` lost at a line's end, `…e9379e851` read as `…e8` and a suffix `51`.
     expect(findV1(line(`ecf10${hex.slice(0, 30)}51`))).toEqual([]);
