@@ -1024,7 +1024,7 @@ function acrossLetter(seq: PSym[], at: number, tail: PSym[]): PSym[] | null {
 }
 
 /** A hit acrossLetter made: its letter is no hex digit. */
-function readAcrossLetter(hit: V1Hit): boolean {
+export function readAcrossLetter(hit: V1Hit): boolean {
   return hit.syms.some((x) => toHex(top(x)) === null);
 }
 
