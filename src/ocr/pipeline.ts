@@ -1011,8 +1011,9 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
       hex.unshift(s);
     }
     if (d === q && hex.length > 32) hex.pop(); // no dash: the last symbol may be a misread dash
+    const bridged = min >= 31 && hex.length < min ? acrossLetter(seq, q - 1 - hex.length, hex) : null;
     // 31: a digit lost (merged into the punctuation before it); it makes the region read again.
-    if (hex.length < min) continue;
+    if (hex.length < min && !bridged) continue;
     let dc = '';
     let dcSure = !fLost && !fAsOne && !fCovered;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
@@ -1036,9 +1037,38 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
     // key's start nothing else makes.
     const covered = dcCovered && !valid && plain && hex.length >= 32;
     if (!covered && !valid) continue;
-    hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
+    if (bridged) hits.push({ syms: bridged, run: bridged, dc: valid ? dc : '', dcSure, exact: false, plain });
+    else hits.push({ syms: hex.slice(-32), run: hex.slice(-34), dc: valid ? dc : '', dcSure, exact: hex.length === 32, plain });
   }
   return hits;
+}
+
+/**
+ * A v1 key's 32 symbols when one glyph inside its hex run was read as a letter no
+ * hex digit is mistaken for (a `0` read `P` in every view of wild-3003 rotated-003,
+ * an `f` read `r` in wild-3401 photo-004): `tail`, the hex between that letter (at
+ * `at`) and the suffix, too short for a key, the hex before the letter, the letter
+ * and the tail exactly 32. The letter is no digit: the hit is not exact, and only
+ * makes the region read with hex allowed (findV1's hits always do), whose readings
+ * and the legacy engine's then vote the digit.
+ */
+function acrossLetter(seq: PSym[], at: number, tail: PSym[]): PSym[] | null {
+  const gap = seq[at];
+  if (!gap || gap.space || !/^[A-Za-z]$/.test(top(gap))) return null;
+  const head: PSym[] = [];
+  for (let i = at - 1; i >= 0 && head.length + tail.length < 31; i--) {
+    const s = seq[i]!;
+    if (s.space || toHex(top(s)) === null) break;
+    head.unshift(s);
+  }
+  const before = seq[at - 1 - head.length];
+  const bounded = !before || before.space || toHex(top(before)) === null;
+  return bounded && head.length + 1 + tail.length === 32 ? [...head, gap, ...tail] : null;
+}
+
+/** A hit acrossLetter made: its letter is no hex digit. */
+export function readAcrossLetter(hit: V1Hit): boolean {
+  return hit.syms.some((x) => toHex(top(x)) === null);
 }
 
 /**
@@ -2654,6 +2684,24 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     let v1Hex = false;
     // The view a v1 key was first read in: the hex-only and legacy reads use it.
     let v1View: Grey = region;
+    // Runs read through a letter (acrossLetter) stand for a v1 key only where no reading of the
+    // region makes a whole one: a selection's misread glyphs bridged into a hit would otherwise
+    // choose the view the key is read in (wild-3003 occluded-000: the plain view, whose hex and
+    // legacy reads of the selected glyphs then outvote the local view's exact readings).
+    const bridgedV1: V1Hit[] = [];
+    let bridgedView: Grey = region;
+    const readV1Hex = async (): Promise<void> => {
+      v1Hex = true;
+      // A v1 key is lowercase hex: re-read with only those characters allowed.
+      for (const target of [34, 46]) {
+        const s2 = Math.min(8, Math.max(1, target / h));
+        const png2 = await toPng(v1View, s2, 12);
+        const words2 = await read(lstm, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
+        if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
+        const toOrig2 = (b: OcrBox): Box => strip.toOrig(b, s2, 12);
+        for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
+      }
+    };
     // Strings tested against the checksum for this region, all searches together: see docs/ocr.md.
     let budgetLeft = REGION_BUDGET;
     const resolveV2 = (final: boolean): ReturnType<typeof solveV2> => {
@@ -2708,7 +2756,11 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     };
     for (const seq of pageSeqs) if (r) notePartial(seq, (syms) => inRegion(syms, r));
     for (const hit of pageV2) if (r && inRegion(hit.syms, r)) { sawV2 = true; v2Readings.push(hit.syms); }
-    for (const hit of pageV1) if (r && inRegion(hit.syms, r)) { sawV1 = true; v1Readings.push(hit); }
+    for (const hit of pageV1) {
+      if (!r || !inRegion(hit.syms, r)) continue;
+      if (readAcrossLetter(hit)) bridgedV1.push(hit);
+      else { sawV1 = true; v1Readings.push(hit); }
+    }
     if (v2Readings.length) await acceptV2(resolveV2(false));
     // A key the page pass already read with a holding checksum needs no close-up.
     const skipCloseUps = v2Done && !sawV1;
@@ -2734,6 +2786,11 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
           if (!r && hit.syms.length > 38) v2Readings.push(hit.syms.slice(0, 36), hit.syms.slice(0, 37));
         }
         for (const hit of findV1(seq)) {
+          if (readAcrossLetter(hit)) {
+            if (!bridgedV1.length && view.local) bridgedView = localView();
+            bridgedV1.push(hit);
+            continue;
+          }
           if (!sawV1 && view.local) v1View = localView();
           sawV1 = true;
           v1Readings.push(hit);
@@ -2746,24 +2803,19 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
         if (voted?.sure && v1Readings.every((v) => v.dc === v1Readings[0]!.dc && v.dcSure)) v1Done = true;
       }
       const needV2 = sawV2 && !v2Done;
-      const needV1 = sawV1 && !v1Done;
+      const needV1 = sawV1 ? !v1Done : bridgedV1.length > 0;
       if (!needV2 && !needV1) {
         // Nothing pending: stop, unless nothing key-like was read at all: then
         // read the other view once (the tile-wise one may have cut the line).
         if (ti >= 1 || sawV2 || sawV1) break;
       }
-      if (needV1 && !v1Hex) {
-        v1Hex = true;
-        // A v1 key is lowercase hex: re-read with only those characters allowed.
-        for (const target of [34, 46]) {
-          const s2 = Math.min(8, Math.max(1, target / h));
-          const png2 = await toPng(v1View, s2, 12);
-          const words2 = await read(lstm, png2, { psm: '7', choices: true, whitelist: V1_WHITELIST });
-          if (trace) { trace.reads++; trace.texts.push('hex: ' + words2.map((w) => w.text).join(' ')); }
-          const toOrig2 = (b: OcrBox): Box => strip.toOrig(b, s2, 12);
-          for (const seq of lineSymbols(words2, toOrig2)) for (const hit of findV1(seq)) v1Readings.push({ ...hit, hex: true });
-        }
-      }
+      if (sawV1 && needV1 && !v1Hex) await readV1Hex();
+    }
+    if (!sawV1 && bridgedV1.length) {
+      sawV1 = true;
+      v1View = bridgedView;
+      v1Readings.push(...bridgedV1);
+      await readV1Hex();
     }
     if (sawV1) {
       // Always, even when every LSTM reading agreed: its misreads of hex digits are consistent.
@@ -2926,7 +2978,8 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace)
     const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
     if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
     for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
-      const hit = findV1(seq)[0] ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
+      const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
     }
   }

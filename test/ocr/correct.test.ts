@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -382,6 +382,29 @@ describe('the suffix of a v1 key as read', () => {
     const hits = findV1(line(text));
     expect(hits.map((h) => h.dc)).toEqual([dc]);
     expect(hits[0]!.dcSure).toBe(text.includes('-sf'));
+  });
+
+  // wild-3003 rotated-003 (a `0` read `P` in every view) and wild-3401 photo-004 (an `f` read `r`):
+  // one letter inside the run, the run and it 32 symbols; not exact, the letter no digit.
+  it.each([
+    { name: 'a letter inside the run', text: `KEY=${hex.slice(0, 26)}P${hex.slice(27)}-sf16`, want: [[32, false, 'P']] },
+    { name: 'a letter near the start', text: `"${hex.slice(0, 11)}r${hex.slice(12)}-sf4"`, want: [[32, false, 'r']] },
+    { name: 'a letter and a digit lost: 31', text: `KEY=${hex.slice(0, 26)}P${hex.slice(28)}-sf16`, want: [] },
+    { name: 'a letter in a longer hex run', text: `a${hex.slice(0, 26)}P${hex.slice(27)}-sf16`, want: [] },
+    { name: 'two letters', text: `${hex.slice(0, 20)}xy${hex.slice(22)}-sf16`, want: [] },
+    { name: 'punctuation, not a letter', text: `${hex.slice(0, 26)}=${hex.slice(27)}-sf16`, want: [] },
+  ])('reads a run through one letter: $name', ({ text, want }) => {
+    expect(findV1(line(text)).map((h) => [h.syms.length, h.exact, h.syms.find((x) => !/[0-9a-f]/.test(x.choices[0]!.ch))?.choices[0]!.ch])).toEqual(want);
+  });
+
+  // A hit read through a letter is held back while a whole one stands in the region (wild-3003 occluded-000).
+  it.each([
+    { name: 'a whole run', text: `KEY=${hex}-sf16`, want: [false] },
+    { name: 'a run with a look-alike letter toHex maps', text: `KEY=${hex.slice(0, 26)}O${hex.slice(27)}-sf16`, want: [false] },
+    { name: 'a run through a letter', text: `KEY=${hex.slice(0, 26)}P${hex.slice(27)}-sf16`, want: [true] },
+    { name: 'a selection read as letters: y', text: `=${hex.slice(0, 24)}y${hex.slice(25)}-sf8`, want: [true] },
+  ])('tells a hit read through a letter: $name', ({ text, want }) => {
+    expect(findV1(line(text)).map(readAcrossLetter)).toEqual(want);
   });
 
   it('takes no suffix from hex going on: neither dash nor f, and the s a 5', () => {
