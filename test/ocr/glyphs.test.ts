@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAME_GLYPH, V2_MONOSPACED, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { SAME_GLYPH, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 import { settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 
@@ -30,18 +30,6 @@ describe('monospaced cells from boxes as read', () => {
     { name: 'too few glyphs', boxes: cells(6, 7) },
   ])('$name: none', ({ boxes }) => {
     expect(monospaceCells(boxes)).toBeNull();
-  });
-
-  // A photo's boxes: 4 of 36 off the grid (89% near it), as a blurred key's misread glyphs stray.
-  const strayed = cells(36, 6, { 3: 2.6, 11: -2.4, 20: 2.7, 29: -2.5 });
-  it.each([
-    { name: 'a photo\'s strayed boxes, as monospaced as a v2 key\'s votes need', near: V2_MONOSPACED, pitch: 6 },
-    { name: 'a photo\'s strayed boxes, not monospaced enough elsewhere', near: undefined, pitch: null },
-    { name: 'a proportional font, even for a v2 key', boxes: Array.from({ length: 32 }, (_, i) => ({ x: 100 + i * 6 + (i % 3) * 3 + (i % 5) * 2, y: 10, width: 4, height: 12 })), near: V2_MONOSPACED, pitch: null },
-  ])('$name', ({ boxes = strayed, near, pitch }) => {
-    const fit = monospaceCells(boxes, near);
-    if (pitch === null) expect(fit).toBeNull();
-    else expect(fit!.advance).toBeCloseTo(pitch, 0);
   });
 });
 
