@@ -14,9 +14,11 @@ if (SHOW_KEYS) process.argv.splice(flagAt, 1);
  * Key-shaped runs: a v2 key or its reading (`sfk_` and 36 characters, or what OCR made of
  * them), 32 hex digits with `-sf` and a version. Any run of 20 word characters is taken, so
  * a misread prefix (`STR…`) or a key read short is redacted too; so is a partly read v2 key
- * (`sfk_` and a few characters: a partial finding), which is a piece of a key all the same.
+ * (`sfk_` and a few characters: a partial finding), which is a piece of a key all the same;
+ * and so is a v1 key's visible end with its `-sf<dc>` (a key partly covered: 19 digits of
+ * wild-3701 occluded-003's key were printed whole before this).
  */
-const KEY_LIKE = /sfk_[0-9A-Za-z]+|[0-9A-Za-z_]{20,}(?:-sf[0-9]*)?/g;
+const KEY_LIKE = /sfk_[0-9A-Za-z]+|[0-9A-Za-z_]{20,}(?:-sf[0-9]*)?|[0-9A-Za-z]{8,}-sf[0-9]+/g;
 
 export function shown(text: string): string {
   return SHOW_KEYS ? text : text.replace(KEY_LIKE, (run) => (run.length > 16 ? redactKey(run) : `${run.slice(0, 4)}…`));

@@ -8,6 +8,8 @@ describe('shown', () => {
     ['found low sfk_F8SZpNs10eS1o0 {}', 'found low sfk_F8SZ…S1o0 {}'],
     ['found low sfk_E34CObtc {}', 'found low sfk_… {}'],
     ['found low 0123456789abcdef0123456789abcdef-sf17', 'found low 01234567…sf17'],
+    ['found low 0123456789abcdef012-sf18 {}', 'found low 01234567…sf18 {}'],
+    ['found low 0123456-sf1 recompressed-007.jpg', 'found low 0123456-sf1 recompressed-007.jpg'],
     ['no key here: sfk_ alone', 'no key here: sfk_ alone'],
   ])('%s', (text, want) => {
     expect(shown(text)).toBe(want);
