@@ -443,10 +443,16 @@ const TOOLTIP_OVER_V1 = new RegExp(
 );
 const TOOLTIP_OVER_V1_HEX = 12;
 
+/** A reading as text, a space for a symbol read as nothing; null where a symbol read more than one character (positions in the text must be the symbols'). */
+function oneCharEach(seq: PSym[]): string | null {
+  const text = seq.map((x) => top(x) || ' ').join('');
+  return text.length === seq.length ? text : null;
+}
+
 /** The hex of both ends and the data centre of a v1 key with a tooltip over its middle (TOOLTIP_OVER_V1), as a partial reading. */
 export function tooltipOverV1(seq: PSym[]): V1Hit | null {
-  const text = seq.map((x) => top(x) || ' ').join('');
-  if (text.length !== seq.length) return null;
+  const text = oneCharEach(seq);
+  if (text === null) return null;
   for (const m of text.matchAll(TOOLTIP_OVER_V1)) {
     const [head, tail] = [m.indices![1]!, m.indices![2]!];
     const syms = [...seq.slice(...head), ...seq.slice(...tail)];
@@ -473,8 +479,8 @@ const COVER_V1_LETTERS = 3;
 
 /** The hex of both ends and the data centre of a v1 key read with letters over its middle (LETTER_COVER_V1), as a partial reading. */
 export function letterCoverV1(seq: PSym[]): V1Hit | null {
-  const text = seq.map((x) => top(x) || ' ').join('');
-  if (text.length !== seq.length || HASH_CONTEXT.test(text)) return null;
+  const text = oneCharEach(seq);
+  if (text === null || HASH_CONTEXT.test(text)) return null;
   for (let at = 0; at < text.length; at++) {
     if (at > 0 && /[0-9A-Za-z]/.test(text[at - 1]!)) continue;
     LETTER_COVER_V1.lastIndex = at;
@@ -1101,8 +1107,8 @@ const WIDE_COVER_V1 = /([0-9a-f]{16,})(\S{1,20}?)-sf(\d{1,2})(?![0-9A-Za-z])/g;
 
 /** The hex digits and data centre of a v1 key read with a cover inside its run (COVERED_V1, WIDE_COVER_V1), as a partial reading. */
 export function coveredV1(seq: PSym[]): V1Hit | null {
-  const text = seq.map((x) => top(x) || ' ').join('');
-  if (text.length !== seq.length) return null;
+  const text = oneCharEach(seq);
+  if (text === null) return null;
   let best: V1Hit | null = null;
   const take = (m: RegExpMatchArray, hex: string, dc: string) => {
     const syms = seq.slice(m.index, m.index! + hex.length).slice(-32);
@@ -1152,8 +1158,8 @@ function cursorRunFits(run: string, suffix: string): boolean {
 
 /** The hex digits and data centre of a v1 key read with a cursor inside its run (CURSOR_V1), as a partial reading. */
 export function cursorV1(seq: PSym[]): V1Hit | null {
-  const text = seq.map((x) => top(x) || ' ').join('');
-  if (text.length !== seq.length) return null;
+  const text = oneCharEach(seq);
+  if (text === null) return null;
   for (let i = 0; i < text.length; i++) {
     if (text[i] === ' ' || (i > 0 && text[i - 1] !== ' ')) continue;
     CURSOR_V1.lastIndex = i;
@@ -2567,8 +2573,8 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
 const HEX_INTO_TOOLTIP = new RegExp(`[0-9a-f]{12}(${TOOLTIP_WORD})`, 'dg');
 
 export function tooltipAfterHex(seq: PSym[]): Box[] {
-  const text = seq.map((x) => top(x) || ' ').join('');
-  if (text.length !== seq.length) return [];
+  const text = oneCharEach(seq);
+  if (text === null) return [];
   // The text's first glyph not hex: TOOLTIP_WORD's lead letters may take the run's last (`…7bCopied`).
   return [...text.matchAll(HEX_INTO_TOOLTIP)].map((m) => seq[m.indices![1]![0] + m[1]!.search(/[^0-9a-f]/)]!.box);
 }

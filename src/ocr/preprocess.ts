@@ -408,14 +408,10 @@ export interface Stretch { from: number; to: number; bg: number }
 
 /**
  * The commonest grey of columns [x0, x1) over rows [y0, y1), in steps of 8
- * (the mean of the pixels in that step): a background is drawn flat, a
- * glyph's ink spreads over many greys by its anti-aliased edges.
+ * (the mean of the pixels in that step), and the share of the pixels in that
+ * step: a background is drawn flat, a glyph's ink spreads over many greys by
+ * its anti-aliased edges.
  */
-function commonGrey(src: Grey, x0: number, x1: number, y0: number, y1: number): number {
-  return modeBin(src, x0, x1, y0, y1).grey;
-}
-
-/** commonGrey and the share of the pixels in its step. */
 function modeBin(src: Grey, x0: number, x1: number, y0: number, y1: number): { grey: number; share: number } {
   const count = new Uint32Array(32);
   const sum = new Uint32Array(32);
@@ -433,6 +429,12 @@ function modeBin(src: Grey, x0: number, x1: number, y0: number, y1: number): { g
   return count[best] ? { grey: Math.round(sum[best]! / count[best]!), share: count[best]! / n } : { grey: 0, share: 0 };
 }
 
+/** The rows of a band's middle half: a highlight is as tall as the line, the band half as tall again. */
+function middleHalf(band: { from: number; to: number }, height: number): { y0: number; y1: number } {
+  const lineH = Math.round(band.to - band.from);
+  return { y0: Math.max(0, Math.floor(band.from + lineH / 4)), y1: Math.min(height, Math.ceil(band.to - lineH / 4)) };
+}
+
 /**
  * Where a line's background changes along it, as [from, to) column ranges: a
  * selection highlight over part of a key (light text on a light-blue bar, dark
@@ -445,9 +447,7 @@ function modeBin(src: Grey, x0: number, x1: number, y0: number, y1: number): { g
 export function stretchesOf(src: Grey, band: { from: number; to: number }, narrow = 1): Stretch[] {
   const { width, height, data } = src;
   const lineH = Math.round(band.to - band.from);
-  // The band's middle half: a highlight is as tall as the line, the band half as tall again.
-  const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
-  const y1 = Math.min(height, Math.ceil(band.to - lineH / 4));
+  const { y0, y1 } = middleHalf(band, height);
   const rows = y1 - y0;
   if (rows < 3) return [{ from: 0, to: width, bg: -1 }];
   const col = new Uint8Array(width);
@@ -547,9 +547,8 @@ export function barsOf(src: Grey, band: { from: number; to: number }): Stretch[]
   const spans = stretchesOf(src, band, 0.5);
   if (spans.length === 1) return spans;
   const lineH = Math.round(band.to - band.from);
-  const y0 = Math.max(0, Math.floor(band.from + lineH / 4));
-  const y1 = Math.min(src.height, Math.ceil(band.to - lineH / 4));
-  for (const s of spans) s.bg = commonGrey(src, s.from, s.to, y0, y1);
+  const { y0, y1 } = middleHalf(band, src.height);
+  for (const s of spans) s.bg = modeBin(src, s.from, s.to, y0, y1).grey;
   for (let i = 1; i < spans.length; i++) settleEdge(src, spans[i - 1]!, spans[i]!, lineH >> 1, y0, y1);
   return spans;
 }
