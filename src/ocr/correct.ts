@@ -139,7 +139,8 @@ export function pool(readings: Sym[][], n: number, alphabets: Set<string> | ((i:
     // (not only the best's: a `0` read as `B` twice and `O` once is kept as O's look-alike).
     const alts = sorted.filter((a, k) => k < 5 || nearRead.has(a.ch)).slice(0, 8);
     if (readings.some((r) => r[i]?.cursor)) {
-      const over = alts[0]!.cost + CURSOR_COST;
+      // What was read under the cursor may hold nothing of the alphabet (a block cursor read `<`): then every character costs CURSOR_COST.
+      const over = (alts[0]?.cost ?? 0) + CURSOR_COST;
       for (const ch of alphabet) if (!alts.some((a) => a.ch === ch)) alts.push({ ch, cost: over, read: false });
     }
     slots.push({ alts });

@@ -70,6 +70,15 @@ describe('v2 checksum-guided search', () => {
     expect(searchV2(slots).key).toBe(KEY);
   });
 
+  it('a glyph under a cursor read as nothing of the alphabet stands for any character', () => {
+    // wild-3803 occluded-007: every reading put only symbols outside the alphabet under the cursor (pool threw on the empty slot).
+    const at = 17;
+    const covered = reading(KEY.slice(4)).map((sym, k) => (k === at ? { ref: k, choices: [{ ch: '<', conf: 80 }], cursor: true } : sym));
+    const slots = pool([covered], 36, B62_SET);
+    expect(slots[at]!.alts).toHaveLength(62);
+    expect(searchV2(slots).key).toBe(KEY);
+  });
+
   it.each([
     ['in the body', 11],
     ['at a check character (then only a guess)', 35],
