@@ -1426,6 +1426,8 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
+  /** For the bench tools: each repeated character's glyphs' best likeness to another of its copies in the key. */
+  pairs?: { ch: string; like: number }[];
 }
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
@@ -1645,7 +1647,18 @@ const COPY_ALIKE = 0.95;
  */
 function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined {
   sub.likeness = likenessTo(grey, glyph, sub.copies);
+  if ((sub.likeness[sub.ch] ?? 1) < COPY_ALIKE) sub.pairs = copyPairs(grey, sub.line);
   return verdict(sub.likeness, sub.ch);
+}
+
+/** Each glyph of a character the key shows more than once: its best likeness to another of them. */
+function copyPairs(grey: Grey, line: { ch: string; cell: Box }[]): { ch: string; like: number }[] {
+  const out: { ch: string; like: number }[] = [];
+  for (const g of line) {
+    const others = line.filter((o) => o !== g && o.ch === g.ch);
+    if (others.length) out.push({ ch: g.ch, like: likenessTo(grey, glyphPicture(grey, g.cell), others)[g.ch]! });
+  }
+  return out;
 }
 
 /** The best likeness to a character other than `ch`; -1 when none was measured. */
