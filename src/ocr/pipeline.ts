@@ -1426,6 +1426,8 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
+  /** For the bench tools: each repeated character's glyphs' best likeness to another of its copies in the key. */
+  pairs?: { ch: string; like: number }[];
 }
 
 export interface V2Solved { key: string | null; guessed: boolean; best: string; ref: PSym[]; tried: number; subs: CheckSub[] }
@@ -1464,6 +1466,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
   if (pageSays(grey, glyph, sub, page)) return true;
+  if (sub.asRead && copiesDisown(sub.likeness?.[sub.ch], ownCopiesAgree(grey, sub))) return true;
   if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
@@ -1645,7 +1648,47 @@ const COPY_ALIKE = 0.95;
  */
 function copiesSay(grey: Grey, glyph: Grey, sub: CheckSub): boolean | undefined {
   sub.likeness = likenessTo(grey, glyph, sub.copies);
+  if ((sub.likeness[sub.ch] ?? 1) < COPY_ALIKE) sub.pairs = copyPairs(grey, sub.line);
   return verdict(sub.likeness, sub.ch);
+}
+
+/** Each glyph of a character the key shows more than once: its best likeness to another of them. */
+function copyPairs(grey: Grey, line: { ch: string; cell: Box }[]): { ch: string; like: number }[] {
+  const out: { ch: string; like: number }[] = [];
+  for (const g of line) {
+    const others = line.filter((o) => o !== g && o.ch === g.ch);
+    if (others.length) out.push({ ch: g.ch, like: likenessTo(grey, glyphPicture(grey, g.cell), others)[g.ch]! });
+  }
+  return out;
+}
+
+/**
+ * Likeness to the key's own copies of a check character under which the glyph is not that
+ * character, where two or more copies agree (copiesDisown). Decoys (look sets, the look-alike
+ * put where the valid key has the character): 0.78-0.88 (look-3606 001, a `S` drawn for `5`, 0.84
+ * like the key's two `5`s, 1.00 like each other). True glyphs under it had one copy, whose own
+ * cell may be cut badly (look-3606 038, a true `1` 0.57 like the key's one `1`; wild-3001
+ * photo-000, a `2` 0.37): see bench/README.md, "h29look".
+ */
+const UNLIKE_OWN = 0.9;
+
+/** The key's own copies of the check character (two or more): each one's best likeness to another. */
+function ownCopiesAgree(grey: Grey, sub: CheckSub): number[] {
+  const copies = sub.line.filter((g) => g.ch === sub.ch);
+  return copies.length < 2 ? [] : copyPairs(grey, copies).map((p) => p.like);
+}
+
+/**
+ * Is a twin every reading read as the key's (CheckSub.asRead) unlike every one of the key's own
+ * copies of it, where those copies are two or more and each COPY_ALIKE like another? Then their
+ * cells are cut cleanly and show the font's glyph of the character at the key's size, and a
+ * glyph that is not it is its twin (a decoy's `S` put as the valid key's `5`, look-3606 001, with
+ * no `S` anywhere to compare). One copy alone says nothing: its cell, or the glyph's, may be cut
+ * off the glyph. Only as read: where the readings read another character the glyph's cell may
+ * be another glyph's (look-3406 012, a true `W` read `iW`, 0.32 like the key's two `W`s).
+ */
+export function copiesDisown(own: number | undefined, agree: number[]): boolean {
+  return own !== undefined && own < UNLIKE_OWN && agree.length >= 2 && agree.every((l) => l >= COPY_ALIKE);
 }
 
 /** The best likeness to a character other than `ch`; -1 when none was measured. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1332,6 +1332,21 @@ describe('withOwnCopies: the key\'s own copies of a check character added to the
   it.each(cases)('$name', ({ page, copies, ch, merged, says }) => {
     expect(withOwnCopies(page, copies, ch)).toEqual(merged);
     expect(pageContradicts(withOwnCopies(page, copies, ch), ch)).toBe(says);
+  });
+});
+
+describe('copiesDisown: a twin unlike the key\'s own copies of it, where those copies agree', () => {
+  // Likenesses measured by bench/ocr/own-copies.ts (bench/README.md, h29look).
+  const cases: { name: string; own: number | undefined; agree: number[]; says: boolean }[] = [
+    { name: 'look-3606 001: a decoy `S` put as `5`, 0.84 like the key\'s two `5`s, 1.00 like each other', own: 0.842, agree: [1.0, 1.0], says: true },
+    { name: 'look-3606 038: a true `1` 0.57 like the key\'s one `1`: one copy says nothing', own: 0.571, agree: [], says: false },
+    { name: 'wild-3001 photo-000: a true `2` 0.37 like its one copy', own: 0.37, agree: [], says: false },
+    { name: 'copies that do not agree: their cells are not cut cleanly', own: 0.8, agree: [1.0, 0.9], says: false },
+    { name: 'alike enough to its copies', own: 0.93, agree: [1.0, 1.0], says: false },
+    { name: 'no copy measured', own: undefined, agree: [1.0, 1.0], says: false },
+  ];
+  it.each(cases)('$name', ({ own, agree, says }) => {
+    expect(copiesDisown(own, agree)).toBe(says);
   });
 });
 
