@@ -218,9 +218,12 @@ const SHORT_PREFIX = /^(?:[^A-Za-z0-9-]?[s5S$]f$|[^A-Za-z0-9_-]{1,2}_(?=[A-Za-z0
  * `f` and `_` read (wild-3401 rotated-008, Inconsolata 11 px turned 1.2
  * degrees: `sfi_<8>` `<9>` `Spy` `<14>` `3` on one line, no region, nothing
  * flagged). SFK_LIKE's first two glyphs, then any; counted as a short
- * prefix, SHORT_PREFIX_MIN characters after it.
+ * prefix, SHORT_PREFIX_MIN characters after it. Or the `k` lost, `sf_` (its
+ * `f` read as such): wild-3803 photo-004 (Roboto 11 px, a photographed
+ * settings dialog, keystone 3.9%): the page pass `sf_<29>` `1` `TDVUS`, the
+ * close-ups `sh_`, `s0_`, `s_` and 29-32 key characters; nothing flagged.
  */
-const K_MISREAD = /^[s5S$][fktFTl1i|][^\s_]_(?=[A-Za-z0-9])/;
+const K_MISREAD = /^[s5S$](?:[fktFTl1i|][^\s_]|f)_(?=[A-Za-z0-9])/;
 
 /**
  * An `sfk`-like start in the page reading with LAST_RESORT_MIN key characters after it (SHORT_PREFIX_MIN after a short one): what was read, as a `low` key.
@@ -471,9 +474,12 @@ export function tooltipOverV1(seq: PSym[]): V1Hit | null {
  * (COVER_V1_LETTERS of them no hex digit, which a mask's dots or stars are
  * not), the whole as long as a key's run give or take (28-36, as
  * WIDE_COVER_V1), and the suffix read as loosely as TOOLTIP_OVER_V1 reads it
- * but for its dash (a run then `sf`/`5f` is hex noise's as often as a key's).
+ * but for its dash (a run then `sf`/`5f` is hex noise's as often as a key's),
+ * and its `s` read `2` too (wild-3804 recompressed-009, Inconsolata 11 px at
+ * 0.81x, JPEG 50, not flagged: a close-up `<12 hex>EaRdRET0270R<8 hex>-2F20`,
+ * the page pass `…-2F20`; the `F` no hex digit, so no hex run ends there).
  */
-const LETTER_COVER_V1 = /([0-9a-f]+)(\S+?)([0-9a-f]+)-[s5S][fFT](\d{1,2})(?![0-9A-Za-z])/y;
+const LETTER_COVER_V1 = /([0-9a-f]+)(\S+?)([0-9a-f]+)-[s5S2][fFT](\d{1,2})(?![0-9A-Za-z])/y;
 const COVER_V1_END = 4;
 const COVER_V1_LETTERS = 3;
 
@@ -2592,7 +2598,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
 export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : [...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x);
+  const hit = start ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
   const tooltips = start || hit ? [] : views.flatMap(tooltipAfterHex);
   const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
   const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
@@ -2607,13 +2613,42 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
 }
 
 /**
+ * A v1 key wrapped over two lines with its suffix cut short where the second
+ * ends (CUT_SUFFIX_V1 on the two words joined): a line's last word, the next
+ * line's first at or left of it within 2.2 heights (wrapsTo, as findJoins
+ * follows a wrap). wild-3802 wrapped-007 (a chat, Open Sans 14 px): `the old
+ * one was <10 hex>`, then `<22 hex>-s` a line of its own, the suffix's `f` and
+ * data centre not read; the wrap joins want a data centre, so nothing was
+ * flagged. As CUT_SUFFIX_V1 asks on one line: 32 glyphs exactly, no hex digit
+ * before them, 3 at most not hex, the dash and `s` after, no hash named.
+ */
+export function wrappedCutV1(words: OcrWord[], toOrig: (b: OcrBox) => Box): V1Hit | null {
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (!wrapsTo(words, i)) continue;
+    const seq = [words[i]!, words[i + 1]!].flatMap((w) => w.symbols.map((x): PSym => ({ choices: x.choices, ref: 0, box: toOrig(x.box), space: false })));
+    const hit = cutSuffixV1(seq);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/**
  * Where a close-up read a tooltip's text right after a key's hex
  * (HEX_INTO_TOOLTIP): the box of the text's first glyph. The page pass may
  * read the same text as no tooltip's word, short of TOOLTIP_TALL: wild-3601
  * occluded-006 (DejaVu Sans Mono 15 px JPEG, the suffix hidden): the page
  * pass `"<30 hex>` `copeaw` `capooara`, its close-ups `="<31 hex>opiedtocipboard`.
+ * Or `Copied to` read as no TOOLTIP_WORD and `clipboard` lacking its `l` or
+ * with a `p`/`b` read `h` (CLIPBOARD_READ, up to 8 letters before it): wild-3801
+ * occluded-007 (Inconsolata 15 px JPEG, an editor, 12 hidden, the suffix's
+ * `-s` too): the page pass `"<22 hex>],` `cored` `o` `cipboaray` `17;`, a
+ * close-up `"<22 hex>ovedtociphoarayF17"`; nothing flagged. The tooltip's
+ * readings of `clipboard` in the tuning sets: `cipboard`, `ciphoard`,
+ * `lippoard`, `cipbord`, `cipboar`, `cipboaray`; no English word holds
+ * `cipbo`, `cipho`, `lippo` or `liphbo`, and 12 hex digits must come right before.
  */
-const HEX_INTO_TOOLTIP = new RegExp(`[0-9a-f]{12}(${TOOLTIP_WORD})`, 'dg');
+const CLIPBOARD_READ = '[a-z]{0,8}?[cl]i[pbh][pbh]o';
+const HEX_INTO_TOOLTIP = new RegExp(`[0-9a-f]{12}(${TOOLTIP_WORD}|${CLIPBOARD_READ})`, 'dg');
 
 export function tooltipAfterHex(seq: PSym[]): Box[] {
   const text = oneCharEach(seq);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -702,6 +702,11 @@ describe('the final look: a v1 key with letters over its middle (letterCoverV1)'
     [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}sf16`, null],
     [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-sf30`, null],
     [`sha256 ${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-sf16`, null],
+    // wild-3804 recompressed-009: a close-up, `-sf20` read `-2F20`, 12 glyphs of the run misread.
+    [`${hex.slice(0, 12)}EaRdRET0270R${hex.slice(24)}-2F20 l`, [hex.slice(0, 12) + hex.slice(24), '20']],
+    // Not: `2` for `s` with no letters between the ends, nor a dash and digits only.
+    [`${hex.slice(0, 12)}1234${hex.slice(16)}-2F20`, null],
+    [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-2220`, null],
   ])('%s', (text, want) => expect(shown(text)).toEqual(want));
 });
 
@@ -716,7 +721,39 @@ describe('the final look: a tooltip\'s text a close-up read right after a key\'s
     [`${hex.slice(0, 11)}Copied`, []],
     [`${hex.slice(0, 20)} Copied`, []],
     [`${hex.slice(0, 20)}wperompmim`, []],
+    // wild-3801 occluded-007: `Copied to` read `ovedto`, `clipboard` `ciphoaray` (CLIPBOARD_READ).
+    [`Y="${hex.slice(0, 22)}ovedtociphoarayF17";`, [25]],
+    [`${hex.slice(0, 20)}lippoard`, [20]],
+    // Not: a cipher, the text more than 8 letters on, under 12 hex digits before it.
+    [`${hex.slice(0, 20)}ciphertext`, []],
+    [`${hex.slice(0, 20)}xxxxxxxxxcipboard`, []],
+    [`${hex.slice(0, 11)}ovedtociphoa`, []],
   ])('%s', (text, want) => expect(at(text)).toEqual(want));
+});
+
+describe('the final look: a v1 key wrapped over two lines, its suffix cut short (wrappedCutV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  // Words with a symbol per character, 10 px a glyph, lines 30 px apart, 17 px tall.
+  const at = (text: string, line: number, x0: number) => ({
+    text, conf: 90, line,
+    box: { x0, y0: 30 * line, x1: x0 + 10 * text.length, y1: 30 * line + 17 },
+    symbols: [...text].map((ch, i) => ({ text: ch, conf: 90, choices: [{ ch, conf: 90 }], box: { x0: x0 + 10 * i, y0: 30 * line, x1: x0 + 10 * i + 9, y1: 30 * line + 17 } })),
+  });
+  const shown = (words: ReturnType<typeof at>[]) => {
+    const hit = wrappedCutV1(words, (b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }));
+    return hit && [hit.syms.map((x) => x.choices[0]!.ch).join(''), hit.dc];
+  };
+  it.each([
+    // wild-3802 wrapped-007: a chat, `the old one was <10 hex>`, then `<22 hex>-s` on the next line.
+    [[at('the', 0, 0), at('old', 0, 40), at('one', 0, 80), at('was', 0, 120), at(hex.slice(0, 10), 0, 160), at(`${hex.slice(10)}-s`, 1, 0)], [hex, '']],
+    [[at(hex.slice(0, 20), 0, 160), at(`${hex.slice(20)}-sf`, 1, 0), at('thanks', 1, 160)], [hex, '']],
+    // Not: the next line starting right of the word, more than 2.2 heights below, hex noise after the dash, 31 or 33 glyphs.
+    [[at(hex.slice(0, 10), 0, 160), at(`${hex.slice(10)}-s`, 1, 170)], null],
+    [[at(hex.slice(0, 10), 0, 160), at(`${hex.slice(10)}-s`, 2, 0)], null],
+    [[at(hex.slice(0, 10), 0, 160), at(`${hex.slice(10)}-8e0b`, 1, 0)], null],
+    [[at(hex.slice(0, 9), 0, 160), at(`${hex.slice(10)}-s`, 1, 0)], null],
+    [[at(`a${hex.slice(0, 10)}`, 0, 160), at(`${hex.slice(10)}-s`, 1, 0)], null],
+  ])('%#', (words, want) => expect(shown(words)).toEqual(want));
 });
 
 describe('a v1 key whose suffix a tooltip hides', () => {
@@ -891,6 +928,17 @@ describe('the final look: an `sfk`-like start read loosely (keyShapedStart\'s `l
     expect(both(line)).toEqual([null, 'sfk_WnBiVreSIfRENNPVGSpyThS2fLNY']);
     expect(both([at('sfi_WnBiVreS', 0, 0), at('IfRENN', 0, 130)])).toEqual([null, null]);
     expect(both([at('ssl_cert', 0, 0), at('Path2Value', 0, 90), at('ForTheServer', 0, 200)])).toEqual([null, null]);
+  });
+
+  it(`takes \`sf_\`, its \`k\` lost, with ${SHORT_PREFIX_MIN}+ characters, a digit and a capital`, () => {
+    // wild-3803 photo-004: `sf_` and 29 characters, then `1` `TDVUS` `7)`.
+    const line = [at('sf_gl0DxWq7bRtYk2mZ9cVnHs4LpJ8uEa', 0, 0), at('1', 0, 340), at('TDVUS', 0, 360)];
+    expect(both(line)).toEqual([null, 'sfk_gl0DxWq7bRtYk2mZ9cVnHs4LpJ8uEa1TDVUS']);
+    // Not: too short, no digit, a `t` or `s` for the `f` with the `k` lost (`st_`, `ss_`).
+    expect(both([at('sf_gl0DxWq7bRtYk2mZ9', 0, 0)])).toEqual([null, null]);
+    expect(both([at('sf_glODxWqbRtYkmZcVnHsLpJuEa', 0, 0)])).toEqual([null, null]);
+    expect(both([at('st_gl0DxWq7bRtYk2mZ9cVnHs4LpJ8uEa', 0, 0)])).toEqual([null, null]);
+    expect(both([at('ss_gl0DxWq7bRtYk2mZ9cVnHs4LpJ8uEa', 0, 0)])).toEqual([null, null]);
   });
 });
 
