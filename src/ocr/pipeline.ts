@@ -2346,7 +2346,7 @@ export interface ContestedV1 { i: number; rivals: Set<string>; strength: number;
  */
 export function contestedV1(hex: string[], readings: V1Read[]): ContestedV1[] {
   const agree = (v: V1Read) => v.syms.filter((sym, i) => toHex(top(sym)) === hex[i]).length;
-  const ref = readings.filter((v) => !v.legacy && v.exact).sort((a, b) => agree(b) - agree(a))[0];
+  const ref = contestRef(readings.filter((v) => v.exact), agree);
   if (!ref || agree(ref) < 28) return [];
   const aligned = readings.map((v) => (v.syms === ref.syms ? v.syms : alignTo(ref.syms, v.run)));
   const pitch = boxOf(ref.syms).width / 32;
@@ -2367,6 +2367,19 @@ export function contestedV1(hex: string[], readings: V1Read[]): ContestedV1[] {
     const cell = middleCell(aligned.flatMap((r, j) => (readings[j]!.legacy ? [] : (glyphCell(r as Sym[], i) ?? []))).filter((c) => c.width <= pitch * 1.5));
     return { i, rivals, strength, cell };
   });
+}
+
+/**
+ * The 32-digit reading contestedV1 aligns the others on: the one agreeing most with the
+ * voted key, an LSTM one on a tie (a legacy reading's boxes are coarser), a legacy one only
+ * where it agrees more. The LSTM's only 32-digit reading may be one that lost a glyph and
+ * read another as two (wild-3703 rotated-007: `a1a15` read `aa1sb` in its hex-only view),
+ * its middle a digit off: aligned on it, the readings' cells were their neighbours', and
+ * checkV1Alone read a `1`'s neighbour `5` alone and turned the `1` into it, where the three
+ * legacy readings read the key exactly (settleV1's reference, v1Reference, is one of them).
+ */
+export function contestRef(exact: V1Read[], agree: (v: V1Read) => number): V1Read | undefined {
+  return [...exact].sort((a, b) => agree(b) - agree(a) || +!!a.legacy - +!!b.legacy)[0];
 }
 
 /** The first choice of each read of v1 digit `i`'s glyph in `cell` alone (readAlone, with only the voted digit and its rivals allowed) that names one. */
@@ -2394,7 +2407,7 @@ async function firstsAlone(worker: () => Worker, grey: Grey, cell: Box, i: numbe
  * towards `0`: a `0` read alone is itself misread (`8`, DejaVu Sans Mono 11 px
  * after q50). The key stays `low` either way.
  */
-async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
+export async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
   if (!found) return found;
   const hex = [...found.key.slice(0, 32)];
   const contested = contestedV1(hex, readings).filter((c) => hex[c.i] !== '0' && c.rivals.has('0'));
@@ -2456,6 +2469,38 @@ export async function checkV1Alone(worker: () => Worker, grey: Grey, found: Imag
     if (said) { hex[i] = said; changed = true; }
   }
   return changed ? { ...found, key: hex.join('') + found.key.slice(32) } : found;
+}
+
+/** A region's v1 key from its readings: voted (settleV1), then its digits a `0` contests and those no copy confirms read alone. */
+export async function finishV1(worker: () => Worker, grey: Grey, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
+  return checkV1Alone(worker, grey, await checkV1Zeros(worker, grey, settleV1(readings, grey), readings, trace), readings, trace);
+}
+
+/** Two v1 keys are one key read twice when their hex agrees on this many of 32 digits. */
+const SAME_V1 = 28;
+
+/**
+ * The v1 keys several regions of a page read at one spot (their boxes overlap, their
+ * hex the same give or take a few digits): each becomes the key of all their readings
+ * voted together (`finish`, as one region's). Only the first listed of them is kept
+ * at the end, and it was the first region's own vote: wild-3404 recompressed-007
+ * (a `Bearer` line read by three regions, the `Bearer` word's and the line's twice)
+ * listed the first region's key, a `3` for an `a` in five LSTM readings of eight,
+ * while the third region read the key exactly and was left out.
+ */
+export async function sameSpotV1(lows: ImageCandidate[], reads: Map<ImageCandidate, V1Read[]>, finish: (readings: V1Read[]) => Promise<ImageCandidate | null>): Promise<void> {
+  const keys = lows.filter((c) => reads.has(c));
+  const done = new Set<ImageCandidate>();
+  for (const c of keys) {
+    if (done.has(c)) continue;
+    const group = keys.filter((o) => !done.has(o) && sameSpot(o.box, c.box) && [...o.key.slice(0, 32)].filter((ch, i) => ch === c.key[i]).length >= SAME_V1);
+    for (const o of group) done.add(o);
+    if (group.length < 2) continue;
+    const pooled = await finish(group.flatMap((o) => reads.get(o)!));
+    if (!pooled) continue;
+    // In place: the order of the lows and byWrittenSuffix's set stand as they were.
+    for (const o of group) o.key = pooled.key;
+  }
 }
 
 /**
@@ -2744,6 +2789,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const lows: ImageCandidate[] = [];
   // v1 keys whose region never read the `f` of `-sf` (see byWrittenSuffix).
   const fUnread = new Set<ImageCandidate>();
+  // Each whole v1 key's readings (see sameSpotV1).
+  const v1Reads = new Map<ImageCandidate, V1Read[]>();
   // Every close-up's reading, for the last resort below.
   const viewSeqs: PSym[][] = [];
   const strips = [...regions.map((r) => regionStrip(view, grey, r)), ...joins.map((pieces) => joinStrip(view, grey, pieces))];
@@ -2983,16 +3030,18 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
         lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${syms.map((x) => (ALNUM.test(top(x)) ? top(x) : '')).join('')}`, confidence: 'low', box: boxOf(syms) });
       }
     }
-    const v1 = await checkV1Alone(lstm, grey, await checkV1Zeros(lstm, grey, settleV1(v1Readings, grey), v1Readings, trace), v1Readings, trace);
+    const v1 = await finishV1(lstm, grey, v1Readings, trace);
     if (trace && v1Readings.length) (trace.v1 ??= []).push(v1Readings);
     if (v1) {
       lows.push(v1);
+      v1Reads.set(v1, v1Readings);
       if (!v1Readings.some((v) => v.plain)) fUnread.add(v1);
     } else if (partial1) lows.push(partialV1Candidate(partial1 as V1Hit));
     if (lows.slice(lowsBefore).some(unprovenV2)) unproven.push(si);
     const reach = !sawV1 && !sawV2 && r && strip.right ? Math.max(0, ...viewSeqs.slice(seqsBefore).map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
     if (reach) pastEdge.push({ ...r!, w: r!.w + reach });
   }
+  await sameSpotV1(lows, v1Reads, (readings) => finishV1(lstm, grey, readings, trace));
   const stripLows = lows.length;
   // Not on a tilted page's second reading (`given`, no `rescue`): provenOver takes only its `high` keys,
   // and the last resort's reads (v1InStretches) would be spent on findings thrown away.

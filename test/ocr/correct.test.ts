@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1333,6 +1333,62 @@ describe('byWrittenSuffix: a v1 key read after a written `-sf` first', () => {
     ['other keys keep their order before it', [line, v2, join], [line], [v2, join, line]],
   ])('%s', (_what, keys, unread, want) => {
     expect(byWrittenSuffix(keys, new Set(unread))).toEqual(want);
+  });
+});
+
+describe('sameSpotV1: the v1 keys several regions read at one spot voted together', () => {
+  // Made-up keys (wild-3404 recompressed-007: three regions over one `Bearer` line, the first
+  // region's key a digit off, the third's exact). `finish` stands for finishV1: it says how
+  // many readings it was given, so each test sees which regions were pooled.
+  const hex = 'c5ff9044e8a1b2c3d4e5f6a7b8c9d0e1';
+  const off = (n: number) => [...hex].map((ch, i) => (i < n ? (ch === 'a' ? 'b' : 'a') : ch)).join('');
+  const read = (n: number) => Array.from({ length: n }, () => ({ syms: [], run: [], dc: '24', dcSure: true, exact: true })) as V1Read[];
+  const v1 = (h: string, x: number, y: number) => ({ ruleId: 'spreeflo-api-key-v1' as const, key: `${h}-sf24`, confidence: 'low' as const, box: { x, y, width: 300, height: 14 } });
+  const cases: { name: string; keys: { h: string; x: number; y: number; n: number }[]; want: string[] }[] = [
+    { name: 'three regions at one spot: each gets the pooled key', keys: [{ h: off(1), x: 130, y: 95, n: 8 }, { h: off(1), x: 128, y: 96, n: 7 }, { h: hex, x: 135, y: 95, n: 9 }], want: ['pooled 24', 'pooled 24', 'pooled 24'] },
+    { name: 'one region alone: as it was', keys: [{ h: hex, x: 130, y: 95, n: 8 }], want: [`${hex}-sf24`] },
+    { name: 'two spots (another line): each as it was', keys: [{ h: hex, x: 130, y: 95, n: 8 }, { h: off(1), x: 130, y: 140, n: 7 }], want: [`${hex}-sf24`, `${off(1)}-sf24`] },
+    { name: 'one spot, keys more than 4 digits apart (two keys): each as it was', keys: [{ h: hex, x: 130, y: 95, n: 8 }, { h: off(5), x: 140, y: 95, n: 7 }], want: [`${hex}-sf24`, `${off(5)}-sf24`] },
+    { name: 'one spot, 4 digits apart: pooled', keys: [{ h: hex, x: 130, y: 95, n: 8 }, { h: off(4), x: 140, y: 95, n: 7 }], want: ['pooled 15', 'pooled 15'] },
+  ];
+  it.each(cases)('$name', async ({ keys, want }) => {
+    const lows = keys.map((k) => v1(k.h, k.x, k.y));
+    const reads = new Map(lows.map((c, i) => [c, read(keys[i]!.n)]));
+    // A partial key (not voted by finishV1) is never pooled, nor moved.
+    const partial = { ...v1('c5ff9044e8a1', 130, 95), key: 'c5ff9044e8a1-sf24' };
+    const all = [...lows, partial];
+    await sameSpotV1(all, reads, async (readings) => ({ ...lows[0]!, key: `pooled ${readings.length}` }));
+    expect(all.slice(0, -1).map((c) => c.key)).toEqual(want);
+    expect(all.at(-1)).toBe(partial);
+    expect(all.at(-1)!.key).toBe('c5ff9044e8a1-sf24');
+  });
+});
+
+describe('contestRef: the reading contestedV1 aligns the others on', () => {
+  // Made-up key modelled on wild-3703 rotated-007: the LSTM's only 32-digit reading lost a `1`
+  // and read a `5` as `sb` (`a1a15` as `aa1sb`), the three legacy readings exact.
+  const hex = 'c5ff9044e8a1b290c4a1a15d2e67b8c9';
+  const shifted = hex.replace('a1a15', 'aa1sb');
+  // Glyph i of the key stands at x = 10 i; the shifted reading's boxes are those of the glyphs it read
+  // (the lost `1` at 190 has none, `s` and `b` are the `5`'s halves).
+  const at = (text: string, i: number) => (text !== shifted || i < 19 ? i * 10 : i === 19 ? 200 : i === 20 ? 210 : i === 21 ? 220 : i === 22 ? 225 : i * 10);
+  const read = (text: string, legacy = false): V1Read => {
+    const run: PSym[] = [...text].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 90 }], box: { x: at(text, i), y: 0, width: text === shifted && (i === 21 || i === 22) ? 4 : 8, height: 12 } }));
+    return { syms: run, run, dc: '7', dcSure: true, exact: true, ...(legacy ? { legacy, hex: true } : {}) };
+  };
+  const agree = (v: V1Read) => v.syms.filter((sym, i) => sym.choices[0]!.ch === hex[i]).length;
+  it.each([
+    { name: 'a legacy reading agreeing more than the LSTM one', readings: [read(shifted), read(hex, true)], want: 1 },
+    { name: 'a tie: the LSTM one', readings: [read(hex, true), read(hex)], want: 1 },
+    { name: 'the LSTM reading agreeing more', readings: [read(shifted, true), read(hex)], want: 1 },
+  ])('$name', ({ readings, want }) => {
+    expect(contestRef(readings, agree)).toBe(readings[want]);
+  });
+  it('gives a digit its own cell where the LSTM reading is a digit off', () => {
+    // The `1` at 21 (x 210): aligned on the shifted reading its cell was the `5`'s (x 220).
+    const digits = contestedV1([...hex], [read(shifted), read(hex, true), read(hex, true)]);
+    expect(digits[21]!.cell!.x).toBeGreaterThan(205);
+    expect(digits[21]!.cell!.x).toBeLessThan(215);
   });
 });
 
