@@ -7,7 +7,7 @@
 //   npx tsx bench/ocr/v1-final.ts readings.json ...
 import { readFile } from 'node:fs/promises';
 import { startEngines } from '../../src/ocr/engine.js';
-import { checkV1Alone, checkV1Zeros, settleV1 } from '../../src/ocr/pipeline.js';
+import { finishV1 } from '../../src/ocr/pipeline.js';
 import { storedV1 } from './stored-v1.js';
 
 const engines = await startEngines();
@@ -19,7 +19,7 @@ const differ = (a: string, b: string) => [...a].flatMap((ch, i) => (ch !== b[i] 
 for await (const { s, grey } of storedV1(process.argv.slice(2))) {
   const found: string[] = [];
   for (const r of s.regions) {
-    const v1 = await checkV1Alone(lstm, grey, await checkV1Zeros(lstm, grey, settleV1(r, grey), r), r);
+    const v1 = await finishV1(lstm, grey, r);
     if (v1) found.push(v1.key);
   }
   const before = pipelineOf.get(s.file) ?? [];

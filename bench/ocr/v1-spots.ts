@@ -7,7 +7,7 @@
 //   npx tsx bench/ocr/v1-spots.ts readings.json ...
 import { readFile } from 'node:fs/promises';
 import { startEngines } from '../../src/ocr/engine.js';
-import { byWrittenSuffix, finishV1, sameSpotV1, type V1Read } from '../../src/ocr/pipeline.js';
+import { byWrittenSuffix, finishV1, listedOver, sameSpotV1, type V1Read } from '../../src/ocr/pipeline.js';
 import type { ImageCandidate } from '../../src/ocr/types.js';
 import { storedV1 } from './stored-v1.js';
 
@@ -19,7 +19,7 @@ for (const path of process.argv.slice(2)) for (const s of JSON.parse(await readF
 function listed(lows: ImageCandidate[], fUnread: Set<ImageCandidate>): string[] {
   const out: ImageCandidate[] = [];
   for (const l of byWrittenSuffix(lows, fUnread)) {
-    if (out.some((c) => c.key === l.key || (Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2))) continue;
+    if (out.some((c) => c.key === l.key || listedOver(c.box, l.box))) continue;
     out.push(l);
   }
   return out.map((c) => c.key);

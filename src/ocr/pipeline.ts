@@ -856,10 +856,15 @@ function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box, joined = fals
   for (const w of words) {
     const seq = lines.get(w.line) ?? [];
     if (seq.length && !joined) seq.push({ choices: [{ ch: ' ', conf: 100 }], ref: -1, box: toOrig(w.box), space: true });
-    for (const s of w.symbols) seq.push({ choices: s.choices, ref: 0, box: toOrig(s.box), space: false });
+    seq.push(...wordSymbols(w, toOrig));
     lines.set(w.line, seq);
   }
   return [...lines.values()];
+}
+
+/** A page word's symbols, their boxes in the original picture. */
+function wordSymbols(w: OcrWord, toOrig: (b: OcrBox) => Box): PSym[] {
+  return w.symbols.map((s) => ({ choices: s.choices, ref: 0, box: toOrig(s.box), space: false }));
 }
 
 const top = (s: Sym) => s.choices[0]?.ch ?? '';
@@ -1432,7 +1437,7 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
-  /** For the bench tools: each repeated character's glyphs' best likeness to another of its copies in the key. */
+  /** Each repeated character's glyphs' best likeness to another of its copies in the key, measured where the check character is under COPY_ALIKE like its copies (copiesDisown; the bench tools). */
   pairs?: { ch: string; like: number }[];
 }
 
@@ -1472,7 +1477,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
   if (pageSays(grey, glyph, sub, page)) return true;
-  if (sub.asRead && copiesDisown(sub.likeness?.[sub.ch], ownCopiesAgree(grey, sub))) return true;
+  if (sub.asRead && copiesDisown(sub.likeness?.[sub.ch], ownCopiesAgree(sub))) return true;
   if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
   // A twin read there (l 1 I, S 5…) is what a decoy is made of, and neither the
@@ -1678,10 +1683,9 @@ function copyPairs(grey: Grey, line: { ch: string; cell: Box }[]): { ch: string;
  */
 const UNLIKE_OWN = 0.9;
 
-/** The key's own copies of the check character (two or more): each one's best likeness to another. */
-function ownCopiesAgree(grey: Grey, sub: CheckSub): number[] {
-  const copies = sub.line.filter((g) => g.ch === sub.ch);
-  return copies.length < 2 ? [] : copyPairs(grey, copies).map((p) => p.like);
+/** The key's own copies of the check character (two or more): each one's best likeness to another, as copiesSay measured them. */
+function ownCopiesAgree(sub: CheckSub): number[] {
+  return (sub.pairs ?? []).filter((p) => p.ch === sub.ch).map((p) => p.like);
 }
 
 /**
@@ -2407,7 +2411,7 @@ async function firstsAlone(worker: () => Worker, grey: Grey, cell: Box, i: numbe
  * towards `0`: a `0` read alone is itself misread (`8`, DejaVu Sans Mono 11 px
  * after q50). The key stays `low` either way.
  */
-export async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
+async function checkV1Zeros(worker: () => Worker, grey: Grey, found: ImageCandidate | null, readings: V1Read[], trace?: Trace): Promise<ImageCandidate | null> {
   if (!found) return found;
   const hex = [...found.key.slice(0, 32)];
   const contested = contestedV1(hex, readings).filter((c) => hex[c.i] !== '0' && c.rivals.has('0'));
@@ -2670,7 +2674,7 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
 export function wrappedCutV1(words: OcrWord[], toOrig: (b: OcrBox) => Box): V1Hit | null {
   for (let i = 0; i + 1 < words.length; i++) {
     if (!wrapsTo(words, i)) continue;
-    const seq = [words[i]!, words[i + 1]!].flatMap((w) => w.symbols.map((x): PSym => ({ choices: x.choices, ref: 0, box: toOrig(x.box), space: false })));
+    const seq = [words[i]!, words[i + 1]!].flatMap((w) => wordSymbols(w, toOrig));
     const hit = cutSuffixV1(seq);
     if (hit) return hit;
   }
@@ -2705,6 +2709,11 @@ export function tooltipAfterHex(seq: PSym[]): Box[] {
 /** A v2 key read whole but not proven by its checksum. */
 function unprovenV2(c: ImageCandidate): boolean {
   return c.ruleId === 'spreeflo-api-key-v2' && c.confidence === 'low' && c.key.length === 40;
+}
+
+/** A key at `at` lies where one already listed at `listed` does (readPage's last loop lists one key a spot). */
+export function listedOver(listed: Box, at: Box): boolean {
+  return Math.abs(listed.y - at.y) < at.height && Math.abs(listed.x - at.x) < at.width / 2;
 }
 
 function sameSpot(a: Box, b: Box): boolean {
@@ -3077,7 +3086,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   for (const l of [...byWrittenSuffix(lows.filter(whole), fUnread), ...lows.filter((c) => !whole(c))]) {
     const body = l.key.replace(/^sfk_/, '').replace(/-sf\d*$/, '');
     if (found.has(l.key) || candidates.some((c) => c.key === l.key || (!whole(l) && c.key.includes(body)))) continue;
-    const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && Math.abs(c.box.y - l.box.y) < l.box.height && Math.abs(c.box.x - l.box.x) < l.box.width / 2);
+    const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && listedOver(c.box, l.box));
     if (!overlapsHigh) candidates.push(l);
   }
   return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, views: viewSeqs };
