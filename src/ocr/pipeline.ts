@@ -503,6 +503,32 @@ export function letterCoverV1(seq: PSym[]): V1Hit | null {
 }
 
 /**
+ * A v1 key's whole run read, its suffix with one glyph read as another: the
+ * dash as a glyph that is no letter nor digit (a text cursor over it: wild-3901
+ * occluded-005, Inconsolata 15 px, the page pass `"<32 hex>]sf8";`), or the
+ * `f` as a letter no hex digit is (blur: wild-3903 photo-000, Roboto 14 px, a
+ * photographed settings dialog, a close-up `<32 hex>-sM12`); both unflagged.
+ * findV1 and cursorV1 want the dash as `-` or `.` and the `f` as `f`, `F`,
+ * `T` or a stroke. The `s` is as written in both shapes: hex noise
+ * (`<32 hex>-<4 hex>`, the id sets' decoys) has no `s` after its dash, and a
+ * `-5f…` or `-af…` read with its dash or `f` wrong is what it looks like
+ * then; 32 hex digits exactly (a longer digest has hex before them).
+ */
+const SLIPPED_SUFFIX_V1 = /(?<![0-9A-Za-z])([0-9a-f]{32})(?:[^\s0-9A-Za-z-]sf|-s[g-zA-Z])(\d{1,2})(?![0-9A-Za-z])/dg;
+
+/** The run and data centre of a v1 key whose suffix has one glyph misread (SLIPPED_SUFFIX_V1), as a partial reading. */
+export function slippedSuffixV1(seq: PSym[]): V1Hit | null {
+  const text = oneCharEach(seq);
+  if (text === null || HASH_CONTEXT.test(text)) return null;
+  for (const m of text.matchAll(SLIPPED_SUFFIX_V1)) {
+    if (!DATA_CENTRE.test(m[2]!)) continue;
+    const syms = seq.slice(...m.indices![1]!);
+    return { syms, run: syms, dc: m[2]!, dcSure: false, exact: false, plain: true };
+  }
+  return null;
+}
+
+/**
  * A v2 key whose `sfk` was read with one glyph wrong and one a look-alike
  * (findV2 wants a score of 4, see prefixScore): its `_` read, and a long
  * run of key characters after it. wild-3301 photo-003 (Inconsolata 11 px,
@@ -2647,7 +2673,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
 export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
+  const hit = start ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq) ?? slippedSuffixV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
   const tooltips = start || hit ? [] : views.flatMap(tooltipAfterHex);
   const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
   const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
