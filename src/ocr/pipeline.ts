@@ -2673,17 +2673,20 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
 export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   const start = keyShapedStart(page, true);
-  const hit = start ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq) ?? slippedSuffixV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
-  const tooltips = start || hit ? [] : views.flatMap(tooltipAfterHex);
+  const across = start ? null : startAcrossViews(views);
+  const hit = start || across ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq) ?? slippedSuffixV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
+  const tooltips = start || across || hit ? [] : views.flatMap(tooltipAfterHex);
   const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
-  const hidden = start || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
+  const hidden = start || across || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
   const found: ImageCandidate | null = start
     ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
-    : hit
-      ? partialV1Candidate(hit)
-      : hidden
-        ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
-        : null;
+    : across
+      ? { ruleId: 'spreeflo-api-key-v2', key: across.key, confidence: 'low', box: across.box }
+      : hit
+        ? partialV1Candidate(hit)
+        : hidden
+          ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
+          : null;
   return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
 }
 
@@ -2703,6 +2706,58 @@ export function wrappedCutV1(words: OcrWord[], toOrig: (b: OcrBox) => Box): V1Hi
     const seq = [words[i]!, words[i + 1]!].flatMap((w) => wordSymbols(w, toOrig));
     const hit = cutSuffixV1(seq);
     if (hit) return hit;
+  }
+  return null;
+}
+
+/**
+ * A v2 key whose start one close-up read and whose rest another read, on its
+ * row past a gap: wild-3901 recompressed-006 (Inconsolata 11 px at 0.81x, JPEG
+ * 50, a curl line on a docs page): the page pass `Bearer` `sfk.`, then
+ * `dyF 20am t REVI` (no word a key's run: rowAfter stops there); the close-ups
+ * of `sfk.` read `sfk_` and 6 key characters, those of the words after it 21
+ * key characters in a row; nothing flagged. keyShapedStart reads the page
+ * pass's words only. Here `sfk_` as written (a close-up's reading runs the
+ * word before into it: `rsfk_`), LAST_RESORT_MIN key characters after it, and
+ * a key's run (keyRun) in another close-up starting right of them within what
+ * the key still lacks at their pitch, its glyphs' centres in their band; the
+ * two together as a short prefix asks (SHORT_PREFIX_MIN, a digit and a
+ * capital, no mask). A masked key's close-up reads its mask and last 4 in the
+ * same reading as its start: no other close-up lies past it.
+ */
+const VIEW_START = /sfk_([A-Za-z0-9]+)/d;
+
+/** Key characters of a reading, each with its glyph (the runs of letters and digits, as keyRun takes them). */
+function runsOf(seq: PSym[]): PSym[][] {
+  const runs: PSym[][] = [];
+  let cur: PSym[] = [];
+  for (const x of seq) {
+    if (!x.space && top(x).length === 1 && ALNUM.test(top(x))) cur.push(x);
+    else if (cur.length) runs.push(cur), (cur = []);
+  }
+  if (cur.length) runs.push(cur);
+  return runs;
+}
+
+export function startAcrossViews(views: PSym[][]): { key: string; box: Box } | null {
+  for (const seq of views) {
+    const text = oneCharEach(seq);
+    const m = text === null ? null : VIEW_START.exec(text);
+    if (!m || m[1]!.length < LAST_RESORT_MIN) continue;
+    const head = seq.slice(m.indices![1]![0], m.indices![1]![1]);
+    const [first, last] = [head[0]!.box, head[head.length - 1]!.box];
+    const end = last.x + last.width;
+    const pitch = (end - first.x) / head.length;
+    const band = { y0: Math.min(...head.map((x) => x.box.y)), y1: Math.max(...head.map((x) => x.box.y + x.box.height)) };
+    const lacking = 36 - head.length;
+    const inBand = (x: PSym) => x.box.y + x.box.height / 2 >= band.y0 && x.box.y + x.box.height / 2 <= band.y1;
+    for (const other of views) {
+      if (other === seq) continue;
+      const tail = runsOf(other).find((r) => r[0]!.box.x >= end && r[0]!.box.x - end < lacking * pitch && r.every(inBand) && keyRun(r.map(top).join('')));
+      if (!tail) continue;
+      const chars = [...head, ...tail].map(top).join('').slice(0, 36);
+      if (chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && new Set(chars).size * 2 >= chars.length) return { key: `sfk_${chars}`, box: boxOf([...head, ...tail]) };
+    }
   }
   return null;
 }
