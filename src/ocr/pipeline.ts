@@ -2652,7 +2652,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const views = [...first.views, ...rescued.views, ...late.views];
     if (trace && !late.candidates.length) trace.final = { page: first.page, views, scale: prepared.scale };
     const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
-    return { candidates: last.map((c) => ({ ...c, confidence: 'low' })) };
+    const stretchPast = last.length ? [] : [...first.stretchPast, ...rescued.stretchPast];
+    const past = stretchPast.length ? await stretchesPastEdge(engines, prepared, stretchPast, trace) : [];
+    return { candidates: [...last, ...past].map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
@@ -2833,9 +2835,10 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `rescue`: the second look at a picture nothing flagged (unsureRuns, ligatureJoins).
  * `late`: the third, at these regions only (hexRunToEdge, unreadTokens), no last resort.
  * `pastEdge`: the regions its strips' readings of hex digits ran past (hexRunToEdge).
+ * `stretchPast`: those its last resort's views per stretch ran past (stretchesPastEdge).
  * `views`: every close-up's reading, for the final look.
  */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; views: PSym[][] }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; stretchPast: Region[]; views: PSym[][] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -2847,7 +2850,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = late ?? (rescue ? unsureRuns(page, scale) : findRegions(page, scale));
   let joins = late ? [] : rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], views: [] };
+  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], stretchPast: [], views: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -2887,6 +2890,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const unproven: number[] = [];
   // Regions a v1 key read up to its strip's edge goes on past (hexRunToEdge).
   const pastEdge: Region[] = [];
+  // Regions whose view per stretch read hex digits up to its strip's edge (stretchesPastEdge).
+  const stretchPast: Region[] = [];
   for (const [si, strip] of strips.entries()) {
     // A tilted page's second reading: provenOver takes only a key proven where the first left
     // one unproven, so the strips that left none (a v1 key, a proven key, prose) are not read again.
@@ -3154,7 +3159,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
-    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace);
+    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, stretchPast);
     if (stretched) lows.push(partialV1Candidate(stretched));
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
@@ -3170,7 +3175,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && listedOver(c.box, l.box));
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, views: viewSeqs };
+  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, stretchPast, views: viewSeqs };
 }
 
 /**
@@ -3193,20 +3198,47 @@ export function byWrittenSuffix(keys: ImageCandidate[], fUnread: Set<ImageCandid
  * the key whole with a glyph wrong, `-sf<dc>` included. That view is read
  * otherwise only for a region with an unproven v2 key.
  */
-async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace): Promise<V1Hit | null> {
+async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace, pastEdge?: Region[], viewOf = (strip: Strip) => strip.stretched()): Promise<V1Hit | null> {
   for (const strip of strips) {
-    const stretched = strip.stretched();
+    const stretched = viewOf(strip);
     if (!stretched) continue;
     const s = Math.min(8, Math.max(1, STRETCHES_TARGET / strip.h));
-    const words = await read(lstm, await toPng(stretched, s, 12), { psm: '7', choices: true, whitelist: CROP_WHITELIST });
+    const png = await toPng(stretched, s, 12);
+    if (trace?.dump) await trace.dump(`${strip.name}_stretches_${stretched.width}`, png);
+    const words = await read(lstm, png, { psm: '7', choices: true, whitelist: CROP_WHITELIST });
     if (trace) { trace.reads++; trace.texts.push(`last resort, stretches: ${words.map((w) => w.text).join(' ')}`); }
-    for (const seq of lineSymbols(words, (b) => strip.toOrig(b, s, 12))) {
+    const seqs = lineSymbols(words, (b) => strip.toOrig(b, s, 12));
+    for (const seq of seqs) {
       // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
       const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
     }
+    const reach = pastEdge && strip.area && strip.right ? Math.max(0, ...seqs.map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
+    if (reach) pastEdge!.push({ ...strip.area!, w: strip.area!.w + reach });
   }
   return null;
+}
+
+/**
+ * The last of all, when the final look flagged nothing either: the view per
+ * stretch of a region whose view per stretch (v1InStretches) read hex digits
+ * up to its strip's right edge (hexRunToEdge), read again from a strip
+ * reaching right by what a whole key lacks, and looked at as v1InStretches
+ * looks. A selection over a v1 key's middle and end (wild-3901 occluded-007,
+ * DejaVu Sans Mono 14 px, a docs page's curl line: 17 glyphs under the
+ * highlight, the data centre's last digit past it): the page pass read
+ * `Bearer <18 hex>|` and `2"`, the close-ups `<18 hex>]`; the region's view per
+ * stretch read the key's first 25 glyphs, all right, up to its strip's edge
+ * (the strip reaches 4.7 heights past the page pass's word), and the third
+ * reading's close-ups (hexRunToEdge's `late`) have no view per stretch: nothing
+ * flagged. One read a region, on pictures nothing else flagged.
+ */
+async function stretchesPastEdge(engines: Engines, prepared: PreparedPage, regions: Region[], trace?: Trace): Promise<ImageCandidate[]> {
+  const view = pageViewCrop(prepared.grey, prepared.stats);
+  const hit = await v1InStretches(() => engines.live(engines.lstm), regions.map((r) => regionStrip(view, prepared.grey, r)), trace, undefined, (strip) => strip.barred());
+  if (!hit) return [];
+  const found = partialV1Candidate(hit);
+  return [prepared.back ? { ...found, box: boxBack(found.box, prepared.back) } : found];
 }
 
 /** A box on the turned page, as the box around its corners on the original. */
