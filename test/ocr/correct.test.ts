@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -708,6 +708,50 @@ describe('the final look: a v1 key with letters over its middle (letterCoverV1)'
     [`${hex.slice(0, 12)}1234${hex.slice(16)}-2F20`, null],
     [`${hex.slice(0, 8)}—~wperompmim—${hex.slice(18)}-2220`, null],
   ])('%s', (text, want) => expect(shown(text)).toEqual(want));
+});
+
+describe('the final look: a v1 key\'s whole run, its suffix with one glyph misread (slippedSuffixV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const shown = v1Shown(slippedSuffixV1);
+  it.each([
+    // wild-3901 occluded-005: the page pass, a text cursor over the dash read `]`.
+    [`const API_KEY = "${hex}]sf8";`, [hex, '8']],
+    // wild-3903 photo-000: a close-up, the `f` blurred into `M`.
+    [`${hex}-sM12`, [hex, '12']],
+    [`Bearer ${hex}|sf3"`, [hex, '3']],
+    // Not: hex noise (hex after the dash, its `5` not an `s`), the `s` misread too, 31 or 33 hex digits,
+    // the dash a letter, the `f` a digit, a space for the dash, no data centre, a hash named.
+    [`${hex}-5f12`, null],
+    [`${hex}-8e0b`, null],
+    [`${hex}]5f8`, null],
+    [`${hex}-5M12`, null],
+    [`${hex.slice(1)}]sf8`, null],
+    [`a${hex}]sf8`, null],
+    [`${hex}xsf8`, null],
+    [`${hex}-s112`, null],
+    [`${hex} sf8`, null],
+    [`${hex}]sf30`, null],
+    [`sha256 ${hex}]sf8`, null],
+  ])('%s', (text, want) => expect(shown(text)).toEqual(want));
+});
+
+describe('the final look: a v2 key\'s start in one close-up read on into another close-up on its row (startAcrossViews)', () => {
+  // A close-up read as `text`, its first glyph at x0, 5 px a glyph, on the row at y.
+  const view = (text: string, x0: number, y = 88): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: x0 + 5 * i, y, width: 4, height: 6 } }));
+  const tail = 'Wq3bLp9ZrT2kVn8XmY4cH';
+  const keyOf = (views: PSym[][]) => startAcrossViews(views)?.key ?? null;
+  it.each([
+    // wild-3901 recompressed-006: `rsfk_` and 6 (the `r` of `Bearer` run in), the key's next 21 in another close-up 4 glyphs on.
+    ['the start, then a key\'s run on its row', [view('rsfk_76zn2d', 150), view(tail, 225)], `sfk_76zn2d${tail}`],
+    ['the two close-ups listed the other way round', [view(tail, 225), view('rosfk_76zn2d', 145)], `sfk_76zn2d${tail}`],
+    ['not: the run on another row', [view('rsfk_76zn2d', 150), view(tail, 225, 120)], null],
+    ['not: the run left of the start', [view('rsfk_76zn2d', 150), view(tail, 20)], null],
+    ['not: the run farther than the key lacks', [view('rsfk_76zn2d', 150), view(tail, 400)], null],
+    ['not: a mask after the start', [view('rsfk_76zn2d', 150), view('ssssssssssvM5g', 225)], null],
+    ['not: under 5 after `sfk_`', [view('rsfk_7Zn2', 150), view(tail, 225)], null],
+    ['not: no other close-up', [view(`rsfk_76zn2d ${tail}`, 150)], null],
+    ['not: the prefix misread', [view('rsfh_76zn2d', 150), view(tail, 225)], null],
+  ])('%s', (_name, views, want) => expect(keyOf(views as PSym[][])).toBe(want));
 });
 
 describe('the final look: a tooltip\'s text a close-up read right after a key\'s hex (tooltipAfterHex)', () => {

@@ -57,7 +57,10 @@
 // other views' misreads of the highlighted glyphs; and (seed 3603) a wrong-checksum
 // decoy on a page turned 2.5 degrees whose stretches' reading, searched alone,
 // repaired its check `Z` to `z`: judged on every reading of its region, the key's
-// other `Z`s contradict it (judgedOnAll in src/ocr/pipeline.ts).
+// other `Z`s contradict it (judgedOnAll in src/ocr/pipeline.ts); and (seed 3901) a v1
+// key under a selection highlight over 17 of its glyphs, nothing flagged until its
+// region's bars view, widened past the strip's edge its view per stretch read hex up
+// to, reads it whole (stretchesPastEdge).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
