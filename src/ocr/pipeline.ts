@@ -3231,7 +3231,10 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
  * stretch read the key's first 25 glyphs, all right, up to its strip's edge
  * (the strip reaches 4.7 heights past the page pass's word), and the third
  * reading's close-ups (hexRunToEdge's `late`) have no view per stretch: nothing
- * flagged. One read a region, on pictures nothing else flagged.
+ * flagged. Of the wider strip, the view per stretch erases the highlighted
+ * glyphs (the bar white between black edges) and the bars view (normalizeBars,
+ * each stretch on its own rows) reads the key whole; so the bars view is read.
+ * One read a region, on pictures nothing else flagged.
  */
 async function stretchesPastEdge(engines: Engines, prepared: PreparedPage, regions: Region[], trace?: Trace): Promise<ImageCandidate[]> {
   const view = pageViewCrop(prepared.grey, prepared.stats);
