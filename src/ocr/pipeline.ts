@@ -2669,8 +2669,10 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * words once more, for looser shapes than the last resort takes (reading
  * nothing, so it costs nothing, and changing only pictures that were flagged
  * nothing): a v2 start read on past a gap or a wrap, or with its `k` misread
- * (keyShapedStart's `loose`), and a v1 key with a tooltip over its middle
- * (tooltipOverV1). What it finds is `low`.
+ * (keyShapedStart's `loose`) or from one close-up into another
+ * (startAcrossViews), and a v1 key with a tooltip over its middle
+ * (tooltipOverV1) or one glyph of its suffix misread (slippedSuffixV1). What
+ * it finds is `low`.
  */
 export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
