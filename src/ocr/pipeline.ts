@@ -2736,13 +2736,18 @@ function runsOf(seq: PSym[]): PSym[][] {
   const runs: PSym[][] = [];
   let cur: PSym[] = [];
   for (const x of seq) {
-    if (!x.space && top(x).length === 1 && ALNUM.test(top(x))) cur.push(x);
-    else if (cur.length) runs.push(cur), (cur = []);
+    if (!x.space && top(x).length === 1 && ALNUM.test(top(x))) {
+      cur.push(x);
+    } else if (cur.length) {
+      runs.push(cur);
+      cur = [];
+    }
   }
   if (cur.length) runs.push(cur);
   return runs;
 }
 
+/** A v2 start in one close-up read on into a key's run another read on its row (see VIEW_START): what was read, as a `low` key. */
 export function startAcrossViews(views: PSym[][]): { key: string; box: Box } | null {
   for (const seq of views) {
     const text = oneCharEach(seq);
@@ -3222,11 +3227,10 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
 }
 
 /**
- * The last of all, when the final look flagged nothing either: the view per
- * stretch of a region whose view per stretch (v1InStretches) read hex digits
- * up to its strip's right edge (hexRunToEdge), read again from a strip
- * reaching right by what a whole key lacks, and looked at as v1InStretches
- * looks. A selection over a v1 key's middle and end (wild-3901 occluded-007,
+ * The last of all, when the final look flagged nothing either: a region whose
+ * view per stretch (v1InStretches) read hex digits up to its strip's right
+ * edge (hexRunToEdge), cut again reaching right by what a whole key lacks, its
+ * bars view read and looked at as v1InStretches looks. A selection over a v1 key's middle and end (wild-3901 occluded-007,
  * DejaVu Sans Mono 14 px, a docs page's curl line: 17 glyphs under the
  * highlight, the data centre's last digit past it): the page pass read
  * `Bearer <18 hex>|` and `2"`, the close-ups `<18 hex>]`; the region's view per
