@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withAny, withoutOffers } from './correct.js';
 import { BASE62, isValidV2Key } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, lineFit, monospaceCells, keyCopies, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, lineFit, monospaceCells, keyCopies, sameGlyphs, v2Copies } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -1342,7 +1342,7 @@ export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Cho
 /** Readings aligned on a reference, and which of its glyphs are drawn alike (sameGlyphs). */
 function alignedOn(ref: PSym[], readings: PSym[][], grey?: Grey): { aligned: Sym[][]; same?: number[][] } {
   const aligned: Sym[][] = readings.map((r) => alignTo(ref, r).map((s) => s ?? { choices: [], ref: -1 }));
-  return { aligned, same: grey ? sameGlyphs(grey, ref.map((sym) => sym.box))?.same : undefined };
+  return { aligned, same: grey ? v2Copies(grey, ref.map((sym) => sym.box)) : undefined };
 }
 
 /**
