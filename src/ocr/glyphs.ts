@@ -280,13 +280,12 @@ export function typicalCopies(glyphs: SameGlyphs): SameGlyphs {
 }
 
 /**
- * The copies whose votes a v2 key's search pools (docs/ocr.md step 6): sameGlyphs on a run
- * monospaced at MONOSPACED; on one only V2_MONOSPACED calls monospaced, only the copies
- * typicalCopies keeps.
+ * A v2 key's copies for its second search (docs/ocr.md step 6): on a run only V2_MONOSPACED
+ * calls monospaced, the copies typicalCopies keeps; undefined when the run fits MONOSPACED
+ * (the first search pooled those already) or fits neither.
  */
-export function v2Copies(grey: Grey, boxes: Box[]): number[][] | undefined {
-  const tight = sameGlyphs(grey, boxes);
-  if (tight) return tight.same;
+export function looseCopies(grey: Grey, boxes: Box[]): number[][] | undefined {
+  if (sameGlyphs(grey, boxes)) return undefined;
   const loose = sameGlyphs(grey, boxes, V2_MONOSPACED);
   return loose ? typicalCopies(loose).same : undefined;
 }
