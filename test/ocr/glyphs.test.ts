@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAME_GLYPH, V2_MONOSPACED, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs, typicalCopies } from '../../src/ocr/glyphs.js';
+import { SAME_GLYPH, V2_MONOSPACED, glyphLikeness, inkShape, keyCopies, looseCopies, monospaceCells, sameGlyphs, typicalCopies } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 import { settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 
@@ -151,6 +151,23 @@ describe("a v2 key's copies on a run only V2_MONOSPACED calls monospaced (typica
     expect(pairs(glyphs.same)).toHaveLength(16);
     expect(pairs(kept).filter(([i, j]) => isCopy(i, j))).toHaveLength(6);
     expect(pairs(kept).filter(([i, j]) => !isCopy(i, j))).toHaveLength(4);
+  });
+});
+
+describe("a v2 key's second search pools only the copies the looser fit adds (looseCopies)", () => {
+  // The first search pooled sameGlyphs' copies on a run fitting MONOSPACED (or none): the
+  // second has something new only on a run V2_MONOSPACED alone calls monospaced.
+  const grey: Grey = { width: 400, height: 40, data: Uint8Array.from({ length: 400 * 40 }, (_, i) => (i * 7919) % 251) };
+  const strayed = cells(36, 6, { 3: 2.6, 11: -2.4, 20: 2.7, 29: -2.5 });
+  const proportional = Array.from({ length: 32 }, (_, i) => ({ x: 100 + i * 6 + (i % 3) * 3 + (i % 5) * 2, y: 10, width: 4, height: 12 }));
+  it.each([
+    { name: 'an even run (the first search had its copies)', boxes: cells(36, 6), second: false },
+    { name: "a photo's strayed boxes (89% on the pitch)", boxes: strayed, second: true },
+    { name: 'a proportional font', boxes: proportional, second: false },
+  ])('$name: second search $second', ({ boxes, second }) => {
+    const copies = looseCopies(grey, boxes);
+    expect(copies !== undefined).toBe(second);
+    if (copies) expect(copies).toEqual(typicalCopies(sameGlyphs(grey, boxes, V2_MONOSPACED)!).same);
   });
 });
 
