@@ -24,8 +24,8 @@ const CELL_SAMPLES = 48;
 /** Share of a run's box centres within a third of a cell of its fitted pitch for it to count as monospaced (monospaceCells). */
 const MONOSPACED = 0.9;
 /**
- * MONOSPACED for a v2 key's same-glyph votes (v2Copies): a photo's or a recompressed
- * picture's LSTM boxes stray more. Of the 52 searched regions of the 36 photo and
+ * MONOSPACED for a v2 key's same-glyph votes in the second search on its reference
+ * (looseCopies): a photo's or a recompressed picture's LSTM boxes stray more. Of the 52 searched regions of the 36 photo and
  * recompressed v2 misses in a monospaced font (32 wild sets), 12 fitted 90% or more, 18 fitted
  * 85-89% at 0.08 of a cell RMS or less (bench/README.md, h28photo).
  */
