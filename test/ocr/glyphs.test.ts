@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAME_GLYPH, glyphLikeness, inkShape, keyCopies, monospaceCells, sameGlyphs } from '../../src/ocr/glyphs.js';
+import { SAME_GLYPH, V2_MONOSPACED, glyphLikeness, inkShape, keyCopies, looseCopies, monospaceCells, sameGlyphs, typicalCopies } from '../../src/ocr/glyphs.js';
 import { type Grey, decode } from '../../src/ocr/preprocess.js';
 import { settleV1, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 
@@ -30,6 +30,18 @@ describe('monospaced cells from boxes as read', () => {
     { name: 'too few glyphs', boxes: cells(6, 7) },
   ])('$name: none', ({ boxes }) => {
     expect(monospaceCells(boxes)).toBeNull();
+  });
+
+  // A photo's boxes: 4 of 36 off the grid (89% near it), as a blurred key's misread glyphs stray.
+  const strayed = cells(36, 6, { 3: 2.6, 11: -2.4, 20: 2.7, 29: -2.5 });
+  it.each([
+    { name: 'a photo\'s strayed boxes, as monospaced as a v2 key\'s votes need', near: V2_MONOSPACED, pitch: 6 },
+    { name: 'a photo\'s strayed boxes, not monospaced enough elsewhere', near: undefined, pitch: null },
+    { name: 'a proportional font, even for a v2 key', boxes: Array.from({ length: 32 }, (_, i) => ({ x: 100 + i * 6 + (i % 3) * 3 + (i % 5) * 2, y: 10, width: 4, height: 12 })), near: V2_MONOSPACED, pitch: null },
+  ])('$name', ({ boxes = strayed, near, pitch }) => {
+    const fit = monospaceCells(boxes, near);
+    if (pitch === null) expect(fit).toBeNull();
+    else expect(fit!.advance).toBeCloseTo(pitch, 0);
   });
 });
 
@@ -110,6 +122,52 @@ describe('copies in a v1 key\'s vote (keyCopies)', () => {
     const photo = likeness('0a0b0c0d1e1f12abcdef345abcdef345', 0.95, 0.8, [[0, 2, 0.98], [8, 10, 0.97]]);
     expect(keyCopies(photo).same[0]).toEqual([0, 2, 4, 6]);
     expect(keyCopies(photo).same[8]).toEqual([8, 10, 12]);
+  });
+});
+
+describe("a v2 key's copies on a run only V2_MONOSPACED calls monospaced (typicalCopies)", () => {
+  // wild-3001 photo-000 (a photo, 7.4 px pitch): the reference's cells as sameGlyphs compared
+  // them at V2_MONOSPACED, and where the key holds one character twice.
+  const stored = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/wild/copies-3001-photo-000.json'), 'utf8')) as { r: number[][]; copies: [number, number][] };
+  const glyphs = { r: stored.r, same: stored.r.map((row, i) => row.flatMap((c, j) => (j === i || c >= SAME_GLYPH ? [j] : []))) };
+  const kept = typicalCopies(glyphs).same;
+  const isCopy = (i: number, j: number) => stored.copies.some(([a, b]) => a === i && b === j);
+  it.each([
+    // The key's copies over SAME_GLYPH: every one kept (0.929-0.978; the median cell's nearest is 0.929).
+    { i: 3, j: 7, keep: true }, { i: 12, j: 20, keep: true }, { i: 14, j: 22, keep: true },
+    { i: 26, j: 35, keep: true }, { i: 27, j: 32, keep: true }, { i: 28, j: 30, keep: true },
+    // Different glyphs the blur put over SAME_GLYPH (`R`, `N`, `W`, `K`, `m`, `n`, `o`, `G`, digits): under 0.929, dropped.
+    { i: 1, j: 4, keep: false }, { i: 1, j: 13, keep: false }, { i: 4, j: 18, keep: false },
+    { i: 6, j: 8, keep: false }, { i: 11, j: 13, keep: false }, { i: 21, j: 25, keep: false },
+  ])('cells $i and $j: kept $keep', ({ i, j, keep }) => {
+    expect(glyphs.same[i]).toContain(j);
+    expect(isCopy(i, j)).toBe(keep);
+    expect(kept[i]!.includes(j)).toBe(keep);
+    expect(kept[j]!.includes(i)).toBe(keep);
+  });
+
+  it('of the 16 pairs over SAME_GLYPH, all 6 copies and 4 of the 10 others stay', () => {
+    const pairs = (same: number[][]) => same.flatMap((js, i) => js.filter((j) => j > i).map((j) => [i, j] as const));
+    expect(pairs(glyphs.same)).toHaveLength(16);
+    expect(pairs(kept).filter(([i, j]) => isCopy(i, j))).toHaveLength(6);
+    expect(pairs(kept).filter(([i, j]) => !isCopy(i, j))).toHaveLength(4);
+  });
+});
+
+describe("a v2 key's second search pools only the copies the looser fit adds (looseCopies)", () => {
+  // The first search pooled sameGlyphs' copies on a run fitting MONOSPACED (or none): the
+  // second has something new only on a run V2_MONOSPACED alone calls monospaced.
+  const grey: Grey = { width: 400, height: 40, data: Uint8Array.from({ length: 400 * 40 }, (_, i) => (i * 7919) % 251) };
+  const strayed = cells(36, 6, { 3: 2.6, 11: -2.4, 20: 2.7, 29: -2.5 });
+  const proportional = Array.from({ length: 32 }, (_, i) => ({ x: 100 + i * 6 + (i % 3) * 3 + (i % 5) * 2, y: 10, width: 4, height: 12 }));
+  it.each([
+    { name: 'an even run (the first search had its copies)', boxes: cells(36, 6), second: false },
+    { name: "a photo's strayed boxes (89% on the pitch)", boxes: strayed, second: true },
+    { name: 'a proportional font', boxes: proportional, second: false },
+  ])('$name: second search $second', ({ boxes, second }) => {
+    const copies = looseCopies(grey, boxes);
+    expect(copies !== undefined).toBe(second);
+    if (copies) expect(copies).toEqual(typicalCopies(sameGlyphs(grey, boxes, V2_MONOSPACED)!).same);
   });
 });
 
