@@ -334,6 +334,9 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const costAt = new Int32Array(31);
   const crcAt = new Int32Array(31);
   let foundCost = Infinity;
+  // The dearest cost a string may still have: limitQ, then one quantum under the last find.
+  // Costs are whole quanta, so `c > lim` is `c > limitQ || c >= foundCost`, in 32-bit integers.
+  let lim = limitQ;
   let foundIdx: Uint8Array | null = null;
   let foundCrc = 0;
   // The last three body slots' costs and CRC deltas (baseCrc folded into the last's:
@@ -351,27 +354,36 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
     if (i === 27) {
       // The last three body slots and the six check characters, inline (loops in loops):
       // going down to the last slots and back was most of the walk's steps.
+      const cost26 = costAt[27]!;
+      const crc26 = crcAt[27]!;
       for (let a = 0; a < c27.length; a++) {
-        const cost27 = costAt[27]! + c27[a]!;
-        if (cost27 > limitQ || cost27 >= foundCost) break;
-        const crc27 = crcAt[27]! ^ d27[a]!;
+        const cost27 = cost26 + c27[a]!;
+        if (cost27 > lim) break;
+        const crc27 = crc26 ^ d27[a]!;
         for (let b = 0; b < c28.length; b++) {
           const cost28 = cost27 + c28[b]!;
-          if (cost28 > limitQ || cost28 >= foundCost) break;
+          if (cost28 > lim) break;
           const crc28 = crc27 ^ d28[b]!;
           for (let k = 0; k < c29.length; k++) {
             const cost = cost28 + c29[k]!;
-            if (cost > limitQ || cost >= foundCost) break;
-            const crcK = (crc28 ^ d29[k]!) >>> 0;
-            let v = crcK;
-            let total = cost;
-            for (let j = 5; j >= 0 && total <= limitQ && total < foundCost; j--) {
+            if (cost > lim) break;
+            // The last check character first, in 32-bit integers: nearly every string ends
+            // there (no reading offers that digit). crc mod 62 by its 16-bit halves, 2^16 = 2 (mod 62).
+            const crcI = crc28 ^ d29[k]!;
+            const d5 = ((((crcI >>> 16) % 62) << 1) + (crcI & 0xffff)) % 62;
+            let total = cost + checkCost[5 * 62 + d5]!;
+            if (total > lim) continue;
+            // Past it, the other five as before (the CRC as an unsigned number).
+            const crcK = crcI >>> 0;
+            let v = (crcK - d5) / 62;
+            for (let j = 4; j >= 0 && total <= lim; j--) {
               const d = v % 62;
               v = (v - d) / 62;
               total += checkCost[j * 62 + d]!;
             }
-            if (total <= limitQ && total < foundCost) {
+            if (total <= lim) {
               foundCost = total;
+              lim = total - 1;
               idx[27] = a;
               idx[28] = b;
               idx[29] = k;
@@ -389,7 +401,7 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
       const k = idx[i]!;
       const cs = costQ[i]!;
       const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
-      if (c > limitQ || c >= foundCost) {
+      if (c > lim) {
         idx[i] = 0;
         i--;
       } else {

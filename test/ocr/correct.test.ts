@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isValidV2Key, v2Check } from '../../src/detect/checksum.js';
+import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
 import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
@@ -1536,5 +1536,47 @@ describe('judgedOnAll: a key found on one reading, its check characters judged o
     const got = judgedOnAll(`sfk_${key}`, readings.map(line));
     const seen = new Map(got.map((s) => [s.i, { i: s.i, ch: s.ch, read: s.syms.map((x) => x.choices[0]!.ch), partly: s.partly }]));
     expect([...seen.values()]).toEqual(subs);
+  });
+});
+
+describe('v2 search: the cheapest passing string within the bound (searchV2 against every string)', () => {
+  // Keys made from a base body: `alts` per position (body or check), the first choice costing 0.
+  type Alts = Record<number, [string, number][]>;
+  const base = KEY.slice(4, 34);
+  const slotsOf = (first: string, alts: Alts) => [...first].map((ch, i) => ({ alts: [{ ch, cost: 0, read: true }, ...(alts[i] ?? []).map(([c, cost]) => ({ ch: c, cost, read: true }))] }));
+
+  /** Every full string of the slots, its cost in quanta; the bound as searchV2 sets it; the cheapest valid one within it. */
+  function everyString(slots: ReturnType<typeof slotsOf>, budget: number): { key: string | null; cost: number; tried: number } {
+    let all: { s: string; q: number }[] = [{ s: '', q: 0 }];
+    for (const [i, slot] of slots.entries()) all = all.flatMap((p) => slot.alts.filter((a) => i !== 30 || '01234'.includes(a.ch)).map((a) => ({ s: p.s + a.ch, q: p.q + Math.round(a.cost * 10) })));
+    const costs = all.map((x) => x.q).sort((a, b) => a - b);
+    let cMax = -1;
+    for (let c = 0; c <= 600; c++) if (costs.filter((q) => q <= c).length <= budget) cMax = c;
+    const within = all.filter((x) => x.q <= cMax);
+    const valid = within.filter((x) => isValidV2Key(`sfk_${x.s}`)).sort((a, b) => a.q - b.q);
+    return { key: valid[0] ? `sfk_${valid[0].s}` : null, cost: valid[0] ? valid[0].q / 10 : Infinity, tried: within.length };
+  }
+
+  // A second valid key one body character from KEY, and bodies whose CRC is at or over 2^31
+  // (negative as a 32-bit integer) and under it: the last check character is found from both halves.
+  const other = `${base.slice(0, 5)}${base[5] === 'a' ? 'b' : 'a'}${base.slice(6)}`;
+  const highCrc = [...'abcdefgh'].map((c) => `${c}${base.slice(1)}`).find((b) => crc32('sfk_' + b) >= 2 ** 31)!;
+  const lowCrc = [...'abcdefgh'].map((c) => `${c}${base.slice(1)}`).find((b) => crc32('sfk_' + b) < 2 ** 31)!;
+  // `other`'s check characters offered where they differ from KEY's, each at `cost`.
+  const otherCheck = (cost: number): Alts => Object.fromEntries([...v2Check(other)].flatMap((ch, j) => (ch === v2Check(base)[j] ? [] : [[30 + j, [[ch, cost]]]])));
+  const cases: { name: string; first: string; alts: Alts; budget: number }[] = [
+    // The dearer key (`other`: its check characters cost) is met first, its body character being
+    // the cheaper choice; KEY, cheaper, later: the bound tightens to it.
+    { name: 'a cheaper key after a dearer one', first: other + v2Check(base), alts: { 5: [[base[5]!, 1]], ...otherCheck(0.7), 2: [['x', 0.3]], 9: [['y', 0.2]] }, budget: 1 << 10 },
+    { name: 'the same, the dearer key cheaper', first: other + v2Check(base), alts: { 5: [[base[5]!, 1]], ...otherCheck(0.1), 2: [['x', 0.3]] }, budget: 1 << 10 },
+    { name: 'CRC at or over 2^31', first: highCrc.slice(0, 29) + 'Q' + v2Check(highCrc).slice(0, 5) + 'z', alts: { 29: [[highCrc[29]!, 0.5], ['R', 0.4]], 35: [[v2Check(highCrc)[5]!, 0.3]], 28: [['k', 0.1]] }, budget: 1 << 8 },
+    { name: 'CRC under 2^31', first: lowCrc.slice(0, 29) + 'Q' + v2Check(lowCrc).slice(0, 5) + 'z', alts: { 29: [[lowCrc[29]!, 0.5], ['R', 0.4]], 35: [[v2Check(lowCrc)[5]!, 0.3]], 28: [['k', 0.1]] }, budget: 1 << 8 },
+    { name: 'the key past the bound', first: lowCrc.slice(0, 29) + 'Q' + v2Check(lowCrc).slice(0, 5) + 'z', alts: { 29: [[lowCrc[29]!, 3]], 35: [[v2Check(lowCrc)[5]!, 3]], 1: [['k', 0.1]], 3: [['m', 0.2]], 7: [['n', 0.2]] }, budget: 1 << 3 },
+  ];
+  it.each(cases)('$name', ({ first, alts, budget }) => {
+    const slots = slotsOf(first, alts);
+    const want = everyString(slots, budget);
+    const got = searchV2(slots, budget);
+    expect({ key: got.key, cost: got.cost, tried: got.tried }).toEqual(want);
   });
 });
