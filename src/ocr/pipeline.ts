@@ -2697,22 +2697,26 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  */
 export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
-  const start = keyShapedStart(page, true);
-  const across = start ? null : startAcrossViews(views);
-  const hit = start || across ? null : ([...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq) ?? slippedSuffixV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig));
-  const tooltips = start || across || hit ? [] : views.flatMap(tooltipAfterHex);
-  const readAsTooltip = (o: OcrWord) => tooltips.some((t) => centreIn(t, toOrig(o.box)));
-  const hidden = start || across || hit ? null : hiddenSuffixV1(page, FAR_ABOVE_REACH, readAsTooltip);
-  const found: ImageCandidate | null = start
-    ? { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) }
-    : across
-      ? { ruleId: 'spreeflo-api-key-v2', key: across.key, confidence: 'low', box: across.box }
-      : hit
-        ? partialV1Candidate(hit)
-        : hidden
-          ? { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE }
-          : null;
-  return !found ? [] : [back ? { ...found, box: boxBack(found.box, back) } : found];
+  // Each shape looked for only where the ones before found nothing, in this order.
+  const fromStart = (): ImageCandidate | null => {
+    const start = keyShapedStart(page, true);
+    return start && { ruleId: 'spreeflo-api-key-v2', key: start.key, confidence: 'low', box: wholePixels(toOrig(start.box)) };
+  };
+  const fromViews = (): ImageCandidate | null => {
+    const across = startAcrossViews(views);
+    return across && { ruleId: 'spreeflo-api-key-v2', key: across.key, confidence: 'low', box: across.box };
+  };
+  const fromCover = (): ImageCandidate | null => {
+    const hit = [...lineSymbols(page, toOrig), ...views].map((seq) => tooltipOverV1(seq) ?? letterCoverV1(seq) ?? slippedSuffixV1(seq)).find((x) => x) ?? wrappedCutV1(page, toOrig);
+    return hit && partialV1Candidate(hit);
+  };
+  const fromHidden = (): ImageCandidate | null => {
+    const tooltips = views.flatMap(tooltipAfterHex);
+    const hidden = hiddenSuffixV1(page, FAR_ABOVE_REACH, (o) => tooltips.some((t) => centreIn(t, toOrig(o.box))));
+    return hidden && { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE };
+  };
+  const found = fromStart() ?? fromViews() ?? fromCover() ?? fromHidden();
+  return found ? [onOriginal(found, back)] : [];
 }
 
 /**
@@ -3187,7 +3191,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
-    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, stretchPast);
+    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, { pastEdge: stretchPast });
     if (stretched) lows.push(partialV1Candidate(stretched));
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
@@ -3203,7 +3207,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && listedOver(c.box, l.box));
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: back ? candidates.map((c) => ({ ...c, box: boxBack(c.box, back) })) : candidates, page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, stretchPast, views: viewSeqs };
+  return { candidates: candidates.map((c) => onOriginal(c, back)), page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, stretchPast, views: viewSeqs };
 }
 
 /**
@@ -3226,7 +3230,7 @@ export function byWrittenSuffix(keys: ImageCandidate[], fUnread: Set<ImageCandid
  * the key whole with a glyph wrong, `-sf<dc>` included. That view is read
  * otherwise only for a region with an unproven v2 key.
  */
-async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace, pastEdge?: Region[], viewOf = (strip: Strip) => strip.stretched()): Promise<V1Hit | null> {
+async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace, { pastEdge, viewOf = (strip) => strip.stretched() }: { pastEdge?: Region[]; viewOf?: (strip: Strip) => Grey | null } = {}): Promise<V1Hit | null> {
   for (const strip of strips) {
     const stretched = viewOf(strip);
     if (!stretched) continue;
@@ -3265,10 +3269,14 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
  */
 async function stretchesPastEdge(engines: Engines, prepared: PreparedPage, regions: Region[], trace?: Trace): Promise<ImageCandidate[]> {
   const view = pageViewCrop(prepared.grey, prepared.stats);
-  const hit = await v1InStretches(() => engines.live(engines.lstm), regions.map((r) => regionStrip(view, prepared.grey, r)), trace, undefined, (strip) => strip.barred());
+  const hit = await v1InStretches(() => engines.live(engines.lstm), regions.map((r) => regionStrip(view, prepared.grey, r)), trace, { viewOf: (strip) => strip.barred() });
   if (!hit) return [];
-  const found = partialV1Candidate(hit);
-  return [prepared.back ? { ...found, box: boxBack(found.box, prepared.back) } : found];
+  return [onOriginal(partialV1Candidate(hit), prepared.back)];
+}
+
+/** A candidate found on the turned page, with its box on the original (unturned: as it is). */
+function onOriginal(c: ImageCandidate, back: PreparedPage['back']): ImageCandidate {
+  return back ? { ...c, box: boxBack(c.box, back) } : c;
 }
 
 /** A box on the turned page, as the box around its corners on the original. */
