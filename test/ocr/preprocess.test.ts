@@ -1,7 +1,8 @@
 // The cheap checks before OCR: whether a picture can show text, and rule erasing (in place).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { crop, decode, eraseRules, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, rowsOn, settleEdge, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, type Grey } from '../../src/ocr/preprocess.js';
+import { crop, decode, eraseRules, mayShowText, normalizeBars, normalizeCrop, normalizeStretches, rowsOn, settleEdge, pageView, pageViewCrop, rotateGrey, skewAngle, stretchesOf, tileStats, toPng, type Grey } from '../../src/ocr/preprocess.js';
+import sharp from 'sharp';
 
 function grey(width: number, height: number, px: (x: number, y: number) => number): Grey {
   const data = new Uint8Array(width * height);
@@ -209,5 +210,35 @@ describe('stretchesOf and normalizeStretches', () => {
     ['the band\'s rows: the glyph is light on dark, drawn dark', { from: 11, to: 23 }, 0],
   ] as const)('normalizeCrop polarity from %s', (_, rows, stem) => {
     expect(normalizeCrop(cornered, 167, rows).data[16 * 20 + 6]).toBe(stem);
+  });
+});
+
+describe('toPng', () => {
+  // What toPng wrote before h31speed: sharp's default output, sRGB, three equal channels.
+  async function asRgb(src: Grey, scale: number, pad: number, bold: boolean): Promise<Buffer> {
+    let img = sharp(Buffer.from(src.data.buffer, src.data.byteOffset, src.data.length), { raw: { width: src.width, height: src.height, channels: 1 } });
+    if (scale !== 1) img = img.resize({ width: Math.max(1, Math.round(src.width * scale)), height: Math.max(1, Math.round(src.height * scale)), kernel: 'lanczos3' });
+    if (bold) img = img.blur(Math.max(0.4, scale * 0.25)).threshold(200);
+    if (pad > 0) img = img.extend({ top: pad, bottom: pad, left: pad, right: pad, background: '#ffffff' });
+    const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    return data;
+  }
+
+  it('writes one grey channel holding the very values of the three sRGB channels sharp writes otherwise', async () => {
+    const n = noise(5);
+    // Glyph-like strokes with grain and a soft edge, scaled as the page and the close-ups are.
+    const src = grey(97, 23, (x, y) => Math.max(0, Math.min(255, (x % 7 < 2 && y > 4 && y < 18 ? 30 : 225) + ((n() % 31) - 15) + x)));
+    for (const [scale, pad, bold] of [[1, 0, false], [1.37, 0, false], [3, 12, false], [46 / 13, 12, true], [8, 12, false]] as const) {
+      const png = await toPng(src, scale, pad, bold ? 'bold' : 'plain');
+      const meta = await sharp(png).metadata();
+      expect(meta.channels).toBe(1);
+      const { data } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      const rgb = await asRgb(src, scale, pad, bold);
+      expect(rgb.length).toBe(data.length * 3);
+      let differ = 0;
+      for (let i = 0; i < data.length; i++) if (rgb[i * 3] !== data[i] || rgb[i * 3 + 1] !== data[i] || rgb[i * 3 + 2] !== data[i]) differ++;
+      expect(differ).toBe(0);
+    }
   });
 });
