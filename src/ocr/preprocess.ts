@@ -232,8 +232,8 @@ export type Style = 'plain' | 'bold';
 /**
  * PNG of a grey image, scaled by `scale` (lanczos3), with a white border; one grey channel
  * (`b-w`): sharp writes three equal ones (sRGB) otherwise, which the engines turn back into
- * this grey exactly (and threshold alike, every channel being the same), at about 15% more of
- * their CPU a read (h31speed in bench/README.md).
+ * this grey exactly (and threshold alike, every channel being the same), the LSTM at 10-20%
+ * more of its CPU a read (h31speed in bench/README.md).
  */
 export async function toPng(src: Grey, scale: number, pad = 0, style: Style = 'plain'): Promise<Buffer> {
   let img = sharp(Buffer.from(src.data.buffer, src.data.byteOffset, src.data.length), {
