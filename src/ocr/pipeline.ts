@@ -3309,7 +3309,7 @@ function farFraction(grey: Grey, x: number, y0: number, y1: number, bg: number):
 }
 
 /** Where a box stands right after a run's last glyph (see TOOLTIP_BOX_RUN): its columns, or null. */
-export function boxAfterRun(grey: Grey, run: Box[]): { x0: number; x1: number } | null {
+export function boxAfterRun(grey: Grey, run: Box[]): { x0: number; x1: number; pitch: number; mean: number } | null {
   const first = run[0]!;
   const last = run[run.length - 1]!;
   const end = last.x + last.width;
@@ -3337,13 +3337,13 @@ export function boxAfterRun(grey: Grey, run: Box[]): { x0: number; x1: number } 
     // Filled, not glyphs' stems side by side (a bold `0` then `8`: each column high, their mean not).
     let sum = 0;
     for (let c = x0; c < x1; c++) sum += farFraction(grey, c, y0, y1, bg);
-    if (sum / (x1 - x0) >= TOOLTIP_BOX_MEAN) return { x0, x1 };
+    if (sum / (x1 - x0) >= TOOLTIP_BOX_MEAN) return { x0, x1, pitch, mean: sum / (x1 - x0) };
   }
   return null;
 }
 
 /** A v1 key's head with a dark tooltip's box right after it (see TOOLTIP_BOX_RUN), as a `low` key. */
-export function tooltipBoxV1(grey: Grey, page: OcrWord[], views: PSym[][], toOrig: (b: OcrBox) => Box): { key: string; box: Box } | null {
+export function tooltipBoxV1(grey: Grey, page: OcrWord[], views: PSym[][], toOrig: (b: OcrBox) => Box): { key: string; box: Box; cover: NonNullable<ReturnType<typeof boxAfterRun>> } | null {
   const named = page.map((w) => ({ text: w.text, box: toOrig(w.box) }));
   for (const seq of [...lineSymbols(page, toOrig), ...views]) {
     const text = oneCharEach(seq);
@@ -3356,8 +3356,9 @@ export function tooltipBoxV1(grey: Grey, page: OcrWord[], views: PSym[][], toOri
       const h = b.height;
       const context = [text.slice(0, m.index), ...named.filter((o) => o.box.x + o.box.width <= b.x + h && o.box.y + o.box.height > b.y - FAR_ABOVE_REACH * h && o.box.y < b.y + h).map((o) => o.text)].join(' ');
       if (!KEY_CONTEXT.test(context) || named.some((o) => HASH_CONTEXT.test(o.text) && Math.abs(o.box.y + o.box.height / 2 - (b.y + h / 2)) < h)) continue;
-      if (!boxAfterRun(grey, syms.map((x) => x.box))) continue;
-      return { key: [...m[0]].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: b };
+      const cover = boxAfterRun(grey, syms.map((x) => x.box));
+      if (!cover) continue;
+      return { key: [...m[0]].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: b, cover };
     }
   }
   return null;
