@@ -2672,7 +2672,9 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
     const views = [...first.views, ...rescued.views, ...late.views];
     if (trace && !late.candidates.length) trace.final = { page: first.page, views, scale: prepared.scale };
-    const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
+    const looked = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
+    const boxed = looked.length ? null : tooltipBoxV1(prepared.grey, first.page, views, pageToOrig(prepared.scale));
+    const last = boxed ? [onOriginal({ ruleId: 'spreeflo-api-key-v1', key: boxed.key, confidence: 'low', box: wholePixels(boxed.box), note: HIDDEN_V1_NOTE }, prepared.back)] : looked;
     const stretchPast = last.length ? [] : [...first.stretchPast, ...rescued.stretchPast];
     const past = stretchPast.length ? await stretchesPastEdge(engines, prepared, stretchPast, trace) : [];
     return { candidates: [...last, ...past].map((c) => ({ ...c, confidence: 'low' })) };
@@ -3272,6 +3274,94 @@ async function stretchesPastEdge(engines: Engines, prepared: PreparedPage, regio
   const hit = await v1InStretches(() => engines.live(engines.lstm), regions.map((r) => regionStrip(view, prepared.grey, r)), trace, { viewOf: (strip) => strip.barred() });
   if (!hit) return [];
   return [onOriginal(partialV1Candidate(hit), prepared.back)];
+}
+
+/**
+ * A small dark tooltip (`Copy`) over a v1 key's end whose text is read as no
+ * word in any view (wild-3004 occluded-001, Inconsolata 11 px JPEG: the page
+ * pass `Bearer <24>(fag)72-572"`, close-ups `…{ag)72-572"`, `…{fagY72-512"`;
+ * wild-3904 occluded-003, Roboto 11 px: `<30>oxr`, `<27>os(ER`), so no
+ * TOOLTIP_WORD, and no taller than the line (TOOLTIP_TALL). What tells it is its
+ * box: right where the key's run stops, a stretch of columns whose pixels over
+ * the run's band are mostly far from the run's background (TOOLTIP_BOX_STEP
+ * grey levels), a few glyphs wide, the background back after it. The run as
+ * hiddenSuffixV1 takes it (12-34 glyphs, at most 3 not hex), a key named on its
+ * line or above (KEY_CONTEXT within FAR_ABOVE_REACH heights), no hash named.
+ */
+const TOOLTIP_BOX_RUN = /(?<![0-9A-Za-z@])[0-9A-Za-z@]{12,34}(?![0-9A-Za-z@])/g;
+const TOOLTIP_BOX_STEP = 64;
+const TOOLTIP_BOX_FILL = 0.6;
+const TOOLTIP_BOX_MEAN = 0.8;
+/** The box's width in the run's glyph pitches: `Copy` and its padding over one glyph spans 2-5. */
+const TOOLTIP_BOX_MIN = 1.5;
+const TOOLTIP_BOX_MAX = 8;
+
+/** Fraction of the rows y0..y1 of column x whose grey is TOOLTIP_BOX_STEP or more from bg. */
+function farFraction(grey: Grey, x: number, y0: number, y1: number, bg: number): number {
+  let far = 0;
+  let n = 0;
+  for (let y = y0; y <= y1; y++) {
+    if (x < 0 || x >= grey.width || y < 0 || y >= grey.height) continue;
+    n++;
+    if (Math.abs(grey.data[y * grey.width + x]! - bg) >= TOOLTIP_BOX_STEP) far++;
+  }
+  return n ? far / n : 0;
+}
+
+/** Where a box stands right after a run's last glyph (see TOOLTIP_BOX_RUN): its columns, or null. */
+export function boxAfterRun(grey: Grey, run: Box[]): { x0: number; x1: number; pitch: number; mean: number } | null {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const end = last.x + last.width;
+  const pitch = (end - first.x) / run.length;
+  // The glyphs' band: their median top and bottom (a symbol boxed with its line's height, or a stray's, is off).
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1]!;
+  const y0 = Math.round(median(run.map((b) => b.y)));
+  const y1 = Math.round(median(run.map((b) => b.y + b.height)));
+  const px: number[] = [];
+  for (let y = y0; y <= y1; y++) for (let x = Math.round(first.x); x < end; x++) if (x >= 0 && x < grey.width && y >= 0 && y < grey.height) px.push(grey.data[y * grey.width + x]!);
+  if (!px.length) return null;
+  px.sort((a, b) => a - b);
+  const bg = px[px.length >> 1]!;
+  const covered = (x: number) => farFraction(grey, x, y0, y1, bg) >= TOOLTIP_BOX_FILL;
+  // Its left edge within a glyph of the run's end (a glyph it half hides is read as one of the run's).
+  for (let x0 = Math.round(end - pitch); x0 <= end + 1.5 * pitch; x0++) {
+    // Its edge solid for half a glyph (no glyph's stem is that wide).
+    if (covered(x0 - 1) || !Array.from({ length: Math.ceil(pitch / 2) }, (_, i) => covered(x0 + i)).every(Boolean)) continue;
+    // The tooltip's text: a column or two through its glyphs' strokes may fall short.
+    let gap = 0;
+    let x = x0;
+    for (; x < end + (TOOLTIP_BOX_MAX + 2) * pitch && gap <= 2; x++) gap = covered(x) ? 0 : gap + 1;
+    const x1 = x - gap;
+    if (gap <= 2 || x1 - x0 < TOOLTIP_BOX_MIN * pitch || x1 - x0 > TOOLTIP_BOX_MAX * pitch) continue;
+    // Filled, not glyphs' stems side by side (a bold `0` then `8`: each column high, their mean not).
+    let sum = 0;
+    for (let c = x0; c < x1; c++) sum += farFraction(grey, c, y0, y1, bg);
+    if (sum / (x1 - x0) >= TOOLTIP_BOX_MEAN) return { x0, x1, pitch, mean: sum / (x1 - x0) };
+  }
+  return null;
+}
+
+/** A v1 key's head with a dark tooltip's box right after it (see TOOLTIP_BOX_RUN), as a `low` key. */
+export function tooltipBoxV1(grey: Grey, page: OcrWord[], views: PSym[][], toOrig: (b: OcrBox) => Box): { key: string; box: Box; cover: NonNullable<ReturnType<typeof boxAfterRun>> } | null {
+  const named = page.map((w) => ({ text: w.text, box: toOrig(w.box) }));
+  for (const seq of [...lineSymbols(page, toOrig), ...views]) {
+    const text = oneCharEach(seq);
+    if (text === null || HASH_CONTEXT.test(text)) continue;
+    for (const m of text.matchAll(TOOLTIP_BOX_RUN)) {
+      // Hex digits read as capitals (Roboto: `C608A`) count as hex here: the box is the evidence.
+      if (m[0].replace(/[0-9a-fA-F]/g, '').length > V1_RUN_MISREAD) continue;
+      const syms = seq.slice(m.index, m.index! + m[0].length);
+      const b = boxOf(syms);
+      const h = b.height;
+      const context = [text.slice(0, m.index), ...named.filter((o) => o.box.x + o.box.width <= b.x + h && o.box.y + o.box.height > b.y - FAR_ABOVE_REACH * h && o.box.y < b.y + h).map((o) => o.text)].join(' ');
+      if (!KEY_CONTEXT.test(context) || named.some((o) => HASH_CONTEXT.test(o.text) && Math.abs(o.box.y + o.box.height / 2 - (b.y + h / 2)) < h)) continue;
+      const cover = boxAfterRun(grey, syms.map((x) => x.box));
+      if (!cover) continue;
+      return { key: [...m[0]].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: b, cover };
+    }
+  }
+  return null;
 }
 
 /** A candidate found on the turned page, with its box on the original (unturned: as it is). */

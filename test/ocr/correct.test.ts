@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -752,6 +752,51 @@ describe('the final look: a v2 key\'s start in one close-up read on into another
     ['not: no other close-up', [view(`rsfk_76zn2d ${tail}`, 150)], null],
     ['not: the prefix misread', [view('rsfh_76zn2d', 150), view(tail, 225)], null],
   ])('%s', (_name, views, want) => expect(keyOf(views as PSym[][])).toBe(want));
+});
+
+describe('after the final look: a dark tooltip\'s box right after a v1 key\'s run, its text read as no word (tooltipBoxV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  // A page 400 x 40, grey 245; glyphs 6 px apart from x = 10, rows 10-20, each a stem and two bars.
+  const page = (paint: (set: (x: number, y: number, g: number) => void) => void) => {
+    const grey = { width: 400, height: 40, data: new Uint8Array(400 * 40).fill(245) };
+    paint((x, y, g) => { grey.data[y * 400 + x] = g; });
+    return grey;
+  };
+  const glyphs = (set: (x: number, y: number, g: number) => void, from: number, n: number) => {
+    for (let i = from; i < from + n; i++) {
+      const x = 10 + 6 * i;
+      for (let y = 10; y <= 20; y++) set(x + 1, y, 40);
+      for (let dx = 1; dx <= 4; dx++) { set(x + dx, 10, 40); set(x + dx, 20, 40); }
+    }
+  };
+  // `Copy` on #333842 over glyphs [at, at + w) and a little more: 2 px above and below the line, white strokes inside.
+  const tooltip = (set: (x: number, y: number, g: number) => void, at: number, w: number, g = 56) => {
+    for (let x = 10 + 6 * at - 2; x < 10 + 6 * (at + w); x++) for (let y = 8; y <= 22; y++) set(x, y, (x - at) % 5 === 0 && y >= 13 && y <= 18 ? 250 : g);
+  };
+  const view = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: [{ ch, conf: 90 }], box: { x: 10 + 6 * (i - 7), y: 10, width: 5, height: 11 } }));
+  const run = (n: number) => Array.from({ length: n }, (_, i) => ({ x: 10 + 6 * i, y: 10, width: 5, height: 11 }));
+  const keyOf = (grey: ReturnType<typeof page>, text: string) => tooltipBoxV1(grey, [], [view(text)], (b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }))?.key ?? null;
+  // wild-3004 occluded-001: the run's 24 glyphs read, `Copy` over 5 read `(fag)`, `72-572"` after it.
+  const covered = page((set) => { glyphs(set, 0, 34); tooltip(set, 24, 5); });
+  it.each([
+    ['the box right after the run, a key named before it', covered, `Bearer ${hex.slice(0, 24)}(fag)72-572"`, hex.slice(0, 24)],
+    ['the run read with a glyph of the box run in', covered, `Bearer ${hex.slice(0, 24)}1{ag)72-572"`, `${hex.slice(0, 24)}1`],
+    ['not: no key named', covered, `Hello: ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: a hash named', covered, `sha256 ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: no box after the run', page((set) => glyphs(set, 0, 34)), `Bearer ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: the box starts two glyphs after the run', page((set) => { glyphs(set, 0, 34); tooltip(set, 26, 5); }), `Bearer ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: a dark panel, not a tooltip, after the run', page((set) => { glyphs(set, 0, 24); tooltip(set, 24, 30); }), `Bearer ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: a light box (a selection\'s blue on a light page)', page((set) => { glyphs(set, 0, 34); tooltip(set, 24, 5, 205); }), `Bearer ${hex.slice(0, 24)}(fag)72-572"`, null],
+    ['not: under 12 glyphs of run', covered, `Bearer ${hex.slice(0, 13)} ${hex.slice(14, 24)}(fag)72-572"`, null],
+    ['not: more than 3 glyphs of the run not hex', covered, `Bearer ${hex.slice(0, 20)}WXYZ(fag)72-572"`, null],
+  ])('%s', (_name, grey, text, want) => expect(keyOf(grey, text)).toBe(want));
+  it('not: bold glyphs\' stems side by side after the run (each column dark, their mean not)', () => {
+    const grey = page((set) => {
+      glyphs(set, 0, 24);
+      for (let x = 154; x < 154 + 21; x++) if ((x - 154) % 5 !== 2 && (x - 154) % 5 !== 4) for (let y = 10; y <= 20; y++) set(x, y, 40);
+    });
+    expect(boxAfterRun(grey, run(24))).toBeNull();
+  });
 });
 
 describe('the final look: a tooltip\'s text a close-up read right after a key\'s hex (tooltipAfterHex)', () => {

@@ -60,7 +60,9 @@
 // other `Z`s contradict it (judgedOnAll in src/ocr/pipeline.ts); and (seed 3901) a v1
 // key under a selection highlight over 17 of its glyphs, nothing flagged until its
 // region's bars view, widened past the strip's edge its view per stretch read hex up
-// to, reads it whole (stretchesPastEdge).
+// to, reads it whole (stretchesPastEdge); and (seed 3904) a v1 key whose last 6 glyphs, its
+// suffix among them, a small dark `Copy` tooltip hides, its text read as no word in every
+// view: flagged by the tooltip's box right after the key's run (tooltipBoxV1).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
