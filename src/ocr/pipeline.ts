@@ -102,8 +102,12 @@ const V2_PREFIX_LIKE = SFK_LIKE;
 
 /** A word that starts like `sfk_`, underscore included: the rest of the key may be the next words. */
 const V2_PREFIX_WORD = new RegExp(`^${V2_PREFIX_LIKE.source}_`);
-/** A word that is `sfk`-like and nothing else (prefixAlone). */
-const V2_PREFIX_ALONE = new RegExp(`^${V2_PREFIX_LIKE.source}$`);
+/**
+ * A word that is `sfk`-like and nothing else (prefixAlone), after up to two punctuation marks: a key
+ * quoted in code is read with its quote in the prefix's word (wild-3903 photo-006, an editor
+ * photographed: `“sfk`, its `_` lost, the body as words of 2-11; no region, only the final look's `low`).
+ */
+const V2_PREFIX_ALONE = new RegExp(`^[^A-Za-z0-9]{0,2}${V2_PREFIX_LIKE.source}$`);
 
 /** Does a page-pass word look like it could be (part of) a key? */
 export function keyish(text: string): boolean {

@@ -1185,6 +1185,14 @@ describe('regions around key-like words of the page pass', () => {
       spans: [[300, 1272]],
     },
     {
+      // wild-3903 photo-006 (an editor photographed, DejaVu Sans Mono 14 px): `= "sfk_…";` read with the quote in the
+      // prefix's word, the `_` lost and the body in short words (none of 14): `“sfk` `won` `jL…yN` `rl` …
+      name: 'an `sfk`-like word after a quote, alone, with the key body after it starts a region; a quoted `six` before prose does not',
+      words: [word('=', 240, 256), word('“sfk', 268, 330), word('Qe2', 342, 384), word('Tb7wXe4Rn9L', 396, 560), word('zP', 572, 600), word('Hq4Kfd(', 612, 712), word('x3m9sab', 724, 824), word('cV";', 836, 890),
+        word('“six', 100, 160, 2, 140, 168), word('of', 172, 200, 2, 140, 168), word('them', 212, 270, 2, 140, 168), word('were', 282, 340, 2, 140, 168)],
+      spans: [[268, 988]],
+    },
+    {
       // wild-1203 recompressed-005, white on a blue chat bubble at 0.8x: `sfk` alone, the body as short words.
       name: 'an `sfk`-like word alone with short words after it holding 8 with a digit or an inner capital starts a region (as wide as a key)',
       words: [word('here:', 300, 360), word('sTk', 370, 400), word('TR', 410, 430), word('TGA', 440, 470), word('IN', 478, 496), word('JES', 504, 534), word('a2k', 544, 574)],
