@@ -7,6 +7,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startEngines } from '../../src/ocr/engine.js';
 import { finalLook, recognizeImage, type Trace } from '../../src/ocr/pipeline.js';
+import { decode } from '../../src/ocr/preprocess.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { capture: { type: 'string' } } });
 if (values.capture) {
@@ -22,7 +23,10 @@ if (values.capture) {
   for (const path of positionals) {
     for (const line of (await readFile(path, 'utf8')).split('\n').filter(Boolean)) {
       const { file, page, views, scale } = JSON.parse(line);
-      console.log(file, finalLook(page, views, { scale }).map((c) => `${c.ruleId} ${c.key}`).join(' ; ') || '-');
+      // The picture as decoded, not turned: tooltipBoxV1's pixels are exact for pictures under MIN_SKEW only.
+      const d = await decode(await readFile(file));
+      if (!d.ok) continue;
+      console.log(file, finalLook(page, views, { scale, grey: d.grey }).map((c) => `${c.ruleId} ${c.key}`).join(' ; ') || '-');
     }
   }
 }

@@ -377,6 +377,11 @@ function splitRunIntoTooltip(words: OcrWord[]): OcrWord[] {
  */
 const TOOLTIP_TALL = 2;
 
+/** A v1 run as hex: `@` is a `0` read so, look-alikes turned to their hex digit, anything else dropped. */
+function v1RunHex(run: string): string {
+  return [...run].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join('');
+}
+
 /** A v1 key's visible hex with the rest under a tooltip (HIDDEN_V1_RUN): its digits, as a `low` key. */
 export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH, readAsTooltip: (o: OcrWord) => boolean = () => false): { key: string; box: OcrBox } | null {
   const words = splitRunIntoTooltip(read);
@@ -394,7 +399,7 @@ export function hiddenSuffixV1(read: OcrWord[], reach = ABOVE_REACH, readAsToolt
     const context = [...words.filter((o) => (o.line === w.line && o.box.x1 <= w.box.x0) || (o.line !== w.line && above(o))).map((o) => o.text), w.text.slice(0, m.index)].join(' ');
     if (!KEY_CONTEXT.test(context) || line.some((o) => HASH_CONTEXT.test(o.text))) continue;
     const syms = w.symbols.length === w.text.length ? w.symbols.slice(m.index, m.index! + run.length) : [];
-    return { key: [...run].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
+    return { key: v1RunHex(run), box: syms.length ? syms.map((x) => x.box).reduce(union) : w.box };
   }
   return null;
 }
@@ -2676,9 +2681,7 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const late = rescued.candidates.length ? rescued : await readPage(engines, prepared, t0, trace, { given: first.page, late: [...first.pastEdge, ...rescued.pastEdge, ...unreadTokens(first.page, prepared.scale)] });
     const views = [...first.views, ...rescued.views, ...late.views];
     if (trace && !late.candidates.length) trace.final = { page: first.page, views, scale: prepared.scale };
-    const looked = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
-    const boxed = looked.length ? null : tooltipBoxV1(prepared.grey, first.page, views, pageToOrig(prepared.scale));
-    const last = boxed ? [onOriginal({ ruleId: 'spreeflo-api-key-v1', key: boxed.key, confidence: 'low', box: wholePixels(boxed.box), note: HIDDEN_V1_NOTE }, prepared.back)] : looked;
+    const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
     const stretchPast = last.length ? [] : [...first.stretchPast, ...rescued.stretchPast];
     const past = stretchPast.length ? await stretchesPastEdge(engines, prepared, stretchPast, trace) : [];
     return { candidates: [...last, ...past].map((c) => ({ ...c, confidence: 'low' })) };
@@ -2698,10 +2701,11 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
  * nothing): a v2 start read on past a gap or a wrap, or with its `k` misread
  * (keyShapedStart's `loose`) or from one close-up into another
  * (startAcrossViews), and a v1 key with a tooltip over its middle
- * (tooltipOverV1) or one glyph of its suffix misread (slippedSuffixV1). What
- * it finds is `low`.
+ * (tooltipOverV1) or one glyph of its suffix misread (slippedSuffixV1), or
+ * with a dark tooltip's box right after its run (tooltipBoxV1: the page's
+ * pixels, no read). What it finds is `low`.
  */
-export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>): ImageCandidate[] {
+export function finalLook(page: OcrWord[], views: PSym[][], { scale, back, grey }: Pick<PreparedPage, 'scale' | 'back' | 'grey'>): ImageCandidate[] {
   const toOrig = pageToOrig(scale);
   // Each shape looked for only where the ones before found nothing, in this order.
   const fromStart = (): ImageCandidate | null => {
@@ -2721,7 +2725,11 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back }: Pic
     const hidden = hiddenSuffixV1(page, FAR_ABOVE_REACH, (o) => tooltips.some((t) => centreIn(t, toOrig(o.box))));
     return hidden && { ruleId: 'spreeflo-api-key-v1', key: hidden.key, confidence: 'low', box: wholePixels(toOrig(hidden.box)), note: HIDDEN_V1_NOTE };
   };
-  const found = fromStart() ?? fromViews() ?? fromCover() ?? fromHidden();
+  const fromBox = (): ImageCandidate | null => {
+    const boxed = tooltipBoxV1(grey, page, views, toOrig);
+    return boxed && { ruleId: 'spreeflo-api-key-v1', key: boxed.key, confidence: 'low', box: wholePixels(boxed.box), note: HIDDEN_V1_NOTE };
+  };
+  const found = fromStart() ?? fromViews() ?? fromCover() ?? fromHidden() ?? fromBox();
   return found ? [onOriginal(found, back)] : [];
 }
 
@@ -3319,14 +3327,12 @@ export function boxAfterRun(grey: Grey, run: Box[]): { x0: number; x1: number; p
   const end = last.x + last.width;
   const pitch = (end - first.x) / run.length;
   // The glyphs' band: their median top and bottom (a symbol boxed with its line's height, or a stray's, is off).
-  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1]!;
-  const y0 = Math.round(median(run.map((b) => b.y)));
-  const y1 = Math.round(median(run.map((b) => b.y + b.height)));
+  const y0 = Math.round(middleOf(run.map((b) => b.y)));
+  const y1 = Math.round(middleOf(run.map((b) => b.y + b.height)));
   const px: number[] = [];
   for (let y = y0; y <= y1; y++) for (let x = Math.round(first.x); x < end; x++) if (x >= 0 && x < grey.width && y >= 0 && y < grey.height) px.push(grey.data[y * grey.width + x]!);
   if (!px.length) return null;
-  px.sort((a, b) => a - b);
-  const bg = px[px.length >> 1]!;
+  const bg = middleOf(px);
   const covered = (x: number) => farFraction(grey, x, y0, y1, bg) >= TOOLTIP_BOX_FILL;
   // Its left edge within a glyph of the run's end (a glyph it half hides is read as one of the run's).
   for (let x0 = Math.round(end - pitch); x0 <= end + 1.5 * pitch; x0++) {
@@ -3362,7 +3368,7 @@ export function tooltipBoxV1(grey: Grey, page: OcrWord[], views: PSym[][], toOri
       if (!KEY_CONTEXT.test(context) || named.some((o) => HASH_CONTEXT.test(o.text) && Math.abs(o.box.y + o.box.height / 2 - (b.y + h / 2)) < h)) continue;
       const cover = boxAfterRun(grey, syms.map((x) => x.box));
       if (!cover) continue;
-      return { key: [...m[0]].map((c) => (c === '@' ? '0' : toHex(c)) ?? '').join(''), box: b, cover };
+      return { key: v1RunHex(m[0]), box: b, cover };
     }
   }
   return null;
