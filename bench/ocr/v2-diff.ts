@@ -2,7 +2,7 @@
 // the readings' reference and pooled slots (as explain.ts builds them), and the true key
 // (after caseBySize and cutAtEnd, as solveV2 takes them) against each slot: the positions where the truth is not the slot's cheapest, each with
 // what the slot offers first, the truth's cost over it (`inf`: no reading offers it) and a
-// class: `case` (the other case of the same letter), `twin` (0/O/o/D/Q, 1/l/I/i/|, 5/S/s,
+// class (with the glyphs read alone, where the pipeline read them: `+alone`): `case` (the other case of the same letter), `twin` (0/O/o/D/Q, 1/l/I/i/|, 5/S/s,
 // 8/B, 2/Z/z, 9/g/q, 6/G/b), `other`. Positions and single characters only, never a key.
 //   npx tsx bench/ocr/v2-diff.ts /tmp/sets/wild-3903/photo-004.jpg ...
 import './shown.js';
@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, reference, alignTo, caseBySize, cutAtEnd, type Trace, type PSym } from '../../src/ocr/pipeline.js';
-import { pool, V2_ALPHABET, type Sym } from '../../src/ocr/correct.js';
+import { pool, withAlone, V2_ALPHABET, type Sym } from '../../src/ocr/correct.js';
 
 const TWINS = ['O0oQD', 'l1Ii|', 'S5s', 'B8', 'Z2z', 'g9q', 'G6b'];
 export function kind(t: string, r: string | undefined): string {
@@ -40,7 +40,10 @@ for (const file of process.argv.slice(2)) {
       const ref = own ?? [...truth].map((ch, k) => ({ choices: [{ ch, conf: 100 }], ref: -1, box: readings[0]![Math.min(k, readings[0]!.length - 1)]!.box, space: false }) as PSym);
       if (!own) console.log(`  no reference; lengths ${lens}; on the truth:`);
       const aligned: Sym[][] = readings.map((r) => alignTo(ref, r as PSym[]).map((s) => s ?? { choices: [], ref: -1 }));
-      const slots = pool(aligned, 36, V2_ALPHABET);
+      // The glyphs read alone (trace.alone, read on the pipeline's own reference when the line
+      // views found no key): their slots as the second search takes them (withAlone), marked `+alone`.
+      const alone = own ? trace.alone?.find((a) => a.readings.length === raw.length && a.readings.every((r, k) => r === raw[k]))?.alone : undefined;
+      const slots = alone ? withAlone(pool(aligned, 36, V2_ALPHABET), alone) : pool(aligned, 36, V2_ALPHABET);
       const caps = ref.filter((x) => /[0-9ABDEFGHKLMNPRT]/.test(x.choices[0]?.ch ?? '')).map((x) => x.box.height).sort((a, b) => a - b);
       const capH = caps[caps.length >> 1] ?? 1;
       let total = 0;
@@ -59,7 +62,7 @@ for (const file of process.argv.slice(2)) {
         const h = k.startsWith('case') ? `,h${(ref[i]!.box.height / capH).toFixed(2)}` : '';
         out.push(`${i}:${truth[i]}>${best}(${c === Infinity ? 'inf' : c.toFixed(1)},${k}${h})`);
       });
-      const line = `  n=${readings.length} lens ${lens} cost ${total === Infinity ? 'inf' : total.toFixed(2)} wrong ${out.length} ${JSON.stringify(count)}: ${out.join(' ')}`;
+      const line = `  ${alone ? '+alone ' : ''}n=${readings.length} lens ${lens} cost ${total === Infinity ? 'inf' : total.toFixed(2)} wrong ${out.length} ${JSON.stringify(count)}: ${out.join(' ')}`;
       if (!seen.has(line)) { seen.add(line); console.log(line); }
     }
   }
