@@ -12,6 +12,8 @@ import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, reference, alignTo, caseBySize, cutAtEnd, type Trace, type PSym } from '../../src/ocr/pipeline.js';
 import { pool, withAlone, V2_ALPHABET, type Sym } from '../../src/ocr/correct.js';
 
+/** At most this many wrong positions printed a reading set: half a key, so no key can be pieced together. */
+const SHOWN = 18;
 const TWINS = ['O0oQD', 'l1Ii|', 'S5s', 'B8', 'Z2z', 'g9q', 'G6b'];
 export function kind(t: string, r: string | undefined): string {
   if (r === undefined) return 'none';
@@ -62,7 +64,7 @@ for (const file of process.argv.slice(2)) {
         const h = k.startsWith('case') ? `,h${(ref[i]!.box.height / capH).toFixed(2)}` : '';
         out.push(`${i}:${truth[i]}>${best}(${c === Infinity ? 'inf' : c.toFixed(1)},${k}${h})`);
       });
-      const line = `  ${alone ? '+alone ' : ''}n=${readings.length} lens ${lens} cost ${total === Infinity ? 'inf' : total.toFixed(2)} wrong ${out.length} ${JSON.stringify(count)}: ${out.join(' ')}`;
+      const line = `  ${alone ? '+alone ' : ''}n=${readings.length} lens ${lens} cost ${total === Infinity ? 'inf' : total.toFixed(2)} wrong ${out.length} ${JSON.stringify(count)}: ${out.length > SHOWN ? `${out.slice(0, SHOWN).join(' ')} …(${out.length})` : out.join(' ')}`;
       if (!seen.has(line)) { seen.add(line); console.log(line); }
     }
   }
