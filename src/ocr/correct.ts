@@ -249,6 +249,8 @@ export interface V2Search {
   /**
    * The walk's steps: each goes down to a prefix of a string counted in `tried`, or back
    * from one, so there are at most 59 per string tried plus one (the budget bounds the time).
+   * Met in the middle (byCheck): the steps of its two walks over partial bodies and its
+   * lookups, each partial body and each lookup a part of a string counted in `tried`.
    */
   steps: number;
 }
@@ -283,7 +285,7 @@ function countUpTo(slots: Slot[], limit: number): Float64Array {
  * strings are ever candidates, and the odds of a wrong one passing the 32-bit
  * check by chance are at most budget / 2^32.
  */
-export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
+export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'walk' | 'check' | number = 'auto'): V2Search {
   // The check's first character can only be 0..4 (62^5 * 5 > 2^32 > 62^5 * 4).
   // Only what was read (or looks like it) is tried there: filling in 0..4 for
   // a `y` read there would "repair" exactly the wrong-checksum keys whose first
@@ -330,6 +332,15 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const order = body.map((_, i) => i).sort((a, b) => (body[b]![1]?.cost ?? Infinity) - (body[a]![1]?.cost ?? Infinity) || a - b);
   const costQ = order.map((i) => Int32Array.from(body[i]!, (a) => Math.round(a.cost * Q)));
   const deltaAt = order.map((i) => delta[i]!);
+  // Met in the middle over the check where that walks fewer strings (byCheck).
+  if (how !== 'walk' && (how !== 'auto' || tried >= CHECK_FROM)) {
+    const met = byCheck(costQ, deltaAt, baseCrc, checkCost, limitQ, how === 'auto' ? false : how === 'check' ? true : how);
+    if (met) {
+      let foundCheck = '';
+      for (let j = 0, w = met.crc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
+      return result(met.idx, met.cost, foundCheck, met.steps);
+    }
+  }
   const idx = new Uint8Array(30);
   const costAt = new Int32Array(31);
   const crcAt = new Int32Array(31);
@@ -416,13 +427,206 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   }
   let foundCheck = '';
   for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
-  const fi = foundIdx as Uint8Array | null;
-  const chosen = new Array<string>(30);
-  if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
-  const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
-  const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
-  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed, steps };
+  return result(foundIdx, foundCost, foundCheck, steps);
+  function result(fi: Uint8Array | null, foundCost: number, foundCheck: string, steps: number): V2Search {
+    const chosen = new Array<string>(30);
+    if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
+    const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
+    const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
+    return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed, steps };
+  }
 }
+
+/**
+ * The walk's result met in the middle (searchV2): the check characters' values that fit
+ * the bound are few where every check slot offers only what was read and its look-alikes,
+ * and a body's CRC is the xor of its slots' deltas, so the body's last slots (in the walk's
+ * order) are enumerated once into a table by their CRC, and each of the first slots' partial
+ * bodies looks up, for each check value it can afford, the xor that makes the key's CRC that
+ * value: the strings walked (bodies, up to 2^25 past the region's bound) become partial bodies
+ * times check values. The same result as the walk: the cheapest passing string, the first in
+ * the walk's order among equally cheap ones. Null when by its counts the walk is cheaper (a
+ * check slot taking any character, withAny) or the table would be too big; `force` takes it
+ * whenever the table fits, at the split it names if a number (tests).
+ */
+function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, checkCost: Int32Array, limitQ: number, force: boolean | number): { idx: Uint8Array | null; cost: number; crc: number; steps: number } | null {
+  const n = costQ.length;
+  const L = limitQ + 1;
+  const NONE = 1 << 20;
+  const conv = (h: Float64Array, costs: ArrayLike<number>): Float64Array<ArrayBuffer> => {
+    const next = new Float64Array(L);
+    for (let k = 0; k < costs.length; k++) {
+      const q = costs[k]!;
+      for (let c = 0; c + q < L; c++) if (h[c]) next[c + q] = next[c + q]! + h[c]!;
+    }
+    return next;
+  };
+  const sum = (h: Float64Array): number => h.reduce((a, b) => a + b, 0);
+  // Counts by cost: the check values, the first m slots' partial bodies, the last n - m slots'.
+  const digits = [0, 1, 2, 3, 4, 5].map((j) => [...Array(62).keys()].filter((d) => checkCost[j * 62 + d]! < NONE).sort((a, b) => checkCost[j * 62 + a]! - checkCost[j * 62 + b]!));
+  let hS = new Float64Array(L);
+  hS[0] = 1;
+  for (let j = 0; j < 6; j++) hS = conv(hS, digits[j]!.map((d) => checkCost[j * 62 + d]!));
+  const cumS = new Float64Array(L);
+  for (let c = 0, t = 0; c < L; c++) cumS[c] = t += hS[c]!;
+  const first: Float64Array[] = [new Float64Array(L)];
+  first[0]![0] = 1;
+  for (let m = 0; m < n; m++) first.push(conv(first[m]!, costQ[m]!));
+  const last: number[] = new Array<number>(n + 1);
+  let hL = new Float64Array(L);
+  hL[0] = 1;
+  last[n] = 1;
+  for (let m = n - 1; m >= 0; m--) { hL = conv(hL, costQ[m]!); last[m] = sum(hL); }
+  const walk = sum(first[n]!);
+  let bestM = -1;
+  let bestWork = Infinity;
+  for (let m = 0; m < n; m++) {
+    if (last[m]! > TABLE_MAX || last[m]! * (n - m) > TABLE_MAX * 8) continue;
+    let looks = 0;
+    for (let c = 0; c < L; c++) if (first[m]![c]) looks += first[m]![c]! * cumS[limitQ - c]!;
+    const work = looks + 3 * last[m]!;
+    if (work < bestWork || m === force) { bestWork = work; bestM = m; }
+    if (m === force) break;
+  }
+  if (bestM < 0 || (typeof force === 'number' && bestM !== force) || cumS[limitQ]! > CHECKS_MAX || (!force && bestWork * 2 > walk)) return null;
+  const m = bestM;
+  // The check values within the bound, cheapest first (an unsigned CRC is under 2^32).
+  const sVal: number[] = [];
+  const sCost: number[] = [];
+  const put = (j: number, v: number, c: number): void => {
+    if (j === 6) { if (v <= 0xffffffff) { sVal.push(v | 0); sCost.push(c); } return; }
+    for (const d of digits[j]!) {
+      const cc = c + checkCost[j * 62 + d]!;
+      if (cc > limitQ) break;
+      put(j + 1, v * 62 + d, cc);
+    }
+  };
+  put(0, 0, 0);
+  const sOrder = sVal.map((_, k) => k).sort((a, b) => sCost[a]! - sCost[b]!);
+  const valS = Int32Array.from(sOrder, (k) => sVal[k]!);
+  const costS = Int32Array.from(sOrder, (k) => sCost[k]!);
+  // The last slots' partial bodies: CRC (their deltas' xor), cost, choices; a table by CRC.
+  const w = n - m;
+  const count = last[m]!;
+  const eCrc = new Int32Array(count);
+  const eCost = new Int32Array(count);
+  const eIdx = new Uint8Array(count * w);
+  let bits = 1;
+  while (1 << bits < 2 * count) bits++;
+  const mask = (1 << bits) - 1;
+  const table = new Int32Array(1 << bits).fill(-1);
+  const hash = (crc: number): number => Math.imul(crc, 0x9e3779b1) >>> (32 - bits);
+  let e = 0;
+  let steps = 0;
+  {
+    const idx = new Uint8Array(w);
+    const costAt = new Int32Array(w + 1);
+    const crcAt = new Int32Array(w + 1);
+    let i = 0;
+    for (;;) {
+      steps++;
+      if (i === w) {
+        eCrc[e] = crcAt[w]!;
+        eCost[e] = costAt[w]!;
+        eIdx.set(idx, e * w);
+        let h = hash(crcAt[w]!);
+        while (table[h] !== -1) h = (h + 1) & mask;
+        table[h] = e++;
+        i--;
+      } else {
+        const k = idx[i]!;
+        const cs = costQ[m + i]!;
+        const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
+        if (c > limitQ) {
+          idx[i] = 0;
+          i--;
+        } else {
+          costAt[i + 1] = c;
+          crcAt[i + 1] = crcAt[i]! ^ deltaAt[m + i]![k]!;
+          i++;
+          continue;
+        }
+      }
+      if (i < 0) break;
+      idx[i]!++;
+    }
+  }
+  // The first slots' partial bodies in the walk's order, each with every check value it can
+  // afford: a passing string is one whose last slots' CRC is in the table. Kept: the cheapest,
+  // the first in the walk's order among equally cheap (the same first slots: the last slots'
+  // choices compared; a later first part never wins a tie).
+  let lim = limitQ;
+  let found: Uint8Array | null = null;
+  let foundCost = 0;
+  let foundCrc = 0;
+  const idx = new Uint8Array(m);
+  const costAt = new Int32Array(m + 1);
+  const crcAt = new Int32Array(m + 1);
+  crcAt[0] = baseCrc;
+  let i = 0;
+  for (;;) {
+    steps++;
+    if (i === m) {
+      const cP = costAt[m]!;
+      const crcP = crcAt[m]!;
+      let mine = false;
+      for (let s = 0; s < valS.length; s++) {
+        const cS = cP + costS[s]!;
+        if (cS > lim) break;
+        steps++;
+        const want = crcP ^ valS[s]!;
+        for (let h = hash(want); table[h] !== -1; h = (h + 1) & mask) {
+          const x = table[h]!;
+          if (eCrc[x] !== want) continue;
+          const total = cS + eCost[x]!;
+          if (total > lim) continue;
+          if (found && total === foundCost && !mine) continue;
+          if (found && total === foundCost && mine && !before(eIdx, x * w, found, m, w)) continue;
+          found ??= new Uint8Array(n);
+          found.set(idx, 0);
+          found.set(eIdx.subarray(x * w, x * w + w), m);
+          foundCost = total;
+          foundCrc = valS[s]! >>> 0;
+          lim = total;
+          mine = true;
+        }
+      }
+      if (i === 0) break;
+      i--;
+    } else {
+      const k = idx[i]!;
+      const cs = costQ[i]!;
+      const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
+      if (c > lim) {
+        idx[i] = 0;
+        if (i === 0) break;
+        i--;
+      } else {
+        costAt[i + 1] = c;
+        crcAt[i + 1] = crcAt[i]! ^ deltaAt[i]![k]!;
+        i++;
+        continue;
+      }
+    }
+    idx[i]!++;
+  }
+  return { idx: found, cost: foundCost, crc: foundCrc, steps };
+}
+
+/** Lexicographically before: the table's entry x's choices against those of `found` past m. */
+function before(eIdx: Uint8Array, at: number, found: Uint8Array, m: number, w: number): boolean {
+  for (let k = 0; k < w; k++) {
+    if (eIdx[at + k]! !== found[m + k]!) return eIdx[at + k]! < found[m + k]!;
+  }
+  return false;
+}
+
+/** The most partial bodies byCheck puts in its table. */
+const TABLE_MAX = 1 << 21;
+/** Fewer strings than this are walked: byCheck's counts cost more than it saves (about 30 ms of a walk). */
+const CHECK_FROM = 1 << 20;
+/** The most check values byCheck enumerates. */
+const CHECKS_MAX = 1 << 22;
 
 export const B62_SET: Set<string> = IS_B62;
 const CHECK_FIRST = new Set('01234');
