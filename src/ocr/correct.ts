@@ -314,7 +314,6 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
   // A check character's cost by its base62 digit; NONE where no slot offers it.
-  const NONE = 1 << 20;
   const checkCost = new Int32Array(6 * 62).fill(NONE);
   norm.slice(30).forEach((s, j) => { for (const a of s.alts) checkCost[j * 62 + B62_INDEX.get(a.ch)!] = Math.round(a.cost * Q); });
   // CRC-32 is affine over GF(2) for messages of one length, so the CRC of a
@@ -341,9 +340,6 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
       return result(met.idx, met.cost, foundCheck, met.steps);
     }
   }
-  const idx = new Uint8Array(30);
-  const costAt = new Int32Array(31);
-  const crcAt = new Int32Array(31);
   let foundCost = Infinity;
   // The dearest cost a string may still have: limitQ, then one quantum under the last find.
   // Costs are whole quanta, so `c > lim` is `c > limitQ || c >= foundCost`, in 32-bit integers.
@@ -358,73 +354,50 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
   const d27 = Int32Array.from(deltaAt[27]!);
   const d28 = Int32Array.from(deltaAt[28]!);
   const d29 = Int32Array.from(deltaAt[29]!, (d) => d ^ baseCrc);
-  let i = 0;
-  let steps = 0;
-  for (;;) {
-    steps++;
-    if (i === 27) {
-      // The last three body slots and the six check characters, inline (loops in loops):
-      // going down to the last slots and back was most of the walk's steps.
-      const cost26 = costAt[27]!;
-      const crc26 = crcAt[27]!;
-      for (let a = 0; a < c27.length; a++) {
-        const cost27 = cost26 + c27[a]!;
-        if (cost27 > lim) break;
-        const crc27 = crc26 ^ d27[a]!;
-        for (let b = 0; b < c28.length; b++) {
-          const cost28 = cost27 + c28[b]!;
-          if (cost28 > lim) break;
-          const crc28 = crc27 ^ d28[b]!;
-          for (let k = 0; k < c29.length; k++) {
-            const cost = cost28 + c29[k]!;
-            if (cost > lim) break;
-            // The last check character first, in 32-bit integers: nearly every string ends
-            // there (no reading offers that digit). crc mod 62 by its 16-bit halves, 2^16 = 2 (mod 62).
-            const crcI = crc28 ^ d29[k]!;
-            const d5 = ((((crcI >>> 16) % 62) << 1) + (crcI & 0xffff)) % 62;
-            let total = cost + checkCost[5 * 62 + d5]!;
-            if (total > lim) continue;
-            // Past it, the other five as before (the CRC as an unsigned number).
-            const crcK = crcI >>> 0;
-            let v = (crcK - d5) / 62;
-            for (let j = 4; j >= 0 && total <= lim; j--) {
-              const d = v % 62;
-              v = (v - d) / 62;
-              total += checkCost[j * 62 + d]!;
-            }
-            if (total <= lim) {
-              foundCost = total;
-              lim = total - 1;
-              idx[27] = a;
-              idx[28] = b;
-              idx[29] = k;
-              foundIdx = idx.slice();
-              foundCrc = crcK;
-            }
+  // The first 27 slots walked (walkParts); the last three body slots and the six check
+  // characters inline (loops in loops): going down to the last slots and back was most of
+  // the walk's steps.
+  const steps = walkParts(costQ, deltaAt, 0, 27, 0, lim, (idx, cost26, crc26) => {
+    for (let a = 0; a < c27.length; a++) {
+      const cost27 = cost26 + c27[a]!;
+      if (cost27 > lim) break;
+      const crc27 = crc26 ^ d27[a]!;
+      for (let b = 0; b < c28.length; b++) {
+        const cost28 = cost27 + c28[b]!;
+        if (cost28 > lim) break;
+        const crc28 = crc27 ^ d28[b]!;
+        for (let k = 0; k < c29.length; k++) {
+          const cost = cost28 + c29[k]!;
+          if (cost > lim) break;
+          // The last check character first, in 32-bit integers: nearly every string ends
+          // there (no reading offers that digit). crc mod 62 by its 16-bit halves, 2^16 = 2 (mod 62).
+          const crcI = crc28 ^ d29[k]!;
+          const d5 = ((((crcI >>> 16) % 62) << 1) + (crcI & 0xffff)) % 62;
+          let total = cost + checkCost[5 * 62 + d5]!;
+          if (total > lim) continue;
+          // Past it, the other five as before (the CRC as an unsigned number).
+          const crcK = crcI >>> 0;
+          let v = (crcK - d5) / 62;
+          for (let j = 4; j >= 0 && total <= lim; j--) {
+            const d = v % 62;
+            v = (v - d) / 62;
+            total += checkCost[j * 62 + d]!;
+          }
+          if (total <= lim) {
+            foundCost = total;
+            lim = total - 1;
+            foundIdx = new Uint8Array(30);
+            foundIdx.set(idx);
+            foundIdx[27] = a;
+            foundIdx[28] = b;
+            foundIdx[29] = k;
+            foundCrc = crcK;
           }
         }
       }
-      idx[27] = 0;
-      idx[28] = 0;
-      idx[29] = 0;
-      i--;
-    } else {
-      const k = idx[i]!;
-      const cs = costQ[i]!;
-      const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
-      if (c > lim) {
-        idx[i] = 0;
-        i--;
-      } else {
-        costAt[i + 1] = c;
-        crcAt[i + 1] = crcAt[i]! ^ deltaAt[i]![k]!;
-        i++;
-        continue;
-      }
     }
-    if (i < 0) break;
-    idx[i]!++;
-  }
+    return lim;
+  });
   let foundCheck = '';
   for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
   return result(foundIdx, foundCost, foundCheck, steps);
@@ -452,7 +425,6 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
 function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, checkCost: Int32Array, limitQ: number, force: boolean | number): { idx: Uint8Array | null; cost: number; crc: number; steps: number } | null {
   const n = costQ.length;
   const L = limitQ + 1;
-  const NONE = 1 << 20;
   const conv = (h: Float64Array, costs: ArrayLike<number>): Float64Array<ArrayBuffer> => {
     const next = new Float64Array(L);
     for (let k = 0; k < costs.length; k++) {
@@ -517,40 +489,15 @@ function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, c
   const table = new Int32Array(1 << bits).fill(-1);
   const hash = (crc: number): number => Math.imul(crc, 0x9e3779b1) >>> (32 - bits);
   let e = 0;
-  let steps = 0;
-  {
-    const idx = new Uint8Array(w);
-    const costAt = new Int32Array(w + 1);
-    const crcAt = new Int32Array(w + 1);
-    let i = 0;
-    for (;;) {
-      steps++;
-      if (i === w) {
-        eCrc[e] = crcAt[w]!;
-        eCost[e] = costAt[w]!;
-        eIdx.set(idx, e * w);
-        let h = hash(crcAt[w]!);
-        while (table[h] !== -1) h = (h + 1) & mask;
-        table[h] = e++;
-        i--;
-      } else {
-        const k = idx[i]!;
-        const cs = costQ[m + i]!;
-        const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
-        if (c > limitQ) {
-          idx[i] = 0;
-          i--;
-        } else {
-          costAt[i + 1] = c;
-          crcAt[i + 1] = crcAt[i]! ^ deltaAt[m + i]![k]!;
-          i++;
-          continue;
-        }
-      }
-      if (i < 0) break;
-      idx[i]!++;
-    }
-  }
+  let steps = walkParts(costQ, deltaAt, m, n, 0, limitQ, (idx, cost, crc) => {
+    eCrc[e] = crc;
+    eCost[e] = cost;
+    eIdx.set(idx, e * w);
+    let h = hash(crc);
+    while (table[h] !== -1) h = (h + 1) & mask;
+    table[h] = e++;
+    return limitQ;
+  });
   // The first slots' partial bodies in the walk's order, each with every check value it can
   // afford: a passing string is one whose last slots' CRC is in the table. Kept: the cheapest,
   // the first in the walk's order among equally cheap (the same first slots: the last slots'
@@ -559,59 +506,78 @@ function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, c
   let found: Uint8Array | null = null;
   let foundCost = 0;
   let foundCrc = 0;
-  const idx = new Uint8Array(m);
-  const costAt = new Int32Array(m + 1);
-  const crcAt = new Int32Array(m + 1);
-  crcAt[0] = baseCrc;
+  // (Its lookups count as steps inside; its walk's steps are added after it.)
+  const walked = walkParts(costQ, deltaAt, 0, m, baseCrc, limitQ, (idx, cP, crcP) => {
+    let mine = false;
+    for (let s = 0; s < valS.length; s++) {
+      const cS = cP + costS[s]!;
+      if (cS > lim) break;
+      steps++;
+      const want = crcP ^ valS[s]!;
+      for (let h = hash(want); table[h] !== -1; h = (h + 1) & mask) {
+        const x = table[h]!;
+        if (eCrc[x] !== want) continue;
+        const total = cS + eCost[x]!;
+        if (total > lim) continue;
+        if (found && total === foundCost && !mine) continue;
+        if (found && total === foundCost && mine && !before(eIdx, x * w, found, m, w)) continue;
+        found ??= new Uint8Array(n);
+        found.set(idx, 0);
+        found.set(eIdx.subarray(x * w, x * w + w), m);
+        foundCost = total;
+        foundCrc = valS[s]! >>> 0;
+        lim = total;
+        mine = true;
+      }
+    }
+    return lim;
+  });
+  steps += walked;
+  return { idx: found, cost: foundCost, crc: foundCrc, steps };
+}
+
+/**
+ * The partial bodies over the walk's slots from..to - 1 (searchV2's order) within the bound,
+ * depth-first, each slot's choices cheapest first (the first too dear ends the slot), without
+ * recursion: `visit` gets each one's choices, cost and CRC (crc0 xor its slots' deltas) and
+ * returns the bound from then on. Its steps: each goes down a slot or back from one.
+ */
+function walkParts(costQ: Int32Array[], deltaAt: Uint32Array[], from: number, to: number, crc0: number, bound: number, visit: (idx: Uint8Array, cost: number, crc: number) => number): number {
+  const w = to - from;
+  const idx = new Uint8Array(w);
+  const costAt = new Int32Array(w + 1);
+  const crcAt = new Int32Array(w + 1);
+  crcAt[0] = crc0;
+  let lim = bound;
   let i = 0;
+  let steps = 0;
   for (;;) {
     steps++;
-    if (i === m) {
-      const cP = costAt[m]!;
-      const crcP = crcAt[m]!;
-      let mine = false;
-      for (let s = 0; s < valS.length; s++) {
-        const cS = cP + costS[s]!;
-        if (cS > lim) break;
-        steps++;
-        const want = crcP ^ valS[s]!;
-        for (let h = hash(want); table[h] !== -1; h = (h + 1) & mask) {
-          const x = table[h]!;
-          if (eCrc[x] !== want) continue;
-          const total = cS + eCost[x]!;
-          if (total > lim) continue;
-          if (found && total === foundCost && !mine) continue;
-          if (found && total === foundCost && mine && !before(eIdx, x * w, found, m, w)) continue;
-          found ??= new Uint8Array(n);
-          found.set(idx, 0);
-          found.set(eIdx.subarray(x * w, x * w + w), m);
-          foundCost = total;
-          foundCrc = valS[s]! >>> 0;
-          lim = total;
-          mine = true;
-        }
-      }
-      if (i === 0) break;
+    if (i === w) {
+      lim = visit(idx, costAt[w]!, crcAt[w]!);
       i--;
     } else {
       const k = idx[i]!;
-      const cs = costQ[i]!;
+      const cs = costQ[from + i]!;
       const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
       if (c > lim) {
         idx[i] = 0;
-        if (i === 0) break;
         i--;
       } else {
         costAt[i + 1] = c;
-        crcAt[i + 1] = crcAt[i]! ^ deltaAt[i]![k]!;
+        crcAt[i + 1] = crcAt[i]! ^ deltaAt[from + i]![k]!;
         i++;
         continue;
       }
     }
+    if (i < 0) break;
     idx[i]!++;
   }
-  return { idx: found, cost: foundCost, crc: foundCrc, steps };
+  return steps;
 }
+
+/** A cost no string can have: a check digit no slot offers. */
+const NONE = 1 << 20;
 
 /** Lexicographically before: the table's entry x's choices against those of `found` past m. */
 function before(eIdx: Uint8Array, at: number, found: Uint8Array, m: number, w: number): boolean {
