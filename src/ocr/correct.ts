@@ -588,11 +588,11 @@ function before(eIdx: Uint8Array, at: number, found: Uint8Array, m: number, w: n
 }
 
 /** The most partial bodies byCheck puts in its table. */
-const TABLE_MAX = 1 << 21;
+const TABLE_MAX = 1 << 20;
 /** Fewer strings than this are walked: byCheck's counts cost more than it saves (about 30 ms of a walk). */
 const CHECK_FROM = 1 << 20;
 /** The most check values byCheck enumerates. */
-const CHECKS_MAX = 1 << 22;
+const CHECKS_MAX = 1 << 18;
 
 export const B62_SET: Set<string> = IS_B62;
 const CHECK_FIRST = new Set('01234');
