@@ -249,6 +249,8 @@ export interface V2Search {
   /**
    * The walk's steps: each goes down to a prefix of a string counted in `tried`, or back
    * from one, so there are at most 59 per string tried plus one (the budget bounds the time).
+   * Met in the middle (byCheck): the steps of its two walks over partial bodies and its
+   * lookups, each partial body and each lookup a part of a string counted in `tried`.
    */
   steps: number;
 }
@@ -283,7 +285,7 @@ function countUpTo(slots: Slot[], limit: number): Float64Array {
  * strings are ever candidates, and the odds of a wrong one passing the 32-bit
  * check by chance are at most budget / 2^32.
  */
-export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
+export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'walk' | 'check' | number = 'auto'): V2Search {
   // The check's first character can only be 0..4 (62^5 * 5 > 2^32 > 62^5 * 4).
   // Only what was read (or looks like it) is tried there: filling in 0..4 for
   // a `y` read there would "repair" exactly the wrong-checksum keys whose first
@@ -312,7 +314,6 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const limitQ = cMax;
   const body = norm.slice(0, 30).map((s) => s.alts);
   // A check character's cost by its base62 digit; NONE where no slot offers it.
-  const NONE = 1 << 20;
   const checkCost = new Int32Array(6 * 62).fill(NONE);
   norm.slice(30).forEach((s, j) => { for (const a of s.alts) checkCost[j * 62 + B62_INDEX.get(a.ch)!] = Math.round(a.cost * Q); });
   // CRC-32 is affine over GF(2) for messages of one length, so the CRC of a
@@ -330,9 +331,15 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const order = body.map((_, i) => i).sort((a, b) => (body[b]![1]?.cost ?? Infinity) - (body[a]![1]?.cost ?? Infinity) || a - b);
   const costQ = order.map((i) => Int32Array.from(body[i]!, (a) => Math.round(a.cost * Q)));
   const deltaAt = order.map((i) => delta[i]!);
-  const idx = new Uint8Array(30);
-  const costAt = new Int32Array(31);
-  const crcAt = new Int32Array(31);
+  // Met in the middle over the check where that walks fewer strings (byCheck).
+  if (how !== 'walk' && (how !== 'auto' || tried >= CHECK_FROM)) {
+    const met = byCheck(costQ, deltaAt, baseCrc, checkCost, limitQ, how === 'auto' ? false : how === 'check' ? true : how);
+    if (met) {
+      let foundCheck = '';
+      for (let j = 0, w = met.crc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
+      return result(met.idx, met.cost, foundCheck, met.steps);
+    }
+  }
   let foundCost = Infinity;
   // The dearest cost a string may still have: limitQ, then one quantum under the last find.
   // Costs are whole quanta, so `c > lim` is `c > limitQ || c >= foundCost`, in 32-bit integers.
@@ -347,66 +354,218 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
   const d27 = Int32Array.from(deltaAt[27]!);
   const d28 = Int32Array.from(deltaAt[28]!);
   const d29 = Int32Array.from(deltaAt[29]!, (d) => d ^ baseCrc);
+  // The first 27 slots walked (walkParts); the last three body slots and the six check
+  // characters inline (loops in loops): going down to the last slots and back was most of
+  // the walk's steps.
+  const steps = walkParts(costQ, deltaAt, 0, 27, 0, lim, (idx, cost26, crc26) => {
+    for (let a = 0; a < c27.length; a++) {
+      const cost27 = cost26 + c27[a]!;
+      if (cost27 > lim) break;
+      const crc27 = crc26 ^ d27[a]!;
+      for (let b = 0; b < c28.length; b++) {
+        const cost28 = cost27 + c28[b]!;
+        if (cost28 > lim) break;
+        const crc28 = crc27 ^ d28[b]!;
+        for (let k = 0; k < c29.length; k++) {
+          const cost = cost28 + c29[k]!;
+          if (cost > lim) break;
+          // The last check character first, in 32-bit integers: nearly every string ends
+          // there (no reading offers that digit). crc mod 62 by its 16-bit halves, 2^16 = 2 (mod 62).
+          const crcI = crc28 ^ d29[k]!;
+          const d5 = ((((crcI >>> 16) % 62) << 1) + (crcI & 0xffff)) % 62;
+          let total = cost + checkCost[5 * 62 + d5]!;
+          if (total > lim) continue;
+          // Past it, the other five as before (the CRC as an unsigned number).
+          const crcK = crcI >>> 0;
+          let v = (crcK - d5) / 62;
+          for (let j = 4; j >= 0 && total <= lim; j--) {
+            const d = v % 62;
+            v = (v - d) / 62;
+            total += checkCost[j * 62 + d]!;
+          }
+          if (total <= lim) {
+            foundCost = total;
+            lim = total - 1;
+            foundIdx = new Uint8Array(30);
+            foundIdx.set(idx);
+            foundIdx[27] = a;
+            foundIdx[28] = b;
+            foundIdx[29] = k;
+            foundCrc = crcK;
+          }
+        }
+      }
+    }
+    return lim;
+  });
+  let foundCheck = '';
+  for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
+  return result(foundIdx, foundCost, foundCheck, steps);
+  function result(fi: Uint8Array | null, foundCost: number, foundCheck: string, steps: number): V2Search {
+    const chosen = new Array<string>(30);
+    if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
+    const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
+    const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
+    return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed, steps };
+  }
+}
+
+/**
+ * The walk's result met in the middle (searchV2): the check characters' values that fit
+ * the bound are few where every check slot offers only what was read and its look-alikes,
+ * and a body's CRC is the xor of its slots' deltas, so the body's last slots (in the walk's
+ * order) are enumerated once into a table by their CRC, and each of the first slots' partial
+ * bodies looks up, for each check value it can afford, the xor that makes the key's CRC that
+ * value: the strings walked (bodies, up to 2^25 past the region's bound) become partial bodies
+ * times check values. The same result as the walk: the cheapest passing string, the first in
+ * the walk's order among equally cheap ones. Null when by its counts the walk is cheaper (a
+ * check slot taking any character, withAny) or the table would be too big; `force` takes it
+ * whenever the table fits, at the split it names if a number (tests).
+ */
+function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, checkCost: Int32Array, limitQ: number, force: boolean | number): { idx: Uint8Array | null; cost: number; crc: number; steps: number } | null {
+  const n = costQ.length;
+  const L = limitQ + 1;
+  const conv = (h: Float64Array, costs: ArrayLike<number>): Float64Array<ArrayBuffer> => {
+    const next = new Float64Array(L);
+    for (let k = 0; k < costs.length; k++) {
+      const q = costs[k]!;
+      for (let c = 0; c + q < L; c++) if (h[c]) next[c + q] = next[c + q]! + h[c]!;
+    }
+    return next;
+  };
+  const sum = (h: Float64Array): number => h.reduce((a, b) => a + b, 0);
+  // Counts by cost: the check values, the first m slots' partial bodies, the last n - m slots'.
+  const digits = [0, 1, 2, 3, 4, 5].map((j) => [...Array(62).keys()].filter((d) => checkCost[j * 62 + d]! < NONE).sort((a, b) => checkCost[j * 62 + a]! - checkCost[j * 62 + b]!));
+  let hS = new Float64Array(L);
+  hS[0] = 1;
+  for (let j = 0; j < 6; j++) hS = conv(hS, digits[j]!.map((d) => checkCost[j * 62 + d]!));
+  const cumS = new Float64Array(L);
+  for (let c = 0, t = 0; c < L; c++) cumS[c] = t += hS[c]!;
+  const first: Float64Array[] = [new Float64Array(L)];
+  first[0]![0] = 1;
+  for (let m = 0; m < n; m++) first.push(conv(first[m]!, costQ[m]!));
+  const last: number[] = new Array<number>(n + 1);
+  let hL = new Float64Array(L);
+  hL[0] = 1;
+  last[n] = 1;
+  for (let m = n - 1; m >= 0; m--) { hL = conv(hL, costQ[m]!); last[m] = sum(hL); }
+  const walk = sum(first[n]!);
+  let bestM = -1;
+  let bestWork = Infinity;
+  for (let m = 0; m < n; m++) {
+    if (last[m]! > TABLE_MAX || last[m]! * (n - m) > TABLE_MAX * 8) continue;
+    let looks = 0;
+    for (let c = 0; c < L; c++) if (first[m]![c]) looks += first[m]![c]! * cumS[limitQ - c]!;
+    const work = looks + 3 * last[m]!;
+    if (work < bestWork || m === force) { bestWork = work; bestM = m; }
+    if (m === force) break;
+  }
+  if (bestM < 0 || (typeof force === 'number' && bestM !== force) || cumS[limitQ]! > CHECKS_MAX || (!force && bestWork * 2 > walk)) return null;
+  const m = bestM;
+  // The check values within the bound, cheapest first (an unsigned CRC is under 2^32).
+  const sVal: number[] = [];
+  const sCost: number[] = [];
+  const put = (j: number, v: number, c: number): void => {
+    if (j === 6) { if (v <= 0xffffffff) { sVal.push(v | 0); sCost.push(c); } return; }
+    for (const d of digits[j]!) {
+      const cc = c + checkCost[j * 62 + d]!;
+      if (cc > limitQ) break;
+      put(j + 1, v * 62 + d, cc);
+    }
+  };
+  put(0, 0, 0);
+  const sOrder = sVal.map((_, k) => k).sort((a, b) => sCost[a]! - sCost[b]!);
+  const valS = Int32Array.from(sOrder, (k) => sVal[k]!);
+  const costS = Int32Array.from(sOrder, (k) => sCost[k]!);
+  // The last slots' partial bodies: CRC (their deltas' xor), cost, choices; a table by CRC.
+  const w = n - m;
+  const count = last[m]!;
+  const eCrc = new Int32Array(count);
+  const eCost = new Int32Array(count);
+  const eIdx = new Uint8Array(count * w);
+  let bits = 1;
+  while (1 << bits < 2 * count) bits++;
+  const mask = (1 << bits) - 1;
+  const table = new Int32Array(1 << bits).fill(-1);
+  const hash = (crc: number): number => Math.imul(crc, 0x9e3779b1) >>> (32 - bits);
+  let e = 0;
+  let steps = walkParts(costQ, deltaAt, m, n, 0, limitQ, (idx, cost, crc) => {
+    eCrc[e] = crc;
+    eCost[e] = cost;
+    eIdx.set(idx, e * w);
+    let h = hash(crc);
+    while (table[h] !== -1) h = (h + 1) & mask;
+    table[h] = e++;
+    return limitQ;
+  });
+  // The first slots' partial bodies in the walk's order, each with every check value it can
+  // afford: a passing string is one whose last slots' CRC is in the table. Kept: the cheapest,
+  // the first in the walk's order among equally cheap (the same first slots: the last slots'
+  // choices compared; a later first part never wins a tie).
+  let lim = limitQ;
+  let found: Uint8Array | null = null;
+  let foundCost = 0;
+  let foundCrc = 0;
+  // (Its lookups count as steps inside; its walk's steps are added after it.)
+  const walked = walkParts(costQ, deltaAt, 0, m, baseCrc, limitQ, (idx, cP, crcP) => {
+    let mine = false;
+    for (let s = 0; s < valS.length; s++) {
+      const cS = cP + costS[s]!;
+      if (cS > lim) break;
+      steps++;
+      const want = crcP ^ valS[s]!;
+      for (let h = hash(want); table[h] !== -1; h = (h + 1) & mask) {
+        const x = table[h]!;
+        if (eCrc[x] !== want) continue;
+        const total = cS + eCost[x]!;
+        if (total > lim) continue;
+        if (found && total === foundCost && !mine) continue;
+        if (found && total === foundCost && mine && !before(eIdx, x * w, found, m, w)) continue;
+        found ??= new Uint8Array(n);
+        found.set(idx, 0);
+        found.set(eIdx.subarray(x * w, x * w + w), m);
+        foundCost = total;
+        foundCrc = valS[s]! >>> 0;
+        lim = total;
+        mine = true;
+      }
+    }
+    return lim;
+  });
+  steps += walked;
+  return { idx: found, cost: foundCost, crc: foundCrc, steps };
+}
+
+/**
+ * The partial bodies over the walk's slots from..to - 1 (searchV2's order) within the bound,
+ * depth-first, each slot's choices cheapest first (the first too dear ends the slot), without
+ * recursion: `visit` gets each one's choices, cost and CRC (crc0 xor its slots' deltas) and
+ * returns the bound from then on. Its steps: each goes down a slot or back from one.
+ */
+function walkParts(costQ: Int32Array[], deltaAt: Uint32Array[], from: number, to: number, crc0: number, bound: number, visit: (idx: Uint8Array, cost: number, crc: number) => number): number {
+  const w = to - from;
+  const idx = new Uint8Array(w);
+  const costAt = new Int32Array(w + 1);
+  const crcAt = new Int32Array(w + 1);
+  crcAt[0] = crc0;
+  let lim = bound;
   let i = 0;
   let steps = 0;
   for (;;) {
     steps++;
-    if (i === 27) {
-      // The last three body slots and the six check characters, inline (loops in loops):
-      // going down to the last slots and back was most of the walk's steps.
-      const cost26 = costAt[27]!;
-      const crc26 = crcAt[27]!;
-      for (let a = 0; a < c27.length; a++) {
-        const cost27 = cost26 + c27[a]!;
-        if (cost27 > lim) break;
-        const crc27 = crc26 ^ d27[a]!;
-        for (let b = 0; b < c28.length; b++) {
-          const cost28 = cost27 + c28[b]!;
-          if (cost28 > lim) break;
-          const crc28 = crc27 ^ d28[b]!;
-          for (let k = 0; k < c29.length; k++) {
-            const cost = cost28 + c29[k]!;
-            if (cost > lim) break;
-            // The last check character first, in 32-bit integers: nearly every string ends
-            // there (no reading offers that digit). crc mod 62 by its 16-bit halves, 2^16 = 2 (mod 62).
-            const crcI = crc28 ^ d29[k]!;
-            const d5 = ((((crcI >>> 16) % 62) << 1) + (crcI & 0xffff)) % 62;
-            let total = cost + checkCost[5 * 62 + d5]!;
-            if (total > lim) continue;
-            // Past it, the other five as before (the CRC as an unsigned number).
-            const crcK = crcI >>> 0;
-            let v = (crcK - d5) / 62;
-            for (let j = 4; j >= 0 && total <= lim; j--) {
-              const d = v % 62;
-              v = (v - d) / 62;
-              total += checkCost[j * 62 + d]!;
-            }
-            if (total <= lim) {
-              foundCost = total;
-              lim = total - 1;
-              idx[27] = a;
-              idx[28] = b;
-              idx[29] = k;
-              foundIdx = idx.slice();
-              foundCrc = crcK;
-            }
-          }
-        }
-      }
-      idx[27] = 0;
-      idx[28] = 0;
-      idx[29] = 0;
+    if (i === w) {
+      lim = visit(idx, costAt[w]!, crcAt[w]!);
       i--;
     } else {
       const k = idx[i]!;
-      const cs = costQ[i]!;
+      const cs = costQ[from + i]!;
       const c = k < cs.length ? costAt[i]! + cs[k]! : NONE;
       if (c > lim) {
         idx[i] = 0;
         i--;
       } else {
         costAt[i + 1] = c;
-        crcAt[i + 1] = crcAt[i]! ^ deltaAt[i]![k]!;
+        crcAt[i + 1] = crcAt[i]! ^ deltaAt[from + i]![k]!;
         i++;
         continue;
       }
@@ -414,15 +573,26 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET): V2Search {
     if (i < 0) break;
     idx[i]!++;
   }
-  let foundCheck = '';
-  for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
-  const fi = foundIdx as Uint8Array | null;
-  const chosen = new Array<string>(30);
-  if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
-  const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
-  const guessed = !!found && [...foundCheck].some((ch, j) => !norm[30 + j]!.alts.find((a) => a.ch === ch)?.read);
-  return { key: found?.key ?? null, tried, cost: found?.cost ?? Infinity, best, guessed, steps };
+  return steps;
 }
+
+/** A cost no string can have: a check digit no slot offers. */
+const NONE = 1 << 20;
+
+/** Lexicographically before: the table's entry x's choices against those of `found` past m. */
+function before(eIdx: Uint8Array, at: number, found: Uint8Array, m: number, w: number): boolean {
+  for (let k = 0; k < w; k++) {
+    if (eIdx[at + k]! !== found[m + k]!) return eIdx[at + k]! < found[m + k]!;
+  }
+  return false;
+}
+
+/** The most partial bodies byCheck puts in its table. */
+const TABLE_MAX = 1 << 20;
+/** Fewer strings than this are walked: byCheck's counts cost more than it saves (about 30 ms of a walk). */
+const CHECK_FROM = 1 << 20;
+/** The most check values byCheck enumerates. */
+const CHECKS_MAX = 1 << 18;
 
 export const B62_SET: Set<string> = IS_B62;
 const CHECK_FIRST = new Set('01234');

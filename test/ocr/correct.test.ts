@@ -1631,5 +1631,39 @@ describe('v2 search: the cheapest passing string within the bound (searchV2 agai
     const want = everyString(slots, budget);
     const got = searchV2(slots, budget);
     expect({ key: got.key, cost: got.cost, tried: got.tried }).toEqual(want);
+    // Met in the middle over the check (byCheck), the same.
+    const met = searchV2(slots, budget, 'check');
+    expect({ key: met.key, cost: met.cost, tried: met.tried }).toEqual(want);
+  });
+
+  const fields = (r: ReturnType<typeof searchV2>) => ({ key: r.key, tried: r.tried, cost: r.cost, best: r.best, guessed: r.guessed });
+  it('meets in the middle with the walk\'s result: two keys equally cheap, the first in the walk\'s order', () => {
+    // KEY and `other` (one body character apart) both offered at the same cost: a tie, which
+    // the order of the two characters' alternatives decides.
+    const neither = [...'WVUT'].find((c) => c !== base[5] && c !== other[5])!;
+    const first = `${base.slice(0, 5)}${neither}${base.slice(6)}${v2Check(base)}`;
+    const noise: Alts = { 2: [['x', 0.3], ['X', 0.6]], 9: [['y', 0.2]], 14: [['Q', 0.5]], 31: [['A', 0.8]] };
+    for (const [five, want] of [[[base[5]!, other[5]!], KEY], [[other[5]!, base[5]!], `sfk_${other}${v2Check(other)}`]] as const) {
+      const slots = slotsOf(first, { ...noise, ...otherCheck(0), 5: five.map((c): [string, number] => [c, 0.4]) });
+      const walk = searchV2(slots, 1 << 12, 'walk');
+      expect(walk.key).toBe(want);
+      expect(walk.cost).toBe(everyString(slots, 1 << 12).cost);
+      expect(fields(searchV2(slots, 1 << 12, 'check'))).toEqual(fields(walk));
+      // Every split of the body between the first slots and the table.
+      for (let m = 0; m < 30; m++) expect(fields(searchV2(slots, 1 << 12, m))).toEqual(fields(walk));
+    }
+  });
+
+  it('meets in the middle with the walk\'s result past 2^20 strings, where it is taken (a key, none, any character)', () => {
+    const alts: Alts = Object.fromEntries([3, 7, 11, 13, 17, 19, 22, 24, 27, 29, 33].map((i, k) => [i, [['l', 0.2 + 0.1 * (k % 3)], ['I', 0.5], ['1', 0.7 + 0.1 * (k % 2)]]]));
+    const key = searchV2(slotsOf(base + v2Check(base), alts), 1 << 22);
+    expect(key.tried).toBeGreaterThanOrEqual(1 << 20);
+    expect(key.key).toBe(KEY);
+    const wrong = base + v2Check(base).slice(0, 5) + (v2Check(base)[5] === 'z' ? 'y' : 'z');
+    for (const slots of [slotsOf(base + v2Check(base), alts), slotsOf(wrong, alts), withAny(slotsOf(wrong, alts), 3)]) {
+      const walk = searchV2(slots, 1 << 21, 'walk');
+      expect(fields(searchV2(slots, 1 << 21))).toEqual(fields(walk));
+      expect(fields(searchV2(slots, 1 << 21, 'check'))).toEqual(fields(walk));
+    }
   });
 });
