@@ -308,6 +308,22 @@ export function sameGlyphs(grey: Grey, boxes: Box[], near = MONOSPACED): SameGly
   return res;
 }
 
+/** A glyph's inked width and height in its picture (dark on light): the box of its pixels darker than INK_BELOW. */
+export function inkSize(g: Grey): { width: number; height: number } | null {
+  let x0 = g.width;
+  let x1 = 0;
+  let y0 = g.height;
+  let y1 = 0;
+  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) {
+    if (g.data[y * g.width + x]! >= INK_BELOW) continue;
+    if (x < x0) x0 = x;
+    if (x + 1 > x1) x1 = x + 1;
+    if (y < y0) y0 = y;
+    if (y + 1 > y1) y1 = y + 1;
+  }
+  return x1 <= x0 ? null : { width: x1 - x0, height: y1 - y0 };
+}
+
 /** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
 export interface InkShape { height: number; centre: number }
 

@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withAny, withoutOffers } from './correct.js';
 import { BASE62, isValidV2Key } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, lineFit, monospaceCells, keyCopies, looseCopies, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, inkSize, lineFit, monospaceCells, keyCopies, looseCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -1493,6 +1493,10 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
+  /** For the bench tools: an `O` or `0`'s inked width, the key's vouched digits' (2-9) and its vouched `I i l`'s width over height (widthSays). */
+  widths?: { me: number; h: number; digits: number[]; strokes: number[] };
+  /** For the bench tools: an `I l 1`'s top (px, sub-pixel), its vouched flat-topped capitals' and ascenders' (inkTop). */
+  tops?: { me: number; caps: number[]; asc: number[] };
   /** Each repeated character's glyphs' best likeness to another of its copies in the key, measured where the check character is under COPY_ALIKE like its copies (copiesDisown; the bench tools). */
   pairs?: { ch: string; like: number }[];
 }
@@ -1530,9 +1534,12 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
   if (shapeSays(grey, glyph, sub)) return true;
+  const wide = widthSays(grey, glyph, sub);
+  if (tallStroke(grey, sub, c)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
   if (pageSays(grey, glyph, sub, page)) return true;
+  if (wide) return true;
   if (sub.asRead && copiesDisown(sub.likeness?.[sub.ch], ownCopiesAgree(sub))) return true;
   if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
@@ -1641,6 +1648,95 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
   if (me.height < COUNTER_FROM) return false;
   return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+}
+
+/** Capitals with a flat top (no overshoot): the line's cap height is read on the vouched ones (tallStroke). */
+const FLAT_CAPS = 'BDEFHIKLMNPRTUVWXZ';
+/** Small letters with a straight ascender, as tall as an `l`. */
+const ASCENDERS = 'bdhkl';
+/**
+ * Most the tops of a line's vouched capitals may spread (px), and most a glyph's top may stand
+ * from its ascenders' line, for the line's heights to count (tallStroke): Chromium's hinting puts
+ * a screenshot's cap height and ascender height on whole pixels (the vouched capitals of the look
+ * sets' keys within 0.0-0.3 px of each other; a tilted or blurred line spreads further).
+ */
+const LINE_AGREE = 0.5;
+/** Least the ascenders' line must stand over the capitals' (px) for a glyph's top to tell an `l` from an `I` or `1`. */
+const ASC_OVER = 0.5;
+
+/**
+ * Is a glyph put as `I` or `1` an `l`, by its height? Where the key's vouched small letters with an
+ * ascender (b d h k l) stand over its vouched flat-topped capitals on the glyph's line (sans fonts
+ * and most monospaced ones draw `l` taller than `I` and `1`: Open Sans 18 px, 1 px), a glyph whose
+ * top is at the ascenders' line and past halfway from the capitals' is an `l` (look-3706 023, Open
+ * Sans: a decoy `l` put as the valid key's `I`, 1.00 px over the capitals, ascenders 1.03; the key's
+ * own `I` 0.98 alike, both bare strokes scaled alike). True `I`s and `1`s stand 0.0-0.2 px from the
+ * capitals. Not the other way round (an `I` put as `l`): not measured.
+ */
+function tallStroke(grey: Grey, sub: CheckSub, c: Box): boolean {
+  if (sub.ch !== 'I' && sub.ch !== '1') return false;
+  const topOf = (cell: Box) => Math.floor(cell.y) + inkTop(glyphPicture(grey, cell));
+  const onLine = sub.line.filter((g) => Math.min(g.cell.y + g.cell.height, c.y + c.height) - Math.max(g.cell.y, c.y) >= 0.5 * Math.min(g.cell.height, c.height));
+  const tops = (chars: string) => onLine.flatMap((g) => (chars.includes(g.ch) ? [topOf(g.cell)] : [])).sort((a, b) => a - b);
+  const caps = tops(FLAT_CAPS);
+  const asc = tops(ASCENDERS);
+  const me = topOf(c);
+  sub.tops = { me: +me.toFixed(2), caps: caps.map((t) => +t.toFixed(2)), asc: asc.map((t) => +t.toFixed(2)) };
+  return atAscender(me, caps, asc);
+}
+
+/** Is a top (px) at the ascenders' line, ASC_OVER or more over the capitals', and past halfway from theirs? Each line's tops agree within LINE_AGREE; two capitals and one ascender at least. */
+export function atAscender(me: number, caps: number[], asc: number[]): boolean {
+  if (caps.length < 2 || !asc.length) return false;
+  const spread = (t: number[]) => Math.max(...t) - Math.min(...t);
+  if (spread(caps) > LINE_AGREE || spread(asc) > LINE_AGREE) return false;
+  const med = (t: number[]) => { const s = [...t].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2; };
+  const cap = med(caps);
+  const up = med(asc);
+  return cap - up >= ASC_OVER && Math.abs(me - up) <= LINE_AGREE && me < (cap + up) / 2;
+}
+
+/** A glyph's top edge in its picture, sub-pixel: its first row inked at 0.9 or more, less the ink of the rows just over it. */
+function inkTop(g: Grey): number {
+  const dark = (y: number) => { let m = 0; for (let x = 0; x < g.width; x++) m = Math.max(m, 1 - g.data[y * g.width + x]! / 255); return m; };
+  let y = 0;
+  while (y < g.height && dark(y) < 0.9) y++;
+  let top = y;
+  for (let k = y - 1; k >= 0 && dark(k) > 0.05; k--) top -= dark(k);
+  return top;
+}
+
+/**
+ * Inked width, against the median of the key's vouched digits (2-9), from which a glyph put as
+ * `0` is an `O`: every font draws its zero as wide as its other digits or near (true zeros
+ * 0.90-1.18 on look-3706, look-4106, id-3705, id-4105: Open Sans 18 px JPEG 1.18, Inconsolata
+ * 16 px 1.17), where a proportional font's `O`, and Inconsolata's, is wider (decoys' `O` put as
+ * `0`: Inconsolata 13 px 1.40, DejaVu Sans 14 and 18 px 1.43 and 1.26). Up to WIDE_ZERO_MOST:
+ * wider, the cell holds a neighbour's ink too, and says nothing.
+ */
+const WIDE_ZERO = 1.3;
+const WIDE_ZERO_MOST = 1.7;
+
+/**
+ * Is a glyph put as `0` an `O`, by its inked width against the key's digits the checksum vouches
+ * for (drawn in the key's font at its size)? Needs two such digits. Only contradicts: a font whose
+ * `O` is as narrow as its digits (DejaVu Sans Mono, Liberation Mono, Fira Code) says nothing.
+ */
+function widthSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
+  const me = sub.ch === 'O' || sub.ch === '0' ? inkSize(glyph) : null;
+  if (!me) return false;
+  const sizes = (chars: string) => sub.line.flatMap((g) => (chars.includes(g.ch) ? [inkSize(glyphPicture(grey, g.cell))] : [])).filter((x) => x !== null);
+  const digits = sizes('23456789').map((s) => s.width).sort((a, b) => a - b);
+  sub.widths = { me: me.width, h: me.height, digits, strokes: sizes('Iil').map((s) => +(s.width / s.height).toFixed(2)) };
+  return sub.ch === '0' && wideZero(me.width, digits);
+}
+
+/** Is an inked width WIDE_ZERO to WIDE_ZERO_MOST times the median of two or more digits' (sorted)? */
+export function wideZero(width: number, digits: number[]): boolean {
+  if (digits.length < 2) return false;
+  const n = digits.length;
+  const ratio = width / (n % 2 ? digits[n >> 1]! : (digits[n / 2 - 1]! + digits[n / 2]!) / 2);
+  return ratio >= WIDE_ZERO && ratio <= WIDE_ZERO_MOST;
 }
 
 /**
