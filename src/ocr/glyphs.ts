@@ -308,8 +308,8 @@ export function sameGlyphs(grey: Grey, boxes: Box[], near = MONOSPACED): SameGly
   return res;
 }
 
-/** A glyph's inked width and height in its picture (dark on light): the box of its pixels darker than INK_BELOW. */
-export function inkSize(g: Grey): { width: number; height: number } | null {
+/** The box of a glyph picture's pixels darker than INK_BELOW (dark on light); null with none. */
+function inkBox(g: Grey): { x0: number; x1: number; y0: number; y1: number } | null {
   let x0 = g.width;
   let x1 = 0;
   let y0 = g.height;
@@ -321,7 +321,13 @@ export function inkSize(g: Grey): { width: number; height: number } | null {
     if (y < y0) y0 = y;
     if (y + 1 > y1) y1 = y + 1;
   }
-  return x1 <= x0 ? null : { width: x1 - x0, height: y1 - y0 };
+  return x1 <= x0 ? null : { x0, x1, y0, y1 };
+}
+
+/** A glyph's inked width and height in its picture (dark on light). */
+export function inkSize(g: Grey): { width: number; height: number } | null {
+  const b = inkBox(g);
+  return b && { width: b.x1 - b.x0, height: b.y1 - b.y0 };
 }
 
 /** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
@@ -333,18 +339,9 @@ export interface InkShape { height: number; centre: number }
  * empty counter's nothing.
  */
 export function inkShape(g: Grey): InkShape | null {
-  let x0 = g.width;
-  let x1 = 0;
-  let y0 = g.height;
-  let y1 = 0;
-  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) {
-    if (g.data[y * g.width + x]! >= INK_BELOW) continue;
-    if (x < x0) x0 = x;
-    if (x + 1 > x1) x1 = x + 1;
-    if (y < y0) y0 = y;
-    if (y + 1 > y1) y1 = y + 1;
-  }
-  if (x1 <= x0) return null;
+  const b = inkBox(g);
+  if (!b) return null;
+  const { x0, x1, y0, y1 } = b;
   const w = x1 - x0;
   const h = y1 - y0;
   let sum = 0;
