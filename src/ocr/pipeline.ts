@@ -1716,10 +1716,18 @@ function inkTop(g: Grey): number {
  */
 const WIDE_ZERO = 1.3;
 const WIDE_ZERO_MOST = 1.7;
+/**
+ * Darkness of a glyph's counter middle (inkShape's `centre`) from which its width says nothing:
+ * a counter half inked is a zero's (a slash, or a small zero's counter filled by blur), whatever
+ * its width (wild-3903 recompressed-010, Inconsolata 17 px at 0.83x and JPEG 50: a true slashed
+ * `0` 9 px tall, 1.40 as wide as the key's digits, 0.62; wild-2803 rotated-005 0.56), while an
+ * `O`'s is empty (0.00-0.14; the decoy of look-3706 009, 0.18 with a neighbour's sliver).
+ */
+const FILLED = 0.5;
 
 /**
  * Is a glyph put as `0` an `O`, by its inked width against the key's digits the checksum vouches
- * for (drawn in the key's font at its size)? Needs two such digits. Only contradicts: a font whose
+ * for (drawn in the key's font at its size), its counter not filled (FILLED)? Needs two such digits. Only contradicts: a font whose
  * `O` is as narrow as its digits (DejaVu Sans Mono, Liberation Mono, Fira Code) says nothing.
  */
 function widthSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
@@ -1728,7 +1736,7 @@ function widthSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   const sizes = (chars: string) => sub.line.flatMap((g) => (chars.includes(g.ch) ? [inkSize(glyphPicture(grey, g.cell))] : [])).filter((x) => x !== null);
   const digits = sizes('23456789').map((s) => s.width).sort((a, b) => a - b);
   sub.widths = { me: me.width, h: me.height, digits, strokes: sizes('Iil').map((s) => +(s.width / s.height).toFixed(2)) };
-  return sub.ch === '0' && wideZero(me.width, digits);
+  return sub.ch === '0' && wideZero(me.width, digits) && (inkShape(glyph)?.centre ?? 0) < FILLED;
 }
 
 /** Is an inked width WIDE_ZERO to WIDE_ZERO_MOST times the median of two or more digits' (sorted)? */
