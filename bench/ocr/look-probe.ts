@@ -19,7 +19,7 @@ await collectTraces([dir!], process.env.LOOK_OUT ?? '/tmp/look.json', (e0, file,
       guessed: c.guessed, contradicted: c.contradicted,
       subs: c.subs.map((s) => ({ check: s.i - 30, ch: s.ch, asRead: !!s.asRead, partly: s.partly,
         syms: s.syms.map((sym) => sym.choices.slice(0, 4).map((x) => `${x.ch}${Math.round(x.conf)}`).join(' ')),
-        copies: s.copies.map((x) => x.ch).join(''), likeness: s.likeness, page: s.pageLikeness, pairs: s.pairs, shape: s.shape, stroke: s.stroke, widths: s.widths, tops: s.tops,
+        copies: s.copies.map((x) => x.ch).join(''), likeness: s.likeness, page: s.pageLikeness, pairs: s.pairs, shape: s.shape, stroke: s.stroke, tops: s.tops,
         alone: s.alone?.map((g) => g.map((x) => `${x.ch}${Math.round(x.conf)}`).join(' ')), cells: s.cells.map((b) => `${Math.round(b.width)}x${Math.round(b.height)}`).join(',') })),
     };
   });

@@ -308,8 +308,15 @@ export function sameGlyphs(grey: Grey, boxes: Box[], near = MONOSPACED): SameGly
   return res;
 }
 
-/** The box of a glyph picture's pixels darker than INK_BELOW (dark on light); null with none. */
-function inkBox(g: Grey): { x0: number; x1: number; y0: number; y1: number } | null {
+/** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
+export interface InkShape { height: number; centre: number }
+
+/**
+ * The inked height of a glyph's picture, and the mean darkness (0-1) of the
+ * middle third of its inked box each way: a dotted or slashed zero's mark, an
+ * empty counter's nothing.
+ */
+export function inkShape(g: Grey): InkShape | null {
   let x0 = g.width;
   let x1 = 0;
   let y0 = g.height;
@@ -321,27 +328,7 @@ function inkBox(g: Grey): { x0: number; x1: number; y0: number; y1: number } | n
     if (y < y0) y0 = y;
     if (y + 1 > y1) y1 = y + 1;
   }
-  return x1 <= x0 ? null : { x0, x1, y0, y1 };
-}
-
-/** A glyph's inked width and height in its picture (dark on light). */
-export function inkSize(g: Grey): { width: number; height: number } | null {
-  const b = inkBox(g);
-  return b && { width: b.x1 - b.x0, height: b.y1 - b.y0 };
-}
-
-/** A glyph's inked height in its picture (dark on light) and the darkness at its middle. */
-export interface InkShape { height: number; centre: number }
-
-/**
- * The inked height of a glyph's picture, and the mean darkness (0-1) of the
- * middle third of its inked box each way: a dotted or slashed zero's mark, an
- * empty counter's nothing.
- */
-export function inkShape(g: Grey): InkShape | null {
-  const b = inkBox(g);
-  if (!b) return null;
-  const { x0, x1, y0, y1 } = b;
+  if (x1 <= x0) return null;
   const w = x1 - x0;
   const h = y1 - y0;
   let sum = 0;

@@ -6,7 +6,7 @@ import { type Choice, type Engines, type OcrWord, type Box as OcrBox, read } fro
 import type { Worker } from 'tesseract.js';
 import { type Slot, type Sym, ALONE_SURE, V2_ALPHABET, SEARCH_BUDGET, OFFERED_CONF, lookalikes, pool, searchV2, voteDc, voteV1, toHex, withAlone, withAny, withoutOffers } from './correct.js';
 import { BASE62, isValidV2Key } from '../detect/checksum.js';
-import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, inkSize, lineFit, monospaceCells, keyCopies, looseCopies, sameGlyphs } from './glyphs.js';
+import { INK_BELOW, type SameGlyphs, glyphLikeness, inkShape, lineFit, monospaceCells, keyCopies, looseCopies, sameGlyphs } from './glyphs.js';
 import { type Piece, SFK_LIKE, SFK_SPLIT, findJoins, stitch } from './wrap.js';
 import type { ImageCandidate, ImageResult } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -1493,8 +1493,6 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
-  /** For the bench tools: an `O` or `0`'s inked width, the key's vouched digits' (2-9) and its vouched `I i l`'s width over height (widthSays). */
-  widths?: { me: number; h: number; digits: number[]; strokes: number[] };
   /** For the bench tools: an `I l 1`'s top (px, sub-pixel), its vouched flat-topped capitals' and ascenders' (inkTop). */
   tops?: { me: number; caps: number[]; asc: number[] };
   /** Each repeated character's glyphs' best likeness to another of its copies in the key, measured where the check character is under COPY_ALIKE like its copies (copiesDisown; the bench tools). */
@@ -1534,12 +1532,10 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
   if (shapeSays(grey, glyph, sub)) return true;
-  const wide = widthSays(grey, glyph, sub);
   if (tallStroke(grey, sub, c)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
   if (pageSays(grey, glyph, sub, page)) return true;
-  if (wide) return true;
   if (sub.asRead && copiesDisown(sub.likeness?.[sub.ch], ownCopiesAgree(sub))) return true;
   if (sub.asRead) return ALONE_TELLS.some((t) => t.includes(sub.ch)) && twinOffered(sub) && (await twinAlone(readAlone(worker, grey, c, twinsOf(sub)), sub));
   if (zeroUnread(glyph, sub)) return true;
@@ -1704,47 +1700,6 @@ function inkTop(g: Grey): number {
   let top = y;
   for (let k = y - 1; k >= 0 && dark(k) > 0.05; k--) top -= dark(k);
   return top;
-}
-
-/**
- * Inked width, against the median of the key's vouched digits (2-9), from which a glyph put as
- * `0` is an `O`: every font draws its zero as wide as its other digits or near (true zeros
- * 0.90-1.18 on look-3706, look-4106, id-3705, id-4105: Open Sans 18 px JPEG 1.18, Inconsolata
- * 16 px 1.17), where a proportional font's `O`, and Inconsolata's, is wider (decoys' `O` put as
- * `0`: Inconsolata 13 px 1.40, DejaVu Sans 14 and 18 px 1.43 and 1.26). Up to WIDE_ZERO_MOST:
- * wider, the cell holds a neighbour's ink too, and says nothing.
- */
-const WIDE_ZERO = 1.3;
-const WIDE_ZERO_MOST = 1.7;
-/**
- * Darkness of a glyph's counter middle (inkShape's `centre`) from which its width says nothing:
- * a counter half inked is a zero's (a slash, or a small zero's counter filled by blur), whatever
- * its width (wild-3903 recompressed-010, Inconsolata 17 px at 0.83x and JPEG 50: a true slashed
- * `0` 9 px tall, 1.40 as wide as the key's digits, 0.62; wild-2803 rotated-005 0.56), while an
- * `O`'s is empty (0.00-0.14; the decoy of look-3706 009, 0.18 with a neighbour's sliver).
- */
-const FILLED = 0.5;
-
-/**
- * Is a glyph put as `0` an `O`, by its inked width against the key's digits the checksum vouches
- * for (drawn in the key's font at its size), its counter not filled (FILLED)? Needs two such digits. Only contradicts: a font whose
- * `O` is as narrow as its digits (DejaVu Sans Mono, Liberation Mono, Fira Code) says nothing.
- */
-function widthSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
-  const me = sub.ch === 'O' || sub.ch === '0' ? inkSize(glyph) : null;
-  if (!me) return false;
-  const sizes = (chars: string) => sub.line.flatMap((g) => (chars.includes(g.ch) ? [inkSize(glyphPicture(grey, g.cell))] : [])).filter((x) => x !== null);
-  const digits = sizes('23456789').map((s) => s.width).sort((a, b) => a - b);
-  sub.widths = { me: me.width, h: me.height, digits, strokes: sizes('Iil').map((s) => +(s.width / s.height).toFixed(2)) };
-  return sub.ch === '0' && wideZero(me.width, digits) && (inkShape(glyph)?.centre ?? 0) < FILLED;
-}
-
-/** Is an inked width WIDE_ZERO to WIDE_ZERO_MOST times the median of two or more digits' (sorted)? */
-export function wideZero(width: number, digits: number[]): boolean {
-  if (digits.length < 2) return false;
-  const n = digits.length;
-  const ratio = width / (n % 2 ? digits[n >> 1]! : (digits[n / 2 - 1]! + digits[n / 2]!) / 2);
-  return ratio >= WIDE_ZERO && ratio <= WIDE_ZERO_MOST;
 }
 
 /**

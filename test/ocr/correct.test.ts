@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, wideZero, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1548,21 +1548,6 @@ describe('copiesDisown: a twin unlike the key\'s own copies of it, where those c
   ];
   it.each(cases)('$name', ({ own, agree, says }) => {
     expect(copiesDisown(own, agree)).toBe(says);
-  });
-});
-
-describe('wideZero: a glyph put as `0` much wider than the key\'s digits is an `O`', () => {
-  // Inked widths (px) measured by bench/ocr/look-probe.ts (bench/README.md, h32look); digits sorted.
-  const cases: { name: string; width: number; digits: number[]; says: boolean }[] = [
-    { name: 'look-3706 009: a decoy `O` put as `0`, Inconsolata 13 px, 7 against digits of 5', width: 7, digits: [4, 5, 5, 5, 5, 7], says: true },
-    { name: 'look-4106 015: a decoy `O` put as `0`, DejaVu Sans 14 px, 10 against 7', width: 10, digits: [7, 7, 8], says: true },
-    { name: 'look-3706 022: a true `0`, Open Sans 18 px JPEG, 9 against 8.5', width: 9, digits: [8, 9], says: false },
-    { name: 'look-3706 023: a true `0`, Open Sans 18 px JPEG, 10 against 8.5 (1.18)', width: 10, digits: [8, 9], says: false },
-    { name: 'a cell holding a neighbour too: twice as wide says nothing', width: 10, digits: [5, 5], says: false },
-    { name: 'one digit is no median', width: 7, digits: [5], says: false },
-  ];
-  it.each(cases)('$name', ({ width, digits, says }) => {
-    expect(wideZero(width, digits)).toBe(says);
   });
 });
 
