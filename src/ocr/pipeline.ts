@@ -1493,6 +1493,8 @@ export interface CheckSub {
   line: { ch: string; cell: Box }[];
   /** For the bench tools: the glyph's height, the darkness of its counter's middle and of the key's zeros' (shapeSays). */
   shape?: string;
+  /** For the bench tools: an `I l 1`'s top (px, sub-pixel), its vouched flat-topped capitals' and ascenders' (inkTop). */
+  tops?: { me: number; caps: number[]; asc: number[] };
   /** Each repeated character's glyphs' best likeness to another of its copies in the key, measured where the check character is under COPY_ALIKE like its copies (copiesDisown; the bench tools). */
   pairs?: { ch: string; like: number }[];
 }
@@ -1530,6 +1532,7 @@ async function glyphContradicts(worker: () => Worker, grey: Grey, sub: CheckSub,
   const glyph = glyphPicture(grey, c);
   if (sub.ch === '1' && bareStroke(glyph, sub)) return true;
   if (shapeSays(grey, glyph, sub)) return true;
+  if (tallStroke(grey, sub, c)) return true;
   const byCopies = copiesSay(grey, glyph, sub);
   if (byCopies !== undefined) return byCopies;
   if (pageSays(grey, glyph, sub, page)) return true;
@@ -1641,6 +1644,62 @@ function shapeSays(grey: Grey, glyph: Grey, sub: CheckSub): boolean {
   sub.shape = `height ${me.height}, centre ${me.centre.toFixed(2)}, key's zeros ${zeros.map((z) => z.toFixed(2)).join('/') || 'none'}`;
   if (me.height < COUNTER_FROM) return false;
   return sub.ch === 'O' ? me.centre >= MARKED : me.centre <= EMPTY && zeros.some((z) => z >= MARKED);
+}
+
+/** Capitals with a flat top (no overshoot): the line's cap height is read on the vouched ones (tallStroke). */
+const FLAT_CAPS = 'BDEFHIKLMNPRTUVWXZ';
+/** Small letters with a straight ascender, as tall as an `l`. */
+const ASCENDERS = 'bdhkl';
+/**
+ * Most the tops of a line's vouched capitals may spread (px), and most a glyph's top may stand
+ * from its ascenders' line, for the line's heights to count (tallStroke): Chromium's hinting puts
+ * a screenshot's cap height and ascender height on whole pixels (the vouched capitals of the look
+ * sets' keys within 0.0-0.3 px of each other; a tilted or blurred line spreads further).
+ */
+const LINE_AGREE = 0.5;
+/** Least the ascenders' line must stand over the capitals' (px) for a glyph's top to tell an `l` from an `I` or `1`. */
+const ASC_OVER = 0.5;
+
+/**
+ * Is a glyph put as `I` or `1` an `l`, by its height? Where the key's vouched small letters with an
+ * ascender (b d h k l) stand over its vouched flat-topped capitals on the glyph's line (sans fonts
+ * and most monospaced ones draw `l` taller than `I` and `1`: Open Sans 18 px, 1 px), a glyph whose
+ * top is at the ascenders' line and past halfway from the capitals' is an `l` (look-3706 023, Open
+ * Sans: a decoy `l` put as the valid key's `I`, 1.00 px over the capitals, ascenders 1.03; the key's
+ * own `I` 0.98 alike, both bare strokes scaled alike). True `I`s and `1`s stand 0.0-0.2 px from the
+ * capitals. Not the other way round (an `I` put as `l`): not measured.
+ */
+function tallStroke(grey: Grey, sub: CheckSub, c: Box): boolean {
+  if (sub.ch !== 'I' && sub.ch !== '1') return false;
+  const topOf = (cell: Box) => Math.floor(cell.y) + inkTop(glyphPicture(grey, cell));
+  const onLine = sub.line.filter((g) => Math.min(g.cell.y + g.cell.height, c.y + c.height) - Math.max(g.cell.y, c.y) >= 0.5 * Math.min(g.cell.height, c.height));
+  const tops = (chars: string) => onLine.flatMap((g) => (chars.includes(g.ch) ? [topOf(g.cell)] : [])).sort((a, b) => a - b);
+  const caps = tops(FLAT_CAPS);
+  const asc = tops(ASCENDERS);
+  const me = topOf(c);
+  sub.tops = { me: +me.toFixed(2), caps: caps.map((t) => +t.toFixed(2)), asc: asc.map((t) => +t.toFixed(2)) };
+  return atAscender(me, caps, asc);
+}
+
+/** Is a top (px) at the ascenders' line, ASC_OVER or more over the capitals', and past halfway from theirs? Each line's tops agree within LINE_AGREE; two capitals and one ascender at least. */
+export function atAscender(me: number, caps: number[], asc: number[]): boolean {
+  if (caps.length < 2 || !asc.length) return false;
+  const spread = (t: number[]) => Math.max(...t) - Math.min(...t);
+  if (spread(caps) > LINE_AGREE || spread(asc) > LINE_AGREE) return false;
+  const med = (t: number[]) => { const s = [...t].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2; };
+  const cap = med(caps);
+  const up = med(asc);
+  return cap - up >= ASC_OVER && Math.abs(me - up) <= LINE_AGREE && me < (cap + up) / 2;
+}
+
+/** A glyph's top edge in its picture, sub-pixel: its first row inked at 0.9 or more, less the ink of the rows just over it. */
+function inkTop(g: Grey): number {
+  const dark = (y: number) => { let m = 0; for (let x = 0; x < g.width; x++) m = Math.max(m, 1 - g.data[y * g.width + x]! / 255); return m; };
+  let y = 0;
+  while (y < g.height && dark(y) < 0.9) y++;
+  let top = y;
+  for (let k = y - 1; k >= 0 && dark(k) > 0.05; k--) top -= dark(k);
+  return top;
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
@@ -1548,6 +1548,22 @@ describe('copiesDisown: a twin unlike the key\'s own copies of it, where those c
   ];
   it.each(cases)('$name', ({ own, agree, says }) => {
     expect(copiesDisown(own, agree)).toBe(says);
+  });
+});
+
+describe('atAscender: a glyph put as `I` or `1` whose top is at the line\'s ascenders, over its capitals, is an `l`', () => {
+  // Tops (px, sub-pixel) measured by bench/ocr/look-probe.ts (bench/README.md, h32look).
+  const cases: { name: string; me: number; caps: number[]; asc: number[]; says: boolean }[] = [
+    { name: 'look-3706 023: a decoy `l` put as `I`, Open Sans 18 px', me: 164, caps: [165, 165, 164.94, 165, 165, 165, 165, 164.9, 165, 165], asc: [164, 163.95], says: true },
+    { name: 'look-3706 022: the true `I` of its pair', me: 165, caps: [165, 165, 165, 165, 165, 165, 165, 165, 165, 165], asc: [164, 164], says: false },
+    { name: 'look-4106 039: a decoy `l` put as `1`, DejaVu Sans Mono 15 px at 2x', me: 26.84, caps: [28.05, 28.07, 28.14, 28.03, 28.22, 28.15, 28.14], asc: [27.19, 27.2], says: true },
+    { name: 'look-4106 038: the true `1` of its pair', me: 28.1, caps: [28.05, 28.07, 28.14, 28.03, 28.22, 28.15, 28.14], asc: [27.19, 27.2], says: false },
+    { name: 'look-4106 033: Roboto 17 px draws `l` as tall as its capitals: nothing to tell', me: 0, caps: [0, 0.1, 0.2], asc: [0.05, 0], says: false },
+    { name: 'capitals that do not agree (a tilted line)', me: 164, caps: [165, 165.8, 165], asc: [164], says: false },
+    { name: 'no ascender on the line', me: 164, caps: [165, 165], asc: [], says: false },
+  ];
+  it.each(cases)('$name', ({ me, caps, asc, says }) => {
+    expect(atAscender(me, caps, asc)).toBe(says);
   });
 });
 
