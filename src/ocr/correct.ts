@@ -264,16 +264,19 @@ const Q = 10; // cost quantum: 0.1
 function countUpTo(slots: Slot[], limit: number): Float64Array {
   let dist = new Float64Array(limit + 1);
   dist[0] = 1;
-  for (const s of slots) {
-    const next = new Float64Array(limit + 1);
-    for (const a of s.alts) {
-      const q = Math.round(a.cost * Q);
-      for (let c = 0; c + q <= limit; c++) if (dist[c]) next[c + q] = next[c + q]! + dist[c]!;
-    }
-    dist = next;
-  }
+  for (const s of slots) dist = convolve(dist, s.alts.map((a) => Math.round(a.cost * Q)));
   for (let c = 1; c <= limit; c++) dist[c] = dist[c]! + dist[c - 1]!;
   return dist;
+}
+
+/** A cost histogram (in quanta) with one more slot of the given costs, cut at its length. */
+function convolve(h: Float64Array, costs: ArrayLike<number>): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(h.length);
+  for (let k = 0; k < costs.length; k++) {
+    const q = costs[k]!;
+    for (let c = 0; c + q < h.length; c++) if (h[c]) next[c + q] = next[c + q]! + h[c]!;
+  }
+  return next;
 }
 
 /**
@@ -334,11 +337,7 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
   // Met in the middle over the check where that walks fewer strings (byCheck).
   if (how !== 'walk' && (how !== 'auto' || tried >= CHECK_FROM)) {
     const met = byCheck(costQ, deltaAt, baseCrc, checkCost, limitQ, how === 'auto' ? false : how === 'check' ? true : how);
-    if (met) {
-      let foundCheck = '';
-      for (let j = 0, w = met.crc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
-      return result(met.idx, met.cost, foundCheck, met.steps);
-    }
+    if (met) return result(met.idx, met.cost, met.crc, met.steps);
   }
   let foundCost = Infinity;
   // The dearest cost a string may still have: limitQ, then one quantum under the last find.
@@ -398,10 +397,11 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
     }
     return lim;
   });
-  let foundCheck = '';
-  for (let j = 0, w = foundCrc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
-  return result(foundIdx, foundCost, foundCheck, steps);
-  function result(fi: Uint8Array | null, foundCost: number, foundCheck: string, steps: number): V2Search {
+  return result(foundIdx, foundCost, foundCrc, steps);
+  /** The search's answer from the chosen alternatives (walk order), cost and CRC (its check as base62). */
+  function result(fi: Uint8Array | null, foundCost: number, crc: number, steps: number): V2Search {
+    let foundCheck = '';
+    for (let j = 0, w = crc; j < 6; j++) { foundCheck = BASE62[w % 62] + foundCheck; w = Math.floor(w / 62); }
     const chosen = new Array<string>(30);
     if (fi) order.forEach((slot, d) => { chosen[slot] = body[slot]![fi[d]!]!.ch; });
     const found = fi ? { key: `sfk_${chosen.join('')}${foundCheck}`, cost: foundCost / Q } : null;
@@ -425,30 +425,22 @@ export function searchV2(slots: Slot[], budget = SEARCH_BUDGET, how: 'auto' | 'w
 function byCheck(costQ: Int32Array[], deltaAt: Uint32Array[], baseCrc: number, checkCost: Int32Array, limitQ: number, force: boolean | number): { idx: Uint8Array | null; cost: number; crc: number; steps: number } | null {
   const n = costQ.length;
   const L = limitQ + 1;
-  const conv = (h: Float64Array, costs: ArrayLike<number>): Float64Array<ArrayBuffer> => {
-    const next = new Float64Array(L);
-    for (let k = 0; k < costs.length; k++) {
-      const q = costs[k]!;
-      for (let c = 0; c + q < L; c++) if (h[c]) next[c + q] = next[c + q]! + h[c]!;
-    }
-    return next;
-  };
   const sum = (h: Float64Array): number => h.reduce((a, b) => a + b, 0);
   // Counts by cost: the check values, the first m slots' partial bodies, the last n - m slots'.
   const digits = [0, 1, 2, 3, 4, 5].map((j) => [...Array(62).keys()].filter((d) => checkCost[j * 62 + d]! < NONE).sort((a, b) => checkCost[j * 62 + a]! - checkCost[j * 62 + b]!));
   let hS = new Float64Array(L);
   hS[0] = 1;
-  for (let j = 0; j < 6; j++) hS = conv(hS, digits[j]!.map((d) => checkCost[j * 62 + d]!));
+  for (let j = 0; j < 6; j++) hS = convolve(hS, digits[j]!.map((d) => checkCost[j * 62 + d]!));
   const cumS = new Float64Array(L);
   for (let c = 0, t = 0; c < L; c++) cumS[c] = t += hS[c]!;
   const first: Float64Array[] = [new Float64Array(L)];
   first[0]![0] = 1;
-  for (let m = 0; m < n; m++) first.push(conv(first[m]!, costQ[m]!));
+  for (let m = 0; m < n; m++) first.push(convolve(first[m]!, costQ[m]!));
   const last: number[] = new Array<number>(n + 1);
   let hL = new Float64Array(L);
   hL[0] = 1;
   last[n] = 1;
-  for (let m = n - 1; m >= 0; m--) { hL = conv(hL, costQ[m]!); last[m] = sum(hL); }
+  for (let m = n - 1; m >= 0; m--) { hL = convolve(hL, costQ[m]!); last[m] = sum(hL); }
   const walk = sum(first[n]!);
   let bestM = -1;
   let bestWork = Infinity;
