@@ -56,7 +56,9 @@ export function createVerifyProgress(enabled: boolean, stream: NodeJS.WriteStrea
   let started = 0;
   let timer: NodeJS.Timeout | null = null;
   let drawn = false;
-  const seconds = () => Math.floor((performance.now() - started) / 1000);
+  // To the nearest second: libuv's timers can fire up to a millisecond early by performance.now()
+  // (libuv/libuv#4773, nodejs/node#26578), and a floor then draws the first second's line as `0 s`.
+  const seconds = () => Math.round((performance.now() - started) / 1000);
   const draw = () => {
     stream.write(`\r\x1b[2Kverifying keys with Spreeflo: ${answered} of ${total} answered, ${seconds()} s (gives up after ${limit})`);
     drawn = true;
