@@ -941,6 +941,11 @@ function prefixScore(seq: PSym[], p: number): number {
   return score;
 }
 
+/** A symbol read as punctuation that stands for a glyph lost (LOST_AS). */
+function isLostMark(s: PSym | undefined): boolean {
+  return !!s && !s.space && LOST_AS.includes(top(s));
+}
+
 /** Every place a line reads like `sfk_` followed by `min` or more key characters. */
 export function findV2(seq: PSym[], min = 30): V2Hit[] {
   const hits: V2Hit[] = [];
@@ -972,6 +977,13 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
           // it stands for the letters it looks like, when the key goes on after it;
           // other punctuation short of a whole key, for a glyph lost (any letter, see pool).
           const as = PUNCT_AS[top(s)];
+          // Two such marks for one glyph, the key going on after them (a text caret over a glyph
+          // read `:.`, wild-4202 occluded-001): one glyph lost, not the key's end.
+          if (!as && body.length < 36 && isLostMark(s) && isLostMark(seq[q + 1]) && seq[q + 2] && ALNUM.test(top(seq[q + 2]!))) {
+            body.push({ ...s, choices: [...s.choices, ...seq[q + 1]!.choices].filter((c) => ALNUM.test(c.ch)) });
+            q += 2;
+            continue;
+          }
           const next = seq[q + 1];
           const ends = !next || next.space || !ALNUM.test(top(next));
           // The same at the key's end, when it is the one glyph a whole key lacks:
@@ -1277,10 +1289,12 @@ export function reference(readings: PSym[][]): PSym[] | null {
   return null;
 }
 
-/** A key's readings as the search takes them (see caseBySize, cutAtEnd, underCursor). */
-function searchReadings(read: PSym[][], cursor = true): PSym[][] {
+/** A key's readings as the search takes them (see caseBySize, cutAtEnd, underCursor, underCaret). */
+function searchReadings(read: PSym[][], cursor = true, grey?: Grey): PSym[][] {
   const r = cutAtEnd(read.map(caseBySize));
-  return cursor ? r.map(underCursor) : r;
+  if (!cursor) return r;
+  const marked = r.map(underCursor);
+  return grey ? marked.map((x) => underCaret(x, grey)) : marked;
 }
 
 /** The 36-symbol reference solveV2 aligns a key's readings on, or null. */
@@ -1295,7 +1309,7 @@ export function v2Reference(read: PSym[][]): PSym[] | null {
  * variants are tried. When both are tried they share the budget.
  */
 export function solveV2(read: PSym[][], budget: number, grey?: Grey, alone?: Choice[][][], cursor = true, any?: number): V2Solved {
-  const readings = searchReadings(read, cursor);
+  const readings = searchReadings(read, cursor, grey);
   const ref = reference(readings);
   const variants: Sym[][] = [];
   for (const r of readings) {
@@ -1413,7 +1427,7 @@ function alignedOn(ref: PSym[], readings: PSym[][], grey?: Grey): { aligned: Sym
  * it is 0.98 like the `Z`s: contradicted, `low`).
  */
 export function judgedOnAll(key: string, read: PSym[][], grey?: Grey): CheckSub[] {
-  const readings = searchReadings(read);
+  const readings = searchReadings(read, true, grey);
   const onIt = checkSubs(key, onKey(key, readings));
   const ref = reference(readings);
   if (!ref) return onIt;
@@ -2285,6 +2299,76 @@ export function underCursor(r: PSym[]): PSym[] {
   const tall = r.filter((sym) => sym.box.height >= CURSOR_TALL * median);
   if (tall.length !== 1) return r;
   return r.map((sym) => (sym === tall[0] ? { ...sym, cursor: true } : sym));
+}
+
+/**
+ * A text caret drawn over a key's glyph, found on the page rather than in the boxes: tesseract
+ * often runs the caret's height over several symbols (or over none), so underCursor marks no
+ * slot (bench/README.md, h29occ, h33caret). On the page the caret is one thin column of ink, of
+ * the text's polarity, taller than any glyph and reaching above the glyphs' tops: over the
+ * reading's span, from a median box height above the boxes' median top to one below their
+ * median bottom, a column's longest run of pixels `CARET_INK` grey levels or more off the
+ * area's median grey is tall at `CARET_TALL` times the median box height (h29occ: the carets
+ * 1.83-2.21, the tallest other columns 0.93-1.11; here the eight caret misses 1.85-2.44).
+ */
+const CARET_INK = 64;
+const CARET_TALL = 1.6;
+/** One run of tall columns at most this share of the median box width (2 px at least): a selection's or a tooltip's edge is wider. */
+const CARET_THIN = 0.5;
+/**
+ * How far above the boxes' median top the run must start, in median box heights: a caret is
+ * drawn over the whole line, centred on it; a mouse pointer's left edge, the other thin tall
+ * run over a key, starts at its tip, in the glyphs' band. Measured (H33_CARET_LOG, a scratch
+ * log; every reading of a picture): the caret runs of the eight caret misses started 0.41-0.94
+ * above, the pointer runs of the 40 occluded pictures with a pointer over a v2 key on the 16
+ * wild tuning sets -0.40 to 0.04 (h29occ's losses, wild-3503 occluded-007 and -008, -0.27 to -0.32).
+ */
+const CARET_ABOVE = 0.2;
+
+/** The middle value of a list (the upper of the two middle ones). */
+function middle(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * A reading with the symbol whose box holds a text caret (see CARET_ABOVE) marked as under a
+ * cursor (Sym.cursor), as underCursor marks a tall box; left as it is when underCursor marked
+ * one, when the reading is short of a key (fewer than 30 glyphs), or when no single thin run
+ * or no box holds it.
+ */
+export function underCaret(r: PSym[], grey: Grey): PSym[] {
+  const syms = r.filter((sym) => !sym.space && sym.box.width > 0 && sym.box.height > 0);
+  if (syms.length < 30 || r.some((sym) => sym.cursor)) return r;
+  const h = middle(syms.map((sym) => sym.box.height));
+  const w = middle(syms.map((sym) => sym.box.width));
+  const top = middle(syms.map((sym) => sym.box.y));
+  const bottom = middle(syms.map((sym) => sym.box.y + sym.box.height));
+  const x0 = Math.max(0, Math.floor(Math.min(...syms.map((sym) => sym.box.x))));
+  const x1 = Math.min(grey.width, Math.ceil(Math.max(...syms.map((sym) => sym.box.x + sym.box.width))));
+  const y0 = Math.max(0, Math.floor(top - h));
+  const y1 = Math.min(grey.height, Math.ceil(bottom + h));
+  if (x1 - x0 < 2 || y1 - y0 < 2) return r;
+  const area: number[] = [];
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) area.push(grey.data[y * grey.width + x]!);
+  const bg = middle(area);
+  const tall: { x: number; from: number }[] = [];
+  for (let x = x0; x < x1; x++) {
+    let best = 0;
+    let from = 0;
+    let run = 0;
+    for (let y = y0; y < y1; y++) {
+      if (Math.abs(grey.data[y * grey.width + x]! - bg) < CARET_INK) { run = 0; continue; }
+      if (++run > best) { best = run; from = y - run + 1; }
+    }
+    if (best >= CARET_TALL * h) tall.push({ x, from });
+  }
+  if (!tall.length || tall[tall.length - 1]!.x - tall[0]!.x + 1 !== tall.length) return r;
+  if (tall.length > Math.max(2, CARET_THIN * w)) return r;
+  if (top - Math.min(...tall.map((c) => c.from)) < CARET_ABOVE * h) return r;
+  const cx = (tall[0]!.x + tall[tall.length - 1]!.x + 1) / 2;
+  const holder = syms.find((sym) => sym.box.x <= cx && cx <= sym.box.x + sym.box.width);
+  return holder ? r.map((sym) => (sym === holder ? { ...sym, cursor: true } : sym)) : r;
 }
 
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, underCaret, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
+import type { Grey } from '../../src/ocr/preprocess.js';
 
 const KEY = 'sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u';
 
@@ -475,6 +476,42 @@ describe('a glyph under a text cursor', () => {
   });
 });
 
+describe('a text caret found on the page', () => {
+  /** KEY's 36 glyphs as boxes (12 px high from y = 20, 8 wide every 10 px) on a white page, each box's middle inked; and a thin stroke at `x` from `from` to `to`. */
+  const page = (stroke?: { x: number; from: number; to: number; width?: number }): { grey: Grey; r: PSym[] } => {
+    const width = 380, height = 60;
+    const data = new Uint8Array(width * height).fill(255);
+    const r: PSym[] = [...KEY.slice(4)].map((ch, i) => ({ ref: i, space: false, choices: [{ ch, conf: 95 }], box: { x: 10 + i * 10, y: 20, width: 8, height: 12 } }));
+    for (const sym of r) for (let y = 22; y < 30; y++) for (let x = sym.box.x + 2; x < sym.box.x + 6; x++) data[y * width + x] = 0;
+    if (stroke) for (let y = stroke.from; y < stroke.to; y++) for (let x = stroke.x; x < stroke.x + (stroke.width ?? 2); x++) data[y * width + x] = 0;
+    return { grey: { data, width, height }, r };
+  };
+  const marked = (r: PSym[]) => r.flatMap((sym, i) => (sym.cursor ? [i] : []));
+
+  it('marks the glyph whose box holds a thin stroke over the whole line, reaching above the glyphs', () => {
+    // A caret: 1.3 line heights, centred on the line (from 6 px above the boxes' top to 6 below their bottom).
+    const { grey, r } = page({ x: 10 + 15 * 10 + 3, from: 14, to: 38 });
+    expect(marked(underCaret(r, grey))).toEqual([15]);
+  });
+
+  it.each([
+    // A mouse pointer's left edge: from its tip, in the glyphs' band, down past the line.
+    { name: 'a stroke starting in the glyphs\' band (a pointer\'s edge) is no caret', stroke: { x: 10 + 15 * 10 + 3, from: 22, to: 46 } },
+    { name: 'nor one no taller than 1.6 glyphs', stroke: { x: 10 + 15 * 10 + 3, from: 16, to: 34 } },
+    { name: 'nor a wide one (a selection\'s or a tooltip\'s edge)', stroke: { x: 10 + 15 * 10, from: 14, to: 38, width: 6 } },
+    { name: 'nor no stroke', stroke: undefined },
+  ])('$name', ({ stroke }) => {
+    const { grey, r } = page(stroke);
+    expect(underCaret(r, grey)).toEqual(r);
+  });
+
+  it('leaves a reading whose tall box underCursor marked as it is', () => {
+    const { grey, r } = page({ x: 10 + 15 * 10 + 3, from: 14, to: 38 });
+    const cursor = r.map((sym, i) => (i === 20 ? { ...sym, cursor: true } : sym));
+    expect(marked(underCaret(cursor, grey))).toEqual([20]);
+  });
+});
+
 describe('punctuation inside a key as read', () => {
   const line = (text: string): PSym[] => [...text].map((ch, i) => ({ ref: i, space: ch === ' ', choices: ch === ' ' ? [{ ch, conf: 100 }] : [{ ch, conf: 90 }], box: { x: i * 8, y: 0, width: 7, height: 10 } }));
   it.each([
@@ -484,6 +521,8 @@ describe('punctuation inside a key as read', () => {
     { name: 'so is `=` inside a key (a blurred `e`)', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB=3i3JPp', at: 29, choices: '' },
     // wild-3404 occluded-009 (a terminal's block cursor, Liberation Mono 12 px JPEG): the covered glyph and the next read `<`.
     { name: 'so is `<` inside a key (a block cursor)', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB<3i3JPp', at: 29, choices: '' },
+    // wild-4202 occluded-001 (a text caret over a glyph, Fira Code 15 px): the caret and the glyph read `:.`.
+    { name: 'two such marks for one glyph are one glyph lost', text: 'sfk_IQM0AySZyJBtEUKnnqE477DGPJeGB:.3i3JPp', at: 29, choices: '' },
     { name: 'an underscore is not: `k` read as two glyphs, the body starts after it', text: 'Bearersfli_IQM0AySZyJBtEUKnnqE477DGPJeGBj3i3JPp', at: 29, choices: 'j' },
   ])('$name', ({ text, at, choices }) => {
     const hits = findV2(line(text));
