@@ -14,7 +14,7 @@ export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './typ
 export { isImagePath } from '../formats/kinds.js';
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
-export const PIPELINE_VERSION = 'ocr-pipeline-40';
+export const PIPELINE_VERSION = 'ocr-pipeline-41';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 
