@@ -611,10 +611,9 @@ export interface V1Reading { key: string; sure: boolean }
  * The LSTM misreads some hex digits (`6` as `b`, `4` and `0` as `d`) the same
  * way in every view, so more LSTM readings do not outvote that; the legacy
  * classifier reads glyph by glyph and makes other mistakes. The LSTM's votes
- * are averaged over its readings; each legacy reading adds LEGACY_V1_WEIGHT / 3
- * of a unanimous LSTM at confidence 90, so the two of a region (LEGACY_TARGETS
- * in pipeline.ts) that agree outvote a unanimous LSTM (5/3 of it), and one does
- * not (5/6). (Three were read until h33speed, the weight of each the same.)
+ * are averaged over its readings; each of the (up to 3) legacy readings adds
+ * LEGACY_V1_WEIGHT / 3 of a unanimous LSTM at confidence 90, so three legacy
+ * readings that agree outvote a unanimous LSTM, and one does not.
  */
 const LEGACY_V1_WEIGHT = 2.5;
 const LEGACY_READS = 3;
@@ -743,8 +742,7 @@ function unlikeCopies(key: string[], ranked: string[][], readings: (Sym | undefi
  * the LSTM's readings averaged, the legacy engine's adding LEGACY_V1_WEIGHT in
  * all, half of it where a digit is one of the legacy engine's own misreads of
  * the LSTM's (`-sf16` for `-sf10`), none where it is the LSTM's with its last
- * digit lost (`-sf1` for `-sf12`); half, too, a leading `1` added to the LSTM's
- * one digit (`13` for `-sf4`). The LSTM reads Inconsolata's slashed `0`
+ * digit lost (`-sf1` for `-sf12`). The LSTM reads Inconsolata's slashed `0`
  * as `8` in every view (`-sf18` for `-sf10`); the legacy engine reads it glyph
  * by glyph. Of the LSTM's readings only those `sure` vote when there are any
  * (the `f` read, every digit surely; see findV1): on the v1 keys of the 20
@@ -764,11 +762,7 @@ export function voteDc(dcs: { dc: string; legacy: boolean; sure?: boolean }[]): 
     if (!d.legacy) continue;
     // `-sf1` where the LSTM read `-sf12`: the second digit lost, not a vote against it.
     if (d.dc.length < lstmTop.length && lstmTop.startsWith(d.dc)) continue;
-    // `13` where the LSTM read `4` or `3`: a leading `1` the legacy engine added (h33speed: 8 of 732 legacy
-    // data centres of the tuning sets' v1 keys, none a `1N` the LSTM read `N`), a known misread too. Not
-    // where the LSTM's one digit is that `1` (`10` for `1`: the LSTM's second digit lost, id-3705 012).
-    const leadingOne = d.dc.length === 2 && d.dc[0] === '1' && lstmTop.length === 1 && lstmTop !== '1';
-    const doubt = leadingOne || [...d.dc].some((ch, i) => lstmTop[i] !== undefined && lstmTop[i] !== ch && (LEGACY_MISREADS[ch] ?? '').includes(lstmTop[i]!)) ? 0.5 : 1;
+    const doubt = [...d.dc].some((ch, i) => lstmTop[i] !== undefined && lstmTop[i] !== ch && (LEGACY_MISREADS[ch] ?? '').includes(lstmTop[i]!)) ? 0.5 : 1;
     w.set(d.dc, (w.get(d.dc) ?? 0) + (LEGACY_V1_WEIGHT / LEGACY_READS) * doubt);
   }
   return [...w.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;

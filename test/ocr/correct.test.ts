@@ -358,12 +358,6 @@ describe('data-centre number', () => {
     { name: 'a legacy misread of its own (0 read as 6) counts half', lstm: ['10', '10', '10'], legacy: ['16', '16', '1'], want: '10' },
     { name: 'LSTM alone', lstm: ['7', '7', '1'], legacy: [], want: '7' },
     { name: 'a legacy reading that lost the second digit is no vote against it', lstm: ['12', '12'], legacy: ['1', '1', '1'], want: '12' },
-    // id-4105 041-docs-light: `-sf4` read `sf13` by two legacy close-ups (h33speed: 8 of 732 legacy data centres, none the other way).
-    { name: 'a leading 1 the legacy engine added to a one-digit data centre counts half', lstm: ['4', '4'], legacy: ['13', '13'], want: '4' },
-    // id-3705 012-chat-dark: the LSTM's `-sf1` lost the `0` of `-sf10`; the legacy readings extend it.
-    { name: 'not a leading 1 where the LSTM read that 1', lstm: ['1', '1'], legacy: ['10', '10'], want: '10' },
-    // wild-4104 photo-001: the LSTM's `-sf2` lost the `1` of `-sf21`.
-    { name: 'not a leading 1 where the first digit is another', lstm: ['2', '2'], legacy: ['21', '21'], want: '21' },
   ])('$name', ({ lstm, legacy, want }) => {
     expect(voteDc(dcs(lstm, legacy))).toBe(want);
   });
