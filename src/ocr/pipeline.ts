@@ -2325,12 +2325,6 @@ const CARET_THIN = 0.5;
  */
 const CARET_ABOVE = 0.2;
 
-/** The middle value of a list (the upper of the two middle ones). */
-function middle(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s[s.length >> 1]!;
-}
-
 /**
  * A reading with the symbol whose box holds a text caret (see CARET_ABOVE) marked as under a
  * cursor (Sym.cursor), as underCursor marks a tall box; left as it is when underCursor marked
@@ -2340,35 +2334,51 @@ function middle(a: number[]): number {
 export function underCaret(r: PSym[], grey: Grey): PSym[] {
   const syms = r.filter((sym) => !sym.space && sym.box.width > 0 && sym.box.height > 0);
   if (syms.length < 30 || r.some((sym) => sym.cursor)) return r;
-  const h = middle(syms.map((sym) => sym.box.height));
-  const w = middle(syms.map((sym) => sym.box.width));
-  const top = middle(syms.map((sym) => sym.box.y));
-  const bottom = middle(syms.map((sym) => sym.box.y + sym.box.height));
+  const h = middleOf(syms.map((sym) => sym.box.height));
+  const w = middleOf(syms.map((sym) => sym.box.width));
+  const top = middleOf(syms.map((sym) => sym.box.y));
+  const bottom = middleOf(syms.map((sym) => sym.box.y + sym.box.height));
   const x0 = Math.max(0, Math.floor(Math.min(...syms.map((sym) => sym.box.x))));
   const x1 = Math.min(grey.width, Math.ceil(Math.max(...syms.map((sym) => sym.box.x + sym.box.width))));
   const y0 = Math.max(0, Math.floor(top - h));
   const y1 = Math.min(grey.height, Math.ceil(bottom + h));
   if (x1 - x0 < 2 || y1 - y0 < 2) return r;
+  const cx = caretAt(grey, { x0, x1, y0, y1 }, h, w, top);
+  const holder = cx === null ? undefined : syms.find((sym) => sym.box.x <= cx && cx <= sym.box.x + sym.box.width);
+  return holder ? r.map((sym) => (sym === holder ? { ...sym, cursor: true } : sym)) : r;
+}
+
+/** Each page's caret searches by their inputs: every search of a region takes its readings again (see underCaret). */
+const caretsSeen = new WeakMap<Grey, Map<string, number | null>>();
+
+/**
+ * The centre (x) of the one thin run of tall ink columns in the area that starts above the
+ * glyphs (see underCaret), or null. Its boxes' median height `h`, width `w` and top `top`.
+ */
+function caretAt(grey: Grey, a: { x0: number; x1: number; y0: number; y1: number }, h: number, w: number, top: number): number | null {
+  const id = `${a.x0},${a.x1},${a.y0},${a.y1},${h},${w},${top}`;
+  let seen = caretsSeen.get(grey);
+  if (!seen) caretsSeen.set(grey, (seen = new Map()));
+  if (seen.has(id)) return seen.get(id)!;
   const area: number[] = [];
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) area.push(grey.data[y * grey.width + x]!);
-  const bg = middle(area);
+  for (let y = a.y0; y < a.y1; y++) for (let x = a.x0; x < a.x1; x++) area.push(grey.data[y * grey.width + x]!);
+  const bg = middleOf(area);
   const tall: { x: number; from: number }[] = [];
-  for (let x = x0; x < x1; x++) {
+  for (let x = a.x0; x < a.x1; x++) {
     let best = 0;
     let from = 0;
     let run = 0;
-    for (let y = y0; y < y1; y++) {
+    for (let y = a.y0; y < a.y1; y++) {
       if (Math.abs(grey.data[y * grey.width + x]! - bg) < CARET_INK) { run = 0; continue; }
       if (++run > best) { best = run; from = y - run + 1; }
     }
     if (best >= CARET_TALL * h) tall.push({ x, from });
   }
-  if (!tall.length || tall[tall.length - 1]!.x - tall[0]!.x + 1 !== tall.length) return r;
-  if (tall.length > Math.max(2, CARET_THIN * w)) return r;
-  if (top - Math.min(...tall.map((c) => c.from)) < CARET_ABOVE * h) return r;
-  const cx = (tall[0]!.x + tall[tall.length - 1]!.x + 1) / 2;
-  const holder = syms.find((sym) => sym.box.x <= cx && cx <= sym.box.x + sym.box.width);
-  return holder ? r.map((sym) => (sym === holder ? { ...sym, cursor: true } : sym)) : r;
+  const one = tall.length > 0 && tall[tall.length - 1]!.x - tall[0]!.x + 1 === tall.length;
+  const found = one && tall.length <= Math.max(2, CARET_THIN * w) && top - Math.min(...tall.map((c) => c.from)) >= CARET_ABOVE * h;
+  const cx = found ? (tall[0]!.x + tall[tall.length - 1]!.x + 1) / 2 : null;
+  seen.set(id, cx);
+  return cx;
 }
 
 /** Is symbol k of a reading likely a glyph read twice or a phantom? */
