@@ -538,6 +538,59 @@ export function slippedSuffixV1(seq: PSym[]): V1Hit | null {
 }
 
 /**
+ * A v1 key on a blurred photo or a recompressed picture read as several words
+ * of hex (spaces inside the run, a glyph or two read as punctuation or as a
+ * letter toHex takes) and a suffix read loosely, its `s` as `5` or `3`, its
+ * `f` as `0` or `1` or lost, a space inside: wild-3503 photo-006 (Inconsolata
+ * 12 px, the page pass: four words of hex, `1-50` `12`), wild-3803 photo-005
+ * (Inconsolata 12 px: seven words, `…-5` `115`), wild-4102 photo-001 (Fira
+ * Code 17 px: `<13 hex>.°<1 hex>,` `<8 hex>` `12` `71` `TT` `-sf9`), wild-4104
+ * photo-007 (Inconsolata 13 px, the view per stretch: `…)…(…-30<dc>"`); none
+ * flagged. The suffix a dash, then SPREAD_S, then SPREAD_F or nothing, then a
+ * data centre and no letter or digit (hex noise's `-<4 hex>` has one after);
+ * before the dash, back to a letter or digit toHex does not take, at most
+ * SPREAD_WORDS words holding SPREAD_MIN-SPREAD_MAX letters and digits and at
+ * most SPREAD_JUNK other glyphs. Prose whose letters toHex takes
+ * (`able 10 see it`) is told by the share of glyphs that are hex as written
+ * (SPREAD_HEX) and of digits (SPREAD_DIGITS): a key's hex is 5/8 digits.
+ * Flagged `low` as read, only when nothing else was.
+ */
+const SPREAD_SUFFIX_V1 = /[-–—~]([sS5$3]) ?([fFtT10lI|])? ?(\d{1,2})(?![0-9A-Za-z])/dg;
+const SPREAD_MIN = 26;
+const SPREAD_MAX = 36;
+const SPREAD_WORDS = 7;
+const SPREAD_JUNK = 4;
+const SPREAD_HEX = 0.85;
+const SPREAD_DIGITS = 0.3;
+
+/** The hex-ish run and data centre of a v1 key read as several words before a loose suffix (SPREAD_SUFFIX_V1), as a partial reading. */
+export function spreadV1(seq: PSym[]): V1Hit | null {
+  const text = oneCharEach(seq);
+  if (text === null || HASH_CONTEXT.test(text)) return null;
+  for (const m of text.matchAll(SPREAD_SUFFIX_V1)) {
+    const dc = m[3]!;
+    if (!DATA_CENTRE.test(dc)) continue;
+    let start = m.index!;
+    let [words, junk] = [1, 0];
+    for (let i = m.index! - 1; i >= 0; i--) {
+      const ch = text[i]!;
+      if (ch === ' ') {
+        if (++words > SPREAD_WORDS) break;
+      } else if (ALNUM.test(ch)) {
+        if (toHex(ch) === null) break;
+      } else if (++junk > SPREAD_JUNK) break;
+      start = i;
+    }
+    const run = seq.slice(start, m.index!).filter((x) => ALNUM.test(top(x)));
+    const chars = run.map(top).join('');
+    if (chars.length < SPREAD_MIN || chars.length > SPREAD_MAX) continue;
+    if (chars.replace(/[^0-9a-f]/g, '').length < SPREAD_HEX * chars.length || chars.replace(/[^0-9]/g, '').length < SPREAD_DIGITS * chars.length) continue;
+    return { syms: run.slice(-32), run, dc, dcSure: false, exact: false, plain: true };
+  }
+  return null;
+}
+
+/**
  * A v2 key whose `sfk` was read with one glyph wrong and one a look-alike
  * (findV2 wants a score of 4, see prefixScore): its `_` read, and a long
  * run of key characters after it. wild-3301 photo-003 (Inconsolata 11 px,
@@ -3358,6 +3411,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
+    const spread = lows.length ? null : readSeqs.map(spreadV1).find((hit) => hit);
+    if (spread) lows.push(partialV1Candidate(spread));
     const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, { pastEdge: stretchPast });
     if (stretched) lows.push(partialV1Candidate(stretched));
   }
@@ -3409,7 +3464,7 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
     const seqs = lineSymbols(words, (b) => strip.toOrig(b, s, 12));
     for (const seq of seqs) {
       // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
-      const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
+      const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq) ?? spreadV1(seq);
       if (hit) return hit;
     }
     const reach = pastEdge && strip.area && strip.right ? Math.max(0, ...seqs.map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
