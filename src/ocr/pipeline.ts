@@ -2890,7 +2890,8 @@ export async function recognizeGrey(engines: Engines, original: Grey, trace?: Tr
     const last = late.candidates.length ? late.candidates : finalLook(first.page, views, prepared);
     const stretchPast = last.length ? [] : [...first.stretchPast, ...rescued.stretchPast];
     const past = stretchPast.length ? await stretchesPastEdge(engines, prepared, stretchPast, trace) : [];
-    return { candidates: [...last, ...past].map((c) => ({ ...c, confidence: 'low' })) };
+    const spread = last.length || past.length ? [] : spreadLook(first.page, views, prepared, [...first.loose, ...rescued.loose]);
+    return { candidates: [...last, ...past, ...spread].map((c) => ({ ...c, confidence: 'low' })) };
   }
   if (!prepared.back || !first.candidates.some(unprovenV2)) return { candidates: first.candidates };
   // A tilted page's close-ups cut again from a Catmull-Rom turn (rotateGrey), the
@@ -2937,6 +2938,18 @@ export function finalLook(page: OcrWord[], views: PSym[][], { scale, back, grey 
   };
   const found = fromStart() ?? fromViews() ?? fromCover() ?? fromHidden() ?? fromBox();
   return found ? [onOriginal(found, back)] : [];
+}
+
+/**
+ * The very last look, when nothing at all was flagged: a v1 key read as words
+ * of hex before a loose suffix (spreadV1) in the page pass, the close-ups, or
+ * the last resort's views per stretch (`loose`, already on the original).
+ * After every other look, so that no reading those make is taken over by it.
+ */
+export function spreadLook(page: OcrWord[], views: PSym[][], { scale, back }: Pick<PreparedPage, 'scale' | 'back'>, loose: ImageCandidate[]): ImageCandidate[] {
+  const hit = [...lineSymbols(page, pageToOrig(scale)), ...views].map(spreadV1).find((x) => x);
+  if (hit) return [onOriginal(partialV1Candidate(hit), back)];
+  return loose.slice(0, 1);
 }
 
 /**
@@ -3090,7 +3103,7 @@ function passingThere(f: ImageCandidate, second: ImageCandidate[]): ImageCandida
  * `stretchPast`: those its last resort's views per stretch ran past (stretchesPastEdge).
  * `views`: every close-up's reading, for the final look.
  */
-async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; stretchPast: Region[]; views: PSym[][] }> {
+async function readPage(engines: Engines, prepared: PreparedPage, t0: number, trace?: Trace, { given, only, rescue = false, late }: { given?: OcrWord[]; only?: number[] | null; rescue?: boolean; late?: Region[] } = {}): Promise<{ candidates: ImageCandidate[]; page: OcrWord[]; unproven: number[] | null; pastEdge: Region[]; stretchPast: Region[]; views: PSym[][]; loose: ImageCandidate[] }> {
   const lstm = () => engines.live(engines.lstm);
   const { grey, stats, back, scale, pagePng } = prepared;
   // The whole normalised page is garbage now (the close-ups cut their views from
@@ -3102,7 +3115,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   if (trace && !given) trace.ms = { prep: t1 - t0, page: performance.now() - t1 };
   let regions = late ?? (rescue ? unsureRuns(page, scale) : findRegions(page, scale));
   let joins = late ? [] : rescue ? ligatureJoins(page, scale) : findJoins(page, scale);
-  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], stretchPast: [], views: [] };
+  if ((rescue || late) && !regions.length && !joins.length) return { candidates: [], page, unproven: [], pastEdge: [], stretchPast: [], views: [], loose: [] };
   if (!given && !regions.length && !joins.length) {
     // Nothing key-like: sparse-text mode sometimes drops a line inside a thin
     // bordered box (an input field) whole; block mode (PSM 6) reads it. On the
@@ -3144,6 +3157,8 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   const pastEdge: Region[] = [];
   // Regions whose view per stretch read hex digits up to its strip's edge (stretchesPastEdge).
   const stretchPast: Region[] = [];
+  // What the last resort's views per stretch read as a spread v1 key (spreadV1): flagged only after every other look.
+  const loose: V1Hit[] = [];
   for (const [si, strip] of strips.entries()) {
     // A tilted page's second reading: provenOver takes only a key proven where the first left
     // one unproven, so the strips that left none (a v1 key, a proven key, prose) are not read again.
@@ -3411,9 +3426,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     if (cut) lows.push(partialV1Candidate(cut));
     const near = lows.length ? null : readSeqs.map(nearPrefixV2).find((run) => run);
     if (near) lows.push({ ruleId: 'spreeflo-api-key-v2', key: `sfk_${near.map(top).join('')}`, confidence: 'low', box: boxOf(near) });
-    const spread = lows.length ? null : readSeqs.map(spreadV1).find((hit) => hit);
-    if (spread) lows.push(partialV1Candidate(spread));
-    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, { pastEdge: stretchPast });
+    const stretched = lows.length ? null : await v1InStretches(lstm, strips, trace, { pastEdge: stretchPast, loose });
     if (stretched) lows.push(partialV1Candidate(stretched));
   }
   if (trace?.ms) trace.ms.all = performance.now() - t0;
@@ -3429,7 +3442,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
     const overlapsHigh = candidates.some((c) => c.ruleId === l.ruleId && listedOver(c.box, l.box));
     if (!overlapsHigh) candidates.push(l);
   }
-  return { candidates: candidates.map((c) => onOriginal(c, back)), page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, stretchPast, views: viewSeqs };
+  return { candidates: candidates.map((c) => onOriginal(c, back)), page, unproven: lows.slice(stripLows).some(unprovenV2) ? null : unproven, pastEdge, stretchPast, views: viewSeqs, loose: loose.map((hit) => onOriginal(partialV1Candidate(hit), back)) };
 }
 
 /**
@@ -3452,7 +3465,7 @@ export function byWrittenSuffix(keys: ImageCandidate[], fUnread: Set<ImageCandid
  * the key whole with a glyph wrong, `-sf<dc>` included. That view is read
  * otherwise only for a region with an unproven v2 key.
  */
-async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace, { pastEdge, viewOf = (strip) => strip.stretched() }: { pastEdge?: Region[]; viewOf?: (strip: Strip) => Grey | null } = {}): Promise<V1Hit | null> {
+async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace, { pastEdge, loose, viewOf = (strip) => strip.stretched() }: { pastEdge?: Region[]; loose?: V1Hit[]; viewOf?: (strip: Strip) => Grey | null } = {}): Promise<V1Hit | null> {
   for (const strip of strips) {
     const stretched = viewOf(strip);
     if (!stretched) continue;
@@ -3464,8 +3477,9 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
     const seqs = lineSymbols(words, (b) => strip.toOrig(b, s, 12));
     for (const seq of seqs) {
       // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
-      const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq) ?? spreadV1(seq);
+      const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
+      if (loose && !loose.length) loose.push(...[spreadV1(seq)].filter((x): x is V1Hit => !!x));
     }
     const reach = pastEdge && strip.area && strip.right ? Math.max(0, ...seqs.map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
     if (reach) pastEdge!.push({ ...strip.area!, w: strip.area!.w + reach });
