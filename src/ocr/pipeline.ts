@@ -547,7 +547,8 @@ export function slippedSuffixV1(seq: PSym[]): V1Hit | null {
  * Code 17 px: `<13 hex>.°<1 hex>,` `<8 hex>` `12` `71` `TT` `-sf9`), wild-4104
  * photo-007 (Inconsolata 13 px, the view per stretch: `…)…(…-30<dc>"`); none
  * flagged. The suffix a dash, then SPREAD_S, then SPREAD_F or nothing, then a
- * data centre and no letter or digit (hex noise's `-<4 hex>` has one after);
+ * data centre and no letter or digit, and not four hex digits in a row (hex
+ * noise, `<32 hex>-<4 hex>`, may end `-5f12` or `-3012`: the sets' hex decoys);
  * before the dash, back to a letter or digit toHex does not take, at most
  * SPREAD_WORDS words holding SPREAD_MIN-SPREAD_MAX letters and digits and at
  * most SPREAD_JUNK other glyphs. Prose whose letters toHex takes
@@ -569,7 +570,7 @@ export function spreadV1(seq: PSym[]): V1Hit | null {
   if (text === null || HASH_CONTEXT.test(text)) return null;
   for (const m of text.matchAll(SPREAD_SUFFIX_V1)) {
     const dc = m[3]!;
-    if (!DATA_CENTRE.test(dc)) continue;
+    if (!DATA_CENTRE.test(dc) || /^.[0-9a-f]{4}$/.test(m[0])) continue;
     let start = m.index!;
     let [words, junk] = [1, 0];
     for (let i = m.index! - 1; i >= 0; i--) {

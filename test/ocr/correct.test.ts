@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, underCaret, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, spreadV1, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, underCaret, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 import type { Grey } from '../../src/ocr/preprocess.js';
 
@@ -771,6 +771,34 @@ describe('the final look: a v1 key\'s whole run, its suffix with one glyph misre
     [`${hex} sf8`, null],
     [`${hex}]sf30`, null],
     [`sha256 ${hex}]sf8`, null],
+  ])('%s', (text, want) => expect(shown(text)).toEqual(want));
+});
+
+describe('the very last look: a v1 key read as words of hex before a loose suffix (spreadV1)', () => {
+  const hex = '27403a1b9c0d4e5f8a7b6c5d4e3f2a1b';
+  const shown = v1Shown(spreadV1);
+  const words = `${hex.slice(0, 11)} ${hex.slice(11, 17)} ${hex.slice(17, 23)} ${hex.slice(23, 31)}`;
+  it.each([
+    // wild-3503 photo-006: the page pass, four words then the run's last digit, `-50` and `12`.
+    [`API_KEY = "${words} ${hex[31]}-50 12%;`, [hex, '12']],
+    // wild-3803 photo-005: an `i` for a `1`, `-5` then `115` (the `f` read `1`).
+    [`again. ${hex.slice(0, 9)} ${hex.slice(9, 17)} ${hex.slice(17, 19)} ${hex.slice(19, 24)}i 28 ${hex.slice(26)}-5 115 Never`, [`${hex.slice(0, 24)}i28${hex.slice(26)}`.slice(-32), '15']],
+    // wild-4102 photo-001: glyphs read as punctuation, `TT`, the suffix as written (the `e` of `here` taken in: a partial finding).
+    [`here ${hex.slice(0, 13)}.°${hex[13]}, ${hex.slice(14, 22)} 12 71 TT -sf9 Maya`, [`e${hex.slice(0, 14)}${hex.slice(14, 22)}1271TT`, '9']],
+    // wild-4104 photo-007: the view per stretch, `s` read `3` and `f` read `0`, punctuation inside.
+    [`nBearer${hex.slice(0, 9)})${hex.slice(10, 13)}(${hex.slice(14)}-301"`, [`${hex.slice(0, 9)}${hex.slice(10, 13)}${hex.slice(14)}`, '1']],
+    // Not: hex noise (four hex digits after the dash), prose whose letters toHex takes, too few or too
+    // many glyphs, too many words, no dash, a data centre out of range or run into a letter, a hash named.
+    [`${hex}-5f12`, null],
+    [`${hex}-3012`, null],
+    [`You won't be able 10 see it again, a bad deed 1 -5 12`, null],
+    [`${hex.slice(0, 20)} -5 12`, null],
+    [`${hex}${hex.slice(0, 8)} -5 12`, null],
+    [`${hex.slice(0, 5)} ${hex.slice(5, 10)} ${hex.slice(10, 15)} ${hex.slice(15, 20)} ${hex.slice(20, 25)} ${hex.slice(25, 28)} ${hex.slice(28, 30)} ${hex.slice(30)} -5 12`, null],
+    [`${words} ${hex[31]} 50 12`, null],
+    [`${words} ${hex[31]}-50 30`, null],
+    [`${words} ${hex[31]}-5f12a`, null],
+    [`sha256 ${words} ${hex[31]}-50 12`, null],
   ])('%s', (text, want) => expect(shown(text)).toEqual(want));
 });
 
