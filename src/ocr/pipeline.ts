@@ -546,23 +546,26 @@ export function slippedSuffixV1(seq: PSym[]): V1Hit | null {
  * (Inconsolata 12 px: seven words, `…-5` `115`), wild-4102 photo-001 (Fira
  * Code 17 px: `<13 hex>.°<1 hex>,` `<8 hex>` `12` `71` `TT` `-sf9`), wild-4104
  * photo-007 (Inconsolata 13 px, the view per stretch: `…)…(…-30<dc>"`); none
- * flagged. The suffix a dash, then SPREAD_S, then SPREAD_F or nothing, then a
- * data centre and no letter or digit, and not four hex digits in a row (hex
+ * flagged. The suffix a dash, then an `s` as read (`sS5$3`), then an `f` as
+ * read (`fFtT10lI|`) or nothing, then a data centre and no letter or digit, and not four hex digits in a row (hex
  * noise, `<32 hex>-<4 hex>`, may end `-5f12` or `-3012`: the sets' hex decoys);
  * before the dash, back to a letter or digit toHex does not take, at most
- * SPREAD_WORDS words holding SPREAD_MIN-SPREAD_MAX letters and digits and at
- * most SPREAD_JUNK other glyphs. Prose whose letters toHex takes
+ * SPREAD.words words holding SPREAD.min-SPREAD.max letters and digits and at
+ * most SPREAD.junk other glyphs. Prose whose letters toHex takes
  * (`able 10 see it`) is told by the share of glyphs that are hex as written
- * (SPREAD_HEX) and of digits (SPREAD_DIGITS): a key's hex is 5/8 digits.
+ * (SPREAD.hex) and of digits (SPREAD.digits).
  * Flagged `low` as read, only when nothing else was.
  */
 const SPREAD_SUFFIX_V1 = /[-–—~]([sS5$3]) ?([fFtT10lI|])? ?(\d{1,2})(?![0-9A-Za-z])/dg;
-const SPREAD_MIN = 26;
-const SPREAD_MAX = 36;
-const SPREAD_WORDS = 7;
-const SPREAD_JUNK = 4;
-const SPREAD_HEX = 0.85;
-const SPREAD_DIGITS = 0.3;
+/**
+ * The run's bounds, measured on the four pictures above: 28-31 letters and
+ * digits (a key's 32 less glyphs run into punctuation or lost; bounds 32 less
+ * 6 to 32 plus 4), 1-7 words (a stray glyph before the run is a word: the
+ * most seen), 0-3 other glyphs, 93-100% hex as written, 62-97% digits (a
+ * key's hex is 5/8 digits, the binomial's 5th percentile over 32 glyphs
+ * 0.47; prose as toHex maps it about a tenth).
+ */
+const SPREAD = { min: 26, max: 36, words: 7, junk: 4, hex: 0.85, digits: 0.3 } as const;
 
 /** The hex-ish run and data centre of a v1 key read as several words before a loose suffix (SPREAD_SUFFIX_V1), as a partial reading. */
 export function spreadV1(seq: PSym[]): V1Hit | null {
@@ -576,16 +579,16 @@ export function spreadV1(seq: PSym[]): V1Hit | null {
     for (let i = m.index! - 1; i >= 0; i--) {
       const ch = text[i]!;
       if (ch === ' ') {
-        if (++words > SPREAD_WORDS) break;
+        if (++words > SPREAD.words) break;
       } else if (ALNUM.test(ch)) {
         if (toHex(ch) === null) break;
-      } else if (++junk > SPREAD_JUNK) break;
+      } else if (++junk > SPREAD.junk) break;
       start = i;
     }
     const run = seq.slice(start, m.index!).filter((x) => ALNUM.test(top(x)));
     const chars = run.map(top).join('');
-    if (chars.length < SPREAD_MIN || chars.length > SPREAD_MAX) continue;
-    if (chars.replace(/[^0-9a-f]/g, '').length < SPREAD_HEX * chars.length || chars.replace(/[^0-9]/g, '').length < SPREAD_DIGITS * chars.length) continue;
+    if (chars.length < SPREAD.min || chars.length > SPREAD.max) continue;
+    if (chars.replace(/[^0-9a-f]/g, '').length < SPREAD.hex * chars.length || chars.replace(/[^0-9]/g, '').length < SPREAD.digits * chars.length) continue;
     return { syms: run.slice(-32), run, dc, dcSure: false, exact: false, plain: true };
   }
   return null;
