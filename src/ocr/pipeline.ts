@@ -2784,7 +2784,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; pageBoxes?: OcrWord[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -3062,7 +3062,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   // After the fallback: a region there would keep a page that needs it from block mode
   // (wild-3101 photo-005, a v1 key after `Bearer` read exactly only there).
   if (!rescue && !late) regions = [...regions, ...afterBearer(page, scale, regions)];
-  if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
+  if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); trace.pageBoxes = page; }
 
   // The page pass's own readings of keys count as readings too.
   const toOrigPage = pageToOrig(scale);
