@@ -48,6 +48,16 @@ const V1_QUOTED = /((?:[^\s'"<>=]|(?<=[^\s'"<>=])['"](?=[^\s'"<>=])){24,})[-–_
 const LEAD_WORDS = 2;
 
 const height = (w: OcrWord) => w.box.y1 - w.box.y0;
+/**
+ * A word's box from its first letter or digit on: a mark the page pass read before a
+ * line's text at a chat bubble's edge (`~a9bde…-sf1`, wild-4301 wrapped-002, DejaVu
+ * Sans 15 px: the bubble's border, its box 16 px left of the bubble's other line and
+ * 41 px high on a line of 25) is no part of where the line starts nor of its height.
+ */
+const keyBox = (w: OcrWord): OcrWord['box'] => {
+  const from = /^[^A-Za-z0-9_-]/.test(w.text) ? w.symbols.findIndex((sym) => /^[A-Za-z0-9_-]/.test(sym.text)) : -1;
+  return from > 0 ? w.symbols.slice(from).reduce((u, sym) => ({ x0: Math.min(u.x0, sym.box.x0), y0: Math.min(u.y0, sym.box.y0), x1: Math.max(u.x1, sym.box.x1), y1: Math.max(u.y1, sym.box.y1) }), w.symbols[from]!.box) : w.box;
+};
 const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 
 /**
@@ -185,8 +195,9 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
       // `S2`, ending the row after `KEY=sfk`, 55 px high with `API` on a row of 28-33, over the key's
       // next line of 31, wild-4304 wrapped-003: in the head's heights and its line's that was too short.)
       const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || (unlikeTo(height(w), ho) && unlikeTo(rowMedian(i), ho)));
-      if (dy < 0.6 * h || dy > 2.2 * h || (unlike(height(o)) && unlike(lineHeight(j)))) continue;
-      if (o.box.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
+      const kb = keyBox(o);
+      if (dy < 0.6 * h || dy > 2.2 * h || (unlike(kb.y1 - kb.y0) && unlike(lineHeight(j)))) continue;
+      if (kb.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
       cands.push(j);
     }
     // The nearest line first, then the rightmost start (the key's own box, not the page's margin).
