@@ -323,7 +323,9 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // A line's last word that ends in key characters: a key's start, `s` of `sfk` or one hex digit at least.
     const before = joins.length;
     if (ends[i] && /[^\s.,:'"]$/.test(words[i]!.text)) walk([i]);
-    if (joins.length === before && ends[i] && BARE_PREFIX.test(words[i]!.text)) bare.push(i);
+    // (Only where no word starts the next line below it: words there that make no key with the head are
+    // a column's prose, `sfk_` then `with` `ever` `y ca` in a docs column three glyphs wide, bare-4351.)
+    if (joins.length === before && ends[i] && BARE_PREFIX.test(words[i]!.text) && !below(i, rowStart(i)).length) bare.push(i);
   }
   /**
    * A key wrapped right after its `sfk` (a terminal at its window's width: `…_KEY=sfk`
@@ -334,7 +336,8 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * (as `unread`), at the pitch of the nearest word below (its line's top: the least top
    * of the words there) and as wide as the head's row (its left edge to the head's end),
    * as many as the key's 36 characters need at the head's character width, the last one
-   * as wide as what is left. Encoded as -1, -2, … (the line's number below the head).
+   * as wide as what is left; none when that is more than MAX_PIECES - 1 lines (a column
+   * under 8 characters wide). Encoded as -1, -2, … (the line's number below the head).
    */
   const bareGeometry = new Map<number, { pitch: number; left: number; charW: number; perLine: number; need: number; h: number }>();
   const bareLines = (i: number): number[] => {
@@ -347,7 +350,8 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const charW = (w.box.x1 - w.box.x0) / Math.max(1, w.text.length);
     const perLine = Math.max(1, Math.floor((w.box.x1 - left) / charW));
     const need = /[_-]$/.test(w.text) ? 36 : 37;
-    const lines = Math.min(MAX_PIECES - 1, Math.ceil(need / perLine));
+    const lines = Math.ceil(need / perLine);
+    if (lines > MAX_PIECES - 1) return [];
     bareGeometry.set(i, { pitch, left, charW, perLine, need, h });
     return Array.from({ length: lines }, (_, k) => -(k + 1));
   };
