@@ -48,6 +48,7 @@ const V1_QUOTED = /((?:[^\s'"<>=]|(?<=[^\s'"<>=])['"](?=[^\s'"<>=])){24,})[-–_
 const LEAD_WORDS = 2;
 
 const height = (w: OcrWord) => w.box.y1 - w.box.y0;
+const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 /**
  * A word's box from its first letter or digit on: a mark the page pass read before a
  * line's text at a chat bubble's edge (`~a9bde…-sf1`, wild-4301 wrapped-002, DejaVu
@@ -56,9 +57,8 @@ const height = (w: OcrWord) => w.box.y1 - w.box.y0;
  */
 const keyBox = (w: OcrWord): OcrWord['box'] => {
   const from = /^[^A-Za-z0-9_-]/.test(w.text) ? w.symbols.findIndex((sym) => /^[A-Za-z0-9_-]/.test(sym.text)) : -1;
-  return from > 0 ? w.symbols.slice(from).reduce((u, sym) => ({ x0: Math.min(u.x0, sym.box.x0), y0: Math.min(u.y0, sym.box.y0), x1: Math.max(u.x1, sym.box.x1), y1: Math.max(u.y1, sym.box.y1) }), w.symbols[from]!.box) : w.box;
+  return from > 0 ? w.symbols.slice(from).reduce((u, sym) => union(u, sym.box), w.symbols[from]!.box) : w.box;
 };
-const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 
 /**
  * Do two words share a row: the shorter's middle is inside the taller's
