@@ -51,7 +51,7 @@ const height = (w: OcrWord) => w.box.y1 - w.box.y0;
 const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 /**
  * A word's box from its first letter or digit on: a mark the page pass read before a
- * line's text at a chat bubble's edge (`~a9bde…-sf1`, wild-4301 wrapped-002, DejaVu
+ * line's text at a chat bubble's edge (`~<hex>-sf1`, wild-4301 wrapped-002, DejaVu
  * Sans 15 px: the bubble's border, its box 16 px left of the bubble's other line and
  * 41 px high on a line of 25) is no part of where the line starts nor of its height.
  */
