@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startEngines } from '../../src/ocr/engine.js';
 import { recognizeImage, type Trace } from '../../src/ocr/pipeline.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { dump: { type: 'string' }, page: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { dump: { type: 'string' }, page: { type: 'boolean', default: false }, boxes: { type: 'boolean', default: false } } });
 const worker = await startEngines();
 for (const file of positionals) {
   const dumpDir = values.dump;
@@ -17,6 +17,7 @@ for (const file of positionals) {
   const res = await recognizeImage(worker, await readFile(file), trace);
   console.log(`${file}: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${trace.regions} regions, ${trace.reads} reads, skew ${trace.skew?.toFixed(2)}`, JSON.stringify(trace.ms));
   if (values.page) console.log('  page:', trace.pageWords?.join(' | '));
+  if (values.boxes) for (const w of trace.pageBoxes ?? []) console.log('  word:', w.text, w.box.x0, w.box.y0, w.box.x1, w.box.y1);
   for (const t of trace.texts) console.log('  read:', t);
   for (const c of res.candidates) console.log('  found', c.confidence, c.key, JSON.stringify(c.box));
 }

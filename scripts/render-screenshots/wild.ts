@@ -21,7 +21,7 @@ import { type Rgb, blur, jpeg, keystone, mapBox, moire, noise, rotate, scale, to
 
 export const FAMILIES = ['wrapped', 'rotated', 'photo', 'recompressed', 'occluded'] as const;
 type Family = (typeof FAMILIES)[number];
-type Secret = 'v2' | 'v1' | 'masked' | 'random-invalid' | 'wrong-checksum';
+type Secret = 'v2' | 'v1' | 'masked' | 'random-invalid' | 'wrong-checksum' | 'bare-prefix';
 
 function secretOf(rng: Rng, t: Secret): string {
   switch (t) {
@@ -30,6 +30,8 @@ function secretOf(rng: Rng, t: Secret): string {
     case 'masked': return maskedKey(rng);
     case 'wrong-checksum': return v2WrongChecksum(rng);
     case 'random-invalid': return `sfk_${Array.from({ length: 36 }, () => BASE62[Math.floor(rng() * 62)]).join('')}`;
+    // A key's prefix alone, no key after it (`--bare`): a terminal's `KEY=sfk` ending its line, the next lines a command.
+    case 'bare-prefix': return pick(rng, ['sfk', 'sfk_']);
   }
 }
 
@@ -213,6 +215,8 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       families: { type: 'string', default: FAMILIES.join(',') },
       chromium: { type: 'string', default: '/usr/bin/chromium' },
+      // Negatives only: every picture holds a bare `sfk` or `sfk_` where the key would be.
+      bare: { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -227,7 +231,7 @@ async function main(): Promise<void> {
       const rng = makeRng(seed * 31 + FAMILIES.indexOf(family));
       for (let i = 0; i < Number(values.count); i++) {
         const r = rng();
-        const type: Secret = r < 0.6 ? 'v2' : r < 0.8 ? 'v1' : pick(rng, ['masked', 'random-invalid', 'wrong-checksum'] as const);
+        const type: Secret = values.bare ? 'bare-prefix' : r < 0.6 ? 'v2' : r < 0.8 ? 'v1' : pick(rng, ['masked', 'random-invalid', 'wrong-checksum'] as const);
         const secret = secretOf(rng, type);
         let html: string;
         let style: Style & { dsf: 1 | 2 };

@@ -940,15 +940,17 @@ export function findRegions(words: OcrWord[], scale: number): Region[] {
 }
 
 /** A recognised symbol plus where it is in the original image. */
-export interface PSym extends Sym { box: Box; space: boolean }
+export interface PSym extends Sym { box: Box; space: boolean; wordStart?: true }
 
-/** Per line, its symbols, words separated by a space symbol (`joined`: not separated). */
+/** Per line, its symbols, words separated by a space symbol (`joined`: not separated, a word's first symbol after the line's first marked `wordStart`). */
 function lineSymbols(words: OcrWord[], toOrig: (b: OcrBox) => Box, joined = false): PSym[][] {
   const lines = new Map<number, PSym[]>();
   for (const w of words) {
     const seq = lines.get(w.line) ?? [];
     if (seq.length && !joined) seq.push({ choices: [{ ch: ' ', conf: 100 }], ref: -1, box: toOrig(w.box), space: true });
-    seq.push(...wordSymbols(w, toOrig));
+    const syms = wordSymbols(w, toOrig);
+    if (seq.length && joined && syms[0]) syms[0].wordStart = true;
+    seq.push(...syms);
     lines.set(w.line, seq);
   }
   return [...lines.values()];
@@ -1139,7 +1141,10 @@ export function findV1(seq: PSym[], min = 31, dcCovered = false): V1Hit[] {
     let dcSure = !fLost && !fAsOne && !fCovered;
     for (let i = d + (fLost ? 1 : 2); i < seq.length && dc.length < 2; i++) {
       const s = seq[i]!;
-      if (s.space) break;
+      // (Nor a second digit the legacy engine read as a word of its own: its words are joined
+      // (lineSymbols), and a chat's `-sf2thanks`, read `-sf2 1511af116`, gave data centre 21,
+      // three legacy readings against the LSTM's five sure `2`, wild-4302 wrapped-009.)
+      if (s.space || (dc.length && s.wordStart)) break;
       const ch = top(s);
       const digit = /[0-9]/.test(ch) ? ch : ({ l: '1', I: '1', i: '1', '|': '1', O: '0', o: '0', S: '5', Z: '2', z: '2', B: '8', g: '9', q: '9', G: '6', T: '7' } as Record<string, string>)[ch];
       if (!digit) break;
@@ -2841,7 +2846,7 @@ function joinStrip(view: PageCut, grey: Grey, pieces: Piece[]): Strip {
   };
 }
 
-export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
+export interface Trace { skew?: number; v2?: Sym[][][]; alone?: { readings: PSym[][]; alone: Choice[][][] }[]; checks?: { key: string; subs: CheckSub[]; guessed: boolean; contradicted: boolean }[]; v1?: V1Read[][]; regions: number; reads: number; texts: string[]; ms?: Record<string, number>; pageWords?: string[]; pageBoxes?: OcrWord[]; final?: { page: OcrWord[]; views: PSym[][]; scale: number }; dump?: (name: string, png: Buffer) => Promise<void> }
 
 export async function recognizeImage(engines: Engines, image: Buffer, trace?: Trace): Promise<ImageResult> {
   const decoded = await decode(image);
@@ -3132,7 +3137,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
   // After the fallback: a region there would keep a page that needs it from block mode
   // (wild-3101 photo-005, a v1 key after `Bearer` read exactly only there).
   if (!rescue && !late) regions = [...regions, ...afterBearer(page, scale, regions)];
-  if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); }
+  if (trace) { trace.regions = regions.length + joins.length; trace.pageWords = page.map((w) => w.text); trace.pageBoxes = page; }
 
   // The page pass's own readings of keys count as readings too.
   const toOrigPage = pageToOrig(scale);

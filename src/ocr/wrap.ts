@@ -40,11 +40,25 @@ const PREFIX_AT = new RegExp(`${SFK_LIKE.source}[_\\-.~A-Za-z0-9]|${SFK_SPLIT.so
  * letters one time in 180).
  */
 const KEY_MIDDLE = /.[A-Z0-9]/;
+/** A word ending in a bare `sfk`-like prefix (its `_` at most), after nothing or a non-key character (`KEY=sfk`, `"sfk_`, `sfk`). */
+const BARE_PREFIX = new RegExp(`(?:^|[^A-Za-z0-9])${SFK_LIKE.source}[_\\-]?$`);
+/** A v1 key's hex run with a quote glyph between two of its characters, then its suffix (see joinLooksKeyish). */
+const V1_QUOTED = /((?:[^\s'"<>=]|(?<=[^\s'"<>=])['"](?=[^\s'"<>=])){24,})[-–_~][s5S][fFTt1]?([\dlI|])/;
 /** Words before a head searched for the key's start (see `lead`): `sfk` and one piece of noise the page pass split off. */
 const LEAD_WORDS = 2;
 
 const height = (w: OcrWord) => w.box.y1 - w.box.y0;
 const union = (a: OcrWord['box'], b: OcrWord['box']): OcrWord['box'] => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
+/**
+ * A word's box from its first letter or digit on: a mark the page pass read before a
+ * line's text at a chat bubble's edge (`~<hex>-sf1`, wild-4301 wrapped-002, DejaVu
+ * Sans 15 px: the bubble's border, its box 16 px left of the bubble's other line and
+ * 41 px high on a line of 25) is no part of where the line starts nor of its height.
+ */
+const keyBox = (w: OcrWord): OcrWord['box'] => {
+  const from = /^[^A-Za-z0-9_-]/.test(w.text) ? w.symbols.findIndex((sym) => /^[A-Za-z0-9_-]/.test(sym.text)) : -1;
+  return from > 0 ? w.symbols.slice(from).reduce((u, sym) => union(u, sym.box), w.symbols[from]!.box) : w.box;
+};
 
 /**
  * Do two words share a row: the shorter's middle is inside the taller's
@@ -95,7 +109,10 @@ export function joinLooksKeyish(texts: string[]): { keyish: boolean; complete: b
     }
   }
   // (Over the boundary with its hex, or only with its suffix: a terminal wrapped `…e851-sf` and `20`.)
-  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?([\dlI|])/);
+  // (One quote glyph between key characters may stand in the hex: the page pass read a table cell's
+  // first line `…3b11'¢571`, a glyph garbled, wild-4302 wrapped-006, Liberation Sans 18 px at 2x: the
+  // run before `-sf10` on the next line then stopped at the quote, and nothing was joined.)
+  const v1 = all.match(/([^\s'"<>=]{24,})[-–_~][s5S][fFTt1]?([\dlI|])/) ?? [all.match(V1_QUOTED)].find((m) => m && (m[1]!.match(/['"]/g)?.length ?? 0) <= 1) ?? null;
   if (v1 && v1.index! < head && v1.index! + v1[0].length > head) {
     // A data centre of one digit ending the chain may be the first of two (10-24), the second
     // starting the next line: `…ab73-sf2` then `3 with every call` (see dcOpen in findJoins).
@@ -149,9 +166,13 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * wrapped-002, DejaVu Sans Mono 15 px) has it at 19, and the next line,
    * `fk_c8…` with its `_` and capitals 33 px, was then too tall.
    */
-  const lineHeight = (i: number): number => {
+  const rowMedian = (i: number): number => {
     const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!)).sort((a, b) => a - b);
-    const median = hs[hs.length >> 1]!;
+    return hs[hs.length >> 1]!;
+  };
+  const lineHeight = (i: number): number => {
+    const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!));
+    const median = rowMedian(i);
     return Math.max(height(words[i]!), ...hs.filter((h) => h <= 1.5 * median));
   };
   /** Words starting the line below word i, at or left of its start and not left of `left`; the nearest first. */
@@ -170,9 +191,13 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
       // hex line of 17, wild-2903 wrapped-008. Only the last: there `$` and `SPREEFLO` ended the row
       // too, and six joins of that one line were read.)
       const unlikeTo = (a: number, ho: number) => Math.max(a, ho) > 1.6 * Math.min(a, ho);
-      const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || unlikeTo(height(w), ho));
-      if (dy < 0.6 * h || dy > 2.2 * h || (unlike(height(o)) && unlike(lineHeight(j)))) continue;
-      if (o.box.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
+      // (And, for the row's last head too, as the row's median word: the page pass boxed a terminal's
+      // `S2`, ending the row after `KEY=sfk`, 55 px high with `API` on a row of 28-33, over the key's
+      // next line of 31, wild-4304 wrapped-003: in the head's heights and its line's that was too short.)
+      const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || (unlikeTo(height(w), ho) && unlikeTo(rowMedian(i), ho)));
+      const kb = keyBox(o);
+      if (dy < 0.6 * h || dy > 2.2 * h || (unlike(kb.y1 - kb.y0) && unlike(lineHeight(j)))) continue;
+      if (kb.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
       cands.push(j);
     }
     // The nearest line first, then the rightmost start (the key's own box, not the page's margin).
@@ -292,9 +317,55 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // line: the key goes on in that row (see the last piece below).
     if (look.keyish && !lone.length && joins.length === before && joins.length < MAX_JOINS) joins.push(look.complete || next.length || chain.length >= MAX_PIECES || !through ? chain : [...chain, -1]);
   };
+  /** Heads ending in a bare `sfk` (or `sfk_`) from which no chain was found: read on their next lines unread (`bareLines`). */
+  const bare: number[] = [];
   for (let i = 0; i < n && joins.length < MAX_JOINS; i++) {
     // A line's last word that ends in key characters: a key's start, `s` of `sfk` or one hex digit at least.
+    const before = joins.length;
     if (ends[i] && /[^\s.,:'"]$/.test(words[i]!.text)) walk([i]);
+    // (Only where no word starts the next line below it: words there that make no key with the head are
+    // a column's prose, `sfk_` then `with` `ever` `y ca` in a docs column three glyphs wide, bare-4351.)
+    if (joins.length === before && ends[i] && BARE_PREFIX.test(words[i]!.text) && !below(i, rowStart(i)).length) bare.push(i);
+  }
+  /**
+   * A key wrapped right after its `sfk` (a terminal at its window's width: `…_KEY=sfk`
+   * ending the line, the body on the next two or three): the page pass read the middle
+   * line in fragments (`_rtl`, `phi`, `0`, their tops at x-height, wild-4304 wrapped-009,
+   * Inconsolata 11 px) or not at all, so no word started the next line at its pitch and
+   * nothing was joined; the picture was not flagged. The lines below are taken unread
+   * (as `unread`), at the pitch of the nearest word below (its line's top: the least top
+   * of the words there) and as wide as the head's row (its left edge to the head's end),
+   * as many as the key's 36 characters need at the head's character width, the last one
+   * as wide as what is left; none when that is more than MAX_PIECES - 1 lines (a column
+   * under 8 characters wide). Encoded as -1, -2, … (the line's number below the head).
+   */
+  const bareGeometry = new Map<number, { pitch: number; left: number; charW: number; perLine: number; need: number; h: number }>();
+  const bareLines = (i: number): number[] => {
+    const w = words[i]!;
+    const h = lineHeight(i);
+    const left = rowStart(i);
+    const tops = words.filter((o) => o.box.y0 - w.box.y0 > 0.6 * h && o.box.y0 - w.box.y0 <= 2.2 * h && o.box.x1 > left && o.box.x0 < w.box.x1).map((o) => o.box.y0);
+    if (!tops.length) return [];
+    const pitch = Math.min(...tops) - w.box.y0;
+    const charW = (w.box.x1 - w.box.x0) / Math.max(1, w.text.length);
+    const perLine = Math.max(1, Math.floor((w.box.x1 - left) / charW));
+    const need = /[_-]$/.test(w.text) ? 36 : 37;
+    const lines = Math.ceil(need / perLine);
+    if (lines > MAX_PIECES - 1) return [];
+    bareGeometry.set(i, { pitch, left, charW, perLine, need, h });
+    return Array.from({ length: lines }, (_, k) => -(k + 1));
+  };
+  /** The `k`-th line (1, 2, …) below a bare head `i`, as `bareLines` measured it. */
+  const bareLine = (i: number, k: number): OcrWord['box'] => {
+    const g = bareGeometry.get(i)!;
+    const w = words[i]!;
+    const chars = Math.min(g.perLine, g.need - (k - 1) * g.perLine);
+    const y0 = w.box.y0 + k * g.pitch;
+    return { x0: g.left, y0, x1: g.left + chars * g.charW, y1: y0 + g.h };
+  };
+  for (const i of bare) {
+    const lines = bareLines(i);
+    if (lines.length && joins.length < MAX_JOINS) joins.push([i, ...lines]);
   }
   /** The next line's start below a chain's last piece, as wide as the rest of a key at its pitch: the piece the page pass did not read. */
   const unread = (chain: number[]): OcrWord['box'] => {
@@ -319,7 +390,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     // no space before it and run into the key (`…7kbOwi`, wild-2604
     // wrapped-003; `…jJGwi`, wild-2607 wrapped-006); whole, the space is read.
     if (idx === chain.length - 1 && idx > 0 && k >= 0 && !ends[lastOf]) inPiece.push(...rightOf(lastOf, WORD_GAP));
-    const b = k < 0 ? unread(chain) : inPiece.reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
+    const b = k < 0 ? (bareGeometry.has(chain[0]!) ? bareLine(chain[0]!, -k) : unread(chain)) : inPiece.reduce((u, j) => union(u, words[j]!.box), words[k]!.box);
     const h = b.y1 - b.y0;
     // The last piece goes on a little to its right: what follows the key (so it ends at a space), or the rest the page pass split off.
     const x1 = idx === chain.length - 1 ? b.x1 + 1.5 * h : b.x1;

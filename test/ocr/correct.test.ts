@@ -417,6 +417,15 @@ describe('the suffix of a v1 key as read', () => {
     expect(findV1(line(text)).map(readAcrossLetter)).toEqual(want);
   });
 
+  it('takes no data centre digit from the legacy engine\'s next word (its words joined)', () => {
+    // wild-4302 wrapped-009 (a chat bubble): `-sf2thanks` read by the legacy engine `-sf2 1511af116`.
+    const seq = line(`${hex}-sf21511af116`);
+    seq[hex.length + 4]!.wordStart = true;
+    expect(findV1(seq).map((h) => h.dc)).toEqual(['2']);
+    // In one word, both digits are the data centre.
+    expect(findV1(line(`${hex}-sf21511af116`)).map((h) => h.dc)).toEqual(['21']);
+  });
+
   it('takes no suffix from hex going on: neither dash nor f, and the s a 5', () => {
     // wild-606 wrapped-002: the `-sf` lost at a line's end, `…e9379e851` read as `…e8` and a suffix `51`.
     expect(findV1(line(`ecf10${hex.slice(0, 30)}51`))).toEqual([]);

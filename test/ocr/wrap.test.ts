@@ -22,6 +22,10 @@ describe('joinLooksKeyish', () => {
     // wild-3003 wrapped-004, a docs column: `-sf2` ends the line, the data centre's `3` starts the next.
     ['a v1 key whose line ends at `-sf2`: its data centre may go on', ['7a1c90e2d4b85f36', 'e0b9d1a4c7f28e55-sf2'], { keyish: true, complete: true, dcOpen: '2' }],
     ['a v1 key whose line ends at `-sf9`: no data centre goes on', ['7a1c90e2d4b85f36', 'e0b9d1a4c7f28e55-sf9'], { keyish: true, complete: true }],
+    // wild-4302 wrapped-006, a table cell: the first line's hex read with a glyph as a quote, the next column between.
+    ['a v1 key whose hex holds a quote glyph', ['5e0c9d2b7f41a8e36c0d19\'¢571', 'c03f7a1-sf10'], { keyish: true, complete: true }],
+    ['a v1 key whose hex holds two quote glyphs', ['5e0c9d2b7f41\'a8e36c0d19\'¢571', 'c03f7a1-sf10'], { keyish: false, complete: false }],
+    ['a quoted hash at a line end, `-style` on the next', ['\'9fceb02d0ae598e95dc970b74767f19372d61af8\'', '-style'], { keyish: false, complete: false }],
     ['a hash at a line end, `-style` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8-', 'style'], { keyish: false, complete: false }],
     ['a hash at a line end, `-stash` on the next', ['9fceb02d0ae598e95dc970b74767f19372d61af8', '-stash'], { keyish: false, complete: false }],
     ['a whole key on the first line: nothing runs over', ['sfk_ZSXNdrTNulgdOPojL7hXcj70HKXHiP3dcF8u', 'hello'], { keyish: false, complete: false }],
@@ -113,6 +117,37 @@ describe('findJoins', () => {
     // (Only from the row's last head: `$` and `SPREEFLO`, which end the row too, are not joined to it.)
     const joins = findJoins(words, 2);
     expect(joins.map((j) => j.map((p) => [Math.round(p.x), Math.round(p.y)]))).toEqual([[[148, 29], [13, 45]]]);
+  });
+
+  it('a next line as tall as the row\'s median word, though the last head is boxed taller', () => {
+    // wild-4304 wrapped-003 (a terminal, DejaVu Sans Mono 15 px): `S2` after `KEY=sfk` boxed 55 px
+    // high with `API`, on a row of 28-33, over the key's next line of 31.
+    const words = [word('$', 27, 71, 41, 99, 1), word('export', 62, 71, 167, 101, 1), word('SPREEFLO', 189, 70, 601, 103, 1), word('API', 348, 53, 404, 108, 1), word('KEY=sfk', 421, 70, 546, 103, 1), word('S2', 563, 53, 606, 108, 1), word('Pq7vT2mWc9Kd4hRz8LbN3xYf6JsA1gEu', 25, 114, 602, 145, 2), word('LY', 27, 156, 60, 181, 3), word('$', 27, 201, 41, 230, 4), word('curl', 63, 200, 131, 225, 4)];
+    const joins = findJoins(words, 1);
+    expect(joins.length).toBeGreaterThan(0);
+    expect(joins.every((j) => j.length >= 2 && Math.round(j[1]!.y) === 114)).toBe(true);
+  });
+
+  it('a head ending in a bare `sfk` is read on over its next lines unread', () => {
+    // wild-4304 wrapped-009 (a terminal, Inconsolata 11 px): the middle line read in fragments, its tops at x-height.
+    const words = [word('$', 26, 28, 35, 43, 1), word('cat', 47, 29, 79, 43, 1), word('$', 26, 60, 35, 75, 2), word('export', 47, 62, 111, 78, 2), word('SPREEFLO_API_KEY=sfk', 124, 60, 343, 77, 2), word('0', 330, 92, 343, 104, 3), word('_rtl', 25, 99, 57, 109, 3), word('phi', 201, 92, 234, 110, 3), word('Hq@7bvvY', 24, 124, 110, 139, 4), word('$', 26, 156, 35, 171, 5), word('curl', 47, 156, 89, 171, 5)];
+    const joins = findJoins(words, 1);
+    expect(joins).toHaveLength(1);
+    // The head, a whole line at the pitch of the nearest word below (92 - 60) and the key's rest on the next.
+    expect(joins[0]!.map((p) => [Math.round(p.x), Math.round(p.y)])).toEqual([[110, 60], [26, 92], [26, 124]]);
+    expect(joins[0]![1]!.w).toBeGreaterThan(300);
+    // No `sfk` ending a line, or one with words of its own starting the next line, joins nothing this way.
+    expect(findJoins(words.map((w) => (w.text.endsWith('=sfk') ? { ...w, text: 'SPREEFLO_API_KEY=abc' } : w)), 1)).toEqual([]);
+  });
+
+  it('a next line\'s start and size from its first letter or digit on', () => {
+    // wild-4301 wrapped-002 (a chat bubble, DejaVu Sans 15 px): the bubble's border read `~` before the
+    // v1 key's second line, 16 px left of the bubble's other line and 41 px high on a line of 25.
+    const sym = (text: string, x0: number, y0: number, x1: number, y1: number) => ({ text, conf: 90, box: { x0, y0, x1, y1 }, choices: [] });
+    const second = { ...word('~b71e0c94fa2d6e3-sf1', 694, 378, 1035, 419, 2), symbols: [sym('~', 694, 378, 705, 419), sym('a', 710, 382, 726, 403), sym('9', 728, 378, 744, 403), sym('1', 1020, 378, 1035, 403)] };
+    const words = [word('here', 710, 334, 775, 359, 1), word('you', 786, 340, 839, 365, 1), word('go', 852, 340, 887, 365, 1), word('9d0a5c7e13f84b26d', 899, 334, 1215, 359, 1), second, word('thanks', 1047, 378, 1147, 403, 2)];
+    expect(findJoins(words, 1).map((j) => j.length)).toEqual([2]);
+    expect(findJoins(words.map((w) => (w === second ? { ...w, symbols: [] } : w)), 1)).toEqual([]);
   });
 
   it('a key counted whole by the page pass is read with and without a last glyph alone below it', () => {
