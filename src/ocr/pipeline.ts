@@ -569,7 +569,8 @@ export function nearPrefixV2(seq: PSym[]): PSym[] | null {
  * glyph is changed: a string that is not a key passes with a chance of 62^-6
  * (2e-11) per place tried, and a key read so is proven as any key is. Every
  * other reading needs an `sfk`-like start (findV2), as the search's repairs
- * make a false key likelier the more strings they try.
+ * make a false key likelier the more strings they try. Taken only in a region
+ * where no reading had such a start (see readPage).
  */
 export function bareV2(seq: PSym[]): { key: string; syms: PSym[] } | null {
   let run: PSym[] = [];
@@ -3349,8 +3350,10 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       const barred = v2Done ? null : strip.barred();
       if (barred && !sameGrey(barred, stretched)) await readStretches(barred, 'bars');
     }
-    if (!v2Done) {
-      // A key whose prefix no reading made `sfk`-like, its body and check read exactly (bareV2).
+    // A key whose prefix no reading made `sfk`-like, its body and check read exactly (bareV2). Only
+    // there: where a start was read, the search and its judges (a look-alike decoy's twin read as the
+    // key's in one view is contradicted by its glyph, acceptV2) decide.
+    if (!v2Done && !sawV2) {
       const onPage = r ? pageSeqs.map(bareV2).filter((hit) => hit && inRegion(hit.syms, r)) : [];
       const bare = [...onPage, ...viewSeqs.slice(seqsBefore).map(bareV2)].find((hit) => hit);
       if (bare) {
