@@ -1049,6 +1049,21 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
 export const PARTIAL_MIN = 8;
 
 /**
+ * A mask read as letters inside a run: PARTIAL_MIN characters in a row of at
+ * most MASK_KINDS kinds. A glued run goes on into the text after the key (no
+ * separator, no space read: `STKkUQDGeeesccecccceceee93bEcurlstat`, wild-4302
+ * wrapped-007's masked key `sfk_UQDG••••…99bE` in a terminal, then `curl`),
+ * which passes the whole run's half-as-many-kinds test (17 kinds in 33) while
+ * its mask repeats three. 8 random base62 characters hold 3 kinds or fewer
+ * with a chance of about 1e-6 (C(62,3)·3^8/62^8).
+ */
+const MASK_KINDS = 3;
+function maskStretch(chars: string): boolean {
+  for (let k = 0; k + PARTIAL_MIN <= chars.length; k++) if (new Set(chars.slice(k, k + PARTIAL_MIN)).size <= MASK_KINDS) return true;
+  return false;
+}
+
+/**
  * The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer and not a mask;
  * or after an `sfk` with no separator read (the key's `_` lost, `sfkM2Tnd…`), when as long as after a short prefix
  * (SHORT_PREFIX_MIN) with a digit and a capital in it: wild-4303 rotated-001 (a chat, Fira Code 12 px, tilted 5
@@ -1060,7 +1075,7 @@ export function partialV2(seq: PSym[]): PSym[] | null {
   for (const hit of findV2(seq, PARTIAL_MIN)) {
     const chars = hit.syms.map(top).join('');
     const distinct = new Set(chars).size;
-    const glued = !hit.sep && chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars);
+    const glued = !hit.sep && chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && !maskStretch(chars);
     if ((hit.sep || glued) && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
   }
   return best;
