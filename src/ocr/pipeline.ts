@@ -1068,14 +1068,17 @@ function maskStretch(chars: string): boolean {
  * or after an `sfk` with no separator read (the key's `_` lost, `sfkM2Tnd…`), when as long as after a short prefix
  * (SHORT_PREFIX_MIN) with a digit and a capital in it: wild-4303 rotated-001 (a chat, Fira Code 12 px, tilted 5
  * degrees), its close-ups `re:sfk` and 27 of the key, `'k_` and 32; no region read a separator after a whole
- * prefix, so nothing was flagged.
+ * prefix, so nothing was flagged. The glued prefix as read (SFK_LIKE), not by an alternative tesseract offered
+ * (findV2's prefixScore): wild-3004 photo-002's blurred `curl` line read `…EnvacraTaaTOTINIMELUILC3MLIPS//…`
+ * was taken after `raT` for one.
  */
 export function partialV2(seq: PSym[]): PSym[] | null {
   let best: PSym[] | null = null;
   for (const hit of findV2(seq, PARTIAL_MIN)) {
     const chars = hit.syms.map(top).join('');
     const distinct = new Set(chars).size;
-    const glued = !hit.sep && chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && !maskStretch(chars);
+    const at = seq.indexOf(hit.syms[0]!);
+    const glued = !hit.sep && at >= 3 && SFK_LIKE.test(seq.slice(at - 3, at).map(top).join('')) && chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && !maskStretch(chars);
     if ((hit.sep || glued) && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
   }
   return best;

@@ -571,6 +571,12 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(partialV2(line(`sfk${body.slice(0, SHORT_PREFIX_MIN - 1)}`))).toBeNull();
     expect(partialV2(line(`sfk${'abcdefghijkmnopqrstuvw'}`))).toBeNull();
     expect(partialV2(line(`sfk${body.slice(0, 24).replace(/[0-9]/g, 'x')}`))).toBeNull();
+    // Only after an sfk read as such (its top choices), not one tesseract offered as alternatives.
+    const offered = line(`Ervacra${body.slice(0, 24)}`);
+    offered.slice(4, 7).forEach((x, k) => x.choices.push({ ch: 'sfk'[k]!, conf: 30 }));
+    expect(findV2(offered, PARTIAL_MIN)).toHaveLength(1);
+    expect(partialV2(offered)).toBeNull();
+    expect(partialV2(line(`Ervasfk${body.slice(0, 24)}`))).not.toBeNull();
     // wild-4302 wrapped-007: a masked key read as letters, glued to the command after it.
     expect(partialV2(line('.SPREEFLOAPIKEY=STKkUQDGeeesccecccceceee93bEcurlstat'))).toBeNull();
   });
