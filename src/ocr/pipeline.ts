@@ -618,6 +618,36 @@ export function nearPrefixV2(seq: PSym[]): PSym[] | null {
   return null;
 }
 
+/**
+ * A v2 key's body and check read exactly, whatever was read of its prefix:
+ * 36 letters and digits in a row (inside a longer run too: a prefix read
+ * glued on, `cfkM2…`, `rsfk`, or text after the key) whose last six are the
+ * checksum of `sfk_` and the first thirty. No prefix is asked for and no
+ * glyph is changed: a string that is not a key passes with a chance of 62^-6
+ * (2e-11) per place tried, and a key read so is proven as any key is. Every
+ * other reading needs an `sfk`-like start (findV2), as the search's repairs
+ * make a false key likelier the more strings they try. Taken only in a region
+ * where no reading had such a start (see readPage).
+ */
+export function bareV2(seq: PSym[]): { key: string; syms: PSym[] } | null {
+  let run: PSym[] = [];
+  const close = (): { key: string; syms: PSym[] } | null => {
+    for (let k = 0; k + 36 <= run.length; k++) {
+      const syms = run.slice(k, k + 36);
+      const key = `sfk_${syms.map(top).join('')}`;
+      if (isValidV2Key(key)) return { key, syms };
+    }
+    run = [];
+    return null;
+  };
+  for (const s of seq) {
+    if (!s.space && /^[A-Za-z0-9]$/.test(top(s))) { run.push(s); continue; }
+    const hit = close();
+    if (hit) return hit;
+  }
+  return close();
+}
+
 interface Region { x: number; y: number; w: number; h: number }
 
 /**
@@ -1077,12 +1107,38 @@ export function findV2(seq: PSym[], min = 30): V2Hit[] {
  */
 export const PARTIAL_MIN = 8;
 
-/** The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer and not a mask. */
+/**
+ * A mask read as letters inside a run: PARTIAL_MIN characters in a row of at
+ * most MASK_KINDS kinds. A glued run goes on into the text after the key (no
+ * separator, no space read: `STKkUQDGeeesccecccceceee93bEcurlstat`, wild-4302
+ * wrapped-007's masked key `sfk_UQDG••••…99bE` in a terminal, then `curl`),
+ * which passes the whole run's half-as-many-kinds test (17 kinds in 33) while
+ * its mask repeats three. 8 random base62 characters hold 3 kinds or fewer
+ * with a chance of about 1e-6 (C(62,3)·3^8/62^8).
+ */
+const MASK_KINDS = 3;
+function maskStretch(chars: string): boolean {
+  for (let k = 0; k + PARTIAL_MIN <= chars.length; k++) if (new Set(chars.slice(k, k + PARTIAL_MIN)).size <= MASK_KINDS) return true;
+  return false;
+}
+
+/**
+ * The longest key-like run after a `sfk_` prefix with its separator on a line, when PARTIAL_MIN or longer and not a mask;
+ * or after an `sfk` with no separator read (the key's `_` lost, `sfkM2Tnd…`), when as long as after a short prefix
+ * (SHORT_PREFIX_MIN) with a digit and a capital in it: wild-4303 rotated-001 (a chat, Fira Code 12 px, tilted 5
+ * degrees), its close-ups `re:sfk` and 27 of the key, `'k_` and 32; no region read a separator after a whole
+ * prefix, so nothing was flagged. The glued prefix as read (SFK_LIKE), not by an alternative tesseract offered
+ * (findV2's prefixScore): wild-3004 photo-002's blurred `curl` line read `…EnvacraTaaTOTINIMELUILC3MLIPS//…`
+ * was taken after `raT` for one.
+ */
 export function partialV2(seq: PSym[]): PSym[] | null {
   let best: PSym[] | null = null;
   for (const hit of findV2(seq, PARTIAL_MIN)) {
-    const distinct = new Set(hit.syms.map(top)).size;
-    if (hit.sep && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
+    const chars = hit.syms.map(top).join('');
+    const distinct = new Set(chars).size;
+    const at = seq.indexOf(hit.syms[0]!);
+    const glued = !hit.sep && at >= 3 && SFK_LIKE.test(seq.slice(at - 3, at).map(top).join('')) && chars.length >= SHORT_PREFIX_MIN && /[0-9]/.test(chars) && /[A-Z]/.test(chars) && !maskStretch(chars);
+    if ((hit.sep || glued) && distinct * 2 >= hit.syms.length && hit.syms.length > (best?.length ?? 0)) best = hit.syms;
   }
   return best;
 }
@@ -3388,6 +3444,19 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       // The bar's own view only where it differs: a line without a highlight keeps its one reading.
       const barred = v2Done ? null : strip.barred();
       if (barred && !sameGrey(barred, stretched)) await readStretches(barred, 'bars');
+    }
+    // A key whose prefix no reading made `sfk`-like, its body and check read exactly (bareV2). Only
+    // there: where a start was read, the search and its judges (a look-alike decoy's twin read as the
+    // key's in one view is contradicted by its glyph, acceptV2) decide.
+    if (!v2Done && !sawV2) {
+      const onPage = r ? pageSeqs.map(bareV2).filter((hit) => hit && inRegion(hit.syms, r)) : [];
+      const bare = [...onPage, ...viewSeqs.slice(seqsBefore).map(bareV2)].find((hit) => hit);
+      if (bare) {
+        v2Done = true;
+        const box = boxOf(bare.syms);
+        const charW = box.width / 36;
+        if (!found.has(bare.key)) found.set(bare.key, { ruleId: 'spreeflo-api-key-v2', key: bare.key, confidence: 'high', box: { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height } });
+      }
     }
     if (!v2Done && guess) lows.push(guess);
     else if (!v2Done) {

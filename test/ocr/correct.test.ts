@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, isValidV2Key, v2Check } from '../../src/detect/checksum.js';
 import { type Sym, B62_SET, SEARCH_BUDGET, V2_ALPHABET, offeredByEvery, pool, searchV2, voteDc, voteV1, withAlone, withAny, withoutOffers } from '../../src/ocr/correct.js';
 import { isImagePath } from '../../src/ocr/index.js';
-import { HASH_CONTEXT, spreadV1, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, underCaret, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
+import { HASH_CONTEXT, spreadV1, LAST_RESORT_MIN, PARTIAL_MIN, PARTIAL_V1_MIN, SHORT_PREFIX_MIN, caseBySize, coveredV1, cursorV1, cutAtEnd, cutSuffixV1, nearPrefixV2, bareV2, tooltipOverV1, letterCoverV1, slippedSuffixV1, startAcrossViews, boxAfterRun, tooltipBoxV1, tooltipAfterHex, wrappedCutV1, underCursor, underCaret, findRegions, findV1, readAcrossLetter, hiddenSuffixV1, keyShapedStart, findV2, ligatureJoins, unsureRuns, unreadTokens, hexRunToEdge, pageContradicts, pageTwinGlyphs, withOwnCopies, copiesDisown, atAscender, partialV2, provenOver, byWrittenSuffix, settleV1, verdict, aloneSays, contestedV1, judgedOnAll, sameSpotV1, contestRef, type PSym, type V1Read } from '../../src/ocr/pipeline.js';
 import type { OcrWord } from '../../src/ocr/engine.js';
 import type { Grey } from '../../src/ocr/preprocess.js';
 
@@ -572,6 +572,33 @@ describe('keys split or cut by what is drawn over them', () => {
     expect(partialV2(line('sTk_rrxrrxrxrixfyhy Copy'))).toBeNull();
     // Only after the separator: `sfk` run into a word is not a key's start.
     expect(partialV2(line(`sfkZSXNAbCdEfGh`))).toBeNull();
+  });
+
+  it(`flags an sfk glued to ${SHORT_PREFIX_MIN}+ key characters with a digit and a capital (its \`_\` lost)`, () => {
+    // wild-4303 rotated-001: a close-up `re:sfk` and 27 of the key.
+    expect(partialV2(line(`re:sfk${body.slice(0, 27)}`))!.map((x) => x.choices[0]!.ch).join('')).toBe(body.slice(0, 27));
+    expect(partialV2(line(`sfk${body.slice(0, SHORT_PREFIX_MIN - 1)}`))).toBeNull();
+    expect(partialV2(line(`sfk${'abcdefghijkmnopqrstuvw'}`))).toBeNull();
+    expect(partialV2(line(`sfk${body.slice(0, 24).replace(/[0-9]/g, 'x')}`))).toBeNull();
+    // Only after an sfk read as such (its top choices), not one tesseract offered as alternatives.
+    const offered = line(`Ervacra${body.slice(0, 24)}`);
+    offered.slice(4, 7).forEach((x, k) => x.choices.push({ ch: 'sfk'[k]!, conf: 30 }));
+    expect(findV2(offered, PARTIAL_MIN)).toHaveLength(1);
+    expect(partialV2(offered)).toBeNull();
+    expect(partialV2(line(`Ervasfk${body.slice(0, 24)}`))).not.toBeNull();
+    // wild-4302 wrapped-007: a masked key read as letters, glued to the command after it.
+    expect(partialV2(line('.SPREEFLOAPIKEY=STKkUQDGeeesccecccceceee93bEcurlstat'))).toBeNull();
+  });
+
+  it('proves a key by its body and check whatever was read of its prefix (bareV2), only as read', () => {
+    const shown = (text: string) => bareV2(line(text))?.key ?? null;
+    for (const text of [`Bearer 'k_${body}`, `cfk${body}`, `rsfk_${body}thanks`, `${body}`, `here: ${body} ok`]) expect(shown(text)).toBe(KEY);
+    // One glyph misread, or one lost: no repair without a prefix.
+    expect(shown(`'k_${body.replace(/^(.{7})./, '$1Q')}`)).toBeNull();
+    expect(shown(`'k_${body.slice(0, 20)}${body.slice(21)}`)).toBeNull();
+    // Split by a space, or too short.
+    expect(shown(`${body.slice(0, 18)} ${body.slice(18)}`)).toBeNull();
+    expect(shown(body.slice(1))).toBeNull();
   });
 
   it(`finds ${PARTIAL_V1_MIN}+ hex digits before a v1 key's -sf<dc>, not fewer`, () => {
