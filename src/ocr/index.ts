@@ -7,14 +7,14 @@ import { type Engines, engineVersion, startEngines } from './engine.js';
 import { recognizeGrey } from './pipeline.js';
 import { COLLECT_AFTER_PIXELS, collectGarbage } from './memory.js';
 import { type Grey, decode } from './preprocess.js';
-import type { ImageResult, OcrPool, OcrPoolOptions } from './types.js';
+import type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export type { ImageCandidate, ImageResult, OcrPool, OcrPoolOptions } from './types.js';
 
 export { isImagePath } from '../formats/kinds.js';
 
 /** Bumped whenever the pipeline changes what it would find, so old cache entries miss. */
-export const PIPELINE_VERSION = 'ocr-pipeline-41';
+export const PIPELINE_VERSION = 'ocr-pipeline-42';
 
 export const DEFAULT_CACHE_DIR = '.spreeflo-scan-cache/ocr';
 
@@ -46,6 +46,21 @@ function warnOnce(message: string): void {
  * that decodes; each image is read by one slot (an LSTM worker, and a legacy
  * one once a key needs it) from start to end.
  */
+/**
+ * Each key's box cut to the picture's edges: a wrapped key's first piece is cut a
+ * space's width left of its words (so the join reads no glyph of the word before as
+ * the key's), which is past the edge when the key starts its line at the picture's
+ * edge (a terminal's `KEY=sfk` at x 2: a box from x -19). Reports show the box.
+ */
+export function withinPicture(result: ImageResult, picture: { width: number; height: number }): ImageResult {
+  const cut = ({ x, y, width, height }: ImageCandidate['box']): ImageCandidate['box'] => {
+    const x0 = Math.min(Math.max(0, x), picture.width);
+    const y0 = Math.min(Math.max(0, y), picture.height);
+    return { x: x0, y: y0, width: Math.max(0, Math.min(picture.width, x + width) - x0), height: Math.max(0, Math.min(picture.height, y + height) - y0) };
+  };
+  return { ...result, candidates: result.candidates.map((c) => ({ ...c, box: cut(c.box) })) };
+}
+
 export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, opts.workers ?? availableParallelism());
   const cacheDir = opts.cacheDir === undefined ? DEFAULT_CACHE_DIR : opts.cacheDir;
@@ -120,7 +135,7 @@ export function createOcrPool(opts: OcrPoolOptions = {}): OcrPool {
       const result = await Promise.race([reading, outOfTime]);
       if (result) {
         idle.push(worker);
-        return result;
+        return withinPicture(result, grey);
       }
     } catch (err) {
       idle.push(worker);
