@@ -771,6 +771,13 @@ function pageToOrig(scale: number): (b: OcrBox) => Box {
   return (b) => ({ x: b.x0 / scale, y: b.y0 / scale, width: (b.x1 - b.x0) / scale, height: (b.y1 - b.y0) / scale });
 }
 
+/** A v2 key's box from its body's 36 symbols, widened left over the `sfk_` prefix at their pitch and rounded. */
+function withPrefix(body: PSym[]): Box {
+  const box = boxOf(body);
+  const charW = box.width / 36;
+  return { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+}
+
 /** A box rounded to whole pixels, as findings report it. */
 function wholePixels(b: Box): Box {
   return { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
@@ -3287,10 +3294,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       let said = readAloneSaid.get(res.key);
       if (!said) readAloneSaid.set(res.key, (said = new Map()));
       const guessed = beyondBound || (res.guessed && !(await guessConfirmed(lstm, grey, res.subs, said)));
-      const box = boxOf(res.ref);
-      // The box covers the body; widen it left over the `sfk_` prefix.
-      const charW = box.width / 36;
-      const full = { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height };
+      const full = withPrefix(res.ref);
       if (!guessed && res.subs.length) {
         const page = pageTwins.filter((g) => !centreIn(g.cell, full));
         for (const sub of res.subs) if (!contradicted) contradicted = await glyphContradicts(lstm, grey, sub, said, page, trace?.dump);
@@ -3453,9 +3457,7 @@ async function readPage(engines: Engines, prepared: PreparedPage, t0: number, tr
       const bare = [...onPage, ...viewSeqs.slice(seqsBefore).map(bareV2)].find((hit) => hit);
       if (bare) {
         v2Done = true;
-        const box = boxOf(bare.syms);
-        const charW = box.width / 36;
-        if (!found.has(bare.key)) found.set(bare.key, { ruleId: 'spreeflo-api-key-v2', key: bare.key, confidence: 'high', box: { x: Math.round(box.x - 4 * charW), y: box.y, width: Math.round(box.width + 4 * charW), height: box.height } });
+        if (!found.has(bare.key)) found.set(bare.key, { ruleId: 'spreeflo-api-key-v2', key: bare.key, confidence: 'high', box: withPrefix(bare.syms) });
       }
     }
     if (!v2Done && guess) lows.push(guess);
@@ -3557,7 +3559,8 @@ async function v1InStretches(lstm: () => Worker, strips: Strip[], trace?: Trace,
       // Flagged as read: not a run read through a letter (acrossLetter), whose letter no vote turns.
       const hit = findV1(seq).find((h) => !readAcrossLetter(h)) ?? partialV1Hits(seq)[0] ?? cutSuffixV1(seq);
       if (hit) return hit;
-      if (loose && !loose.length) loose.push(...[spreadV1(seq)].filter((x): x is V1Hit => !!x));
+      const spread = loose && !loose.length ? spreadV1(seq) : null;
+      if (spread) loose!.push(spread);
     }
     const reach = pastEdge && strip.area && strip.right ? Math.max(0, ...seqs.map((seq) => hexRunToEdge(seq, strip.right!))) : 0;
     if (reach) pastEdge!.push({ ...strip.area!, w: strip.area!.w + reach });

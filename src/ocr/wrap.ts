@@ -166,12 +166,13 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
    * wrapped-002, DejaVu Sans Mono 15 px) has it at 19, and the next line,
    * `fk_c8…` with its `_` and capitals 33 px, was then too tall.
    */
+  const rowHeights = (i: number): number[] => [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!));
   const rowMedian = (i: number): number => {
-    const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!)).sort((a, b) => a - b);
+    const hs = rowHeights(i).sort((a, b) => a - b);
     return hs[hs.length >> 1]!;
   };
   const lineHeight = (i: number): number => {
-    const hs = [i, ...rowMates[i]!.filter((j) => text[j])].map((j) => height(words[j]!));
+    const hs = rowHeights(i);
     const median = rowMedian(i);
     return Math.max(height(words[i]!), ...hs.filter((h) => h <= 1.5 * median));
   };
@@ -181,6 +182,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
     const h = lineHeight(i);
     const cands: number[] = [];
     const lastHead = !rowMates[i]!.some((j) => ends[j] && text[j] && words[j]!.box.x0 > w.box.x0);
+    const rowH = rowMedian(i);
     for (let j = 0; j < n; j++) {
       const o = words[j]!;
       if (j === i || !starts[j] || !KEYISH_RUN.test(o.text)) continue;
@@ -194,7 +196,7 @@ export function findJoins(words: OcrWord[], scale: number): Piece[][] {
       // (And, for the row's last head too, as the row's median word: the page pass boxed a terminal's
       // `S2`, ending the row after `KEY=sfk`, 55 px high with `API` on a row of 28-33, over the key's
       // next line of 31, wild-4304 wrapped-003: in the head's heights and its line's that was too short.)
-      const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || (unlikeTo(height(w), ho) && unlikeTo(rowMedian(i), ho)));
+      const unlike = (ho: number) => unlikeTo(h, ho) && (!lastHead || (unlikeTo(height(w), ho) && unlikeTo(rowH, ho)));
       const kb = keyBox(o);
       if (dy < 0.6 * h || dy > 2.2 * h || (unlike(kb.y1 - kb.y0) && unlike(lineHeight(j)))) continue;
       if (kb.x0 < left - 0.5 * h || o.box.x0 > w.box.x0 + 0.5 * h) continue;
